@@ -1,0 +1,1 @@
+package io.weft.examples; public class Tour { public static void main(String[] a) { System.out.println("tour"); } }

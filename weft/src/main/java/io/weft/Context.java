@@ -1,0 +1,40 @@
+package io.weft;
+
+import io.weft.task.Budget;
+
+/**
+ * What a {@link Future#poll} is given: the waker to arrange to be woken with
+ * before returning pending, and the cooperative budget of the current poll.
+ */
+public final class Context {
+    private final Waker waker;
+    private final Budget budget;
+
+    /** A context with no budget limit (for driving futures by hand, and tests). */
+    public Context(Waker waker) {
+        this(waker, null);
+    }
+
+    /** A context that spends from {@code budget}; {@code null} means unlimited. */
+    public Context(Waker waker, Budget budget) {
+        if (waker == null) {
+            throw new NullPointerException("waker");
+        }
+        this.waker = waker;
+        this.budget = budget;
+    }
+
+    public Waker waker() {
+        return waker;
+    }
+
+    /**
+     * Spends one unit of the cooperative budget (128 per task poll). A leaf
+     * future that is ready calls this first; on {@code false} it must instead
+     * wake {@link #waker()} and return pending, so that a task awaiting
+     * always-ready futures in a loop still lets other tasks run.
+     */
+    public boolean consumeBudget() {
+        return budget == null || budget.tryConsume();
+    }
+}

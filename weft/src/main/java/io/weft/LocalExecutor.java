@@ -1,0 +1,174 @@
+package io.weft;
+
+import io.weft.executor.ExecutorCore;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+
+/**
+ * One thread's executor: its task queues, its timers, and the loop that runs
+ * them. {@link #run} borrows the calling thread for the loop until the root
+ * task finishes; tasks left when it returns stay and continue in the next
+ * {@code run}, or are cancelled by {@link #close()}.
+ *
+ * <pre>{@code
+ * try (var ex = LocalExecutor.create()) {
+ *     int n = ex.run(() -> Weft.spawn(() -> 6 * 7).await());
+ * }
+ * }</pre>
+ */
+public final class LocalExecutor implements AutoCloseable {
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    private final ExecutorCore core;
+
+    private LocalExecutor(Builder b) {
+        String name = b.name != null ? b.name : "weft-" + SEQ.incrementAndGet();
+        this.core = new ExecutorCore(this, name, b.pinCpu, b.spinNanos, b.preemptNanos, b.onUnobservedFailure);
+    }
+
+    public static LocalExecutor create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs {@code root} as a coroutine task on this thread and returns its
+     * result. What it throws is rethrown: an unchecked exception or error as
+     * it is, a checked exception as the cause of a {@link TaskFailedException}.
+     * If the root is aborted, throws {@link TaskCancelledException}.
+     */
+    public <T> T run(Callable<T> root) {
+        if (root == null) {
+            throw new NullPointerException("root");
+        }
+        return unwrap(() -> core.run(root, null));
+    }
+
+    /** Runs a poll-based future as the root task; as {@link #run(Callable)}. */
+    public <T> T run(Future<T> root) {
+        if (root == null) {
+            throw new NullPointerException("root");
+        }
+        return unwrap(() -> core.run(null, root));
+    }
+
+    private static <T> T unwrap(java.util.function.Supplier<T> s) {
+        try {
+            return s.get();
+        } catch (TaskFailedException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    /** Cancels every task that is left (their {@code finally} blocks run) and closes; idempotent. */
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    public String name() {
+        return core.name();
+    }
+
+    /** The counters; exact on the executor's thread, possibly stale from another. */
+    public ExecutorStats stats() {
+        return core.stats();
+    }
+
+    /** Tasks spawned and not yet finished. */
+    public int liveTasks() {
+        return core.liveTasks();
+    }
+
+    @Override
+    public String toString() {
+        return core.toString();
+    }
+
+    /** Settings of a new executor. */
+    public static final class Builder {
+        private String name;
+        private int pinCpu = -1;
+        private long spinNanos = 0;
+        private long preemptNanos = Duration.ofMillis(100).toNanos();
+        private BiConsumer<String, Throwable> onUnobservedFailure;
+
+        private Builder() {
+        }
+
+        /** The executor's name, used in messages and stats. */
+        public Builder name(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("executor name must not be blank");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /** Pins the loop thread to {@code cpu} while {@code run} runs (sched_setaffinity). */
+        public Builder pinTo(int cpu) {
+            int[] allowed = io.weft.sys.Affinity.current();
+            if (java.util.Arrays.stream(allowed).noneMatch(c -> c == cpu)) {
+                throw new IllegalArgumentException("pinTo(" + cpu + "): this thread may run on CPUs "
+                        + java.util.Arrays.toString(allowed) + " only");
+            }
+            this.pinCpu = cpu;
+            return this;
+        }
+
+        /** How long an idle loop spins looking for work before it parks (default 0). */
+        public Builder spinBeforePark(Duration d) {
+            this.spinNanos = nonNegative(d, "spinBeforePark");
+            return this;
+        }
+
+        /** The longest time slice of a task queue (default 100 ms). */
+        public Builder preemptTimer(Duration d) {
+            long n = nonNegative(d, "preemptTimer");
+            if (n == 0) {
+                throw new IllegalArgumentException("preemptTimer(" + d + "): the time slice must be positive");
+            }
+            this.preemptNanos = n;
+            return this;
+        }
+
+        /**
+         * Where a failure goes when nobody awaits the task's handle (called
+         * with the task's name and what it threw, on the executor's thread).
+         * Default: logged once at WARNING through System.Logger "io.weft".
+         */
+        public Builder onUnobservedFailure(BiConsumer<String, Throwable> handler) {
+            if (handler == null) {
+                throw new NullPointerException("handler");
+            }
+            this.onUnobservedFailure = handler;
+            return this;
+        }
+
+        public LocalExecutor build() {
+            return new LocalExecutor(this);
+        }
+
+        private static long nonNegative(Duration d, String what) {
+            if (d == null) {
+                throw new NullPointerException(what);
+            }
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(what + "(" + d + "): must not be negative");
+            }
+            return d.toNanos();
+        }
+    }
+}

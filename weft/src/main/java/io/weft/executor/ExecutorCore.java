@@ -1,0 +1,558 @@
+package io.weft.executor;
+
+import io.weft.Context;
+import io.weft.ExecutorStats;
+import io.weft.Future;
+import io.weft.Latency;
+import io.weft.Poll;
+import io.weft.Shares;
+import io.weft.TaskQueueHandle;
+import io.weft.TaskQueueStats;
+import io.weft.coro.Await;
+import io.weft.coro.CoroutineTask;
+import io.weft.coro.Coroutines;
+import io.weft.sys.Affinity;
+import io.weft.task.Budget;
+import io.weft.task.FutureTask;
+import io.weft.task.Task;
+import io.weft.task.TaskOwner;
+import io.weft.time.Timers;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+
+/**
+ * The engine behind {@link io.weft.LocalExecutor}: one thread's task queues,
+ * timers and remote queue, and the loop that runs them.
+ *
+ * <pre>
+ * loop:  pick the active queue with the smallest vruntime
+ *        run its tasks until it is empty or its slice ends
+ *          (every 61 tasks: drain the remote queue, fire timers)
+ *        charge the slice: vruntime += elapsed x 1000 / shares
+ *        nothing runnable: drain remote, fire timers, spin, then park
+ * </pre>
+ *
+ * <p>Thread contract: everything here runs on the loop thread (the thread
+ * inside {@link #run}), except {@link #schedule} from other threads, which
+ * takes the remote road. See package-info.
+ */
+public final class ExecutorCore implements TaskOwner {
+    private static final ThreadLocal<ExecutorCore> CURRENT = new ThreadLocal<>();
+    private static final System.Logger LOG = System.getLogger("io.weft");
+
+    /** Tasks between two drains of the remote queue and the timers (as glommio and tokio: 61). */
+    static final int MAINTENANCE_INTERVAL = 61;
+    /** Tasks between two looks at the clock for the end of a slice. */
+    static final int CLOCK_CHECK_INTERVAL = 16;
+
+    final String name;
+    private final int pinCpu;
+    private final long spinNanos;
+    private final long preemptNanos;
+    private final BiConsumer<String, Throwable> failureHandler;
+    private final Object facade;
+
+    /** The loop thread while {@link #run} runs, else null. Read by other threads to choose the road. */
+    private volatile Thread thread;
+    /** Set by the loop just before it parks; read by remote producers (Dekker pair with the remote queue). */
+    private volatile boolean sleeping;
+    private final ConcurrentLinkedQueue<Task<?>> remote = new ConcurrentLinkedQueue<>();
+
+    private final Budget budget = new Budget();
+    private final Timers timers = new Timers();
+    private final List<TaskQueue> queues = new ArrayList<>();
+    private final QueueHeap active = new QueueHeap();
+    private final TaskQueue defaultQueue;
+
+    /** Live tasks (spawned, not complete): an intrusive list, to cancel them on close. */
+    private Task<?> liveHead;
+    private int liveCount;
+
+    private final ArrayList<Unobserved> unobserved = new ArrayList<>();
+
+    private TaskQueue runningQueue;
+    private long sliceStart;
+    private long sliceDeadline;
+    private int tick;
+    private boolean closing;
+    private boolean closed;
+
+    // counters
+    private long tasksSpawned;
+    private long tasksCompleted;
+    private long polls;
+    private long remoteWakes;
+    private long parks;
+    private long runtimeNanos;
+
+    public ExecutorCore(Object facade, String name, int pinCpu, long spinNanos, long preemptNanos,
+                        BiConsumer<String, Throwable> failureHandler) {
+        this.facade = facade;
+        this.name = name;
+        this.pinCpu = pinCpu;
+        this.spinNanos = spinNanos;
+        this.preemptNanos = preemptNanos;
+        this.failureHandler = failureHandler != null ? failureHandler : ExecutorCore::logFailure;
+        this.defaultQueue = newQueue("default", Shares.fixed(1000), Latency.notImportant());
+    }
+
+    // =====================================================================
+    // Finding the executor
+    // =====================================================================
+
+    /** The executor whose loop runs on this thread, or null. */
+    public static ExecutorCore currentOrNull() {
+        return CURRENT.get();
+    }
+
+    /** The executor whose loop runs on this thread; {@code what} names the call for the error. */
+    public static ExecutorCore current(String what) {
+        ExecutorCore ex = CURRENT.get();
+        if (ex == null) {
+            throw new IllegalStateException(what + " called outside a weft executor: call it from inside a task,"
+                    + " e.g. LocalExecutor.create().run(() -> ...)");
+        }
+        return ex;
+    }
+
+    public Object facade() {
+        return facade;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    private boolean inLoop() {
+        return thread == Thread.currentThread();
+    }
+
+    // =====================================================================
+    // Spawning
+    // =====================================================================
+
+    public <T> Task<T> spawn(Callable<T> body, TaskQueueHandle into) {
+        Coroutines.ensureAvailable();
+        TaskQueue q = queueOf(into);
+        return admit(new CoroutineTask<>(this, null, body), q);
+    }
+
+    public <T> Task<T> spawn(Future<T> future, TaskQueueHandle into) {
+        TaskQueue q = queueOf(into);
+        return admit(new FutureTask<>(this, null, future), q);
+    }
+
+    private TaskQueue queueOf(TaskQueueHandle h) {
+        if (h == null) {
+            return defaultQueue;
+        }
+        if (!(h instanceof TaskQueue q) || q.executor != this) {
+            throw new IllegalArgumentException("task queue " + h.name() + " belongs to another executor");
+        }
+        return q;
+    }
+
+    private <T> Task<T> admit(Task<T> t, TaskQueue q) {
+        assert inLoop();
+        t.queue = q;
+        Task<?> h = liveHead;
+        t.nextLive = h;
+        if (h != null) {
+            h.prevLive = t;
+        }
+        liveHead = t;
+        liveCount++;
+        tasksSpawned++;
+        q.tasksSpawned++;
+        enqueue(t, q); // a new task starts NOTIFIED: we own it until it runs
+        if (closing) {
+            t.abort(); // spawned by a task that is being cancelled: it never runs its body
+        }
+        return t;
+    }
+
+    public TaskQueueHandle createTaskQueue(String name, Shares shares, Latency latency) {
+        if (name == null || shares == null || latency == null) {
+            throw new NullPointerException("createTaskQueue(name, shares, latency): no argument may be null");
+        }
+        return newQueue(name, shares, latency);
+    }
+
+    private TaskQueue newQueue(String name, Shares shares, Latency latency) {
+        TaskQueue q = new TaskQueue(this, queues.size(), name, shares, latency, System.nanoTime());
+        queues.add(q);
+        return q;
+    }
+
+    // =====================================================================
+    // TaskOwner: scheduling, the two roads
+    // =====================================================================
+
+    @Override
+    public void schedule(Task<?> task) {
+        if (thread == Thread.currentThread()) {
+            enqueue(task, (TaskQueue) task.queue); // road 1: the owner thread pushes directly
+        } else {
+            remote.offer(task); // road 2: another thread queues the wake and unparks the owner
+            if (sleeping) { // pairs with the store of sleeping in park(): one of the two sees the other
+                Thread t = thread;
+                if (t != null) {
+                    LockSupport.unpark(t);
+                }
+            }
+        }
+    }
+
+    private void enqueue(Task<?> t, TaskQueue q) {
+        q.push(t);
+        if (q.status == TaskQueue.IDLE) {
+            activate(q);
+        }
+    }
+
+    private void activate(TaskQueue q) {
+        long minActive = Long.MAX_VALUE;
+        TaskQueue top = active.peek();
+        if (top != null) {
+            minActive = top.vruntime;
+        }
+        if (runningQueue != null) {
+            minActive = Math.min(minActive, runningQueue.vruntime);
+        }
+        if (minActive != Long.MAX_VALUE && q.vruntime < minActive) {
+            q.vruntime = minActive; // no credit for time spent idle
+        }
+        q.status = TaskQueue.ACTIVE;
+        q.activatedAt = System.nanoTime();
+        active.add(q);
+        if (runningQueue != null && q.latency.isImportant()) {
+            // A latency-sensitive queue woke up: the running slice must end in time for it.
+            sliceDeadline = Math.min(sliceDeadline, q.activatedAt + q.latency.nanos());
+        }
+    }
+
+    @Override
+    public Budget budget() {
+        return budget;
+    }
+
+    @Override
+    public void completed(Task<?> t) {
+        Task<?> p = t.prevLive;
+        Task<?> n = t.nextLive;
+        if (p == null) {
+            liveHead = n;
+        } else {
+            p.nextLive = n;
+        }
+        if (n != null) {
+            n.prevLive = p;
+        }
+        t.prevLive = t.nextLive = null;
+        liveCount--;
+        tasksCompleted++;
+        ((TaskQueue) t.queue).tasksCompleted++;
+    }
+
+    @Override
+    public void failedUnobserved(Task<?> task, Throwable error) {
+        unobserved.add(new Unobserved(new WeakReference<>(task), task.toString(), error));
+    }
+
+    private record Unobserved(WeakReference<Task<?>> task, String name, Throwable error) {
+    }
+
+    /**
+     * Reports failures whose handles nobody can await any more (collected) or,
+     * with {@code all}, every failure not looked at by now; forgets those
+     * whose handles were polled.
+     */
+    private void sweepUnobserved(boolean all) {
+        if (unobserved.isEmpty()) {
+            return;
+        }
+        List<Unobserved> report = new ArrayList<>();
+        unobserved.removeIf(u -> {
+            Task<?> t = u.task().get();
+            if (t != null && (t.state() & Task.JOIN_INTEREST) != 0) {
+                return true;
+            }
+            if (t == null || all) {
+                report.add(u);
+                return true;
+            }
+            return false;
+        });
+        for (Unobserved u : report) {
+            try {
+                failureHandler.accept(u.name(), u.error());
+            } catch (Throwable handlerFailure) {
+                LOG.log(System.Logger.Level.ERROR, "the failure handler of executor " + name + " threw", handlerFailure);
+            }
+        }
+    }
+
+    private static void logFailure(String task, Throwable error) {
+        LOG.log(System.Logger.Level.WARNING, "task " + task + " failed and nobody awaited it", error);
+    }
+
+    // =====================================================================
+    // The loop
+    // =====================================================================
+
+    /** Runs {@code root} as a task on this thread until it finishes; returns its output or throws. */
+    public <T> T run(Callable<T> rootBody, Future<T> rootFuture) {
+        if (closed) {
+            throw new IllegalStateException("executor " + name + " is closed");
+        }
+        enter("run");
+        Task<T> root;
+        try {
+            root = rootBody != null ? spawn(rootBody, null) : spawn(rootFuture, null);
+            while (!root.isFinished()) {
+                if (!runSlice(root)) {
+                    idle(root);
+                }
+            }
+        } finally {
+            exit();
+        }
+        Poll<T> p = root.poll(new Context(() -> { }));
+        return p.get(); // throws TaskFailedException / TaskCancelledException as the handle does
+    }
+
+    private int[] savedAffinity;
+
+    private void enter(String what) {
+        Thread me = Thread.currentThread();
+        ExecutorCore other = CURRENT.get();
+        if (other != null) {
+            throw new IllegalStateException(what + "() called re-entrantly: this thread already runs executor "
+                    + other.name + "; spawn a task instead of running a nested executor");
+        }
+        if (me.isVirtual()) {
+            throw new IllegalStateException(what + "() called on a virtual thread: a weft executor needs a platform thread");
+        }
+        if (thread != null) {
+            throw new IllegalStateException("executor " + name + " is already running on " + thread.getName());
+        }
+        if (pinCpu >= 0) {
+            savedAffinity = Affinity.current();
+            Affinity.pin(pinCpu);
+        }
+        CURRENT.set(this);
+        Await.enterLoop(this);
+        thread = me;
+        drainRemote();
+    }
+
+    private void exit() {
+        thread = null;
+        Await.exitLoop();
+        CURRENT.remove();
+        if (savedAffinity != null) {
+            Affinity.set(savedAffinity);
+            savedAffinity = null;
+        }
+    }
+
+    /**
+     * Picks the active queue with the smallest vruntime and runs its tasks
+     * until it is empty, its slice ends, or {@code root} finishes. Returns
+     * false when no queue was runnable.
+     */
+    private boolean runSlice(Task<?> root) {
+        TaskQueue q = active.poll();
+        if (q == null) {
+            return false;
+        }
+        long start = System.nanoTime();
+        q.status = TaskQueue.RUNNING;
+        q.waitNanos += start - q.activatedAt;
+        q.slices++;
+        runningQueue = q;
+        sliceStart = start;
+        sliceDeadline = start + Math.min(preemptNanos, Math.min(q.latency.nanos(), active.minLatencyNanos()));
+        Task<?> t;
+        while ((t = q.pop()) != null) {
+            budget.reset();
+            q.polls++;
+            polls++;
+            t.turn();
+            if (++tick % MAINTENANCE_INTERVAL == 0) {
+                maintenance();
+            }
+            if (root != null && root.isFinished()) {
+                break;
+            }
+            if (tick % CLOCK_CHECK_INTERVAL == 0 && System.nanoTime() - sliceDeadline >= 0) {
+                break;
+            }
+        }
+        long end = System.nanoTime();
+        long elapsed = end - start;
+        runtimeNanos += elapsed;
+        q.charge(elapsed, end);
+        runningQueue = null;
+        if (q.isEmpty()) {
+            q.status = TaskQueue.IDLE;
+        } else {
+            q.status = TaskQueue.ACTIVE;
+            q.activatedAt = end;
+            active.add(q);
+        }
+        if (q.vruntime > (1L << 60)) {
+            rebaseVruntimes();
+        }
+        return true;
+    }
+
+    /** Keeps vruntimes far from overflow: subtract the smallest from all. */
+    private void rebaseVruntimes() {
+        long min = Long.MAX_VALUE;
+        for (TaskQueue q : queues) {
+            min = Math.min(min, q.vruntime);
+        }
+        for (TaskQueue q : queues) {
+            q.vruntime -= min;
+        }
+    }
+
+    private int maintenance() {
+        int n = drainRemote();
+        long next = timers.nextDeadline();
+        if (next != Long.MAX_VALUE && System.nanoTime() - next >= 0) {
+            n += timers.fire(System.nanoTime());
+        }
+        return n;
+    }
+
+    private int drainRemote() {
+        int n = 0;
+        Task<?> t;
+        while ((t = remote.poll()) != null) {
+            enqueue(t, (TaskQueue) t.queue);
+            n++;
+        }
+        remoteWakes += n;
+        return n;
+    }
+
+    /** Nothing runnable: look for work, spin for {@code spinNanos}, then park until a wake or the next timer. */
+    private void idle(Task<?> root) {
+        if (maintenance() > 0 || !active.isEmpty()) {
+            return;
+        }
+        sweepUnobserved(false);
+        if (root == null || root.isFinished()) {
+            return;
+        }
+        if (spinNanos > 0) {
+            long until = System.nanoTime() + spinNanos;
+            while (remote.isEmpty() && System.nanoTime() - until < 0) {
+                Thread.onSpinWait();
+            }
+            if (!remote.isEmpty()) {
+                return;
+            }
+        }
+        long next = timers.nextDeadline();
+        sleeping = true; // pairs with the read of sleeping in schedule(): either we see the task or they see us
+        try {
+            if (!remote.isEmpty()) {
+                return;
+            }
+            parks++;
+            if (next == Long.MAX_VALUE) {
+                LockSupport.park(this);
+            } else {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(this, wait);
+                }
+            }
+        } finally {
+            sleeping = false;
+        }
+    }
+
+    // =====================================================================
+    // Preemption, timers
+    // =====================================================================
+
+    /** Whether the running queue's slice is over (or another queue is waiting with a latency bound now due). */
+    public boolean needPreempt() {
+        return runningQueue != null && System.nanoTime() - sliceDeadline >= 0;
+    }
+
+    public Timers timers() {
+        return timers;
+    }
+
+    // =====================================================================
+    // Closing
+    // =====================================================================
+
+    /** Cancels every task that is left, running their cancellation paths on this thread; idempotent. */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (CURRENT.get() == this) {
+            throw new IllegalStateException("close() called from inside a task of executor " + name
+                    + ": close it after run() returns");
+        }
+        enter("close");
+        try {
+            closing = true;
+            drainRemote();
+            while (liveHead != null) {
+                for (Task<?> t = liveHead; t != null; t = t.nextLive) {
+                    t.abort();
+                }
+                do {
+                    drainRemote();
+                } while (runSlice(null));
+                if (liveHead != null && active.isEmpty() && remote.isEmpty()) {
+                    // Aborted tasks are always queued, so one still live here would never finish.
+                    throw new IllegalStateException("task " + liveHead + " did not finish its cancellation: "
+                            + Task.describe(liveHead.state()));
+                }
+            }
+            closed = true;
+            sweepUnobserved(true);
+        } finally {
+            exit();
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // =====================================================================
+    // Stats
+    // =====================================================================
+
+    public ExecutorStats stats() {
+        List<TaskQueueStats> qs = new ArrayList<>(queues.size());
+        for (TaskQueue q : queues) {
+            qs.add(q.stats());
+        }
+        return new ExecutorStats(name, tasksSpawned, tasksCompleted, polls, remoteWakes, parks, runtimeNanos, List.copyOf(qs));
+    }
+
+    public int liveTasks() {
+        return liveCount;
+    }
+
+    @Override
+    public String toString() {
+        return "LocalExecutor[" + name + "]";
+    }
+}

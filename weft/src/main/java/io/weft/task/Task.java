@@ -1,0 +1,408 @@
+package io.weft.task;
+
+import io.weft.Context;
+import io.weft.JoinHandle;
+import io.weft.Poll;
+import io.weft.TaskCancelledException;
+import io.weft.TaskFailedException;
+import io.weft.Waker;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A unit of work owned by one executor: a state word, an output slot, the
+ * waiters of its join handle, and the owner's bookkeeping links. A task is its
+ * own {@link Waker} and its own {@link JoinHandle}, so spawning allocates one
+ * object for the three roles.
+ *
+ * <p>The protocol (state bits, transitions, join waiters, who owns the task
+ * after each step) is written down in {@code package-info.java}; each method
+ * below names the step it implements.
+ */
+public abstract class Task<T> implements JoinHandle<T>, Waker {
+
+    // ---- the state word (see package-info for the table) ----
+    /** Being polled by the owner. Set and cleared only by the owner thread. */
+    public static final int RUNNING = 1;
+    /** Finished: output stored. Once set, never unset. */
+    public static final int COMPLETE = 1 << 1;
+    /** Scheduled: on a run queue, or will be put on one when the current poll ends. */
+    public static final int NOTIFIED = 1 << 2;
+    /** Abort requested. Once set, never unset. */
+    public static final int CANCELLED = 1 << 3;
+    /** The join handle has been polled: its output is looked at. Once set, never unset. */
+    public static final int JOIN_INTEREST = 1 << 4;
+    /** At least one join waker is registered in {@link #joiners}. */
+    public static final int JOIN_WAKER = 1 << 5;
+
+    private static final VarHandle STATE;
+    private static final VarHandle JOINERS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(Task.class, "state", int.class);
+            JOINERS = l.findVarHandle(Task.class, "joiners", WakerNode.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Accessed only through {@link #STATE}. */
+    @SuppressWarnings("unused")
+    private volatile int state = NOTIFIED;
+
+    /** Join waiters, a Treiber stack; accessed only through {@link #JOINERS}. */
+    @SuppressWarnings("unused")
+    private volatile WakerNode joiners;
+
+    /**
+     * The output: the value, a {@link Failure} or a {@link Cancelled}. Written
+     * by the owner before the COMPLETE bit is published (release), read by
+     * joiners after they see COMPLETE (acquire).
+     */
+    private Object output;
+
+    protected final TaskOwner owner;
+    private final String name;
+
+    // ---- the owner's bookkeeping: touched only by the owner thread ----
+    /** The owner's run queue for this task. */
+    public Object queue;
+    /** Next task on a local run queue (intrusive list). */
+    public Task<?> nextInQueue;
+    /** Links of the owner's list of live tasks, used to cancel them on close. */
+    public Task<?> prevLive;
+    public Task<?> nextLive;
+
+    protected Task(TaskOwner owner, String name) {
+        this.owner = owner;
+        this.name = name;
+    }
+
+    public final String name() {
+        return name;
+    }
+
+    public final TaskOwner owner() {
+        return owner;
+    }
+
+    // =====================================================================
+    // Running: called by the owner thread only.
+    // =====================================================================
+
+    /** Result of {@link #transitionToRunning()}. */
+    public enum ToRunning {
+        /** RUNNING set, NOTIFIED cleared: poll the task. */
+        SUCCESS,
+        /** As SUCCESS, but CANCELLED is set: run the cancellation path instead of a poll. */
+        CANCELLED
+    }
+
+    /** Result of {@link #transitionToIdle()}. */
+    public enum ToIdle {
+        /** RUNNING cleared; nobody woke the task during the poll: the task waits for a waker. */
+        OK,
+        /** RUNNING cleared, NOTIFIED kept: the task was woken (or aborted) during the poll; the owner must queue it again. */
+        OK_NOTIFIED
+    }
+
+    /**
+     * Step 2 of the table: a task taken off a run queue starts its poll.
+     * NOTIFIED must be set and RUNNING, COMPLETE clear; anything else is a bug
+     * and throws with the state word.
+     */
+    public final ToRunning transitionToRunning() {
+        int s = (int) STATE.getVolatile(this);
+        for (;;) {
+            if ((s & NOTIFIED) == 0 || (s & (RUNNING | COMPLETE)) != 0) {
+                throw new IllegalStateException("transitionToRunning from " + describe(s) + " in " + this);
+            }
+            int next = (s & ~NOTIFIED) | RUNNING;
+            int witness = (int) STATE.compareAndExchange(this, s, next);
+            if (witness == s) {
+                return (s & CANCELLED) != 0 ? ToRunning.CANCELLED : ToRunning.SUCCESS;
+            }
+            s = witness;
+        }
+    }
+
+    /** Step 3: the poll returned pending. */
+    public final ToIdle transitionToIdle() {
+        int s = (int) STATE.getVolatile(this);
+        for (;;) {
+            if ((s & RUNNING) == 0 || (s & COMPLETE) != 0) {
+                throw new IllegalStateException("transitionToIdle from " + describe(s) + " in " + this);
+            }
+            int next = s & ~RUNNING;
+            int witness = (int) STATE.compareAndExchange(this, s, next);
+            if (witness == s) {
+                return (s & NOTIFIED) != 0 ? ToIdle.OK_NOTIFIED : ToIdle.OK;
+            }
+            s = witness;
+        }
+    }
+
+    /**
+     * Step 4: store the output and publish COMPLETE (clearing RUNNING and
+     * NOTIFIED); returns the state before. The CAS is the release that pairs
+     * with the acquire in {@link #poll}'s read of the state.
+     */
+    private int transitionToComplete(Object out) {
+        output = out;
+        int s = (int) STATE.getVolatile(this);
+        for (;;) {
+            if ((s & RUNNING) == 0 || (s & COMPLETE) != 0) {
+                throw new IllegalStateException("transitionToComplete from " + describe(s) + " in " + this);
+            }
+            int next = (s & ~(RUNNING | NOTIFIED)) | COMPLETE;
+            int witness = (int) STATE.compareAndExchange(this, s, next);
+            if (witness == s) {
+                return s;
+            }
+            s = witness;
+        }
+    }
+
+    /**
+     * One turn of the task, on the owner thread, after the owner took it off a
+     * run queue: poll (or cancel), then complete it, park it until a wake, or
+     * queue it again. The task never escapes: whatever the body throws becomes
+     * its output.
+     */
+    public final void turn() {
+        ToRunning r = transitionToRunning();
+        Object out;
+        try {
+            out = (r == ToRunning.SUCCESS) ? pollTask() : cancelTask();
+        } catch (Throwable t) {
+            out = (r == ToRunning.CANCELLED || isCancelRequested()) ? new Cancelled(t) : new Failure(t);
+        }
+        if (out == PENDING) {
+            if (transitionToIdle() == ToIdle.OK_NOTIFIED) {
+                owner.schedule(this);
+            }
+            return;
+        }
+        if (isCancelRequested() && !(out instanceof Cancelled)) {
+            // Aborted while it was running: its result, if any, is dropped.
+            out = (out instanceof Failure f) ? new Cancelled(f.error) : Cancelled.PLAIN;
+        }
+        complete(out);
+    }
+
+    private void complete(Object out) {
+        int before = transitionToComplete(out);
+        if ((before & JOIN_WAKER) != 0) {
+            wakeJoiners();
+        }
+        if (out instanceof Failure f && (before & JOIN_INTEREST) == 0) {
+            owner.failedUnobserved(this, f.error);
+        }
+        released();
+        owner.completed(this);
+    }
+
+    /** Marker for "the poll returned pending" from {@link #pollTask()}. */
+    protected static final Object PENDING = new Object() {
+        @Override
+        public String toString() {
+            return "PENDING";
+        }
+    };
+
+    /**
+     * Polls the task's body once. Returns {@link #PENDING}, or the output
+     * value (which may be null). Throwing completes the task as failed.
+     */
+    protected abstract Object pollTask() throws Throwable;
+
+    /**
+     * The cancellation path: the body is given a chance to clean up (a
+     * coroutine is resumed with {@link TaskCancelledException}); must not
+     * return {@link #PENDING}. Returns the output, normally {@link Cancelled}.
+     */
+    protected abstract Object cancelTask() throws Throwable;
+
+    /** Drops what the body holds once the task is complete. */
+    protected void released() {
+    }
+
+    /** Whether abort has been requested. */
+    public final boolean isCancelRequested() {
+        return ((int) STATE.getVolatile(this) & CANCELLED) != 0;
+    }
+
+    /** The state word now, for tests and diagnostics. */
+    public final int state() {
+        return (int) STATE.getVolatile(this);
+    }
+
+    // =====================================================================
+    // Waking and aborting: any thread.
+    // =====================================================================
+
+    /** Step 5: a wake. Sets NOTIFIED; the caller that set it on an idle task schedules it. */
+    @Override
+    public final void wake() {
+        int s = (int) STATE.getVolatile(this);
+        for (;;) {
+            if ((s & (COMPLETE | NOTIFIED)) != 0) {
+                return; // finished, or already going to run
+            }
+            int witness = (int) STATE.compareAndExchange(this, s, s | NOTIFIED);
+            if (witness == s) {
+                if ((s & RUNNING) == 0) {
+                    owner.schedule(this); // we set NOTIFIED on an idle task: we hand it to the owner
+                }
+                return; // running: the poller sees NOTIFIED in transitionToIdle and queues it
+            }
+            s = witness;
+        }
+    }
+
+    /** Step 6: abort. Sets CANCELLED and NOTIFIED so the task runs its cancellation path. */
+    @Override
+    public final void abort() {
+        int s = (int) STATE.getVolatile(this);
+        for (;;) {
+            if ((s & (COMPLETE | CANCELLED)) != 0) {
+                return;
+            }
+            int witness = (int) STATE.compareAndExchange(this, s, s | CANCELLED | NOTIFIED);
+            if (witness == s) {
+                if ((s & (RUNNING | NOTIFIED)) == 0) {
+                    owner.schedule(this);
+                }
+                return;
+            }
+            s = witness;
+        }
+    }
+
+    @Override
+    public final boolean isFinished() {
+        return ((int) STATE.getVolatile(this) & COMPLETE) != 0;
+    }
+
+    // =====================================================================
+    // Joining: any thread, any number of waiters.
+    // =====================================================================
+
+    /**
+     * Steps 7-8: the join handle as a future. A ready handle spends one unit of
+     * the caller's budget.
+     */
+    @Override
+    public final Poll<T> poll(Context cx) {
+        int s = (int) STATE.getVolatile(this); // acquire: pairs with the CAS in transitionToComplete
+        if ((s & COMPLETE) == 0) {
+            pushJoiner(cx.waker());
+            // Publish JOIN_WAKER (and JOIN_INTEREST) unless the task completed meanwhile:
+            // a completer that missed our waker has then already published the output.
+            for (;;) {
+                if ((s & COMPLETE) != 0) {
+                    break;
+                }
+                int next = s | JOIN_WAKER | JOIN_INTEREST;
+                if (next == s) {
+                    return Poll.pending();
+                }
+                int witness = (int) STATE.compareAndExchange(this, s, next);
+                if (witness == s) {
+                    return Poll.pending();
+                }
+                s = witness;
+            }
+        }
+        if (!cx.consumeBudget()) {
+            cx.waker().wake();
+            return Poll.pending();
+        }
+        if ((s & JOIN_INTEREST) == 0) {
+            STATE.getAndBitwiseOr(this, JOIN_INTEREST);
+        }
+        return Poll.ready(outputValue());
+    }
+
+    /** The output of a complete task, or the exception it stands for. */
+    @SuppressWarnings("unchecked")
+    private T outputValue() {
+        Object out = output;
+        if (out instanceof Failure f) {
+            throw new TaskFailedException("task " + this + " failed: " + f.error, f.error);
+        }
+        if (out instanceof Cancelled c) {
+            TaskCancelledException e = new TaskCancelledException("task " + this + " was cancelled");
+            if (c.error != null && !(c.error instanceof TaskCancelledException)) {
+                e.addSuppressed(c.error);
+            }
+            throw e;
+        }
+        return (T) out;
+    }
+
+    private void pushJoiner(Waker w) {
+        WakerNode head = (WakerNode) JOINERS.getVolatile(this);
+        for (;;) {
+            for (WakerNode n = head; n != null; n = n.next) {
+                if (n.waker == w) {
+                    return; // already registered (a task re-polling its join)
+                }
+            }
+            WakerNode node = new WakerNode(w, head);
+            WakerNode witness = (WakerNode) JOINERS.compareAndExchange(this, head, node);
+            if (witness == head) {
+                return;
+            }
+            head = witness;
+        }
+    }
+
+    private void wakeJoiners() {
+        WakerNode n = (WakerNode) JOINERS.getAndSet(this, null);
+        for (; n != null; n = n.next) {
+            n.waker.wake();
+        }
+    }
+
+    private static final class WakerNode {
+        final Waker waker;
+        final WakerNode next;
+
+        WakerNode(Waker waker, WakerNode next) {
+            this.waker = waker;
+            this.next = next;
+        }
+    }
+
+    /** The output of a task that threw. */
+    public record Failure(Throwable error) {
+    }
+
+    /** The output of a cancelled task; {@code error} is what its body threw while unwinding, if anything. */
+    public record Cancelled(Throwable error) {
+        public static final Cancelled PLAIN = new Cancelled(null);
+    }
+
+    /** The state word in words, for messages: {@code RUNNING|NOTIFIED}. */
+    public static String describe(int s) {
+        StringBuilder b = new StringBuilder();
+        String[] names = {"RUNNING", "COMPLETE", "NOTIFIED", "CANCELLED", "JOIN_INTEREST", "JOIN_WAKER"};
+        for (int i = 0; i < names.length; i++) {
+            if ((s & (1 << i)) != 0) {
+                if (!b.isEmpty()) {
+                    b.append('|');
+                }
+                b.append(names[i]);
+            }
+        }
+        return b.isEmpty() ? "IDLE(0x0)" : b + "(0x" + Integer.toHexString(s) + ")";
+    }
+
+    @Override
+    public String toString() {
+        return name != null ? name : getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(this));
+    }
+}

@@ -1,0 +1,28 @@
+package io.weft.task;
+
+/**
+ * What a task needs from the executor that owns it: a way to ask to be
+ * scheduled, and nothing about queues (mechanism, not policy).
+ */
+public interface TaskOwner {
+
+    /**
+     * Puts {@code task}, whose NOTIFIED bit the caller has just set, on a run
+     * queue. May be called from any thread: on the owner thread it pushes onto
+     * the task's queue; from another thread it goes through the owner's remote
+     * queue and unparks the owner. From this call on the owner owns the task.
+     */
+    void schedule(Task<?> task);
+
+    /** The budget that the owner's task polls spend. */
+    Budget budget();
+
+    /** A task finished; called on the owner thread after the state says COMPLETE. */
+    void completed(Task<?> task);
+
+    /**
+     * A task failed and its handle had not been polled yet; the owner decides
+     * later whether anybody looks at it. Called on the owner thread.
+     */
+    void failedUnobserved(Task<?> task, Throwable error);
+}

@@ -1,0 +1,7 @@
+/**
+ * weft: an asynchronous task runtime. Only {@code io.weft} is API; the other
+ * packages are the machinery behind it.
+ */
+module io.weft {
+    exports io.weft;
+}
