@@ -1,1 +1,103 @@
-package io.weft.examples; public class Tour { public static void main(String[] a) { System.out.println("tour"); } }
+package io.weft.examples;
+
+import io.weft.JoinHandle;
+import io.weft.Latency;
+import io.weft.LocalExecutor;
+import io.weft.Shares;
+import io.weft.TaskCancelledException;
+import io.weft.TaskQueueHandle;
+import io.weft.Weft;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A short tour of weft: a million tasks, two task queues sharing the CPU
+ * 1:3, and an aborted task that runs its {@code finally}.
+ */
+public final class Tour {
+    public static void main(String[] args) {
+        try (LocalExecutor ex = LocalExecutor.builder().name("tour").preemptTimer(Duration.ofMillis(5)).build()) {
+            ex.run(() -> {
+                millionTasks();
+                sharesOneToThree();
+                abortRunsFinally();
+                return null;
+            });
+            var s = ex.stats();
+            System.out.printf("%nexecutor '%s': %,d tasks spawned, %,d completed, %,d polls%n",
+                    s.name(), s.tasksSpawned(), s.tasksCompleted(), s.polls());
+        }
+    }
+
+    /** Spawn a million coroutine tasks, each yielding once, and join them all. */
+    static void millionTasks() {
+        int n = 1_000_000;
+        for (int round = 1; round <= 3; round++) {
+            long t0 = System.nanoTime();
+            @SuppressWarnings("unchecked")
+            JoinHandle<Integer>[] hs = new JoinHandle[n];
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                hs[i] = Weft.spawn(() -> k & 1);
+            }
+            long sum = 0;
+            for (JoinHandle<Integer> h : hs) {
+                sum += h.await();
+            }
+            long t1 = System.nanoTime();
+            System.out.printf("1. spawned and joined %,d tasks in %d ms (%.0f ns/task, round %d, sum %,d)%n",
+                    n, (t1 - t0) / 1_000_000, (t1 - t0) / (double) n, round, sum);
+        }
+    }
+
+    /** Two queues with shares 100 and 300, each with a CPU-bound task: they split the CPU 1:3. */
+    static void sharesOneToThree() {
+        TaskQueueHandle small = Weft.createTaskQueue("small", Shares.fixed(100), Latency.notImportant());
+        TaskQueueHandle big = Weft.createTaskQueue("big", Shares.fixed(300), Latency.notImportant());
+        AtomicBoolean stop = new AtomicBoolean();
+        long[] work = new long[2];
+        JoinHandle<Void> a = Weft.spawnInto(small, () -> spin(stop, work, 0));
+        JoinHandle<Void> b = Weft.spawnInto(big, () -> spin(stop, work, 1));
+        long until = System.nanoTime() + 1_000_000_000L;
+        while (System.nanoTime() < until) {
+            Weft.sleep(Duration.ofMillis(50)).await();
+        }
+        stop.set(true);
+        a.await();
+        b.await();
+        long rs = small.stats().runtimeNanos();
+        long rb = big.stats().runtimeNanos();
+        System.out.printf("2. queues with shares 100 and 300 ran %d ms and %d ms of CPU: ratio 1:%.2f%n",
+                rs / 1_000_000, rb / 1_000_000, rb / (double) rs);
+    }
+
+    private static Void spin(AtomicBoolean stop, long[] work, int slot) {
+        while (!stop.get()) {
+            work[slot]++;
+            Weft.yieldIfNeeded();
+        }
+        return null;
+    }
+
+    /** A task suspended in a long sleep is aborted: its finally block runs, its handle says cancelled. */
+    static void abortRunsFinally() {
+        StringBuilder log = new StringBuilder();
+        JoinHandle<Void> sleeper = Weft.spawn(() -> {
+            try {
+                log.append("sleeping; ");
+                Weft.sleep(Duration.ofHours(1)).await();
+                log.append("woke up?! ");
+            } finally {
+                log.append("finally ran");
+            }
+        });
+        Weft.yieldNow().await(); // let it start and suspend
+        sleeper.abort();
+        try {
+            sleeper.await();
+        } catch (TaskCancelledException e) {
+            log.append("; await says: cancelled");
+        }
+        System.out.println("3. aborted a sleeping task: " + log);
+    }
+}

@@ -1,0 +1,44 @@
+/**
+ * The local executor: task queues, the scheduler, and the loop.
+ *
+ * <h2>Threads</h2>
+ * <ul>
+ *   <li>The <b>loop thread</b> is the thread inside {@code ExecutorCore.run}
+ *       or {@code close} (the field {@code thread}, volatile, null otherwise).
+ *       It alone touches the task queues, the active heap, the timers, the
+ *       live-task list, the budget and every counter.</li>
+ *   <li><b>Other threads</b> reach the executor only through
+ *       {@code schedule(task)} (a wake or abort of one of its tasks). That
+ *       call takes the remote road: offer the task to the MPSC remote queue,
+ *       then, if the loop is parked, unpark it. The two roads are the two
+ *       branches at the top of {@code schedule}.</li>
+ * </ul>
+ *
+ * <h2>Parking without losing a wake (a Dekker pair)</h2>
+ * The loop stores {@code sleeping = true} (volatile), then looks at the remote
+ * queue, then parks. A remote waker offers to the queue (a volatile CAS),
+ * then reads {@code sleeping}, and unparks the loop if set. Both sides store
+ * then load with sequential consistency, so at least one sees the other:
+ * either the loop finds the task before parking, or the waker unparks it.
+ * An unpark that arrives before the park leaves a permit, so the park returns.
+ *
+ * <h2>Task queues</h2>
+ * A queue is IDLE (empty, not in the heap), ACTIVE (in the min-heap of
+ * active queues, ordered by vruntime) or RUNNING (taken off the heap while
+ * its tasks run). A push onto an IDLE queue activates it with
+ * {@code vruntime = max(own, smallest active vruntime)}: no credit for time
+ * spent idle. The loop always takes the queue with the smallest vruntime and
+ * runs it until it is empty or its slice ends; the slice is
+ * {@code min(preemptTimer, smallest Latency.matters among active queues)},
+ * and shrinks when a latency-sensitive queue becomes active meanwhile. At the
+ * end of a slice the queue is charged {@code elapsed * 1000 / shares}.
+ * Dynamic shares are re-read at most every 250 ms. Vruntimes are rebased
+ * before they can overflow.
+ *
+ * <h2>Ownership of a task here</h2>
+ * A task on a run queue (local or remote) belongs to the executor; the
+ * executor pops it and calls {@code Task.turn()}, after which it either
+ * completes (unlinked from the live list), goes idle (it belongs to its
+ * wakers), or is queued again.
+ */
+package io.weft.executor;

@@ -1,0 +1,80 @@
+/**
+ * Tasks: the state word, waking, aborting and joining.
+ *
+ * <h2>Who holds a task</h2>
+ * <ul>
+ *   <li>The <b>owner</b> executor: one loop thread, fixed for the task's life.
+ *       Only it polls the task, and only it touches the bookkeeping fields
+ *       {@code queue}, {@code nextInQueue}, {@code prevLive}, {@code nextLive}
+ *       and the output slot before COMPLETE.</li>
+ *   <li><b>Wakers</b>: the task itself ({@code Task implements Waker}), held
+ *       by futures the task waits on. Any thread may call {@code wake()}.</li>
+ *   <li>The <b>join handle</b>: also the task itself. Any number of waiters,
+ *       on any threads, may poll it and call {@code abort()}.</li>
+ * </ul>
+ *
+ * <h2>The state word (one int, through a VarHandle)</h2>
+ * <pre>
+ * bit  name           set by                         cleared by                  meaning
+ * 0    RUNNING        owner, transitionToRunning      owner, toIdle / toComplete  the owner is polling it
+ * 1    COMPLETE       owner, toComplete              never                       output published
+ * 2    NOTIFIED       wake / abort / spawn           owner, toRunning/toComplete queued, or to be queued when
+ *                                                                                the current poll ends
+ * 3    CANCELLED      abort                          never                       run the cancellation path
+ * 4    JOIN_INTEREST  join poll                      never                       somebody looked at the output
+ * 5    JOIN_WAKER     join poll (CAS, fails on        never                       a join waker is registered
+ *                     COMPLETE)
+ * </pre>
+ *
+ * <h2>Transitions (every one a CAS loop; each returns what the caller must do)</h2>
+ * <ol>
+ *   <li><b>spawn</b>: the task starts NOTIFIED and the spawner pushes it on a
+ *       run queue. The owner owns it.</li>
+ *   <li><b>toRunning</b> (owner, after popping it): requires NOTIFIED, not
+ *       RUNNING, not COMPLETE (else {@link java.lang.IllegalStateException}
+ *       with the state word); clears NOTIFIED, sets RUNNING. Returns
+ *       {@code SUCCESS} (poll it) or {@code CANCELLED} (run the cancellation
+ *       path). The owner owns it.</li>
+ *   <li><b>toIdle</b> (owner, the poll returned pending): clears RUNNING.
+ *       Returns {@code OK} — nobody woke it, the task now belongs to whoever
+ *       holds its wakers — or {@code OK_NOTIFIED} — it was woken or aborted
+ *       during the poll, NOTIFIED stays set, and the owner must queue it
+ *       again (it still owns it).</li>
+ *   <li><b>toComplete</b> (owner, the poll returned a value, threw, or the
+ *       cancellation path ended): the output is written first, then the CAS
+ *       sets COMPLETE and clears RUNNING and NOTIFIED. This CAS is the
+ *       release that pairs with the acquire read of the state in
+ *       {@code Task.poll} (the join side). If the state before had
+ *       JOIN_WAKER, the owner wakes every registered join waker. Nobody
+ *       owns the task any more; it is garbage once its handles are.</li>
+ *   <li><b>wake</b> (any thread): if COMPLETE or NOTIFIED, nothing. Else set
+ *       NOTIFIED; if the task was not RUNNING, the waker that set the bit
+ *       calls {@code owner.schedule(task)} — whichever side set NOTIFIED
+ *       first takes over the responsibility to queue it, exactly once. If it
+ *       was RUNNING, the owner sees NOTIFIED in toIdle and queues it. This is
+ *       the lost-wakeup race ("returns pending" vs "waker fires"), pinned by
+ *       the jcstress tests in {@code weft-jcstress}.</li>
+ *   <li><b>abort</b> (any thread): if COMPLETE or CANCELLED, nothing (so
+ *       aborting a finished task changes nothing). Else set CANCELLED and
+ *       NOTIFIED; if neither RUNNING nor NOTIFIED was set, schedule it as a
+ *       wake does.</li>
+ *   <li><b>join poll</b> (any thread): read the state (acquire). If COMPLETE,
+ *       spend one unit of the caller's budget and return the output. Else
+ *       push the caller's waker on the join stack (a Treiber stack, skipping
+ *       a waker already there), then CAS in JOIN_WAKER | JOIN_INTEREST; if
+ *       that CAS finds COMPLETE, the completer may have missed the waker, so
+ *       return the output now instead of pending.</li>
+ *   <li><b>join wake</b> (owner, in toComplete): take the whole join stack
+ *       and wake each waker once. A waiter that pushed before the completing
+ *       CAS is either woken here (it had set JOIN_WAKER) or sees COMPLETE in
+ *       its own CAS (it had not). Unlike tokio's single join-waker slot, the
+ *       stack lets many waiters on many threads share one handle.</li>
+ * </ol>
+ *
+ * <h2>Failures nobody awaits</h2>
+ * A task that fails while JOIN_INTEREST is clear is handed to
+ * {@code TaskOwner.failedUnobserved}; the executor reports it to its handler
+ * once the handle can no longer be awaited (collected) or at close, unless a
+ * join poll has set JOIN_INTEREST by then.
+ */
+package io.weft.task;
