@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
 public final class CoroutineTask<T> extends Task<T> implements Runnable {
     private Callable<T> body;
     private TaskContinuation cont;
-    private final Context cx;
+    /** The task's context, made on the first await (a body that awaits nothing never needs one). */
+    private Context cx;
     /** Set by the body when it ends: what it returned or threw. */
     private Object result;
     private Throwable thrown;
@@ -31,7 +32,6 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
             throw new NullPointerException("task body");
         }
         this.body = body;
-        this.cx = new Context(this, owner.budget());
     }
 
     /** The continuation's entry point: runs the body once. Only the continuation calls it. */
@@ -77,6 +77,7 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
     protected void released() {
         body = null;
         cont = null;
+        cx = null;
         result = null;
     }
 
@@ -86,6 +87,10 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
      * aborted, every await throws {@link TaskCancelledException}.
      */
     <R> R await(Future<R> future) {
+        Context cx = this.cx;
+        if (cx == null) {
+            cx = this.cx = new Context(this, owner.budget());
+        }
         for (;;) {
             if (isCancelRequested()) {
                 throw new TaskCancelledException("task " + this + " was cancelled");

@@ -79,6 +79,8 @@ public final class ExecutorCore implements TaskOwner {
     private long sliceStart;
     private long sliceDeadline;
     private int tick;
+    /** Set by needPreempt when timers or remote wakes wait: maintenance after the current task. */
+    private boolean maintenanceDue;
     private boolean closing;
     private boolean closed;
 
@@ -384,13 +386,16 @@ public final class ExecutorCore implements TaskOwner {
             q.polls++;
             polls++;
             t.turn();
-            if (++tick % MAINTENANCE_INTERVAL == 0) {
-                maintenance();
+            boolean checkClock = ++tick % CLOCK_CHECK_INTERVAL == 0;
+            if (tick % MAINTENANCE_INTERVAL == 0 || maintenanceDue) {
+                maintenanceDue = false;
+                maintenance(); // may activate a latency-sensitive queue and shorten the slice
+                checkClock = true;
             }
             if (root != null && root.isFinished()) {
                 break;
             }
-            if (tick % CLOCK_CHECK_INTERVAL == 0 && System.nanoTime() - sliceDeadline >= 0) {
+            if (checkClock && System.nanoTime() - sliceDeadline >= 0) {
                 break;
             }
         }
@@ -485,9 +490,26 @@ public final class ExecutorCore implements TaskOwner {
     // Preemption, timers
     // =====================================================================
 
-    /** Whether the running queue's slice is over (or another queue is waiting with a latency bound now due). */
+    /**
+     * Whether the running task should yield: its queue's slice is over, a
+     * timer is due, or another thread has queued a wake (which may be for a
+     * latency-sensitive queue). The last two also make the loop look at the
+     * timers and the remote queue right after the current task, instead of at
+     * the next 61-task mark.
+     */
     public boolean needPreempt() {
-        return runningQueue != null && System.nanoTime() - sliceDeadline >= 0;
+        if (runningQueue == null) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (now - sliceDeadline >= 0) {
+            return true;
+        }
+        if (now - timers.nextDeadline() >= 0 || !remote.isEmpty()) {
+            maintenanceDue = true;
+            return true;
+        }
+        return false;
     }
 
     public Timers timers() {

@@ -299,8 +299,11 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
         int s = (int) STATE.getVolatile(this); // acquire: pairs with the CAS in transitionToComplete
         if ((s & COMPLETE) == 0) {
             pushJoiner(cx.waker());
-            // Publish JOIN_WAKER (and JOIN_INTEREST) unless the task completed meanwhile:
-            // a completer that missed our waker has then already published the output.
+            // Read the state again after the push: a completer that took the join stack
+            // before our push had set COMPLETE before that, so we see it here and return
+            // the output ourselves. Then publish JOIN_WAKER (and JOIN_INTEREST) unless the
+            // task completed meanwhile.
+            s = (int) STATE.getVolatile(this);
             for (;;) {
                 if ((s & COMPLETE) != 0) {
                     break;
@@ -320,8 +323,8 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
             cx.waker().wake();
             return Poll.pending();
         }
-        if ((s & JOIN_INTEREST) == 0) {
-            STATE.getAndBitwiseOr(this, JOIN_INTEREST);
+        if ((s & JOIN_INTEREST) == 0 && output instanceof Failure) {
+            STATE.getAndBitwiseOr(this, JOIN_INTEREST); // the failure is looked at: not "unobserved"
         }
         return Poll.ready(outputValue());
     }

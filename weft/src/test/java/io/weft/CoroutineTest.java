@@ -1,0 +1,330 @@
+package io.weft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Coroutine tasks: await, abort, nesting, scale, pinned continuations. */
+class CoroutineTest {
+
+    static final class Resource implements AutoCloseable {
+        final AtomicInteger closed;
+
+        Resource(AtomicInteger closed) {
+            this.closed = closed;
+        }
+
+        @Override
+        public void close() {
+            closed.incrementAndGet();
+        }
+    }
+
+    @Test
+    void abortOfSuspendedCoroutineThrowsFromItsPendingAwait() {
+        AtomicInteger closed = new AtomicInteger();
+        AtomicInteger finallies = new AtomicInteger();
+        AtomicReference<Throwable> fromAwait = new AtomicReference<>();
+        AtomicBoolean afterAwait = new AtomicBoolean();
+        var never = new Probes.Never<String>();
+        try (var ex = LocalExecutor.create()) {
+            Throwable joined = ex.run(() -> {
+                var h = Weft.spawn(() -> {
+                    try (var r = new Resource(closed)) {
+                        try {
+                            never.await();
+                            afterAwait.set(true);
+                        } catch (Throwable t) {
+                            fromAwait.set(t);
+                            throw t;
+                        }
+                    } finally {
+                        finallies.incrementAndGet();
+                    }
+                });
+                Weft.yieldNow().await(); // h suspends in never.await()
+                assertThat(never.polls).hasValue(1);
+                h.abort();
+                try {
+                    h.await();
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            assertThat(joined).isInstanceOf(TaskCancelledException.class);
+            assertThat(fromAwait.get()).isInstanceOf(TaskCancelledException.class);
+            assertThat(afterAwait).isFalse();
+            assertThat(closed).hasValue(1);
+            assertThat(finallies).hasValue(1);
+            assertThat(never.polls).as("a cancelled await does not poll its future again").hasValue(1);
+        }
+    }
+
+    @Test
+    void abortFromAForeignThreadResumesTheCoroutineWithCancellation() throws Exception {
+        AtomicInteger finallies = new AtomicInteger();
+        var gate = new Probes.Gate<Void>();
+        try (var ex = LocalExecutor.create()) {
+            Throwable t = ex.run(() -> {
+                var h = Weft.spawn(() -> {
+                    try {
+                        gate.await();
+                    } finally {
+                        finallies.incrementAndGet();
+                    }
+                });
+                Weft.yieldNow().await();
+                Thread aborter = new Thread(h::abort);
+                aborter.start();
+                try {
+                    h.await();
+                    return null;
+                } catch (Throwable e) {
+                    return e;
+                } finally {
+                    aborter.join();
+                }
+            });
+            assertThat(t).isInstanceOf(TaskCancelledException.class);
+            assertThat(finallies).hasValue(1);
+        }
+    }
+
+    @Test
+    void taskThatIgnoresCancellationIsStillCancelled() {
+        List<String> log = new ArrayList<>();
+        try (var ex = LocalExecutor.create()) {
+            Throwable t = ex.run(() -> {
+                var ready = new Probes.Ready<>("ready");
+                var h = Weft.spawn(() -> {
+                    try {
+                        new Probes.Never<Void>().await();
+                    } catch (TaskCancelledException ignored) {
+                        log.add("ignored");
+                    }
+                    for (int i = 0; i < 3; i++) {
+                        try {
+                            ready.await(); // even a ready future throws once aborted
+                            log.add("await returned");
+                        } catch (TaskCancelledException again) {
+                            log.add("again");
+                        }
+                    }
+                    try {
+                        Weft.yieldNow().await();
+                        log.add("yield returned");
+                    } catch (TaskCancelledException again) {
+                        log.add("yield again");
+                    }
+                    return "swallowed";
+                });
+                Weft.yieldNow().await();
+                h.abort();
+                try {
+                    return h.await() == null ? null : new AssertionError("handle returned a value");
+                } catch (Throwable e) {
+                    return e;
+                }
+            });
+            assertThat(t).isInstanceOf(TaskCancelledException.class);
+            assertThat(log).containsExactly("ignored", "again", "again", "again", "yield again");
+        }
+    }
+
+    @Test
+    void taskAbortedBeforeItStartedNeverRunsItsBody() {
+        AtomicInteger ran = new AtomicInteger();
+        try (var ex = LocalExecutor.create()) {
+            Throwable t = ex.run(() -> {
+                var h = Weft.spawn(() -> {
+                    ran.incrementAndGet();
+                    return 1;
+                });
+                h.abort();
+                assertThat(h.isFinished()).isFalse(); // cancellation runs on the loop
+                try {
+                    h.await();
+                    return null;
+                } catch (Throwable e) {
+                    return e;
+                }
+            });
+            assertThat(t).isInstanceOf(TaskCancelledException.class);
+            assertThat(ran).hasValue(0);
+            assertThat(ex.liveTasks()).isZero();
+        }
+    }
+
+    @Test
+    void selfAbortMakesTheNextAwaitThrow() {
+        try (var ex = LocalExecutor.create()) {
+            AtomicReference<JoinHandle<String>> self = new AtomicReference<>();
+            List<String> log = new ArrayList<>();
+            Throwable t = ex.run(() -> {
+                var h = Weft.spawn(() -> {
+                    Weft.yieldNow().await();
+                    self.get().abort();
+                    log.add("after abort");
+                    try {
+                        Weft.yieldNow().await();
+                    } finally {
+                        log.add("finally");
+                    }
+                    return "unreachable";
+                });
+                self.set(h);
+                try {
+                    h.await();
+                    return null;
+                } catch (Throwable e) {
+                    return e;
+                }
+            });
+            assertThat(t).isInstanceOf(TaskCancelledException.class);
+            assertThat(log).containsExactly("after abort", "finally");
+        }
+    }
+
+    static int nest(int depth) {
+        if (depth == 0) {
+            return 0;
+        }
+        return Weft.spawn(() -> nest(depth - 1) + 1).await();
+    }
+
+    @Test
+    void nestedSpawnsToDepth1000ReturnCorrectValues() {
+        try (var ex = LocalExecutor.create()) {
+            assertThat(ex.run(() -> nest(1000))).isEqualTo(1000);
+            assertThat(ex.liveTasks()).isZero();
+            assertThat(ex.stats().tasksSpawned()).isEqualTo(1001);
+            assertThat(ex.stats().tasksCompleted()).isEqualTo(1001);
+        }
+    }
+
+    @Test
+    void aMillionSuspendedCoroutineTasksFitAndAllComplete() {
+        final int n = 1_000_000;
+        var gate = new Probes.Gate<Integer>();
+        AtomicInteger started = new AtomicInteger();
+        try (var ex = LocalExecutor.create()) {
+            long sum = ex.run(() -> {
+                List<JoinHandle<Integer>> hs = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    hs.add(Weft.spawn(() -> {
+                        started.incrementAndGet();
+                        return gate.await();
+                    }));
+                }
+                Weft.yieldNow().await(); // every task runs once and suspends on the gate
+                assertThat(started).hasValue(n);
+                assertThat(gate.waiting()).isEqualTo(n);
+                assertThat(Weft.current().liveTasks()).isEqualTo(n + 1);
+                gate.open(1);
+                long s = 0;
+                for (var h : hs) {
+                    s += h.await();
+                }
+                return s;
+            });
+            assertThat(sum).isEqualTo(n);
+            assertThat(ex.liveTasks()).isZero();
+        }
+    }
+
+    /** A pending future awaited by {@link AwaitsInStaticInitializer}'s static initializer. */
+    static volatile Future<Integer> pendingForClinit;
+
+    static final class AwaitsInStaticInitializer {
+        static final int VALUE = pendingForClinit.await();
+
+        static int value() {
+            return VALUE;
+        }
+    }
+
+    @Test
+    void awaitInsideAStaticInitializerFailsWithAClearMessage() {
+        pendingForClinit = new Probes.Never<>();
+        try (var ex = LocalExecutor.create()) {
+            Throwable t = ex.run(() -> {
+                var h = Weft.spawn((Callable<Integer>) AwaitsInStaticInitializer::value);
+                try {
+                    h.await();
+                    return null;
+                } catch (Throwable e) {
+                    return e;
+                }
+            });
+            assertThat(t).isInstanceOf(TaskFailedException.class);
+            Throwable ise = null;
+            for (Throwable c = t; c != null; c = c.getCause()) {
+                if (c instanceof IllegalStateException) {
+                    ise = c;
+                    break;
+                }
+            }
+            assertThat(ise).as("cause chain of %s", t).isNotNull();
+            assertThat(ise).hasMessageContaining("native frame");
+        }
+    }
+
+    @Test
+    void awaitOnTheExecutorThreadOutsideACoroutineThrows() {
+        var ready = new Probes.Ready<>(1);
+        AtomicReference<Throwable> inPoll = new AtomicReference<>();
+        try (var ex = LocalExecutor.create()) {
+            String r = ex.run(() -> Weft.spawn((Future<String>) cx -> {
+                try {
+                    ready.await();
+                    return Poll.ready("awaited");
+                } catch (Throwable t) {
+                    inPoll.set(t);
+                    return Poll.ready("refused");
+                }
+            }).await());
+            assertThat(r).isEqualTo("refused");
+            assertThat(inPoll.get()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("outside a coroutine");
+            assertThat(ready.polls).hasValue(0);
+
+            // uncaught, it fails the task
+            assertThatThrownBy(() -> ex.run((Future<Integer>) cx -> Poll.ready(ready.await())))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void awaitOutsideAnyExecutorBlocksTheThreadUntilReady() throws Exception {
+        var gate = new Probes.Gate<String>();
+        Thread opener = new Thread(() -> {
+            while (gate.waiting() == 0) {
+                Thread.onSpinWait();
+            }
+            gate.open("unblocked");
+        });
+        opener.start();
+        assertThat(gate.await()).isEqualTo("unblocked");
+        opener.join();
+        assertThat(gate.polls).hasValue(2);
+    }
+
+    @Test
+    void mapAndThenComposeInsideATask() {
+        try (var ex = LocalExecutor.create()) {
+            int r = ex.run(() -> {
+                Future<Integer> f = Weft.spawn(() -> 20).map(x -> x + 1).then(x -> Weft.spawn(() -> x * 2));
+                return f.await();
+            });
+            assertThat(r).isEqualTo(42);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.weft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Join handles: many waiters, any thread, before and after completion. */
+class JoinTest {
+
+    @Test
+    void severalTasksAndAPlainThreadAwaitingTheSameHandleAllGetTheValue() throws Exception {
+        var gate = new Probes.Gate<Integer>();
+        AtomicReference<Object> plainResult = new AtomicReference<>();
+        CountDownLatch plainRegistered = new CountDownLatch(1);
+        AtomicReference<Thread> plain = new AtomicReference<>();
+        try (var ex = LocalExecutor.create()) {
+            List<Integer> results = ex.run(() -> {
+                JoinHandle<Integer> h = Weft.spawn(() -> gate.await() * 2);
+                List<JoinHandle<Integer>> joiners = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    joiners.add(Weft.spawn(() -> h.await()));
+                }
+                Weft.yieldNow().await(); // h parks on the gate, the joiners park on h
+                // a plain thread blocks on the same handle (block_on), outside the executor
+                Future<Integer> watched = cx -> {
+                    Poll<Integer> p = h.poll(cx);
+                    if (!p.isReady()) {
+                        plainRegistered.countDown();
+                    }
+                    return p;
+                };
+                Thread t = new Thread(() -> {
+                    try {
+                        plainResult.set(watched.await());
+                    } catch (Throwable e) {
+                        plainResult.set(e);
+                    }
+                });
+                plain.set(t);
+                t.start();
+                plainRegistered.await(); // blocks the loop briefly: the plain thread is now a join waiter
+                assertThat(h.isFinished()).isFalse();
+                gate.open(21);
+                List<Integer> rs = new ArrayList<>();
+                for (var j : joiners) {
+                    rs.add(j.await());
+                }
+                rs.add(h.await());
+                return rs;
+            });
+            plain.get().join();
+            assertThat(results).containsExactly(42, 42, 42, 42, 42, 42);
+            assertThat(plainResult.get()).isEqualTo(42);
+        }
+    }
+
+    @Test
+    void handleAwaitedAfterCompletionReturnsAtOnce() {
+        try (var ex = LocalExecutor.create()) {
+            long[] polls = new long[2];
+            JoinHandle<String> h = ex.run(() -> {
+                var t = Weft.spawn(() -> "x");
+                t.await();
+                polls[0] = Weft.current().stats().polls();
+                for (int i = 0; i < 10; i++) {
+                    assertThat(t.await()).isEqualTo("x");
+                }
+                polls[1] = Weft.current().stats().polls();
+                return t;
+            });
+            assertThat(polls[1]).as("no suspension while awaiting a finished handle").isEqualTo(polls[0]);
+            // from a plain thread (block_on) after the executor stopped
+            assertThat(h.await()).isEqualTo("x");
+            // by polling directly
+            AtomicInteger wakes = new AtomicInteger();
+            Poll<String> p = h.poll(new Context(wakes::incrementAndGet));
+            assertThat(p.isReady()).isTrue();
+            assertThat(p.get()).isEqualTo("x");
+            assertThat(wakes).hasValue(0);
+        }
+    }
+
+    @Test
+    void handleAwaitedFromAnotherExecutorThread() throws Exception {
+        var gate = new Probes.Gate<String>();
+        AtomicReference<Object> other = new AtomicReference<>();
+        CountDownLatch handed = new CountDownLatch(1);
+        AtomicReference<JoinHandle<String>> handle = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try (var ex2 = LocalExecutor.create()) {
+                handed.await();
+                other.set(ex2.run(() -> handle.get().await() + "!"));
+            } catch (Throwable e) {
+                other.set(e);
+            }
+        });
+        t.start();
+        try (var ex = LocalExecutor.create()) {
+            String r = ex.run(() -> {
+                var h = Weft.spawn(() -> gate.await());
+                handle.set(h);
+                handed.countDown();
+                Weft.yieldNow().await();
+                gate.open("v");
+                return h.await();
+            });
+            t.join();
+            assertThat(r).isEqualTo("v");
+            assertThat(other.get()).isEqualTo("v!");
+        }
+    }
+
+    /**
+     * Many rounds of: a task T parked with one join waiter already registered
+     * (so JOIN_WAKER is set), then a foreign thread polls T's handle with fresh
+     * wakers in a tight loop while the owner completes T. Every poll that
+     * answered pending must have its waker woken once T has completed.
+     */
+    @Test
+    void joinWaiterRegisteringWhileTheTaskCompletesIsAlwaysWoken() throws Exception {
+        final int rounds = 1_000;
+        AtomicInteger lost = new AtomicInteger();
+        AtomicInteger pendingPolls = new AtomicInteger();
+        try (var ex = LocalExecutor.create()) {
+            ex.run(() -> {
+                for (int r = 0; r < rounds; r++) {
+                    var gate = new Probes.Gate<Integer>();
+                    JoinHandle<Integer> target = Weft.spawn(() -> gate.await());
+                    JoinHandle<Integer> firstJoiner = Weft.spawn(() -> target.await());
+                    Weft.yieldNow().await(); // target parks on the gate, firstJoiner on target
+                    CountDownLatch go = new CountDownLatch(1);
+                    CountDownLatch finished = new CountDownLatch(1);
+                    List<AtomicInteger> pendingWakers = new ArrayList<>();
+                    Thread poller = new Thread(() -> {
+                        go.countDown();
+                        for (;;) {
+                            AtomicInteger woken = new AtomicInteger();
+                            Poll<Integer> p = target.poll(new Context(woken::incrementAndGet));
+                            if (p.isReady()) {
+                                break;
+                            }
+                            pendingWakers.add(woken);
+                        }
+                        try {
+                            finished.await();
+                        } catch (InterruptedException e) {
+                            throw new RuntimeException(e);
+                        }
+                    });
+                    poller.start();
+                    go.await();
+                    gate.open(r);
+                    firstJoiner.await(); // runs after target's completion woke every registered waiter
+                    finished.countDown();
+                    poller.join();
+                    pendingPolls.addAndGet(pendingWakers.size());
+                    for (AtomicInteger w : pendingWakers) {
+                        if (w.get() == 0) {
+                            lost.incrementAndGet();
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        assertThat(pendingPolls.get()).as("the race window was exercised").isPositive();
+        assertThat(lost).as("join wakers registered but never woken (of %d pending polls)", pendingPolls.get()).hasValue(0);
+    }
+}

@@ -1,0 +1,171 @@
+package io.weft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** The task state word as seen through polls, wakes and aborts. */
+class TaskStateTest {
+
+    @Test
+    void wakeDuringPollMakesExactlyOneMorePoll() {
+        AtomicInteger polls = new AtomicInteger();
+        Future<String> probe = cx -> {
+            if (polls.incrementAndGet() == 1) {
+                for (int i = 0; i < 10; i++) {
+                    cx.waker().wake();
+                }
+                return Poll.pending();
+            }
+            return Poll.ready("done");
+        };
+        try (var ex = LocalExecutor.create()) {
+            assertThat(ex.run(probe)).isEqualTo("done");
+            assertThat(polls).hasValue(2);
+            assertThat(ex.stats().polls()).isEqualTo(2);
+            assertThat(ex.stats().remoteWakes()).isZero();
+        }
+    }
+
+    @Test
+    void wakeDuringPollOfSpawnedTaskMakesExactlyOneMorePoll() {
+        AtomicInteger polls = new AtomicInteger();
+        Future<Integer> probe = cx -> {
+            int n = polls.incrementAndGet();
+            if (n < 3) {
+                cx.waker().wake();
+                cx.waker().wake();
+                return Poll.pending();
+            }
+            return Poll.ready(n);
+        };
+        try (var ex = LocalExecutor.create()) {
+            int r = ex.run(() -> Weft.spawn(probe).await());
+            assertThat(r).isEqualTo(3);
+            assertThat(polls).hasValue(3);
+        }
+    }
+
+    @Test
+    void wakeAfterCompletionIsANoOp() throws Exception {
+        var probe = new Probes.Ready<>("v");
+        try (var ex = LocalExecutor.create()) {
+            assertThat(ex.run(probe)).isEqualTo("v");
+            long polls = ex.stats().polls();
+            assertThat(polls).isEqualTo(1);
+            Waker w = probe.waker;
+
+            // From the thread that ran the executor, now outside run().
+            assertThatCode(() -> {
+                for (int i = 0; i < 5; i++) {
+                    w.wake();
+                }
+            }).doesNotThrowAnyException();
+            // From a foreign thread.
+            AtomicReference<Throwable> err = new AtomicReference<>();
+            Thread t = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 5; i++) {
+                        w.wake();
+                    }
+                } catch (Throwable e) {
+                    err.set(e);
+                }
+            });
+            t.start();
+            t.join();
+            assertThat(err.get()).isNull();
+
+            // A later run drains the remote queue: nothing must have been queued.
+            assertThat(ex.run(() -> "again")).isEqualTo("again");
+            assertThat(probe.polls).hasValue(1);
+            assertThat(ex.stats().remoteWakes()).isZero();
+            assertThat(ex.stats().polls()).isEqualTo(polls + 1); // only the second root
+        }
+    }
+
+    @Test
+    void wakeOfCompletedTaskInsideTheExecutorDoesNotPollItAgain() {
+        var probe = new Probes.Ready<>(7);
+        try (var ex = LocalExecutor.create()) {
+            long[] delta = new long[1];
+            int v = ex.run(() -> {
+                var h = Weft.spawn(probe);
+                int r = h.await();
+                Weft.yieldNow().await(); // start a fresh turn
+                long before = Weft.current().stats().polls();
+                for (int i = 0; i < 5; i++) {
+                    probe.waker.wake();
+                }
+                Weft.yieldNow().await();
+                delta[0] = Weft.current().stats().polls() - before;
+                return r;
+            });
+            assertThat(v).isEqualTo(7);
+            assertThat(probe.polls).hasValue(1);
+            assertThat(delta[0]).as("only the root's own re-poll after yieldNow").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void abortOfFinishedTaskChangesNothing() {
+        try (var ex = LocalExecutor.create()) {
+            int r = ex.run(() -> {
+                var h = Weft.spawn(() -> 42);
+                assertThat(h.await()).isEqualTo(42);
+                assertThat(h.isFinished()).isTrue();
+                h.abort();
+                h.abort();
+                assertThat(h.isFinished()).isTrue();
+                return h.await();
+            });
+            assertThat(r).isEqualTo(42);
+        }
+    }
+
+    @Test
+    void abortOfFinishedTaskFromForeignThreadChangesNothing() throws Exception {
+        try (var ex = LocalExecutor.create()) {
+            JoinHandle<Integer> h = ex.run(() -> {
+                var t = Weft.spawn(() -> 5);
+                t.await();
+                return t;
+            });
+            Thread th = new Thread(h::abort);
+            th.start();
+            th.join();
+            assertThat(h.isFinished()).isTrue();
+            assertThat(h.await()).isEqualTo(5); // block_on from the test thread
+            assertThat(ex.run(() -> h.await())).isEqualTo(5);
+            assertThat(ex.stats().remoteWakes()).isZero();
+        }
+    }
+
+    @Test
+    void abortWhileRunningDropsTheResult() {
+        try (var ex = LocalExecutor.create()) {
+            AtomicReference<JoinHandle<Integer>> self = new AtomicReference<>();
+            AtomicInteger polls = new AtomicInteger();
+            Future<Integer> f = cx -> {
+                polls.incrementAndGet();
+                self.get().abort(); // aborted during its own poll
+                return Poll.ready(1);
+            };
+            Throwable thrown = ex.run(() -> {
+                var h = Weft.spawn(f);
+                self.set(h);
+                try {
+                    h.await();
+                    return null;
+                } catch (TaskCancelledException e) {
+                    return e;
+                }
+            });
+            assertThat(thrown).isInstanceOf(TaskCancelledException.class);
+            assertThat(polls).hasValue(1);
+        }
+    }
+}
