@@ -76,6 +76,8 @@ public final class ExecutorCore implements TaskOwner {
     private final ArrayList<Unobserved> unobserved = new ArrayList<>();
 
     private TaskQueue runningQueue;
+    /** The task being polled by the loop (loop thread only). */
+    private Task<?> polling;
     private long sliceStart;
     private long sliceDeadline;
     private int tick;
@@ -239,6 +241,11 @@ public final class ExecutorCore implements TaskOwner {
     }
 
     @Override
+    public boolean isPolling(Task<?> task) {
+        return thread == Thread.currentThread() && polling == task;
+    }
+
+    @Override
     public Budget budget() {
         return budget;
     }
@@ -385,7 +392,9 @@ public final class ExecutorCore implements TaskOwner {
             budget.reset();
             q.polls++;
             polls++;
+            polling = t;
             t.turn();
+            polling = null;
             boolean checkClock = ++tick % CLOCK_CHECK_INTERVAL == 0;
             if (tick % MAINTENANCE_INTERVAL == 0 || maintenanceDue) {
                 maintenanceDue = false;

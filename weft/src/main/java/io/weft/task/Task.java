@@ -65,6 +65,8 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
 
     protected final TaskOwner owner;
     private final String name;
+    /** Woken by its own poll (owner thread only): queue it again after the poll, still RUNNING. */
+    private boolean selfWoken;
 
     // ---- the owner's bookkeeping: touched only by the owner thread ----
     /** The owner's run queue for this task. */
@@ -172,7 +174,18 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
      * its output.
      */
     public final void turn() {
-        ToRunning r = transitionToRunning();
+        ToRunning r;
+        int s = (int) STATE.getVolatile(this);
+        if ((s & RUNNING) != 0) {
+            // Queued again by its own wake (see wake()): still RUNNING, still the owner's.
+            if ((s & NOTIFIED) != 0) {
+                s = (int) STATE.getAndBitwiseAnd(this, ~NOTIFIED); // a wake while queued: this poll serves it
+            }
+            r = (s & CANCELLED) != 0 ? ToRunning.CANCELLED : ToRunning.SUCCESS;
+        } else {
+            r = transitionToRunning();
+        }
+        selfWoken = false;
         Object out;
         try {
             out = (r == ToRunning.SUCCESS) ? pollTask() : cancelTask();
@@ -180,6 +193,10 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
             out = (r == ToRunning.CANCELLED || isCancelRequested()) ? new Cancelled(t) : new Failure(t);
         }
         if (out == PENDING) {
+            if (selfWoken) {
+                owner.schedule(this); // stays RUNNING: no transition, no atomic
+                return;
+            }
             if (transitionToIdle() == ToIdle.OK_NOTIFIED) {
                 owner.schedule(this);
             }
@@ -246,6 +263,12 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
     /** Step 5: a wake. Sets NOTIFIED; the caller that set it on an idle task schedules it. */
     @Override
     public final void wake() {
+        if (owner.isPolling(this)) {
+            // Road 0: the task wakes itself during its own poll (yieldNow, a spent budget).
+            // Only the owner thread gets here; it queues the task again after the poll.
+            selfWoken = true;
+            return;
+        }
         int s = (int) STATE.getVolatile(this);
         for (;;) {
             if ((s & (COMPLETE | NOTIFIED)) != 0) {

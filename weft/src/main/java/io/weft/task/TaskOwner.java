@@ -14,6 +14,13 @@ public interface TaskOwner {
      */
     void schedule(Task<?> task);
 
+    /**
+     * True only on the owner thread, while it polls {@code task}. A wake in
+     * that window needs no atomic: the owner queues the task again after the
+     * poll, keeping it RUNNING.
+     */
+    boolean isPolling(Task<?> task);
+
     /** The budget that the owner's task polls spend. */
     Budget budget();
 

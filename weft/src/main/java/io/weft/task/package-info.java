@@ -55,6 +55,16 @@
  *       was RUNNING, the owner sees NOTIFIED in toIdle and queues it. This is
  *       the lost-wakeup race ("returns pending" vs "waker fires"), pinned by
  *       the jcstress tests in {@code weft-jcstress}.</li>
+ *   <li><b>self-wake</b> (road 0, owner thread only): a task that wakes
+ *       itself during its own poll ({@code yieldNow}, a spent budget) sets a
+ *       plain flag instead of NOTIFIED; after the poll the owner queues it
+ *       again <i>still RUNNING</i>, with no atomic operation. When it is popped,
+ *       {@code turn()} sees RUNNING and polls it without toRunning (clearing a
+ *       NOTIFIED that a foreign wake set meanwhile: that poll serves it). Other
+ *       threads see RUNNING all along, so their wakes only set NOTIFIED and
+ *       their aborts only set CANCELLED|NOTIFIED, both picked up by that
+ *       poll. RUNNING thus means "owned by the loop: being polled, or queued
+ *       by its own wake".</li>
  *   <li><b>abort</b> (any thread): if COMPLETE or CANCELLED, nothing (so
  *       aborting a finished task changes nothing). Else set CANCELLED and
  *       NOTIFIED; if neither RUNNING nor NOTIFIED was set, schedule it as a
