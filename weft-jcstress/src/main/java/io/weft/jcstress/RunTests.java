@@ -2,6 +2,7 @@ package io.weft.jcstress;
 
 import org.openjdk.jcstress.JCStress;
 import org.openjdk.jcstress.Options;
+import org.openjdk.jcstress.infra.runners.TestList;
 
 /**
  * The entry point `mvn verify` runs: jcstress's own {@code Main}, plus a guard
@@ -23,6 +24,16 @@ public final class RunTests {
         if (jcstress.getTests().isEmpty()) {
             System.err.println("weft-jcstress: no jcstress test matches the selection; were the tests generated?");
             System.exit(2);
+        }
+        int cpus = Runtime.getRuntime().availableProcessors();
+        for (String test : jcstress.getTests()) {
+            int actors = TestList.getInfo(test).threads();
+            if (actors > cpus) {
+                // jcstress would skip it without a word and still exit 0.
+                System.err.println("weft-jcstress: " + test + " has " + actors + " actors but this machine has "
+                        + cpus + " CPUs, so jcstress would not run it; split it into tests of at most " + cpus + " actors");
+                System.exit(3);
+            }
         }
         jcstress.run(); // throws AssertionError (exit code 1) on any failed or erroring test
     }

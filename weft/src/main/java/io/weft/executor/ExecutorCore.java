@@ -21,7 +21,6 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
@@ -61,7 +60,7 @@ public final class ExecutorCore implements TaskOwner {
     private volatile Thread thread;
     /** Set by the loop just before it parks; read by remote producers (Dekker pair with the remote queue). */
     private volatile boolean sleeping;
-    private final ConcurrentLinkedQueue<Task<?>> remote = new ConcurrentLinkedQueue<>();
+    private final RemoteQueue remote = new RemoteQueue();
 
     private final Budget budget = new Budget();
     private final Timers timers = new Timers();
