@@ -20,6 +20,17 @@ public final class Weft {
         return ExecutorCore.current("Weft.spawn").spawn(body, null);
     }
 
+    /**
+     * Spawns {@code body} as a coroutine task with a name, which appears in
+     * error messages and in the report of a failure nobody awaited.
+     */
+    public static <T> JoinHandle<T> spawn(String name, Callable<T> body) {
+        if (name == null) {
+            throw new NullPointerException("task name");
+        }
+        return ExecutorCore.current("Weft.spawn").spawn(name, body, null);
+    }
+
     /** Spawns {@code body} as a coroutine task; its handle yields null. */
     public static JoinHandle<Void> spawn(Runnable body) {
         if (body == null) {

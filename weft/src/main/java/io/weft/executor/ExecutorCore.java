@@ -140,9 +140,14 @@ public final class ExecutorCore implements TaskOwner {
     // =====================================================================
 
     public <T> Task<T> spawn(Callable<T> body, TaskQueueHandle into) {
+        return spawn(null, body, into);
+    }
+
+    /** Spawns a coroutine task; {@code name} (may be null) appears in messages and failure reports. */
+    public <T> Task<T> spawn(String name, Callable<T> body, TaskQueueHandle into) {
         Coroutines.ensureAvailable();
         TaskQueue q = queueOf(into);
-        return admit(new CoroutineTask<>(this, null, body), q);
+        return admit(new CoroutineTask<>(this, name, body), q);
     }
 
     public <T> Task<T> spawn(Future<T> future, TaskQueueHandle into) {
