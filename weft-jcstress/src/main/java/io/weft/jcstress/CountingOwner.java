@@ -12,22 +12,26 @@ final class CountingOwner implements TaskOwner {
     final AtomicInteger failures = new AtomicInteger();
 
     /**
-     * The task being polled and the thread polling it, set by {@link DrivenTask} around a
-     * self-wake, as an executor sets them around each poll. Written and compared only on the
-     * polling thread: another thread never finds its own Thread here.
+     * The thread polling a task, set by {@link DrivenTask} around a self-wake,
+     * so that {@link #inLoop()} is true on that thread only.
      */
-    Task<?> pollingTask;
     Thread pollingThread;
+
+    @Override
+    public boolean inLoop() {
+        return pollingThread == Thread.currentThread();
+    }
+
+    @Override
+    public void suspended(Task<?> task) {
+        suspensions.incrementAndGet();
+    }
+
+    final AtomicInteger suspensions = new AtomicInteger();
 
     @Override
     public void schedule(Task<?> task) {
         schedules.incrementAndGet();
-    }
-
-    /** True on the polling thread, for the task it polls. */
-    @Override
-    public boolean isPolling(Task<?> task) {
-        return pollingThread == Thread.currentThread() && pollingTask == task;
     }
 
     @Override

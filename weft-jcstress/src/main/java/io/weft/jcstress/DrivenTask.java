@@ -42,12 +42,10 @@ final class DrivenTask extends Task<Integer> {
         if (selfWakeOnNextPoll) {
             selfWakeOnNextPoll = false;
             CountingOwner o = (CountingOwner) owner;
-            o.pollingTask = this;
             o.pollingThread = Thread.currentThread();
             try {
                 wake();
             } finally {
-                o.pollingTask = null;
                 o.pollingThread = null;
             }
             return PENDING;

@@ -68,15 +68,16 @@ public final class ExecutorCore implements TaskOwner {
     private final QueueHeap active = new QueueHeap();
     private final TaskQueue defaultQueue;
 
-    /** Live tasks (spawned, not complete): an intrusive list, to cancel them on close. */
-    private Task<?> liveHead;
-    private int liveCount;
+    /**
+     * Tasks that have waited for a waker at least once and are not complete:
+     * an intrusive list, so that close() finds the tasks on no run queue.
+     * Tasks that never wait never touch it (nor its long-lived head field).
+     */
+    private Task<?> suspendedHead;
 
     private final ArrayList<Unobserved> unobserved = new ArrayList<>();
 
     private TaskQueue runningQueue;
-    /** The task being polled by the loop (loop thread only). */
-    private Task<?> polling;
     private long sliceStart;
     private long sliceDeadline;
     private int tick;
@@ -131,10 +132,6 @@ public final class ExecutorCore implements TaskOwner {
         return name;
     }
 
-    private boolean inLoop() {
-        return thread == Thread.currentThread();
-    }
-
     // =====================================================================
     // Spawning
     // =====================================================================
@@ -168,13 +165,6 @@ public final class ExecutorCore implements TaskOwner {
     private <T> Task<T> admit(Task<T> t, TaskQueue q) {
         assert inLoop();
         t.queue = q;
-        Task<?> h = liveHead;
-        t.nextLive = h;
-        if (h != null) {
-            h.prevLive = t;
-        }
-        liveHead = t;
-        liveCount++;
         tasksSpawned++;
         q.tasksSpawned++;
         enqueue(t, q); // a new task starts NOTIFIED: we own it until it runs
@@ -245,8 +235,21 @@ public final class ExecutorCore implements TaskOwner {
     }
 
     @Override
-    public boolean isPolling(Task<?> task) {
-        return thread == Thread.currentThread() && polling == task;
+    public boolean inLoop() {
+        return thread == Thread.currentThread();
+    }
+
+    @Override
+    public void suspended(Task<?> t) {
+        if (!t.registered) {
+            t.registered = true;
+            Task<?> h = suspendedHead;
+            t.nextLive = h;
+            if (h != null) {
+                h.prevLive = t;
+            }
+            suspendedHead = t;
+        }
     }
 
     @Override
@@ -256,18 +259,20 @@ public final class ExecutorCore implements TaskOwner {
 
     @Override
     public void completed(Task<?> t) {
-        Task<?> p = t.prevLive;
-        Task<?> n = t.nextLive;
-        if (p == null) {
-            liveHead = n;
-        } else {
-            p.nextLive = n;
+        if (t.registered) {
+            Task<?> p = t.prevLive;
+            Task<?> n = t.nextLive;
+            if (p == null) {
+                suspendedHead = n;
+            } else {
+                p.nextLive = n;
+            }
+            if (n != null) {
+                n.prevLive = p;
+            }
+            t.prevLive = t.nextLive = null;
+            t.registered = false;
         }
-        if (n != null) {
-            n.prevLive = p;
-        }
-        t.prevLive = t.nextLive = null;
-        liveCount--;
         tasksCompleted++;
         ((TaskQueue) t.queue).tasksCompleted++;
     }
@@ -396,9 +401,7 @@ public final class ExecutorCore implements TaskOwner {
             budget.reset();
             q.polls++;
             polls++;
-            polling = t;
             t.turn();
-            polling = null;
             boolean checkClock = ++tick % CLOCK_CHECK_INTERVAL == 0;
             if (tick % MAINTENANCE_INTERVAL == 0 || maintenanceDue) {
                 maintenanceDue = false;
@@ -546,17 +549,24 @@ public final class ExecutorCore implements TaskOwner {
         try {
             closing = true;
             drainRemote();
-            while (liveHead != null) {
-                for (Task<?> t = liveHead; t != null; t = t.nextLive) {
+            while (tasksSpawned != tasksCompleted) {
+                // Every live task is on a run queue (local or remote) or in the suspended registry.
+                drainRemote();
+                for (TaskQueue q : queues) {
+                    q.forEach(Task::abort);
+                }
+                for (Task<?> t = suspendedHead; t != null; t = t.nextLive) {
                     t.abort();
                 }
                 do {
                     drainRemote();
                 } while (runSlice(null));
-                if (liveHead != null && active.isEmpty() && remote.isEmpty()) {
+                if (tasksSpawned != tasksCompleted && active.isEmpty() && remote.isEmpty()
+                        && (suspendedHead == null || suspendedHead.isCancelRequested())) {
                     // Aborted tasks are always queued, so one still live here would never finish.
-                    throw new IllegalStateException("task " + liveHead + " did not finish its cancellation: "
-                            + Task.describe(liveHead.state()));
+                    throw new IllegalStateException((tasksSpawned - tasksCompleted) + " task(s) did not finish"
+                            + " their cancellation" + (suspendedHead != null ? ", e.g. " + suspendedHead + ": "
+                            + Task.describe(suspendedHead.state()) : ""));
                 }
             }
             closed = true;
@@ -583,7 +593,7 @@ public final class ExecutorCore implements TaskOwner {
     }
 
     public int liveTasks() {
-        return liveCount;
+        return (int) (tasksSpawned - tasksCompleted);
     }
 
     @Override

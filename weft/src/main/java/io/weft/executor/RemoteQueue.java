@@ -115,8 +115,12 @@ public final class RemoteQueue {
         }
 
         @Override
-        public boolean isPolling(Task<?> task) {
+        public boolean inLoop() {
             return false;
+        }
+
+        @Override
+        public void suspended(Task<?> task) {
         }
 
         @Override

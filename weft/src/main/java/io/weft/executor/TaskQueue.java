@@ -7,8 +7,8 @@ import io.weft.TaskQueueStats;
 import io.weft.task.Task;
 
 /**
- * One run queue of an executor: a FIFO of tasks (an intrusive list through
- * {@link Task#nextInQueue}), its shares and latency, and its virtual runtime.
+ * One run queue of an executor: a FIFO of tasks, its shares and latency,
+ * and its virtual runtime.
  * Owner thread only.
  *
  * <p>States: IDLE (empty, not in the active heap), ACTIVE (non-empty, in the
@@ -35,8 +35,18 @@ final class TaskQueue implements TaskQueueHandle {
     /** Position in the active heap, -1 when not in it. */
     int heapIndex = -1;
 
-    private Task<?> head;
-    private Task<?> tail;
+    /*
+     * The FIFO: a list of chunks of CHUNK slots, the last slot of a chunk
+     * linking the next. A full chunk is never reused: a new one is young, so
+     * storing task references into it costs no G1 card-marking slow path
+     * (which a store into a long-lived array or field pays, with a fence).
+     * Only the switch to a new chunk stores into this long-lived object.
+     */
+    static final int CHUNK = 64;
+    private Object[] headChunk = new Object[CHUNK + 1];
+    private Object[] tailChunk = headChunk;
+    private int headIndex;
+    private int tailIndex;
     int size;
 
     long vruntime;
@@ -61,31 +71,53 @@ final class TaskQueue implements TaskQueueHandle {
     }
 
     void push(Task<?> t) {
-        t.nextInQueue = null;
-        if (tail == null) {
-            head = t;
-        } else {
-            tail.nextInQueue = t;
+        Object[] c = tailChunk;
+        int i = tailIndex;
+        if (i == CHUNK) {
+            Object[] next = new Object[CHUNK + 1];
+            c[CHUNK] = next;
+            tailChunk = c = next;
+            i = 0;
         }
-        tail = t;
+        c[i] = t;
+        tailIndex = i + 1;
         size++;
     }
 
     Task<?> pop() {
-        Task<?> t = head;
-        if (t != null) {
-            head = t.nextInQueue;
-            if (head == null) {
-                tail = null;
-            }
-            t.nextInQueue = null;
-            size--;
+        if (size == 0) {
+            return null;
         }
+        Object[] c = headChunk;
+        int i = headIndex;
+        if (i == CHUNK) {
+            Object[] next = (Object[]) c[CHUNK];
+            c[CHUNK] = null;
+            headChunk = c = next;
+            i = 0;
+        }
+        Task<?> t = (Task<?>) c[i];
+        c[i] = null;
+        headIndex = i + 1;
+        size--;
         return t;
     }
 
     boolean isEmpty() {
-        return head == null;
+        return size == 0;
+    }
+
+    /** Calls {@code action} on every queued task, oldest first (owner thread; the queue must not change meanwhile). */
+    void forEach(java.util.function.Consumer<Task<?>> action) {
+        Object[] c = headChunk;
+        int i = headIndex;
+        for (int n = 0; n < size; n++) {
+            if (i == CHUNK) {
+                c = (Object[]) c[CHUNK];
+                i = 0;
+            }
+            action.accept((Task<?>) c[i++]);
+        }
     }
 
     /** Charges a slice of {@code elapsed} ns: vruntime += elapsed x 1000 / shares. */

@@ -73,9 +73,20 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
     public Object queue;
     /** Next task on a local run queue (intrusive list). */
     public Task<?> nextInQueue;
-    /** Links of the owner's list of live tasks, used to cancel them on close. */
+    /**
+     * Links of the owner's registry of tasks that have waited at least once
+     * (so that close() finds tasks that are on no run queue).
+     */
     public Task<?> prevLive;
     public Task<?> nextLive;
+    public boolean registered;
+
+    /**
+     * True while the owner polls this task (set and cleared by the owner in
+     * {@link #turn()}). Other threads may read a stale value; it only counts
+     * together with {@link TaskOwner#inLoop()}, which is false for them.
+     */
+    private boolean polling;
 
     protected Task(TaskOwner owner, String name) {
         this.owner = owner;
@@ -186,19 +197,21 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
             r = transitionToRunning();
         }
         selfWoken = false;
+        polling = true;
         Object out;
         try {
             out = (r == ToRunning.SUCCESS) ? pollTask() : cancelTask();
         } catch (Throwable t) {
             out = (r == ToRunning.CANCELLED || isCancelRequested()) ? new Cancelled(t) : new Failure(t);
         }
+        polling = false;
         if (out == PENDING) {
             if (selfWoken) {
                 owner.schedule(this); // stays RUNNING: no transition, no atomic
-                return;
-            }
-            if (transitionToIdle() == ToIdle.OK_NOTIFIED) {
+            } else if (transitionToIdle() == ToIdle.OK_NOTIFIED) {
                 owner.schedule(this);
+            } else {
+                owner.suspended(this); // now waits for a waker: on no run queue
             }
             return;
         }
@@ -263,7 +276,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
     /** Step 5: a wake. Sets NOTIFIED; the caller that set it on an idle task schedules it. */
     @Override
     public final void wake() {
-        if (owner.isPolling(this)) {
+        if (polling && owner.inLoop()) {
             // Road 0: the task wakes itself during its own poll (yieldNow, a spent budget).
             // Only the owner thread gets here; it queues the task again after the poll.
             selfWoken = true;

@@ -15,11 +15,18 @@ public interface TaskOwner {
     void schedule(Task<?> task);
 
     /**
-     * True only on the owner thread, while it polls {@code task}. A wake in
-     * that window needs no atomic: the owner queues the task again after the
-     * poll, keeping it RUNNING.
+     * True only on the owner's loop thread. A task that wakes itself while
+     * the owner polls it (its own poll flag set, and this true) needs no
+     * atomic: the owner queues it again after the poll, keeping it RUNNING.
      */
-    boolean isPolling(Task<?> task);
+    boolean inLoop();
+
+    /**
+     * The task's poll returned pending and nobody woke it: it is on no run
+     * queue now. Called on the owner thread; the owner keeps a registry of
+     * such tasks so that it can cancel them on close.
+     */
+    void suspended(Task<?> task);
 
     /** The budget that the owner's task polls spend. */
     Budget budget();
