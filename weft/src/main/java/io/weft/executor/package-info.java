@@ -38,7 +38,16 @@
  * <h2>Ownership of a task here</h2>
  * A task on a run queue (local or remote) belongs to the executor; the
  * executor pops it and calls {@code Task.turn()}, after which it either
- * completes (unlinked from the live list), goes idle (it belongs to its
- * wakers), or is queued again.
+ * completes, goes idle (it belongs to its wakers, and the executor records it
+ * in its registry of suspended tasks), or is queued again. Every live task is
+ * therefore on a run queue or in that registry, which is how close() finds
+ * them all.
+ *
+ * <h2>Keeping the hot path off the G1 slow path</h2>
+ * A store of a young task reference into a long-lived object (the executor,
+ * a queue) takes G1's card-marking slow path, with a fence. The hot path
+ * avoids such stores: run queues are chunked arrays whose chunks are never
+ * reused (new chunks are young), the registry is touched only by tasks that
+ * suspend, and the "being polled" flag lives on the task.
  */
 package io.weft.executor;

@@ -5,8 +5,10 @@
  * <ul>
  *   <li>The <b>owner</b> executor: one loop thread, fixed for the task's life.
  *       Only it polls the task, and only it touches the bookkeeping fields
- *       {@code queue}, {@code nextInQueue}, {@code prevLive}, {@code nextLive}
- *       and the output slot before COMPLETE.</li>
+ *       {@code queue}, {@code prevLive}, {@code nextLive}, {@code registered},
+ *       the poll and self-wake flags, and the output slot before COMPLETE.
+ *       {@code nextInQueue} is the link of the remote queue, written by the
+ *       thread that queues the task there.</li>
  *   <li><b>Wakers</b>: the task itself ({@code Task implements Waker}), held
  *       by futures the task waits on. Any thread may call {@code wake()}.</li>
  *   <li>The <b>join handle</b>: also the task itself. Any number of waiters,
