@@ -25,7 +25,8 @@ public final class LocalExecutor implements AutoCloseable {
 
     private LocalExecutor(Builder b) {
         String name = b.name != null ? b.name : "weft-" + SEQ.incrementAndGet();
-        this.core = new ExecutorCore(this, name, b.pinCpu, b.spinNanos, b.preemptNanos, b.onUnobservedFailure);
+        this.core = new ExecutorCore(this, name, b.pinCpu, b.spinNanos, b.preemptNanos, b.onUnobservedFailure,
+                b.clock);
     }
 
     public static LocalExecutor create() {
@@ -104,6 +105,7 @@ public final class LocalExecutor implements AutoCloseable {
         private long spinNanos = 0;
         private long preemptNanos = Duration.ofMillis(100).toNanos();
         private BiConsumer<String, Throwable> onUnobservedFailure;
+        private Clock clock = Clock.system();
 
         private Builder() {
         }
@@ -154,6 +156,20 @@ public final class LocalExecutor implements AutoCloseable {
                 throw new NullPointerException("handler");
             }
             this.onUnobservedFailure = handler;
+            return this;
+        }
+
+        /**
+         * The clock of the executor's timers (default {@link Clock#system()}).
+         * With {@link Clock#paused()} time stands still while tasks run and
+         * jumps to the next timer when all tasks wait: timed tests run in
+         * microseconds. The scheduler's time slices always use real time.
+         */
+        public Builder clock(Clock clock) {
+            if (clock == null) {
+                throw new NullPointerException("clock");
+            }
+            this.clock = clock;
             return this;
         }
 

@@ -2,8 +2,10 @@ package io.weft;
 
 import io.weft.executor.ExecutorCore;
 import io.weft.executor.YieldNow;
+import io.weft.time.Deadlines;
 import io.weft.time.Sleep;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 
 /**
@@ -78,24 +80,48 @@ public final class Weft {
         }
     }
 
-    /** A future ready once {@code d} has passed. */
+    /**
+     * A future ready once {@code d} has passed on the executor's clock (the
+     * deadline is fixed now; resolution 1 ms, never early). Awaiting it and
+     * being aborted frees its timer at once; see {@link Sleep}.
+     */
     public static Future<Void> sleep(Duration d) {
         if (d == null) {
             throw new NullPointerException("duration");
         }
         ExecutorCore ex = ExecutorCore.current("Weft.sleep");
-        long nanos = d.isNegative() ? 0 : saturatedNanos(d);
-        long now = System.nanoTime();
-        long deadline = nanos > Long.MAX_VALUE / 2 ? now + Long.MAX_VALUE / 2 : now + nanos;
-        return new Sleep(ex.timers(), deadline);
+        return new Sleep(ex.timers(), Deadlines.after(ex.timers().now(), d));
     }
 
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
+    /**
+     * A future ready once the executor's clock reads {@code deadlineNanos}
+     * (a value of {@code Weft.clock().nanoTime()}'s scale; compared by
+     * subtraction, as {@link System#nanoTime()}).
+     */
+    public static Future<Void> sleepUntil(long deadlineNanos) {
+        ExecutorCore ex = ExecutorCore.current("Weft.sleepUntil");
+        return new Sleep(ex.timers(), deadlineNanos);
+    }
+
+    /**
+     * A future ready at wall-clock {@code deadline}: converted once, now, to
+     * the executor's clock ({@code clock.nanoTime() + (deadline - clock.instant())});
+     * later changes of the wall clock do not move it.
+     */
+    public static Future<Void> sleepUntil(Instant deadline) {
+        if (deadline == null) {
+            throw new NullPointerException("deadline");
         }
+        ExecutorCore ex = ExecutorCore.current("Weft.sleepUntil");
+        Clock c = ex.clock();
+        long now = c.nanoTime();
+        Duration d = Duration.between(c.instant(), deadline);
+        return new Sleep(ex.timers(), Deadlines.after(now, d));
+    }
+
+    /** The clock of the current executor's timers. */
+    public static Clock clock() {
+        return ExecutorCore.current("Weft.clock").clock();
     }
 
     /** The executor running the current task. */

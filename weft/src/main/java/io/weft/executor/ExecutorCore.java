@@ -1,5 +1,6 @@
 package io.weft.executor;
 
+import io.weft.Clock;
 import io.weft.Context;
 import io.weft.ExecutorStats;
 import io.weft.Future;
@@ -55,6 +56,10 @@ public final class ExecutorCore implements TaskOwner {
     private final long preemptNanos;
     private final BiConsumer<String, Throwable> failureHandler;
     private final Object facade;
+    /** The clock of the timers (see package-info, "Time"); the scheduler's slices stay on System.nanoTime. */
+    private final Clock clock;
+    /** The clock is paused (virtual): the idle loop moves it to the next deadline instead of parking. */
+    private final boolean pausedClock;
 
     /** The loop thread while {@link #run} runs, else null. Read by other threads to choose the road. */
     private volatile Thread thread;
@@ -63,7 +68,7 @@ public final class ExecutorCore implements TaskOwner {
     private final RemoteQueue remote = new RemoteQueue();
 
     private final Budget budget = new Budget();
-    private final Timers timers = new Timers();
+    private final Timers timers;
     private final List<TaskQueue> queues = new ArrayList<>();
     private final QueueHeap active = new QueueHeap();
     private final TaskQueue defaultQueue;
@@ -93,9 +98,21 @@ public final class ExecutorCore implements TaskOwner {
     private long remoteWakes;
     private long parks;
     private long runtimeNanos;
+    private long timedParks;
+    private long lastParkNanos = -1;
+    private long clockJumps;
+    private long timerFires;
 
     public ExecutorCore(Object facade, String name, int pinCpu, long spinNanos, long preemptNanos,
                         BiConsumer<String, Throwable> failureHandler) {
+        this(facade, name, pinCpu, spinNanos, preemptNanos, failureHandler, Clock.system());
+    }
+
+    public ExecutorCore(Object facade, String name, int pinCpu, long spinNanos, long preemptNanos,
+                        BiConsumer<String, Throwable> failureHandler, Clock clock) {
+        this.clock = clock != null ? clock : Clock.system();
+        this.pausedClock = this.clock.isPaused();
+        this.timers = new Timers(this.clock);
         this.facade = facade;
         this.name = name;
         this.pinCpu = pinCpu;
@@ -447,8 +464,13 @@ public final class ExecutorCore implements TaskOwner {
     private int maintenance() {
         int n = drainRemote();
         long next = timers.nextDeadline();
-        if (next != Long.MAX_VALUE && System.nanoTime() - next >= 0) {
-            n += timers.fire(System.nanoTime());
+        if (next != Long.MAX_VALUE) {
+            long now = clock.nanoTime();
+            if (now - next >= 0) {
+                int f = timers.fire(now);
+                timerFires += f;
+                n += f;
+            }
         }
         return n;
     }
@@ -464,7 +486,12 @@ public final class ExecutorCore implements TaskOwner {
         return n;
     }
 
-    /** Nothing runnable: look for work, spin for {@code spinNanos}, then park until a wake or the next timer. */
+    /**
+     * Nothing runnable: look for work, spin for {@code spinNanos}, then park
+     * until a wake or the next timer. On a paused clock, instead of a timed
+     * park the clock jumps to the next timer's deadline (the loop then fires
+     * it); with no timer at all the loop parks until a remote wake.
+     */
     private void idle(Task<?> root) {
         if (maintenance() > 0 || !active.isEmpty()) {
             return;
@@ -483,6 +510,12 @@ public final class ExecutorCore implements TaskOwner {
             }
         }
         long next = timers.nextDeadline();
+        if (pausedClock && next != Long.MAX_VALUE) {
+            // Every task waits: virtual time moves straight to the next deadline (no park).
+            ((Clock.Paused) clock).advanceTo(next);
+            clockJumps++;
+            return;
+        }
         sleeping = true; // pairs with the read of sleeping in schedule(): either we see the task or they see us
         try {
             if (!remote.isEmpty()) {
@@ -492,9 +525,11 @@ public final class ExecutorCore implements TaskOwner {
             if (next == Long.MAX_VALUE) {
                 LockSupport.park(this);
             } else {
-                long wait = next - System.nanoTime();
+                long wait = next - clock.nanoTime();
                 if (wait > 0) {
-                    LockSupport.parkNanos(this, wait);
+                    timedParks++;
+                    lastParkNanos = wait;
+                    LockSupport.parkNanos(this, wait); // no longer than the next deadline
                 }
             }
         } finally {
@@ -521,7 +556,8 @@ public final class ExecutorCore implements TaskOwner {
         if (now - sliceDeadline >= 0) {
             return true;
         }
-        if (now - timers.nextDeadline() >= 0 || !remote.isEmpty()) {
+        long clockNow = pausedClock ? clock.nanoTime() : now;
+        if (clockNow - timers.nextDeadline() >= 0 || !remote.isEmpty()) {
             maintenanceDue = true;
             return true;
         }
@@ -530,6 +566,31 @@ public final class ExecutorCore implements TaskOwner {
 
     public Timers timers() {
         return timers;
+    }
+
+    /** The clock of this executor's timers. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Times the idle loop parked with a timeout (until the next timer's deadline). */
+    public long timedParks() {
+        return timedParks;
+    }
+
+    /** The timeout of the last timed park, in ns of the clock; -1 if none yet. */
+    public long lastParkNanos() {
+        return lastParkNanos;
+    }
+
+    /** Times the idle loop moved a paused clock to the next deadline. */
+    public long clockJumps() {
+        return clockJumps;
+    }
+
+    /** Timers fired by the loop. */
+    public long timerFires() {
+        return timerFires;
     }
 
     // =====================================================================

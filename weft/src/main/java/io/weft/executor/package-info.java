@@ -22,6 +22,22 @@
  * either the loop finds the task before parking, or the waker unparks it.
  * An unpark that arrives before the park leaves a permit, so the park returns.
  *
+ * <h2>Time</h2>
+ * Two clocks, on purpose. The <b>executor's clock</b> ({@code io.weft.Clock},
+ * set on the builder) drives the timers: deadlines, "is it due", the
+ * maintenance check and {@code needPreempt()}'s "a timer is due". The
+ * <b>scheduler</b> (slice deadlines, vruntime charges, queue wait times)
+ * measures CPU time actually spent and always reads {@code System.nanoTime()},
+ * so a paused clock never starves or favours a queue.
+ *
+ * <p>Idle: when nothing is runnable the loop fires due timers, drains the
+ * remote queue, spins for {@code spinNanos}, then parks no longer than
+ * {@code timers.nextDeadline()} (counted in {@code timedParks}); with no timer
+ * it parks until a remote wake. On a paused clock it does not park while a
+ * timer exists: it moves the clock to the next deadline ({@code clockJumps})
+ * and loops, which fires the timer; time therefore advances only when every
+ * task waits, as tokio's {@code start_paused}.
+ *
  * <h2>Task queues</h2>
  * A queue is IDLE (empty, not in the heap), ACTIVE (in the min-heap of
  * active queues, ordered by vruntime) or RUNNING (taken off the heap while

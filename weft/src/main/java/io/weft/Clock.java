@@ -1,0 +1,131 @@
+package io.weft;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The time an executor's timers run on, set with
+ * {@link LocalExecutor.Builder#clock(Clock)}: {@link #system()} (the default)
+ * or {@link #paused()} (virtual time, for tests).
+ *
+ * <p>What reads it: the timer wheel, {@code Weft.sleep}/{@code sleepUntil}
+ * (their deadlines and their "is it due" check), {@code Timeout} and
+ * {@code Interval}. What does not: the scheduler's time slices, vruntimes and
+ * {@code needPreempt()}'s end-of-slice check, which measure CPU time actually
+ * spent and stay on {@link System#nanoTime()} under either clock.
+ *
+ * <p>{@link #nanoTime()} has the meaning of {@link System#nanoTime()}: an
+ * arbitrary origin, compare two readings by subtraction
+ * ({@code a - b >= 0}), never by {@code <}.
+ */
+public abstract sealed class Clock permits Clock.SystemClock, Clock.Paused {
+
+    Clock() {
+    }
+
+    /** The real monotonic clock, {@link System#nanoTime()}. */
+    public static Clock system() {
+        return SystemClock.INSTANCE;
+    }
+
+    /**
+     * A virtual clock, as tokio's {@code start_paused}: it starts at 0, stands
+     * still while tasks run, and, when every task of its executor is waiting,
+     * the executor moves it straight to the next timer's deadline instead of
+     * parking (rounded up to the wheel's 1 ms tick). A sleep of an hour
+     * completes in microseconds and the clock then reads one hour later.
+     * Tasks may also move it forward with {@link Paused#advance(Duration)}
+     * (to play a task that is late).
+     *
+     * <p>Give each executor its own paused clock: the executor that owns it
+     * is the only one that moves it forward.
+     */
+    public static Paused paused() {
+        return new Paused();
+    }
+
+    /** Now, in nanoseconds from an arbitrary origin. */
+    public abstract long nanoTime();
+
+    /** The wall-clock instant that corresponds to {@link #nanoTime()} now. */
+    public abstract Instant instant();
+
+    /** Whether this is a {@link #paused()} clock. */
+    public final boolean isPaused() {
+        return this instanceof Paused;
+    }
+
+    static final class SystemClock extends Clock {
+        static final SystemClock INSTANCE = new SystemClock();
+
+        @Override
+        public long nanoTime() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now();
+        }
+
+        @Override
+        public String toString() {
+            return "Clock.system()";
+        }
+    }
+
+    /**
+     * Virtual time. Moved forward only by {@link #advance} and
+     * {@link #advanceTo} (by the owning executor's loop when all its tasks
+     * wait, or by a task of it); never backward. Readable from any thread.
+     */
+    public static final class Paused extends Clock {
+        private final Instant origin = Instant.now();
+        /** Written by the owning executor's thread only; volatile so that other threads read a recent value. */
+        private volatile long now;
+
+        private Paused() {
+        }
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        /** The wall-clock instant when the clock was made, plus the virtual time elapsed since. */
+        @Override
+        public Instant instant() {
+            return origin.plusNanos(now);
+        }
+
+        /**
+         * Moves the clock forward by {@code d}. Call it on the owning
+         * executor's thread (from a task, or before {@code run}). Timers that
+         * become due fire at the loop's next look at the timers.
+         */
+        public void advance(Duration d) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("advance(" + d + "): the clock never goes back");
+            }
+            long n;
+            try {
+                n = d.toNanos();
+            } catch (ArithmeticException e) {
+                n = Long.MAX_VALUE;
+            }
+            advanceTo(n > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + n);
+        }
+
+        /** Moves the clock to {@code nanos} if that is later than now; else does nothing. */
+        public void advanceTo(long nanos) {
+            if (nanos - now > 0) {
+                now = nanos;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Clock.paused()@" + now + "ns";
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.weft.time;
+
+import java.time.Duration;
+
+/** Deadline arithmetic on clock readings (nanoTime scale, compared by subtraction). */
+public final class Deadlines {
+    /** The farthest a deadline may lie ahead, so that {@code a - b} of two readings never overflows (~146 years). */
+    public static final long MAX_AHEAD = Long.MAX_VALUE / 2;
+
+    private Deadlines() {
+    }
+
+    /** {@code now + d}: a negative {@code d} counts as zero, a huge one is capped at {@link #MAX_AHEAD}. */
+    public static long after(long now, Duration d) {
+        if (d.isNegative()) {
+            return now;
+        }
+        long n;
+        try {
+            n = d.toNanos();
+        } catch (ArithmeticException e) {
+            n = MAX_AHEAD;
+        }
+        return now + Math.min(n, MAX_AHEAD);
+    }
+
+    /** {@code d} in nanoseconds, which must be positive; {@code what} names it in the error. */
+    public static long positiveNanos(Duration d, String what) {
+        if (d == null) {
+            throw new NullPointerException(what);
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive: " + d);
+        }
+        try {
+            return Math.min(d.toNanos(), MAX_AHEAD);
+        } catch (ArithmeticException e) {
+            return MAX_AHEAD;
+        }
+    }
+}
