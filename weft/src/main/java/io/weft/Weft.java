@@ -96,11 +96,12 @@ public final class Weft {
     /**
      * A future ready once the executor's clock reads {@code deadlineNanos}
      * (a value of {@code Weft.clock().nanoTime()}'s scale; compared by
-     * subtraction, as {@link System#nanoTime()}).
+     * subtraction, as {@link System#nanoTime()}; a deadline more than ~146
+     * years ahead is taken as that).
      */
     public static Future<Void> sleepUntil(long deadlineNanos) {
         ExecutorCore ex = ExecutorCore.current("Weft.sleepUntil");
-        return new Sleep(ex.timers(), deadlineNanos);
+        return new Sleep(ex.timers(), Deadlines.clamp(ex.timers().now(), deadlineNanos));
     }
 
     /**

@@ -24,6 +24,16 @@ public final class Deadlines {
         return now + Math.min(n, MAX_AHEAD);
     }
 
+    /**
+     * {@code deadline} (a clock reading), brought within {@link #MAX_AHEAD} of
+     * {@code now}: a deadline farther ahead than that would wrap when compared
+     * by subtraction, and is taken as {@code now + MAX_AHEAD} (~146 years).
+     */
+    public static long clamp(long now, long deadline) {
+        long ahead = deadline - now;
+        return ahead > MAX_AHEAD || ahead < -MAX_AHEAD ? (ahead > 0 ? now + MAX_AHEAD : now - MAX_AHEAD) : deadline;
+    }
+
     /** {@code d} in nanoseconds, which must be positive; {@code what} names it in the error. */
     public static long positiveNanos(Duration d, String what) {
         if (d == null) {

@@ -50,7 +50,8 @@ public final class Interval {
     /** First tick at {@code startNanos} (a reading of the executor's clock), then every {@code period}. */
     public static Interval at(long startNanos, Duration period) {
         long p = Deadlines.positiveNanos(period, "interval period");
-        return new Interval(ExecutorCore.current("Interval.at").timers(), startNanos, p);
+        Timers timers = ExecutorCore.current("Interval.at").timers();
+        return new Interval(timers, Deadlines.clamp(timers.now(), startNanos), p);
     }
 
     public Interval missedTickBehavior(MissedTickBehavior b) {

@@ -49,7 +49,8 @@ public final class Timeout<T> implements Future<T> {
         if (inner == null) {
             throw new NullPointerException("future");
         }
-        return new Timeout<>(inner, new Sleep(ExecutorCore.current("Timeout.at").timers(), deadlineNanos));
+        Timers timers = ExecutorCore.current("Timeout.at").timers();
+        return new Timeout<>(inner, new Sleep(timers, Deadlines.clamp(timers.now(), deadlineNanos)));
     }
 
     /** The deadline, a reading of the executor's clock. */

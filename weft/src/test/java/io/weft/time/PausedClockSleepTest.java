@@ -80,6 +80,28 @@ class PausedClockSleepTest {
     }
 
     @Test
+    void extremeDeadlinesNeitherWrapNorFireEarly() {
+        Clock.Paused clock = Clock.paused();
+        try (var ex = paused(clock)) {
+            clock.advance(Duration.ofDays(1));
+            String r = ex.run(() -> {
+                long now = Weft.clock().nanoTime();
+                Weft.sleepUntil(now - Duration.ofDays(1).toNanos()).await(); // past: ready at once
+                assertThat(Weft.clock().nanoTime()).isEqualTo(now);
+                // Long.MAX_VALUE is more than MAX_AHEAD ahead: clamped to ~146 years, not wrapped into the past.
+                try {
+                    Timeout.of(Duration.ofHours(1), Weft.sleepUntil(Long.MAX_VALUE)).await();
+                    return "the far sleep completed";
+                } catch (TimeoutFailure e) {
+                    return "timed out";
+                }
+            });
+            assertThat(r).isEqualTo("timed out");
+            assertThat(clock.nanoTime()).isEqualTo(Duration.ofHours(25).toNanos());
+        }
+    }
+
+    @Test
     void aSleepFarBeyondTheWheelsTopLevelStillCompletes() {
         Clock.Paused clock = Clock.paused();
         try (var ex = paused(clock)) {
