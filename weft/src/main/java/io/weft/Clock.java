@@ -35,7 +35,9 @@ public abstract sealed class Clock permits Clock.SystemClock, Clock.Paused {
      * parking (rounded up to the wheel's 1 ms tick). A sleep of an hour
      * completes in microseconds and the clock then reads one hour later.
      * Tasks may also move it forward with {@link Paused#advance(Duration)}
-     * (to play a task that is late).
+     * (to play a task that is late). A task waiting for another thread (a remote
+     * wake) counts as waiting: if a timer exists meanwhile, the clock jumps to
+     * it; with no timer the executor parks until the wake, clock unchanged.
      *
      * <p>Give each executor its own paused clock: the executor that owns it
      * is the only one that moves it forward.

@@ -35,7 +35,11 @@ import java.util.function.BiConsumer;
  *          (every 61 tasks: drain the remote queue, fire timers)
  *        charge the slice: vruntime += elapsed x 1000 / shares
  *        nothing runnable: drain remote, fire timers, spin, then park
+ *          no longer than the next timer (paused clock: jump the clock to it)
  * </pre>
+ *
+ * <p>Timers run on the executor's {@link Clock}; the scheduler's slices on
+ * {@code System.nanoTime()} (see package-info, "Time").
  *
  * <p>Thread contract: everything here runs on the loop thread (the thread
  * inside {@link #run}), except {@link #schedule} from other threads, which
@@ -546,7 +550,8 @@ public final class ExecutorCore implements TaskOwner {
      * timer is due, or another thread has queued a wake (which may be for a
      * latency-sensitive queue). The last two also make the loop look at the
      * timers and the remote queue right after the current task, instead of at
-     * the next 61-task mark.
+     * the next 61-task mark. The slice is measured on {@code System.nanoTime()},
+     * "a timer is due" on the executor's clock.
      */
     public boolean needPreempt() {
         if (runningQueue == null) {

@@ -27,11 +27,13 @@ import io.weft.Waker;
  * <p>Firing ({@link #fire}): the next expiration is the first occupied slot
  * of the lowest non-empty level at or after {@code elapsed} (found with a
  * rotate and a count of trailing zeros); its deadline is the slot's first
- * tick. When that deadline has passed, the slot is emptied: entries due at
- * that tick move to the {@code pending} list, the others are re-inserted
- * relative to the slot's deadline, which puts them on a lower level
- * (cascading). Each timer cascades at most 5 times in its life. Then the
- * pending list is drained and each waker woken once, in order.
+ * tick. When that deadline has passed, {@code elapsed} moves to it and the
+ * slot is emptied. A level-0 slot holds only timers due at that tick: they
+ * are unlinked and woken one at a time, in order. A higher slot cascades:
+ * its entries are re-inserted relative to the new {@code elapsed}, which puts
+ * them on a lower level, or on the {@code pending} list if due at that very
+ * tick (then woken in order). Each timer cascades at most 5 times in its life.
+ * Timers added with a deadline already past also go to {@code pending}.
  *
  * <p>Timers beyond the top level (more than {@code 64^6 - 1} ticks after
  * {@code elapsed}) are clamped onto the top level, whose slots then act as a
@@ -264,33 +266,27 @@ public final class Timers {
      */
     public int fire(long now) {
         long nowTick = now - origin < 0 ? 0 : (now - origin) / TICK_NANOS;
+        nextDirty = true;
+        int n = drain(PENDING); // due before this call (added with a past deadline)
         if (nowTick > elapsed) {
             long t;
             while ((t = wheelNextTick()) <= nowTick) {
-                process(t);
+                n += process(t);
+                n += drain(PENDING); // added by a waker, due at t: before the next tick
             }
             elapsed = nowTick;
         }
-        nextDirty = true;
-        int n = 0;
-        Entry e;
-        while ((e = heads[PENDING]) != null) {
-            unlink(e);
-            e.fired = true;
-            Waker w = e.waker;
-            e.waker = null;
-            fired++;
-            n++;
-            w.wake();
-        }
-        return n;
+        return n + drain(PENDING);
     }
 
     /**
      * Empties the slot that expires at tick {@code t} (the lowest level's
-     * first occupied slot): due entries go to pending, the others cascade.
+     * first occupied slot) and fires what is due. A level-0 slot holds only
+     * timers due at {@code t}: they fire in place, in order. A higher slot
+     * cascades: its entries are re-inserted relative to {@code t}, those due
+     * at {@code t} onto pending, which is then fired.
      */
-    private void process(long t) {
+    private int process(long t) {
         elapsed = t;
         for (int level = 0; level < LEVELS; level++) {
             if (occupied[level] == 0) {
@@ -298,6 +294,10 @@ public final class Timers {
             }
             int slot = (int) ((t >>> (level * BITS)) & (SLOTS - 1));
             int idx = level * SLOTS + slot;
+            if (level == 0) {
+                // Wakers may add timers meanwhile: none can land in this slot (due ones go to pending).
+                return drain(idx);
+            }
             Entry e = heads[idx];
             heads[idx] = tails[idx] = null;
             occupied[level] &= ~(1L << slot);
@@ -305,12 +305,28 @@ public final class Timers {
                 Entry next = e.next;
                 e.prev = e.next = null;
                 e.list = NONE;
-                insert(e); // when <= t: pending; later: a lower level (or the top ring again)
+                insert(e); // when == t: pending; later: a lower level (or the top ring again)
                 e = next;
             }
-            return;
+            return drain(PENDING);
         }
         throw new IllegalStateException("no occupied level at tick " + t);
+    }
+
+    /** Fires the entries of list {@code idx} one at a time, from its head, until it is empty. */
+    private int drain(int idx) {
+        int n = 0;
+        Entry e;
+        while ((e = heads[idx]) != null) {
+            unlink(e);
+            e.fired = true;
+            Waker w = e.waker;
+            e.waker = null;
+            n++;
+            w.wake();
+        }
+        fired += n;
+        return n;
     }
 
     /** As {@link #wheelNextTick()}, but {@code elapsed} when timers are pending. */
