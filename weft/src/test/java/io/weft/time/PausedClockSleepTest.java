@@ -220,6 +220,44 @@ class PausedClockSleepTest {
     }
 
     @Test
+    void withNoTimerAPausedLoopParksForARemoteWakeAndTheClockStaysPut() throws Exception {
+        Clock.Paused clock = Clock.paused();
+        try (var ex = paused(clock)) {
+            java.util.concurrent.CompletableFuture<io.weft.Waker> parked = new java.util.concurrent.CompletableFuture<>();
+            boolean[] open = new boolean[1];
+            java.util.concurrent.atomic.AtomicBoolean opened = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread loop = Thread.currentThread();
+            Thread other = Thread.ofPlatform().start(() -> {
+                io.weft.Waker w = parked.join();
+                while (loop.getState() != Thread.State.WAITING) { // until the loop has parked (untimed)
+                    Thread.onSpinWait();
+                }
+                opened.set(true);
+                w.wake();
+            });
+            long[] r = ex.run(() -> {
+                Future<String> remote = cx -> {
+                    if (opened.get()) {
+                        return io.weft.Poll.ready("opened");
+                    }
+                    parked.complete(cx.waker());
+                    return io.weft.Poll.pending();
+                };
+                String v = remote.await();
+                open[0] = v.equals("opened");
+                return new long[] {Weft.clock().nanoTime(), core().clockJumps(), core().stats().remoteWakes(),
+                    core().timedParks()};
+            });
+            other.join();
+            assertThat(open[0]).isTrue();
+            assertThat(r[0]).as("no timer: the clock never moved").isZero();
+            assertThat(r[1]).as("clock jumps").isZero();
+            assertThat(r[2]).as("woken from the other thread").isEqualTo(1);
+            assertThat(r[3]).as("the park had no timeout").isZero();
+        }
+    }
+
+    @Test
     void theSystemClockLoopParksUntilTheTimerAndIsWokenByIt() {
         try (var ex = LocalExecutor.create()) {
             long[] r = ex.run(() -> {
