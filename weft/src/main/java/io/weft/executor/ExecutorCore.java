@@ -655,7 +655,8 @@ public final class ExecutorCore implements TaskOwner {
         for (TaskQueue q : queues) {
             qs.add(q.stats());
         }
-        return new ExecutorStats(name, tasksSpawned, tasksCompleted, polls, remoteWakes, parks, runtimeNanos, List.copyOf(qs));
+        return new ExecutorStats(name, tasksSpawned, tasksCompleted, polls, remoteWakes, parks, runtimeNanos,
+                timerFires, timedParks, clockJumps, List.copyOf(qs));
     }
 
     public int liveTasks() {
