@@ -7,6 +7,9 @@ import io.weft.Shares;
 import io.weft.TaskCancelledException;
 import io.weft.TaskQueueHandle;
 import io.weft.Weft;
+import io.weft.time.Interval;
+import io.weft.time.Timeout;
+import io.weft.time.TimeoutFailure;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -21,6 +24,7 @@ public final class Tour {
                 millionTasks();
                 sharesOneToThree();
                 abortRunsFinally();
+                timers();
                 return null;
             });
             var s = ex.stats();
@@ -99,5 +103,40 @@ public final class Tour {
             log.append("; await says: cancelled");
         }
         System.out.println("3. aborted a sleeping task: " + log);
+    }
+
+    /** An interval ticking every 20 ms, and a timeout that cuts a slow task short (its finally runs). */
+    static void timers() {
+        Interval every20 = Interval.every(Duration.ofMillis(20));
+        long start = System.nanoTime();
+        StringBuilder ticks = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            every20.tick().await();
+            ticks.append(i == 0 ? "" : ", ").append((System.nanoTime() - start) / 1_000_000).append(" ms");
+        }
+        System.out.println("4. an interval of 20 ms ticked at " + ticks);
+
+        StringBuilder log = new StringBuilder();
+        JoinHandle<String> slow = Weft.spawn(() -> {
+            try {
+                Weft.sleep(Duration.ofHours(1)).await();
+                return "done";
+            } finally {
+                log.append("slow task's finally ran");
+            }
+        });
+        long t0 = System.nanoTime();
+        try {
+            Timeout.of(Duration.ofMillis(30), slow).await();
+        } catch (TimeoutFailure e) {
+            long late = System.nanoTime() - t0;
+            try {
+                slow.await(); // the timeout aborted it: this waits until it has unwound
+            } catch (TaskCancelledException cancelled) {
+                log.append(", and it reports cancelled");
+            }
+            System.out.printf("5. a 30 ms timeout cut a one-hour task short after %d ms: %s%n",
+                    late / 1_000_000, log);
+        }
     }
 }
