@@ -151,10 +151,19 @@ public final class Futures {
             this.f = f;
         }
 
+        private Poll<R> result;
+
         @Override
         public Poll<R> poll(Context cx) {
+            if (result != null) {
+                return result; // f is applied once
+            }
             Poll<S> p = inner.poll(cx);
-            return p.isReady() ? Poll.ready(f.apply(p.get())) : Poll.pending();
+            if (!p.isReady()) {
+                return Poll.pending();
+            }
+            result = Poll.ready(f.apply(p.get()));
+            return result;
         }
 
         @Override

@@ -29,8 +29,14 @@ import java.util.concurrent.Callable;
  *       and {@code next()} then yields their cancellation, in order.
  *       {@link #close()} is {@code abortAll()}: it does not wait (a
  *       {@link TaskScope} does).</li>
+ *   <li>A failure stays in the set until {@code next()} throws it: the set
+ *       has looked at every task's handle, so the executor does not report a
+ *       failed task of a set as unobserved, and a set abandoned with failed
+ *       tasks in it loses those failures.</li>
  *   <li>Thread contract: a set belongs to the executor of its first
- *       {@code spawn}; use it on that executor's thread only.</li>
+ *       {@code spawn}; use it on that executor's thread only, with one task
+ *       at a time awaiting {@code next()} (a second one would take the
+ *       first one's place as the task to wake).</li>
  * </ul>
  */
 public final class JoinSet<T> implements AutoCloseable {

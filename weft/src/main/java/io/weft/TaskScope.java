@@ -44,7 +44,11 @@ import java.util.concurrent.Callable;
  *       coroutine cannot suspend any more, so close() then aborts the
  *       children <em>without</em> waiting for them; they finish their
  *       cancellation right after, on the same executor (and always before
- *       {@link LocalExecutor#close()} returns).</li>
+ *       {@link LocalExecutor#close()} returns). Failures no join reported
+ *       are attached to that exception as suppressed.</li>
+ *   <li>{@code join()}/{@code close()} expect one waiting task at a time
+ *       (normally the one that opened the scope): a second task waiting
+ *       meanwhile would take the first one's place as the task to wake.</li>
  * </ul>
  */
 public final class TaskScope implements AutoCloseable {
@@ -117,7 +121,14 @@ public final class TaskScope implements AutoCloseable {
         }
         closed = true;
         children.forEachLive(JoinHandle::abort);
-        allFinished().await();
+        try {
+            allFinished().await();
+        } catch (TaskCancelledException ownerCancelled) {
+            // We cannot wait (see the class docs); at least do not lose the failures.
+            failures.forEach(ownerCancelled::addSuppressed);
+            failures.clear();
+            throw ownerCancelled;
+        }
         throwFailures();
     }
 

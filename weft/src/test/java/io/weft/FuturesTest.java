@@ -63,6 +63,39 @@ class FuturesTest {
     }
 
     @Test
+    void aJoinOfHandlesCanBeAwaitedByAPlainThread() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Object> plain = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.CountDownLatch registered = new java.util.concurrent.CountDownLatch(1);
+        Thread t;
+        try (var ex = LocalExecutor.create()) {
+            var gate = new Probes.Gate<Integer>();
+            JoinHandle<Integer> a = ex.run(() -> Weft.spawn(() -> gate.await() + 1));
+            JoinHandle<Integer> b = ex.run(() -> Weft.spawn(() -> 2));
+            Future<List<Integer>> all = Futures.join(a, b);
+            Future<List<Integer>> watched = cx -> {
+                Poll<List<Integer>> p = all.poll(cx);
+                registered.countDown();
+                return p;
+            };
+            t = new Thread(() -> {
+                try {
+                    plain.set(watched.await()); // block_on: parks this thread
+                } catch (Throwable e) {
+                    plain.set(e);
+                }
+            });
+            t.start();
+            registered.await();
+            ex.run(() -> {
+                gate.open(0);
+                return a.await();
+            });
+        }
+        t.join();
+        assertThat(plain.get()).isEqualTo(List.of(1, 2));
+    }
+
+    @Test
     void joinOfNothingIsAnEmptyList() {
         try (var ex = LocalExecutor.create()) {
             assertThat(ex.run(() -> Futures.<Integer>join().await())).isEmpty();

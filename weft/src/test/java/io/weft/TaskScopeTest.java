@@ -188,14 +188,18 @@ class TaskScopeTest {
     }
 
     @Test
-    void anAbortedOwnerCannotWaitInCloseButItsChildrenStillRunTheirFinallyOnce() {
+    void anAbortedOwnerCannotWaitInCloseButItsChildrenStillRunTheirFinallyOnceAndNoFailureIsLost() {
         try (var ex = LocalExecutor.create()) {
             ex.run(() -> {
                 AtomicInteger finallies = new AtomicInteger();
                 AtomicReference<JoinHandle<Integer>> child = new AtomicReference<>();
                 AtomicReference<Throwable> closeSaw = new AtomicReference<>();
+                RuntimeException boom = new RuntimeException("boom");
                 JoinHandle<Void> owner = Weft.spawn(() -> {
                     try (var scope = TaskScope.open()) {
+                        scope.spawn(() -> {
+                            throw boom;
+                        });
                         child.set(scope.spawn(() -> {
                             try {
                                 return new Probes.Gate<Integer>().await();
@@ -214,8 +218,11 @@ class TaskScopeTest {
                 owner.abort();
                 assertThat(thrown(owner::await)).isInstanceOf(TaskCancelledException.class);
                 assertThat(closeSaw.get()).isNotNull();
-                assertThat(closeSaw.get().getSuppressed()).as("close() could not wait: it threw too")
-                        .hasAtLeastOneElementOfType(TaskCancelledException.class);
+                assertThat(closeSaw.get().getSuppressed()).as("close() could not wait: it threw too").hasSize(1);
+                Throwable fromClose = closeSaw.get().getSuppressed()[0];
+                assertThat(fromClose).isInstanceOf(TaskCancelledException.class);
+                assertThat(fromClose.getSuppressed()).as("the failure no join reported is not lost").hasSize(1);
+                assertThat(fromClose.getSuppressed()[0]).isInstanceOf(TaskFailedException.class).hasCause(boom);
                 assertThat(thrown(child.get()::await)).isInstanceOf(TaskCancelledException.class);
                 assertThat(finallies.get()).isEqualTo(1);
                 return null;
