@@ -1,6 +1,9 @@
 package io.weft;
 
+import io.weft.compose.StageBridge;
 import io.weft.coro.Await;
+import io.weft.executor.ExecutorCore;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -52,5 +55,32 @@ public interface Future<T> {
                 return next.poll(cx);
             }
         };
+    }
+
+    /**
+     * This future as a JDK {@link CompletableFuture}, for code outside weft.
+     *
+     * <p>A {@link JoinHandle} may be polled from any thread, so it is bridged
+     * directly, from anywhere: the CompletableFuture completes with the task's
+     * value, exceptionally with what the task threw (not the
+     * {@link TaskFailedException} around it), or with a
+     * {@link java.util.concurrent.CancellationException} once the task is
+     * aborted. Any other future must be polled on one executor's thread, so
+     * it is spawned as a task of the current executor and that task's handle
+     * is bridged: this must then be called inside a task
+     * ({@link IllegalStateException} otherwise), and the future is polled by
+     * that task from now on, not by its caller.
+     *
+     * <p>The CompletableFuture is completed on the executor's thread when the
+     * task finishes, so dependent stages added with non-async methods
+     * ({@code thenApply}, ...) run on that thread: use the {@code *Async}
+     * variants for anything that blocks. Cancelling the CompletableFuture
+     * aborts the task.
+     */
+    default CompletableFuture<T> toCompletableFuture() {
+        JoinHandle<T> h = this instanceof JoinHandle<T> jh
+                ? jh
+                : ExecutorCore.current("Future.toCompletableFuture (of a future that is not a JoinHandle)").spawn(this, null);
+        return StageBridge.of(h);
     }
 }

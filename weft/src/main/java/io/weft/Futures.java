@@ -1,0 +1,174 @@
+package io.weft;
+
+import io.weft.compose.Cancellable;
+import io.weft.compose.FromStage;
+import io.weft.compose.JoinAll;
+import io.weft.compose.Select;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+
+/**
+ * Combining futures: wait for all ({@link #join}), for the first
+ * ({@link #select}, {@link #race}), and futures from values, failures and JDK
+ * {@link CompletionStage}s.
+ *
+ * <h2>How the combinators poll</h2>
+ * A combinator polls <em>every</em> unfinished child on each of its own polls,
+ * in argument order, with its caller's {@link Context}: a {@link JoinHandle}
+ * child registers the caller's waker, and ready leaves spend the caller's
+ * budget. That is O(n) per wake: fine for a handful of futures; for many
+ * tasks use {@link JoinSet}, which learns of each completion by itself.
+ *
+ * <h2>Failure and cancellation</h2>
+ * A future fails by throwing from {@code poll} (a failed task's handle throws
+ * {@link TaskFailedException}). When a combinator is decided — all values in,
+ * a winner, or a failure — it <em>cancels</em> the children it will no longer
+ * poll: a {@link JoinHandle} is {@link JoinHandle#abort() aborted} (a
+ * coroutine task runs its {@code finally} blocks), a future made by
+ * {@code join}/{@code select}/{@code race}/{@code zip} cancels its own
+ * children, and any other future is simply not polled again. The combinator
+ * does not wait for the aborted tasks to finish: await their handles, or use
+ * a {@link TaskScope}, when their cleanup must be over.
+ *
+ * <p>If the task awaiting a combinator is itself aborted, the combinator is
+ * just not polled again, and spawned children keep running — as with a
+ * dropped {@link JoinHandle}. Spawn them in a {@link TaskScope} to tie their
+ * lifetime to a block.
+ *
+ * <p>Like every future, a combinator is polled by one thread at a time; it
+ * may be awaited inside a task or, if its children allow it (join handles
+ * do), from a plain thread.
+ */
+public final class Futures {
+    private Futures() {
+    }
+
+    /** A future ready with {@code value} (spending one unit of budget, like any ready leaf). */
+    public static <T> Future<T> ready(T value) {
+        return cx -> {
+            if (!cx.consumeBudget()) {
+                cx.waker().wake();
+                return Poll.pending();
+            }
+            return Poll.ready(value);
+        };
+    }
+
+    /**
+     * A future that fails with {@code error}: its poll throws it, as it is
+     * (a checked exception too). Spends one unit of budget like a ready leaf.
+     */
+    public static <T> Future<T> failed(Throwable error) {
+        if (error == null) {
+            throw new NullPointerException("error");
+        }
+        return cx -> {
+            if (!cx.consumeBudget()) {
+                cx.waker().wake();
+                return Poll.pending();
+            }
+            throw Cancellable.sneakyThrow(error);
+        };
+    }
+
+    /**
+     * All the values, in argument order (nulls allowed; the list is
+     * unmodifiable). Fails fast: the first child whose poll throws makes the
+     * join throw that same exception, and the other unfinished children are
+     * cancelled (see the class docs). No futures: an empty list.
+     */
+    @SafeVarargs
+    public static <T> Future<List<T>> join(Future<? extends T>... futures) {
+        return new JoinAll<>(Arrays.asList(futures));
+    }
+
+    /** As {@link #join(Future[])}, for a list. */
+    public static <T> Future<List<T>> joinAll(List<? extends Future<? extends T>> futures) {
+        return new JoinAll<>(futures);
+    }
+
+    /**
+     * Both values, combined by {@code f} once both are in: a typed join of
+     * two. Fails fast and cancels like {@link #join(Future[])}.
+     */
+    @SuppressWarnings("unchecked")
+    public static <A, B, R> Future<R> zip(Future<? extends A> a, Future<? extends B> b,
+                                          BiFunction<? super A, ? super B, ? extends R> f) {
+        if (f == null) {
+            throw new NullPointerException("f");
+        }
+        JoinAll<Object> both = new JoinAll<>(List.of(a, b));
+        return new Zipped<>(both, list -> f.apply((A) list.get(0), (B) list.get(1)));
+    }
+
+    /**
+     * The first future to finish, and which one it was. Each poll goes
+     * through the futures in argument order and stops at the first that is
+     * ready or throws, so if several are ready in the same poll the lowest
+     * index wins. The winner's failure is the select's failure (it throws the
+     * same exception). All the others are cancelled (see the class docs).
+     * Throws {@link IllegalArgumentException} when given no futures.
+     */
+    @SafeVarargs
+    public static <T> Future<Selected<T>> select(Future<? extends T>... futures) {
+        return new Select<>(Arrays.asList(futures));
+    }
+
+    /** As {@link #select(Future[])}, for a list. */
+    public static <T> Future<Selected<T>> selectAll(List<? extends Future<? extends T>> futures) {
+        return new Select<>(futures);
+    }
+
+    /** As {@link #select(Future[])}, when only the winner's value matters. */
+    @SafeVarargs
+    public static <T> Future<T> race(Future<? extends T>... futures) {
+        return new Zipped<>(new Select<T>(Arrays.asList(futures)), Selected::value);
+    }
+
+    /**
+     * A {@link CompletionStage} as a future. The stage may complete on any
+     * thread: its completion wakes the awaiting task once (through the
+     * executor's remote queue). A stage that failed makes the poll throw the
+     * failure unwrapped from {@link java.util.concurrent.CompletionException}
+     * when it is unchecked (a cancelled stage: {@link
+     * java.util.concurrent.CancellationException}), or a {@code
+     * CompletionException} around a checked one. Losing a select does not
+     * cancel the stage: it is not weft's.
+     */
+    public static <T> Future<T> fromCompletionStage(CompletionStage<T> stage) {
+        return new FromStage<>(stage);
+    }
+
+    /** A combinator mapped by {@code f}, which keeps passing cancellation to it. */
+    private static final class Zipped<S, R> implements Future<R>, Cancellable {
+        private final Future<S> inner;
+        private final java.util.function.Function<? super S, ? extends R> f;
+
+        Zipped(Future<S> inner, java.util.function.Function<? super S, ? extends R> f) {
+            this.inner = inner;
+            this.f = f;
+        }
+
+        private Poll<R> result;
+
+        @Override
+        public Poll<R> poll(Context cx) {
+            if (result != null) {
+                return result; // f is applied once
+            }
+            Poll<S> p = inner.poll(cx);
+            if (!p.isReady()) {
+                return Poll.pending();
+            }
+            result = Poll.ready(f.apply(p.get()));
+            return result;
+        }
+
+        @Override
+        public void cancel() {
+            Cancellable.cancel(inner);
+        }
+    }
+}

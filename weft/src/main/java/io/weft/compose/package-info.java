@@ -1,0 +1,34 @@
+/**
+ * The machinery behind {@code io.weft.Futures}, {@code TaskScope} and
+ * {@code JoinSet}: combinators, completion tracking and JDK interop.
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ *   <li><b>One poller at a time.</b> Like every future, a combinator is polled
+ *       by one thread at a time; its fields are plain. Only wakers are called
+ *       from other threads, and they touch only volatile or concurrent
+ *       fields ({@code Completions.Entry}, {@code FromStage}'s callback,
+ *       {@code StageBridge}).</li>
+ *   <li><b>Children see the caller's waker.</b> {@code JoinAll} and
+ *       {@code Select} poll every unfinished child on every poll, with the
+ *       caller's {@code Context} unchanged: a JoinHandle child registers the
+ *       caller's waker (once: its join stack skips a waker already there) and
+ *       a ready leaf spends the caller's budget.</li>
+ *   <li><b>Cancel what will not be polled again.</b> When a combinator is
+ *       decided (a value, a winner, or a failure), every child it will never
+ *       poll again is cancelled once: a JoinHandle is aborted, a nested
+ *       combinator passes it on, any other future is dropped. Cancelling does
+ *       not wait for the aborted tasks; a waker they still hold may wake the
+ *       caller once more, which is harmless.</li>
+ *   <li><b>Completion order, exactly once.</b> {@code Completions} gives each
+ *       handle its own join waker; the completing task wakes it once (on its
+ *       owner thread), and a flag makes a second wake (the registering poll
+ *       found it complete, and the completer woke it too) do nothing. The
+ *       entry is queued before the one waiter is read: pairs with
+ *       {@code take}, which stores the waiter before reading the queue.</li>
+ *   <li><b>A stage completes on any thread.</b> {@code FromStage} subscribes
+ *       before it publishes its first waker, so an already-complete stage
+ *       never wakes the task that is polling it.</li>
+ * </ul>
+ */
+package io.weft.compose;
