@@ -5,8 +5,10 @@
 #   3. JMH SpawnJoinBench again with the forks confined to one CPU (taskset), so that the
 #      JDK peers, which need a submitter thread and a worker thread, get one core as weft does
 #   4. MemoryPerTask           bytes per suspended task, 1,000,000 weft tasks vs virtual threads
+#   5. JMH TimerBench          1,000,000 concurrent sleeps (weft, virtual threads, ScheduledThreadPoolExecutor)
+#   6. JMH SyncBench           ping-pong through a channel, a shared channel between threads, a contended mutex
 #
-# Usage: weft-bench/run.sh [all|jmh|onecore|memory]...   (default: all)
+# Usage: weft-bench/run.sh [all|jmh|timers|sync|onecore|memory]...   (default: all)
 # Environment (all optional):
 #   JMH_OPTS    JMH settings (default below: short, for a 2-core machine)
 #   JMH_GC      the forks' GC, given with -jvmArgsPrepend (default -XX:+UseG1GC: set explicitly
@@ -72,6 +74,14 @@ jmh() { # $1 = label, $2 = include regex, rest = a command prefix (e.g. taskset)
 if want jmh; then
   jmh spawn-join 'io.weft.bench.SpawnJoinBench'
   jmh suspend-resume 'io.weft.bench.SuspendResumeBench'
+fi
+
+if want timers; then
+  jmh timers 'io.weft.bench.TimerBench'
+fi
+
+if want sync; then
+  jmh sync 'io.weft.bench.SyncBench'
 fi
 
 if want onecore; then
