@@ -26,7 +26,11 @@ public interface WaitFuture<T> extends Future<T> {
         try {
             return Future.super.await();
         } catch (Throwable t) {
-            cancel();
+            try {
+                cancel();
+            } catch (Throwable again) { // e.g. a local primitive used from the wrong thread: keep the first error
+                t.addSuppressed(again);
+            }
             throw t;
         }
     }

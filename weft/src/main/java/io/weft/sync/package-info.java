@@ -1,8 +1,8 @@
 /**
  * Synchronization between tasks: {@link io.weft.sync.Channel} (with
  * {@link io.weft.sync.Sender} / {@link io.weft.sync.Receiver}),
- * {@link io.weft.sync.Oneshot}, {@link io.weft.sync.Semaphore} and
- * {@link io.weft.sync.Mutex}. Every operation that may wait returns a
+ * {@link io.weft.sync.Oneshot}, {@link io.weft.sync.Notify},
+ * {@link io.weft.sync.Semaphore} and {@link io.weft.sync.Mutex}. Every operation that may wait returns a
  * {@link io.weft.sync.WaitFuture}; {@code await()} it.
  *
  * <h2>Two families, one algorithm</h2>
@@ -10,7 +10,7 @@
  * {@code Access}:
  * <ul>
  *   <li><b>local</b> ({@code Channel.localBounded}, {@code Semaphore.local},
- *       {@code Mutex.local}, {@code Oneshot.local}): bound to the executor
+ *       {@code Mutex.local}, {@code Oneshot.local}, {@code Notify.local}): bound to the executor
  *       whose task created it. No lock, no atomic; every entry checks the
  *       calling thread is that executor's loop thread and throws
  *       {@link java.lang.IllegalStateException} naming both threads
@@ -49,14 +49,16 @@
  *       in the channel, and the woken poll takes it if it is still there, or
  *       goes back to the <i>head</i> of the queue if a barging caller took
  *       it. For a semaphore, NOTIFIED means the permits were moved to the
- *       node: its next poll returns them.</li>
+ *       node: its next poll returns them; for a {@code Notify}, the
+ *       notification was.</li>
  *   <li>A poll that returns ready (or fails) sets <b>DONE</b>; polling again
  *       is an {@link java.lang.IllegalStateException}.</li>
  *   <li><b>cancel</b> (what {@code WaitFuture.await()} does when it throws,
  *       e.g. {@link io.weft.TaskCancelledException} for an aborted task):
  *       QUEUED → unlink; NOTIFIED → hand on what it got (a channel notifies
  *       the next waiter if a value/slot is still there; a semaphore takes
- *       the permits back and grants the next waiters); then DONE. So an
+ *       the permits back and grants the next waiters; a notify passes a
+ *       {@code notifyOne} to the next waiter or stores it); then DONE. So an
  *       aborted waiter never swallows a message or a permit.</li>
  *   <li>A ready operation spends one unit of the task's cooperative budget
  *       first; without budget it wakes itself and stays in its state (a

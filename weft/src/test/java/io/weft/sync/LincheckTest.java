@@ -1,5 +1,6 @@
 package io.weft.sync;
 
+import java.util.concurrent.TimeUnit;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -8,7 +9,6 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Linearizability of the shared primitives' non-waiting operations, from
@@ -18,12 +18,12 @@ import java.util.concurrent.TimeUnit;
 class LincheckTest {
 
     static ModelCheckingOptions modelChecking() {
-        return new ModelCheckingOptions().iterations(12).invocationsPerIteration(300)
+        return new ModelCheckingOptions().iterations(8).invocationsPerIteration(200)
                 .threads(3).actorsPerThread(3).actorsBefore(2).actorsAfter(2);
     }
 
     static StressOptions stress() {
-        return new StressOptions().iterations(10).invocationsPerIteration(500)
+        return new StressOptions().iterations(6).invocationsPerIteration(500)
                 .threads(3).actorsPerThread(3).actorsBefore(2).actorsAfter(2);
     }
 
@@ -129,45 +129,44 @@ class LincheckTest {
         }
     }
 
+    // Grouped by mode, not by primitive: Lincheck re-instruments the loaded classes when the
+    // mode changes, which costs seconds on this machine, so each mode runs all three in a row.
+
     @Nested
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    class ChannelLinearizability {
+    class ModelChecking {
         @Test
-        void modelChecking() {
-            LincheckTest.modelChecking().check(ChannelSpec.class);
+        void channel() {
+            modelChecking().check(ChannelSpec.class);
         }
 
         @Test
-        void stress() {
-            LincheckTest.stress().check(ChannelSpec.class);
+        void semaphore() {
+            modelChecking().check(SemaphoreSpec.class);
+        }
+
+        @Test
+        void mutex() {
+            modelChecking().check(MutexSpec.class);
         }
     }
 
     @Nested
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    class SemaphoreLinearizability {
+    class Stress {
         @Test
-        void modelChecking() {
-            LincheckTest.modelChecking().check(SemaphoreSpec.class);
+        void channel() {
+            stress().check(ChannelSpec.class);
         }
 
         @Test
-        void stress() {
-            LincheckTest.stress().check(SemaphoreSpec.class);
-        }
-    }
-
-    @Nested
-    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    class MutexLinearizability {
-        @Test
-        void modelChecking() {
-            LincheckTest.modelChecking().check(MutexSpec.class);
+        void semaphore() {
+            stress().check(SemaphoreSpec.class);
         }
 
         @Test
-        void stress() {
-            LincheckTest.stress().check(MutexSpec.class);
+        void mutex() {
+            stress().check(MutexSpec.class);
         }
     }
 }
