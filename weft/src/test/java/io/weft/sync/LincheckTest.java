@@ -6,8 +6,11 @@ import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.junit.jupiter.api.ClassOrderer;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestClassOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -15,15 +18,16 @@ import org.junit.jupiter.api.Timeout;
  * plain threads, in Lincheck's model-checking and stress modes. The
  * sequential specification is the class itself run on one thread.
  */
+@TestClassOrder(ClassOrderer.OrderAnnotation.class)
 class LincheckTest {
 
     static ModelCheckingOptions modelChecking() {
-        return new ModelCheckingOptions().iterations(8).invocationsPerIteration(200)
+        return new ModelCheckingOptions().iterations(6).invocationsPerIteration(150)
                 .threads(3).actorsPerThread(3).actorsBefore(2).actorsAfter(2);
     }
 
     static StressOptions stress() {
-        return new StressOptions().iterations(6).invocationsPerIteration(500)
+        return new StressOptions().iterations(4).invocationsPerIteration(300)
                 .threads(3).actorsPerThread(3).actorsBefore(2).actorsAfter(2);
     }
 
@@ -133,6 +137,7 @@ class LincheckTest {
     // mode changes, which costs seconds on this machine, so each mode runs all three in a row.
 
     @Nested
+    @Order(1)
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     class ModelChecking {
         @Test
@@ -152,6 +157,7 @@ class LincheckTest {
     }
 
     @Nested
+    @Order(2)
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     class Stress {
         @Test
