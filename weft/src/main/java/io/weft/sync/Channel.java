@@ -125,9 +125,12 @@ public final class Channel<T> {
         }
     }
 
-    void addSender() {
+    void addSender(Sender<T> from) {
         access.enter();
         try {
+            if (from.closed) {
+                throw new IllegalStateException("copy() of a closed sender handle");
+            }
             if (senders == 0) {
                 throw new IllegalStateException("every sender of this channel is closed: cannot copy one");
             }

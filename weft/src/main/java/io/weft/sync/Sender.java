@@ -33,9 +33,12 @@ public final class Sender<T> implements AutoCloseable {
         return channel.trySend(this, value);
     }
 
-    /** Another sending handle; the channel stays open until it is closed too. */
+    /**
+     * Another sending handle; the channel stays open until it is closed too.
+     * Throws {@link IllegalStateException} if this handle is closed.
+     */
     public Sender<T> copy() {
-        channel.addSender();
+        channel.addSender(this);
         return new Sender<>(channel);
     }
 

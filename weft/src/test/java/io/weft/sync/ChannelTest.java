@@ -106,6 +106,8 @@ class ChannelTest {
             tx2.trySend(2);
             ch.sender().close();
             ch.sender().close(); // idempotent: must not close tx2's share
+            assertThatThrownBy(() -> ch.sender().copy()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("closed sender handle");
             tx2.trySend(3);
             AtomicInteger ends = new AtomicInteger();
             var waiter = Weft.spawn(() -> {
