@@ -174,6 +174,28 @@ class CrossThreadTest {
     }
 
     @Test
+    void closingAnExecutorCancelsItsWaitersSoTheyNeverTakeAWakeMeantForOthers() throws Exception {
+        Channel<Integer> ch = Channel.bounded(1);
+        var ex = LocalExecutor.create();
+        ex.run(() -> {
+            Weft.spawn(() -> ch.receiver().recv().await()); // first in the queue
+            Weft.yieldNow().await();
+            return null;
+        });
+        AtomicReference<Integer> got = new AtomicReference<>();
+        Thread b = new Thread(() -> got.set(ch.receiver().recv().await())); // second in the queue
+        b.start();
+        while (b.getState() != Thread.State.WAITING) { // parked in await()
+            Thread.onSpinWait();
+        }
+        ex.close(); // runs the waiter's cancellation path: its await() cancels and leaves the queue
+        assertThat(ch.sender().trySend(1)).isTrue(); // so this wakes b, not the dead task
+        b.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(b.isAlive()).as("b was woken").isFalse();
+        assertThat(got.get()).isEqualTo(1);
+    }
+
+    @Test
     void weftRootTaskCanAlsoUseYieldToInterleave() {
         // guards the helper used by other tests: yieldNow inside run() lets spawned tasks progress
         try (var ex = LocalExecutor.create()) {
