@@ -4,4 +4,5 @@
  */
 module io.weft {
     exports io.weft;
+    exports io.weft.sync;
 }

@@ -1,0 +1,87 @@
+package io.weft.sync;
+
+import io.weft.executor.ExecutorCore;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * How a primitive guards its fields: the one difference between the two
+ * families. Every primitive runs the same algorithm between {@link #enter}
+ * and {@link #exit}.
+ *
+ * <ul>
+ *   <li>{@link Local}: no lock, no atomic. {@code enter} checks that the
+ *       caller is the loop thread of the executor the primitive was created
+ *       on, and throws {@link IllegalStateException} otherwise.</li>
+ *   <li>{@link Shared}: a {@link ReentrantLock}. Its unlock is the release
+ *       that pairs with the next {@code lock()} (the acquire) on any thread,
+ *       so every guarded field is plain.</li>
+ * </ul>
+ */
+abstract sealed class Access permits Access.Local, Access.Shared {
+
+    abstract void enter();
+
+    abstract void exit();
+
+    abstract boolean isLocal();
+
+    static Access shared() {
+        return new Shared();
+    }
+
+    /** Binds a local primitive to the executor running on this thread; {@code what} names it for errors. */
+    static Access local(String what) {
+        ExecutorCore ex = ExecutorCore.current(what);
+        return new Local(ex, Thread.currentThread(), what);
+    }
+
+    static final class Shared extends Access {
+        private final ReentrantLock lock = new ReentrantLock();
+
+        @Override
+        void enter() {
+            lock.lock();
+        }
+
+        @Override
+        void exit() {
+            lock.unlock();
+        }
+
+        @Override
+        boolean isLocal() {
+            return false;
+        }
+    }
+
+    static final class Local extends Access {
+        private final ExecutorCore executor;
+        private final Thread owner;
+        private final String what;
+
+        Local(ExecutorCore executor, Thread owner, String what) {
+            this.executor = executor;
+            this.owner = owner;
+            this.what = what;
+        }
+
+        @Override
+        void enter() {
+            if (Thread.currentThread() != owner) {
+                throw new IllegalStateException(what + " belongs to executor " + executor.name() + " (thread "
+                        + owner.getName() + ") and was used from thread " + Thread.currentThread().getName()
+                        + ": local primitives are for the tasks of one executor; use the shared one"
+                        + " (e.g. Channel.bounded instead of Channel.localBounded) between threads");
+            }
+        }
+
+        @Override
+        void exit() {
+        }
+
+        @Override
+        boolean isLocal() {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.weft.sync;
+
+import io.weft.Context;
+import io.weft.Poll;
+
+/**
+ * Wakes tasks that wait for an event, without data (tokio's {@code Notify}).
+ *
+ * <ul>
+ *   <li>{@link #notifyOne()} wakes the first waiter; with no waiter it
+ *       stores one permit (at most one) that the next {@link #notified()}
+ *       consumes at once.</li>
+ *   <li>{@link #notifyWaiters()} wakes every waiter queued now and stores
+ *       nothing.</li>
+ *   <li>A {@code notified()} future counts as a waiter from its first poll
+ *       (awaiting it polls it at once).</li>
+ * </ul>
+ *
+ * <p>A {@code notifyOne} is handed to the waiter (it leaves the queue,
+ * NOTIFIED). If that waiter is cancelled before its poll returns — its task
+ * was aborted — the notification is not lost: it goes to the next waiter, or
+ * back to the stored permit. A {@code notifyWaiters} wake is not passed on.
+ *
+ * <p>{@link #create()} is shared, {@link #local()} belongs to its executor;
+ * every field is guarded by {@link #access} (see {@code package-info}).
+ */
+public final class Notify {
+    final Access access;
+    private boolean permit;
+    private final WaitList waiters = new WaitList();
+
+    private Notify(Access access) {
+        this.access = access;
+    }
+
+    public static Notify create() {
+        return new Notify(Access.shared());
+    }
+
+    public static Notify local() {
+        return new Notify(Access.local("Notify.local"));
+    }
+
+    public boolean isLocal() {
+        return access.isLocal();
+    }
+
+    /** Wakes the first waiter, or stores a permit if nobody waits. */
+    public void notifyOne() {
+        access.enter();
+        try {
+            notifyOneLocked();
+        } finally {
+            access.exit();
+        }
+    }
+
+    private void notifyOneLocked() {
+        Waiter w = waiters.peekFirst();
+        if (w == null) {
+            permit = true;
+            return;
+        }
+        ((Notified) w).fromOne = true;
+        waiters.notifyFirst();
+    }
+
+    /** Wakes every waiter queued now; stores no permit. */
+    public void notifyWaiters() {
+        access.enter();
+        try {
+            Waiter w = waiters.peekFirst();
+            while (w != null) {
+                ((Notified) w).fromOne = false;
+                w = w.next;
+            }
+            waiters.notifyEvery();
+        } finally {
+            access.exit();
+        }
+    }
+
+    /** A future ready once this waiter is notified (or at once if a permit is stored). */
+    public WaitFuture<Void> notified() {
+        return new Notified();
+    }
+
+    private final class Notified extends Waiter implements WaitFuture<Void> {
+        /** Woken by notifyOne (passed on if cancelled) rather than notifyWaiters. */
+        boolean fromOne;
+
+        @Override
+        public Poll<Void> poll(Context cx) {
+            access.enter();
+            try {
+                switch (state) {
+                    case NOTIFIED -> {
+                        if (!cx.consumeBudget()) {
+                            cx.waker().wake();
+                            return Poll.pending();
+                        }
+                        state = DONE;
+                        return Poll.ready(null);
+                    }
+                    case QUEUED -> {
+                        waker = cx.waker();
+                        return Poll.pending();
+                    }
+                    case IDLE -> {
+                        if (permit) {
+                            if (!cx.consumeBudget()) {
+                                cx.waker().wake();
+                                return Poll.pending();
+                            }
+                            permit = false;
+                            state = DONE;
+                            return Poll.ready(null);
+                        }
+                        waker = cx.waker();
+                        waiters.addLast(this);
+                        return Poll.pending();
+                    }
+                    default -> throw new IllegalStateException(
+                            "notified future polled after it completed or was cancelled");
+                }
+            } finally {
+                access.exit();
+            }
+        }
+
+        @Override
+        public void cancel() {
+            access.enter();
+            try {
+                int s = state;
+                state = DONE;
+                if (s == QUEUED) {
+                    waiters.remove(this);
+                } else if (s == NOTIFIED && fromOne) {
+                    notifyOneLocked(); // the notification was ours and is unused: pass it on
+                }
+            } finally {
+                access.exit();
+            }
+        }
+    }
+}

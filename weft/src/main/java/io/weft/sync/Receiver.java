@@ -1,0 +1,41 @@
+package io.weft.sync;
+
+/**
+ * The receiving handle of a {@link Channel}; any number of tasks may
+ * receive through it at once, each value goes to exactly one of them.
+ */
+public final class Receiver<T> implements AutoCloseable {
+    private final Channel<T> channel;
+
+    Receiver(Channel<T> channel) {
+        this.channel = channel;
+    }
+
+    /**
+     * The next value, waiting while the channel is empty. After every sender
+     * is closed and the buffer is drained, fails with
+     * {@link ChannelClosedException} (end of stream).
+     */
+    public WaitFuture<T> recv() {
+        return channel.recv();
+    }
+
+    /**
+     * The next value without waiting, or null if the channel is empty but
+     * open. Throws {@link ChannelClosedException} at the end of the stream.
+     */
+    public T tryRecv() {
+        return channel.tryRecv();
+    }
+
+    /** Values buffered now. */
+    public int size() {
+        return channel.size();
+    }
+
+    /** Closes the channel for both sides (see {@link Channel}); idempotent. */
+    @Override
+    public void close() {
+        channel.closeReceiver();
+    }
+}

@@ -1,0 +1,68 @@
+/**
+ * Synchronization between tasks: {@link io.weft.sync.Channel} (with
+ * {@link io.weft.sync.Sender} / {@link io.weft.sync.Receiver}),
+ * {@link io.weft.sync.Oneshot}, {@link io.weft.sync.Notify},
+ * {@link io.weft.sync.Semaphore} and {@link io.weft.sync.Mutex}. Every operation that may wait returns a
+ * {@link io.weft.sync.WaitFuture}; {@code await()} it.
+ *
+ * <h2>Two families, one algorithm</h2>
+ * Each primitive is written once and guards its fields with an
+ * {@code Access}:
+ * <ul>
+ *   <li><b>local</b> ({@code Channel.localBounded}, {@code Semaphore.local},
+ *       {@code Mutex.local}, {@code Oneshot.local}, {@code Notify.local}): bound to the executor
+ *       whose task created it. No lock, no atomic; every entry checks the
+ *       calling thread is that executor's loop thread and throws
+ *       {@link java.lang.IllegalStateException} naming both threads
+ *       otherwise.</li>
+ *   <li><b>shared</b> ({@code Channel.bounded}, {@code Semaphore.create},
+ *       ...): a {@link java.util.concurrent.locks.ReentrantLock} per
+ *       primitive. Any thread may use it: a task on any executor, or a
+ *       plain thread, whose {@code await()} then parks the thread. The
+ *       unlock at the end of every operation pairs with the lock at the
+ *       start of the next one, on whatever thread: that is the only
+ *       ordering, every guarded field is a plain field.</li>
+ * </ul>
+ *
+ * <h2>Who touches what</h2>
+ * Every mutable field of a primitive, of its handles ({@code Sender.closed},
+ * {@code Permit.released}) and of its waiter nodes (state, waker, list
+ * links) is read and written only between {@code access.enter()} and
+ * {@code access.exit()}. The exceptions: a {@code Mutex}'s value and a
+ * {@code Guard}'s closed flag belong to the guard holder (the semaphore's
+ * lock publishes them to the next holder).
+ *
+ * <h2>The waiter protocol</h2>
+ * A waiting operation is a node ({@code Waiter}) with a state:
+ * <ol>
+ *   <li><b>IDLE</b>: created, not yet polled.</li>
+ *   <li>A poll that cannot complete stores {@code cx.waker()} and appends
+ *       the node: <b>QUEUED</b>. A later poll only refreshes the waker.</li>
+ *   <li>The side that makes progress possible (a send for receivers, a recv
+ *       for senders, a release for acquirers, a close for everybody) removes
+ *       the head node, sets it <b>NOTIFIED</b> and calls its waker — under
+ *       the access, so the node cannot be cancelled in between. Calling a
+ *       waker under the lock is safe: {@code Waker.wake()} only queues a
+ *       task (through the owner's remote queue from a foreign thread) or
+ *       unparks a thread, and never calls back into the primitive.</li>
+ *   <li>For a channel, NOTIFIED is a hint: the value or the free slot stays
+ *       in the channel, and the woken poll takes it if it is still there, or
+ *       goes back to the <i>head</i> of the queue if a barging caller took
+ *       it. For a semaphore, NOTIFIED means the permits were moved to the
+ *       node: its next poll returns them; for a {@code Notify}, the
+ *       notification was.</li>
+ *   <li>A poll that returns ready (or fails) sets <b>DONE</b>; polling again
+ *       is an {@link java.lang.IllegalStateException}.</li>
+ *   <li><b>cancel</b> (what {@code WaitFuture.await()} does when it throws,
+ *       e.g. {@link io.weft.TaskCancelledException} for an aborted task):
+ *       QUEUED → unlink; NOTIFIED → hand on what it got (a channel notifies
+ *       the next waiter if a value/slot is still there; a semaphore takes
+ *       the permits back and grants the next waiters; a notify passes a
+ *       {@code notifyOne} to the next waiter or stores it); then DONE. So an
+ *       aborted waiter never swallows a message or a permit.</li>
+ *   <li>A ready operation spends one unit of the task's cooperative budget
+ *       first; without budget it wakes itself and stays in its state (a
+ *       NOTIFIED node keeps its hint or permits for the next poll).</li>
+ * </ol>
+ */
+package io.weft.sync;
