@@ -72,11 +72,23 @@ public final class Await {
             LockSupport.unpark(thread);
         }
 
+        /**
+         * Parks until woken. Not interruptible, like {@code CompletableFuture.join()}:
+         * an interrupt is remembered and restored on return, instead of making
+         * park() return at once forever (a busy loop).
+         */
         void parkUntilWoken() {
+            boolean interrupted = false;
             while (!notified) {
                 LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
             }
             notified = false;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
