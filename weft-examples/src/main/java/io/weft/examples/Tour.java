@@ -7,6 +7,10 @@ import io.weft.Shares;
 import io.weft.TaskCancelledException;
 import io.weft.TaskQueueHandle;
 import io.weft.Weft;
+import io.weft.sync.Channel;
+import io.weft.sync.ChannelClosedException;
+import io.weft.sync.Receiver;
+import io.weft.sync.Sender;
 import io.weft.time.Interval;
 import io.weft.time.Timeout;
 import io.weft.time.TimeoutFailure;
@@ -25,6 +29,7 @@ public final class Tour {
                 sharesOneToThree();
                 abortRunsFinally();
                 timers();
+                channel();
                 return null;
             });
             var s = ex.stats();
@@ -138,5 +143,31 @@ public final class Tour {
             System.out.printf("5. a 30 ms timeout cut a one-hour task short after %d ms: %s%n",
                     late / 1_000_000, log);
         }
+    }
+
+    /** A producer and a consumer task through a bounded channel: backpressure, then end of stream. */
+    static void channel() {
+        Channel<Integer> ch = Channel.localBounded(4);
+        Sender<Integer> tx = ch.sender();
+        Receiver<Integer> rx = ch.receiver();
+        JoinHandle<Void> producer = Weft.spawn(() -> {
+            try (tx) {
+                for (int i = 1; i <= 1000; i++) {
+                    tx.send(i).await(); // suspends while 4 values wait
+                }
+            }
+        });
+        long sum = 0;
+        int received = 0;
+        try {
+            for (;;) {
+                sum += rx.recv().await();
+                received++;
+            }
+        } catch (ChannelClosedException endOfStream) {
+            producer.await();
+        }
+        System.out.printf("6. a consumer received %,d values (sum %,d) through a channel of 4 slots, then the end of the stream%n",
+                received, sum);
     }
 }
