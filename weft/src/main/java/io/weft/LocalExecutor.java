@@ -18,7 +18,7 @@ import java.util.function.BiConsumer;
  * }
  * }</pre>
  */
-public final class LocalExecutor implements AutoCloseable {
+public final class LocalExecutor implements AutoCloseable, java.util.concurrent.Executor {
     private static final AtomicInteger SEQ = new AtomicInteger();
 
     private final ExecutorCore core;
@@ -71,6 +71,36 @@ public final class LocalExecutor implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Spawns {@code body} as a coroutine task on this executor, from any
+     * thread. From another thread the task waits in the remote queue until
+     * the executor's loop runs ({@link #run} on some thread). Throws
+     * {@link java.util.concurrent.RejectedExecutionException} once the
+     * executor is closed.
+     */
+    public <T> JoinHandle<T> spawn(Callable<T> body) {
+        if (body == null) {
+            throw new NullPointerException("task body");
+        }
+        return core.spawnFromAnyThread(null, body);
+    }
+
+    /**
+     * {@link java.util.concurrent.Executor}: runs {@code command} as a
+     * coroutine task (it may {@code await}), from any thread, as
+     * {@link #spawn}. A failure goes to the unobserved-failure handler.
+     */
+    @Override
+    public void execute(Runnable command) {
+        if (command == null) {
+            throw new NullPointerException("command");
+        }
+        core.spawnFromAnyThread(null, () -> {
+            command.run();
+            return null;
+        });
     }
 
     /** Cancels every task that is left (their {@code finally} blocks run) and closes; idempotent. */

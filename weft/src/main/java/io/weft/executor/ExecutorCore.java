@@ -93,7 +93,8 @@ public final class ExecutorCore implements TaskOwner {
     /** Set by needPreempt when timers or remote wakes wait: maintenance after the current task. */
     private boolean maintenanceDue;
     private boolean closing;
-    private boolean closed;
+    /** Set by close() before its last drain; read by other threads in spawnFromAnyThread. */
+    private volatile boolean closed;
 
     // counters
     private long tasksSpawned;
@@ -173,6 +174,34 @@ public final class ExecutorCore implements TaskOwner {
         return admit(new FutureTask<>(this, null, future), q);
     }
 
+    /**
+     * Spawns a coroutine task from any thread, into the default queue. On the
+     * loop thread this is {@link #spawn(String, Callable, TaskQueueHandle)};
+     * from another thread the new task takes the remote road and is admitted
+     * (counted, given its queue) when the loop drains it.
+     *
+     * <p>Against a concurrent close(): the spawner offers, then reads
+     * {@code closed}; close() stores {@code closed}, then drains. If the
+     * spawner reads false, close's drain sees the task and cancels it; if it
+     * reads true, the spawn is refused and the handle never escapes.
+     */
+    public <T> Task<T> spawnFromAnyThread(String name, Callable<T> body) {
+        if (thread == Thread.currentThread()) {
+            return spawn(name, body, null);
+        }
+        Coroutines.ensureAvailable();
+        if (closed) {
+            throw new java.util.concurrent.RejectedExecutionException("executor " + this.name + " is closed");
+        }
+        CoroutineTask<T> t = new CoroutineTask<>(this, name, body); // queue stays null until admitted
+        remote.offer(t);
+        if (closed) {
+            throw new java.util.concurrent.RejectedExecutionException("executor " + this.name + " is closed");
+        }
+        unparkIfSleeping();
+        return t;
+    }
+
     private TaskQueue queueOf(TaskQueueHandle h) {
         if (h == null) {
             return defaultQueue;
@@ -218,11 +247,15 @@ public final class ExecutorCore implements TaskOwner {
             enqueue(task, (TaskQueue) task.queue); // road 1: the owner thread pushes directly
         } else {
             remote.offer(task); // road 2: another thread queues the wake and unparks the owner
-            if (sleeping) { // pairs with the store of sleeping in park(): one of the two sees the other
-                Thread t = thread;
-                if (t != null) {
-                    LockSupport.unpark(t);
-                }
+            unparkIfSleeping();
+        }
+    }
+
+    private void unparkIfSleeping() {
+        if (sleeping) { // pairs with the store of sleeping in idle(): one of the two sees the other
+            Thread t = thread;
+            if (t != null) {
+                LockSupport.unpark(t);
             }
         }
     }
@@ -483,7 +516,11 @@ public final class ExecutorCore implements TaskOwner {
         int n = 0;
         Task<?> t;
         while ((t = remote.poll()) != null) {
-            enqueue(t, (TaskQueue) t.queue);
+            if (t.queue == null) {
+                admit(t, defaultQueue); // spawned by another thread: admitted here, on the loop thread
+            } else {
+                enqueue(t, (TaskQueue) t.queue);
+            }
             n++;
         }
         remoteWakes += n;
@@ -614,8 +651,10 @@ public final class ExecutorCore implements TaskOwner {
         enter("close");
         try {
             closing = true;
+            // Volatile store, then the drains below: pairs with spawnFromAnyThread's offer-then-read.
+            closed = true;
             drainRemote();
-            while (tasksSpawned != tasksCompleted) {
+            while (tasksSpawned != tasksCompleted || !remote.isEmpty()) {
                 // Every live task is on a run queue (local or remote) or in the suspended registry.
                 drainRemote();
                 for (TaskQueue q : queues) {
@@ -635,7 +674,6 @@ public final class ExecutorCore implements TaskOwner {
                             + Task.describe(suspendedHead.state()) : ""));
                 }
             }
-            closed = true;
             sweepUnobserved(true);
         } finally {
             exit();
