@@ -2,15 +2,36 @@
  * Synchronization between tasks: {@link io.weft.sync.Channel} (with
  * {@link io.weft.sync.Sender} / {@link io.weft.sync.Receiver}),
  * {@link io.weft.sync.Oneshot}, {@link io.weft.sync.Notify},
- * {@link io.weft.sync.Semaphore} and {@link io.weft.sync.Mutex}. Every operation that may wait returns a
+ * {@link io.weft.sync.Semaphore}, {@link io.weft.sync.Mutex},
+ * {@link io.weft.sync.CancellationToken} and {@link io.weft.sync.Barrier}. Every operation that may wait returns a
  * {@link io.weft.sync.WaitFuture}; {@code await()} it.
+ *
+ * <h2>Invariants of each primitive</h2>
+ * <ul>
+ *   <li>{@code CancellationToken}: a set-once flag in a tree. Cancelling a
+ *       token cancels all its descendants and wakes each of their
+ *       {@code cancelled()} waiters exactly once; it never cancels an
+ *       ancestor or a sibling. A child of a cancelled token is born
+ *       cancelled. A cancelled token is off its parent's list of children and
+ *       holds none itself (a live child dropped by user code stays reachable
+ *       from its live parent until one of them is cancelled). A whole tree
+ *       shares its root's access.</li>
+ *   <li>{@code Barrier}: {@code n} parties per generation. A party counts
+ *       from the first poll of its {@code arrive()}; the {@code n}-th
+ *       arrival trips it, is the generation's only leader ({@code true}) and
+ *       wakes each waiter of the generation exactly once ({@code false}).
+ *       A trip starts a new generation at once. A waiter cancelled before
+ *       the trip leaves the queue and no longer counts; one cancelled after
+ *       it changes nothing.</li>
+ * </ul>
  *
  * <h2>Two families, one algorithm</h2>
  * Each primitive is written once and guards its fields with an
  * {@code Access}:
  * <ul>
  *   <li><b>local</b> ({@code Channel.localBounded}, {@code Semaphore.local},
- *       {@code Mutex.local}, {@code Oneshot.local}, {@code Notify.local}): bound to the executor
+ *       {@code Mutex.local}, {@code Oneshot.local}, {@code Notify.local},
+ *       {@code CancellationToken.local}, {@code Barrier.local}): bound to the executor
  *       whose task created it. No lock, no atomic; every entry checks the
  *       calling thread is that executor's loop thread and throws
  *       {@link java.lang.IllegalStateException} naming both threads
@@ -58,7 +79,9 @@
  *       QUEUED → unlink; NOTIFIED → hand on what it got (a channel notifies
  *       the next waiter if a value/slot is still there; a semaphore takes
  *       the permits back and grants the next waiters; a notify passes a
- *       {@code notifyOne} to the next waiter or stores it); then DONE. So an
+ *       {@code notifyOne} to the next waiter or stores it; a cancellation token's or a barrier's
+ *       woken waiter has nothing to hand on, a barrier's queued waiter stops
+ *       counting as arrived); then DONE. So an
  *       aborted waiter never swallows a message or a permit.</li>
  *   <li>A ready operation spends one unit of the task's cooperative budget
  *       first; without budget it wakes itself and stays in its state (a

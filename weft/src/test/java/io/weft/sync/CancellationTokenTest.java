@@ -1,0 +1,263 @@
+package io.weft.sync;
+
+import static io.weft.sync.ChannelTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.weft.JoinHandle;
+import io.weft.LocalExecutor;
+import io.weft.TaskCancelledException;
+import io.weft.Weft;
+import io.weft.sync.NotifyTest.Counting;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** CancellationToken for both families: the tree, waiters woken once, pruning, aborts, threads. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class CancellationTokenTest {
+
+    static CancellationToken token(boolean local) {
+        return local ? CancellationToken.local() : CancellationToken.create();
+    }
+
+    @ParameterizedTest(name = "local={0}")
+    @ValueSource(booleans = {true, false})
+    void cancellingTheRootCancelsEveryDescendantAndWakesEveryWaiterExactlyOnce(boolean local) {
+        run(() -> {
+            var root = token(local);
+            var a = root.child();
+            var b = root.child();
+            var a1 = a.child();
+            var a2 = a.child();
+            var a1x = a1.child();
+            List<CancellationToken> all = List.of(root, a, b, a1, a2, a1x);
+            List<Counting> cs = new ArrayList<>();
+            List<WaitFuture<Void>> fs = new ArrayList<>();
+            for (CancellationToken t : all) {
+                for (int i = 0; i < 2; i++) { // two waiters per token
+                    var c = new Counting();
+                    var f = t.cancelled();
+                    assertThat(f.poll(c.cx).isReady()).isFalse();
+                    cs.add(c);
+                    fs.add(f);
+                }
+            }
+            assertThat(root.childCount()).isEqualTo(2);
+            assertThat(a.childCount()).isEqualTo(2);
+
+            root.cancel();
+            root.cancel(); // idempotent
+            a1.cancel(); // already cancelled through the root
+
+            for (CancellationToken t : all) {
+                assertThat(t.isCancelled()).isTrue();
+                assertThat(t.waiterCount()).isZero();
+                assertThat(t.childCount()).as("a cancelled token holds no children").isZero();
+            }
+            for (int i = 0; i < fs.size(); i++) {
+                assertThat(cs.get(i).wakes).as("waiter %d woken once", i).hasValue(1);
+                assertThat(fs.get(i).poll(cs.get(i).cx).isReady()).isTrue();
+            }
+            var late = new Counting();
+            assertThat(a1x.cancelled().poll(late.cx).isReady()).as("ready at once once cancelled").isTrue();
+            assertThat(late.wakes).hasValue(0);
+            return null;
+        });
+    }
+
+    @ParameterizedTest(name = "local={0}")
+    @ValueSource(booleans = {true, false})
+    void aChildOfACancelledTokenIsCancelledAtOnce(boolean local) {
+        run(() -> {
+            var root = token(local);
+            var mid = root.child();
+            root.cancel();
+            var c = mid.child();
+            assertThat(c.isCancelled()).isTrue();
+            assertThat(c.isLocal()).isEqualTo(local);
+            assertThat(c.child().isCancelled()).isTrue();
+            assertThat(mid.childCount()).isZero();
+            var probe = new Counting();
+            assertThat(c.cancelled().poll(probe.cx).isReady()).isTrue();
+            return null;
+        });
+    }
+
+    @ParameterizedTest(name = "local={0}")
+    @ValueSource(booleans = {true, false})
+    void cancellingAChildLeavesItsParentAndSiblingsAndIsPrunedFromTheParent(boolean local) {
+        run(() -> {
+            var root = token(local);
+            var a = root.child();
+            var b = root.child();
+            var c = root.child();
+            var bb = b.child();
+            var rootWaiter = new Counting();
+            var fr = root.cancelled();
+            assertThat(fr.poll(rootWaiter.cx).isReady()).isFalse();
+            var bWaiter = new Counting();
+            var fb = b.cancelled();
+            assertThat(fb.poll(bWaiter.cx).isReady()).isFalse();
+            assertThat(root.childCount()).isEqualTo(3);
+
+            b.cancel(); // the middle one of the parent's list
+            assertThat(b.isCancelled()).isTrue();
+            assertThat(bb.isCancelled()).as("a descendant of the cancelled child").isTrue();
+            assertThat(root.isCancelled()).isFalse();
+            assertThat(a.isCancelled()).isFalse();
+            assertThat(c.isCancelled()).isFalse();
+            assertThat(bWaiter.wakes).hasValue(1);
+            assertThat(rootWaiter.wakes).hasValue(0);
+            assertThat(fr.poll(rootWaiter.cx).isReady()).isFalse();
+            assertThat(root.childCount()).as("the cancelled child left its parent").isEqualTo(2);
+
+            a.cancel();
+            c.cancel();
+            assertThat(root.childCount()).isZero();
+            assertThat(root.isCancelled()).isFalse();
+            assertThat(rootWaiter.wakes).hasValue(0);
+
+            var d = root.child(); // the parent is still usable
+            root.cancel();
+            assertThat(d.isCancelled()).isTrue();
+            assertThat(rootWaiter.wakes).hasValue(1);
+            assertThat(fr.poll(rootWaiter.cx).isReady()).isTrue();
+            return null;
+        });
+    }
+
+    @Test
+    void aDeepChainIsCancelledWithoutOverflowingTheStack() {
+        run(() -> {
+            var root = CancellationToken.local();
+            var t = root;
+            for (int i = 0; i < 100_000; i++) {
+                t = t.child();
+            }
+            root.cancel();
+            assertThat(t.isCancelled()).isTrue();
+            return null;
+        });
+    }
+
+    @Test
+    void cancelFromAPlainThreadWakesATaskAwaitingTheSharedToken() throws Exception {
+        var root = CancellationToken.create();
+        var child = root.child();
+        int got;
+        try (var ex = LocalExecutor.create()) {
+            got = ex.run(() -> {
+                JoinHandle<Integer> waiter = Weft.spawn(() -> {
+                    child.cancelled().await();
+                    return 7;
+                });
+                Weft.yieldNow().await(); // the waiter is queued on the child, normally
+                Thread canceller = new Thread(root::cancel);
+                canceller.start();
+                int v = waiter.await();
+                canceller.join();
+                return v;
+            });
+        }
+        assertThat(got).isEqualTo(7);
+        assertThat(child.isCancelled()).isTrue();
+    }
+
+    @Test
+    void aPlainThreadAwaitsASharedTokenCancelledByATask() throws Exception {
+        var root = CancellationToken.create();
+        var child = root.child();
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                child.cancelled().await(); // parks this thread
+            } catch (Throwable e) {
+                error.set(e);
+            }
+        });
+        waiter.start();
+        try (var ex = LocalExecutor.create()) {
+            ex.run(() -> {
+                root.cancel();
+                return null;
+            });
+        }
+        waiter.join();
+        assertThat(error.get()).isNull();
+    }
+
+    @Test
+    void aLocalTokenRefusesOtherThreads() throws Exception {
+        AtomicReference<Throwable> fromOther = new AtomicReference<>();
+        List<Throwable> more = new ArrayList<>();
+        try (var ex = LocalExecutor.create()) {
+            ex.run(() -> {
+                var token = CancellationToken.local();
+                var child = token.child();
+                Thread t = new Thread(() -> {
+                    try {
+                        token.cancel();
+                    } catch (Throwable e) {
+                        fromOther.set(e);
+                    }
+                    for (Runnable r : List.<Runnable>of(child::isCancelled, child::child, child::cancel)) {
+                        try {
+                            r.run();
+                        } catch (Throwable e) {
+                            more.add(e);
+                        }
+                    }
+                });
+                t.start();
+                t.join();
+                assertThat(token.isCancelled()).isFalse();
+                assertThat(child.isCancelled()).isFalse();
+                assertThat(token.childCount()).isEqualTo(1);
+                return null;
+            });
+        }
+        assertThat(fromOther.get()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("CancellationToken.local").hasMessageContaining("used from thread");
+        assertThat(more).hasSize(3).allMatch(e -> e instanceof IllegalStateException);
+        assertThatThrownBy(CancellationToken::local).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("outside a weft executor");
+    }
+
+    @ParameterizedTest(name = "local={0}")
+    @ValueSource(booleans = {true, false})
+    void anAbortedWaiterIsRemoved(boolean local) {
+        run(() -> {
+            var token = token(local);
+            JoinHandle<Void> a = Weft.spawn(() -> token.cancelled().await());
+            ChannelTest.yieldUntil(() -> token.waiterCount() == 1);
+            a.abort();
+            assertThatThrownBy(a::await).isInstanceOf(TaskCancelledException.class);
+            assertThat(token.waiterCount()).as("the aborted waiter left the queue").isZero();
+
+            var other = new Counting();
+            var f = token.cancelled();
+            assertThat(f.poll(other.cx).isReady()).isFalse();
+            token.cancel();
+            assertThat(other.wakes).hasValue(1);
+            assertThat(f.poll(other.cx).isReady()).isTrue();
+
+            // a waiter cancelled by hand after the wake has nothing to hand on
+            var token2 = token(local);
+            var w1 = new Counting();
+            var g = token2.cancelled();
+            assertThat(g.poll(w1.cx).isReady()).isFalse();
+            token2.cancel();
+            g.cancel();
+            g.cancel();
+            assertThatThrownBy(() -> g.poll(w1.cx)).isInstanceOf(IllegalStateException.class);
+            assertThat(w1.wakes).hasValue(1);
+            return null;
+        });
+    }
+}
