@@ -30,11 +30,17 @@ public final class Context {
 
     /**
      * Spends one unit of the cooperative budget (128 per task poll). A leaf
-     * future that is ready calls this first; on {@code false} it must instead
-     * wake {@link #waker()} and return pending, so that a task awaiting
-     * always-ready futures in a loop still lets other tasks run.
+     * future that is ready calls this first; on {@code false} it must return
+     * pending instead, so that a task awaiting always-ready futures in a loop
+     * still lets other tasks run. On {@code false} this has already woken
+     * {@link #waker()}, so the task runs again once others had their turn
+     * (as tokio's {@code poll_proceed}).
      */
     public boolean consumeBudget() {
-        return budget == null || budget.tryConsume();
+        if (budget == null || budget.tryConsume()) {
+            return true;
+        }
+        waker.wake();
+        return false;
     }
 }

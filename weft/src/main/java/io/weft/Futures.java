@@ -49,7 +49,6 @@ public final class Futures {
     public static <T> Future<T> ready(T value) {
         return cx -> {
             if (!cx.consumeBudget()) {
-                cx.waker().wake();
                 return Poll.pending();
             }
             return Poll.ready(value);
@@ -66,7 +65,6 @@ public final class Futures {
         }
         return cx -> {
             if (!cx.consumeBudget()) {
-                cx.waker().wake();
                 return Poll.pending();
             }
             throw Cancellable.sneakyThrow(error);

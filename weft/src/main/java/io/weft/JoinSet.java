@@ -79,7 +79,6 @@ public final class JoinSet<T> implements AutoCloseable {
                 return Poll.ready(null);
             }
             if (tasks.hasDone() && !cx.consumeBudget()) {
-                cx.waker().wake();
                 return Poll.pending();
             }
             Completions<T>.Entry e = tasks.take(cx.waker());

@@ -174,7 +174,6 @@ public final class TaskScope implements AutoCloseable {
             }
             children.clearWaiter();
             if (!cx.consumeBudget()) {
-                cx.waker().wake();
                 return Poll.pending();
             }
             return Poll.ready(null);

@@ -56,7 +56,6 @@ public final class FromStage<T> implements Future<T> {
             }
         }
         if (!cx.consumeBudget()) {
-            cx.waker().wake();
             return Poll.pending();
         }
         if (error != null) {

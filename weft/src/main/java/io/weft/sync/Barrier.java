@@ -106,7 +106,6 @@ public final class Barrier {
                 switch (state) {
                     case NOTIFIED -> { // our generation tripped
                         if (!cx.consumeBudget()) {
-                            cx.waker().wake();
                             return Poll.pending();
                         }
                         state = DONE;
@@ -119,8 +118,7 @@ public final class Barrier {
                     case IDLE -> {
                         if (arrived + 1 == parties) { // the last one: trip and lead
                             if (!cx.consumeBudget()) {
-                                cx.waker().wake(); // not counted yet: arrives on the next poll
-                                return Poll.pending();
+                                return Poll.pending(); // not counted yet: arrives on the next poll
                             }
                             arrived = 0;
                             generation++;

@@ -196,7 +196,6 @@ public final class CancellationToken {
                 switch (state) {
                     case NOTIFIED -> {
                         if (!cx.consumeBudget()) {
-                            cx.waker().wake();
                             return Poll.pending();
                         }
                         state = DONE;
@@ -209,7 +208,6 @@ public final class CancellationToken {
                     case IDLE -> {
                         if (cancelled) {
                             if (!cx.consumeBudget()) {
-                                cx.waker().wake();
                                 return Poll.pending();
                             }
                             state = DONE;

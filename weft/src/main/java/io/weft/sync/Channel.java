@@ -258,8 +258,7 @@ public final class Channel<T> {
                 }
                 if (!buffer.isEmpty()) {
                     if (!cx.consumeBudget()) {
-                        cx.waker().wake(); // keep our state: a NOTIFIED hint stays ours until cancel
-                        return Poll.pending();
+                        return Poll.pending(); // keep our state: a NOTIFIED hint stays ours until cancel
                     }
                     if (state == QUEUED) {
                         recvWaiters.remove(this);
@@ -332,7 +331,6 @@ public final class Channel<T> {
                 }
                 if (buffer.size() < capacity) {
                     if (!cx.consumeBudget()) {
-                        cx.waker().wake();
                         return Poll.pending();
                     }
                     if (state == QUEUED) {

@@ -96,7 +96,6 @@ public final class Notify {
                 switch (state) {
                     case NOTIFIED -> {
                         if (!cx.consumeBudget()) {
-                            cx.waker().wake();
                             return Poll.pending();
                         }
                         state = DONE;
@@ -109,7 +108,6 @@ public final class Notify {
                     case IDLE -> {
                         if (permit) {
                             if (!cx.consumeBudget()) {
-                                cx.waker().wake();
                                 return Poll.pending();
                             }
                             permit = false;

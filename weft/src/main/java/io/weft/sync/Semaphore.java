@@ -136,7 +136,6 @@ public final class Semaphore {
                 switch (state) {
                     case NOTIFIED -> { // the permits are ours already
                         if (!cx.consumeBudget()) {
-                            cx.waker().wake();
                             return Poll.pending();
                         }
                         state = DONE;
@@ -149,7 +148,6 @@ public final class Semaphore {
                     case IDLE -> {
                         if (waiters.isEmpty() && permits >= need) {
                             if (!cx.consumeBudget()) {
-                                cx.waker().wake();
                                 return Poll.pending();
                             }
                             permits -= need;

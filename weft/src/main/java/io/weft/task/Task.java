@@ -356,7 +356,6 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
             }
         }
         if (!cx.consumeBudget()) {
-            cx.waker().wake();
             return Poll.pending();
         }
         if ((s & JOIN_INTEREST) == 0 && output instanceof Failure) {
