@@ -68,6 +68,13 @@ final class WaitList {
         return true;
     }
 
+    /** Removes {@code w}, which must be QUEUED on this list, marks it NOTIFIED and wakes it. */
+    void notifyWaiter(Waiter w) {
+        remove(w);
+        w.state = Waiter.NOTIFIED;
+        w.waker.wake();
+    }
+
     /** Notifies every waiter, in order. */
     void notifyEvery() {
         while (notifyFirst()) {
