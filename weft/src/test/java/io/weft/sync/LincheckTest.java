@@ -133,6 +133,115 @@ class LincheckTest {
         }
     }
 
+    /**
+     * A broadcast of capacity 2 with two receivers subscribed from the start:
+     * send (which overwrites and makes lag quickly), tryRecv on each, closing
+     * the sender and one receiver, the receiver count.
+     */
+    @Param(name = "v", gen = IntGen.class, conf = "1:9")
+    public static class BroadcastSpec {
+        private final Broadcast<Integer> b = Broadcast.create(2);
+        private final Broadcast.Receiver<Integer> first = b.subscribe();
+        private final Broadcast.Receiver<Integer> second = b.subscribe();
+
+        @Operation
+        public String send(@Param(name = "v") int v) {
+            try {
+                return "to " + b.sender().send(v);
+            } catch (ChannelClosedException e) {
+                return "refused, got back " + e.value();
+            }
+        }
+
+        static Object tryRecv(Broadcast.Receiver<Integer> rx) {
+            try {
+                Integer v = rx.tryRecv();
+                return v == null ? "empty" : v;
+            } catch (Broadcast.LaggedException e) {
+                return "lagged " + e.missed();
+            } catch (ChannelClosedException e) {
+                return "closed";
+            }
+        }
+
+        @Operation
+        public Object tryRecvFirst() {
+            return tryRecv(first);
+        }
+
+        @Operation
+        public Object tryRecvSecond() {
+            return tryRecv(second);
+        }
+
+        @Operation
+        public void closeSender() {
+            b.sender().close();
+        }
+
+        @Operation
+        public void closeFirst() {
+            first.close();
+        }
+
+        @Operation
+        public int receivers() {
+            return b.receiverCount();
+        }
+    }
+
+    /** A watch with two receivers: send, sendReplace, borrowAndUpdate, hasChanged, both closes. */
+    @Param(name = "v", gen = IntGen.class, conf = "1:9")
+    public static class WatchSpec {
+        private final Watch<Integer> w = Watch.create(0);
+        private final Watch.Receiver<Integer> first = w.subscribe();
+        private final Watch.Receiver<Integer> second = w.subscribe();
+
+        @Operation
+        public String send(@Param(name = "v") int v) {
+            try {
+                w.sender().send(v);
+                return "sent";
+            } catch (ChannelClosedException e) {
+                return "refused, got back " + e.value();
+            }
+        }
+
+        @Operation
+        public Object sendReplace(@Param(name = "v") int v) {
+            try {
+                return w.sender().sendReplace(v);
+            } catch (ChannelClosedException e) {
+                return "refused, got back " + e.value();
+            }
+        }
+
+        @Operation
+        public int borrowAndUpdateFirst() {
+            return first.borrowAndUpdate();
+        }
+
+        @Operation
+        public boolean hasChangedFirst() {
+            return first.hasChanged();
+        }
+
+        @Operation
+        public boolean hasChangedSecond() {
+            return second.hasChanged();
+        }
+
+        @Operation
+        public void closeSender() {
+            w.sender().close();
+        }
+
+        @Operation
+        public void closeSecond() {
+            second.close();
+        }
+    }
+
     // Grouped by mode, not by primitive: Lincheck re-instruments the loaded classes when the
     // mode changes, which costs seconds on this machine, so each mode runs all three in a row.
 
@@ -173,6 +282,25 @@ class LincheckTest {
         @Test
         void mutex() {
             stress().check(MutexSpec.class);
+        }
+    }
+
+    // Broadcast and Watch (added later): model checking only, with fewer iterations, as these
+    // specs have more operations. No stress group: in the whole suite a stress check of these
+    // specs took about 20 s each here (Lincheck retransforms the classes earlier tests loaded).
+
+    @Nested
+    @Order(3)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    class BroadcastWatchModelChecking {
+        @Test
+        void broadcast() {
+            modelChecking().iterations(3).check(BroadcastSpec.class);
+        }
+
+        @Test
+        void watch() {
+            modelChecking().iterations(3).check(WatchSpec.class);
         }
     }
 }
