@@ -3,7 +3,8 @@
  * {@link io.weft.sync.Sender} / {@link io.weft.sync.Receiver}),
  * {@link io.weft.sync.Oneshot}, {@link io.weft.sync.Notify},
  * {@link io.weft.sync.Semaphore}, {@link io.weft.sync.Mutex},
- * {@link io.weft.sync.CancellationToken} and {@link io.weft.sync.Barrier}. Every operation that may wait returns a
+ * {@link io.weft.sync.CancellationToken}, {@link io.weft.sync.Barrier},
+ * {@link io.weft.sync.Broadcast} and {@link io.weft.sync.Watch}. Every operation that may wait returns a
  * {@link io.weft.sync.WaitFuture}; {@code await()} it.
  *
  * <h2>Invariants of each primitive</h2>
@@ -23,6 +24,25 @@
  *       A trip starts a new generation at once. A waiter cancelled before
  *       the trip leaves the queue and no longer counts; one cancelled after
  *       it changes nothing.</li>
+ *   <li>{@code Broadcast}: a ring of the last {@code capacity} values (exact
+ *       capacity). A send never waits; it reaches exactly the receivers
+ *       subscribed at that moment (it returns their number), and with none,
+ *       or on a closed handle, it stores nothing and gives the value back. A
+ *       receiver is a cursor: it receives in order every value sent after it
+ *       subscribed, until it falls more than {@code capacity} behind; then one
+ *       {@code LaggedException} tells it exactly how many it skipped and it
+ *       resumes from the oldest value held. A slot's value is released (set
+ *       to null) once every receiver counted at its send has received it or
+ *       closed. After the last sender closes, each receiver gets what is held
+ *       for it (a lag report first), then the end of the stream.</li>
+ *   <li>{@code Watch}: one value whose version every store increments. Each
+ *       receiver keeps the version it has seen (the current one when it
+ *       subscribed); {@code changed()} completes once the stored version is
+ *       another and marks it seen, so any number of stores between two
+ *       {@code changed()} make one wake and the latest value. {@code send}
+ *       needs a live receiver, {@code sendReplace} always stores; a closed
+ *       sender freezes the value, and a receiver gets an unseen version
+ *       before the end.</li>
  * </ul>
  *
  * <h2>Two families, one algorithm</h2>
@@ -31,7 +51,8 @@
  * <ul>
  *   <li><b>local</b> ({@code Channel.localBounded}, {@code Semaphore.local},
  *       {@code Mutex.local}, {@code Oneshot.local}, {@code Notify.local},
- *       {@code CancellationToken.local}, {@code Barrier.local}): bound to the executor
+ *       {@code CancellationToken.local}, {@code Barrier.local},
+ *       {@code Broadcast.local}, {@code Watch.local}): bound to the executor
  *       whose task created it. No lock, no atomic; every entry checks the
  *       calling thread is that executor's loop thread and throws
  *       {@link java.lang.IllegalStateException} naming both threads
@@ -81,7 +102,9 @@
  *       the permits back and grants the next waiters; a notify passes a
  *       {@code notifyOne} to the next waiter or stores it; a cancellation token's or a barrier's
  *       woken waiter has nothing to hand on, a barrier's queued waiter stops
- *       counting as arrived); then DONE. So an
+ *       counting as arrived; a broadcast's or watch's woken waiter has
+ *       nothing to hand on: every send (store) wakes every waiter, and the
+ *       value (version) stays at its receiver's cursor (unseen)); then DONE. So an
  *       aborted waiter never swallows a message or a permit.</li>
  *   <li>A ready operation spends one unit of the task's cooperative budget
  *       first; without budget it wakes itself and stays in its state (a
