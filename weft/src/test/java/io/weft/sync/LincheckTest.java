@@ -9,10 +9,12 @@ import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.ThreadIdGen;
 import org.junit.jupiter.api.ClassOrderer;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestClassOrder;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -233,19 +235,25 @@ class LincheckTest {
         }
     }
 
-    /** RwLock in both modes: one more re-instrumentation (a few seconds), kept apart so the others stay grouped. */
+    /**
+     * RwLock in both modes, after the Stress group: stress first (no change of
+     * mode), then model checking, which costs one more re-instrumentation.
+     */
     @Nested
     @Order(3)
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     class RwLockChecks {
         @Test
-        void modelChecking() {
-            LincheckTest.modelChecking().check(RwLockSpec.class);
+        @Order(1)
+        void stress() {
+            LincheckTest.stress().check(RwLockSpec.class);
         }
 
         @Test
-        void stress() {
-            LincheckTest.stress().check(RwLockSpec.class);
+        @Order(2)
+        void modelChecking() {
+            LincheckTest.modelChecking().check(RwLockSpec.class);
         }
     }
 }
