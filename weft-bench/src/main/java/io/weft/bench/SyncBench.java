@@ -54,9 +54,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *         <li><b>busy-spinning</b> ({@code twoThreadsJctoolsMpscSpin},
  *             {@code twoThreadsJctoolsSpscSpin}): both sides spin with
  *             {@link Thread#onSpinWait()} while the queue is empty or full,
- *             never parking. That burns both cores the whole time, and
- *             shows what the queue itself costs without any wake-up: it is
- *             a lower bound, not a peer of a parking channel.</li>
+ *             never parking. That burns both cores the whole time; with
+ *             the cores otherwise idle it shows what the queue costs
+ *             without any wake-up, but with other work on the cores a
+ *             spinner burns the time its partner needs and can be slower
+ *             than a parking queue. Either way it is no peer of a parking
+ *             channel.</li>
  *       </ul></li>
  *   <li>a mutex under the contention of 1,000 tasks, ns per lock + unlock,
  *       each holder yielding once inside the critical section: weft local
