@@ -9,12 +9,10 @@ import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.ThreadIdGen;
 import org.junit.jupiter.api.ClassOrderer;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestClassOrder;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -236,24 +234,20 @@ class LincheckTest {
     }
 
     /**
-     * RwLock in both modes, after the Stress group: stress first (no change of
-     * mode), then model checking, which costs one more re-instrumentation.
+     * RwLock in model-checking mode only, run first so that it adds no change
+     * of mode (the ModelChecking group goes on in it). Model checking is the
+     * mode that explores interleavings: with the shared access made a no-op,
+     * it failed at once where a stress check passed. A stress check would
+     * cost about ten more seconds in the full suite on this machine, most of
+     * it re-instrumenting.
      */
     @Nested
-    @Order(3)
-    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    @Order(0)
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    class RwLockChecks {
+    class RwLockModelChecking {
         @Test
-        @Order(1)
-        void stress() {
-            LincheckTest.stress().check(RwLockSpec.class);
-        }
-
-        @Test
-        @Order(2)
-        void modelChecking() {
-            LincheckTest.modelChecking().check(RwLockSpec.class);
+        void rwLock() {
+            modelChecking().check(RwLockSpec.class);
         }
     }
 }
