@@ -6,7 +6,8 @@
 #      JDK peers, which need a submitter thread and a worker thread, get one core as weft does
 #   4. MemoryPerTask           bytes per suspended task, 1,000,000 weft tasks vs virtual threads
 #   5. JMH TimerBench          1,000,000 concurrent sleeps (weft, virtual threads, ScheduledThreadPoolExecutor)
-#   6. JMH SyncBench           ping-pong through a channel, a shared channel between threads, a contended mutex
+#   6. JMH SyncBench           ping-pong through a channel, a shared channel between threads (vs
+#                              ArrayBlockingQueue and JCTools queues), a contended mutex, a read-mostly RwLock
 #
 # Usage: weft-bench/run.sh [all|jmh|timers|sync|onecore|memory]...   (default: all)
 # Environment (all optional):

@@ -5,12 +5,19 @@ import io.weft.LocalExecutor;
 import io.weft.Weft;
 import io.weft.sync.Channel;
 import io.weft.sync.Mutex;
+import io.weft.sync.RwLock;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.jctools.queues.MpscArrayQueue;
+import org.jctools.queues.SpscArrayQueue;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -34,10 +41,33 @@ import org.openjdk.jmh.annotations.Warmup;
  *       one carrier);</li>
  *   <li>a shared channel between two plain threads, ns per value: weft
  *       {@code Channel.bounded(1024)} with blocking {@code await()} vs
- *       {@link ArrayBlockingQueue} put/take;</li>
+ *       {@link ArrayBlockingQueue} put/take, and vs JCTools'
+ *       {@link MpscArrayQueue} / {@link SpscArrayQueue} of 1024. The peers
+ *       wait in two different ways, and only like ones compare:
+ *       <ul>
+ *         <li><b>parking</b> (weft, ArrayBlockingQueue,
+ *             {@code twoThreadsJctoolsMpscPark}): a side that cannot go on
+ *             parks its thread at once and is unparked by the other side.
+ *             The JCTools one does this with a park/unpark handshake of our
+ *             own around the lock-free queue ({@link ParkingMpsc}), which
+ *             costs a full fence per take;</li>
+ *         <li><b>busy-spinning</b> ({@code twoThreadsJctoolsMpscSpin},
+ *             {@code twoThreadsJctoolsSpscSpin}): both sides spin with
+ *             {@link Thread#onSpinWait()} while the queue is empty or full,
+ *             never parking. That burns both cores the whole time; with
+ *             the cores otherwise idle it shows what the queue costs
+ *             without any wake-up, but with other work on the cores a
+ *             spinner burns the time its partner needs and can be slower
+ *             than a parking queue. Either way it is no peer of a parking
+ *             channel.</li>
+ *       </ul></li>
  *   <li>a mutex under the contention of 1,000 tasks, ns per lock + unlock,
  *       each holder yielding once inside the critical section: weft local
- *       and shared Mutex vs 1,000 virtual threads with a ReentrantLock.</li>
+ *       and shared Mutex vs 1,000 virtual threads with a ReentrantLock;</li>
+ *   <li>a read-mostly reader-writer lock under 1,000 tasks, ns per lock +
+ *       unlock, one operation in ten a write, each holder yielding once
+ *       inside: weft local and shared RwLock vs 1,000 virtual threads with a
+ *       fair ReentrantReadWriteLock.</li>
  * </ol>
  */
 @State(Scope.Thread)
@@ -193,6 +223,147 @@ public class SyncBench {
         return sum;
     }
 
+    /** Peer, busy-spinning: JCTools MpscArrayQueue(1024), both sides spin (onSpinWait) when empty or full. */
+    @Benchmark
+    @OperationsPerInvocation(VALUES)
+    public long twoThreadsJctoolsMpscSpin() throws InterruptedException {
+        MpscArrayQueue<Integer> q = new MpscArrayQueue<>(1024);
+        Integer boxed = 7;
+        Thread producer = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < VALUES; i++) {
+                while (!q.offer(boxed)) {
+                    Thread.onSpinWait();
+                }
+            }
+        });
+        long sum = 0;
+        for (int i = 0; i < VALUES; i++) {
+            Integer v;
+            while ((v = q.poll()) == null) {
+                Thread.onSpinWait();
+            }
+            sum += v;
+        }
+        producer.join();
+        return sum;
+    }
+
+    /** Peer, busy-spinning: JCTools SpscArrayQueue(1024) (one producer, one consumer: this shape), spinning as above. */
+    @Benchmark
+    @OperationsPerInvocation(VALUES)
+    public long twoThreadsJctoolsSpscSpin() throws InterruptedException {
+        SpscArrayQueue<Integer> q = new SpscArrayQueue<>(1024);
+        Integer boxed = 7;
+        Thread producer = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < VALUES; i++) {
+                while (!q.offer(boxed)) {
+                    Thread.onSpinWait();
+                }
+            }
+        });
+        long sum = 0;
+        for (int i = 0; i < VALUES; i++) {
+            Integer v;
+            while ((v = q.poll()) == null) {
+                Thread.onSpinWait();
+            }
+            sum += v;
+        }
+        producer.join();
+        return sum;
+    }
+
+    /** Peer, parking: JCTools MpscArrayQueue(1024) behind the park/unpark handshake of {@link ParkingMpsc}. */
+    @Benchmark
+    @OperationsPerInvocation(VALUES)
+    public long twoThreadsJctoolsMpscPark() throws InterruptedException {
+        ParkingMpsc<Integer> q = new ParkingMpsc<>(1024);
+        Integer boxed = 7;
+        Thread producer = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < VALUES; i++) {
+                q.put(boxed);
+            }
+        });
+        long sum = 0;
+        for (int i = 0; i < VALUES; i++) {
+            sum += q.take();
+        }
+        producer.join();
+        return sum;
+    }
+
+    /**
+     * A JCTools {@link MpscArrayQueue} made blocking for one consumer thread
+     * and one producer thread, each parking at once when it cannot go on (as
+     * ArrayBlockingQueue's take and put do, with no spinning first). Each
+     * side announces itself in a volatile field, tries the queue once more,
+     * and parks; the other side reads that field after each operation and
+     * unparks. Two Dekker pairs make a lost wake-up impossible:
+     * <ul>
+     *   <li>empty: the consumer's volatile store of {@link #consumerWaiting}
+     *       comes before its re-poll's volatile load of the producer index;
+     *       the producer's CAS of the producer index (in {@code offer}) comes
+     *       before its volatile load of {@code consumerWaiting}. So either
+     *       the re-poll sees the value or the producer sees the waiter.</li>
+     *   <li>full: the producer's volatile store of {@link #producerWaiting}
+     *       comes before its re-offer's volatile load of the consumer index;
+     *       the consumer's store of the consumer index is only a release
+     *       store (JCTools {@code soConsumerIndex}), so a full fence orders
+     *       it before the consumer's load of {@code producerWaiting}: that
+     *       fence, once per take, is the price of parking here.</li>
+     * </ul>
+     * A stale unpark (the field read just before the other side cleared it)
+     * only makes the next park return at once; both loops re-check.
+     */
+    static final class ParkingMpsc<E> {
+        private final MpscArrayQueue<E> queue;
+        private volatile Thread consumerWaiting;
+        private volatile Thread producerWaiting;
+
+        ParkingMpsc(int capacity) {
+            queue = new MpscArrayQueue<>(capacity);
+        }
+
+        void put(E e) {
+            if (!queue.offer(e)) {
+                Thread me = Thread.currentThread();
+                for (;;) {
+                    producerWaiting = me; // pairs with the load after the fence in take
+                    if (queue.offer(e)) {
+                        break;
+                    }
+                    LockSupport.park(this);
+                }
+                producerWaiting = null;
+            }
+            Thread c = consumerWaiting; // after offer's CAS: pairs with the store before take's re-poll
+            if (c != null) {
+                LockSupport.unpark(c);
+            }
+        }
+
+        E take() {
+            E e = queue.poll();
+            if (e == null) {
+                Thread me = Thread.currentThread();
+                for (;;) {
+                    consumerWaiting = me; // pairs with the load after offer in put
+                    if ((e = queue.poll()) != null) {
+                        break;
+                    }
+                    LockSupport.park(this);
+                }
+                consumerWaiting = null;
+            }
+            VarHandle.fullFence(); // the poll's consumer-index store is a release store: order it before this load
+            Thread p = producerWaiting; // pairs with the store before put's re-offer
+            if (p != null) {
+                LockSupport.unpark(p);
+            }
+            return e;
+        }
+    }
+
     // ---------------------------------------------------------------- 3. mutex, 1,000 contenders
 
     /** 1,000 tasks, local Mutex, each holder yields once while holding it. */
@@ -255,5 +426,94 @@ public class SyncBench {
             th.join();
         }
         return counter[0];
+    }
+
+    // ---------------------------------------------------------------- 4. read-mostly RwLock, 1,000 tasks
+
+    /** 1,000 tasks, local RwLock, one operation in ten a write, each holder yields once while holding it. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS * LOCKS_PER_TASK)
+    public long rwLockReadMostlyWeftLocal() {
+        return weft.run(() -> readMostly(RwLock.local(0)));
+    }
+
+    /** The same with the shared RwLock. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS * LOCKS_PER_TASK)
+    public long rwLockReadMostlyWeftShared() {
+        return weft.run(() -> readMostly(RwLock.create(0)));
+    }
+
+    private static long readMostly(RwLock<Integer> lock) {
+        long[] seen = new long[1];
+        List<JoinHandle<Void>> tasks = new ArrayList<>(TASKS);
+        for (int t = 0; t < TASKS; t++) {
+            tasks.add(Weft.spawn(() -> {
+                long sum = 0;
+                for (int i = 0; i < LOCKS_PER_TASK; i++) {
+                    if (i % 10 == 0) {
+                        try (var g = lock.write().await()) {
+                            int v = g.get();
+                            Weft.yieldNow().await();
+                            g.set(v + 1);
+                        }
+                    } else {
+                        try (var g = lock.read().await()) {
+                            int v = g.get();
+                            Weft.yieldNow().await();
+                            sum += v;
+                        }
+                    }
+                }
+                seen[0] += sum;
+            }));
+        }
+        for (JoinHandle<Void> h : tasks) {
+            h.await();
+        }
+        try (var g = lock.read().await()) {
+            return g.get() + seen[0];
+        }
+    }
+
+    /** Peer: 1,000 virtual threads, one fair ReentrantReadWriteLock, Thread.yield() while holding it. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS * LOCKS_PER_TASK)
+    public long rwLockReadMostlyVirtualThreadsReentrantReadWriteLock() throws InterruptedException {
+        ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
+        int[] value = new int[1];
+        LongAdder seen = new LongAdder();
+        List<Thread> threads = new ArrayList<>(TASKS);
+        for (int t = 0; t < TASKS; t++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                long sum = 0;
+                for (int i = 0; i < LOCKS_PER_TASK; i++) {
+                    if (i % 10 == 0) {
+                        lock.writeLock().lock();
+                        try {
+                            int v = value[0];
+                            Thread.yield();
+                            value[0] = v + 1;
+                        } finally {
+                            lock.writeLock().unlock();
+                        }
+                    } else {
+                        lock.readLock().lock();
+                        try {
+                            int v = value[0];
+                            Thread.yield();
+                            sum += v;
+                        } finally {
+                            lock.readLock().unlock();
+                        }
+                    }
+                }
+                seen.add(sum);
+            }));
+        }
+        for (Thread th : threads) {
+            th.join();
+        }
+        return value[0] + seen.sum();
     }
 }

@@ -41,8 +41,14 @@ public final class Semaphore {
         return new Semaphore(Access.local("Semaphore.local"), permits);
     }
 
+    /** A local semaphore of one permit whose errors name {@code what} (the primitive built on it). */
     static Semaphore localNamed(String what) {
-        return new Semaphore(Access.local(what), 1);
+        return localNamed(what, 1);
+    }
+
+    /** A local semaphore of {@code permits} whose errors name {@code what}. */
+    static Semaphore localNamed(String what, long permits) {
+        return new Semaphore(Access.local(what), permits);
     }
 
     public boolean isLocal() {

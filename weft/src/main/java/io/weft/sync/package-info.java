@@ -2,7 +2,7 @@
  * Synchronization between tasks: {@link io.weft.sync.Channel} (with
  * {@link io.weft.sync.Sender} / {@link io.weft.sync.Receiver}),
  * {@link io.weft.sync.Oneshot}, {@link io.weft.sync.Notify},
- * {@link io.weft.sync.Semaphore}, {@link io.weft.sync.Mutex},
+ * {@link io.weft.sync.Semaphore}, {@link io.weft.sync.Mutex}, {@link io.weft.sync.RwLock},
  * {@link io.weft.sync.CancellationToken}, {@link io.weft.sync.Barrier},
  * {@link io.weft.sync.Broadcast} and {@link io.weft.sync.Watch}. Every operation that may wait returns a
  * {@link io.weft.sync.WaitFuture}; {@code await()} it.
@@ -24,6 +24,19 @@
  *       A trip starts a new generation at once. A waiter cancelled before
  *       the trip leaves the queue and no longer counts; one cancelled after
  *       it changes nothing.</li>
+ *   <li>{@code RwLock}: a {@code Semaphore} of {@code maxReaders} permits
+ *       (as tokio's): a read guard holds one permit, a write guard all of
+ *       them, so a write guard never coexists with another guard and at most
+ *       {@code maxReaders} read guards exist at once. FIFO: a waiting writer
+ *       holds back every reader and writer after it, and
+ *       {@code tryRead}/{@code tryWrite} fail while anybody waits; a writer's
+ *       release admits at once every reader queued before the next writer. A
+ *       waiter cancelled after it was granted hands its permits on; one
+ *       cancelled while queued leaves the queue and lets those behind it
+ *       try. The value is written only under a write guard and read only
+ *       under a guard; the semaphore's access publishes it from one holder to
+ *       the next. A guard closes once (closing again does nothing); any other
+ *       use after close is an {@link java.lang.IllegalStateException}.</li>
  *   <li>{@code Broadcast}: a ring of the last {@code capacity} values (exact
  *       capacity). A send never waits; it reaches exactly the receivers
  *       subscribed at that moment (it returns their number), and with none,
@@ -52,7 +65,7 @@
  *   <li><b>local</b> ({@code Channel.localBounded}, {@code Semaphore.local},
  *       {@code Mutex.local}, {@code Oneshot.local}, {@code Notify.local},
  *       {@code CancellationToken.local}, {@code Barrier.local},
- *       {@code Broadcast.local}, {@code Watch.local}): bound to the executor
+ *       {@code RwLock.local}, {@code Broadcast.local}, {@code Watch.local}): bound to the executor
  *       whose task created it. No lock, no atomic; every entry checks the
  *       calling thread is that executor's loop thread and throws
  *       {@link java.lang.IllegalStateException} naming both threads
@@ -70,8 +83,8 @@
  * Every mutable field of a primitive, of its handles ({@code Sender.closed},
  * {@code Permit.released}) and of its waiter nodes (state, waker, list
  * links) is read and written only between {@code access.enter()} and
- * {@code access.exit()}. The exceptions: a {@code Mutex}'s value and a
- * {@code Guard}'s closed flag belong to the guard holder (the semaphore's
+ * {@code access.exit()}. The exceptions: a {@code Mutex}'s or {@code RwLock}'s value and a
+ * guard's closed flag belong to the guard holder(s) (the semaphore's
  * lock publishes them to the next holder).
  *
  * <h2>The waiter protocol</h2>
