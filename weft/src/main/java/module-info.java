@@ -6,6 +6,7 @@
  */
 module io.weft {
     exports io.weft;
+    exports io.weft.net;
     exports io.weft.sync;
     exports io.weft.time;
 }
