@@ -59,6 +59,20 @@ public abstract class IoDriver {
     /** Connects a stream socket to {@code address}. */
     public abstract Future<StreamHandle> connect(SocketAddress address, SocketOptions options);
 
+    /**
+     * Opens a file: on io_uring its reads, writes and fsync are operations
+     * of the ring ({@link FdFile}); on the other drivers they run on the
+     * {@link BlockingPool} ({@link ChannelFile}). {@code alignment} &gt; 1
+     * opens with O_DIRECT.
+     */
+    public Future<FileHandle> openFile(java.nio.file.Path path, java.util.Set<? extends java.nio.file.OpenOption> options,
+                                       int alignment) {
+        if (kind() == Driver.URING && this instanceof FdDriver fd) {
+            return FdFile.open(fd, path, options, alignment > 1);
+        }
+        return ChannelFile.open(path, options, alignment);
+    }
+
     /** A datagram socket bound to {@code address}. */
     public DatagramHandle bindDatagram(SocketAddress address, SocketOptions options) throws IOException {
         throw new UnsupportedOperationException("datagram sockets are not supported by the " + kind() + " driver");
