@@ -136,6 +136,30 @@ public abstract class FdDriver extends IoDriver {
         return new ConnectOp(this, s, address);
     }
 
+    @Override
+    public DatagramHandle bindDatagram(SocketAddress address, SocketOptions options) throws IOException {
+        checkThread();
+        int fd = newSocket(address, Linux.SOCK_DGRAM, "bind");
+        try {
+            option(fd, Linux.SOL_SOCKET, Linux.SO_REUSEADDR, options.reuseAddress(), "SO_REUSEADDR");
+            if (options.reusePort()) {
+                option(fd, Linux.SOL_SOCKET, Linux.SO_REUSEPORT, true, "SO_REUSEPORT");
+            }
+            MemorySegment addr = sys.scratch();
+            int len = SockAddr.write(address, addr);
+            int rc = sys.bind(fd, addr, len);
+            if (rc < 0) {
+                throw Errno.socketError("bind " + describe(address), rc);
+            }
+            FdDatagram d = new FdDatagram(this, fd);
+            register(d);
+            return d;
+        } catch (IOException | RuntimeException e) {
+            sys.close(fd);
+            throw e;
+        }
+    }
+
     private void option(int fd, int level, int name, boolean on, String what) throws IOException {
         int rc = sys.setsockopt(fd, level, name, on ? 1 : 0);
         if (rc < 0) {

@@ -7,26 +7,20 @@ import io.weft.time.Timeout;
 import io.weft.time.TimeoutFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 
 /**
- * A TCP connection of the current executor. Reads and writes take heap or
- * direct {@link ByteBuffer}s and {@link MemorySegment}s and return futures;
- * a failure surfaces from {@code await()} as {@link UncheckedIOException}
- * whose cause is the IOException java.nio would throw (ConnectException,
- * SocketException "ECONNRESET ...", AsynchronousCloseException, ...). End of
- * stream is -1, as in java.nio.
+ * A TCP connection of the current executor; reading and writing are those
+ * of every {@link SocketStream}. Made by {@link #connect} or
+ * {@link TcpListener#accept()}.
  */
-public final class TcpStream implements AutoCloseable {
-    private final StreamHandle handle;
+public final class TcpStream extends SocketStream {
 
     TcpStream(StreamHandle handle) {
-        this.handle = handle;
+        super(handle);
     }
 
     /** Connects to {@code address}. */
@@ -59,43 +53,6 @@ public final class TcpStream implements AutoCloseable {
         };
     }
 
-    /** Reads into {@code dst}; the count, or -1 at end of stream (0 only if dst has no room). */
-    public Future<Integer> read(ByteBuffer dst) {
-        return handle.read(dst);
-    }
-
-    public Future<Integer> read(MemorySegment dst) {
-        return handle.read(dst);
-    }
-
-    /** Writes some of {@code src} (at least one byte unless it is empty); the count. */
-    public Future<Integer> write(ByteBuffer src) {
-        return handle.write(src);
-    }
-
-    public Future<Integer> write(MemorySegment src) {
-        return handle.write(src);
-    }
-
-    /** Fills {@code dst}; fails with EOFException (as cause) if the stream ends first. */
-    public Future<Void> readExact(ByteBuffer dst) {
-        return StreamLoops.readExact(handle, dst);
-    }
-
-    /** Writes all of {@code src}, in as many writes as the kernel needs. */
-    public Future<Void> writeAll(ByteBuffer src) {
-        return StreamLoops.writeAll(handle, src);
-    }
-
-    /** Half-close: the peer reads end of stream; this side can still read. */
-    public void shutdownOutput() throws IOException {
-        handle.shutdownOutput();
-    }
-
-    public void setNoDelay(boolean on) throws IOException {
-        handle.setNoDelay(on);
-    }
-
     /**
      * SO_LINGER: {@code null} (the default) lets close return at once while
      * the kernel sends what is buffered; {@code Duration.ZERO} makes close
@@ -116,18 +73,4 @@ public final class TcpStream implements AutoCloseable {
         return (InetSocketAddress) handle.remoteAddress();
     }
 
-    public boolean isOpen() {
-        return handle.isOpen();
-    }
-
-    /** Closes; idempotent. Pending operations fail with AsynchronousCloseException. */
-    @Override
-    public void close() {
-        handle.close();
-    }
-
-    @Override
-    public String toString() {
-        return "TcpStream[" + handle + "]";
-    }
 }

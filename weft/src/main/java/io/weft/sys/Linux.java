@@ -110,7 +110,7 @@ public final class Linux {
                 h[26] = link(linker, libc, "fsync", FunctionDescriptor.of(I, I), cs);
                 h[27] = link(linker, libc, "lseek", FunctionDescriptor.of(L, I, L, I), cs);
                 h[28] = link(linker, libc, "sendto", FunctionDescriptor.of(L, I, A, L, I, A, I), cs, crit);
-                h[29] = link(linker, libc, "recvfrom", FunctionDescriptor.of(L, I, A, L, I, A, A), cs);
+                h[29] = link(linker, libc, "recvfrom", FunctionDescriptor.of(L, I, A, L, I, A, A), cs, crit);
                 h[30] = link(linker, libc, "socketpair", FunctionDescriptor.of(I, I, I, I, A), cs);
             } catch (RuntimeException | LinkageError e) {
                 why = "Linux system calls are unavailable: " + e;
