@@ -82,7 +82,8 @@ public final class BlockingPool {
         private Throwable error;
         private volatile boolean cancelled;
 
-        Job(Callable<T> body) {
+        /** A job not yet submitted (tests drive {@link #run()} themselves); use {@link BlockingPool#submit}. */
+        public Job(Callable<T> body) {
             this.body = body;
         }
 
