@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Opens an executor's driver: the one asked for (builder, then the system
  * property {@code weft.driver}), else the first of io_uring, epoll and nio
  * this machine allows. Why a driver was passed over is logged once per JVM
- * and reason.
+ * and reason, e.g. "uring: io_uring_setup: EPERM (Operation not
+ * permitted), using epoll".
  */
 public final class Drivers {
     private Drivers() {
@@ -45,18 +46,22 @@ public final class Drivers {
                         + e.getMessage(), e);
             }
         }
+        StringBuilder passed = new StringBuilder();
         for (Driver d : Driver.values()) {
             try {
-                return open1(d);
-            } catch (Exception | LinkageError e) {
-                String why = e.getMessage();
-                if (LOGGED.add(d + why)) {
-                    LOG.log(System.Logger.Level.INFO, d.propertyName() + " driver unavailable (" + why
-                            + "), trying the next one");
+                IoDriver io = open1(d);
+                if (!passed.isEmpty() && LOGGED.add(passed.toString())) {
+                    LOG.log(System.Logger.Level.INFO, passed + ", using " + d.propertyName());
                 }
+                return io;
+            } catch (Exception | LinkageError e) {
+                if (!passed.isEmpty()) {
+                    passed.append("; ");
+                }
+                passed.append(d.propertyName()).append(": ").append(e.getMessage());
             }
         }
-        throw new IllegalStateException("no I/O driver can start on this machine");
+        throw new IllegalStateException("no I/O driver can start on this machine: " + passed);
     }
 
     /** Whether {@code d} can start here; the reason it cannot is in {@link #whyNot(Driver)}. */
