@@ -17,6 +17,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The parser's outcomes, and the server answering good, bad and random requests over real sockets. */
+@org.junit.jupiter.api.Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES,
+        threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD) // a hang fails instead of stalling the build
 class HttpHelloTest {
 
     static int parse(String head) {

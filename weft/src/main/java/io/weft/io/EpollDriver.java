@@ -14,7 +14,10 @@ import java.lang.foreign.ValueLayout;
  * The epoll driver: non-blocking descriptors registered once, edge
  * triggered, for input and output. Each socket keeps the readiness it
  * believes in (both at first); an op tries its system call while its bit is
- * set, and on EAGAIN clears the bit and waits for the next edge. Events and
+ * set, and on EAGAIN, or a short read or write (the kernel had no more, as
+ * tokio reasons), clears the bit and waits for the next edge. A hang-up or
+ * a peer's shutdown sets a sticky bit that is never cleared, since no edge
+ * will follow it (the next read returns end of stream). Events and
  * attempts both happen on the loop thread, so an edge can never fall between
  * an EAGAIN and the clearing of the bit. Cross-thread wakes write an eventfd.
  */
@@ -88,17 +91,20 @@ public final class EpollDriver extends FdDriver {
             return Poll.pending(); // budget spent: the task was woken to run again later
         }
         int interest = op.interest();
-        while ((s.readiness & interest) != 0) {
-            long r = op.attempt(sys);
-            if (r == -Linux.EINTR) {
-                continue;
-            }
+        if ((s.readiness & (interest | interest << 2)) != 0) { // ready, or closed for good (sticky)
+            long r;
+            do {
+                r = op.attempt(sys);
+            } while (r == -Linux.EINTR);
             if (r == -Linux.EAGAIN) {
-                s.readiness &= ~interest;
-                break;
+                s.readiness &= ~interest; // wait for the next edge
+            } else {
+                if (op.drained(r)) {
+                    s.readiness &= ~interest;
+                }
+                finish(op);
+                return Poll.ready(op.complete(r));
             }
-            finish(op);
-            return Poll.ready(op.complete(r));
         }
         op.waker = cx.waker();
         if (op.state == FdOp.NEW) {
@@ -202,14 +208,20 @@ public final class EpollDriver extends FdDriver {
                 continue; // a socket closed after the kernel queued its event
             }
             int bits = 0;
-            if ((ev & (Linux.EPOLLIN | Linux.EPOLLRDHUP | Linux.EPOLLHUP | Linux.EPOLLERR)) != 0) {
+            if ((ev & Linux.EPOLLIN) != 0) {
                 bits |= FdOp.READ;
             }
-            if ((ev & (Linux.EPOLLOUT | Linux.EPOLLHUP | Linux.EPOLLERR)) != 0) {
+            if ((ev & Linux.EPOLLOUT) != 0) {
                 bits |= FdOp.WRITE;
             }
+            if ((ev & (Linux.EPOLLRDHUP | Linux.EPOLLHUP | Linux.EPOLLERR)) != 0) {
+                bits |= FdOp.READ | FdOp.READ_CLOSED;
+            }
+            if ((ev & (Linux.EPOLLHUP | Linux.EPOLLERR)) != 0) {
+                bits |= FdOp.WRITE | FdOp.WRITE_CLOSED;
+            }
             s.readiness |= bits;
-            woken += s.wakeWaiters(bits);
+            woken += s.wakeWaiters(bits & (FdOp.READ | FdOp.WRITE));
         }
         return woken;
     }

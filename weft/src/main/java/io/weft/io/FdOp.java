@@ -27,6 +27,13 @@ import java.lang.foreign.MemorySegment;
 public abstract class FdOp<T> implements Future<T>, Cancellable {
     public static final int NEW = 0, WAITING = 1, DONE = 2, CANCELLED = 3;
     public static final int READ = 1, WRITE = 2;
+    /**
+     * Sticky readiness of a readiness driver: the peer closed its side
+     * (EPOLLRDHUP), or the socket hung up or failed (EPOLLHUP, EPOLLERR).
+     * Never cleared: no further edge will come, and the next call returns
+     * end of stream or the error instead of EAGAIN.
+     */
+    public static final int READ_CLOSED = 4, WRITE_CLOSED = 8;
 
     protected final FdDriver driver;
     protected final FdSocket socket;
@@ -54,6 +61,16 @@ public abstract class FdOp<T> implements Future<T>, Cancellable {
 
     /** The non-blocking system call: a result, or {@code -errno} ({@code -EAGAIN}: not ready). */
     public abstract long attempt(Linux sys);
+
+    /**
+     * Whether result {@code res} of {@link #attempt} shows the descriptor has
+     * no more to give for this interest (a short read or write), so a
+     * readiness driver clears the bit instead of paying for an EAGAIN on the
+     * next call (as tokio does); the next edge sets it again.
+     */
+    public boolean drained(long res) {
+        return false;
+    }
 
     /** Fills a submission entry (the driver sets user_data). */
     public abstract void prepare(Sqe sqe);

@@ -174,10 +174,18 @@ public final class FdStream extends FdSocket implements StreamHandle {
             return READ;
         }
 
+        private long asked;
+
         @Override
         public long attempt(Linux sys) {
             MemorySegment v = view();
-            return sys.read(socket.fd, v, v.byteSize());
+            asked = v.byteSize();
+            return sys.read(socket.fd, v, asked);
+        }
+
+        @Override
+        public boolean drained(long res) {
+            return res > 0 && res < asked;
         }
 
         @Override
@@ -252,10 +260,18 @@ public final class FdStream extends FdSocket implements StreamHandle {
             return WRITE;
         }
 
+        private long asked;
+
         @Override
         public long attempt(Linux sys) {
             MemorySegment v = view();
-            return sys.send(socket.fd, v, v.byteSize(), Linux.MSG_NOSIGNAL);
+            asked = v.byteSize();
+            return sys.send(socket.fd, v, asked, Linux.MSG_NOSIGNAL);
+        }
+
+        @Override
+        public boolean drained(long res) {
+            return res >= 0 && res < asked;
         }
 
         @Override
