@@ -448,6 +448,8 @@ public final class ExecutorCore implements TaskOwner {
     }
 
     private int[] savedAffinity;
+    /** The loop thread was interrupted while idle: the flag was cleared to park, and is set again by exit(). */
+    private boolean interruptedWhileIdle;
 
     private void enter(String what) {
         Thread me = Thread.currentThread();
@@ -477,6 +479,10 @@ public final class ExecutorCore implements TaskOwner {
     }
 
     private void exit() {
+        if (interruptedWhileIdle) {
+            interruptedWhileIdle = false;
+            Thread.currentThread().interrupt();
+        }
         thread = null;
         Await.exitLoop();
         CURRENT.remove();
@@ -614,6 +620,11 @@ public final class ExecutorCore implements TaskOwner {
             ((Clock.Paused) clock).advanceTo(next);
             clockJumps++;
             return;
+        }
+        if (Thread.interrupted()) {
+            // An interrupt would make every park return at once: the idle loop would spin. The executor
+            // does not stop on interrupts (abort tasks or close it instead); the flag is restored when run returns.
+            interruptedWhileIdle = true;
         }
         sleeping = true; // pairs with the read of sleeping in schedule(): either we see the task or they see us
         try {
