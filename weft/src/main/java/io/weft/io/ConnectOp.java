@@ -19,6 +19,8 @@ final class ConnectOp extends FdOp<StreamHandle> {
     private final MemorySegment addr;
     private final int addrLen;
     private boolean inProgress;
+    /** Completion driver: the connect was dropped mid-way and restarted as a wait for writability. */
+    private boolean restarted;
 
     ConnectOp(FdDriver driver, FdStream s, SocketAddress target) {
         super(driver, s);
@@ -48,11 +50,26 @@ final class ConnectOp extends FdOp<StreamHandle> {
 
     @Override
     public void prepare(Sqe sqe) {
-        sqe.opcode(Sqe.OP_CONNECT).fd(socket.fd).addr(addr).off(addrLen);
+        if (restarted) {
+            sqe.opcode(Sqe.OP_POLL_ADD).fd(socket.fd).opFlags(Linux.POLLOUT); // then SO_ERROR, as attempt()
+        } else {
+            sqe.opcode(Sqe.OP_CONNECT).fd(socket.fd).addr(addr).off(addrLen);
+        }
+    }
+
+    /** The connection attempt goes on in the kernel: a second connect would fail with EALREADY; wait for it. */
+    @Override
+    public boolean restart() {
+        restarted = true;
+        return true;
     }
 
     @Override
     public StreamHandle complete(long res) {
+        if (restarted && res >= 0) {
+            int err = driver.sys().getsockoptInt(socket.fd, Linux.SOL_SOCKET, Linux.SO_ERROR);
+            res = err < 0 ? err : -err;
+        }
         if (res < 0) {
             UncheckedIOException e = socket.closedFailure();
             socket.close();

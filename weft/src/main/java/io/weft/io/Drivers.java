@@ -82,7 +82,13 @@ public final class Drivers {
 
     private static IoDriver open1(Driver d) throws Exception {
         return switch (d) {
-            case URING -> throw new UnsupportedOperationException("io_uring driver not built yet");
+            case URING -> {
+                String why = io.weft.sys.Linux.unavailableReason();
+                if (why != null) {
+                    throw new UnsupportedOperationException(why);
+                }
+                yield UringDriver.open();
+            }
             case EPOLL -> {
                 String why = io.weft.sys.Linux.unavailableReason();
                 if (why != null) {

@@ -36,10 +36,7 @@ public final class EpollDriver extends FdDriver {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment events;
     private final MemorySegment drain;
-    private FdSocket[] table = new FdSocket[64];
-    private int[] freeTokens = new int[64];
-    private int freeCount;
-    private int nextToken;
+    private final SocketTable sockets = new SocketTable();
     private int waiting;
     private boolean closed;
 
@@ -136,35 +133,20 @@ public final class EpollDriver extends FdDriver {
 
     @Override
     protected void register(FdSocket s) throws IOException {
-        int token;
-        if (freeCount > 0) {
-            token = freeTokens[--freeCount];
-        } else {
-            token = nextToken++;
-            if (token == table.length) {
-                table = java.util.Arrays.copyOf(table, token * 2);
-                freeTokens = java.util.Arrays.copyOf(freeTokens, token * 2);
-            }
-        }
+        sockets.add(s);
         int rc = sys.epollCtl(epfd, Linux.EPOLL_CTL_ADD, s.fd,
-                Linux.EPOLLIN | Linux.EPOLLOUT | Linux.EPOLLRDHUP | Linux.EPOLLET, token);
+                Linux.EPOLLIN | Linux.EPOLLOUT | Linux.EPOLLRDHUP | Linux.EPOLLET, s.token);
         if (rc < 0) {
-            freeTokens[freeCount++] = token;
+            sockets.remove(s);
             throw Errno.socketError("epoll_ctl(EPOLL_CTL_ADD, fd " + s.fd + ")", rc);
         }
-        table[token] = s;
-        s.token = token;
     }
 
     @Override
     protected void closing(FdSocket s) {
         // close(2) removes the descriptor from the interest list; the waiters see the closed flag when they run
         s.wakeWaiters(FdOp.READ | FdOp.WRITE);
-        if (s.token >= 0) {
-            table[s.token] = null;
-            freeTokens[freeCount++] = s.token;
-            s.token = -1;
-        }
+        sockets.remove(s);
     }
 
     @Override
@@ -203,7 +185,7 @@ public final class EpollDriver extends FdDriver {
                 sys.read(eventFd, drain, 8);
                 continue;
             }
-            FdSocket s = token >= 0 && token < table.length ? table[(int) token] : null;
+            FdSocket s = sockets.get(token);
             if (s == null) {
                 continue; // a socket closed after the kernel queued its event
             }
@@ -242,11 +224,7 @@ public final class EpollDriver extends FdDriver {
             return;
         }
         closed = true;
-        for (FdSocket s : table) {
-            if (s != null) {
-                s.close();
-            }
-        }
+        sockets.closeAll();
         sys.close(eventFd);
         sys.close(epfd);
         arena.close();
@@ -255,6 +233,6 @@ public final class EpollDriver extends FdDriver {
 
     @Override
     public String toString() {
-        return "EpollDriver[epfd=" + epfd + ", sockets=" + (nextToken - freeCount) + ", waiting=" + waiting + "]";
+        return "EpollDriver[epfd=" + epfd + ", sockets=" + sockets.size() + ", waiting=" + waiting + "]";
     }
 }

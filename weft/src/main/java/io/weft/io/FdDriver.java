@@ -49,7 +49,20 @@ public abstract class FdDriver extends IoDriver {
     /** Gives up {@code op} (its state is NEW or WAITING). */
     public abstract void cancelOp(FdOp<?> op);
 
-    /** A socket was made: a readiness driver registers it. */
+    /**
+     * Flags for the sockets this driver makes: {@code SOCK_NONBLOCK} for a
+     * readiness driver, which tries non-blocking calls. A completion driver
+     * wants blocking descriptors: the kernel waits for it (see UringDriver).
+     */
+    protected int socketFlags() {
+        return Linux.SOCK_NONBLOCK;
+    }
+
+    /**
+     * A socket was made: the driver keeps it in its table, which
+     * {@link #close()} closes (a readiness driver also registers it with the
+     * kernel).
+     */
     protected abstract void register(FdSocket s) throws IOException;
 
     /** A socket is about to close: ops pending on it must end (they fail with AsynchronousCloseException). */
@@ -77,7 +90,7 @@ public abstract class FdDriver extends IoDriver {
 
     private int newSocket(SocketAddress address, int type, String what) throws IOException {
         int family = SockAddr.family(address);
-        int fd = sys.socket(family, type | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC, 0);
+        int fd = sys.socket(family, type | socketFlags() | Linux.SOCK_CLOEXEC, 0);
         if (fd < 0) {
             throw Errno.socketError("socket (" + what + " " + address + ")", fd);
         }

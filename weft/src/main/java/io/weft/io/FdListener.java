@@ -44,7 +44,11 @@ public final class FdListener extends FdSocket implements ListenerHandle {
         return "FdListener[fd=" + fd + (closed ? ", closed]" : "]");
     }
 
-    /** accept4(2) / IORING_OP_ACCEPT; the new socket is non-blocking and close-on-exec. */
+    /**
+     * accept4(2) / IORING_OP_ACCEPT; the new socket is close-on-exec, and
+     * non-blocking for a readiness driver, blocking for a completion driver
+     * (as the driver's own sockets: {@link FdDriver#socketFlags()}).
+     */
     static final class AcceptOp extends FdOp<StreamHandle> {
         AcceptOp(FdDriver driver, FdListener l) {
             super(driver, l);
@@ -76,7 +80,7 @@ public final class FdListener extends FdSocket implements ListenerHandle {
 
         @Override
         public void prepare(Sqe sqe) {
-            sqe.opcode(Sqe.OP_ACCEPT).fd(socket.fd).opFlags(Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC);
+            sqe.opcode(Sqe.OP_ACCEPT).fd(socket.fd).opFlags(driver.socketFlags() | Linux.SOCK_CLOEXEC);
         }
 
         @Override

@@ -85,6 +85,17 @@ public abstract class FdOp<T> implements Future<T>, Cancellable {
     public void completeCancelled(long res) {
     }
 
+    /**
+     * A completion driver's kernel dropped this op unasked (io_uring cancels
+     * the ops of a thread that exits, and the executor's loop may have moved
+     * to another thread since this op was submitted): the op will be
+     * {@linkplain #prepare prepared} and submitted again. False if it cannot
+     * be; then it completes with the {@code -ECANCELED} it got.
+     */
+    public boolean restart() {
+        return true;
+    }
+
     public FdSocket socket() {
         return socket;
     }

@@ -23,10 +23,14 @@ public abstract class FdSocket {
     public boolean closed;
     /** Readiness driver: READ/WRITE bits believed ready (start as ready: the first call just tries). */
     public int readiness = FdOp.READ | FdOp.WRITE;
-    /** Readiness driver: ops waiting for an edge, a doubly linked list. */
+    /**
+     * Ops waiting on this socket, a doubly linked list: for a readiness
+     * driver those waiting for an edge, for a completion driver those in the
+     * kernel (cancelled when the socket closes).
+     */
     FdOp<?> waitHead;
     FdOp<?> waitTail;
-    /** Readiness driver: this socket's token in the driver's table (-1: not registered). */
+    /** This socket's token in the driver's {@link SocketTable} (-1: not registered). */
     public int token = -1;
     /** Completion driver: ops of this socket in the kernel. */
     public int inKernel;

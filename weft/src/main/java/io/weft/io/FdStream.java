@@ -15,7 +15,11 @@ import java.nio.ByteBuffer;
  *
  * <p>Bytes a completion driver read for a read that was cancelled meanwhile
  * are kept in {@link #leftover} and returned by the next read, so cancelling
- * a read never loses stream data.
+ * a read never loses stream data (the driver holds the next read back until
+ * the cancelled one's completion has come). A native buffer (direct
+ * ByteBuffer, native MemorySegment) is read into in place: after a cancel the
+ * kernel may still write into it until that completion, when the bytes are
+ * copied out, so it should not be written to meanwhile.
  */
 public final class FdStream extends FdSocket implements StreamHandle {
     private byte[] leftover;

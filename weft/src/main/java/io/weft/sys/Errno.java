@@ -36,6 +36,7 @@ public final class Errno {
         put(Linux.ENOMEM, "ENOMEM", "Cannot allocate memory");
         put(Linux.EACCES, "EACCES", "Permission denied");
         put(Linux.EFAULT, "EFAULT", "Bad address");
+        put(Linux.EBUSY, "EBUSY", "Device or resource busy");
         put(Linux.EEXIST, "EEXIST", "File exists");
         put(Linux.ENOTDIR, "ENOTDIR", "Not a directory");
         put(Linux.EISDIR, "EISDIR", "Is a directory");
@@ -44,6 +45,7 @@ public final class Errno {
         put(Linux.ENOSPC, "ENOSPC", "No space left on device");
         put(Linux.EPIPE, "EPIPE", "Broken pipe");
         put(Linux.ENOSYS, "ENOSYS", "Function not implemented");
+        put(Linux.ETIME, "ETIME", "Timer expired");
         put(Linux.ENOTSOCK, "ENOTSOCK", "Socket operation on non-socket");
         put(Linux.EOPNOTSUPP, "EOPNOTSUPP", "Operation not supported");
         put(Linux.EAFNOSUPPORT, "EAFNOSUPPORT", "Address family not supported by protocol");

@@ -28,8 +28,8 @@ public final class Linux {
 
     // ---- constants (identical on x86_64 and aarch64) ----
     public static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, EBADF = 9, EAGAIN = 11, ENOMEM = 12,
-            EACCES = 13, EFAULT = 14, EEXIST = 17, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, EMFILE = 24,
-            ENOSPC = 28, EPIPE = 32, ENOSYS = 38, ENOTSOCK = 88, EOPNOTSUPP = 95, EAFNOSUPPORT = 97,
+            EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, EMFILE = 24,
+            ENOSPC = 28, EPIPE = 32, ENOSYS = 38, ETIME = 62, ENOTSOCK = 88, EOPNOTSUPP = 95, EAFNOSUPPORT = 97,
             EADDRINUSE = 98, EADDRNOTAVAIL = 99, ENETUNREACH = 101, ECONNABORTED = 103, ECONNRESET = 104,
             ENOTCONN = 107, ETIMEDOUT = 110, ECONNREFUSED = 111, EHOSTUNREACH = 113, EALREADY = 114,
             EINPROGRESS = 115, ECANCELED = 125;
@@ -42,6 +42,8 @@ public final class Linux {
     public static final int SHUT_RD = 0, SHUT_WR = 1;
     public static final int EPOLLIN = 0x1, EPOLLPRI = 0x2, EPOLLOUT = 0x4, EPOLLERR = 0x8, EPOLLHUP = 0x10,
             EPOLLRDHUP = 0x2000, EPOLLET = 1 << 31;
+    /** poll(2) events, as IORING_OP_POLL_ADD takes them. */
+    public static final int POLLIN = 0x1, POLLOUT = 0x4;
     public static final int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
     public static final int O_CLOEXEC = 02000000, O_NONBLOCK = 04000;
     public static final int MSG_NOSIGNAL = 0x4000;
