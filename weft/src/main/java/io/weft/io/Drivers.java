@@ -96,7 +96,7 @@ public final class Drivers {
                 }
                 yield EpollDriver.open();
             }
-            case NIO -> throw new UnsupportedOperationException("nio driver not built yet");
+            case NIO -> NioDriver.open();
         };
     }
 }
