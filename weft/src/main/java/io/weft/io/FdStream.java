@@ -110,7 +110,9 @@ public final class FdStream extends FdSocket implements StreamHandle {
         if (closed) {
             throw new java.nio.channels.ClosedChannelException();
         }
-        int secs = linger == null ? 0 : (int) Math.min(Integer.MAX_VALUE, linger.toSeconds());
+        // SO_LINGER counts whole seconds: a positive linger under one second is rounded up, never down to a reset
+        int secs = linger == null || linger.isZero() ? 0
+                : (int) Math.min(Integer.MAX_VALUE, Math.max(1, linger.plusNanos(999_999_999).toSeconds()));
         int rc = driver.sys().setLinger(fd, linger != null, secs);
         if (rc < 0) {
             throw Errno.socketError("setsockopt(SO_LINGER)", rc);
