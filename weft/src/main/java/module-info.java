@@ -5,7 +5,10 @@
  * packages are the machinery behind it.
  */
 module io.weft {
+    requires jdk.unsupported; // com.sun.nio.file.ExtendedOpenOption.DIRECT for O_DIRECT through FileChannel
     exports io.weft;
+    exports io.weft.fs;
+    exports io.weft.net;
     exports io.weft.sync;
     exports io.weft.time;
 }

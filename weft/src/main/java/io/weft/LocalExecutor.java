@@ -26,7 +26,7 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
     private LocalExecutor(Builder b) {
         String name = b.name != null ? b.name : "weft-" + SEQ.incrementAndGet();
         this.core = new ExecutorCore(this, name, b.pinCpu, b.spinNanos, b.preemptNanos, b.onUnobservedFailure,
-                b.clock);
+                b.clock, b.driver);
     }
 
     public static LocalExecutor create() {
@@ -113,6 +113,14 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
         return core.name();
     }
 
+    /**
+     * The I/O driver this executor uses, opening it if needed. Call it from
+     * a task of this executor (the driver belongs to the loop thread).
+     */
+    public Driver driver() {
+        return core.driver().kind();
+    }
+
     /** The counters; exact on the executor's thread, possibly stale from another. */
     public ExecutorStats stats() {
         return core.stats();
@@ -136,6 +144,7 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
         private long preemptNanos = Duration.ofMillis(100).toNanos();
         private BiConsumer<String, Throwable> onUnobservedFailure;
         private Clock clock = Clock.system();
+        private Driver driver;
 
         private Builder() {
         }
@@ -200,6 +209,20 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
                 throw new NullPointerException("clock");
             }
             this.clock = clock;
+            return this;
+        }
+
+        /**
+         * The I/O driver (default: the system property {@code weft.driver},
+         * else the best this machine allows: io_uring, epoll, nio). The
+         * driver opens at the executor's first I/O; if the one asked for
+         * cannot start there, that I/O throws IllegalStateException saying why.
+         */
+        public Builder driver(Driver driver) {
+            if (driver == null) {
+                throw new NullPointerException("driver");
+            }
+            this.driver = driver;
             return this;
         }
 

@@ -12,6 +12,8 @@ import io.weft.TaskQueueStats;
 import io.weft.coro.Await;
 import io.weft.coro.CoroutineTask;
 import io.weft.coro.Coroutines;
+import io.weft.io.Drivers;
+import io.weft.io.IoDriver;
 import io.weft.sys.Affinity;
 import io.weft.task.Budget;
 import io.weft.task.FutureTask;
@@ -69,6 +71,14 @@ public final class ExecutorCore implements TaskOwner {
     private volatile Thread thread;
     /** Set by the loop just before it parks; read by remote producers (Dekker pair with the remote queue). */
     private volatile boolean sleeping;
+
+    /** The driver asked for (null: the property's or the best available); opened at the first I/O. */
+    private final io.weft.Driver driverChoice;
+    /**
+     * The reactor, opened by the loop thread at the first I/O ({@link #driver()}). Written before the
+     * loop ever parks in it; a remote waker that sees {@code sleeping} also sees it (both volatile).
+     */
+    private volatile IoDriver driver;
     private final RemoteQueue remote = new RemoteQueue();
 
     private final Budget budget = new Budget();
@@ -115,6 +125,12 @@ public final class ExecutorCore implements TaskOwner {
 
     public ExecutorCore(Object facade, String name, int pinCpu, long spinNanos, long preemptNanos,
                         BiConsumer<String, Throwable> failureHandler, Clock clock) {
+        this(facade, name, pinCpu, spinNanos, preemptNanos, failureHandler, clock, null);
+    }
+
+    public ExecutorCore(Object facade, String name, int pinCpu, long spinNanos, long preemptNanos,
+                        BiConsumer<String, Throwable> failureHandler, Clock clock, io.weft.Driver driverChoice) {
+        this.driverChoice = driverChoice;
         this.clock = clock != null ? clock : Clock.system();
         this.pausedClock = this.clock.isPaused();
         this.timers = new Timers(this.clock);
@@ -253,11 +269,44 @@ public final class ExecutorCore implements TaskOwner {
 
     private void unparkIfSleeping() {
         if (sleeping) { // pairs with the store of sleeping in idle(): one of the two sees the other
+            IoDriver d = driver;
+            if (d != null) {
+                d.wakeup();
+                return;
+            }
             Thread t = thread;
             if (t != null) {
                 LockSupport.unpark(t);
             }
         }
+    }
+
+    /**
+     * The executor's reactor, opened on first use (loop thread only): the
+     * builder's driver, else the {@code weft.driver} property's, else the
+     * best this machine allows.
+     */
+    public IoDriver driver() {
+        IoDriver d = driver;
+        if (d != null) {
+            return d;
+        }
+        if (thread != Thread.currentThread()) {
+            throw new IllegalStateException("I/O of executor " + name + " used from thread "
+                    + Thread.currentThread().getName() + ": sockets and files belong to the executor that made them");
+        }
+        if (closed) {
+            throw new IllegalStateException("executor " + name + " is closed");
+        }
+        d = Drivers.open(driverChoice);
+        d.bindTo(thread);
+        driver = d;
+        return d;
+    }
+
+    /** The reactor if it was opened, else null. */
+    public IoDriver driverIfOpen() {
+        return driver;
     }
 
     private void enqueue(Task<?> t, TaskQueue q) {
@@ -399,6 +448,8 @@ public final class ExecutorCore implements TaskOwner {
     }
 
     private int[] savedAffinity;
+    /** The loop thread was interrupted while idle: the flag was cleared to park, and is set again by exit(). */
+    private boolean interruptedWhileIdle;
 
     private void enter(String what) {
         Thread me = Thread.currentThread();
@@ -420,10 +471,18 @@ public final class ExecutorCore implements TaskOwner {
         CURRENT.set(this);
         Await.enterLoop(this);
         thread = me;
+        IoDriver d = driver;
+        if (d != null) {
+            d.bindTo(me);
+        }
         drainRemote();
     }
 
     private void exit() {
+        if (interruptedWhileIdle) {
+            interruptedWhileIdle = false;
+            Thread.currentThread().interrupt();
+        }
         thread = null;
         Await.exitLoop();
         CURRENT.remove();
@@ -500,6 +559,11 @@ public final class ExecutorCore implements TaskOwner {
 
     private int maintenance() {
         int n = drainRemote();
+        IoDriver d = driver;
+        if (d != null) {
+            n += d.poll();
+            n += drainRemote();
+        }
         long next = timers.nextDeadline();
         if (next != Long.MAX_VALUE) {
             long now = clock.nanoTime();
@@ -557,20 +621,34 @@ public final class ExecutorCore implements TaskOwner {
             clockJumps++;
             return;
         }
+        if (Thread.interrupted()) {
+            // An interrupt would make every park return at once: the idle loop would spin. The executor
+            // does not stop on interrupts (abort tasks or close it instead); the flag is restored when run returns.
+            interruptedWhileIdle = true;
+        }
         sleeping = true; // pairs with the read of sleeping in schedule(): either we see the task or they see us
         try {
             if (!remote.isEmpty()) {
                 return;
             }
             parks++;
+            IoDriver d = driver;
             if (next == Long.MAX_VALUE) {
-                LockSupport.park(this);
+                if (d != null) {
+                    d.park(-1);
+                } else {
+                    LockSupport.park(this);
+                }
             } else {
                 long wait = next - clock.nanoTime();
                 if (wait > 0) {
                     timedParks++;
                     lastParkNanos = wait;
-                    LockSupport.parkNanos(this, wait); // no longer than the next deadline
+                    if (d != null) {
+                        d.park(wait); // no longer than the next deadline
+                    } else {
+                        LockSupport.parkNanos(this, wait);
+                    }
                 }
             }
         } finally {
@@ -675,6 +753,10 @@ public final class ExecutorCore implements TaskOwner {
                 }
             }
             sweepUnobserved(true);
+            IoDriver d = driver;
+            if (d != null) {
+                d.close();
+            }
         } finally {
             exit();
         }

@@ -111,6 +111,7 @@ public final class Timeout<T> implements Future<T> {
             case Sleep s -> s.cancel();
             case Timeout<?> t -> t.cancel();
             case Interval.Tick t -> t.cancel();
+            case io.weft.compose.Cancellable c -> c.cancel();
             default -> {
                 // A plain future: nothing to tell; it is never polled again.
             }

@@ -1,0 +1,143 @@
+package io.weft.io;
+
+import io.weft.Context;
+import io.weft.Future;
+import io.weft.Poll;
+import io.weft.Waker;
+import io.weft.compose.Cancellable;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A small pool of platform threads for calls that block in the kernel
+ * (file reads and writes on the epoll and nio drivers, opening files), so
+ * an executor's thread never blocks on them. Shared by every executor of the
+ * JVM; its threads are daemons and end after 30 s idle.
+ *
+ * <p>Memory handed to a job is the job's own (a {@link #borrow bounce
+ * buffer}): a task that gives up waiting (cancel) never has a pool thread
+ * write into memory it reuses or has freed. The loop copies between the
+ * task's buffer and the bounce buffer on its own thread.
+ */
+public final class BlockingPool {
+    private BlockingPool() {
+    }
+
+    public static final int THREADS = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors() * 2));
+    private static final int POOLED = 64 * 1024;
+    private static final AtomicInteger SEQ = new AtomicInteger();
+    private static final ThreadPoolExecutor POOL;
+    private static final ConcurrentLinkedQueue<ByteBuffer> BUFFERS = new ConcurrentLinkedQueue<>();
+
+    static {
+        POOL = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "weft-blocking-" + SEQ.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        POOL.allowCoreThreadTimeOut(true);
+    }
+
+    /** Runs {@code job} on the pool; the future is ready when it returns (or throws what it threw). */
+    public static <T> Job<T> submit(Callable<T> job) {
+        Job<T> j = new Job<>(job);
+        POOL.execute(j);
+        return j;
+    }
+
+    /**
+     * A direct buffer of {@code len} bytes (position 0, limit len), aligned to
+     * {@code align} (a power of two; 1 for none). Give it back with
+     * {@link #giveBack} once no thread uses it.
+     */
+    public static ByteBuffer borrow(int len, int align) {
+        if (len <= POOLED && align <= 4096) {
+            ByteBuffer b = BUFFERS.poll();
+            if (b != null) {
+                return b.clear().limit(len);
+            }
+            return ByteBuffer.allocateDirect(POOLED + 4096).alignedSlice(4096).limit(POOLED).slice().limit(len);
+        }
+        int a = Math.max(align, 8);
+        return ByteBuffer.allocateDirect(len + a).alignedSlice(a).limit(len).slice();
+    }
+
+    public static void giveBack(ByteBuffer b) {
+        if (b.capacity() == POOLED && BUFFERS.size() < 64) {
+            BUFFERS.add(b);
+        }
+    }
+
+    /** The future of a pooled job. Wakes the waker of its last poll from the pool thread. */
+    public static final class Job<T> implements Future<T>, Cancellable, Runnable {
+        private final Callable<T> body;
+        private volatile boolean done;
+        private volatile Waker waker;
+        private T value;
+        private Throwable error;
+        private volatile boolean cancelled;
+
+        /** A job not yet submitted (tests drive {@link #run()} themselves); use {@link BlockingPool#submit}. */
+        public Job(Callable<T> body) {
+            this.body = body;
+        }
+
+        @Override
+        public void run() {
+            try {
+                value = body.call();
+            } catch (Throwable t) {
+                error = t;
+            }
+            done = true; // publishes value/error; pairs with the read in poll
+            Waker w = waker;
+            if (w != null) {
+                w.wake();
+            }
+        }
+
+        @Override
+        public Poll<T> poll(Context cx) {
+            if (!done) {
+                waker = cx.waker();
+                if (!done) { // Dekker with run(): it stores done then reads waker
+                    return Poll.pending();
+                }
+            }
+            if (error != null) {
+                throw io.weft.compose.Cancellable.sneakyThrow(error);
+            }
+            return Poll.ready(value);
+        }
+
+        public boolean isDone() {
+            return done;
+        }
+
+        /** Stops waiting; the job still runs to its end (a blocking call cannot be taken back). */
+        @Override
+        public void cancel() {
+            cancelled = true;
+            waker = null;
+        }
+
+        public boolean isCancelled() {
+            return cancelled;
+        }
+
+        @Override
+        public T await() {
+            try {
+                return Future.super.await();
+            } catch (Throwable t) {
+                cancel();
+                throw t;
+            }
+        }
+    }
+}

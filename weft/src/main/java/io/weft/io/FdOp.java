@@ -1,0 +1,129 @@
+package io.weft.io;
+
+import io.weft.Context;
+import io.weft.Future;
+import io.weft.Poll;
+import io.weft.Waker;
+import io.weft.compose.Cancellable;
+import io.weft.sys.Linux;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One operation on a file descriptor, defined once for both descriptor
+ * drivers (the op-per-class design of monoio): a completion driver
+ * (io_uring) asks it to {@link #prepare} a submission entry and hands the
+ * kernel's result to {@link #complete}; a readiness driver (epoll) calls
+ * {@link #attempt} — the non-blocking system call — when the descriptor is
+ * ready for {@link #interest()}, and waits for the next edge when it
+ * returns {@code -EAGAIN}.
+ *
+ * <p>Loop thread only. States: {@link #NEW} → {@link #WAITING} (in the
+ * kernel, or waiting for readiness) → {@link #DONE}; or → {@link #CANCELLED}
+ * from NEW or WAITING. A cancelled op that is in the kernel stays in the
+ * driver's table, with its buffers, until its completion arrives; then
+ * {@link #completeCancelled} keeps what must not be lost (bytes read, an
+ * accepted descriptor).
+ */
+public abstract class FdOp<T> implements Future<T>, Cancellable {
+    public static final int NEW = 0, WAITING = 1, DONE = 2, CANCELLED = 3;
+    public static final int READ = 1, WRITE = 2;
+    /**
+     * Sticky readiness of a readiness driver: the peer closed its side
+     * (EPOLLRDHUP), or the socket hung up or failed (EPOLLHUP, EPOLLERR).
+     * Never cleared: no further edge will come, and the next call returns
+     * end of stream or the error instead of EAGAIN.
+     */
+    public static final int READ_CLOSED = 4, WRITE_CLOSED = 8;
+
+    protected final FdDriver driver;
+    protected final FdSocket socket;
+
+    /** Driver-owned: state, waker, the in-flight slot and the result of a completion driver. */
+    public int state = NEW;
+    public Waker waker;
+    public int slot = -1;
+    public boolean inKernel;
+    public long result;
+    public boolean hasResult;
+    /** A buffer borrowed from the driver's pool for the kernel; returned when the completion arrives. */
+    public MemorySegment nativeBuf;
+    /** Link in the socket's list of ops waiting for readiness. */
+    FdOp<?> nextWaiter;
+    FdOp<?> prevWaiter;
+
+    protected FdOp(FdDriver driver, FdSocket socket) {
+        this.driver = driver;
+        this.socket = socket;
+    }
+
+    /** READ or WRITE: the readiness this op needs. */
+    public abstract int interest();
+
+    /** The non-blocking system call: a result, or {@code -errno} ({@code -EAGAIN}: not ready). */
+    public abstract long attempt(Linux sys);
+
+    /**
+     * Whether result {@code res} of {@link #attempt} shows the descriptor has
+     * no more to give for this interest (a short read or write), so a
+     * readiness driver clears the bit instead of paying for an EAGAIN on the
+     * next call (as tokio does); the next edge sets it again.
+     */
+    public boolean drained(long res) {
+        return false;
+    }
+
+    /** Fills a submission entry (the driver sets user_data). */
+    public abstract void prepare(Sqe sqe);
+
+    /**
+     * The value for a result (kernel return value or {@code -errno}); throws
+     * {@link java.io.UncheckedIOException} for an error. Called once.
+     */
+    public abstract T complete(long res);
+
+    /** A completion that arrived after {@link #cancel()}: keep what must not be lost. */
+    public void completeCancelled(long res) {
+    }
+
+    /**
+     * A completion driver's kernel dropped this op unasked (io_uring cancels
+     * the ops of a thread that exits, and the executor's loop may have moved
+     * to another thread since this op was submitted): the op will be
+     * {@linkplain #prepare prepared} and submitted again. False if it cannot
+     * be; then it completes with the {@code -ECANCELED} it got.
+     */
+    public boolean restart() {
+        return true;
+    }
+
+    public FdSocket socket() {
+        return socket;
+    }
+
+    @Override
+    public Poll<T> poll(Context cx) {
+        return driver.pollOp(this, cx);
+    }
+
+    /** Gives up the operation; what completes after this is kept (see {@link #completeCancelled}). Idempotent. */
+    @Override
+    public void cancel() {
+        if (state == NEW || state == WAITING) {
+            driver.cancelOp(this);
+        }
+    }
+
+    @Override
+    public T await() {
+        try {
+            return Future.super.await();
+        } catch (Throwable t) {
+            try {
+                cancel();
+            } catch (Throwable again) {
+                t.addSuppressed(again);
+            }
+            throw t;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.weft.io;
+
+import io.weft.sys.Errno;
+import io.weft.sys.Linux;
+import io.weft.sys.SockAddr;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.SocketAddress;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+
+/**
+ * A socket descriptor owned by one {@link FdDriver}; loop thread only.
+ * Holds what both descriptor drivers need: the descriptor, the closed flag,
+ * the readiness bits and waiting ops of a readiness driver, and the count of
+ * ops a completion driver has in the kernel.
+ */
+public abstract class FdSocket {
+    protected final FdDriver driver;
+    public final int fd;
+    public boolean closed;
+    /** Readiness driver: READ/WRITE bits believed ready (start as ready: the first call just tries). */
+    public int readiness = FdOp.READ | FdOp.WRITE;
+    /**
+     * Ops waiting on this socket, a doubly linked list: for a readiness
+     * driver those waiting for an edge, for a completion driver those in the
+     * kernel (cancelled when the socket closes).
+     */
+    FdOp<?> waitHead;
+    FdOp<?> waitTail;
+    /** This socket's token in the driver's {@link SocketTable} (-1: not registered). */
+    public int token = -1;
+    /** Completion driver: ops of this socket in the kernel. */
+    public int inKernel;
+
+    protected FdSocket(FdDriver driver, int fd) {
+        this.driver = driver;
+        this.fd = fd;
+    }
+
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /** Adds {@code op} to the waiters (once). */
+    void addWaiter(FdOp<?> op) {
+        if (op.prevWaiter != null || waitHead == op) {
+            return;
+        }
+        op.nextWaiter = null;
+        op.prevWaiter = waitTail;
+        if (waitTail == null) {
+            waitHead = op;
+        } else {
+            waitTail.nextWaiter = op;
+        }
+        waitTail = op;
+    }
+
+    void removeWaiter(FdOp<?> op) {
+        if (op.prevWaiter == null && waitHead != op) {
+            return;
+        }
+        if (op.prevWaiter == null) {
+            waitHead = op.nextWaiter;
+        } else {
+            op.prevWaiter.nextWaiter = op.nextWaiter;
+        }
+        if (op.nextWaiter == null) {
+            waitTail = op.prevWaiter;
+        } else {
+            op.nextWaiter.prevWaiter = op.prevWaiter;
+        }
+        op.nextWaiter = null;
+        op.prevWaiter = null;
+    }
+
+    /** Wakes the waiters whose interest is in {@code bits}; returns how many. */
+    int wakeWaiters(int bits) {
+        int n = 0;
+        for (FdOp<?> op = waitHead; op != null; op = op.nextWaiter) {
+            if ((op.interest() & bits) != 0 && op.waker != null) {
+                op.waker.wake();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Closes the descriptor; pending ops fail with AsynchronousCloseException. Idempotent. */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        driver.closing(this);
+        driver.sys().close(fd);
+        afterClose();
+    }
+
+    protected void afterClose() {
+    }
+
+    public void checkOpen() {
+        if (closed) {
+            throw new UncheckedIOException(new ClosedChannelException());
+        }
+    }
+
+    /** The failure of an op that ended because this socket was closed meanwhile, or {@code null}. */
+    UncheckedIOException closedFailure() {
+        return closed ? new UncheckedIOException(new AsynchronousCloseException()) : null;
+    }
+
+    protected SocketAddress name(boolean peer) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        Linux sys = driver.sys();
+        MemorySegment buf = sys.scratch();
+        MemorySegment addr = buf.asSlice(0, SockAddr.MAX_LEN);
+        MemorySegment len = buf.asSlice(SockAddr.MAX_LEN, 4);
+        len.set(ValueLayout.JAVA_INT, 0, SockAddr.MAX_LEN);
+        int rc = peer ? sys.getpeername(fd, addr, len) : sys.getsockname(fd, addr, len);
+        if (rc < 0) {
+            throw Errno.socketError(peer ? "getpeername" : "getsockname", rc);
+        }
+        return SockAddr.read(addr, len.get(ValueLayout.JAVA_INT, 0));
+    }
+
+    /** An error result as the exception java.nio would throw; names the call. */
+    UncheckedIOException failure(String call, long res) {
+        UncheckedIOException c = closedFailure();
+        if (c != null) {
+            return c;
+        }
+        return new UncheckedIOException(Errno.socketError(call, (int) res));
+    }
+}

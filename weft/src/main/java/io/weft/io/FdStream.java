@@ -1,0 +1,311 @@
+package io.weft.io;
+
+import io.weft.Context;
+import io.weft.Future;
+import io.weft.Poll;
+import io.weft.sys.Errno;
+import io.weft.sys.Linux;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * A connected stream socket (TCP or Unix) on a descriptor driver.
+ *
+ * <p>Bytes a completion driver read for a read that was cancelled meanwhile
+ * are kept in {@link #leftover} and returned by the next read, so cancelling
+ * a read never loses stream data (the driver holds the next read back until
+ * the cancelled one's completion has come). A native buffer (direct
+ * ByteBuffer, native MemorySegment) is read into in place: after a cancel the
+ * kernel may still write into it until that completion, when the bytes are
+ * copied out, so it should not be written to meanwhile.
+ */
+public final class FdStream extends FdSocket implements StreamHandle {
+    private byte[] leftover;
+    private int leftoverPos;
+
+    public FdStream(FdDriver driver, int fd) {
+        super(driver, fd);
+    }
+
+    void keepLeftover(MemorySegment bytes) {
+        byte[] add = bytes.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        if (leftover == null || leftoverPos == leftover.length) {
+            leftover = add;
+            leftoverPos = 0;
+        } else {
+            byte[] merged = new byte[leftover.length - leftoverPos + add.length];
+            System.arraycopy(leftover, leftoverPos, merged, 0, leftover.length - leftoverPos);
+            System.arraycopy(add, 0, merged, leftover.length - leftoverPos, add.length);
+            leftover = merged;
+            leftoverPos = 0;
+        }
+    }
+
+    /** Copies kept bytes into {@code dst}; the count (0 when none are kept). */
+    int takeLeftover(MemorySegment dst) {
+        if (leftover == null) {
+            return 0;
+        }
+        int n = (int) Math.min(dst.byteSize(), leftover.length - leftoverPos);
+        MemorySegment.copy(MemorySegment.ofArray(leftover), leftoverPos, dst, 0, n);
+        leftoverPos += n;
+        if (leftoverPos == leftover.length) {
+            leftover = null;
+        }
+        return n;
+    }
+
+    @Override
+    public Future<Integer> read(ByteBuffer dst) {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read into a read-only buffer");
+        }
+        return new ReadOp(driver, this, dst, null);
+    }
+
+    @Override
+    public Future<Integer> read(MemorySegment dst) {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read into a read-only segment");
+        }
+        return new ReadOp(driver, this, null, dst);
+    }
+
+    @Override
+    public Future<Integer> write(ByteBuffer src) {
+        return new WriteOp(driver, this, src, null);
+    }
+
+    @Override
+    public Future<Integer> write(MemorySegment src) {
+        return new WriteOp(driver, this, null, src);
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        if (closed) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        int rc = driver.sys().shutdown(fd, Linux.SHUT_WR);
+        if (rc < 0 && rc != -Linux.ENOTCONN) {
+            throw Errno.socketError("shutdown(SHUT_WR)", rc);
+        }
+    }
+
+    @Override
+    public void setNoDelay(boolean on) throws IOException {
+        if (closed) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        int rc = driver.sys().setsockopt(fd, Linux.IPPROTO_TCP, Linux.TCP_NODELAY, on ? 1 : 0);
+        if (rc < 0) {
+            throw Errno.socketError("setsockopt(TCP_NODELAY)", rc);
+        }
+    }
+
+    @Override
+    public void setLinger(java.time.Duration linger) throws IOException {
+        if (closed) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        // SO_LINGER counts whole seconds: a positive linger under one second is rounded up, never down to a reset
+        int secs = linger == null || linger.isZero() ? 0
+                : (int) Math.min(Integer.MAX_VALUE, Math.max(1, linger.plusNanos(999_999_999).toSeconds()));
+        int rc = driver.sys().setLinger(fd, linger != null, secs);
+        if (rc < 0) {
+            throw Errno.socketError("setsockopt(SO_LINGER)", rc);
+        }
+    }
+
+    @Override
+    public SocketAddress localAddress() throws IOException {
+        return name(false);
+    }
+
+    @Override
+    public SocketAddress remoteAddress() throws IOException {
+        return name(true);
+    }
+
+    @Override
+    public String toString() {
+        return "FdStream[fd=" + fd + (closed ? ", closed]" : "]");
+    }
+
+    /** A read: recv(2) / IORING_OP_RECV. */
+    static final class ReadOp extends FdOp<Integer> {
+        private final ByteBuffer buf;
+        private final MemorySegment seg;
+
+        ReadOp(FdDriver driver, FdStream s, ByteBuffer buf, MemorySegment seg) {
+            super(driver, s);
+            this.buf = buf;
+            this.seg = seg;
+        }
+
+        private MemorySegment view() {
+            return seg != null ? seg : MemorySegment.ofBuffer(buf);
+        }
+
+        @Override
+        public Poll<Integer> poll(Context cx) {
+            if (state == NEW) {
+                FdStream s = (FdStream) socket;
+                s.checkOpen();
+                MemorySegment v = view();
+                if (v.byteSize() == 0) {
+                    state = DONE;
+                    return Poll.ready(0);
+                }
+                int n = s.takeLeftover(v);
+                if (n > 0) {
+                    state = DONE;
+                    advance(n);
+                    return Poll.ready(n);
+                }
+            }
+            return super.poll(cx);
+        }
+
+        private void advance(int n) {
+            if (buf != null) {
+                buf.position(buf.position() + n);
+            }
+        }
+
+        @Override
+        public int interest() {
+            return READ;
+        }
+
+        private long asked;
+
+        @Override
+        public long attempt(Linux sys) {
+            MemorySegment v = view();
+            asked = v.byteSize();
+            return sys.read(socket.fd, v, asked);
+        }
+
+        @Override
+        public boolean drained(long res) {
+            return res > 0 && res < asked;
+        }
+
+        @Override
+        public void prepare(Sqe sqe) {
+            MemorySegment v = view();
+            long len;
+            long addr;
+            if (v.isNative()) {
+                len = Math.min(v.byteSize(), Integer.MAX_VALUE);
+                addr = v.address();
+            } else {
+                len = Math.min(v.byteSize(), BufferPool.MAX_CHUNK);
+                nativeBuf = driver.borrow(len);
+                addr = nativeBuf.address();
+            }
+            sqe.opcode(Sqe.OP_RECV).fd(socket.fd).addr(addr).len((int) len);
+        }
+
+        @Override
+        public Integer complete(long res) {
+            if (res < 0) {
+                throw socket.failure("read", res);
+            }
+            if (res == 0) {
+                return -1;
+            }
+            if (nativeBuf != null) {
+                MemorySegment.copy(nativeBuf, 0, view(), 0, res);
+            }
+            advance((int) res);
+            return (int) res;
+        }
+
+        @Override
+        public void completeCancelled(long res) {
+            if (res > 0 && !socket.closed) {
+                MemorySegment from = nativeBuf != null ? nativeBuf : view();
+                ((FdStream) socket).keepLeftover(from.asSlice(0, res));
+            }
+        }
+    }
+
+    /** A write: send(2) with MSG_NOSIGNAL / IORING_OP_SEND. */
+    static final class WriteOp extends FdOp<Integer> {
+        private final ByteBuffer buf;
+        private final MemorySegment seg;
+
+        WriteOp(FdDriver driver, FdStream s, ByteBuffer buf, MemorySegment seg) {
+            super(driver, s);
+            this.buf = buf;
+            this.seg = seg;
+        }
+
+        private MemorySegment view() {
+            return seg != null ? seg : MemorySegment.ofBuffer(buf);
+        }
+
+        @Override
+        public Poll<Integer> poll(Context cx) {
+            if (state == NEW) {
+                socket.checkOpen();
+                if (view().byteSize() == 0) {
+                    state = DONE;
+                    return Poll.ready(0);
+                }
+            }
+            return super.poll(cx);
+        }
+
+        @Override
+        public int interest() {
+            return WRITE;
+        }
+
+        private long asked;
+
+        @Override
+        public long attempt(Linux sys) {
+            MemorySegment v = view();
+            asked = v.byteSize();
+            return sys.send(socket.fd, v, asked, Linux.MSG_NOSIGNAL);
+        }
+
+        @Override
+        public boolean drained(long res) {
+            return res >= 0 && res < asked;
+        }
+
+        @Override
+        public void prepare(Sqe sqe) {
+            MemorySegment v = view();
+            long len;
+            long addr;
+            if (v.isNative()) {
+                len = Math.min(v.byteSize(), Integer.MAX_VALUE);
+                addr = v.address();
+            } else {
+                len = Math.min(v.byteSize(), BufferPool.MAX_CHUNK);
+                nativeBuf = driver.borrow(len);
+                MemorySegment.copy(v, 0, nativeBuf, 0, len);
+                addr = nativeBuf.address();
+            }
+            sqe.opcode(Sqe.OP_SEND).fd(socket.fd).addr(addr).len((int) len).opFlags(Linux.MSG_NOSIGNAL);
+        }
+
+        @Override
+        public Integer complete(long res) {
+            if (res < 0) {
+                throw socket.failure("write", res);
+            }
+            if (buf != null) {
+                buf.position(buf.position() + (int) res);
+            }
+            return (int) res;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.weft.io;
+
+import io.weft.Future;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * A connected stream socket of one driver, used by the loop thread of the
+ * executor that made it. {@code io.weft.net.TcpStream} and
+ * {@code UnixStream} wrap one. Failures surface from {@code await()} as
+ * {@link java.io.UncheckedIOException} whose cause is the precise
+ * {@link IOException}.
+ */
+public interface StreamHandle {
+
+    /** Reads into {@code dst} from its position; the count, or -1 at end of stream. */
+    Future<Integer> read(ByteBuffer dst);
+
+    /** Reads into {@code dst} (native or heap); the count, or -1 at end of stream. */
+    Future<Integer> read(MemorySegment dst);
+
+    /** Writes from {@code src} from its position; the count written (at least 1 unless src is empty). */
+    Future<Integer> write(ByteBuffer src);
+
+    Future<Integer> write(MemorySegment src);
+
+    void shutdownOutput() throws IOException;
+
+    void setNoDelay(boolean on) throws IOException;
+
+    /** SO_LINGER: null turns it off; {@code Duration.ZERO} makes close reset the connection. */
+    void setLinger(java.time.Duration linger) throws IOException;
+
+    SocketAddress localAddress() throws IOException;
+
+    SocketAddress remoteAddress() throws IOException;
+
+    boolean isOpen();
+
+    /** Closes; idempotent. Operations still pending fail with ClosedChannelException. */
+    void close();
+}

@@ -1,0 +1,711 @@
+package io.weft.io;
+
+import io.weft.Context;
+import io.weft.Driver;
+import io.weft.Poll;
+import io.weft.Waker;
+import io.weft.sys.Errno;
+import io.weft.sys.Linux;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The io_uring driver: operations are submitted to the kernel and complete
+ * there (the design of glommio and monoio, on the FFM API only).
+ *
+ * <h2>Implementation overview</h2>
+ *
+ * <p><b>Submission.</b> The first poll of an {@link FdOp} takes a slot in the
+ * in-flight table and writes the op's submission entry ({@link FdOp#prepare});
+ * {@code user_data} is the slot and its generation. Entries written during a
+ * loop turn go to the kernel together, with the one io_uring_enter of the
+ * next {@link #poll()} or {@link #park(long)}; a full SQ is submitted at
+ * once and the write retried.
+ *
+ * <p><b>The table keeps what the kernel uses.</b> An op stays in the table
+ * — with its buffers: the user's ByteBuffer or MemorySegment, and
+ * {@link FdOp#nativeBuf} lent from the pool — from its submission until its
+ * own completion, even when its task was cancelled or ended. Its completion
+ * takes it out: a live op stores the result and wakes its waker (its next
+ * poll returns {@link FdOp#complete}, then the lent buffer goes back to the
+ * pool); a cancelled op hands the result to {@link FdOp#completeCancelled}
+ * (bytes read are kept for the next read, an accepted connection for the
+ * next accept) and the buffer goes back.
+ *
+ * <p><b>Cancel.</b> Cancelling an op in the kernel submits IORING_OP_ASYNC_CANCEL
+ * for its user_data (the cancel's own completion is ignored) and marks it
+ * CANCELLED; it still leaves the table only at its own completion, which is
+ * -ECANCELED or, if the kernel finished first, the real result. An op whose
+ * entry is written but not yet submitted is cancelled the same way: the
+ * kernel takes entries in order, so the op is issued before its cancel.
+ *
+ * <p><b>Order after a cancel.</b> A new op of the same direction (read or
+ * write) on a socket whose cancelled op is still in the kernel is not
+ * submitted until that op's completion: the cancelled read may yet bring
+ * bytes, which it keeps for the next read, and a read submitted meanwhile
+ * could get the bytes after them. The new op waits on the cancelled op's
+ * waker field, then its poll starts again (a read first takes the kept bytes).
+ *
+ * <p><b>Closing a socket</b> cancels its ops in the kernel (a pending recv
+ * holds the file, so close(2) alone would not end it) and submits at once,
+ * before close(2) frees the descriptor number: an op written but not yet
+ * submitted must not find a new socket under the same number. A live op
+ * then fails with AsynchronousCloseException ({@link FdSocket#failure}).
+ *
+ * <p><b>Wakes.</b> {@link #park} waits in io_uring_enter(GETEVENTS, min 1)
+ * with the timeout passed through IORING_ENTER_EXT_ARG. {@link #wakeup()}
+ * (any thread) writes an eventfd that always has a read in the ring, re-armed
+ * after each completion; a wake written while no read is armed stays in the
+ * eventfd's counter, so the read armed before the next wait completes at once:
+ * no wake is lost. The executor calls wakeup() only after the loop announced
+ * it is about to park.
+ *
+ * <p><b>Flags, and why not SINGLE_ISSUER / DEFER_TASKRUN.</b> The ring is set
+ * up with COOP_TASKRUN | TASKRUN_FLAG (no interrupt of the loop thread for
+ * each completion: the kernel's completion work runs when the thread next
+ * enters the kernel, and the SQ flags say when it waits) and SUBMIT_ALL; an
+ * older kernel gets a ring without them. SINGLE_ISSUER, which DEFER_TASKRUN
+ * needs, ties the ring for good to the thread that made it (a submission from
+ * any other thread fails with EEXIST; the kernel has no call to move it), and
+ * an executor's {@code run} may be called from a different thread each time,
+ * with ops still in the kernel.
+ *
+ * <p><b>A loop that moves between threads.</b> Without SINGLE_ISSUER any thread
+ * may enter the ring, but an op stays bound to the thread that submitted it:
+ * its completion work runs as that thread's task work (at once if the thread
+ * sleeps, since the kernel wakes it; else when it next enters the kernel), and
+ * when that thread exits the kernel ends the op with -ECANCELED. So, after
+ * {@link #bindTo} a new thread: the eventfd read is replaced by one of the new
+ * thread, and an op of an earlier loop thread that completes with an
+ * -ECANCELED nobody asked for is submitted again from the current one
+ * ({@link FdOp#restart}; a connect then waits for writability, as the attempt
+ * goes on in the kernel).
+ *
+ * <p><b>Blocking descriptors.</b> Sockets of this driver are made without
+ * O_NONBLOCK, as liburing advises: io_uring first tries an op without
+ * waiting and arms an internal poll when it would block, but an op that it
+ * hands to its worker threads on an O_NONBLOCK socket fails with EAGAIN
+ * instead of waiting.
+ *
+ * <p>Thread contract: as {@link IoDriver}, everything on the loop thread but
+ * {@link #wakeup()}.
+ */
+public final class UringDriver extends FdDriver {
+    private static final System.Logger LOG = System.getLogger("io.weft");
+
+    /** Submission entries of a ring (the completion queue has twice as many). */
+    public static final int DEFAULT_ENTRIES = 4096;
+    /** How long {@link #close()} waits for the kernel to return what is in flight. */
+    static final long CLOSE_TIMEOUT_NANOS = 5_000_000_000L;
+
+    /** user_data of the eventfd read that carries wakes from other threads. */
+    private static final long WAKE = -1L;
+    /** user_data of an async cancel: its own completion is ignored. */
+    private static final long CANCEL = -2L;
+    /** IORING_ASYNC_CANCEL_ALL: every request with the user_data, not only the first. */
+    private static final int ASYNC_CANCEL_ALL = 1;
+    private static final int GEN_MASK = 0x7fff_ffff;
+    private static final MemorySegment ONE;
+    /** Drivers whose close timed out with ops still in the kernel: their memory must stay reachable and mapped. */
+    private static final List<UringDriver> ABANDONED = new ArrayList<>();
+
+    static {
+        ONE = Arena.global().allocate(8, 8);
+        ONE.set(ValueLayout.JAVA_LONG, 0, 1L);
+    }
+
+    private final UringRing ring;
+    private final int eventFd;
+    private final Arena arena = Arena.ofShared();
+    /** What the wake read reads into: the eventfd's counter, the number of wakeup() calls it carries. */
+    private final MemorySegment wakeBuf;
+    private final SocketTable sockets = new SocketTable();
+
+    /** The in-flight table: ops by slot; a slot's generation changes each time it is freed. */
+    private FdOp<?>[] ops = new FdOp<?>[256];
+    private int[] gens = new int[256];
+    /** The loop epoch each op was submitted in (see {@link #epoch}). */
+    private int[] epochs = new int[256];
+    private int[] freeSlots = new int[256];
+    private int freeCount;
+    private int nextSlot;
+    private int inFlight;
+
+    /** Changes each time the loop moves to another thread: an op of an earlier epoch was submitted by another thread. */
+    private int epoch;
+    private Thread loopThread = Thread.currentThread();
+    /** Wake reads in the kernel: 1, or 2 for a moment after a rebind; 0 only until the next submission. */
+    private int wakeReads;
+    /** The thread that submitted the newest wake read (its completion runs as that thread's task work). */
+    private Thread wakeThread;
+    private boolean closed;
+
+    // counters
+    private long submitted;
+    private long completed;
+    private long cancels;
+    private long lateResults;
+    private long restarts;
+    private long wakeupsReceived;
+    private long enters;
+
+    private UringDriver(UringRing ring, int eventFd) {
+        this.ring = ring;
+        this.eventFd = eventFd;
+        this.wakeBuf = arena.allocate(8, 8);
+    }
+
+    /** A ring of {@link #DEFAULT_ENTRIES}; IOException naming the call and errno when the kernel refuses. */
+    public static UringDriver open() throws IOException {
+        return open(DEFAULT_ENTRIES);
+    }
+
+    /** A ring of {@code entries} submission entries (a power of two; tests use tiny rings to reach the full paths). */
+    public static UringDriver open(int entries) throws IOException {
+        UringRing ring = UringRing.open(entries,
+                UringRing.SETUP_CLAMP | UringRing.SETUP_SUBMIT_ALL | UringRing.SETUP_COOP_TASKRUN
+                        | UringRing.SETUP_TASKRUN_FLAG,
+                UringRing.SETUP_CLAMP);
+        Linux sys = Linux.local();
+        // A blocking eventfd: the ring waits for it (see "Blocking descriptors"); a write blocks only at 2^64-2.
+        int ev = sys.eventfd(0, Linux.O_CLOEXEC);
+        if (ev < 0) {
+            ring.close();
+            throw new IOException("eventfd: " + Errno.describe(ev));
+        }
+        UringDriver d = new UringDriver(ring, ev);
+        try {
+            d.armWake();
+            d.submitNow();
+        } catch (RuntimeException e) {
+            ring.close();
+            sys.close(ev);
+            throw e;
+        }
+        return d;
+    }
+
+    @Override
+    public Driver kind() {
+        return Driver.URING;
+    }
+
+    @Override
+    protected int socketFlags() {
+        return 0; // blocking: see "Blocking descriptors"
+    }
+
+    /** The setup flags the kernel accepted (IORING_SETUP_*). */
+    public int setupFlags() {
+        return ring.flags;
+    }
+
+    // =====================================================================
+    // Operations
+    // =====================================================================
+
+    @Override
+    public <T> Poll<T> pollOp(FdOp<T> op, Context cx) {
+        checkThread();
+        switch (op.state) {
+            case FdOp.NEW -> {
+                if (op.socket.closed) {
+                    op.state = FdOp.DONE;
+                    throw op.socket.failure("use of a closed socket", -Linux.EBADF);
+                }
+                if (closed) {
+                    throw new IllegalStateException("I/O on a closed io_uring driver");
+                }
+                if (op.socket.inKernel > 0) {
+                    FdOp<?> ahead = cancelledAhead(op);
+                    if (ahead != null) {
+                        // Its completion may still bring bytes (or a connection) that come before ours: wait
+                        // for it, then the op's poll takes what it kept first.
+                        ahead.waker = both(ahead.waker, cx.waker());
+                        return Poll.pending();
+                    }
+                }
+                submit(op);
+                op.waker = cx.waker();
+                return Poll.pending();
+            }
+            case FdOp.WAITING -> {
+                if (!op.hasResult) {
+                    op.waker = cx.waker();
+                    return Poll.pending();
+                }
+                if (!cx.consumeBudget()) {
+                    return Poll.pending(); // budget spent: the task was woken to run again later
+                }
+                op.state = FdOp.DONE;
+                op.waker = null;
+                try {
+                    return Poll.ready(op.complete(op.result));
+                } finally {
+                    giveBack(op); // after complete: a read copies out of the lent buffer
+                }
+            }
+            default -> throw new IllegalStateException("I/O operation polled after it "
+                    + (op.state == FdOp.DONE ? "completed" : "was cancelled") + " (state " + op.state + ")");
+        }
+    }
+
+    @Override
+    public void cancelOp(FdOp<?> op) {
+        checkThread();
+        int was = op.state;
+        op.state = FdOp.CANCELLED;
+        op.waker = null;
+        if (was != FdOp.WAITING) {
+            return; // NEW: never submitted
+        }
+        if (op.inKernel) {
+            cancelInKernel(userData(op.slot)); // the op leaves the table at its own completion
+        } else if (op.hasResult) {
+            op.hasResult = false; // completed, never looked at: keep what it got
+            keep(op, op.result);
+        }
+    }
+
+    /** A cancelled op of the same direction on op's socket, still in the kernel, or null. */
+    private static FdOp<?> cancelledAhead(FdOp<?> op) {
+        for (FdOp<?> o = op.socket.waitHead; o != null; o = o.nextWaiter) {
+            if (o.state == FdOp.CANCELLED && o.interest() == op.interest()) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    private static Waker both(Waker a, Waker b) {
+        return a == null || a == b ? b : () -> {
+            a.wake();
+            b.wake();
+        };
+    }
+
+    /** Writes op's entry; the op is WAITING and in the table until its completion. */
+    private void submit(FdOp<?> op) {
+        Sqe sqe = sqe();
+        int slot = takeSlot(op);
+        try {
+            op.prepare(sqe);
+        } catch (RuntimeException | Error e) {
+            sqe.opcode(Sqe.OP_NOP).userData(CANCEL); // the entry is taken: make it harmless
+            dropSlot(slot);
+            giveBack(op);
+            throw e;
+        }
+        sqe.userData(userData(slot));
+        op.slot = slot;
+        op.state = FdOp.WAITING;
+        op.inKernel = true;
+        op.hasResult = false;
+        op.socket.inKernel++;
+        op.socket.addWaiter(op);
+        submitted++;
+    }
+
+    /** Queues IORING_OP_ASYNC_CANCEL for the requests with {@code userData}. */
+    private void cancelInKernel(long userData) {
+        Sqe sqe = sqe();
+        sqe.opcode(Sqe.OP_ASYNC_CANCEL).fd(-1).addr(userData).userData(CANCEL);
+        if (userData == WAKE) {
+            sqe.opFlags(ASYNC_CANCEL_ALL);
+        }
+        cancels++;
+    }
+
+    /** A free submission entry; a full SQ is submitted first. */
+    private Sqe sqe() {
+        Sqe sqe = ring.next();
+        if (sqe == null) {
+            submitNow();
+            sqe = ring.next();
+            if (sqe == null) {
+                throw new IllegalStateException("io_uring SQ still full after io_uring_enter: " + ring);
+            }
+        }
+        return sqe;
+    }
+
+    /** Submits what is written, without waiting; completions stay in the CQ for the next reap. */
+    private void submitNow() {
+        for (int attempt = 0; ring.unsubmitted() > 0; attempt++) {
+            int rc = enter(0, 0, -1);
+            if (attempt < 100) {
+                if (rc > 0 || rc == -Linux.EINTR) {
+                    continue;
+                }
+                if (rc == -Linux.EAGAIN || rc == -Linux.EBUSY) {
+                    reap(); // the kernel is short of room for completions: make some
+                    continue;
+                }
+            }
+            throw new IllegalStateException("io_uring_enter (submit " + ring.unsubmitted() + "): "
+                    + (rc < 0 ? Errno.describe(rc) : rc + " taken"));
+        }
+    }
+
+    private int enter(int minComplete, int flags, long timeoutNanos) {
+        enters++;
+        return ring.enter(minComplete, flags, timeoutNanos);
+    }
+
+    // ---- the in-flight table ----
+
+    private int takeSlot(FdOp<?> op) {
+        int slot;
+        if (freeCount > 0) {
+            slot = freeSlots[--freeCount];
+        } else {
+            slot = nextSlot++;
+            if (slot == ops.length) {
+                ops = Arrays.copyOf(ops, slot * 2);
+                gens = Arrays.copyOf(gens, slot * 2);
+                epochs = Arrays.copyOf(epochs, slot * 2);
+                freeSlots = Arrays.copyOf(freeSlots, slot * 2);
+            }
+        }
+        ops[slot] = op;
+        epochs[slot] = epoch;
+        inFlight++;
+        return slot;
+    }
+
+    private void dropSlot(int slot) {
+        ops[slot] = null;
+        gens[slot] = (gens[slot] + 1) & GEN_MASK;
+        freeSlots[freeCount++] = slot;
+        inFlight--;
+    }
+
+    /** user_data of an op: its generation, then its slot; never negative (WAKE and CANCEL are). */
+    private long userData(int slot) {
+        return ((long) gens[slot] << 32) | slot;
+    }
+
+    private void giveBack(FdOp<?> op) {
+        MemorySegment b = op.nativeBuf;
+        if (b != null) {
+            op.nativeBuf = null;
+            release(b);
+        }
+    }
+
+    /** A cancelled op's result: keep what must not be lost, then give its buffer back. */
+    private void keep(FdOp<?> op, long res) {
+        if (res >= 0) {
+            lateResults++;
+        }
+        try {
+            op.completeCancelled(res);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "a cancelled I/O operation failed to keep its result " + res
+                    + " on " + op.socket, e);
+        } finally {
+            giveBack(op);
+        }
+    }
+
+    // =====================================================================
+    // Completions
+    // =====================================================================
+
+    /** Handles every completion in the CQ; returns how many tasks it woke. Re-entrant (the head moves first). */
+    private int reap() {
+        int woken = 0;
+        while (ring.hasCompletion()) {
+            long ud = ring.userData();
+            int res = ring.res();
+            ring.advance();
+            woken += completion(ud, res);
+        }
+        return woken;
+    }
+
+    private int completion(long ud, int res) {
+        if (ud == CANCEL) {
+            return 0;
+        }
+        if (ud == WAKE) {
+            if (res == 8) {
+                wakeupsReceived += wakeBuf.get(ValueLayout.JAVA_LONG, 0); // the eventfd's counter: wakeup() calls
+            }
+            wakeReads--;
+            if (wakeReads == 0 && !closed) {
+                armWake();
+            }
+            return 0;
+        }
+        int slot = (int) ud;
+        int gen = (int) (ud >>> 32);
+        FdOp<?> op = slot >= 0 && slot < nextSlot ? ops[slot] : null;
+        if (op == null || gens[slot] != gen) {
+            throw new IllegalStateException("io_uring completion (user_data 0x" + Long.toHexString(ud) + ", res "
+                    + res + ") matches no operation in flight: slot " + slot + " holds " + op + " of generation "
+                    + (slot >= 0 && slot < nextSlot ? gens[slot] : -1));
+        }
+        boolean earlierThread = epochs[slot] != epoch;
+        dropSlot(slot);
+        completed++;
+        op.slot = -1;
+        op.inKernel = false;
+        op.socket.inKernel--;
+        op.socket.removeWaiter(op);
+        if (op.state == FdOp.CANCELLED) {
+            keep(op, res);
+            Waker behind = op.waker; // ops of the same direction that waited for this one
+            op.waker = null;
+            if (behind != null) {
+                behind.wake();
+                return 1;
+            }
+            return 0;
+        }
+        if (res == -Linux.ECANCELED && earlierThread && !op.socket.closed && !closed && op.restart()) {
+            // Not asked for: the thread that submitted it has exited, and the kernel ends the ops of an exiting
+            // thread. Submitted again from this one.
+            giveBack(op);
+            restarts++;
+            submit(op);
+            return 0;
+        }
+        op.result = res;
+        op.hasResult = true;
+        Waker w = op.waker;
+        op.waker = null;
+        if (w != null) {
+            w.wake();
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Queues a read of the eventfd: its completion ends a park when another thread calls {@link #wakeup()}. */
+    private void armWake() {
+        Sqe sqe = sqe();
+        sqe.opcode(Sqe.OP_READ).fd(eventFd).addr(wakeBuf).len(8).off(0).userData(WAKE);
+        wakeReads++;
+        wakeThread = Thread.currentThread();
+    }
+
+    // =====================================================================
+    // The loop's calls
+    // =====================================================================
+
+    @Override
+    public int poll() {
+        if (closed) {
+            return 0;
+        }
+        int n = 0;
+        for (int round = 0; round < 8; round++) {
+            boolean flush = (ring.sqFlags() & (UringRing.SQ_TASKRUN | UringRing.SQ_CQ_OVERFLOW)) != 0;
+            if (ring.unsubmitted() > 0 || flush) {
+                // GETEVENTS with min 0: runs the completion work waiting for this thread and moves overflowed
+                // completions into the CQ, without waiting
+                int rc = enter(0, UringRing.ENTER_GETEVENTS, -1);
+                if (rc < 0 && rc != -Linux.EINTR && rc != -Linux.EAGAIN && rc != -Linux.EBUSY) {
+                    throw new IllegalStateException("io_uring_enter: " + Errno.describe(rc));
+                }
+            } else if (round > 0) {
+                break;
+            }
+            int r = reap();
+            n += r;
+            if (r == 0 && ring.unsubmitted() == 0) {
+                break;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public void park(long timeoutNanos) {
+        if (closed) {
+            return;
+        }
+        if (timeoutNanos == 0 || ring.hasCompletion()) {
+            poll();
+            return;
+        }
+        if (wakeReads == 0) {
+            armWake(); // not reachable in practice: reap re-arms; without it a wake could not end this wait
+        }
+        int rc = enter(1, 0, timeoutNanos);
+        if (rc < 0 && rc != -Linux.ETIME && rc != -Linux.EINTR && rc != -Linux.EAGAIN && rc != -Linux.EBUSY) {
+            throw new IllegalStateException("io_uring_enter (wait): " + Errno.describe(rc));
+        }
+        poll(); // handles what is there, and what overflowed
+    }
+
+    @Override
+    public void wakeup() {
+        Linux.local().write(eventFd, ONE, 8);
+    }
+
+    @Override
+    public void bindTo(Thread loop) {
+        super.bindTo(loop);
+        if (loop != loopThread) {
+            loopThread = loop;
+            epoch++;
+        }
+        if (!closed && wakeReads > 0 && wakeThread != loop && Thread.currentThread() == loop) {
+            // The wake read's completion runs as task work of the thread that submitted it; one of this
+            // thread's takes over, so a wake never waits for that thread to enter the kernel.
+            cancelInKernel(WAKE);
+            armWake();
+        }
+    }
+
+    @Override
+    public int pending() {
+        return inFlight;
+    }
+
+    // =====================================================================
+    // Sockets
+    // =====================================================================
+
+    @Override
+    protected void register(FdSocket s) {
+        sockets.add(s);
+    }
+
+    @Override
+    protected void closing(FdSocket s) {
+        if (s.inKernel > 0) {
+            checkThread(); // it writes to the SQ
+            // user_data first: queuing a cancel may reap, and a completion takes its op off the list
+            long[] live = new long[s.inKernel];
+            int n = 0;
+            for (FdOp<?> op = s.waitHead; op != null && n < live.length; op = op.nextWaiter) {
+                if (op.state != FdOp.CANCELLED) {
+                    live[n++] = userData(op.slot);
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                cancelInKernel(live[i]); // the op completes with -ECANCELED: AsynchronousCloseException
+            }
+            // Now, before close(2) frees the number: an entry of this socket still in the SQ must take its file
+            // reference from this socket, not from the next one given the same number.
+            submitNow();
+        }
+        sockets.remove(s);
+    }
+
+    // =====================================================================
+    // Closing
+    // =====================================================================
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true; // no wake read is re-armed from here on
+        for (int slot = 0; slot < nextSlot; slot++) {
+            FdOp<?> op = ops[slot];
+            if (op != null && op.state != FdOp.CANCELLED) {
+                op.state = FdOp.CANCELLED; // nobody will poll it: its completion goes to completeCancelled
+                op.waker = null;
+                cancelInKernel(userData(slot));
+            }
+        }
+        if (wakeReads > 0) {
+            cancelInKernel(WAKE);
+        }
+        sockets.closeAll();
+        long deadline = System.nanoTime() + CLOSE_TIMEOUT_NANOS;
+        while (inFlight > 0 || wakeReads > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            int rc = enter(1, 0, Math.min(left, 100_000_000L));
+            if (rc < 0 && rc != -Linux.ETIME && rc != -Linux.EINTR && rc != -Linux.EAGAIN && rc != -Linux.EBUSY) {
+                LOG.log(System.Logger.Level.WARNING, "io_uring_enter while closing: " + Errno.describe(rc));
+                break;
+            }
+            reap();
+        }
+        boolean drained = inFlight == 0 && wakeReads == 0;
+        sys.close(eventFd);
+        ring.close(); // the kernel cancels what is left in its own time
+        if (drained) {
+            arena.close();
+            buffers.close();
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "io_uring driver closed with " + inFlight + " operation(s) and "
+                    + wakeReads + " wake read(s) still in the kernel after " + CLOSE_TIMEOUT_NANOS / 1_000_000
+                    + " ms; their buffers are kept for the life of the JVM");
+            synchronized (ABANDONED) {
+                ABANDONED.add(this); // the kernel may still write into them
+            }
+        }
+    }
+
+    // =====================================================================
+    // Stats
+    // =====================================================================
+
+    /** Ops submitted since the driver opened. */
+    public long submitted() {
+        return submitted;
+    }
+
+    /** Op completions handled since the driver opened (not counting wakes and cancels). */
+    public long completed() {
+        return completed;
+    }
+
+    /** Ops the kernel dropped because the thread that submitted them exited, submitted again. */
+    public long restarts() {
+        return restarts;
+    }
+
+    /** Async cancels submitted. */
+    public long cancels() {
+        return cancels;
+    }
+
+    /** Cancelled ops the kernel had finished anyway: their result went to {@link FdOp#completeCancelled}. */
+    public long lateResults() {
+        return lateResults;
+    }
+
+    /**
+     * {@link #wakeup()} calls that reached the loop (read from the eventfd's counter; exact while one wake read
+     * is armed, i.e. except for a moment after the loop moved to another thread).
+     */
+    public long wakeupsReceived() {
+        return wakeupsReceived;
+    }
+
+    /** Entries written and not yet taken by the kernel. */
+    int unsubmitted() {
+        return ring.unsubmitted();
+    }
+
+    /** io_uring_enter calls. */
+    public long enters() {
+        return enters;
+    }
+
+    /** Native buffers lent to the kernel right now. */
+    public int buffersLent() {
+        return buffers.lent();
+    }
+
+    @Override
+    public String toString() {
+        return "UringDriver[" + ring + ", inFlight=" + inFlight + ", sockets=" + sockets.size() + "]";
+    }
+}

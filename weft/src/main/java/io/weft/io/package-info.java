@@ -1,0 +1,60 @@
+/**
+ * The reactor: one {@link io.weft.io.IoDriver} per executor (io_uring,
+ * epoll or a java.nio Selector), the sockets and files it owns, and the
+ * blocking pool for calls the kernel cannot make asynchronous on a driver.
+ *
+ * <h2>Who touches what</h2>
+ * <ul>
+ *   <li>A driver, its sockets ({@code FdSocket} and subclasses, the nio
+ *       sockets), its ops ({@code FdOp}: state, waker, slot, result,
+ *       borrowed buffers) and its {@code BufferPool} belong to the
+ *       executor's loop thread. Every entry point checks the calling thread
+ *       and throws IllegalStateException naming both threads otherwise. The
+ *       loop thread may change between two {@code run}s of the executor
+ *       ({@code bindTo}), never during one.</li>
+ *   <li>{@link io.weft.io.IoDriver#wakeup()} is the only method any thread
+ *       may call. The executor calls it after queuing a remote wake, only
+ *       when it read {@code sleeping == true} (a Dekker pair with the loop,
+ *       which stores {@code sleeping}, then looks at the remote queue, then
+ *       parks in the driver). The wake is remembered by the kernel object
+ *       (an eventfd counter, the selector's wakeup flag), so a wake that
+ *       comes before the park makes the park return at once.</li>
+ *   <li>{@code BlockingPool.Job}: the pool thread writes the value, then the
+ *       volatile {@code done}, then reads the volatile {@code waker}; the
+ *       loop writes {@code waker}, then reads {@code done}. One of the two
+ *       sees the other (jcstress: {@code BlockingJobVsPollTest}). The bounce
+ *       buffer of a file job belongs to the job until its poll returns ready;
+ *       a cancelled job keeps it.</li>
+ * </ul>
+ *
+ * <h2>An op's life (descriptor drivers)</h2>
+ * <ol>
+ *   <li><b>NEW</b>: made by a socket or file method; nothing is in the
+ *       kernel.</li>
+ *   <li>First poll. Readiness driver (epoll): while the socket's readiness
+ *       bit for the op's interest is set, try the system call; a result
+ *       makes it <b>DONE</b>; EAGAIN clears the bit and makes it
+ *       <b>WAITING</b> on the socket's waiter list, woken by the next edge.
+ *       Completion driver (io_uring): an SQE is prepared and the op enters
+ *       the driver's in-flight table (<b>WAITING</b>, {@code inKernel});
+ *       submitted with the loop's next enter.</li>
+ *   <li>A completion stores the result and wakes the op's waker; the next
+ *       poll turns it into the value (<b>DONE</b>) and returns the borrowed
+ *       buffer.</li>
+ *   <li>Cancel (an aborted task, a Timeout, a select that lost): a waiting
+ *       readiness op leaves the waiter list (<b>CANCELLED</b>, nothing was
+ *       consumed). An op in the kernel is asked to stop
+ *       (IORING_OP_ASYNC_CANCEL) and stays in the in-flight table, with
+ *       every buffer it references, until its own completion; then
+ *       {@code completeCancelled} keeps what must not be lost: bytes a read
+ *       received go to the stream's leftover (the next read returns them), a
+ *       connection an accept took goes to the listener's spare queue, a
+ *       datagram to the socket's kept queue.</li>
+ *   <li>Closing a socket wakes (epoll) or cancels (io_uring) its pending
+ *       ops, which then fail with AsynchronousCloseException. Closing the
+ *       executor closes its driver after every task has finished: sockets
+ *       left open are closed, in-flight ops are reaped, then the kernel
+ *       objects and the native memory are released.</li>
+ * </ol>
+ */
+package io.weft.io;

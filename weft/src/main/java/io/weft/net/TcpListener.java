@@ -1,0 +1,64 @@
+package io.weft.net;
+
+import io.weft.Future;
+import io.weft.executor.ExecutorCore;
+import io.weft.io.ListenerHandle;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * A TCP server socket of the current executor: made and used by tasks of
+ * one executor (the executor's driver runs its operations).
+ *
+ * <pre>{@code
+ * try (var listener = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))) {
+ *     TcpStream conn = listener.accept().await();
+ * }
+ * }</pre>
+ */
+public final class TcpListener implements AutoCloseable {
+    private final ListenerHandle handle;
+
+    private TcpListener(ListenerHandle handle) {
+        this.handle = handle;
+    }
+
+    /** Binds with {@link SocketOptions#DEFAULT} (backlog 1024, SO_REUSEADDR). */
+    public static TcpListener bind(SocketAddress address) throws IOException {
+        return bind(address, SocketOptions.DEFAULT);
+    }
+
+    /** Binds {@code address} (port 0: any free port; see {@link #localAddress()}). */
+    public static TcpListener bind(SocketAddress address, SocketOptions options) throws IOException {
+        if (!(address instanceof InetSocketAddress)) {
+            throw new IllegalArgumentException("TcpListener.bind needs an InetSocketAddress, got " + address
+                    + " (use UnixListener for a Unix domain socket)");
+        }
+        return new TcpListener(ExecutorCore.current("TcpListener.bind").driver().listen(address, options));
+    }
+
+    /** The next connection; fails with {@link java.io.UncheckedIOException} (cause: the IOException). */
+    public Future<TcpStream> accept() {
+        return handle.accept().map(TcpStream::new);
+    }
+
+    public InetSocketAddress localAddress() throws IOException {
+        return (InetSocketAddress) handle.localAddress();
+    }
+
+    public boolean isOpen() {
+        return handle.isOpen();
+    }
+
+    /** Closes; idempotent. A pending accept fails with AsynchronousCloseException. */
+    @Override
+    public void close() {
+        handle.close();
+    }
+
+    @Override
+    public String toString() {
+        return "TcpListener[" + handle + "]";
+    }
+}

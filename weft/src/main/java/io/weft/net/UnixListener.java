@@ -1,0 +1,52 @@
+package io.weft.net;
+
+import io.weft.Future;
+import io.weft.executor.ExecutorCore;
+import io.weft.io.ListenerHandle;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
+
+/**
+ * A Unix domain stream server socket of the current executor. Binding
+ * creates the socket file; it is not removed on close (as in every
+ * runtime): delete it when done.
+ */
+public final class UnixListener implements AutoCloseable {
+    private final ListenerHandle handle;
+
+    private UnixListener(ListenerHandle handle) {
+        this.handle = handle;
+    }
+
+    public static UnixListener bind(Path path) throws IOException {
+        return bind(UnixDomainSocketAddress.of(path));
+    }
+
+    public static UnixListener bind(UnixDomainSocketAddress address) throws IOException {
+        return new UnixListener(ExecutorCore.current("UnixListener.bind").driver().listen(address,
+                SocketOptions.DEFAULT));
+    }
+
+    public Future<UnixStream> accept() {
+        return handle.accept().map(UnixStream::new);
+    }
+
+    public UnixDomainSocketAddress localAddress() throws IOException {
+        return (UnixDomainSocketAddress) handle.localAddress();
+    }
+
+    public boolean isOpen() {
+        return handle.isOpen();
+    }
+
+    @Override
+    public void close() {
+        handle.close();
+    }
+
+    @Override
+    public String toString() {
+        return "UnixListener[" + handle + "]";
+    }
+}

@@ -1,0 +1,33 @@
+package io.weft.net;
+
+import io.weft.Future;
+import io.weft.executor.ExecutorCore;
+import io.weft.io.StreamHandle;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
+
+/** A Unix domain stream connection of the current executor; made by {@link #connect} or {@link UnixListener#accept()}. */
+public final class UnixStream extends SocketStream {
+
+    UnixStream(StreamHandle handle) {
+        super(handle);
+    }
+
+    public static Future<UnixStream> connect(Path path) {
+        return connect(UnixDomainSocketAddress.of(path));
+    }
+
+    public static Future<UnixStream> connect(UnixDomainSocketAddress address) {
+        return ExecutorCore.current("UnixStream.connect").driver().connect(address, SocketOptions.DEFAULT)
+                .map(UnixStream::new);
+    }
+
+    public UnixDomainSocketAddress localAddress() throws IOException {
+        return (UnixDomainSocketAddress) handle.localAddress();
+    }
+
+    public UnixDomainSocketAddress remoteAddress() throws IOException {
+        return (UnixDomainSocketAddress) handle.remoteAddress();
+    }
+}
