@@ -1,0 +1,194 @@
+# shellcheck shell=bash disable=SC2034,SC2154
+# (sourced: `here` comes from the includer; CMD, BUSY, WHY, PROBE_RESPONSE, SERVER_PID go back to it)
+# Shared by http.sh, echo.sh and files.sh (sourced, not run): the JDK, the build,
+# Debian packages, starting and stopping servers, and cleaning up on exit or ctrl-c.
+# The including script sets `here` (this folder) and `set -euo pipefail` first.
+
+root=$(cd "$here/.." && pwd)
+cd "$root" || exit 1
+
+JAR="$here/target/benchmarks.jar"
+OUT="$here/target/bench-results"
+FLAGS=(--add-exports java.base/jdk.internal.vm=ALL-UNNAMED --enable-native-access=ALL-UNNAMED)
+# Every Java server gets the same heap and GC. SerialGC is what ergonomics picks anyway for a
+# process confined to one CPU; it is named so that the choice is visible and the same for all.
+# shellcheck disable=SC2206
+JVM_OPTS=(${JVM_OPTS:--Xms1g -Xmx1g -XX:+UseSerialGC})
+SERVER_CPU=${SERVER_CPU:-0}
+LOAD_CPU=${LOAD_CPU:-1}
+
+java_home=$(./mvnw -v 2>/dev/null | sed -n 's/.*runtime: *//p' | head -n 1)
+if [ -z "$java_home" ] || [ ! -x "$java_home/bin/java" ]; then
+  echo "$(basename "$0"): could not find the JDK that ./mvnw uses (no 'runtime:' line in ./mvnw -v)" >&2
+  exit 1
+fi
+JAVA="$java_home/bin/java"
+
+build() {
+  if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    echo "== build: ./mvnw -B -q -pl weft-bench -am package -DskipTests"
+    ./mvnw -B -q -pl weft-bench -am package -DskipTests
+  fi
+  mkdir -p "$OUT"
+}
+
+# need_pkg COMMAND PACKAGE: installs the Debian package when the command is missing.
+need_pkg() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  [ -x "/usr/sbin/$1" ] && return 0
+  echo "== $1 is missing: installing the Debian package $2 (apt-get install -y $2)"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  if [ ! -f "$OUT/.apt-updated" ]; then
+    "${sudo[@]}" apt-get update -qq && mkdir -p "$OUT" && touch "$OUT/.apt-updated"
+  fi
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$2" >/dev/null
+}
+
+machine() {
+  echo "machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), kernel $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "java: $JAVA ($("$JAVA" -version 2>&1 | head -n 1))"
+}
+
+# --- servers -------------------------------------------------------------------------------
+# The pids of what is running, killed by cleanup on any exit (end, error, ctrl-c).
+PIDS=()
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do
+    stop_pid "$p"
+  done
+  PIDS=()
+}
+# fd 9 is the script's own stdout, for the message of a signal that arrives while a step's
+# output goes to a file; the commands started here do not inherit it.
+exec 9>&1
+trap cleanup EXIT
+trap 'echo >&9; echo "interrupted: stopping what runs" >&9; exit 130' INT TERM
+
+stop_pid() {
+  local p=$1 i
+  kill -0 "$p" 2>/dev/null || return 0
+  kill -TERM "$p" 2>/dev/null || true
+  for i in $(seq 50); do
+    kill -0 "$p" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$p" 2>/dev/null; then kill -KILL "$p" 2>/dev/null || true; fi
+  wait "$p" 2>/dev/null || true
+}
+
+# run_load COMMAND...: runs the load generator (or any step that takes a while) as a job this
+# shell waits for, so that a signal stops the script at once and cleanup ends the command too.
+run_load() {
+  "$@" 9>&- &
+  local p=$! rc=0
+  PIDS+=("$p")
+  wait "$p" || rc=$?
+  local q keep=()
+  for q in "${PIDS[@]}"; do [ "$q" = "$p" ] || keep+=("$q"); done
+  PIDS=("${keep[@]+"${keep[@]}"}")
+  return "$rc"
+}
+
+# start_server LOG COMMAND...: starts COMMAND confined to SERVER_CPU, in the background;
+# its pid goes to SERVER_PID (and PIDS).
+start_server() {
+  local log=$1; shift
+  echo "   server: taskset -c $SERVER_CPU $*"
+  taskset -c "$SERVER_CPU" "$@" >"$log" 2>&1 9>&- &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+}
+
+stop_server() {
+  stop_pid "$SERVER_PID"
+  local p keep=()
+  for p in "${PIDS[@]}"; do [ "$p" = "$SERVER_PID" ] || keep+=("$p"); done
+  PIDS=("${keep[@]+"${keep[@]}"}")
+}
+
+# wait_ready LOG PROBE...: waits up to READY_TIMEOUT seconds (default 30) until the PROBE
+# command succeeds. On failure sets WHY (the server exited, or timed out, with the last
+# lines of its log) and returns 1.
+wait_ready() {
+  local log=$1; shift
+  local deadline=$((SECONDS + ${READY_TIMEOUT:-30}))
+  while [ $SECONDS -lt $deadline ]; do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      wait "$SERVER_PID" 2>/dev/null && WHY="exited" || WHY="exited with status $?"
+      WHY="$WHY: $(grep -v '^\s*at ' "$log" | tail -n 3 | tr '\n' ' ' | cut -c1-300)"
+      return 1
+    fi
+    if "$@" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  WHY="no answer within ${READY_TIMEOUT:-30} s: $(tail -n 3 "$log" | tr '\n' ' ' | cut -c1-300)"
+  return 1
+}
+
+# probe_http PORT: a GET with Connection: close must get "200" and the hello body.
+probe_http() {
+  local resp
+  resp=$(timeout 2 bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$1"' &&
+         printf "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n" >&3 && cat <&3') || return 1
+  [[ $resp == "HTTP/1.1 200"* && $resp == *"Hello, World!" ]] || return 1
+  PROBE_RESPONSE=$resp
+}
+
+# probe_echo PORT: a line must come back.
+probe_echo() {
+  timeout 2 bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$1"' && printf "ping\n" >&3 && read -r -t 1 line <&3 &&
+                     [ "$line" = ping ]'
+}
+
+# Commands of the servers, in the array CMD: the weft example of a driver, the Netty server of
+# a transport, the virtual-thread server.
+weft_cmd() { # MAIN DRIVER PORT
+  CMD=("$JAVA" "${FLAGS[@]}" "${JVM_OPTS[@]}" -cp "$JAR" "$1" --port "$3" --driver "$2" --pin "$SERVER_CPU")
+}
+# Netty gets sun.misc.Unsafe, which it leaves off by default on JDK 24+: its fastest setting.
+# shellcheck disable=SC2206
+NETTY_OPTS=(${NETTY_OPTS:---sun-misc-unsafe-memory-access=allow})
+netty_cmd() { # APP TRANSPORT PORT
+  CMD=("$JAVA" "${FLAGS[@]}" "${JVM_OPTS[@]}" "${NETTY_OPTS[@]}" -cp "$JAR" io.weft.bench.net.NettyServer
+       --app "$1" --transport "$2" --port "$3")
+}
+vthreads_cmd() { # APP PORT
+  CMD=("$JAVA" "${FLAGS[@]}" "${JVM_OPTS[@]}" -Djdk.virtualThreadScheduler.parallelism=1 -cp "$JAR"
+       io.weft.bench.net.VirtualThreadServer --app "$1" --port "$2")
+}
+
+# busy_pct: percent of all CPUs busy during one second, from /proc/stat. Run before a server
+# starts, it tells how much other work shares the machine (the figures are only as good as that).
+busy_pct() {
+  local a b i d busy=0 total=0
+  read -ra a < /proc/stat
+  sleep 1
+  read -ra b < /proc/stat
+  for i in 1 2 3 4 5 6 7 8; do # user nice system idle iowait irq softirq steal
+    d=$((b[i] - a[i]))
+    total=$((total + d))
+    [ "$i" -ne 4 ] && [ "$i" -ne 5 ] && busy=$((busy + d))
+  done
+  echo $((total > 0 ? 100 * busy / total : 0))
+}
+
+# The Netty in benchmarks.jar, as its own io.netty.util.Version reports it ("4.2.17.Final").
+netty_version() {
+  "$JAVA" -cp "$JAR" io.netty.util.Version 2>/dev/null | sed -n 's/^netty-common-\(.*\.[A-Za-z]*\)\.[0-9a-f]* .*/\1/p'
+}
+
+# wait_idle: sets BUSY to the share of the CPUs that other work used in the last second. With
+# WAIT_IDLE=N it first waits, up to N seconds, until that share is at most IDLE_PCT (default 10):
+# on a shared machine, figures taken while something else runs say little.
+wait_idle() {
+  local deadline=$((SECONDS + ${WAIT_IDLE:-0})) b
+  b=$(busy_pct)
+  while [ "$b" -gt "${IDLE_PCT:-10}" ] && [ $SECONDS -lt $deadline ]; do
+    b=$(busy_pct)
+  done
+  BUSY="$b%"
+}
