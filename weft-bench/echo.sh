@@ -43,7 +43,7 @@ build
 RESULT="$OUT/echo.txt"
 ROWS=()
 row() { # NAME RATE P50 P99 NOTE (BUSY is set by bench)
-  ROWS+=("$(printf '%-16s %14s %9s %9s %6s  %s' "$1" "$2" "$3" "$4" "$BUSY" "$5")")
+  ROWS+=("$(printf '%-16s %14s %9s %9s %8s  %s' "$1" "$2" "$3" "$4" "$BUSY" "$5")")
 }
 
 # bench NAME PORT: CMD must be set; starts, waits, loads (warm-up and measure in one client), stops.
@@ -71,6 +71,7 @@ bench() {
   fi
   kill -0 "$SERVER_PID" 2>/dev/null || { row "$name" - - - "the server died: see $log"; return 0; }
   stop_server
+  busy_after
   sed -n '/^echo /p' "$out" | sed 's/^/   | /'
   local r
   r=$(grep '^RESULT ' "$out")
@@ -105,8 +106,8 @@ done
 {
   cat "$RESULT.head"
   echo
-  echo "(busy: how much of the 2 CPUs other work used in the second before the server started)"
-  printf '%-16s %14s %9s %9s %6s  %s\n' server "round trips/s" "p50 ms" "p99 ms" busy notes
+  echo "(busy: how much of the 2 CPUs the CPUs were busy in the second before the server started / after it stopped)"
+  printf '%-16s %14s %9s %9s %8s  %s\n' server "round trips/s" "p50 ms" "p99 ms" busy notes
   printf '%s\n' "${ROWS[@]}"
 } >"$RESULT"
 rm -f "$RESULT.head"

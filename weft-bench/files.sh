@@ -60,7 +60,7 @@ fi
 RESULT="$OUT/files.txt"
 ROWS=()
 row() { # NAME IOPS P50 P99 NOTE (BUSY is set by the caller)
-  ROWS+=("$(printf '%-20s %10s %9s %9s %6s  %s' "$1" "$2" "$3" "$4" "$BUSY" "$5")")
+  ROWS+=("$(printf '%-20s %10s %9s %9s %8s  %s' "$1" "$2" "$3" "$4" "$BUSY" "$5")")
 }
 us_to_ms() { awk -v u="$1" 'BEGIN { printf "%.3f", u / 1000 }'; }
 
@@ -84,6 +84,7 @@ echo "== fio; CPUs busy before it starts: $BUSY"
 echo "   ${fio_cmd[*]}"
 if run_load "${fio_cmd[@]}" >"$OUT/files-fio.txt" 2>&1; then
   fio_out=$(cat "$OUT/files-fio.txt")
+  busy_after
   # terse v3: field 8 is the read IOPS; the read completion-latency percentiles are "P%=usec" fields
   line=$(grep '^3;' <<<"$fio_out" | head -n 1)
   iops=$(cut -d';' -f8 <<<"$line")
@@ -113,6 +114,7 @@ java_run() { # NAME ARGS...
     row "$name" - - - "skipped: $why"
     return 0
   fi
+  busy_after
   sed -n '/^randread /p' "$log" | sed 's/^/   | /'
   local r
   r=$(grep '^RESULT ' "$log")
@@ -131,8 +133,8 @@ done
 {
   cat "$RESULT.head"
   echo
-  echo "(busy: how much of the 2 CPUs other work used in the second before the run started)"
-  printf '%-20s %10s %9s %9s %6s  %s\n' reader IOPS "p50 ms" "p99 ms" busy notes
+  echo "(busy: how much of the 2 CPUs the CPUs were busy in the second before the run / after it)"
+  printf '%-20s %10s %9s %9s %8s  %s\n' reader IOPS "p50 ms" "p99 ms" busy notes
   printf '%s\n' "${ROWS[@]}"
 } >"$RESULT"
 rm -f "$RESULT.head"

@@ -43,7 +43,7 @@ need_pkg wrk wrk
 RESULT="$OUT/http.txt"
 ROWS=()
 row() { # NAME REQS P50 P99 NOTE (BUSY is set by bench)
-  ROWS+=("$(printf '%-16s %10s %9s %9s %6s  %s' "$1" "$2" "$3" "$4" "$BUSY" "$5")")
+  ROWS+=("$(printf '%-16s %10s %9s %9s %8s  %s' "$1" "$2" "$3" "$4" "$BUSY" "$5")")
 }
 
 # wrk prints latencies as 123.45us, 1.23ms or 1.02s: in milliseconds.
@@ -116,6 +116,7 @@ bench() {
     return 0
   fi
   stop_server
+  busy_after
   local reqs p50 p99 note=""
   reqs=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$wrkout")
   p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$wrkout")")
@@ -154,8 +155,8 @@ done
 {
   cat "$RESULT.head"
   echo
-  echo "(busy: how much of the 2 CPUs other work used in the second before the server started)"
-  printf '%-16s %10s %9s %9s %6s  %s\n' server req/s "p50 ms" "p99 ms" busy notes
+  echo "(busy: how much of the 2 CPUs the CPUs were busy in the second before the server started / after it stopped)"
+  printf '%-16s %10s %9s %9s %8s  %s\n' server req/s "p50 ms" "p99 ms" busy notes
   printf '%s\n' "${ROWS[@]}"
 } >"$RESULT"
 rm -f "$RESULT.head"

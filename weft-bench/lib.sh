@@ -192,3 +192,9 @@ wait_idle() {
   done
   BUSY="$b%"
 }
+
+# busy_after: appends to BUSY the share of the CPUs busy in the second after a run ("3/5%"):
+# other work that was there before and after was most likely there during the run too.
+busy_after() {
+  BUSY="${BUSY%\%}/$(busy_pct)%"
+}
