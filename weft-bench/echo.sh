@@ -21,8 +21,11 @@
 #   JVM_OPTS      heap and GC of every Java server (default -Xms1g -Xmx1g -XX:+UseSerialGC)
 #   NETTY_OPTS    extra JVM options of Netty (default --sun-misc-unsafe-memory-access=allow)
 #   SKIP_BUILD    1 to reuse weft-bench/target/benchmarks.jar
-#   WAIT_IDLE     wait up to this many seconds before each run for the other work on the machine
-#                 to drop to IDLE_PCT % of the CPUs (default 0: no wait; the table shows it as busy)
+#   WAIT_IDLE     before each run, wait up to this many seconds for the other work on the machine to
+#                 drop to IDLE_PCT % of a CPU (default 0: no wait)
+#   RETRIES       run a measurement again, up to this many times, while other processes used more
+#                 than IDLE_PCT % of a CPU during it (default 0); IDLE_PCT defaults to 10.
+#                 The table's "others" column is that share for the run kept.
 # Servers listen on 127.0.0.1 only.
 # Results: printed, and in weft-bench/target/bench-results/echo.txt.
 set -euo pipefail
@@ -42,16 +45,17 @@ build
 
 RESULT="$OUT/echo.txt"
 ROWS=()
-row() { # NAME RATE P50 P99 NOTE (BUSY is set by bench)
-  ROWS+=("$(printf '%-16s %14s %9s %9s %8s  %s' "$1" "$2" "$3" "$4" "$BUSY" "$5")")
+row() { # NAME RATE P50 P99 NOTE (OTHERS is set by measure)
+  ROWS+=("$(printf '%-16s %14s %9s %9s %8s  %s' "$1" "$2" "$3" "$4" "${OTHERS:--}" "$5")")
 }
 
 # bench NAME PORT: CMD must be set; starts, waits, loads (warm-up and measure in one client), stops.
 bench() {
   local name=$1 port=$2 log="$OUT/echo-$1.server.log" out="$OUT/echo-$1.load.txt"
   echo
+  OTHERS=""
   wait_idle
-  echo "== $name (port $port); CPUs busy before it starts: $BUSY"
+  echo "== $name (port $port); other work before it starts: $BUSY % of a CPU"
   start_server "$log" "${CMD[@]}"
   if ! wait_ready "$log" probe_echo "$port"; then
     echo "   skipped: $WHY"
@@ -63,7 +67,7 @@ bench() {
   local load=(taskset -c "$LOAD_CPU" "$JAVA" -Xms256m -Xmx256m -XX:+UseSerialGC -cp "$JAR" io.weft.bench.net.EchoLoad
               --port "$port" --connections "$CONNECTIONS" --size "$SIZE" --warmup "$WARMUP" --duration "$DURATION")
   echo "   load: ${load[*]}"
-  if ! run_load "${load[@]}" >"$out" 2>&1; then
+  if ! measure "$out" "${load[@]}"; then
     echo "   the load failed: $(tail -n 3 "$out" | tr '\n' ' ')"
     row "$name" - - - "the load failed: $(grep -v '^\s*at ' "$out" | tail -n 2 | tr '\n' ' ' | cut -c1-200)"
     stop_server
@@ -71,7 +75,6 @@ bench() {
   fi
   kill -0 "$SERVER_PID" 2>/dev/null || { row "$name" - - - "the server died: see $log"; return 0; }
   stop_server
-  busy_after
   sed -n '/^echo /p' "$out" | sed 's/^/   | /'
   local r
   r=$(grep '^RESULT ' "$out")
@@ -106,8 +109,8 @@ done
 {
   cat "$RESULT.head"
   echo
-  echo "(busy: how much of the 2 CPUs the CPUs were busy in the second before the server started / after it stopped)"
-  printf '%-16s %14s %9s %9s %8s  %s\n' server "round trips/s" "p50 ms" "p99 ms" busy notes
+  echo "(others: % of one CPU that other processes used during the measured run; 200 = both CPUs)"
+  printf '%-16s %14s %9s %9s %8s  %s\n' server "round trips/s" "p50 ms" "p99 ms" others notes
   printf '%s\n' "${ROWS[@]}"
 } >"$RESULT"
 rm -f "$RESULT.head"

@@ -20,8 +20,11 @@
 #   FILE_SIZE_MB  its size (default 1024)
 #   JVM_OPTS      heap and GC of the Java programs (default -Xms1g -Xmx1g -XX:+UseSerialGC)
 #   SKIP_BUILD    1 to reuse weft-bench/target/benchmarks.jar
-#   WAIT_IDLE     wait up to this many seconds before each run for the other work on the machine
-#                 to drop to IDLE_PCT % of the CPUs (default 0: no wait; the table shows it as busy)
+#   WAIT_IDLE     before each run, wait up to this many seconds for the other work on the machine to
+#                 drop to IDLE_PCT % of a CPU (default 0: no wait)
+#   RETRIES       run a measurement again, up to this many times, while other processes used more
+#                 than IDLE_PCT % of a CPU during it (default 0); IDLE_PCT defaults to 10.
+#                 The table's "others" column is that share for the run kept.
 # Installs fio with apt-get when it is missing.
 # Results: printed, and in weft-bench/target/bench-results/files.txt.
 set -euo pipefail
@@ -59,8 +62,8 @@ fi
 
 RESULT="$OUT/files.txt"
 ROWS=()
-row() { # NAME IOPS P50 P99 NOTE (BUSY is set by the caller)
-  ROWS+=("$(printf '%-20s %10s %9s %9s %8s  %s' "$1" "$2" "$3" "$4" "$BUSY" "$5")")
+row() { # NAME IOPS P50 P99 NOTE (OTHERS is set by measure)
+  ROWS+=("$(printf '%-20s %10s %9s %9s %8s  %s' "$1" "$2" "$3" "$4" "${OTHERS:--}" "$5")")
 }
 us_to_ms() { awk -v u="$1" 'BEGIN { printf "%.3f", u / 1000 }'; }
 
@@ -80,11 +83,10 @@ wait_idle
 fio_cmd=("${pin[@]}" fio --name=randread --filename="$FILE" --ioengine=io_uring --direct=1 --rw=randread --bs=4k
          --iodepth="$DEPTH" --numjobs=1 --ramp_time="$WARMUP" --runtime="$DURATION" --time_based
          --group_reporting --output-format=terse --terse-version=3)
-echo "== fio; CPUs busy before it starts: $BUSY"
+echo "== fio; other work before it starts: $BUSY % of a CPU"
 echo "   ${fio_cmd[*]}"
-if run_load "${fio_cmd[@]}" >"$OUT/files-fio.txt" 2>&1; then
+if measure "$OUT/files-fio.txt" "${fio_cmd[@]}"; then
   fio_out=$(cat "$OUT/files-fio.txt")
-  busy_after
   # terse v3: field 8 is the read IOPS; the read completion-latency percentiles are "P%=usec" fields
   line=$(grep '^3;' <<<"$fio_out" | head -n 1)
   iops=$(cut -d';' -f8 <<<"$line")
@@ -104,17 +106,17 @@ java_run() { # NAME ARGS...
              --file "$FILE" --depth "$DEPTH" --warmup "$WARMUP" --duration "$DURATION" "$@")
   local log="$OUT/files-$name.txt"
   echo
+  OTHERS=""
   wait_idle
-  echo "== $name; CPUs busy before it starts: $BUSY"
+  echo "== $name; other work before it starts: $BUSY % of a CPU"
   echo "   ${cmd[*]}"
-  if ! run_load "${cmd[@]}" >"$log" 2>&1; then
+  if ! measure "$log" "${cmd[@]}"; then
     local why
     why=$(grep -v '^\s*at ' "$log" | grep -v '^\s*\.\.\.' | tail -n 2 | tr '\n' ' ' | cut -c1-250)
     echo "   skipped: $why"
     row "$name" - - - "skipped: $why"
     return 0
   fi
-  busy_after
   sed -n '/^randread /p' "$log" | sed 's/^/   | /'
   local r
   r=$(grep '^RESULT ' "$log")
@@ -133,8 +135,8 @@ done
 {
   cat "$RESULT.head"
   echo
-  echo "(busy: how much of the 2 CPUs the CPUs were busy in the second before the run / after it)"
-  printf '%-20s %10s %9s %9s %8s  %s\n' reader IOPS "p50 ms" "p99 ms" busy notes
+  echo "(others: % of one CPU that other processes used during the measured run; 200 = both CPUs)"
+  printf '%-20s %10s %9s %9s %8s  %s\n' reader IOPS "p50 ms" "p99 ms" others notes
   printf '%s\n' "${ROWS[@]}"
 } >"$RESULT"
 rm -f "$RESULT.head"

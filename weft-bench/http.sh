@@ -20,8 +20,11 @@
 #   JVM_OPTS      heap and GC of every Java server (default -Xms1g -Xmx1g -XX:+UseSerialGC)
 #   NETTY_OPTS    extra JVM options of Netty (default --sun-misc-unsafe-memory-access=allow)
 #   SKIP_BUILD    1 to reuse weft-bench/target/benchmarks.jar
-#   WAIT_IDLE     wait up to this many seconds before each run for the other work on the machine
-#                 to drop to IDLE_PCT % of the CPUs (default 0: no wait; the table shows it as busy)
+#   WAIT_IDLE     before each run, wait up to this many seconds for the other work on the machine to
+#                 drop to IDLE_PCT % of a CPU (default 0: no wait)
+#   RETRIES       run a measurement again, up to this many times, while other processes used more
+#                 than IDLE_PCT % of a CPU during it (default 0); IDLE_PCT defaults to 10.
+#                 The table's "others" column is that share for the run kept.
 # Installs wrk and nginx with apt-get when they are missing. Servers listen on 127.0.0.1 only.
 # Results: printed, and in weft-bench/target/bench-results/http.txt (wrk's own output beside it).
 set -euo pipefail
@@ -42,8 +45,8 @@ need_pkg wrk wrk
 
 RESULT="$OUT/http.txt"
 ROWS=()
-row() { # NAME REQS P50 P99 NOTE (BUSY is set by bench)
-  ROWS+=("$(printf '%-16s %10s %9s %9s %8s  %s' "$1" "$2" "$3" "$4" "$BUSY" "$5")")
+row() { # NAME REQS P50 P99 NOTE (OTHERS is set by measure)
+  ROWS+=("$(printf '%-16s %10s %9s %9s %8s  %s' "$1" "$2" "$3" "$4" "${OTHERS:--}" "$5")")
 }
 
 # wrk prints latencies as 123.45us, 1.23ms or 1.02s: in milliseconds.
@@ -95,8 +98,9 @@ EOF
 bench() {
   local name=$1 port=$2 log="$OUT/http-$1.server.log" wrkout="$OUT/http-$1.wrk.txt"
   echo
+  OTHERS=""
   wait_idle
-  echo "== $name (port $port); CPUs busy before it starts: $BUSY"
+  echo "== $name (port $port); other work before it starts: $BUSY % of a CPU"
   start_server "$log" "${CMD[@]}"
   if ! wait_ready "$log" probe_http "$port"; then
     echo "   skipped: $WHY"
@@ -110,13 +114,12 @@ bench() {
   echo "   warm-up: taskset -c $LOAD_CPU wrk -t1 -c$CONNECTIONS -d${WARMUP}s $url"
   run_load taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "$url" >/dev/null || true
   echo "   measure: taskset -c $LOAD_CPU wrk -t1 -c$CONNECTIONS -d${DURATION}s --latency $url"
-  run_load taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" >"$wrkout" || true
+  measure "$wrkout" taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" || true
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then
     row "$name" - - - "the server died during the run: see $log"
     return 0
   fi
   stop_server
-  busy_after
   local reqs p50 p99 note=""
   reqs=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$wrkout")
   p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$wrkout")")
@@ -155,8 +158,8 @@ done
 {
   cat "$RESULT.head"
   echo
-  echo "(busy: how much of the 2 CPUs the CPUs were busy in the second before the server started / after it stopped)"
-  printf '%-16s %10s %9s %9s %8s  %s\n' server req/s "p50 ms" "p99 ms" busy notes
+  echo "(others: % of one CPU that other processes used during the measured run; 200 = both CPUs)"
+  printf '%-16s %10s %9s %9s %8s  %s\n' server req/s "p50 ms" "p99 ms" others notes
   printf '%s\n' "${ROWS[@]}"
 } >"$RESULT"
 rm -f "$RESULT.head"

@@ -161,8 +161,11 @@ vthreads_cmd() { # APP PORT
        io.weft.bench.net.VirtualThreadServer --app "$1" --port "$2")
 }
 
-# busy_pct: percent of all CPUs busy during one second, from /proc/stat. Run before a server
-# starts, it tells how much other work shares the machine (the figures are only as good as that).
+# --- other work on the machine -------------------------------------------------------------
+# The machine may be shared. Two measures, both in percent of ONE CPU (200 = both CPUs busy):
+# busy_pct, everything busy during one second (taken before a run, when nothing of ours runs),
+# and others_begin/others_end, the CPU time of processes that are not this script's during a run.
+
 busy_pct() {
   local a b i d busy=0 total=0
   read -ra a < /proc/stat
@@ -173,28 +176,77 @@ busy_pct() {
     total=$((total + d))
     [ "$i" -ne 4 ] && [ "$i" -ne 5 ] && busy=$((busy + d))
   done
-  echo $((total > 0 ? 100 * busy / total : 0))
+  echo $((total > 0 ? 100 * busy * $(nproc) / total : 0))
 }
 
-# The Netty in benchmarks.jar, as its own io.netty.util.Version reports it ("4.2.17.Final").
-netty_version() {
-  "$JAVA" -cp "$JAR" io.netty.util.Version 2>/dev/null | sed -n 's/^netty-common-\(.*\.[A-Za-z]*\)\.[0-9a-f]* .*/\1/p'
-}
-
-# wait_idle: sets BUSY to the share of the CPUs that other work used in the last second. With
-# WAIT_IDLE=N it first waits, up to N seconds, until that share is at most IDLE_PCT (default 10):
-# on a shared machine, figures taken while something else runs say little.
+# wait_idle: with WAIT_IDLE=N, waits up to N seconds until other work uses at most IDLE_PCT %
+# of a CPU (default 10). Sets BUSY to the last reading.
 wait_idle() {
-  local deadline=$((SECONDS + ${WAIT_IDLE:-0})) b
-  b=$(busy_pct)
-  while [ "$b" -gt "${IDLE_PCT:-10}" ] && [ $SECONDS -lt $deadline ]; do
-    b=$(busy_pct)
+  local deadline=$((SECONDS + ${WAIT_IDLE:-0}))
+  BUSY=$(busy_pct)
+  while [ "$BUSY" -gt "${IDLE_PCT:-10}" ] && [ $SECONDS -lt $deadline ]; do
+    BUSY=$(busy_pct)
   done
-  BUSY="$b%"
 }
 
-# busy_after: appends to BUSY the share of the CPUs busy in the second after a run ("3/5%"):
-# other work that was there before and after was most likely there during the run too.
-busy_after() {
-  BUSY="${BUSY%\%}/$(busy_pct)%"
+# "pid ticks" of every process that is neither this script's descendant nor a kernel thread
+# (kernel threads are left out: loopback softirqs and block completions of our own load run there).
+others_ticks() {
+  local f
+  for f in /proc/[0-9]*/stat; do
+    # the command name may hold spaces and parentheses: the fields that matter follow the last ')'
+    read -r line < "$f" 2>/dev/null || continue
+    printf '%s %s\n' "${f//[^0-9]/}" "${line##*) }"
+  done | awk -v self=$$ '
+    { pid = $1; ppid[pid] = $3; ticks[pid] = $13 + $14 }
+    END {
+      for (pid in ticks) {
+        p = pid; ours = 0
+        for (n = 0; n < 64 && p > 2; n++) { if (p == self) { ours = 1; break }; p = ppid[p] }
+        if (!ours && pid != 2 && ppid[pid] != 2 && pid != 1) print pid, ticks[pid]
+      }
+    }'
+}
+others_begin() {
+  OTHERS_FILE=${OTHERS_FILE:-$(mktemp "${TMPDIR:-/tmp}/weft-bench-others.XXXXXX")}
+  others_ticks >"$OTHERS_FILE"
+  OTHERS_T0=$(date +%s%N)
+}
+# Sets OTHERS: percent of one CPU that other processes used since others_begin (those that ended
+# in between are missed; those that began count whole).
+others_end() {
+  local t1 hz
+  t1=$(date +%s%N)
+  hz=$(getconf CLK_TCK)
+  OTHERS=$(others_ticks | awk -v hz="$hz" -v ns=$((t1 - OTHERS_T0)) '
+    NR == FNR { before[$1] = $2; next }
+    { d = $2 - before[$1]; if (d > 0) sum += d }
+    END { printf "%.0f", 100 * sum / hz / (ns / 1e9) }' "$OTHERS_FILE" -)
+}
+
+# measure OUT COMMAND...: runs the measured step (as run_load) with its output (stdout and stderr)
+# in the file OUT, and with RETRIES=N runs it again, up to N more times, while other processes
+# used more than IDLE_PCT % of a CPU during it; OUT keeps the last run. Waits for quiet first
+# (WAIT_IDLE). Sets OTHERS for the run that is kept.
+measure() {
+  local out=$1 try=0 rc
+  shift
+  for (( ; ; try++)); do
+    wait_idle
+    others_begin
+    rc=0
+    run_load "$@" >"$out" 2>&1 || rc=$?
+    others_end
+    [ "$rc" -eq 0 ] || return "$rc"
+    if [ "$OTHERS" -le "${IDLE_PCT:-10}" ] || [ "$try" -ge "${RETRIES:-0}" ]; then
+      return 0
+    fi
+    echo "   other processes used $OTHERS % of a CPU during the run: once more ($((try + 1)) of ${RETRIES:-0})"
+  done
+}
+
+# The Netty in benchmarks.jar, as its own io.netty.util.Version reports it ("4.2.17.Final"; the
+# shaded jar keeps one module's entry, all of them have the same version).
+netty_version() {
+  "$JAVA" -cp "$JAR" io.netty.util.Version 2>&1 | sed -n 's/^netty-[a-z_-]*-\([0-9][0-9.]*[A-Za-z]*\)\..*/\1/p' | head -n 1
 }
