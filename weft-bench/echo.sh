@@ -59,6 +59,7 @@ bench() {
   start_server "$log" "${CMD[@]}"
   if ! wait_ready "$log" probe_echo "$port"; then
     echo "   skipped: $WHY"
+    OTHERS=""
     row "$name" - - - "skipped: $WHY"
     stop_server
     return 0
@@ -69,7 +70,7 @@ bench() {
   echo "   load: ${load[*]}"
   if ! measure "$out" "${load[@]}"; then
     echo "   the load failed: $(tail -n 3 "$out" | tr '\n' ' ')"
-    row "$name" - - - "the load failed: $(grep -v '^\s*at ' "$out" | tail -n 2 | tr '\n' ' ' | cut -c1-200)"
+    row "$name" - - - "the load failed: $(reason "$out")"
     stop_server
     return 0
   fi

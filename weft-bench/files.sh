@@ -112,8 +112,9 @@ java_run() { # NAME ARGS...
   echo "   ${cmd[*]}"
   if ! measure "$log" "${cmd[@]}"; then
     local why
-    why=$(grep -v '^\s*at ' "$log" | grep -v '^\s*\.\.\.' | tail -n 2 | tr '\n' ' ' | cut -c1-250)
+    why=$(reason "$log")
     echo "   skipped: $why"
+    OTHERS=""
     row "$name" - - - "skipped: $why"
     return 0
   fi

@@ -104,6 +104,7 @@ bench() {
   start_server "$log" "${CMD[@]}"
   if ! wait_ready "$log" probe_http "$port"; then
     echo "   skipped: $WHY"
+    OTHERS=""
     row "$name" - - - "skipped: $WHY"
     stop_server
     return 0

@@ -108,6 +108,11 @@ stop_server() {
   PIDS=("${keep[@]+"${keep[@]}"}")
 }
 
+# reason LOG: the last lines of a log that say something, on one line (stack frames left out).
+reason() {
+  grep -vE '^\s*(at |\.\.\. [0-9]+ more)' "$1" | tail -n 2 | tr '\t\n' '  ' | sed 's/  */ /g; s/ $//' | cut -c1-300
+}
+
 # wait_ready LOG PROBE...: waits up to READY_TIMEOUT seconds (default 30) until the PROBE
 # command succeeds. On failure sets WHY (the server exited, or timed out, with the last
 # lines of its log) and returns 1.
@@ -117,7 +122,7 @@ wait_ready() {
   while [ $SECONDS -lt $deadline ]; do
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then
       wait "$SERVER_PID" 2>/dev/null && WHY="exited" || WHY="exited with status $?"
-      WHY="$WHY: $(grep -v '^\s*at ' "$log" | tail -n 3 | tr '\n' ' ' | cut -c1-300)"
+      WHY="$WHY: $(reason "$log")"
       return 1
     fi
     if "$@" 2>/dev/null; then
@@ -125,7 +130,7 @@ wait_ready() {
     fi
     sleep 0.2
   done
-  WHY="no answer within ${READY_TIMEOUT:-30} s: $(tail -n 3 "$log" | tr '\n' ' ' | cut -c1-300)"
+  WHY="no answer within ${READY_TIMEOUT:-30} s: $(reason "$log")"
   return 1
 }
 

@@ -140,8 +140,9 @@ public final class DmaRandomRead {
             for (int t = 0; t < depth; t++) {
                 long seed = 42 + t;
                 tasks.add(pool.submit(() -> {
+                    // aligned as O_DIRECT needs; alignedSlice may leave more than bs, so cut it to bs
                     ByteBuffer buf = ByteBuffer.allocateDirect(plan.bs + DmaFile.ALIGNMENT)
-                            .alignedSlice(DmaFile.ALIGNMENT);
+                            .alignedSlice(DmaFile.ALIGNMENT).limit(plan.bs).slice();
                     SplittableRandom rnd = new SplittableRandom(seed);
                     Histogram h = new Histogram();
                     for (;;) {
