@@ -45,8 +45,9 @@ build
 
 RESULT="$OUT/echo.txt"
 ROWS=()
-row() { # NAME RATE P50 P99 NOTE (OTHERS is set by measure)
-  ROWS+=("$(printf '%-16s %14s %9s %9s %8s  %s' "$1" "$2" "$3" "$4" "${OTHERS:--}" "$5")")
+row() { # NAME RATE P50 P99 NOTE (OTHERS and CPU_BUSY are set by measure)
+  ROWS+=("$(printf '%-16s %14s %9s %9s %8s %8s %8s  %s' "$1" "$2" "$3" "$4" "${CPU_BUSY[$SERVER_CPU]:--}" \
+      "${CPU_BUSY[$LOAD_CPU]:--}" "${OTHERS:--}" "$5")")
 }
 
 # bench NAME PORT: CMD must be set; starts, waits, loads (warm-up and measure in one client), stops.
@@ -54,12 +55,14 @@ bench() {
   local name=$1 port=$2 log="$OUT/echo-$1.server.log" out="$OUT/echo-$1.load.txt"
   echo
   OTHERS=""
+  CPU_BUSY=()
   wait_idle
   echo "== $name (port $port); other work before it starts: $BUSY % of a CPU"
   start_server "$log" "${CMD[@]}"
   if ! wait_ready "$log" probe_echo "$port"; then
     echo "   skipped: $WHY"
     OTHERS=""
+    CPU_BUSY=()
     row "$name" - - - "skipped: $WHY"
     stop_server
     return 0
@@ -110,8 +113,10 @@ done
 {
   cat "$RESULT.head"
   echo
-  echo "(others: % of one CPU that other processes used during the measured run; 200 = both CPUs)"
-  printf '%-16s %14s %9s %9s %8s  %s\n' server "round trips/s" "p50 ms" "p99 ms" others notes
+  echo "(server cpu, load cpu: how busy those CPUs were during the measured run, in %: a load CPU near 100"
+  echo " while the server's is lower means the load generator set the figure; others: % of one CPU that"
+  echo " other processes used during the run, 200 = both CPUs)"
+  printf '%-16s %14s %9s %9s %8s %8s %8s  %s\n' server "round trips/s" "p50 ms" "p99 ms" "srv cpu" "load cpu" others notes
   printf '%s\n' "${ROWS[@]}"
 } >"$RESULT"
 rm -f "$RESULT.head"

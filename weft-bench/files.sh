@@ -62,8 +62,9 @@ fi
 
 RESULT="$OUT/files.txt"
 ROWS=()
-row() { # NAME IOPS P50 P99 NOTE (OTHERS is set by measure)
-  ROWS+=("$(printf '%-20s %10s %9s %9s %8s  %s' "$1" "$2" "$3" "$4" "${OTHERS:--}" "$5")")
+row() { # NAME IOPS P50 P99 NOTE (OTHERS and CPU_BUSY are set by measure)
+  ROWS+=("$(printf '%-20s %10s %9s %9s %8s %8s  %s' "$1" "$2" "$3" "$4" "${CPU_BUSY[${FILES_CPU:-none}]:--}" \
+      "${OTHERS:--}" "$5")")
 }
 us_to_ms() { awk -v u="$1" 'BEGIN { printf "%.3f", u / 1000 }'; }
 
@@ -107,6 +108,7 @@ java_run() { # NAME ARGS...
   local log="$OUT/files-$name.txt"
   echo
   OTHERS=""
+  CPU_BUSY=()
   wait_idle
   echo "== $name; other work before it starts: $BUSY % of a CPU"
   echo "   ${cmd[*]}"
@@ -115,6 +117,7 @@ java_run() { # NAME ARGS...
     why=$(reason "$log")
     echo "   skipped: $why"
     OTHERS=""
+    CPU_BUSY=()
     row "$name" - - - "skipped: $why"
     return 0
   fi
@@ -136,8 +139,9 @@ done
 {
   cat "$RESULT.head"
   echo
-  echo "(others: % of one CPU that other processes used during the measured run; 200 = both CPUs)"
-  printf '%-20s %10s %9s %9s %8s  %s\n' reader IOPS "p50 ms" "p99 ms" others notes
+  echo "(cpu: how busy FILES_CPU was during the measured run, in %; others: % of one CPU that other"
+  echo " processes used during the run, 200 = both CPUs)"
+  printf '%-20s %10s %9s %9s %8s %8s  %s\n' reader IOPS "p50 ms" "p99 ms" cpu others notes
   printf '%s\n' "${ROWS[@]}"
 } >"$RESULT"
 rm -f "$RESULT.head"

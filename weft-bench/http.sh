@@ -45,8 +45,9 @@ need_pkg wrk wrk
 
 RESULT="$OUT/http.txt"
 ROWS=()
-row() { # NAME REQS P50 P99 NOTE (OTHERS is set by measure)
-  ROWS+=("$(printf '%-16s %10s %9s %9s %8s  %s' "$1" "$2" "$3" "$4" "${OTHERS:--}" "$5")")
+row() { # NAME REQS P50 P99 NOTE (OTHERS and CPU_BUSY are set by measure)
+  ROWS+=("$(printf '%-16s %10s %9s %9s %8s %8s %8s  %s' "$1" "$2" "$3" "$4" "${CPU_BUSY[$SERVER_CPU]:--}" \
+      "${CPU_BUSY[$LOAD_CPU]:--}" "${OTHERS:--}" "$5")")
 }
 
 # wrk prints latencies as 123.45us, 1.23ms or 1.02s: in milliseconds.
@@ -99,12 +100,14 @@ bench() {
   local name=$1 port=$2 log="$OUT/http-$1.server.log" wrkout="$OUT/http-$1.wrk.txt"
   echo
   OTHERS=""
+  CPU_BUSY=()
   wait_idle
   echo "== $name (port $port); other work before it starts: $BUSY % of a CPU"
   start_server "$log" "${CMD[@]}"
   if ! wait_ready "$log" probe_http "$port"; then
     echo "   skipped: $WHY"
     OTHERS=""
+    CPU_BUSY=()
     row "$name" - - - "skipped: $WHY"
     stop_server
     return 0
@@ -159,8 +162,10 @@ done
 {
   cat "$RESULT.head"
   echo
-  echo "(others: % of one CPU that other processes used during the measured run; 200 = both CPUs)"
-  printf '%-16s %10s %9s %9s %8s  %s\n' server req/s "p50 ms" "p99 ms" others notes
+  echo "(server cpu, load cpu: how busy those CPUs were during the measured run, in %: a load CPU near 100"
+  echo " while the server's is lower means the load generator set the figure; others: % of one CPU that"
+  echo " other processes used during the run, 200 = both CPUs)"
+  printf '%-16s %10s %9s %9s %8s %8s %8s  %s\n' server req/s "p50 ms" "p99 ms" "srv cpu" "load cpu" others notes
   printf '%s\n' "${ROWS[@]}"
 } >"$RESULT"
 rm -f "$RESULT.head"

@@ -229,6 +229,24 @@ others_end() {
     END { printf "%.0f", 100 * sum / hz / (ns / 1e9) }' "$OTHERS_FILE" -)
 }
 
+# How busy each CPU was during a run, in percent (user, system, interrupts; not idle, not iowait):
+# cpus_begin, then cpus_end sets CPU_BUSY[n]. When the load's CPU is near 100 % and the server's
+# is not, the load generator set the figure, not the server.
+declare -A CPU_BUSY=()
+cpus_begin() {
+  CPUS_T0=$(grep -E '^cpu[0-9]+ ' /proc/stat)
+}
+cpus_end() {
+  local cpu pct
+  CPU_BUSY=()
+  while read -r cpu pct; do
+    CPU_BUSY[$cpu]=$pct
+  done < <(paste -d' ' <(echo "$CPUS_T0") <(grep -E '^cpu[0-9]+ ' /proc/stat) | awk '{
+    n = NF / 2; total = 0; idle = 0
+    for (i = 2; i <= 9; i++) { d = $(n + i) - $i; total += d; if (i == 5 || i == 6) idle += d }
+    printf "%s %.0f\n", substr($1, 4), (total > 0 ? 100 * (total - idle) / total : 0) }')
+}
+
 # measure OUT COMMAND...: runs the measured step (as run_load) with its output (stdout and stderr)
 # in the file OUT, and with RETRIES=N runs it again, up to N more times, while other processes
 # used more than IDLE_PCT % of a CPU during it; OUT keeps the last run. Waits for quiet first
@@ -239,8 +257,10 @@ measure() {
   for (( ; ; try++)); do
     wait_idle
     others_begin
+    cpus_begin
     rc=0
     run_load "$@" >"$out" 2>&1 || rc=$?
+    cpus_end
     others_end
     [ "$rc" -eq 0 ] || return "$rc"
     if [ "$OTHERS" -le "${IDLE_PCT:-10}" ] || [ "$try" -ge "${RETRIES:-0}" ]; then
