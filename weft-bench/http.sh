@@ -58,10 +58,11 @@ to_ms() {
     printf "%.3f", n }'
 }
 
-# nginx with one worker on SERVER_CPU, its config, pid and logs in a temp prefix.
+# nginx with one worker on SERVER_CPU, its config, pid and logs in a prefix in the scratch folder.
 NGINX_DIR=""
 nginx_cmd() { # PORT
-  NGINX_DIR=$(mktemp -d "${TMPDIR:-/tmp}/weft-bench-nginx.XXXXXX")
+  NGINX_DIR=$SCRATCH/nginx-$1
+  mkdir -p "$NGINX_DIR"
   local user=""
   [ "$(id -u)" -eq 0 ] && user="user $(id -un) $(id -gn);"
   local mask=1 c  # binary, CPU 0 rightmost

@@ -50,6 +50,9 @@ machine() {
   echo "java: $JAVA ($("$JAVA" -version 2>&1 | head -n 1))"
 }
 
+# Scratch files of this run (nginx's prefix, CPU-time snapshots), removed on exit.
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/weft-bench.XXXXXX")
+
 # --- servers -------------------------------------------------------------------------------
 # The pids of what is running, killed by cleanup on any exit (end, error, ctrl-c).
 PIDS=()
@@ -59,6 +62,7 @@ cleanup() {
     stop_pid "$p"
   done
   PIDS=()
+  rm -rf "$SCRATCH"
 }
 # fd 9 is the script's own stdout, for the message of a signal that arrives while a step's
 # output goes to a file; the commands started here do not inherit it.
@@ -213,7 +217,7 @@ others_ticks() {
     }'
 }
 others_begin() {
-  OTHERS_FILE=${OTHERS_FILE:-$(mktemp "${TMPDIR:-/tmp}/weft-bench-others.XXXXXX")}
+  OTHERS_FILE=$SCRATCH/others
   others_ticks >"$OTHERS_FILE"
   OTHERS_T0=$(date +%s%N)
 }
