@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# TCP echo servers, one after another, with their peers in the same run:
+#   weft EchoServer on each driver of WEFT_DRIVERS, Netty 4.2 on epoll and on io_uring (one event
+#   loop), a virtual thread per connection (java.net, scheduler parallelism 1).
+# Each server runs confined to SERVER_CPU (taskset; weft also pins its executor there); the load is
+#   taskset -c LOAD_CPU java io.weft.bench.net.EchoLoad --connections CONNECTIONS --size SIZE
+#        --warmup WARMUP --duration DURATION
+# (weft-bench's closed-loop client: every connection sends SIZE bytes and waits for them to come
+# back; one thread, one NIO selector). A server that does not start (say a weft driver not built
+# yet) is skipped with the reason, and the others still run.
+#
+# Usage: weft-bench/echo.sh            (no arguments; everything is set by the environment)
+# Environment (all optional):
+#   WEFT_DRIVERS  weft drivers to run (default "uring epoll nio")
+#   SERVERS       which servers (default "weft netty-epoll netty-uring vthreads")
+#   WARMUP        seconds of warm-up load per server (default 5)
+#   DURATION      seconds measured per server (default 10)
+#   CONNECTIONS   client connections (default 64);  SIZE  message bytes (default 64)
+#   SERVER_CPU    the server's CPU (default 0);  LOAD_CPU  the client's CPU (default 1)
+#   PORT          first port; each server gets the next one (default 17070)
+#   JVM_OPTS      heap and GC of every Java server (default -Xms1g -Xmx1g -XX:+UseSerialGC)
+#   NETTY_OPTS    extra JVM options of Netty (default --sun-misc-unsafe-memory-access=allow)
+#   SKIP_BUILD    1 to reuse weft-bench/target/benchmarks.jar
+#   WAIT_IDLE     before each run, wait up to this many seconds for the other work on the machine to
+#                 drop to IDLE_PCT % of a CPU (default 0: no wait)
+#   RETRIES       run a measurement again, up to this many times, while other processes used more
+#                 than IDLE_PCT % of a CPU during it (default 0); IDLE_PCT defaults to 10.
+#                 The table's "others" column is that share for the run kept.
+# Servers listen on 127.0.0.1 only.
+# Results: printed, and in weft-bench/target/bench-results/echo.txt.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
+WEFT_DRIVERS=${WEFT_DRIVERS-uring epoll nio}
+SERVERS=${SERVERS:-weft netty-epoll netty-uring vthreads}
+WARMUP=${WARMUP:-5}
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-64}
+SIZE=${SIZE:-64}
+PORT=${PORT:-17070}
+
+build
+
+RESULT="$OUT/echo.txt"
+ROWS=()
+row() { # NAME RATE P50 P99 NOTE (OTHERS and CPU_BUSY are set by measure)
+  ROWS+=("$(printf '%-16s %14s %9s %9s %8s %8s %8s  %s' "$1" "$2" "$3" "$4" "${CPU_BUSY[$SERVER_CPU]:--}" \
+      "${CPU_BUSY[$LOAD_CPU]:--}" "${OTHERS:--}" "$5")")
+}
+
+# bench NAME PORT: CMD must be set; starts, waits, loads (warm-up and measure in one client), stops.
+bench() {
+  local name=$1 port=$2 log="$OUT/echo-$1.server.log" out="$OUT/echo-$1.load.txt"
+  echo
+  OTHERS=""
+  CPU_BUSY=()
+  wait_idle
+  echo "== $name (port $port); other work before it starts: $BUSY % of a CPU"
+  start_server "$log" "${CMD[@]}"
+  if ! wait_ready "$log" probe_echo "$port"; then
+    echo "   skipped: $WHY"
+    OTHERS=""
+    CPU_BUSY=()
+    row "$name" - - - "skipped: $WHY"
+    stop_server
+    return 0
+  fi
+  echo "   ready: $(head -n 1 "$log")"
+  local load=(taskset -c "$LOAD_CPU" "$JAVA" -Xms256m -Xmx256m -XX:+UseSerialGC -cp "$JAR" io.weft.bench.net.EchoLoad
+              --port "$port" --connections "$CONNECTIONS" --size "$SIZE" --warmup "$WARMUP" --duration "$DURATION")
+  echo "   load: ${load[*]}"
+  if ! measure "$out" "${load[@]}"; then
+    echo "   the load failed: $(tail -n 3 "$out" | tr '\n' ' ')"
+    row "$name" - - - "the load failed: $(reason "$out")"
+    stop_server
+    return 0
+  fi
+  kill -0 "$SERVER_PID" 2>/dev/null || { row "$name" - - - "the server died: see $log"; return 0; }
+  stop_server
+  sed -n '/^echo /p' "$out" | sed 's/^/   | /'
+  local r
+  r=$(grep '^RESULT ' "$out")
+  field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$r"; }
+  row "$name" "$(field round_trips_per_s)" "$(awk -v u="$(field p50_us)" 'BEGIN { printf "%.3f", u / 1000 }')" \
+      "$(awk -v u="$(field p99_us)" 'BEGIN { printf "%.3f", u / 1000 }')" ""
+}
+
+{
+  echo "TCP echo, one server core, same run: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+  machine
+  echo "netty: $(netty_version)"
+  echo "server on CPU $SERVER_CPU (taskset), EchoLoad ($CONNECTIONS connections, $SIZE B messages, closed loop) on CPU $LOAD_CPU; ${WARMUP} s warm-up, ${DURATION} s measured"
+  echo "JVM options of the Java servers: ${FLAGS[*]} ${JVM_OPTS[*]}; Netty also ${NETTY_OPTS[*]}"
+} >"$RESULT.head"
+cat "$RESULT.head"
+
+i=0
+for s in $SERVERS; do
+  case $s in
+    weft)
+      for d in $WEFT_DRIVERS; do
+        weft_cmd io.weft.examples.EchoServer "$d" $((PORT + i)); bench "weft-$d" $((PORT + i)); i=$((i + 1))
+      done ;;
+    netty-epoll) netty_cmd echo epoll $((PORT + i)); bench "$s" $((PORT + i)); i=$((i + 1)) ;;
+    netty-uring) netty_cmd echo io_uring $((PORT + i)); bench "$s" $((PORT + i)); i=$((i + 1)) ;;
+    vthreads) vthreads_cmd echo $((PORT + i)); bench "$s" $((PORT + i)); i=$((i + 1)) ;;
+    *) echo "unknown server '$s' in SERVERS (expected weft netty-epoll netty-uring vthreads)" >&2; exit 2 ;;
+  esac
+done
+
+{
+  cat "$RESULT.head"
+  echo
+  echo "(server cpu, load cpu: how busy those CPUs were during the measured run, in %: a load CPU near 100"
+  echo " while the server's is lower means the load generator set the figure; others: % of one CPU that"
+  echo " other processes used during the run, 200 = both CPUs)"
+  printf '%-16s %14s %9s %9s %8s %8s %8s  %s\n' server "round trips/s" "p50 ms" "p99 ms" "srv cpu" "load cpu" others notes
+  printf '%s\n' "${ROWS[@]}"
+} >"$RESULT"
+rm -f "$RESULT.head"
+echo
+sed -n '/^server /,$p' "$RESULT"
+echo
+echo "written to $RESULT"

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# HTTP/1.1 "hello" servers, one after another, with their peers in the same run:
+#   weft HttpHello on each driver of WEFT_DRIVERS, Netty 4.2 on epoll and on io_uring (one event
+#   loop), a virtual thread per connection (java.net, scheduler parallelism 1), nginx (one worker).
+# Each server runs confined to SERVER_CPU (taskset; weft also pins its executor there) and gets
+#   taskset -c LOAD_CPU wrk -t1 -cCONNECTIONS -dWARMUP s  (warm-up, thrown away), then
+#   taskset -c LOAD_CPU wrk -t1 -cCONNECTIONS -dDURATION s --latency  (measured)
+# and is stopped before the next one starts. A server that does not start (say a weft driver
+# not built yet) is skipped with the reason, and the others still run.
+#
+# Usage: weft-bench/http.sh            (no arguments; everything is set by the environment)
+# Environment (all optional):
+#   WEFT_DRIVERS  weft drivers to run (default "uring epoll nio")
+#   SERVERS       which servers (default "weft netty-epoll netty-uring vthreads nginx")
+#   WARMUP        seconds of warm-up load per server (default 5)
+#   DURATION      seconds measured per server (default 10)
+#   CONNECTIONS   wrk connections (default 64)
+#   SERVER_CPU    the server's CPU (default 0);  LOAD_CPU  wrk's CPU (default 1)
+#   PORT          first port; each server gets the next one (default 18080)
+#   JVM_OPTS      heap and GC of every Java server (default -Xms1g -Xmx1g -XX:+UseSerialGC)
+#   NETTY_OPTS    extra JVM options of Netty (default --sun-misc-unsafe-memory-access=allow)
+#   SKIP_BUILD    1 to reuse weft-bench/target/benchmarks.jar
+#   WAIT_IDLE     before each run, wait up to this many seconds for the other work on the machine to
+#                 drop to IDLE_PCT % of a CPU (default 0: no wait)
+#   RETRIES       run a measurement again, up to this many times, while other processes used more
+#                 than IDLE_PCT % of a CPU during it (default 0); IDLE_PCT defaults to 10.
+#                 The table's "others" column is that share for the run kept.
+# Installs wrk and nginx with apt-get when they are missing. Servers listen on 127.0.0.1 only.
+# Results: printed, and in weft-bench/target/bench-results/http.txt (wrk's own output beside it).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
+WEFT_DRIVERS=${WEFT_DRIVERS-uring epoll nio}
+SERVERS=${SERVERS:-weft netty-epoll netty-uring vthreads nginx}
+WARMUP=${WARMUP:-5}
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-64}
+PORT=${PORT:-18080}
+
+build
+need_pkg wrk wrk
+[[ " $SERVERS " == *" nginx "* ]] && need_pkg nginx nginx
+
+RESULT="$OUT/http.txt"
+ROWS=()
+row() { # NAME REQS P50 P99 NOTE (OTHERS and CPU_BUSY are set by measure)
+  ROWS+=("$(printf '%-16s %10s %9s %9s %8s %8s %8s  %s' "$1" "$2" "$3" "$4" "${CPU_BUSY[$SERVER_CPU]:--}" \
+      "${CPU_BUSY[$LOAD_CPU]:--}" "${OTHERS:--}" "$5")")
+}
+
+# wrk prints latencies as 123.45us, 1.23ms or 1.02s: in milliseconds.
+to_ms() {
+  awk -v v="$1" 'BEGIN {
+    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+    printf "%.3f", n }'
+}
+
+# nginx with one worker on SERVER_CPU, its config, pid and logs in a prefix in the scratch folder.
+NGINX_DIR=""
+nginx_cmd() { # PORT
+  NGINX_DIR=$SCRATCH/nginx-$1
+  mkdir -p "$NGINX_DIR"
+  local user=""
+  [ "$(id -u)" -eq 0 ] && user="user $(id -un) $(id -gn);"
+  local mask=1 c  # binary, CPU 0 rightmost
+  for ((c = 0; c < SERVER_CPU; c++)); do mask="${mask}0"; done
+  cat >"$NGINX_DIR/nginx.conf" <<EOF
+$user
+worker_processes 1;
+worker_cpu_affinity $mask;
+pid $NGINX_DIR/nginx.pid;
+error_log $NGINX_DIR/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 1000000000;
+    client_body_temp_path $NGINX_DIR/client_body;
+    proxy_temp_path $NGINX_DIR/proxy;
+    fastcgi_temp_path $NGINX_DIR/fastcgi;
+    uwsgi_temp_path $NGINX_DIR/uwsgi;
+    scgi_temp_path $NGINX_DIR/scgi;
+    server {
+        listen 127.0.0.1:$1;
+        location / {
+            default_type text/plain;
+            return 200 "Hello, World!";
+        }
+    }
+}
+EOF
+  local nginx
+  nginx=$(command -v nginx || echo /usr/sbin/nginx)
+  CMD=("$nginx" -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/error.log" -g "daemon off;")
+}
+
+# bench NAME PORT: CMD must be set; starts, waits, warms up, measures, stops.
+bench() {
+  local name=$1 port=$2 log="$OUT/http-$1.server.log" wrkout="$OUT/http-$1.wrk.txt"
+  echo
+  OTHERS=""
+  CPU_BUSY=()
+  wait_idle
+  echo "== $name (port $port); other work before it starts: $BUSY % of a CPU"
+  start_server "$log" "${CMD[@]}"
+  if ! wait_ready "$log" probe_http "$port"; then
+    echo "   skipped: $WHY"
+    OTHERS=""
+    CPU_BUSY=()
+    row "$name" - - - "skipped: $WHY"
+    stop_server
+    return 0
+  fi
+  echo "   ready: $(head -n 1 "$log")"
+  echo "   response: $(printf '%s' "$PROBE_RESPONSE" | tr -d '\r' | tr '\n' '|')"
+  local url="http://127.0.0.1:$port/"
+  echo "   warm-up: taskset -c $LOAD_CPU wrk -t1 -c$CONNECTIONS -d${WARMUP}s $url"
+  run_load taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "$url" >/dev/null || true
+  echo "   measure: taskset -c $LOAD_CPU wrk -t1 -c$CONNECTIONS -d${DURATION}s --latency $url"
+  measure "$wrkout" taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" || true
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    row "$name" - - - "the server died during the run: see $log"
+    return 0
+  fi
+  stop_server
+  local reqs p50 p99 note=""
+  reqs=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$wrkout")
+  p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$wrkout")")
+  p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$wrkout")")
+  note=$(grep -E 'Socket errors|Non-2xx' "$wrkout" | sed 's/^ *//' | tr '\n' ' ' || true)
+  sed -n '/Thread Stats/,/Requests\/sec/p' "$wrkout" | sed 's/^/   | /'
+  row "$name" "$reqs" "$p50" "$p99" "$note"
+}
+
+{
+  echo "HTTP/1.1 hello, one server core, same run: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+  machine
+  echo "wrk: $(wrk -v 2>&1 | head -n 1 || true)"
+  if [[ " $SERVERS " == *" nginx "* ]]; then echo "nginx: $("$(command -v nginx || echo /usr/sbin/nginx)" -v 2>&1)"; fi
+  echo "netty: $(netty_version)"
+  echo "server on CPU $SERVER_CPU (taskset), wrk -t1 -c$CONNECTIONS on CPU $LOAD_CPU; ${WARMUP} s warm-up, ${DURATION} s measured"
+  echo "JVM options of the Java servers: ${FLAGS[*]} ${JVM_OPTS[*]}; Netty also ${NETTY_OPTS[*]}"
+} >"$RESULT.head"
+cat "$RESULT.head"
+
+i=0
+for s in $SERVERS; do
+  case $s in
+    weft)
+      for d in $WEFT_DRIVERS; do
+        weft_cmd io.weft.examples.HttpHello "$d" $((PORT + i)); bench "weft-$d" $((PORT + i)); i=$((i + 1))
+      done ;;
+    netty-epoll) netty_cmd http epoll $((PORT + i)); bench "$s" $((PORT + i)); i=$((i + 1)) ;;
+    netty-uring) netty_cmd http io_uring $((PORT + i)); bench "$s" $((PORT + i)); i=$((i + 1)) ;;
+    vthreads) vthreads_cmd http $((PORT + i)); bench "$s" $((PORT + i)); i=$((i + 1)) ;;
+    nginx) nginx_cmd $((PORT + i)); bench "$s" $((PORT + i)); i=$((i + 1)); rm -rf "$NGINX_DIR" ;;
+    *) echo "unknown server '$s' in SERVERS (expected weft netty-epoll netty-uring vthreads nginx)" >&2; exit 2 ;;
+  esac
+done
+
+{
+  cat "$RESULT.head"
+  echo
+  echo "(server cpu, load cpu: how busy those CPUs were during the measured run, in %: a load CPU near 100"
+  echo " while the server's is lower means the load generator set the figure; others: % of one CPU that"
+  echo " other processes used during the run, 200 = both CPUs)"
+  printf '%-16s %10s %9s %9s %8s %8s %8s  %s\n' server req/s "p50 ms" "p99 ms" "srv cpu" "load cpu" others notes
+  printf '%s\n' "${ROWS[@]}"
+} >"$RESULT"
+rm -f "$RESULT.head"
+echo
+sed -n '/^server /,$p' "$RESULT"
+echo
+echo "written to $RESULT"
