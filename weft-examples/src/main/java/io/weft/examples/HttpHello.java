@@ -29,7 +29,8 @@ import java.time.format.DateTimeFormatter;
  */
 public final class HttpHello {
     private static final byte[] BODY = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
-    private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
+    private static final DateTimeFormatter DATE = // IMF-fixdate (RFC 9110): a two-digit day, unlike RFC_1123_DATE_TIME
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US);
 
     /** The response, with a Date header refreshed every second; one per executor, loop thread only. */
     private byte[] response = response();

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A small pool of platform threads for calls that block in the kernel
  * (file reads and writes on the epoll and nio drivers, opening files), so
  * an executor's thread never blocks on them. Shared by every executor of the
- * JVM; its threads are daemons and end after 30 s idle.
+ * JVM; its threads are daemons and end after 30 s idle (as tokio's blocking
+ * pool).
  *
  * <p>Memory handed to a job is the job's own (a {@link #borrow bounce
  * buffer}): a task that gives up waiting (cancel) never has a pool thread
@@ -28,7 +29,14 @@ public final class BlockingPool {
     private BlockingPool() {
     }
 
-    public static final int THREADS = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors() * 2));
+    /**
+     * At most this many blocking calls run at once (system property
+     * {@code weft.blockingThreads}, default 64): file I/O on the epoll and
+     * nio drivers needs as many threads as reads it keeps in flight (a
+     * queue depth of 32 needs 32). Threads start on demand and end after
+     * 30 s idle, so an idle pool costs nothing.
+     */
+    public static final int THREADS = Math.max(1, Integer.getInteger("weft.blockingThreads", 64));
     private static final int POOLED = 64 * 1024;
     private static final AtomicInteger SEQ = new AtomicInteger();
     private static final ThreadPoolExecutor POOL;

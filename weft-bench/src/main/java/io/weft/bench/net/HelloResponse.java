@@ -18,7 +18,8 @@ public final class HelloResponse {
 
     public static final String BODY = "Hello, World!";
     /** The formatter HttpHello uses, so that every Date header has the same length. */
-    private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
+    private static final DateTimeFormatter DATE = // IMF-fixdate (RFC 9110): a two-digit day, unlike RFC_1123_DATE_TIME
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US);
 
     public static String date() {
         return DATE.format(ZonedDateTime.now(ZoneOffset.UTC));
