@@ -31,8 +31,8 @@ public final class FdFile extends FdSocket implements FileHandle {
 
     static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200, O_TRUNC = 01000,
             O_APPEND = 02000, O_DSYNC = 010000, O_SYNC = 04010000;
-    /** O_DIRECT differs by architecture: 040000 on x86_64, 0200000 on aarch64 (where 040000 is O_DIRECTORY). */
-    static final int O_DIRECT = Linux.X86_64 ? 040000 : 0200000;
+    /** O_DIRECT differs by architecture: 040000 (x86_64 and the generic value), 0200000 on aarch64. */
+    static final int O_DIRECT = "aarch64".equals(System.getProperty("os.arch")) ? 0200000 : 040000;
 
     /** The open(2) flags for {@code options} (as FileChannel.open reads them). */
     static int flags(Set<? extends OpenOption> options, boolean direct) {
