@@ -249,7 +249,7 @@ class LincheckTest {
 
     @Nested
     @Order(1)
-    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang guard: stress.semaphore alone takes ~30 s here
     class ModelChecking {
         @Test
         void channel() {
@@ -269,7 +269,7 @@ class LincheckTest {
 
     @Nested
     @Order(2)
-    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang guard: stress.semaphore alone takes ~30 s here
     class Stress {
         @Test
         void channel() {
@@ -293,7 +293,7 @@ class LincheckTest {
 
     @Nested
     @Order(3)
-    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang guard: stress.semaphore alone takes ~30 s here
     class BroadcastWatchModelChecking {
         @Test
         void broadcast() {
@@ -371,7 +371,7 @@ class LincheckTest {
      */
     @Nested
     @Order(0)
-    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang guard: stress.semaphore alone takes ~30 s here
     class RwLockModelChecking {
         @Test
         void rwLock() {
