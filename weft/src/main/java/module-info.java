@@ -1,8 +1,9 @@
 /**
  * weft: an asynchronous task runtime. The API is {@code io.weft} (executor,
- * tasks, futures, composition), {@code io.weft.time} (timeouts, intervals)
- * and {@code io.weft.sync} (channels, semaphores, mutexes, notify); the other
- * packages are the machinery behind it.
+ * tasks, futures, composition, the driver choice), {@code io.weft.time}
+ * (timeouts, intervals), {@code io.weft.sync} (channels, locks, notify,
+ * broadcast, watch), {@code io.weft.net} (TCP, UDP, Unix sockets) and
+ * {@code io.weft.fs} (files); the other packages are the machinery behind it.
  */
 module io.weft {
     requires jdk.unsupported; // com.sun.nio.file.ExtendedOpenOption.DIRECT for O_DIRECT through FileChannel
