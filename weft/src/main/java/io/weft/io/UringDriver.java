@@ -309,6 +309,13 @@ public final class UringDriver extends FdDriver {
         op.socket.inKernel++;
         op.socket.addWaiter(op);
         submitted++;
+        if (op.socket instanceof FdFile) {
+            // A file op goes to the kernel at once, as fio does by default (iodepth_batch_submit=1): the
+            // device starts on it while the loop runs the other tasks. One enter per file op; measured
+            // with 32 tasks of random 4 KiB O_DIRECT reads: 62-68k IOPS instead of 52-56k (fio: 65-69k).
+            // Socket ops keep the one batch per loop turn, where the batch pays.
+            submitNow();
+        }
     }
 
     /** Queues IORING_OP_ASYNC_CANCEL for the requests with {@code userData}. */
