@@ -390,7 +390,7 @@ public final class Broadcast<T> {
                     throw new IllegalStateException("recv future polled after it completed or was cancelled");
                 }
                 if (rx.closed) {
-                    finish();
+                    finish(waiters);
                     throw receiverClosed();
                 }
                 return switch (look(rx)) {
@@ -398,16 +398,16 @@ public final class Broadcast<T> {
                         if (!cx.consumeBudget()) {
                             yield Poll.pending(); // keep our state; the value stays at the cursor
                         }
-                        finish();
+                        finish(waiters);
                         yield Poll.ready(take(rx));
                     }
                     case LAGGED -> {
-                        finish();
+                        finish(waiters);
                         throw lag(rx);
                     }
                     case EMPTY -> {
                         if (senders == 0) {
-                            finish();
+                            finish(waiters);
                             throw endOfStream();
                         }
                         waker = cx.waker();
@@ -422,22 +422,11 @@ public final class Broadcast<T> {
             }
         }
 
-        private void finish() {
-            if (state == QUEUED) {
-                waiters.remove(this);
-            }
-            state = DONE;
-        }
-
         @Override
         public void cancel() {
             access.enter();
             try {
-                int s = state;
-                state = DONE;
-                if (s == QUEUED) {
-                    waiters.remove(this);
-                }
+                finish(waiters);
                 // NOTIFIED: nothing to hand on. The value stays at rx's cursor, and the send that
                 // woke us woke every other waiter too.
             } finally {

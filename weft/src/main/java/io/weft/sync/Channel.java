@@ -260,19 +260,13 @@ public final class Channel<T> {
                     if (!cx.consumeBudget()) {
                         return Poll.pending(); // keep our state: a NOTIFIED hint stays ours until cancel
                     }
-                    if (state == QUEUED) {
-                        recvWaiters.remove(this);
-                    }
-                    state = DONE;
+                    finish(recvWaiters);
                     T v = buffer.pollFirst();
                     sendWaiters.notifyFirst();
                     return Poll.ready(v);
                 }
                 if (closedForRecv()) {
-                    if (state == QUEUED) {
-                        recvWaiters.remove(this);
-                    }
-                    state = DONE;
+                    finish(recvWaiters);
                     throw endOfStream();
                 }
                 waker = cx.waker();
@@ -321,10 +315,7 @@ public final class Channel<T> {
                     throw new IllegalStateException("send future polled after it completed or was cancelled");
                 }
                 if (handle.closed || receiverClosed) {
-                    if (state == QUEUED) {
-                        sendWaiters.remove(this);
-                    }
-                    state = DONE;
+                    finish(sendWaiters);
                     T v = value;
                     value = null;
                     throw sendClosed(handle, v);
@@ -333,10 +324,7 @@ public final class Channel<T> {
                     if (!cx.consumeBudget()) {
                         return Poll.pending();
                     }
-                    if (state == QUEUED) {
-                        sendWaiters.remove(this);
-                    }
-                    state = DONE;
+                    finish(sendWaiters);
                     buffer.addLast(value);
                     value = null;
                     recvWaiters.notifyFirst();

@@ -27,4 +27,12 @@ abstract class Waiter {
     Waker waker;
     Waiter prev;
     Waiter next;
+
+    /** Ends this operation: DONE, and off {@code list} if it was queued there. Under the primitive's access. */
+    final void finish(WaitList list) {
+        if (state == QUEUED) {
+            list.remove(this);
+        }
+        state = DONE;
+    }
 }

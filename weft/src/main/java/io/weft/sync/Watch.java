@@ -285,19 +285,19 @@ public final class Watch<T> {
                     throw new IllegalStateException("changed future polled after it completed or was cancelled");
                 }
                 if (rx.closed) {
-                    finish();
+                    finish(waiters);
                     throw new ChannelClosedException("changed() on a closed watch receiver", null);
                 }
                 if (rx.seen != version) {
                     if (!cx.consumeBudget()) {
                         return Poll.pending(); // keep our state; the version stays unseen
                     }
-                    finish();
+                    finish(waiters);
                     rx.seen = version;
                     return Poll.ready(null);
                 }
                 if (senderClosed) {
-                    finish();
+                    finish(waiters);
                     throw new ChannelClosedException("watch sender closed and its last version seen", null);
                 }
                 waker = cx.waker();
@@ -310,22 +310,11 @@ public final class Watch<T> {
             }
         }
 
-        private void finish() {
-            if (state == QUEUED) {
-                waiters.remove(this);
-            }
-            state = DONE;
-        }
-
         @Override
         public void cancel() {
             access.enter();
             try {
-                int s = state;
-                state = DONE;
-                if (s == QUEUED) {
-                    waiters.remove(this);
-                }
+                finish(waiters);
                 // NOTIFIED: nothing to hand on. The version stays unseen for rx, and the store that
                 // woke us woke every other waiter too.
             } finally {
