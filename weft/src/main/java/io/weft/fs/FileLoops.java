@@ -4,6 +4,7 @@ import io.weft.Context;
 import io.weft.Future;
 import io.weft.Poll;
 import io.weft.compose.Cancellable;
+import io.weft.compose.CancellableFuture;
 import io.weft.io.FileHandle;
 import java.io.EOFException;
 import java.io.UncheckedIOException;
@@ -74,7 +75,7 @@ final class FileLoops {
         };
     }
 
-    private abstract static class Loop<R> implements Future<R>, Cancellable {
+    private abstract static class Loop<R> implements CancellableFuture<R> {
         final FileHandle h;
         private Future<Integer> op;
         private boolean started;
@@ -124,16 +125,6 @@ final class FileLoops {
             if (op != null) {
                 Cancellable.cancel(op);
                 op = null;
-            }
-        }
-
-        @Override
-        public R await() {
-            try {
-                return Future.super.await();
-            } catch (Throwable t) {
-                cancel();
-                throw t;
             }
         }
     }

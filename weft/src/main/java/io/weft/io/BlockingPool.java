@@ -1,10 +1,10 @@
 package io.weft.io;
 
 import io.weft.Context;
-import io.weft.Future;
 import io.weft.Poll;
 import io.weft.Waker;
 import io.weft.compose.Cancellable;
+import io.weft.compose.CancellableFuture;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -82,7 +82,7 @@ public final class BlockingPool {
     }
 
     /** The future of a pooled job. Wakes the waker of its last poll from the pool thread. */
-    public static final class Job<T> implements Future<T>, Cancellable, Runnable {
+    public static final class Job<T> implements CancellableFuture<T>, Runnable {
         private final Callable<T> body;
         private volatile boolean done;
         private volatile Waker waker;
@@ -136,16 +136,6 @@ public final class BlockingPool {
 
         public boolean isCancelled() {
             return cancelled;
-        }
-
-        @Override
-        public T await() {
-            try {
-                return Future.super.await();
-            } catch (Throwable t) {
-                cancel();
-                throw t;
-            }
         }
     }
 }

@@ -3,7 +3,7 @@ package io.weft.io;
 import io.weft.Context;
 import io.weft.Future;
 import io.weft.Poll;
-import io.weft.compose.Cancellable;
+import io.weft.compose.CancellableFuture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
@@ -193,7 +193,7 @@ public final class ChannelFile implements FileHandle {
     }
 
     /** A pooled job whose result is copied on the loop thread; the bounce buffer goes back after. */
-    private static final class Copying implements Future<Integer>, Cancellable {
+    private static final class Copying implements CancellableFuture<Integer> {
         private final BlockingPool.Job<Integer> job;
         private final ByteBuffer bounce;
         private final java.util.function.IntConsumer onResult;
@@ -229,16 +229,6 @@ public final class ChannelFile implements FileHandle {
             if (!done) {
                 done = true;
                 job.cancel(); // the bounce buffer stays with the job; it is not pooled again
-            }
-        }
-
-        @Override
-        public Integer await() {
-            try {
-                return Future.super.await();
-            } catch (Throwable t) {
-                cancel();
-                throw t;
             }
         }
     }

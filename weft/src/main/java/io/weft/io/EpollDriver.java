@@ -106,7 +106,7 @@ public final class EpollDriver extends FdDriver {
         op.waker = cx.waker();
         if (op.state == FdOp.NEW) {
             op.state = FdOp.WAITING;
-            s.addWaiter(op);
+            s.waiters.add(op);
             waiting++;
         }
         return Poll.pending();
@@ -114,7 +114,7 @@ public final class EpollDriver extends FdDriver {
 
     private void finish(FdOp<?> op) {
         if (op.state == FdOp.WAITING) {
-            op.socket.removeWaiter(op);
+            op.socket.waiters.remove(op);
             waiting--;
         }
         op.state = FdOp.DONE;
@@ -124,7 +124,7 @@ public final class EpollDriver extends FdDriver {
     @Override
     public void cancelOp(FdOp<?> op) {
         if (op.state == FdOp.WAITING) {
-            op.socket.removeWaiter(op);
+            op.socket.waiters.remove(op);
             waiting--;
         }
         op.state = FdOp.CANCELLED;
@@ -145,7 +145,7 @@ public final class EpollDriver extends FdDriver {
     @Override
     protected void closing(FdSocket s) {
         // close(2) removes the descriptor from the interest list; the waiters see the closed flag when they run
-        s.wakeWaiters(FdOp.READ | FdOp.WRITE);
+        s.waiters.wake(FdOp.READ | FdOp.WRITE);
         sockets.remove(s);
     }
 
@@ -203,7 +203,7 @@ public final class EpollDriver extends FdDriver {
                 bits |= FdOp.WRITE | FdOp.WRITE_CLOSED;
             }
             s.readiness |= bits;
-            woken += s.wakeWaiters(bits & (FdOp.READ | FdOp.WRITE));
+            woken += s.waiters.wake(bits & (FdOp.READ | FdOp.WRITE));
         }
         return woken;
     }

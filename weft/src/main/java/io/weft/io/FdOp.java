@@ -1,10 +1,7 @@
 package io.weft.io;
 
 import io.weft.Context;
-import io.weft.Future;
 import io.weft.Poll;
-import io.weft.Waker;
-import io.weft.compose.Cancellable;
 import io.weft.sys.Linux;
 import java.lang.foreign.MemorySegment;
 
@@ -24,7 +21,7 @@ import java.lang.foreign.MemorySegment;
  * {@link #completeCancelled} keeps what must not be lost (bytes read, an
  * accepted descriptor).
  */
-public abstract class FdOp<T> implements Future<T>, Cancellable {
+public abstract class FdOp<T> extends ListedOp<T> {
     public static final int NEW = 0, WAITING = 1, DONE = 2, CANCELLED = 3;
     public static final int READ = 1, WRITE = 2;
     /**
@@ -40,24 +37,17 @@ public abstract class FdOp<T> implements Future<T>, Cancellable {
 
     /** Driver-owned: state, waker, the in-flight slot and the result of a completion driver. */
     public int state = NEW;
-    public Waker waker;
     public int slot = -1;
     public boolean inKernel;
     public long result;
     public boolean hasResult;
     /** A buffer borrowed from the driver's pool for the kernel; returned when the completion arrives. */
     public MemorySegment nativeBuf;
-    /** Link in the socket's list of ops waiting for readiness. */
-    FdOp<?> nextWaiter;
-    FdOp<?> prevWaiter;
 
     protected FdOp(FdDriver driver, FdSocket socket) {
         this.driver = driver;
         this.socket = socket;
     }
-
-    /** READ or WRITE: the readiness this op needs. */
-    public abstract int interest();
 
     /** The non-blocking system call: a result, or {@code -errno} ({@code -EAGAIN}: not ready). */
     public abstract long attempt(Linux sys);
@@ -110,20 +100,6 @@ public abstract class FdOp<T> implements Future<T>, Cancellable {
     public void cancel() {
         if (state == NEW || state == WAITING) {
             driver.cancelOp(this);
-        }
-    }
-
-    @Override
-    public T await() {
-        try {
-            return Future.super.await();
-        } catch (Throwable t) {
-            try {
-                cancel();
-            } catch (Throwable again) {
-                t.addSuppressed(again);
-            }
-            throw t;
         }
     }
 }

@@ -28,8 +28,7 @@ public abstract class FdSocket {
      * driver those waiting for an edge, for a completion driver those in the
      * kernel (cancelled when the socket closes).
      */
-    FdOp<?> waitHead;
-    FdOp<?> waitTail;
+    final OpList waiters = new OpList();
     /** This socket's token in the driver's {@link SocketTable} (-1: not registered). */
     public int token = -1;
     /** Completion driver: ops of this socket in the kernel. */
@@ -42,51 +41,6 @@ public abstract class FdSocket {
 
     public boolean isOpen() {
         return !closed;
-    }
-
-    /** Adds {@code op} to the waiters (once). */
-    void addWaiter(FdOp<?> op) {
-        if (op.prevWaiter != null || waitHead == op) {
-            return;
-        }
-        op.nextWaiter = null;
-        op.prevWaiter = waitTail;
-        if (waitTail == null) {
-            waitHead = op;
-        } else {
-            waitTail.nextWaiter = op;
-        }
-        waitTail = op;
-    }
-
-    void removeWaiter(FdOp<?> op) {
-        if (op.prevWaiter == null && waitHead != op) {
-            return;
-        }
-        if (op.prevWaiter == null) {
-            waitHead = op.nextWaiter;
-        } else {
-            op.prevWaiter.nextWaiter = op.nextWaiter;
-        }
-        if (op.nextWaiter == null) {
-            waitTail = op.prevWaiter;
-        } else {
-            op.nextWaiter.prevWaiter = op.prevWaiter;
-        }
-        op.nextWaiter = null;
-        op.prevWaiter = null;
-    }
-
-    /** Wakes the waiters whose interest is in {@code bits}; returns how many. */
-    int wakeWaiters(int bits) {
-        int n = 0;
-        for (FdOp<?> op = waitHead; op != null; op = op.nextWaiter) {
-            if ((op.interest() & bits) != 0 && op.waker != null) {
-                op.waker.wake();
-                n++;
-            }
-        }
-        return n;
     }
 
     /** Closes the descriptor; pending ops fail with AsynchronousCloseException. Idempotent. */

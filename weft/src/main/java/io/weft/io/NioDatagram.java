@@ -96,7 +96,7 @@ public final class NioDatagram extends NioSocket implements DatagramHandle {
         }
 
         @Override
-        int interest() {
+        public int interest() {
             return WRITE;
         }
 
@@ -130,7 +130,7 @@ public final class NioDatagram extends NioSocket implements DatagramHandle {
         }
 
         @Override
-        int interest() {
+        public int interest() {
             return READ;
         }
 

@@ -141,7 +141,7 @@ public final class NioDriver extends IoDriver {
         op.waker = cx.waker();
         if (op.state == NioOp.NEW) {
             op.state = NioOp.WAITING;
-            s.addWaiter(op);
+            s.waiters.add(op);
             waiting++;
         }
         s.updateInterest();
@@ -161,7 +161,7 @@ public final class NioDriver extends IoDriver {
 
     private void leave(NioOp<?> op) {
         if (op.state == NioOp.WAITING) {
-            op.socket.removeWaiter(op);
+            op.socket.waiters.remove(op);
             waiting--;
             op.socket.updateInterest();
         }

@@ -52,7 +52,7 @@ public final class NioListener extends NioSocket implements ListenerHandle {
         }
 
         @Override
-        int interest() {
+        public int interest() {
             return READ;
         }
 

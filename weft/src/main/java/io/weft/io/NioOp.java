@@ -1,10 +1,7 @@
 package io.weft.io;
 
 import io.weft.Context;
-import io.weft.Future;
 import io.weft.Poll;
-import io.weft.Waker;
-import io.weft.compose.Cancellable;
 import java.io.IOException;
 
 /**
@@ -19,7 +16,7 @@ import java.io.IOException;
  * cancelled op has read, accepted or written nothing, and only has to leave
  * the waiter list.
  */
-public abstract class NioOp<T> implements Future<T>, Cancellable {
+public abstract class NioOp<T> extends ListedOp<T> {
     static final int NEW = 0, WAITING = 1, DONE = 2, CANCELLED = 3;
     /** Readiness bits; a socket maps each to a selection-key operation ({@link NioSocket#opOf}). */
     public static final int READ = 1, WRITE = 2, CONNECT = 4;
@@ -27,20 +24,13 @@ public abstract class NioOp<T> implements Future<T>, Cancellable {
     protected final NioDriver driver;
     protected final NioSocket socket;
 
-    /** Driver-owned: the state and the waker of the last pending poll. */
+    /** Driver-owned: the state (the waker of the last pending poll is in {@link ListedOp}). */
     int state = NEW;
-    Waker waker;
-    /** Link in the socket's list of waiting ops. */
-    NioOp<?> nextWaiter;
-    NioOp<?> prevWaiter;
 
     protected NioOp(NioSocket socket) {
         this.driver = socket.driver;
         this.socket = socket;
     }
-
-    /** READ, WRITE or CONNECT: the readiness this op needs. */
-    abstract int interest();
 
     /** Names the call in error messages: "read", "connect 127.0.0.1:80". */
     abstract String call();
@@ -71,20 +61,6 @@ public abstract class NioOp<T> implements Future<T>, Cancellable {
     public void cancel() {
         if (state == NEW || state == WAITING) {
             driver.cancelOp(this);
-        }
-    }
-
-    @Override
-    public T await() {
-        try {
-            return Future.super.await();
-        } catch (Throwable t) {
-            try {
-                cancel();
-            } catch (Throwable again) {
-                t.addSuppressed(again);
-            }
-            throw t;
         }
     }
 }

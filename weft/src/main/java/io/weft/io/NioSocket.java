@@ -30,8 +30,7 @@ public abstract class NioSocket {
     /** The interest set last given to the key (it is applied at the next selection). */
     private int interestOps;
     /** Ops waiting for readiness, a doubly linked list. */
-    private NioOp<?> waitHead;
-    private NioOp<?> waitTail;
+    final OpList waiters = new OpList();
 
     protected NioSocket(NioDriver driver, SelectableChannel channel) {
         this.driver = driver;
@@ -56,7 +55,7 @@ public abstract class NioSocket {
             return;
         }
         int want = 0;
-        for (NioOp<?> op = waitHead; op != null; op = op.nextWaiter) {
+        for (ListedOp<?> op = waiters.head(); op != null; op = op.nextWaiter()) {
             want |= op.interest();
         }
         want &= ~readiness;
@@ -81,54 +80,8 @@ public abstract class NioSocket {
             }
         }
         readiness |= bits;
-        int n = wakeWaiters(bits);
+        int n = waiters.wake(bits);
         updateInterest();
-        return n;
-    }
-
-    /** Adds {@code op} to the waiters (once). */
-    void addWaiter(NioOp<?> op) {
-        if (op.prevWaiter != null || waitHead == op) {
-            return;
-        }
-        op.nextWaiter = null;
-        op.prevWaiter = waitTail;
-        if (waitTail == null) {
-            waitHead = op;
-        } else {
-            waitTail.nextWaiter = op;
-        }
-        waitTail = op;
-    }
-
-    /** Removes {@code op} from the waiters if it is there. */
-    void removeWaiter(NioOp<?> op) {
-        if (op.prevWaiter == null && waitHead != op) {
-            return;
-        }
-        if (op.prevWaiter == null) {
-            waitHead = op.nextWaiter;
-        } else {
-            op.prevWaiter.nextWaiter = op.nextWaiter;
-        }
-        if (op.nextWaiter == null) {
-            waitTail = op.prevWaiter;
-        } else {
-            op.nextWaiter.prevWaiter = op.prevWaiter;
-        }
-        op.nextWaiter = null;
-        op.prevWaiter = null;
-    }
-
-    /** Wakes the waiters whose interest is in {@code bits}; returns how many. */
-    int wakeWaiters(int bits) {
-        int n = 0;
-        for (NioOp<?> op = waitHead; op != null; op = op.nextWaiter) {
-            if ((op.interest() & bits) != 0 && op.waker != null) {
-                op.waker.wake();
-                n++;
-            }
-        }
         return n;
     }
 
@@ -143,7 +96,7 @@ public abstract class NioSocket {
         }
         driver.checkThread();
         closed = true;
-        wakeWaiters(NioOp.READ | NioOp.WRITE | NioOp.CONNECT);
+        waiters.wake(NioOp.READ | NioOp.WRITE | NioOp.CONNECT);
         driver.closeChannel(this);
     }
 
@@ -153,7 +106,7 @@ public abstract class NioSocket {
             return;
         }
         closed = true;
-        wakeWaiters(NioOp.READ | NioOp.WRITE | NioOp.CONNECT);
+        waiters.wake(NioOp.READ | NioOp.WRITE | NioOp.CONNECT);
         key.cancel();
     }
 

@@ -157,7 +157,7 @@ public final class NioStream extends NioSocket implements StreamHandle {
         }
 
         @Override
-        int interest() {
+        public int interest() {
             return READ;
         }
 
@@ -210,7 +210,7 @@ public final class NioStream extends NioSocket implements StreamHandle {
         }
 
         @Override
-        int interest() {
+        public int interest() {
             return WRITE;
         }
 
@@ -267,7 +267,7 @@ public final class NioStream extends NioSocket implements StreamHandle {
         }
 
         @Override
-        int interest() {
+        public int interest() {
             return CONNECT;
         }
 

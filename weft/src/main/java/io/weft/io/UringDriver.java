@@ -274,7 +274,8 @@ public final class UringDriver extends FdDriver {
 
     /** A cancelled op of the same direction on op's socket, still in the kernel, or null. */
     private static FdOp<?> cancelledAhead(FdOp<?> op) {
-        for (FdOp<?> o = op.socket.waitHead; o != null; o = o.nextWaiter) {
+        for (ListedOp<?> l = op.socket.waiters.head(); l != null; l = l.nextWaiter()) {
+            FdOp<?> o = (FdOp<?>) l;
             if (o.state == FdOp.CANCELLED && o.interest() == op.interest()) {
                 return o;
             }
@@ -307,7 +308,7 @@ public final class UringDriver extends FdDriver {
         op.inKernel = true;
         op.hasResult = false;
         op.socket.inKernel++;
-        op.socket.addWaiter(op);
+        op.socket.waiters.add(op);
         submitted++;
         if (op.socket instanceof FdFile) {
             // A file op goes to the kernel at once, as fio does by default (iodepth_batch_submit=1): the
@@ -464,7 +465,7 @@ public final class UringDriver extends FdDriver {
         op.slot = -1;
         op.inKernel = false;
         op.socket.inKernel--;
-        op.socket.removeWaiter(op);
+        op.socket.waiters.remove(op);
         if (op.state == FdOp.CANCELLED) {
             keep(op, res);
             Waker behind = op.waker; // ops of the same direction that waited for this one
@@ -593,7 +594,8 @@ public final class UringDriver extends FdDriver {
             // user_data first: queuing a cancel may reap, and a completion takes its op off the list
             long[] live = new long[s.inKernel];
             int n = 0;
-            for (FdOp<?> op = s.waitHead; op != null && n < live.length; op = op.nextWaiter) {
+            for (ListedOp<?> l = s.waiters.head(); l != null && n < live.length; l = l.nextWaiter()) {
+                FdOp<?> op = (FdOp<?>) l;
                 if (op.state != FdOp.CANCELLED) {
                     live[n++] = userData(op.slot);
                 }

@@ -4,6 +4,7 @@ import io.weft.Context;
 import io.weft.Future;
 import io.weft.Poll;
 import io.weft.compose.Cancellable;
+import io.weft.compose.CancellableFuture;
 import io.weft.io.StreamHandle;
 import java.io.EOFException;
 import java.io.UncheckedIOException;
@@ -22,7 +23,7 @@ final class StreamLoops {
         return new Loop(h, src, false);
     }
 
-    private static final class Loop implements Future<Void>, Cancellable {
+    private static final class Loop implements CancellableFuture<Void> {
         private final StreamHandle h;
         private final ByteBuffer buf;
         private final boolean reading;
@@ -58,16 +59,6 @@ final class StreamLoops {
             if (op != null) {
                 Cancellable.cancel(op);
                 op = null;
-            }
-        }
-
-        @Override
-        public Void await() {
-            try {
-                return Future.super.await();
-            } catch (Throwable t) {
-                cancel();
-                throw t;
             }
         }
     }
