@@ -129,19 +129,8 @@ public final class FdDatagram extends FdSocket implements DatagramHandle {
 
         @Override
         public void prepare(Sqe sqe) {
-            MemorySegment v = MemorySegment.ofBuffer(src);
-            long len;
-            MemorySegment data;
-            if (v.isNative()) {
-                len = v.byteSize();
-                data = v;
-            } else {
-                len = Math.min(v.byteSize(), BufferPool.MAX_CHUNK);
-                nativeBuf = driver.borrow(len);
-                MemorySegment.copy(v, 0, nativeBuf, 0, len);
-                data = nativeBuf;
-            }
-            header = header(data, len);
+            MemorySegment data = kernelMemory(MemorySegment.ofBuffer(src), Long.MAX_VALUE, true);
+            header = header(data, data.byteSize());
             if (target != null) {
                 header.set(ValueLayout.JAVA_INT, 8, SockAddr.write(target, header.asSlice(128)));
             } else {
@@ -191,18 +180,8 @@ public final class FdDatagram extends FdSocket implements DatagramHandle {
 
         @Override
         public void prepare(Sqe sqe) {
-            MemorySegment v = MemorySegment.ofBuffer(dst);
-            long len;
-            MemorySegment data;
-            if (v.isNative()) {
-                len = v.byteSize();
-                data = v;
-            } else {
-                len = Math.min(v.byteSize(), BufferPool.MAX_CHUNK);
-                nativeBuf = driver.borrow(len);
-                data = nativeBuf;
-            }
-            header = header(data, len);
+            MemorySegment data = kernelMemory(MemorySegment.ofBuffer(dst), Long.MAX_VALUE, false);
+            header = header(data, data.byteSize());
             sqe.opcode(Sqe.OP_RECVMSG).fd(socket.fd).addr(header).len(1);
         }
 

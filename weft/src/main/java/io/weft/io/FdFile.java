@@ -166,7 +166,6 @@ public final class FdFile extends FdSocket implements FileHandle {
         private final MemorySegment seg;
         private final ByteBuffer advance;
         private final long position;
-        private long len;
 
         RwOp(FdDriver driver, FdFile f, boolean read, MemorySegment seg, ByteBuffer advance, long position) {
             super(driver, f);
@@ -203,19 +202,8 @@ public final class FdFile extends FdSocket implements FileHandle {
 
         @Override
         public void prepare(Sqe sqe) {
-            long addr;
-            if (seg.isNative()) {
-                len = Math.min(seg.byteSize(), Integer.MAX_VALUE & ~4095L);
-                addr = seg.address();
-            } else {
-                len = Math.min(seg.byteSize(), BufferPool.MAX_CHUNK);
-                nativeBuf = driver.borrow(len);
-                if (!read) {
-                    MemorySegment.copy(seg, 0, nativeBuf, 0, len);
-                }
-                addr = nativeBuf.address();
-            }
-            sqe.opcode(read ? Sqe.OP_READ : Sqe.OP_WRITE).fd(socket.fd).addr(addr).len((int) len).off(position);
+            MemorySegment k = kernelMemory(seg, Integer.MAX_VALUE & ~4095L, !read);
+            sqe.opcode(read ? Sqe.OP_READ : Sqe.OP_WRITE).fd(socket.fd).addr(k).len((int) k.byteSize()).off(position);
         }
 
         @Override

@@ -62,6 +62,26 @@ public abstract class FdOp<T> extends ListedOp<T> {
         return false;
     }
 
+    /**
+     * For {@link #prepare}: the memory the kernel reads or writes for
+     * {@code v}. Native memory is used in place, at most {@code maxNative}
+     * bytes of it (it stays reachable through this op until the completion).
+     * Heap memory may move, so the kernel gets a buffer of at most
+     * {@link BufferPool#MAX_CHUNK} bytes borrowed into {@link #nativeBuf},
+     * filled from {@code v} first when the kernel reads it ({@code toKernel}).
+     */
+    protected final MemorySegment kernelMemory(MemorySegment v, long maxNative, boolean toKernel) {
+        if (v.isNative()) {
+            return v.asSlice(0, Math.min(v.byteSize(), maxNative));
+        }
+        long len = Math.min(v.byteSize(), BufferPool.MAX_CHUNK);
+        nativeBuf = driver.borrow(len);
+        if (toKernel) {
+            MemorySegment.copy(v, 0, nativeBuf, 0, len);
+        }
+        return nativeBuf.asSlice(0, len);
+    }
+
     /** Fills a submission entry (the driver sets user_data). */
     public abstract void prepare(Sqe sqe);
 

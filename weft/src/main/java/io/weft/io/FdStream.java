@@ -196,18 +196,8 @@ public final class FdStream extends FdSocket implements StreamHandle {
 
         @Override
         public void prepare(Sqe sqe) {
-            MemorySegment v = view();
-            long len;
-            long addr;
-            if (v.isNative()) {
-                len = Math.min(v.byteSize(), Integer.MAX_VALUE);
-                addr = v.address();
-            } else {
-                len = Math.min(v.byteSize(), BufferPool.MAX_CHUNK);
-                nativeBuf = driver.borrow(len);
-                addr = nativeBuf.address();
-            }
-            sqe.opcode(Sqe.OP_RECV).fd(socket.fd).addr(addr).len((int) len);
+            MemorySegment k = kernelMemory(view(), Integer.MAX_VALUE, false);
+            sqe.opcode(Sqe.OP_RECV).fd(socket.fd).addr(k).len((int) k.byteSize());
         }
 
         @Override
@@ -282,19 +272,8 @@ public final class FdStream extends FdSocket implements StreamHandle {
 
         @Override
         public void prepare(Sqe sqe) {
-            MemorySegment v = view();
-            long len;
-            long addr;
-            if (v.isNative()) {
-                len = Math.min(v.byteSize(), Integer.MAX_VALUE);
-                addr = v.address();
-            } else {
-                len = Math.min(v.byteSize(), BufferPool.MAX_CHUNK);
-                nativeBuf = driver.borrow(len);
-                MemorySegment.copy(v, 0, nativeBuf, 0, len);
-                addr = nativeBuf.address();
-            }
-            sqe.opcode(Sqe.OP_SEND).fd(socket.fd).addr(addr).len((int) len).opFlags(Linux.MSG_NOSIGNAL);
+            MemorySegment k = kernelMemory(view(), Integer.MAX_VALUE, true);
+            sqe.opcode(Sqe.OP_SEND).fd(socket.fd).addr(k).len((int) k.byteSize()).opFlags(Linux.MSG_NOSIGNAL);
         }
 
         @Override
