@@ -53,21 +53,7 @@ row() { # NAME RATE P50 P99 NOTE (OTHERS and CPU_BUSY are set by measure)
 # bench NAME PORT: CMD must be set; starts, waits, loads (warm-up and measure in one client), stops.
 bench() {
   local name=$1 port=$2 log="$OUT/echo-$1.server.log" out="$OUT/echo-$1.load.txt"
-  echo
-  OTHERS=""
-  CPU_BUSY=()
-  wait_idle
-  echo "== $name (port $port); other work before it starts: $BUSY % of a CPU"
-  start_server "$log" "${CMD[@]}"
-  if ! wait_ready "$log" probe_echo "$port"; then
-    echo "   skipped: $WHY"
-    OTHERS=""
-    CPU_BUSY=()
-    row "$name" - - - "skipped: $WHY"
-    stop_server
-    return 0
-  fi
-  echo "   ready: $(head -n 1 "$log")"
+  start_and_wait "$name" "$port" "$log" probe_echo || return 0
   local load=(taskset -c "$LOAD_CPU" "$JAVA" -Xms256m -Xmx256m -XX:+UseSerialGC -cp "$JAR" io.weft.bench.net.EchoLoad
               --port "$port" --connections "$CONNECTIONS" --size "$SIZE" --warmup "$WARMUP" --duration "$DURATION")
   echo "   load: ${load[*]}"

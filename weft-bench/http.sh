@@ -99,21 +99,7 @@ EOF
 # bench NAME PORT: CMD must be set; starts, waits, warms up, measures, stops.
 bench() {
   local name=$1 port=$2 log="$OUT/http-$1.server.log" wrkout="$OUT/http-$1.wrk.txt"
-  echo
-  OTHERS=""
-  CPU_BUSY=()
-  wait_idle
-  echo "== $name (port $port); other work before it starts: $BUSY % of a CPU"
-  start_server "$log" "${CMD[@]}"
-  if ! wait_ready "$log" probe_http "$port"; then
-    echo "   skipped: $WHY"
-    OTHERS=""
-    CPU_BUSY=()
-    row "$name" - - - "skipped: $WHY"
-    stop_server
-    return 0
-  fi
-  echo "   ready: $(head -n 1 "$log")"
+  start_and_wait "$name" "$port" "$log" probe_http || return 0
   echo "   response: $(printf '%s' "$PROBE_RESPONSE" | tr -d '\r' | tr '\n' '|')"
   local url="http://127.0.0.1:$port/"
   echo "   warm-up: taskset -c $LOAD_CPU wrk -t1 -c$CONNECTIONS -d${WARMUP}s $url"

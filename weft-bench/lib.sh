@@ -139,6 +139,28 @@ wait_ready() {
 }
 
 # probe_http PORT: a GET with Connection: close must get "200" and the hello body.
+# start_and_wait NAME PORT LOG PROBE: waits for a quiet machine, starts CMD (logging to LOG) and
+# waits until PROBE answers on PORT. If the server does not come up, prints a "skipped" row (the
+# script's own row function) with the reason, stops it and returns 1.
+start_and_wait() {
+  local name=$1 port=$2 log=$3 probe=$4
+  echo
+  OTHERS=""
+  CPU_BUSY=()
+  wait_idle
+  echo "== $name (port $port); other work before it starts: $BUSY % of a CPU"
+  start_server "$log" "${CMD[@]}"
+  if ! wait_ready "$log" "$probe" "$port"; then
+    echo "   skipped: $WHY"
+    OTHERS=""
+    CPU_BUSY=()
+    row "$name" - - - "skipped: $WHY"
+    stop_server
+    return 1
+  fi
+  echo "   ready: $(head -n 1 "$log")"
+}
+
 probe_http() {
   local resp
   resp=$(timeout 2 bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$1"' &&
