@@ -2,7 +2,6 @@ package io.weft.examples;
 
 import io.weft.Driver;
 import io.weft.LocalExecutor;
-import java.util.Locale;
 
 /**
  * Command-line options of the example servers:
@@ -27,7 +26,7 @@ record ServerArgs(String host, int port, Driver driver, int executors, int pin) 
             switch (a) {
                 case "--port" -> port = Integer.parseInt(v);
                 case "--host" -> host = v;
-                case "--driver" -> driver = Driver.valueOf(v.toUpperCase(Locale.ROOT).replace("IO_URING", "URING"));
+                case "--driver" -> driver = driver(v);
                 case "--executors" -> executors = Integer.parseInt(v);
                 case "--pin" -> pin = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("unknown option " + a
@@ -38,6 +37,15 @@ record ServerArgs(String host, int port, Driver driver, int executors, int pin) 
             throw new IllegalArgumentException("--executors must be at least 1");
         }
         return new ServerArgs(host, port, driver, executors, pin);
+    }
+
+    private static Driver driver(String v) {
+        for (Driver d : Driver.values()) {
+            if (d.propertyName().equalsIgnoreCase(v) || (d == Driver.URING && "io_uring".equalsIgnoreCase(v))) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException("--driver " + v + ": expected uring, epoll or nio");
     }
 
     LocalExecutor executor(int i, String name) {
