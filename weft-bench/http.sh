@@ -3,17 +3,30 @@
 #   weft HttpHello on each driver of WEFT_DRIVERS, Netty 4.2 on epoll and on io_uring (one event
 #   loop), a virtual thread per connection (java.net, scheduler parallelism 1), nginx (one worker).
 # Each server runs confined to SERVER_CPU (taskset; weft also pins its executor there) and gets
-#   taskset -c LOAD_CPU wrk -t1 -cCONNECTIONS -dWARMUP s  (warm-up, thrown away), then
+#   taskset -c LOAD_CPU wrk -t1 -cCONNECTIONS -dWARMUP s  (warm-up, WARMUP_RUNS times, thrown away),
 #   taskset -c LOAD_CPU wrk -t1 -cCONNECTIONS -dDURATION s --latency  (measured)
 # and is stopped before the next one starts. A server that does not start (say a weft driver
 # not built yet) is skipped with the reason, and the others still run.
+# Every server is run once per pipeline depth of PIPELINE: depth 1 is plain keep-alive (one
+# request per write, wait for its response); depth N sends N requests per write (pipeline.lua,
+# as TechEmpower's "plaintext"), which costs the load generator far less per request, so that the
+# server's CPU, not wrk's, sets the figure.
+# Two warm-up runs, not one: when the first one's connections close, the JIT throws away code
+# compiled for the hot paths (uncommon traps on the end-of-stream paths) and compiles it again;
+# that recompilation, on the server's only CPU, falls in the second warm-up and not in the
+# measured run, where it made the p99 of every Java server several milliseconds.
+# Besides req/s and latency, the table gives the server's own CPU time per request ("srv us/req",
+# from the scheduler's run time of its threads, /proc/PID/task/*/schedstat; kernel work done in
+# its system calls included), which does not depend on whether wrk or the server was the
+# bottleneck, and the JIT compiler threads' CPU time during the measured run ("jit ms").
 #
 # Usage: weft-bench/http.sh            (no arguments; everything is set by the environment)
 # Environment (all optional):
 #   WEFT_DRIVERS  weft drivers to run (default "uring epoll nio")
 #   SERVERS       which servers (default "weft netty-epoll netty-uring vthreads nginx")
-#   WARMUP        seconds of warm-up load per server (default 5)
+#   WARMUP        seconds of each warm-up run (default 5);  WARMUP_RUNS  how many (default 2)
 #   DURATION      seconds measured per server (default 10)
+#   PIPELINE      pipeline depths, each a run of every server (default "1 16")
 #   CONNECTIONS   wrk connections (default 64)
 #   SERVER_CPU    the server's CPU (default 0);  LOAD_CPU  wrk's CPU (default 1)
 #   PORT          first port; each server gets the next one (default 18080)
@@ -35,7 +48,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 WEFT_DRIVERS=${WEFT_DRIVERS-uring epoll nio}
 SERVERS=${SERVERS:-weft netty-epoll netty-uring vthreads nginx}
 WARMUP=${WARMUP:-5}
+WARMUP_RUNS=${WARMUP_RUNS:-2}
 DURATION=${DURATION:-10}
+PIPELINE=${PIPELINE:-1 16}
 CONNECTIONS=${CONNECTIONS:-64}
 PORT=${PORT:-18080}
 
@@ -45,9 +60,12 @@ need_pkg wrk wrk
 
 RESULT="$OUT/http.txt"
 ROWS=()
-row() { # NAME REQS P50 P99 NOTE (OTHERS and CPU_BUSY are set by measure)
-  ROWS+=("$(printf '%-16s %10s %9s %9s %8s %8s %8s  %s' "$1" "$2" "$3" "$4" "${CPU_BUSY[$SERVER_CPU]:--}" \
-      "${CPU_BUSY[$LOAD_CPU]:--}" "${OTHERS:--}" "$5")")
+DEPTH=1
+row() { # NAME REQS P50 P99 US_PER_REQ NOTE (OTHERS, CPU_BUSY and JIT_NS are set by measure)
+  local jit=-
+  [ -n "${JIT_NS:-}" ] && jit=$((JIT_NS / 1000000))
+  ROWS+=("$(printf '%-16s %5s %10s %9s %9s %8s %6s %8s %8s %8s  %s' "$1" "$DEPTH" "$2" "$3" "$4" "$5" "$jit" \
+      "${CPU_BUSY[$SERVER_CPU]:--}" "${CPU_BUSY[$LOAD_CPU]:--}" "${OTHERS:--}" "$6")")
 }
 
 # wrk prints latencies as 123.45us, 1.23ms or 1.02s: in milliseconds.
@@ -98,26 +116,36 @@ EOF
 
 # bench NAME PORT: CMD must be set; starts, waits, warms up, measures, stops.
 bench() {
-  local name=$1 port=$2 log="$OUT/http-$1.server.log" wrkout="$OUT/http-$1.wrk.txt"
-  start_and_wait "$name" "$port" "$log" probe_http || return 0
+  local name=$1 port=$2 log="$OUT/http-$1-d$DEPTH.server.log" wrkout="$OUT/http-$1-d$DEPTH.wrk.txt"
+  start_and_wait "$name (pipeline depth $DEPTH)" "$port" "$log" probe_http || return 0
   echo "   response: $(printf '%s' "$PROBE_RESPONSE" | tr -d '\r' | tr '\n' '|')"
-  local url="http://127.0.0.1:$port/"
-  echo "   warm-up: taskset -c $LOAD_CPU wrk -t1 -c$CONNECTIONS -d${WARMUP}s $url"
-  run_load taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "$url" >/dev/null || true
-  echo "   measure: taskset -c $LOAD_CPU wrk -t1 -c$CONNECTIONS -d${DURATION}s --latency $url"
-  measure "$wrkout" taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" || true
+  local url="http://127.0.0.1:$port/" wrk=(wrk -t1 -c"$CONNECTIONS") i
+  [ "$DEPTH" -eq 1 ] || wrk+=(-s "$here/pipeline.lua")
+  for ((i = 1; i <= WARMUP_RUNS; i++)); do
+    echo "   warm-up $i: taskset -c $LOAD_CPU ${wrk[*]} -d${WARMUP}s $url${wrk[2]:+ -- $DEPTH}"
+    run_load taskset -c "$LOAD_CPU" "${wrk[@]}" -d"${WARMUP}s" "$url" -- "$DEPTH" >/dev/null || true
+  done
+  echo "   measure: taskset -c $LOAD_CPU ${wrk[*]} -d${DURATION}s --latency $url${wrk[2]:+ -- $DEPTH}"
+  measure "$wrkout" taskset -c "$LOAD_CPU" "${wrk[@]}" -d"${DURATION}s" --latency "$url" -- "$DEPTH" || true
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    row "$name" - - - "the server died during the run: see $log"
+    row "$name" - - - - "the server died during the run: see $log"
     return 0
   fi
   stop_server
-  local reqs p50 p99 note=""
+  local reqs n p50 p99 us=- note=""
   reqs=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$wrkout")
-  p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$wrkout")")
-  p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$wrkout")")
+  n=$(awk '$2 == "requests" && $3 == "in" { print $1 }' "$wrkout")
+  p50=- p99=-
+  if [ "$DEPTH" -eq 1 ]; then # pipelined, wrk times a batch, not each response: no latency then
+    p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$wrkout")")
+    p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$wrkout")")
+  fi
+  if [ -n "${SERVER_NS:-}" ] && [ "${n:-0}" -gt 0 ]; then
+    us=$(awk -v ns="$SERVER_NS" -v n="$n" 'BEGIN { printf "%.2f", ns / 1000 / n }')
+  fi
   note=$(grep -E 'Socket errors|Non-2xx' "$wrkout" | sed 's/^ *//' | tr '\n' ' ' || true)
   sed -n '/Thread Stats/,/Requests\/sec/p' "$wrkout" | sed 's/^/   | /'
-  row "$name" "$reqs" "$p50" "$p99" "$note"
+  row "$name" "$reqs" "$p50" "$p99" "$us" "$note"
 }
 
 {
@@ -126,12 +154,13 @@ bench() {
   echo "wrk: $(wrk -v 2>&1 | head -n 1 || true)"
   if [[ " $SERVERS " == *" nginx "* ]]; then echo "nginx: $("$(command -v nginx || echo /usr/sbin/nginx)" -v 2>&1)"; fi
   echo "netty: $(netty_version)"
-  echo "server on CPU $SERVER_CPU (taskset), wrk -t1 -c$CONNECTIONS on CPU $LOAD_CPU; ${WARMUP} s warm-up, ${DURATION} s measured"
+  echo "server on CPU $SERVER_CPU (taskset), wrk -t1 -c$CONNECTIONS on CPU $LOAD_CPU; $WARMUP_RUNS x ${WARMUP} s warm-up, ${DURATION} s measured; pipeline depths $PIPELINE"
   echo "JVM options of the Java servers: ${FLAGS[*]} ${JVM_OPTS[*]}; Netty also ${NETTY_OPTS[*]}"
 } >"$RESULT.head"
 cat "$RESULT.head"
 
 i=0
+for DEPTH in $PIPELINE; do
 for s in $SERVERS; do
   case $s in
     weft)
@@ -145,14 +174,18 @@ for s in $SERVERS; do
     *) echo "unknown server '$s' in SERVERS (expected weft netty-epoll netty-uring vthreads nginx)" >&2; exit 2 ;;
   esac
 done
+done
 
 {
   cat "$RESULT.head"
   echo
   echo "(server cpu, load cpu: how busy those CPUs were during the measured run, in %: a load CPU near 100"
   echo " while the server's is lower means the load generator set the figure; others: % of one CPU that"
-  echo " other processes used during the run, 200 = both CPUs)"
-  printf '%-16s %10s %9s %9s %8s %8s %8s  %s\n' server req/s "p50 ms" "p99 ms" "srv cpu" "load cpu" others notes
+  echo " other processes used during the run, 200 = both CPUs; srv us/req: the server's own CPU time"
+  echo " per request; jit ms: CPU time of its JIT compiler threads during the measured run; no latency"
+  echo " at depth > 1, where wrk times each pipelined batch, not each response)"
+  printf '%-16s %5s %10s %9s %9s %8s %6s %8s %8s %8s  %s\n' server depth req/s "p50 ms" "p99 ms" "srv us/req" "jit ms" \
+    "srv cpu" "load cpu" others notes
   printf '%s\n' "${ROWS[@]}"
 } >"$RESULT"
 rm -f "$RESULT.head"

@@ -232,7 +232,7 @@ others_ticks() {
     { pid = $1; ppid[pid] = $3; ticks[pid] = $13 + $14 }
     END {
       for (pid in ticks) {
-        p = pid; ours = 0
+        p = pid + 0; ours = 0  # a number: the keys of an array are strings, and "12708" > 2 is false as strings
         for (n = 0; n < 64 && p > 2; n++) { if (p == self) { ours = 1; break }; p = ppid[p] }
         if (!ours && pid != 2 && ppid[pid] != 2 && pid != 1) print pid, ticks[pid]
       }
@@ -273,19 +273,48 @@ cpus_end() {
     printf "%s %.0f\n", substr($1, 4), (total > 0 ? 100 * (total - idle) / total : 0) }')
 }
 
+# The server's own CPU time during a run, from the scheduler's run time of each of its threads
+# (/proc/PID/task/TID/schedstat, in nanoseconds; nginx's worker, a child of its master, counts too).
+# server_cpu_begin, then server_cpu_end sets SERVER_NS (all threads) and JIT_NS (the JIT compiler
+# threads, "C1 CompilerThre" and "C2 CompilerThre"). A thread that ends in between is missed.
+server_threads() { # PID: "tid ns name" of every thread
+  local p t ns rest name
+  for p in "$1" $(pgrep -P "$1" 2>/dev/null || true); do
+    for t in /proc/"$p"/task/[0-9]*; do
+      read -r ns rest 2>/dev/null <"$t/schedstat" || continue
+      read -r name 2>/dev/null <"$t/comm" || continue
+      printf '%s %s %s\n' "${t##*/}" "$ns" "$name"
+    done
+  done
+}
+server_cpu_begin() {
+  server_threads "$SERVER_PID" >"$SCRATCH/server-cpu"
+}
+server_cpu_end() {
+  read -r SERVER_NS JIT_NS < <(server_threads "$SERVER_PID" | awk '
+    NR == FNR { before[$1] = $2; next }
+    { d = $2 - before[$1]; total += d; if ($3 ~ /^C[12]$/ && $4 ~ /^CompilerThre/) jit += d }
+    END { printf "%.0f %.0f\n", total, jit }' "$SCRATCH/server-cpu" -)
+}
+
 # measure OUT COMMAND...: runs the measured step (as run_load) with its output (stdout and stderr)
 # in the file OUT, and with RETRIES=N runs it again, up to N more times, while other processes
 # used more than IDLE_PCT % of a CPU during it; OUT keeps the last run. Waits for quiet first
-# (WAIT_IDLE). Sets OTHERS for the run that is kept.
+# (WAIT_IDLE). Sets OTHERS for the run that is kept, and SERVER_NS and JIT_NS when a server runs
+# (SERVER_PID alive; otherwise both are empty).
 measure() {
-  local out=$1 try=0 rc
+  local out=$1 try=0 rc server=""
   shift
+  [ -n "${SERVER_PID:-}" ] && kill -0 "$SERVER_PID" 2>/dev/null && server=1
   for (( ; ; try++)); do
     wait_idle
     others_begin
     cpus_begin
+    SERVER_NS="" JIT_NS=""
+    [ -z "$server" ] || server_cpu_begin
     rc=0
     run_load "$@" >"$out" 2>&1 || rc=$?
+    [ -z "$server" ] || server_cpu_end
     cpus_end
     others_end
     [ "$rc" -eq 0 ] || return "$rc"
