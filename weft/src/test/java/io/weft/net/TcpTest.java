@@ -149,6 +149,73 @@ class TcpTest {
         assertThat(sum).isNotZero();
     }
 
+    /**
+     * A proxy's pattern: on each end of one connection, one task writes while another task reads the same
+     * stream. Both ends write 16 MiB before they read anything back; the socket buffers hold far less, so no
+     * write can finish unless the read of the same stream waits in the driver at the same time. Every byte is
+     * checked, and each reader sees the end of the stream its peer's writer closed with shutdownOutput.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void oneTaskReadsWhileAnotherWritesTheSameStream(Driver d) {
+        int size = 16 << 20;
+        List<Long> got = on(d, () -> {
+            try (TcpListener l = TcpListener.bind(loopback())) {
+                JoinHandle<TcpStream> accepted = Weft.spawn(() -> l.accept().await());
+                TcpStream a = TcpStream.connect(l.localAddress()).await();
+                TcpStream b = accepted.await();
+                try (a; b) {
+                    List<JoinHandle<Long>> readers = new ArrayList<>();
+                    List<JoinHandle<Void>> writers = new ArrayList<>();
+                    int seed = 0;
+                    for (TcpStream s : List.of(a, b)) {
+                        int mine = seed++;
+                        int theirs = 1 - mine;
+                        writers.add(Weft.spawn(() -> {
+                            ByteBuffer out = ByteBuffer.allocateDirect(64 * 1024);
+                            for (int sent = 0; sent < size; ) {
+                                out.clear();
+                                while (out.hasRemaining()) {
+                                    out.put(pattern(mine, sent++));
+                                }
+                                s.writeAll(out.flip()).await();
+                            }
+                            s.shutdownOutput();
+                            return null;
+                        }));
+                        readers.add(Weft.spawn(() -> {
+                            ByteBuffer in = ByteBuffer.allocate(48 * 1024);
+                            long n = 0;
+                            int r;
+                            while ((r = s.read(in.clear()).await()) > 0) {
+                                for (int i = 0; i < r; i++, n++) {
+                                    if (in.get(i) != pattern(theirs, n)) {
+                                        throw new AssertionError("byte " + n + " from end " + theirs + " is "
+                                                + in.get(i) + ", expected " + pattern(theirs, n));
+                                    }
+                                }
+                            }
+                            return n;
+                        }));
+                    }
+                    for (JoinHandle<Void> w : writers) {
+                        w.await();
+                    }
+                    List<Long> counts = new ArrayList<>();
+                    for (JoinHandle<Long> r : readers) {
+                        counts.add(r.await());
+                    }
+                    return counts;
+                }
+            }
+        });
+        assertThat(got).containsExactly((long) size, (long) size);
+    }
+
+    private static byte pattern(int end, long i) {
+        return (byte) (i * 7 + (i >>> 13) + end * 101);
+    }
+
     @ParameterizedTest
     @EnumSource(Driver.class)
     void halfCloseLetsThePeerFinishWriting(Driver d) {
