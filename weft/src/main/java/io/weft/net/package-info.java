@@ -5,6 +5,15 @@
  * IllegalStateException naming both threads); its operations run on the
  * executor's driver (io_uring, epoll or nio, see {@link io.weft.Driver}).
  *
+ * <h2>Reading and writing at once</h2>
+ * A stream is full duplex: one task may wait in a read while another waits
+ * in a write of the same stream (a proxy copies each direction in its own
+ * task, as {@code io.weft.examples.TcpProxy} does). Closing the stream from
+ * either task ends the other's pending operation with
+ * AsynchronousCloseException. Several reads (or writes) pending at once on
+ * one stream are allowed, but which of them gets which bytes is the order
+ * the kernel takes them in: give each direction to one task.
+ *
  * <h2>Errors</h2>
  * Operations that may wait return a {@link io.weft.Future}. A failed system
  * call surfaces from {@code await()} as {@link java.io.UncheckedIOException}
