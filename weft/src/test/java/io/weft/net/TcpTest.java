@@ -314,6 +314,32 @@ class TcpTest {
         assertThat(t).isInstanceOf(AsynchronousCloseException.class);
     }
 
+    /** What TcpProxy relies on: one task closes the stream, and another task's pending read on it ends. */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void closingAStreamEndsAReadPendingInAnotherTask(Driver d) {
+        Throwable t = on(d, () -> {
+            try (TcpListener l = TcpListener.bind(loopback())) {
+                JoinHandle<TcpStream> accepted = Weft.spawn(() -> l.accept().await());
+                try (TcpStream c = TcpStream.connect(l.localAddress()).await(); TcpStream s = accepted.await()) {
+                    JoinHandle<Throwable> reader = Weft.spawn(() -> {
+                        try {
+                            s.read(ByteBuffer.allocate(16)).await();
+                            return null;
+                        } catch (UncheckedIOException e) {
+                            return e.getCause();
+                        }
+                    });
+                    Weft.yieldNow().await(); // the reader is now waiting: the peer sends nothing
+                    assertThat(reader.isFinished()).isFalse();
+                    s.close();
+                    return reader.await();
+                }
+            }
+        });
+        assertThat(t).isInstanceOf(AsynchronousCloseException.class);
+    }
+
     @ParameterizedTest
     @EnumSource(Driver.class)
     void readIntoAnEmptyBufferIsZeroAndEndOfStreamIsMinusOne(Driver d) {
