@@ -45,9 +45,9 @@ build
 
 RESULT="$OUT/echo.txt"
 ROWS=()
-row() { # NAME RATE P50 P99 NOTE (OTHERS and CPU_BUSY are set by measure)
-  ROWS+=("$(printf '%-16s %14s %9s %9s %8s %8s %8s  %s' "$1" "$2" "$3" "$4" "${CPU_BUSY[$SERVER_CPU]:--}" \
-      "${CPU_BUSY[$LOAD_CPU]:--}" "${OTHERS:--}" "$5")")
+row() { # NAME RATE P50 P99 US_PER_ROUND_TRIP NOTE (OTHERS and CPU_BUSY are set by measure)
+  ROWS+=("$(printf '%-16s %14s %9s %9s %9s %8s %8s %8s  %s' "$1" "$2" "$3" "$4" "$5" "${CPU_BUSY[$SERVER_CPU]:--}" \
+      "${CPU_BUSY[$LOAD_CPU]:--}" "${OTHERS:--}" "$6")")
 }
 
 # bench NAME PORT: CMD must be set; starts, waits, loads (warm-up and measure in one client), stops.
@@ -55,22 +55,26 @@ bench() {
   local name=$1 port=$2 log="$OUT/echo-$1.server.log" out="$OUT/echo-$1.load.txt"
   start_and_wait "$name" "$port" "$log" probe_echo || return 0
   local load=(taskset -c "$LOAD_CPU" "$JAVA" -Xms256m -Xmx256m -XX:+UseSerialGC -cp "$JAR" io.weft.bench.net.EchoLoad
-              --port "$port" --connections "$CONNECTIONS" --size "$SIZE" --warmup "$WARMUP" --duration "$DURATION")
+              --port "$port" --connections "$CONNECTIONS" --size "$SIZE" --warmup "$WARMUP" --duration "$DURATION"
+              --server-pid "$SERVER_PID")
   echo "   load: ${load[*]}"
   if ! measure "$out" "${load[@]}"; then
     echo "   the load failed: $(tail -n 3 "$out" | tr '\n' ' ')"
-    row "$name" - - - "the load failed: $(reason "$out")"
+    row "$name" - - - - "the load failed: $(reason "$out")"
     stop_server
     return 0
   fi
-  kill -0 "$SERVER_PID" 2>/dev/null || { row "$name" - - - "the server died: see $log"; return 0; }
+  kill -0 "$SERVER_PID" 2>/dev/null || { row "$name" - - - - "the server died: see $log"; return 0; }
   stop_server
   sed -n '/^echo /p' "$out" | sed 's/^/   | /'
   local r
   r=$(grep '^RESULT ' "$out")
   field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$r"; }
+  local us
+  us=$(awk -v ns="$(field server_cpu_ns)" -v n="$(field round_trips)" \
+    'BEGIN { if (ns + 0 < 0 || n + 0 <= 0) print "-"; else printf "%.2f", ns / 1000 / n }')
   row "$name" "$(field round_trips_per_s)" "$(awk -v u="$(field p50_us)" 'BEGIN { printf "%.3f", u / 1000 }')" \
-      "$(awk -v u="$(field p99_us)" 'BEGIN { printf "%.3f", u / 1000 }')" ""
+      "$(awk -v u="$(field p99_us)" 'BEGIN { printf "%.3f", u / 1000 }')" "$us" ""
 }
 
 {
@@ -101,8 +105,10 @@ done
   echo
   echo "(server cpu, load cpu: how busy those CPUs were during the measured run, in %: a load CPU near 100"
   echo " while the server's is lower means the load generator set the figure; others: % of one CPU that"
-  echo " other processes used during the run, 200 = both CPUs)"
-  printf '%-16s %14s %9s %9s %8s %8s %8s  %s\n' server "round trips/s" "p50 ms" "p99 ms" "srv cpu" "load cpu" others notes
+  echo " other processes used during the run, 200 = both CPUs; srv us/rt: the server's own CPU time per"
+  echo " round trip in the measured window, from the scheduler's run time of its threads)"
+  printf '%-16s %14s %9s %9s %9s %8s %8s %8s  %s\n' server "round trips/s" "p50 ms" "p99 ms" "srv us/rt" "srv cpu" \
+    "load cpu" others notes
   printf '%s\n' "${ROWS[@]}"
 } >"$RESULT"
 rm -f "$RESULT.head"

@@ -23,11 +23,12 @@ import java.util.Set;
  * write to the last byte back, goes into a {@link Histogram}.
  *
  * <p>Prints a human line and a machine line:
- * {@code RESULT round_trips_per_s=... p50_us=... p99_us=... max_us=... errors=...}.
+ * {@code RESULT round_trips_per_s=... p50_us=... p99_us=... max_us=... errors=... round_trips=... server_cpu_ns=...}
+ * (server_cpu_ns: the CPU time process {@code --server-pid} used during the measured window, or -1).
  *
  * <pre>
  * taskset -c 1 java -cp weft-bench/target/benchmarks.jar io.weft.bench.net.EchoLoad \
- *      [--port 7007] [--host 127.0.0.1] [--connections 64] [--size 64] [--warmup 5] [--duration 10]
+ *      [--port 7007] [--host 127.0.0.1] [--connections 64] [--size 64] [--warmup 5] [--duration 10] [--server-pid PID]
  * </pre>
  */
 public final class EchoLoad {
@@ -54,7 +55,8 @@ public final class EchoLoad {
     }
 
     public static void main(String[] argv) throws IOException {
-        Args a = Args.parse(argv, Set.of("port", "host", "connections", "size", "warmup", "duration"));
+        Args a = Args.parse(argv, Set.of("port", "host", "connections", "size", "warmup", "duration", "server-pid"));
+        long serverPid = a.getInt("server-pid", -1);
         InetSocketAddress addr = new InetSocketAddress(a.get("host", "127.0.0.1"), a.getInt("port", 7007));
         int connections = a.getInt("connections", 64);
         int size = a.getInt("size", 64);
@@ -63,6 +65,8 @@ public final class EchoLoad {
 
         Histogram h = new Histogram();
         long errors = 0;
+        long serverCpu0 = -1;
+        long serverCpu1 = -1;
         byte[] got = new byte[size];
         try (Selector sel = Selector.open()) {
             Conn[] conns = new Conn[connections];
@@ -88,6 +92,7 @@ public final class EchoLoad {
                     measuring = true;
                     h.reset();
                     errors = 0;
+                    serverCpu0 = serverCpuNanos(serverPid);
                 }
                 Set<SelectionKey> ready = sel.selectedKeys();
                 for (Iterator<SelectionKey> it = ready.iterator(); it.hasNext();) {
@@ -121,19 +126,47 @@ public final class EchoLoad {
                     }
                 }
             }
+            serverCpu1 = serverCpuNanos(serverPid);
             for (Conn c : conns) {
                 c.ch.close();
             }
         }
+        long serverCpu = serverCpu0 < 0 || serverCpu1 < 0 ? -1 : serverCpu1 - serverCpu0;
         double seconds = durationNs / 1e9;
         double rate = h.count() / seconds;
         System.out.printf(Locale.ROOT, "echo %s: %d connections, %d B messages, %.1f s: %.0f round trips/s, %s%n",
                 addr, connections, size, seconds, rate, h.summary());
-        System.out.printf(Locale.ROOT, "RESULT round_trips_per_s=%.0f p50_us=%.1f p99_us=%.1f max_us=%.1f errors=%d%n",
-                rate, h.percentile(0.5) / 1e3, h.percentile(0.99) / 1e3, h.max() / 1e3, errors);
+        System.out.printf(Locale.ROOT, "RESULT round_trips_per_s=%.0f p50_us=%.1f p99_us=%.1f max_us=%.1f errors=%d"
+                        + " round_trips=%d server_cpu_ns=%d%n",
+                rate, h.percentile(0.5) / 1e3, h.percentile(0.99) / 1e3, h.max() / 1e3, errors, h.count(), serverCpu);
         if (errors > 0) {
             System.exit(2);
         }
+    }
+
+    /**
+     * The CPU time of every thread of process {@code pid} so far, in nanoseconds (the scheduler's run time,
+     * /proc/PID/task/TID/schedstat); -1 without a pid or where /proc does not say. A thread that ended is
+     * missed, as in the scripts' own measure.
+     */
+    static long serverCpuNanos(long pid) {
+        if (pid <= 0) {
+            return -1;
+        }
+        long sum = 0;
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc", Long.toString(pid), "task"))) {
+            for (var t : (Iterable<java.nio.file.Path>) tasks::iterator) {
+                try {
+                    String st = java.nio.file.Files.readString(t.resolve("schedstat"));
+                    sum += Long.parseLong(st.substring(0, st.indexOf(' ')));
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return sum;
     }
 
     /** Writes the message; false when the socket took only part of it (the rest goes on OP_WRITE). */
