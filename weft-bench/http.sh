@@ -53,6 +53,8 @@ DURATION=${DURATION:-10}
 PIPELINE=${PIPELINE:-1 16}
 CONNECTIONS=${CONNECTIONS:-64}
 PORT=${PORT:-18080}
+# shellcheck disable=SC2034 # read by measure (lib.sh)
+MEASURE_SERVER_CPU=1 # measure sets SERVER_NS and JIT_NS
 
 build
 need_pkg wrk wrk
@@ -119,14 +121,17 @@ bench() {
   local name=$1 port=$2 log="$OUT/http-$1-d$DEPTH.server.log" wrkout="$OUT/http-$1-d$DEPTH.wrk.txt"
   start_and_wait "$name (pipeline depth $DEPTH)" "$port" "$log" probe_http || return 0
   echo "   response: $(printf '%s' "$PROBE_RESPONSE" | tr -d '\r' | tr '\n' '|')"
-  local url="http://127.0.0.1:$port/" wrk=(wrk -t1 -c"$CONNECTIONS") i
-  [ "$DEPTH" -eq 1 ] || wrk+=(-s "$here/pipeline.lua")
+  local url="http://127.0.0.1:$port/" wrk=(taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS") pipelined=() i
+  if [ "$DEPTH" -gt 1 ]; then
+    wrk+=(-s "$here/pipeline.lua")
+    pipelined=(-- "$DEPTH") # the script's argument, after the URL
+  fi
   for ((i = 1; i <= WARMUP_RUNS; i++)); do
-    echo "   warm-up $i: taskset -c $LOAD_CPU ${wrk[*]} -d${WARMUP}s $url${wrk[2]:+ -- $DEPTH}"
-    run_load taskset -c "$LOAD_CPU" "${wrk[@]}" -d"${WARMUP}s" "$url" -- "$DEPTH" >/dev/null || true
+    echo "   warm-up $i: ${wrk[*]} -d${WARMUP}s $url ${pipelined[*]}"
+    run_load "${wrk[@]}" -d"${WARMUP}s" "$url" "${pipelined[@]}" >/dev/null || true
   done
-  echo "   measure: taskset -c $LOAD_CPU ${wrk[*]} -d${DURATION}s --latency $url${wrk[2]:+ -- $DEPTH}"
-  measure "$wrkout" taskset -c "$LOAD_CPU" "${wrk[@]}" -d"${DURATION}s" --latency "$url" -- "$DEPTH" || true
+  echo "   measure: ${wrk[*]} -d${DURATION}s --latency $url ${pipelined[*]}"
+  measure "$wrkout" "${wrk[@]}" -d"${DURATION}s" --latency "$url" "${pipelined[@]}" || true
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then
     row "$name" - - - - "the server died during the run: see $log"
     return 0

@@ -300,12 +300,15 @@ server_cpu_end() {
 # measure OUT COMMAND...: runs the measured step (as run_load) with its output (stdout and stderr)
 # in the file OUT, and with RETRIES=N runs it again, up to N more times, while other processes
 # used more than IDLE_PCT % of a CPU during it; OUT keeps the last run. Waits for quiet first
-# (WAIT_IDLE). Sets OTHERS for the run that is kept, and SERVER_NS and JIT_NS when a server runs
-# (SERVER_PID alive; otherwise both are empty).
+# (WAIT_IDLE). Sets OTHERS for the run that is kept; with MEASURE_SERVER_CPU=1 (http.sh; echo.sh's
+# client takes its own, over the measured window only) also SERVER_NS and JIT_NS, while SERVER_PID
+# is alive (otherwise both are empty).
 measure() {
   local out=$1 try=0 rc server=""
   shift
-  [ -n "${SERVER_PID:-}" ] && kill -0 "$SERVER_PID" 2>/dev/null && server=1
+  if [ "${MEASURE_SERVER_CPU:-0}" = 1 ] && [ -n "${SERVER_PID:-}" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    server=1
+  fi
   for (( ; ; try++)); do
     wait_idle
     others_begin
