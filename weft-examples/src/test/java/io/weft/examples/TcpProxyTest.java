@@ -43,6 +43,12 @@ class TcpProxyTest {
         });
     }
 
+    /** The proxy on {@code proxy}, forwarding to {@code up}. */
+    static JoinHandle<Void> proxyTo(TcpListener proxy, TcpListener up) throws java.io.IOException {
+        InetSocketAddress to = up.localAddress();
+        return Weft.spawn(() -> TcpProxy.serve(proxy, to));
+    }
+
     static byte[] message(int conn, int i) {
         byte[] b = new byte[1 + (conn * 131 + i * 977) % 20_000];
         for (int k = 0; k < b.length; k++) {
@@ -60,8 +66,7 @@ class TcpProxyTest {
                 AtomicInteger open = new AtomicInteger();
                 try (TcpListener up = TcpListener.bind(loopback()); TcpListener proxy = TcpListener.bind(loopback())) {
                     JoinHandle<Void> upstream = echoUpstream(up, open);
-                    InetSocketAddress to = up.localAddress();
-                    JoinHandle<Void> serve = Weft.spawn(() -> TcpProxy.serve(proxy, to));
+                    JoinHandle<Void> serve = proxyTo(proxy, up);
                     List<JoinHandle<Long>> clients = new ArrayList<>();
                     for (int c = 0; c < conns; c++) {
                         int conn = c;
@@ -110,8 +115,7 @@ class TcpProxyTest {
                             s.writeAll(ByteBuffer.wrap(("got " + in.position()).getBytes())).await();
                         }
                     });
-                    InetSocketAddress to = up.localAddress();
-                    JoinHandle<Void> serve = Weft.spawn(() -> TcpProxy.serve(proxy, to));
+                    JoinHandle<Void> serve = proxyTo(proxy, up);
                     try (TcpStream c = TcpStream.connect(proxy.localAddress()).await()) {
                         c.writeAll(ByteBuffer.wrap(new byte[300_000])).await();
                         c.shutdownOutput();
@@ -136,8 +140,7 @@ class TcpProxyTest {
                 AtomicInteger open = new AtomicInteger();
                 try (TcpListener up = TcpListener.bind(loopback()); TcpListener proxy = TcpListener.bind(loopback())) {
                     JoinHandle<Void> upstream = echoUpstream(up, open);
-                    InetSocketAddress to = up.localAddress();
-                    JoinHandle<Void> serve = Weft.spawn(() -> TcpProxy.serve(proxy, to));
+                    JoinHandle<Void> serve = proxyTo(proxy, up);
                     TcpStream c = TcpStream.connect(proxy.localAddress()).await();
                     c.writeAll(ByteBuffer.wrap("ping".getBytes())).await();
                     c.readExact(ByteBuffer.allocate(4)).await(); // through to the upstream and back
