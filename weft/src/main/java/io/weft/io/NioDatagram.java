@@ -70,16 +70,6 @@ public final class NioDatagram extends NioSocket implements DatagramHandle {
     }
 
     @Override
-    public SocketAddress localAddress() throws IOException {
-        checkOpen();
-        try {
-            return ch.getLocalAddress();
-        } catch (IOException e) {
-            throw NioErrors.rename("getsockname", e);
-        }
-    }
-
-    @Override
     public String toString() {
         return "NioDatagram[" + ch + (closed ? ", closed]" : "]");
     }

@@ -2,7 +2,6 @@ package io.weft.io;
 
 import io.weft.Future;
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -28,16 +27,6 @@ public final class NioListener extends NioSocket implements ListenerHandle {
     @Override
     public Future<StreamHandle> accept() {
         return new AcceptOp(this);
-    }
-
-    @Override
-    public SocketAddress localAddress() throws IOException {
-        checkOpen();
-        try {
-            return ch.getLocalAddress();
-        } catch (IOException e) {
-            throw NioErrors.rename("getsockname", e);
-        }
     }
 
     @Override

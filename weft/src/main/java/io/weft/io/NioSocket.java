@@ -2,7 +2,9 @@ package io.weft.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 
@@ -35,6 +37,16 @@ public abstract class NioSocket {
     protected NioSocket(NioDriver driver, SelectableChannel channel) {
         this.driver = driver;
         this.channel = channel;
+    }
+
+    /** getsockname: the channel's local address (every channel of this driver is a NetworkChannel). */
+    public SocketAddress localAddress() throws IOException {
+        checkOpen();
+        try {
+            return ((NetworkChannel) channel).getLocalAddress();
+        } catch (IOException e) {
+            throw NioErrors.rename("getsockname", e);
+        }
     }
 
     /** The selection-key operation ({@code OP_READ}, {@code OP_ACCEPT}, ...) for one readiness bit. */

@@ -110,16 +110,6 @@ public final class NioStream extends NioSocket implements StreamHandle {
     }
 
     @Override
-    public SocketAddress localAddress() throws IOException {
-        checkOpen();
-        try {
-            return ch.getLocalAddress();
-        } catch (IOException e) {
-            throw NioErrors.rename("getsockname", e);
-        }
-    }
-
-    @Override
     public SocketAddress remoteAddress() throws IOException {
         checkOpen();
         try {
