@@ -1,6 +1,8 @@
 package io.weft;
 
+import io.weft.compose.Mapped;
 import io.weft.compose.StageBridge;
+import io.weft.compose.Then;
 import io.weft.coro.Await;
 import io.weft.executor.ExecutorCore;
 import java.util.concurrent.CompletableFuture;
@@ -13,48 +15,69 @@ import java.util.function.Function;
  * arranging for {@code cx.waker()} to be woken when progress is possible,
  * {@link Poll#pending()}. Leaf futures (I/O, timers, channels, join handles)
  * are written this way; task bodies use {@link #await()} instead.
+ *
+ * <p>A future that waits for something that must not be lost when its
+ * waiter gives up (a permit, a value, a connection, a timer) is a
+ * {@link CancellableFuture}; see there for the cancellation contract.
  */
 @FunctionalInterface
 public interface Future<T> {
 
+    /**
+     * Makes progress without blocking.
+     *
+     * <ul>
+     *   <li>Ready: the value; the future is complete and must not be polled
+     *       again (unless its own docs allow it).</li>
+     *   <li>Pending: the future has arranged for the waker of {@code cx}
+     *       (this poll's waker, which replaces any earlier one) to be woken
+     *       once polling again may make progress. A wake may be spurious:
+     *       the next poll may return pending again.</li>
+     *   <li>Throws: the operation failed; the future is complete, as if it
+     *       had returned ready.</li>
+     * </ul>
+     * A future is polled by one thread at a time. A leaf future that is
+     * ready spends one unit of the cooperative budget first
+     * ({@link Context#consumeBudget()}) and returns pending if none is left.
+     */
     Poll<T> poll(Context cx);
 
     /**
      * The value, once ready; the only place a task suspends. Inside a
      * coroutine task this polls with the task's waker and suspends the task
      * (not the thread) while pending; outside any task it parks the calling
-     * thread until the future is ready. Throws {@link TaskCancelledException}
-     * once the task is aborted.
+     * thread until the future is ready.
+     *
+     * <p>Once the task is aborted, {@code await()} throws
+     * {@link TaskCancelledException}. If it had polled this future and the
+     * future had not completed, it first cancels it
+     * ({@link Futures#cancel(Future)}): a lock, a permit or a value handed
+     * to it goes to the next waiter, an I/O operation is withdrawn, a timer
+     * leaves the wheel, a {@link JoinHandle} aborts its task. The task's
+     * {@code finally} blocks then run with nothing left queued in its name.
      */
     default T await() {
         return Await.await(this);
     }
 
-    default <U> Future<U> map(Function<? super T, ? extends U> f) {
-        Future<T> self = this;
-        return cx -> {
-            Poll<T> p = self.poll(cx);
-            return p.isReady() ? Poll.ready(f.apply(p.get())) : Poll.pending();
-        };
+    /**
+     * This future's value passed through {@code f}, which runs once, in the
+     * poll that finds this future ready (on the polling thread; what it
+     * throws is the mapped future's failure). Cancelling the result cancels
+     * this future.
+     */
+    default <U> CancellableFuture<U> map(Function<? super T, ? extends U> f) {
+        return new Mapped<>(this, f);
     }
 
-    default <U> Future<U> then(Function<? super T, ? extends Future<U>> f) {
-        Future<T> self = this;
-        return new Future<>() {
-            private Future<U> next;
-
-            @Override
-            public Poll<U> poll(Context cx) {
-                if (next == null) {
-                    Poll<T> p = self.poll(cx);
-                    if (!p.isReady()) {
-                        return Poll.pending();
-                    }
-                    next = f.apply(p.get());
-                }
-                return next.poll(cx);
-            }
-        };
+    /**
+     * Chains a second future: once this one is ready, {@code f} makes the
+     * next future from its value, and the result is the second future's.
+     * Cancelling the result cancels this future until it completes, then
+     * the second one.
+     */
+    default <U> CancellableFuture<U> then(Function<? super T, ? extends Future<U>> f) {
+        return new Then<>(this, f);
     }
 
     /**

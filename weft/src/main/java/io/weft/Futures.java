@@ -1,9 +1,9 @@
 package io.weft;
 
-import io.weft.compose.Cancellable;
 import io.weft.compose.FromStage;
 import io.weft.compose.JoinAll;
 import io.weft.compose.Select;
+import io.weft.compose.Sneaky;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -24,18 +24,19 @@ import java.util.function.BiFunction;
  * <h2>Failure and cancellation</h2>
  * A future fails by throwing from {@code poll} (a failed task's handle throws
  * {@link TaskFailedException}). When a combinator is decided — all values in,
- * a winner, or a failure — it <em>cancels</em> the children it will no longer
- * poll: a {@link JoinHandle} is {@link JoinHandle#abort() aborted} (a
- * coroutine task runs its {@code finally} blocks), a future made by
- * {@code join}/{@code select}/{@code race}/{@code zip} cancels its own
- * children, and any other future is simply not polled again. The combinator
- * does not wait for the aborted tasks to finish: await their handles, or use
- * a {@link TaskScope}, when their cleanup must be over.
+ * a winner, or a failure — it <em>cancels</em> ({@link #cancel(Future)}) the
+ * children it will no longer poll, so nothing they were handed is lost (see
+ * {@link CancellableFuture}): a lock goes to the next waiter, a value stays
+ * in its channel, a {@link JoinHandle}'s task is aborted (a coroutine task
+ * runs its {@code finally} blocks). The combinator does not wait for aborted
+ * tasks to finish: await their handles, or use a {@link TaskScope}, when
+ * their cleanup must be over. A combinator that is itself cancelled (by an
+ * outer one, or because the task awaiting it is aborted) cancels every
+ * child it has not finished with.
  *
- * <p>If the task awaiting a combinator is itself aborted, the combinator is
- * just not polled again, and spawned children keep running — as with a
- * dropped {@link JoinHandle}. Spawn them in a {@link TaskScope} to tie their
- * lifetime to a block.
+ * <p>Values a {@link #join} already took when another child fails will reach
+ * nobody: those that are {@link AutoCloseable} (a lock guard, a permit, a
+ * stream) are closed.
  *
  * <p>Like every future, a combinator is polled by one thread at a time; it
  * may be awaited inside a task or, if its children allow it (join handles
@@ -67,7 +68,7 @@ public final class Futures {
             if (!cx.consumeBudget()) {
                 return Poll.pending();
             }
-            throw Cancellable.sneakyThrow(error);
+            throw Sneaky.rethrow(error);
         };
     }
 
@@ -78,12 +79,12 @@ public final class Futures {
      * cancelled (see the class docs). No futures: an empty list.
      */
     @SafeVarargs
-    public static <T> Future<List<T>> join(Future<? extends T>... futures) {
+    public static <T> CancellableFuture<List<T>> join(Future<? extends T>... futures) {
         return new JoinAll<>(Arrays.asList(futures));
     }
 
     /** As {@link #join(Future[])}, for a list. */
-    public static <T> Future<List<T>> joinAll(List<? extends Future<? extends T>> futures) {
+    public static <T> CancellableFuture<List<T>> joinAll(List<? extends Future<? extends T>> futures) {
         return new JoinAll<>(futures);
     }
 
@@ -92,7 +93,7 @@ public final class Futures {
      * two. Fails fast and cancels like {@link #join(Future[])}.
      */
     @SuppressWarnings("unchecked")
-    public static <A, B, R> Future<R> zip(Future<? extends A> a, Future<? extends B> b,
+    public static <A, B, R> CancellableFuture<R> zip(Future<? extends A> a, Future<? extends B> b,
                                           BiFunction<? super A, ? super B, ? extends R> f) {
         if (f == null) {
             throw new NullPointerException("f");
@@ -110,18 +111,18 @@ public final class Futures {
      * Throws {@link IllegalArgumentException} when given no futures.
      */
     @SafeVarargs
-    public static <T> Future<Selected<T>> select(Future<? extends T>... futures) {
+    public static <T> CancellableFuture<Selected<T>> select(Future<? extends T>... futures) {
         return new Select<>(Arrays.asList(futures));
     }
 
     /** As {@link #select(Future[])}, for a list. */
-    public static <T> Future<Selected<T>> selectAll(List<? extends Future<? extends T>> futures) {
+    public static <T> CancellableFuture<Selected<T>> selectAll(List<? extends Future<? extends T>> futures) {
         return new Select<>(futures);
     }
 
     /** As {@link #select(Future[])}, when only the winner's value matters. */
     @SafeVarargs
-    public static <T> Future<T> race(Future<? extends T>... futures) {
+    public static <T> CancellableFuture<T> race(Future<? extends T>... futures) {
         return new Zipped<>(new Select<T>(Arrays.asList(futures)), Selected::value);
     }
 
@@ -139,8 +140,22 @@ public final class Futures {
         return new FromStage<>(stage);
     }
 
+    /**
+     * Gives up {@code future}, which will not be polled again: a
+     * {@link CancellableFuture} is {@linkplain CancellableFuture#cancel()
+     * cancelled} (a {@link JoinHandle} aborts its task); any other future
+     * holds nothing that could be lost and is just dropped. For code that
+     * polls futures by hand; weft's own combinators and {@code await()} do
+     * it themselves.
+     */
+    public static void cancel(Future<?> future) {
+        if (future instanceof CancellableFuture<?> c) {
+            c.cancel();
+        }
+    }
+
     /** A combinator mapped by {@code f}, which keeps passing cancellation to it. */
-    private static final class Zipped<S, R> implements Future<R>, Cancellable {
+    private static final class Zipped<S, R> implements CancellableFuture<R> {
         private final Future<S> inner;
         private final java.util.function.Function<? super S, ? extends R> f;
 
@@ -166,7 +181,7 @@ public final class Futures {
 
         @Override
         public void cancel() {
-            Cancellable.cancel(inner);
+            Futures.cancel(inner);
         }
     }
 }

@@ -7,8 +7,19 @@ package io.weft;
  * {@link TaskFailedException} (cause: what the task threw) or
  * {@link TaskCancelledException} (the task was aborted). A handle may be
  * awaited any number of times, by any number of waiters, from any thread.
+ *
+ * <p><b>Cancel safety:</b> cancelling a join handle
+ * ({@link CancellableFuture#cancel()}) aborts its task, as tokio's
+ * {@code AbortOnDropHandle} does: whatever gives up on the handle gives up
+ * on the task (a Timeout, a lost select, an {@code await()} in a task that is
+ * itself aborted). Only an await that polled the handle cancels it, so a
+ * handle awaited in the {@code finally} of an aborted task is not aborted by
+ * that. To wait for a task without tying its life to the waiter (several
+ * waiters, a task that must outlive a timeout), await a plain view of the
+ * handle, which has nothing to cancel:
+ * {@code Future<T> view = handle::poll; Timeout.of(d, view).await();}
  */
-public interface JoinHandle<T> extends Future<T> {
+public interface JoinHandle<T> extends CancellableFuture<T> {
 
     /**
      * Cancels the task. A suspended coroutine task is resumed with
@@ -17,6 +28,12 @@ public interface JoinHandle<T> extends Future<T> {
      * runs. Aborting a finished task changes nothing. Any thread may call it.
      */
     void abort();
+
+    /** {@link #abort()}: giving up on a task's result gives up on the task. */
+    @Override
+    default void cancel() {
+        abort();
+    }
 
     /** Whether the task has finished: returned, thrown, or been cancelled. */
     boolean isFinished();

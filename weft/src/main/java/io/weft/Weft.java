@@ -82,10 +82,11 @@ public final class Weft {
 
     /**
      * A future ready once {@code d} has passed on the executor's clock (the
-     * deadline is fixed now; resolution 1 ms, never early). Awaiting it and
-     * being aborted frees its timer at once; see {@link Sleep}.
+     * deadline is fixed now; resolution 1 ms, never early). Cancelling it
+     * (an aborted await, a Timeout, a lost select) frees its timer at once;
+     * see {@link Sleep}.
      */
-    public static Future<Void> sleep(Duration d) {
+    public static CancellableFuture<Void> sleep(Duration d) {
         if (d == null) {
             throw new NullPointerException("duration");
         }
@@ -99,7 +100,7 @@ public final class Weft {
      * subtraction, as {@link System#nanoTime()}; a deadline more than ~146
      * years ahead is taken as that).
      */
-    public static Future<Void> sleepUntil(long deadlineNanos) {
+    public static CancellableFuture<Void> sleepUntil(long deadlineNanos) {
         ExecutorCore ex = ExecutorCore.current("Weft.sleepUntil");
         return new Sleep(ex.timers(), Deadlines.clamp(ex.timers().now(), deadlineNanos));
     }
@@ -109,7 +110,7 @@ public final class Weft {
      * the executor's clock ({@code clock.nanoTime() + (deadline - clock.instant())});
      * later changes of the wall clock do not move it.
      */
-    public static Future<Void> sleepUntil(Instant deadline) {
+    public static CancellableFuture<Void> sleepUntil(Instant deadline) {
         if (deadline == null) {
             throw new NullPointerException("deadline");
         }

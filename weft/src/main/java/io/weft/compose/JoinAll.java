@@ -1,7 +1,9 @@
 package io.weft.compose;
 
+import io.weft.CancellableFuture;
 import io.weft.Context;
 import io.weft.Future;
+import io.weft.Futures;
 import io.weft.Poll;
 import java.util.Arrays;
 import java.util.Collections;
@@ -11,10 +13,16 @@ import java.util.List;
  * All of n futures, values in argument order. Each poll polls every unfinished
  * child with the caller's context (so a JoinHandle child registers the
  * caller's waker); the first child whose poll throws ends it: the others are
- * cancelled ({@link Cancellable#cancel(Future)}) and the exception is rethrown
+ * cancelled ({@link Futures#cancel(Future)}) and the exception is rethrown
  * as it is, on this poll and on every later one.
+ *
+ * <p>Values already taken from children when the join fails or is
+ * cancelled will never reach anyone: those that are {@link AutoCloseable}
+ * (a lock guard, a permit, a stream) are closed, so a lock taken by one
+ * child of a failed join is not held for ever; what their close throws is
+ * added to the failure as suppressed.
  */
-public final class JoinAll<T> implements Future<List<T>>, Cancellable {
+public final class JoinAll<T> implements CancellableFuture<List<T>> {
     private final Future<? extends T>[] children; // a slot is nulled once that child is done
     private final Object[] values;
     private int remaining;
@@ -38,7 +46,7 @@ public final class JoinAll<T> implements Future<List<T>>, Cancellable {
     @SuppressWarnings("unchecked")
     public Poll<List<T>> poll(Context cx) {
         if (failure != null) {
-            throw Cancellable.sneakyThrow(failure);
+            throw Sneaky.rethrow(failure);
         }
         if (result != null) {
             return Poll.ready(result);
@@ -54,7 +62,7 @@ public final class JoinAll<T> implements Future<List<T>>, Cancellable {
             } catch (Throwable t) {
                 failure = t;
                 children[i] = null;
-                cancel();
+                giveUp(t);
                 throw t;
             }
             if (p.isReady()) {
@@ -72,11 +80,27 @@ public final class JoinAll<T> implements Future<List<T>>, Cancellable {
 
     @Override
     public void cancel() {
+        if (result == null && failure == null) {
+            giveUp(null);
+        }
+    }
+
+    /** Cancels the unfinished children and closes the values taken so far; {@code failure} collects close errors. */
+    private void giveUp(Throwable failure) {
         for (int i = 0; i < children.length; i++) {
             Future<? extends T> c = children[i];
             if (c != null) {
                 children[i] = null;
-                Cancellable.cancel(c);
+                Futures.cancel(c);
+            } else if (values[i] instanceof AutoCloseable taken) {
+                values[i] = null;
+                try {
+                    taken.close();
+                } catch (Throwable e) {
+                    if (failure != null) {
+                        failure.addSuppressed(e);
+                    }
+                }
             }
         }
     }

@@ -1,7 +1,9 @@
 package io.weft.compose;
 
+import io.weft.CancellableFuture;
 import io.weft.Context;
 import io.weft.Future;
+import io.weft.Futures;
 import io.weft.Poll;
 import io.weft.Selected;
 import java.util.List;
@@ -10,10 +12,10 @@ import java.util.List;
  * The first of n futures to finish. Each poll polls every child in argument
  * order with the caller's context and stops at the first that is ready or
  * throws (so when several are ready in one poll, the lowest index wins); all
- * the others are then cancelled ({@link Cancellable#cancel(Future)}). A child
+ * the others are then cancelled ({@link Futures#cancel(Future)}). A child
  * that throws wins too: its exception is rethrown, now and on later polls.
  */
-public final class Select<T> implements Future<Selected<T>>, Cancellable {
+public final class Select<T> implements CancellableFuture<Selected<T>> {
     private final Future<? extends T>[] children; // nulled when it is decided
     private Selected<T> winner;
     private Throwable failure;
@@ -35,7 +37,7 @@ public final class Select<T> implements Future<Selected<T>>, Cancellable {
     @Override
     public Poll<Selected<T>> poll(Context cx) {
         if (failure != null) {
-            throw Cancellable.sneakyThrow(failure);
+            throw Sneaky.rethrow(failure);
         }
         if (winner != null) {
             return Poll.ready(winner);
@@ -68,7 +70,7 @@ public final class Select<T> implements Future<Selected<T>>, Cancellable {
             Future<? extends T> c = children[j];
             children[j] = null;
             if (j != keep && c != null) {
-                Cancellable.cancel(c);
+                Futures.cancel(c);
             }
         }
     }

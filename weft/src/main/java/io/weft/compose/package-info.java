@@ -16,10 +16,13 @@
  *       a ready leaf spends the caller's budget.</li>
  *   <li><b>Cancel what will not be polled again.</b> When a combinator is
  *       decided (a value, a winner, or a failure), every child it will never
- *       poll again is cancelled once: a JoinHandle is aborted, a nested
- *       combinator passes it on, any other future is dropped. Cancelling does
- *       not wait for the aborted tasks; a waker they still hold may wake the
- *       caller once more, which is harmless.</li>
+ *       poll again is cancelled once ({@code Futures.cancel}: the
+ *       {@code CancellableFuture} contract; a JoinHandle is aborted, a nested
+ *       combinator passes it on, a future that is not cancellable holds
+ *       nothing and is dropped). {@code Mapped} and {@code Then} forward a
+ *       cancel to the future they currently wait on. Cancelling does not wait
+ *       for aborted tasks; a waker they still hold may wake the caller once
+ *       more, which is harmless.</li>
  *   <li><b>Completion order, exactly once.</b> {@code Completions} gives each
  *       handle its own join waker; the completing task wakes it once (on its
  *       owner thread), and a flag makes a second wake (the registering poll

@@ -2,6 +2,7 @@ package io.weft.coro;
 
 import io.weft.Context;
 import io.weft.Future;
+import io.weft.Futures;
 import io.weft.Poll;
 import io.weft.TaskCancelledException;
 import io.weft.task.Task;
@@ -84,17 +85,30 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
     /**
      * {@code future.await()} inside this task: poll with the task's context,
      * suspend while pending, poll again when resumed. Once the task is
-     * aborted, every await throws {@link TaskCancelledException}.
+     * aborted, every await throws {@link TaskCancelledException}; one that
+     * had polled its future and not seen it complete cancels it first (the
+     * {@link io.weft.CancellableFuture} contract), so what the future was
+     * handed goes on to the next waiter before the task's finally blocks run.
      */
     <R> R await(Future<R> future) {
         Context cx = this.cx;
         if (cx == null) {
             cx = this.cx = new Context(this, owner.budget());
         }
+        boolean polled = false;
         for (;;) {
             if (isCancelRequested()) {
-                throw new TaskCancelledException("task " + this + " was cancelled");
+                TaskCancelledException e = new TaskCancelledException("task " + this + " was cancelled");
+                if (polled) {
+                    try {
+                        Futures.cancel(future);
+                    } catch (Throwable again) { // e.g. a local primitive used from the wrong thread
+                        e.addSuppressed(again);
+                    }
+                }
+                throw e;
             }
+            polled = true;
             Poll<R> p = future.poll(cx);
             if (p.isReady()) {
                 return p.get();

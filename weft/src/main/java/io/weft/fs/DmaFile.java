@@ -1,6 +1,6 @@
 package io.weft.fs;
 
-import io.weft.Future;
+import io.weft.CancellableFuture;
 import io.weft.executor.ExecutorCore;
 import io.weft.io.FileHandle;
 import java.lang.foreign.Arena;
@@ -26,7 +26,7 @@ public final class DmaFile implements AutoCloseable {
         this.handle = handle;
     }
 
-    public static Future<DmaFile> open(Path path, OpenOption... options) {
+    public static CancellableFuture<DmaFile> open(Path path, OpenOption... options) {
         return ExecutorCore.current("DmaFile.open").driver().openFile(path, Set.of(options), ALIGNMENT)
                 .map(DmaFile::new);
     }
@@ -53,21 +53,21 @@ public final class DmaFile implements AutoCloseable {
     }
 
     /** Reads into {@code dst} at {@code position}; the count (short at end of file), -1 past it. */
-    public Future<Integer> readAt(MemorySegment dst, long position) {
+    public CancellableFuture<Integer> readAt(MemorySegment dst, long position) {
         checkBuffer(dst, position);
         return handle.readAt(dst, position);
     }
 
-    public Future<Integer> writeAt(MemorySegment src, long position) {
+    public CancellableFuture<Integer> writeAt(MemorySegment src, long position) {
         checkBuffer(src, position);
         return handle.writeAt(src, position);
     }
 
-    public Future<Long> size() {
+    public CancellableFuture<Long> size() {
         return handle.size();
     }
 
-    public Future<Void> fsync() {
+    public CancellableFuture<Void> fsync() {
         return handle.fsync();
     }
 

@@ -1,7 +1,6 @@
 package io.weft.fs;
 
-import io.weft.Future;
-import io.weft.Poll;
+import io.weft.CancellableFuture;
 import io.weft.executor.ExecutorCore;
 import io.weft.io.FileHandle;
 import java.io.UncheckedIOException;
@@ -34,44 +33,44 @@ public final class File implements AutoCloseable {
     }
 
     /** Opens {@code path} with {@link java.nio.file.StandardOpenOption}s (READ when none is given). */
-    public static Future<File> open(Path path, OpenOption... options) {
+    public static CancellableFuture<File> open(Path path, OpenOption... options) {
         return ExecutorCore.current("File.open").driver().openFile(path, Set.of(options), 1).map(File::new);
     }
 
     /** Reads into {@code dst} at file offset {@code position}; the count, or -1 at end of file. */
-    public Future<Integer> readAt(ByteBuffer dst, long position) {
+    public CancellableFuture<Integer> readAt(ByteBuffer dst, long position) {
         return handle.readAt(dst, position);
     }
 
-    public Future<Integer> readAt(MemorySegment dst, long position) {
+    public CancellableFuture<Integer> readAt(MemorySegment dst, long position) {
         return handle.readAt(dst, position);
     }
 
     /** Writes some of {@code src} at {@code position}; the count. */
-    public Future<Integer> writeAt(ByteBuffer src, long position) {
+    public CancellableFuture<Integer> writeAt(ByteBuffer src, long position) {
         return handle.writeAt(src, position);
     }
 
-    public Future<Integer> writeAt(MemorySegment src, long position) {
+    public CancellableFuture<Integer> writeAt(MemorySegment src, long position) {
         return handle.writeAt(src, position);
     }
 
     /** Writes all of {@code src} at {@code position}, in as many writes as needed. */
-    public Future<Void> writeAllAt(ByteBuffer src, long position) {
+    public CancellableFuture<Void> writeAllAt(ByteBuffer src, long position) {
         return FileLoops.writeAll(handle, src, position);
     }
 
     /** The whole file (at most 2 GiB). */
-    public Future<byte[]> readAll() {
+    public CancellableFuture<byte[]> readAll() {
         return FileLoops.readAll(handle);
     }
 
-    public Future<Long> size() {
+    public CancellableFuture<Long> size() {
         return handle.size();
     }
 
     /** fsync(2): data and metadata reach the device. */
-    public Future<Void> fsync() {
+    public CancellableFuture<Void> fsync() {
         return handle.fsync();
     }
 
@@ -91,9 +90,5 @@ public final class File implements AutoCloseable {
     @Override
     public String toString() {
         return "File[" + handle.path() + "]";
-    }
-
-    static <T> Future<T> ready(T v) {
-        return cx -> Poll.ready(v);
     }
 }

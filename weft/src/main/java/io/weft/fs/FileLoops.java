@@ -1,10 +1,10 @@
 package io.weft.fs;
 
+import io.weft.CancellableFuture;
 import io.weft.Context;
 import io.weft.Future;
+import io.weft.Futures;
 import io.weft.Poll;
-import io.weft.compose.Cancellable;
-import io.weft.compose.CancellableFuture;
 import io.weft.io.FileHandle;
 import java.io.EOFException;
 import java.io.UncheckedIOException;
@@ -15,12 +15,12 @@ final class FileLoops {
     private FileLoops() {
     }
 
-    static Future<Void> writeAll(FileHandle h, ByteBuffer src, long position) {
+    static CancellableFuture<Void> writeAll(FileHandle h, ByteBuffer src, long position) {
         return new Loop<>(h) {
             long pos = position;
 
             @Override
-            Future<Integer> next() {
+            CancellableFuture<Integer> next() {
                 return src.hasRemaining() ? h.writeAt(src, pos) : null;
             }
 
@@ -36,7 +36,7 @@ final class FileLoops {
         };
     }
 
-    static Future<byte[]> readAll(FileHandle h) {
+    static CancellableFuture<byte[]> readAll(FileHandle h) {
         return new Loop<byte[]>(h) {
             Future<Long> size = h.size();
             ByteBuffer buf;
@@ -56,7 +56,7 @@ final class FileLoops {
             }
 
             @Override
-            Future<Integer> next() {
+            CancellableFuture<Integer> next() {
                 return buf.hasRemaining() ? h.readAt(buf, pos) : null;
             }
 
@@ -89,7 +89,7 @@ final class FileLoops {
             return null;
         }
 
-        abstract Future<Integer> next();
+        abstract CancellableFuture<Integer> next();
 
         abstract void got(int n);
 
@@ -123,7 +123,7 @@ final class FileLoops {
         @Override
         public void cancel() {
             if (op != null) {
-                Cancellable.cancel(op);
+                Futures.cancel(op);
                 op = null;
             }
         }

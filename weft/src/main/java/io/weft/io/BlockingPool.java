@@ -1,10 +1,11 @@
 package io.weft.io;
 
+import io.weft.CancellableFuture;
 import io.weft.Context;
 import io.weft.Poll;
 import io.weft.Waker;
-import io.weft.compose.Cancellable;
-import io.weft.compose.CancellableFuture;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -12,6 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A small pool of platform threads for calls that block in the kernel
@@ -53,7 +55,15 @@ public final class BlockingPool {
 
     /** Runs {@code job} on the pool; the future is ready when it returns (or throws what it threw). */
     public static <T> Job<T> submit(Callable<T> job) {
-        Job<T> j = new Job<>(job);
+        return submit(job, null);
+    }
+
+    /**
+     * As {@link #submit(Callable)}; if the job is cancelled, the value it
+     * returns anyway goes to {@code discard} (see {@link Job}).
+     */
+    public static <T> Job<T> submit(Callable<T> job, Consumer<? super T> discard) {
+        Job<T> j = new Job<>(job).onDiscard(discard);
         POOL.execute(j);
         return j;
     }
@@ -81,18 +91,53 @@ public final class BlockingPool {
         }
     }
 
-    /** The future of a pooled job. Wakes the waker of its last poll from the pool thread. */
+    /**
+     * The future of a pooled job. Wakes the waker of its last poll from the
+     * pool thread.
+     *
+     * <p><b>Cancel safety:</b> a blocking call cannot be taken back, so a
+     * cancelled job still runs to its end; its value, which nobody will poll,
+     * goes to the {@linkplain #onDiscard discard action} (closing what the
+     * job opened), exactly once, on whichever thread sees both "done" and
+     * "cancelled" first: the pool thread if the job ends after the cancel,
+     * the cancelling thread if the job had ended before.
+     */
     public static final class Job<T> implements CancellableFuture<T>, Runnable {
+        private static final VarHandle DISCARDED;
+
+        static {
+            try {
+                DISCARDED = MethodHandles.lookup().findVarHandle(Job.class, "discarded", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final Callable<T> body;
         private volatile boolean done;
         private volatile Waker waker;
         private T value;
         private Throwable error;
         private volatile boolean cancelled;
+        /** Poller thread only: a poll returned the value (a later cancel keeps it). */
+        private boolean taken;
+        private Consumer<? super T> discard;
+        @SuppressWarnings("unused") // through DISCARDED
+        private volatile boolean discarded;
 
         /** A job not yet submitted (tests drive {@link #run()} themselves); use {@link BlockingPool#submit}. */
         public Job(Callable<T> body) {
             this.body = body;
+        }
+
+        /**
+         * What to do with a value nobody will take because the job was
+         * cancelled (close a descriptor, a channel). Set before the job is
+         * submitted ({@link BlockingPool#submit(Callable, Consumer)}).
+         */
+        Job<T> onDiscard(Consumer<? super T> action) {
+            this.discard = action;
+            return this;
         }
 
         @Override
@@ -102,7 +147,11 @@ public final class BlockingPool {
             } catch (Throwable t) {
                 error = t;
             }
-            done = true; // publishes value/error; pairs with the read in poll
+            done = true; // publishes value/error; pairs with the read in poll and in cancel
+            if (cancelled) { // Dekker with cancel(): it stores cancelled, then reads done
+                discardOnce();
+                return;
+            }
             Waker w = waker;
             if (w != null) {
                 w.wake();
@@ -117,8 +166,9 @@ public final class BlockingPool {
                     return Poll.pending();
                 }
             }
+            taken = true;
             if (error != null) {
-                throw io.weft.compose.Cancellable.sneakyThrow(error);
+                throw io.weft.compose.Sneaky.rethrow(error);
             }
             return Poll.ready(value);
         }
@@ -127,15 +177,42 @@ public final class BlockingPool {
             return done;
         }
 
-        /** Stops waiting; the job still runs to its end (a blocking call cannot be taken back). */
+        /**
+         * Stops waiting; the job still runs to its end (a blocking call
+         * cannot be taken back) and its value goes to the discard action.
+         * Nothing once a poll has returned the value.
+         */
         @Override
         public void cancel() {
+            if (taken || cancelled) {
+                return;
+            }
             cancelled = true;
             waker = null;
+            if (done) { // pairs with run(): it stores done, then reads cancelled
+                discardOnce();
+            }
         }
 
         public boolean isCancelled() {
             return cancelled;
+        }
+
+        /** Hands a value nobody will poll to the discard action; the first caller wins (pool thread or canceller). */
+        private void discardOnce() {
+            if (!DISCARDED.compareAndSet(this, false, true)) {
+                return;
+            }
+            Consumer<? super T> d = discard;
+            if (d != null && error == null && value != null) {
+                try {
+                    d.accept(value);
+                } catch (Throwable t) {
+                    // the value was abandoned; a failure to close it has nobody to go to
+                    System.getLogger("io.weft").log(System.Logger.Level.WARNING,
+                            "closing what a cancelled blocking job made failed", t);
+                }
+            }
         }
     }
 }

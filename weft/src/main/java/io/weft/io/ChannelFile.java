@@ -1,9 +1,8 @@
 package io.weft.io;
 
+import io.weft.CancellableFuture;
 import io.weft.Context;
-import io.weft.Future;
 import io.weft.Poll;
-import io.weft.compose.CancellableFuture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
@@ -33,8 +32,8 @@ public final class ChannelFile implements FileHandle {
         this.alignment = alignment;
     }
 
-    /** Opens on the pool; {@code alignment} &gt; 1 asks for O_DIRECT. */
-    public static Future<FileHandle> open(Path path, Set<? extends OpenOption> options, int alignment) {
+    /** Opens on the pool; {@code alignment} &gt; 1 asks for O_DIRECT. A cancelled open closes what it opened. */
+    public static CancellableFuture<FileHandle> open(Path path, Set<? extends OpenOption> options, int alignment) {
         return BlockingPool.submit(() -> {
             java.util.HashSet<OpenOption> opts = new java.util.HashSet<>(options);
             if (opts.isEmpty()) {
@@ -48,7 +47,7 @@ public final class ChannelFile implements FileHandle {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        });
+        }, FileHandle::close);
     }
 
     @Override
@@ -70,21 +69,21 @@ public final class ChannelFile implements FileHandle {
     }
 
     @Override
-    public Future<Integer> readAt(ByteBuffer dst, long position) {
+    public CancellableFuture<Integer> readAt(ByteBuffer dst, long position) {
         return readAt(MemorySegment.ofBuffer(dst), position, dst);
     }
 
     @Override
-    public Future<Integer> readAt(MemorySegment dst, long position) {
+    public CancellableFuture<Integer> readAt(MemorySegment dst, long position) {
         return readAt(dst, position, null);
     }
 
-    private Future<Integer> readAt(MemorySegment dst, long position, ByteBuffer advance) {
+    private CancellableFuture<Integer> readAt(MemorySegment dst, long position, ByteBuffer advance) {
         checkOpen();
         checkPosition(position);
         int len = (int) Math.min(dst.byteSize(), 1 << 20);
         if (len == 0) {
-            return cx -> Poll.ready(0);
+            return IoFutures.ready(0);
         }
         ByteBuffer bounce = BlockingPool.borrow(len, alignment);
         BlockingPool.Job<Integer> job = BlockingPool.submit(() -> {
@@ -106,21 +105,21 @@ public final class ChannelFile implements FileHandle {
     }
 
     @Override
-    public Future<Integer> writeAt(ByteBuffer src, long position) {
+    public CancellableFuture<Integer> writeAt(ByteBuffer src, long position) {
         return writeAt(MemorySegment.ofBuffer(src), position, src);
     }
 
     @Override
-    public Future<Integer> writeAt(MemorySegment src, long position) {
+    public CancellableFuture<Integer> writeAt(MemorySegment src, long position) {
         return writeAt(src, position, null);
     }
 
-    private Future<Integer> writeAt(MemorySegment src, long position, ByteBuffer advance) {
+    private CancellableFuture<Integer> writeAt(MemorySegment src, long position, ByteBuffer advance) {
         checkOpen();
         checkPosition(position);
         int len = (int) Math.min(src.byteSize(), 1 << 20);
         if (len == 0) {
-            return cx -> Poll.ready(0);
+            return IoFutures.ready(0);
         }
         ByteBuffer bounce = BlockingPool.borrow(len, alignment);
         MemorySegment.copy(src, 0, MemorySegment.ofBuffer(bounce), 0, len);
@@ -156,7 +155,7 @@ public final class ChannelFile implements FileHandle {
     }
 
     @Override
-    public Future<Long> size() {
+    public CancellableFuture<Long> size() {
         checkOpen();
         return BlockingPool.submit(() -> {
             try {
@@ -168,7 +167,7 @@ public final class ChannelFile implements FileHandle {
     }
 
     @Override
-    public Future<Void> fsync() {
+    public CancellableFuture<Void> fsync() {
         checkOpen();
         return BlockingPool.submit(() -> {
             try {

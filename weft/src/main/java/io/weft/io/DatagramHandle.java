@@ -1,6 +1,6 @@
 package io.weft.io;
 
-import io.weft.Future;
+import io.weft.CancellableFuture;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -9,17 +9,17 @@ import java.nio.ByteBuffer;
 public interface DatagramHandle {
 
     /** Sends {@code src} (its remaining bytes, one datagram) to {@code target}; the count sent. */
-    Future<Integer> sendTo(ByteBuffer src, SocketAddress target);
+    CancellableFuture<Integer> sendTo(ByteBuffer src, SocketAddress target);
 
     /** Receives one datagram into {@code dst}; the sender. A datagram longer than dst is truncated. */
-    Future<SocketAddress> receiveFrom(ByteBuffer dst);
+    CancellableFuture<SocketAddress> receiveFrom(ByteBuffer dst);
 
     /** Connects: send and receive then use only {@code peer}. */
     void connect(SocketAddress peer) throws IOException;
 
-    Future<Integer> send(ByteBuffer src);
+    CancellableFuture<Integer> send(ByteBuffer src);
 
-    Future<Integer> receive(ByteBuffer dst);
+    CancellableFuture<Integer> receive(ByteBuffer dst);
 
     SocketAddress localAddress() throws IOException;
 

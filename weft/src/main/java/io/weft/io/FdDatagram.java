@@ -1,7 +1,6 @@
 package io.weft.io;
 
-import io.weft.Future;
-import io.weft.Poll;
+import io.weft.CancellableFuture;
 import io.weft.sys.Errno;
 import io.weft.sys.Linux;
 import io.weft.sys.SockAddr;
@@ -27,7 +26,7 @@ public final class FdDatagram extends FdSocket implements DatagramHandle {
     }
 
     @Override
-    public Future<Integer> sendTo(ByteBuffer src, SocketAddress target) {
+    public CancellableFuture<Integer> sendTo(ByteBuffer src, SocketAddress target) {
         checkOpen();
         if (target == null) {
             throw new NullPointerException("target");
@@ -36,7 +35,7 @@ public final class FdDatagram extends FdSocket implements DatagramHandle {
     }
 
     @Override
-    public Future<Integer> send(ByteBuffer src) {
+    public CancellableFuture<Integer> send(ByteBuffer src) {
         checkOpen();
         if (!connected) {
             throw new IllegalStateException("send() on a datagram socket that is not connected: use sendTo");
@@ -45,7 +44,7 @@ public final class FdDatagram extends FdSocket implements DatagramHandle {
     }
 
     @Override
-    public Future<SocketAddress> receiveFrom(ByteBuffer dst) {
+    public CancellableFuture<SocketAddress> receiveFrom(ByteBuffer dst) {
         checkOpen();
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("receive into a read-only buffer");
@@ -55,13 +54,13 @@ public final class FdDatagram extends FdSocket implements DatagramHandle {
             byte[] b = (byte[]) k[0];
             dst.put(b, 0, Math.min(b.length, dst.remaining())); // truncated as the kernel truncates
             SocketAddress from = (SocketAddress) k[1];
-            return cx -> Poll.ready(from);
+            return IoFutures.ready(from);
         }
         return new RecvOp(driver, this, dst);
     }
 
     @Override
-    public Future<Integer> receive(ByteBuffer dst) {
+    public CancellableFuture<Integer> receive(ByteBuffer dst) {
         int before = dst.position();
         return receiveFrom(dst).map(from -> dst.position() - before);
     }

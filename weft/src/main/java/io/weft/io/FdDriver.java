@@ -1,12 +1,12 @@
 package io.weft.io;
 
+import io.weft.CancellableFuture;
 import io.weft.Context;
-import io.weft.Future;
 import io.weft.Poll;
+import io.weft.net.SocketOptions;
 import io.weft.sys.Errno;
 import io.weft.sys.Linux;
 import io.weft.sys.SockAddr;
-import io.weft.net.SocketOptions;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
@@ -128,7 +128,7 @@ public abstract class FdDriver extends IoDriver {
     }
 
     @Override
-    public Future<StreamHandle> connect(SocketAddress address, SocketOptions options) {
+    public CancellableFuture<StreamHandle> connect(SocketAddress address, SocketOptions options) {
         checkThread();
         int fd;
         try {

@@ -1,6 +1,6 @@
 package io.weft.io;
 
-import io.weft.Future;
+import io.weft.CancellableFuture;
 import io.weft.Poll;
 import io.weft.sys.Errno;
 import io.weft.sys.Linux;
@@ -64,9 +64,12 @@ public final class FdFile extends FdSocket implements FileHandle {
         return f | Linux.O_CLOEXEC | (direct ? O_DIRECT : 0);
     }
 
-    /** Opens on the pool, then wraps the descriptor on the loop thread. */
-    public static Future<FileHandle> open(FdDriver driver, Path path, Set<? extends OpenOption> options,
-                                          boolean direct) {
+    /**
+     * Opens on the pool, then wraps the descriptor on the loop thread. A
+     * cancelled open closes the descriptor it got anyway.
+     */
+    public static CancellableFuture<FileHandle> open(FdDriver driver, Path path, Set<? extends OpenOption> options,
+                                                     boolean direct) {
         int flags = flags(options, direct);
         String p = path.toString();
         BlockingPool.Job<Integer> job = BlockingPool.submit(() -> {
@@ -77,14 +80,8 @@ public final class FdFile extends FdSocket implements FileHandle {
                 }
                 return fd;
             }
-        });
-        return new Future<>() {
-            @Override
-            public Poll<FileHandle> poll(io.weft.Context cx) {
-                Poll<Integer> r = job.poll(cx);
-                return r.isReady() ? Poll.ready(new FdFile(driver, r.get(), p)) : Poll.pending();
-            }
-        };
+        }, fd -> Linux.local().close(fd));
+        return job.map(fd -> new FdFile(driver, fd, p));
     }
 
     @Override
@@ -113,44 +110,42 @@ public final class FdFile extends FdSocket implements FileHandle {
     }
 
     @Override
-    public Future<Integer> readAt(ByteBuffer dst, long position) {
+    public CancellableFuture<Integer> readAt(ByteBuffer dst, long position) {
         checkOpen();
         return new RwOp(driver, this, true, MemorySegment.ofBuffer(dst), dst, position);
     }
 
     @Override
-    public Future<Integer> readAt(MemorySegment dst, long position) {
+    public CancellableFuture<Integer> readAt(MemorySegment dst, long position) {
         checkOpen();
         return new RwOp(driver, this, true, dst, null, position);
     }
 
     @Override
-    public Future<Integer> writeAt(ByteBuffer src, long position) {
+    public CancellableFuture<Integer> writeAt(ByteBuffer src, long position) {
         checkOpen();
         return new RwOp(driver, this, false, MemorySegment.ofBuffer(src), src, position);
     }
 
     @Override
-    public Future<Integer> writeAt(MemorySegment src, long position) {
+    public CancellableFuture<Integer> writeAt(MemorySegment src, long position) {
         checkOpen();
         return new RwOp(driver, this, false, src, null, position);
     }
 
     @Override
-    public Future<Long> size() {
+    public CancellableFuture<Long> size() {
         checkOpen();
         long end = driver.sys().lseek(fd, 0, 2); // SEEK_END: reads the inode's size, never waits on the disk
         if (end < 0) {
             UncheckedIOException e = new UncheckedIOException(Errno.fileError("lseek", path, (int) end));
-            return cx -> {
-                throw e;
-            };
+            return IoFutures.failing(e);
         }
-        return cx -> Poll.ready(end);
+        return IoFutures.ready(end);
     }
 
     @Override
-    public Future<Void> fsync() {
+    public CancellableFuture<Void> fsync() {
         checkOpen();
         return new FsyncOp(driver, this);
     }

@@ -1,7 +1,7 @@
 package io.weft.io;
 
+import io.weft.CancellableFuture;
 import io.weft.Context;
-import io.weft.Future;
 import io.weft.Poll;
 import io.weft.sys.Linux;
 import java.io.IOException;
@@ -22,7 +22,7 @@ public final class FdListener extends FdSocket implements ListenerHandle {
     }
 
     @Override
-    public Future<StreamHandle> accept() {
+    public CancellableFuture<StreamHandle> accept() {
         return new AcceptOp(driver, this);
     }
 

@@ -1,7 +1,7 @@
 package io.weft.io;
 
+import io.weft.CancellableFuture;
 import io.weft.Context;
-import io.weft.Future;
 import io.weft.Poll;
 import io.weft.sys.Errno;
 import io.weft.sys.Linux;
@@ -58,7 +58,7 @@ public final class FdStream extends FdSocket implements StreamHandle {
     }
 
     @Override
-    public Future<Integer> read(ByteBuffer dst) {
+    public CancellableFuture<Integer> read(ByteBuffer dst) {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("read into a read-only buffer");
         }
@@ -66,7 +66,7 @@ public final class FdStream extends FdSocket implements StreamHandle {
     }
 
     @Override
-    public Future<Integer> read(MemorySegment dst) {
+    public CancellableFuture<Integer> read(MemorySegment dst) {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("read into a read-only segment");
         }
@@ -74,12 +74,12 @@ public final class FdStream extends FdSocket implements StreamHandle {
     }
 
     @Override
-    public Future<Integer> write(ByteBuffer src) {
+    public CancellableFuture<Integer> write(ByteBuffer src) {
         return new WriteOp(driver, this, src, null);
     }
 
     @Override
-    public Future<Integer> write(MemorySegment src) {
+    public CancellableFuture<Integer> write(MemorySegment src) {
         return new WriteOp(driver, this, null, src);
     }
 

@@ -1,6 +1,6 @@
 package io.weft.io;
 
-import io.weft.Future;
+import io.weft.CancellableFuture;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
@@ -12,19 +12,19 @@ import java.nio.ByteBuffer;
 public interface FileHandle {
 
     /** Reads into {@code dst} from its position at file offset {@code position}; the count, -1 at end of file. */
-    Future<Integer> readAt(ByteBuffer dst, long position);
+    CancellableFuture<Integer> readAt(ByteBuffer dst, long position);
 
-    Future<Integer> readAt(MemorySegment dst, long position);
+    CancellableFuture<Integer> readAt(MemorySegment dst, long position);
 
     /** Writes {@code src}'s remaining bytes at {@code position}; the count (may be short). */
-    Future<Integer> writeAt(ByteBuffer src, long position);
+    CancellableFuture<Integer> writeAt(ByteBuffer src, long position);
 
-    Future<Integer> writeAt(MemorySegment src, long position);
+    CancellableFuture<Integer> writeAt(MemorySegment src, long position);
 
-    Future<Long> size();
+    CancellableFuture<Long> size();
 
     /** Flushes data and metadata to the device (fsync(2)). */
-    Future<Void> fsync();
+    CancellableFuture<Void> fsync();
 
     String path();
 

@@ -1,7 +1,7 @@
 package io.weft.io;
 
+import io.weft.CancellableFuture;
 import io.weft.Driver;
-import io.weft.Future;
 import io.weft.net.SocketOptions;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -57,7 +57,7 @@ public abstract class IoDriver {
     public abstract ListenerHandle listen(SocketAddress address, SocketOptions options) throws IOException;
 
     /** Connects a stream socket to {@code address}. */
-    public abstract Future<StreamHandle> connect(SocketAddress address, SocketOptions options);
+    public abstract CancellableFuture<StreamHandle> connect(SocketAddress address, SocketOptions options);
 
     /**
      * Opens a file: on io_uring its reads, writes and fsync are operations
@@ -65,7 +65,7 @@ public abstract class IoDriver {
      * {@link BlockingPool} ({@link ChannelFile}). {@code alignment} &gt; 1
      * opens with O_DIRECT.
      */
-    public Future<FileHandle> openFile(java.nio.file.Path path, java.util.Set<? extends java.nio.file.OpenOption> options,
+    public CancellableFuture<FileHandle> openFile(java.nio.file.Path path, java.util.Set<? extends java.nio.file.OpenOption> options,
                                        int alignment) {
         if (kind() == Driver.URING && this instanceof FdDriver fd) {
             return FdFile.open(fd, path, options, alignment > 1);

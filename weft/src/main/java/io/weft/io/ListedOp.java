@@ -1,7 +1,7 @@
 package io.weft.io;
 
+import io.weft.CancellableFuture;
 import io.weft.Waker;
-import io.weft.compose.CancellableFuture;
 
 /**
  * An operation of a readiness-tracking socket ({@link FdOp}, {@link NioOp}):

@@ -1,6 +1,6 @@
 package io.weft.io;
 
-import io.weft.Future;
+import io.weft.CancellableFuture;
 import java.io.IOException;
 import java.net.SocketAddress;
 
@@ -8,7 +8,7 @@ import java.net.SocketAddress;
 public interface ListenerHandle {
 
     /** The next connection. */
-    Future<StreamHandle> accept();
+    CancellableFuture<StreamHandle> accept();
 
     SocketAddress localAddress() throws IOException;
 

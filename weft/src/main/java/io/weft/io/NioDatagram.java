@@ -1,6 +1,6 @@
 package io.weft.io;
 
-import io.weft.Future;
+import io.weft.CancellableFuture;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -34,12 +34,12 @@ public final class NioDatagram extends NioSocket implements DatagramHandle {
     }
 
     @Override
-    public Future<Integer> sendTo(ByteBuffer src, SocketAddress target) {
+    public CancellableFuture<Integer> sendTo(ByteBuffer src, SocketAddress target) {
         return new SendOp(this, src, target);
     }
 
     @Override
-    public Future<SocketAddress> receiveFrom(ByteBuffer dst) {
+    public CancellableFuture<SocketAddress> receiveFrom(ByteBuffer dst) {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("receive into a read-only buffer");
         }
@@ -57,12 +57,12 @@ public final class NioDatagram extends NioSocket implements DatagramHandle {
     }
 
     @Override
-    public Future<Integer> send(ByteBuffer src) {
+    public CancellableFuture<Integer> send(ByteBuffer src) {
         return new SendOp(this, src, null);
     }
 
     @Override
-    public Future<Integer> receive(ByteBuffer dst) {
+    public CancellableFuture<Integer> receive(ByteBuffer dst) {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("receive into a read-only buffer");
         }

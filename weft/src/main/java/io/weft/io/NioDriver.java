@@ -1,8 +1,8 @@
 package io.weft.io;
 
+import io.weft.CancellableFuture;
 import io.weft.Context;
 import io.weft.Driver;
-import io.weft.Future;
 import io.weft.Poll;
 import io.weft.net.SocketOptions;
 import java.io.IOException;
@@ -366,7 +366,7 @@ public final class NioDriver extends IoDriver {
     }
 
     @Override
-    public Future<StreamHandle> connect(SocketAddress address, SocketOptions options) {
+    public CancellableFuture<StreamHandle> connect(SocketAddress address, SocketOptions options) {
         checkThread();
         ProtocolFamily f = family(address);
         SocketChannel ch;

@@ -1,6 +1,6 @@
 package io.weft.io;
 
-import io.weft.Future;
+import io.weft.CancellableFuture;
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
@@ -25,7 +25,7 @@ public final class NioListener extends NioSocket implements ListenerHandle {
     }
 
     @Override
-    public Future<StreamHandle> accept() {
+    public CancellableFuture<StreamHandle> accept() {
         return new AcceptOp(this);
     }
 

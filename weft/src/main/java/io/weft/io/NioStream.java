@@ -1,6 +1,6 @@
 package io.weft.io;
 
-import io.weft.Future;
+import io.weft.CancellableFuture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
@@ -39,7 +39,7 @@ public final class NioStream extends NioSocket implements StreamHandle {
     }
 
     @Override
-    public Future<Integer> read(ByteBuffer dst) {
+    public CancellableFuture<Integer> read(ByteBuffer dst) {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("read into a read-only buffer");
         }
@@ -47,7 +47,7 @@ public final class NioStream extends NioSocket implements StreamHandle {
     }
 
     @Override
-    public Future<Integer> read(MemorySegment dst) {
+    public CancellableFuture<Integer> read(MemorySegment dst) {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("read into a read-only segment");
         }
@@ -55,12 +55,12 @@ public final class NioStream extends NioSocket implements StreamHandle {
     }
 
     @Override
-    public Future<Integer> write(ByteBuffer src) {
+    public CancellableFuture<Integer> write(ByteBuffer src) {
         return new WriteOp(this, src, null);
     }
 
     @Override
-    public Future<Integer> write(MemorySegment src) {
+    public CancellableFuture<Integer> write(MemorySegment src) {
         return new WriteOp(this, null, src);
     }
 

@@ -1,6 +1,6 @@
 package io.weft.io;
 
-import io.weft.Future;
+import io.weft.CancellableFuture;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
@@ -16,15 +16,15 @@ import java.nio.ByteBuffer;
 public interface StreamHandle {
 
     /** Reads into {@code dst} from its position; the count, or -1 at end of stream. */
-    Future<Integer> read(ByteBuffer dst);
+    CancellableFuture<Integer> read(ByteBuffer dst);
 
     /** Reads into {@code dst} (native or heap); the count, or -1 at end of stream. */
-    Future<Integer> read(MemorySegment dst);
+    CancellableFuture<Integer> read(MemorySegment dst);
 
     /** Writes from {@code src} from its position; the count written (at least 1 unless src is empty). */
-    Future<Integer> write(ByteBuffer src);
+    CancellableFuture<Integer> write(ByteBuffer src);
 
-    Future<Integer> write(MemorySegment src);
+    CancellableFuture<Integer> write(MemorySegment src);
 
     void shutdownOutput() throws IOException;
 

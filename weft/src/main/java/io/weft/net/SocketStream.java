@@ -1,6 +1,6 @@
 package io.weft.net;
 
-import io.weft.Future;
+import io.weft.CancellableFuture;
 import io.weft.io.StreamHandle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,30 +24,30 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
     }
 
     /** Reads into {@code dst}; the count, or -1 at end of stream (0 only if dst has no room). */
-    public Future<Integer> read(ByteBuffer dst) {
+    public CancellableFuture<Integer> read(ByteBuffer dst) {
         return handle.read(dst);
     }
 
-    public Future<Integer> read(MemorySegment dst) {
+    public CancellableFuture<Integer> read(MemorySegment dst) {
         return handle.read(dst);
     }
 
     /** Writes some of {@code src} (at least one byte unless it is empty); the count. */
-    public Future<Integer> write(ByteBuffer src) {
+    public CancellableFuture<Integer> write(ByteBuffer src) {
         return handle.write(src);
     }
 
-    public Future<Integer> write(MemorySegment src) {
+    public CancellableFuture<Integer> write(MemorySegment src) {
         return handle.write(src);
     }
 
     /** Fills {@code dst}; fails with EOFException (as cause) if the stream ends first. */
-    public Future<Void> readExact(ByteBuffer dst) {
+    public CancellableFuture<Void> readExact(ByteBuffer dst) {
         return StreamLoops.readExact(handle, dst);
     }
 
     /** Writes all of {@code src}, in as many writes as the kernel needs. */
-    public Future<Void> writeAll(ByteBuffer src) {
+    public CancellableFuture<Void> writeAll(ByteBuffer src) {
         return StreamLoops.writeAll(handle, src);
     }
 

@@ -1,10 +1,10 @@
 package io.weft.net;
 
+import io.weft.CancellableFuture;
 import io.weft.Context;
 import io.weft.Future;
+import io.weft.Futures;
 import io.weft.Poll;
-import io.weft.compose.Cancellable;
-import io.weft.compose.CancellableFuture;
 import io.weft.io.StreamHandle;
 import java.io.EOFException;
 import java.io.UncheckedIOException;
@@ -15,11 +15,11 @@ final class StreamLoops {
     private StreamLoops() {
     }
 
-    static Future<Void> readExact(StreamHandle h, ByteBuffer dst) {
+    static CancellableFuture<Void> readExact(StreamHandle h, ByteBuffer dst) {
         return new Loop(h, dst, true);
     }
 
-    static Future<Void> writeAll(StreamHandle h, ByteBuffer src) {
+    static CancellableFuture<Void> writeAll(StreamHandle h, ByteBuffer src) {
         return new Loop(h, src, false);
     }
 
@@ -57,7 +57,7 @@ final class StreamLoops {
         @Override
         public void cancel() {
             if (op != null) {
-                Cancellable.cancel(op);
+                Futures.cancel(op);
                 op = null;
             }
         }

@@ -1,6 +1,6 @@
 package io.weft.net;
 
-import io.weft.Future;
+import io.weft.CancellableFuture;
 import io.weft.executor.ExecutorCore;
 import io.weft.io.ListenerHandle;
 import java.io.IOException;
@@ -39,7 +39,7 @@ public final class TcpListener implements AutoCloseable {
     }
 
     /** The next connection; fails with {@link java.io.UncheckedIOException} (cause: the IOException). */
-    public Future<TcpStream> accept() {
+    public CancellableFuture<TcpStream> accept() {
         return handle.accept().map(TcpStream::new);
     }
 

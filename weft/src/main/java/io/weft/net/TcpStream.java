@@ -1,6 +1,8 @@
 package io.weft.net;
 
-import io.weft.Future;
+import io.weft.CancellableFuture;
+import io.weft.Context;
+import io.weft.Poll;
 import io.weft.executor.ExecutorCore;
 import io.weft.io.StreamHandle;
 import io.weft.time.Timeout;
@@ -24,11 +26,11 @@ public final class TcpStream extends SocketStream {
     }
 
     /** Connects to {@code address}. */
-    public static Future<TcpStream> connect(SocketAddress address) {
+    public static CancellableFuture<TcpStream> connect(SocketAddress address) {
         return connect(address, SocketOptions.DEFAULT);
     }
 
-    public static Future<TcpStream> connect(SocketAddress address, SocketOptions options) {
+    public static CancellableFuture<TcpStream> connect(SocketAddress address, SocketOptions options) {
         if (!(address instanceof InetSocketAddress)) {
             throw new IllegalArgumentException("TcpStream.connect needs an InetSocketAddress, got " + address);
         }
@@ -39,16 +41,24 @@ public final class TcpStream extends SocketStream {
      * Connects, giving up after {@code timeout}: then fails with
      * UncheckedIOException whose cause is a {@link SocketTimeoutException}.
      */
-    public static Future<TcpStream> connect(SocketAddress address, Duration timeout) {
+    public static CancellableFuture<TcpStream> connect(SocketAddress address, Duration timeout) {
         Timeout<TcpStream> t = Timeout.of(timeout, connect(address));
-        return cx -> {
-            try {
-                return t.poll(cx);
-            } catch (TimeoutFailure e) {
-                SocketTimeoutException ste = new SocketTimeoutException("connect " + address + ": timed out after "
-                        + timeout);
-                ste.initCause(e);
-                throw new UncheckedIOException(ste);
+        return new CancellableFuture<>() {
+            @Override
+            public Poll<TcpStream> poll(Context cx) {
+                try {
+                    return t.poll(cx);
+                } catch (TimeoutFailure e) {
+                    SocketTimeoutException ste = new SocketTimeoutException("connect " + address + ": timed out after "
+                            + timeout);
+                    ste.initCause(e);
+                    throw new UncheckedIOException(ste);
+                }
+            }
+
+            @Override
+            public void cancel() {
+                t.cancel();
             }
         };
     }

@@ -1,6 +1,6 @@
 package io.weft.net;
 
-import io.weft.Future;
+import io.weft.CancellableFuture;
 import io.weft.executor.ExecutorCore;
 import io.weft.io.DatagramHandle;
 import java.io.IOException;
@@ -32,12 +32,12 @@ public final class UdpSocket implements AutoCloseable {
     }
 
     /** Sends {@code src}'s remaining bytes as one datagram to {@code target}; the count. */
-    public Future<Integer> sendTo(ByteBuffer src, SocketAddress target) {
+    public CancellableFuture<Integer> sendTo(ByteBuffer src, SocketAddress target) {
         return handle.sendTo(src, target);
     }
 
     /** Receives one datagram into {@code dst}; its sender. */
-    public Future<SocketAddress> receiveFrom(ByteBuffer dst) {
+    public CancellableFuture<SocketAddress> receiveFrom(ByteBuffer dst) {
         return handle.receiveFrom(dst);
     }
 
@@ -47,12 +47,12 @@ public final class UdpSocket implements AutoCloseable {
     }
 
     /** Sends to the connected peer. */
-    public Future<Integer> send(ByteBuffer src) {
+    public CancellableFuture<Integer> send(ByteBuffer src) {
         return handle.send(src);
     }
 
     /** Receives from the connected peer; the datagram's length (as stored in dst). */
-    public Future<Integer> receive(ByteBuffer dst) {
+    public CancellableFuture<Integer> receive(ByteBuffer dst) {
         return handle.receive(dst);
     }
 

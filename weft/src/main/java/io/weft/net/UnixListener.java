@@ -1,6 +1,6 @@
 package io.weft.net;
 
-import io.weft.Future;
+import io.weft.CancellableFuture;
 import io.weft.executor.ExecutorCore;
 import io.weft.io.ListenerHandle;
 import java.io.IOException;
@@ -28,7 +28,7 @@ public final class UnixListener implements AutoCloseable {
                 SocketOptions.DEFAULT));
     }
 
-    public Future<UnixStream> accept() {
+    public CancellableFuture<UnixStream> accept() {
         return handle.accept().map(UnixStream::new);
     }
 

@@ -1,6 +1,6 @@
 package io.weft.net;
 
-import io.weft.Future;
+import io.weft.CancellableFuture;
 import io.weft.executor.ExecutorCore;
 import io.weft.io.StreamHandle;
 import java.io.IOException;
@@ -14,11 +14,11 @@ public final class UnixStream extends SocketStream {
         super(handle);
     }
 
-    public static Future<UnixStream> connect(Path path) {
+    public static CancellableFuture<UnixStream> connect(Path path) {
         return connect(UnixDomainSocketAddress.of(path));
     }
 
-    public static Future<UnixStream> connect(UnixDomainSocketAddress address) {
+    public static CancellableFuture<UnixStream> connect(UnixDomainSocketAddress address) {
         return ExecutorCore.current("UnixStream.connect").driver().connect(address, SocketOptions.DEFAULT)
                 .map(UnixStream::new);
     }

@@ -72,7 +72,13 @@ public final class Barrier {
         return parties;
     }
 
-    /** A future of this party's arrival: true for the generation's leader (the last to arrive). */
+    /**
+     * A future of this party's arrival: true for the generation's leader (the last to arrive).
+     *
+     * <p><b>Cancel safety:</b> an arrival cancelled before the barrier
+     * trips no longer counts (the others wait for another party); one
+     * cancelled after the trip changes nothing for the others.
+     */
     public WaitFuture<Boolean> arrive() {
         return new Arrive();
     }

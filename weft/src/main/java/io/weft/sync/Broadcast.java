@@ -496,8 +496,11 @@ public final class Broadcast<T> {
          * {@link LaggedException} if values were overwritten before this
          * receiver got them (the next recv returns the oldest value held),
          * and with {@link ChannelClosedException} at the end of the stream
-         * or once this receiver is closed. If the awaiting task is aborted,
-         * nothing was received.
+         * or once this receiver is closed.
+         *
+         * <p><b>Cancel safety:</b> a cancelled recv received nothing: this
+         * receiver's cursor did not move, and the next recv returns the
+         * value it would have.
          */
         public WaitFuture<T> recv() {
             return broadcast.recv(this);

@@ -154,7 +154,12 @@ public final class CancellationToken {
         }
     }
 
-    /** A future ready once this token is cancelled (at once if it already is). */
+    /**
+     * A future ready once this token is cancelled (at once if it already is).
+     *
+     * <p><b>Cancel safety:</b> a cancelled wait leaves the queue; there is
+     * nothing to hand on (the token's state is for everyone).
+     */
     public WaitFuture<Void> cancelled() {
         return new Cancelled();
     }

@@ -41,6 +41,14 @@ public final class Mutex<T> {
         return semaphore.isLocal();
     }
 
+    /**
+     * The guard, once the lock is free and every earlier waiter was served.
+     *
+     * <p><b>Cancel safety:</b> a lock cancelled while it waits leaves the
+     * queue; one cancelled after the lock was handed to it (released by the
+     * holder, not yet returned by a poll) passes the lock to the next waiter.
+     * Either way the mutex is as if this lock had never been asked for.
+     */
     public WaitFuture<Guard<T>> lock() {
         WaitFuture<Semaphore.Permit> acquire = semaphore.acquire(1);
         return new WaitFuture<>() {

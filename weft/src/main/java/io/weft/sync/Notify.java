@@ -80,7 +80,15 @@ public final class Notify {
         }
     }
 
-    /** A future ready once this waiter is notified (or at once if a permit is stored). */
+    /**
+     * A future ready once this waiter is notified (or at once if a permit is stored).
+     *
+     * <p><b>Cancel safety:</b> a waiter cancelled while queued leaves the
+     * queue. One cancelled after a {@link #notifyOne()} chose it passes that
+     * notification to the next waiter, or stores it as the permit if nobody
+     * waits, so no {@code notifyOne} is lost. A {@link #notifyWaiters()}
+     * is for the waiters of that moment only and is not passed on.
+     */
     public WaitFuture<Void> notified() {
         return new Notified();
     }

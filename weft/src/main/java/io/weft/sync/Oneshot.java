@@ -39,6 +39,13 @@ public final class Oneshot<T> {
         channel.sender().close();
     }
 
+    /**
+     * The value, once sent; {@link ChannelClosedException} if the sender
+     * closed without one.
+     *
+     * <p><b>Cancel safety:</b> a cancelled recv took nothing; the value
+     * waits for the next {@code recv()} or {@link #tryRecv()}.
+     */
     public WaitFuture<T> recv() {
         return channel.receiver().recv();
     }

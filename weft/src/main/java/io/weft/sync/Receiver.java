@@ -15,6 +15,11 @@ public final class Receiver<T> implements AutoCloseable {
      * The next value, waiting while the channel is empty. After every sender
      * is closed and the buffer is drained, fails with
      * {@link ChannelClosedException} (end of stream).
+     *
+     * <p><b>Cancel safety:</b> a value is taken only by the poll that
+     * returns it, so a cancelled recv took nothing: the value stays in the
+     * channel, and a wake-up it had been given goes to the next waiting
+     * receiver. Receiving in a select loop loses no value.
      */
     public WaitFuture<T> recv() {
         return channel.recv();

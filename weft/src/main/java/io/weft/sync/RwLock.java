@@ -103,7 +103,13 @@ public final class RwLock<T> {
         return maxReaders;
     }
 
-    /** Shared access, in FIFO order with the other waiters. */
+    /**
+     * Shared access, in FIFO order with the other waiters.
+     *
+     * <p><b>Cancel safety</b> (also of {@link #write()}): a wait cancelled
+     * while queued leaves the queue; one cancelled after the lock was handed
+     * to it passes it on to the next waiters.
+     */
     public WaitFuture<ReadGuard<T>> read() {
         return guarded(semaphore.acquire(1), p -> new ReadGuard<>(this, p));
     }

@@ -60,7 +60,14 @@ public final class Semaphore {
         return acquire(1);
     }
 
-    /** {@code n} permits at once, all or nothing, in FIFO order with the other waiters. */
+    /**
+     * {@code n} permits at once, all or nothing, in FIFO order with the other waiters.
+     *
+     * <p><b>Cancel safety:</b> an acquire cancelled while it waits leaves the
+     * queue (the waiters it held back may then be served); one cancelled
+     * after permits were moved to it gives them back, and they go to the
+     * next waiters. No permit is ever lost.
+     */
     public WaitFuture<Permit> acquire(long n) {
         checkCount(n);
         return new Acquire(n);

@@ -17,8 +17,12 @@ public final class Sender<T> implements AutoCloseable {
     /**
      * Sends {@code value}, waiting while a bounded channel is full. Fails with
      * {@link ChannelClosedException} (carrying {@code value}) if the receiver
-     * or this handle is closed. If the awaiting task is aborted, nothing was
-     * sent.
+     * or this handle is closed.
+     *
+     * <p><b>Cancel safety:</b> a cancelled send sent nothing (the value is
+     * the caller's again) and lost its place in the queue of waiting
+     * senders; a free slot's wake-up it had been given goes to the next
+     * sender.
      */
     public WaitFuture<Void> send(T value) {
         return channel.send(this, value);

@@ -1,37 +1,23 @@
 package io.weft.sync;
 
-import io.weft.Future;
+import io.weft.CancellableFuture;
 
 /**
  * The future of an operation that may wait in a primitive's queue (a recv, a
- * send, an acquire, a lock). Java has no drop, so leaving the queue is
- * explicit: {@link #cancel()}. {@link #await()} calls it itself when it
- * throws (notably {@link io.weft.TaskCancelledException} when the awaiting
- * task is aborted), so a task that awaits never needs to. Code that polls
- * by hand and abandons the future before it is ready must call
- * {@code cancel()}, or the next waiter may not be told about a value or a
- * permit that this one was told about.
+ * send, an acquire, a lock). Cancelling it ({@link #cancel()}, which an
+ * aborted {@code await()}, a Timeout or a lost select call for you) leaves
+ * the queue, and anything the primitive had handed to it and no poll had yet
+ * returned goes on: permits to the next waiters, a wake-up hint to the next
+ * receiver or sender, a notification to the next {@code notified()}. Each
+ * primitive states what its operations keep under "Cancel safety".
  */
-public interface WaitFuture<T> extends Future<T> {
+public interface WaitFuture<T> extends CancellableFuture<T> {
 
     /**
      * Leaves the queue; anything handed to this operation and not yet
      * returned by a poll goes to the next waiter (or back to the primitive).
      * Idempotent; a no-op once a poll has returned ready.
      */
-    void cancel();
-
     @Override
-    default T await() {
-        try {
-            return Future.super.await();
-        } catch (Throwable t) {
-            try {
-                cancel();
-            } catch (Throwable again) { // e.g. a local primitive used from the wrong thread: keep the first error
-                t.addSuppressed(again);
-            }
-            throw t;
-        }
-    }
+    void cancel();
 }

@@ -384,8 +384,11 @@ public final class Watch<T> {
          * Ready once a version this receiver has not seen is stored (at once
          * if there is one); marks it seen. Fails with
          * {@link ChannelClosedException} if the sender is closed and there is
-         * no unseen version, or this receiver is closed. If the awaiting task
-         * is aborted, the version stays unseen.
+         * no unseen version, or this receiver is closed.
+         *
+         * <p><b>Cancel safety:</b> a cancelled {@code changed()} marks
+         * nothing seen: the next one is ready at once for the version it
+         * would have returned.
          */
         public WaitFuture<Void> changed() {
             return watch.changed(this);

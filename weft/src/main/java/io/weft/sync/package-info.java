@@ -7,6 +7,34 @@
  * {@link io.weft.sync.Broadcast} and {@link io.weft.sync.Watch}. Every operation that may wait returns a
  * {@link io.weft.sync.WaitFuture}; {@code await()} it.
  *
+ * <h2>Cancel safety</h2>
+ * Every {@code WaitFuture} keeps the {@link io.weft.CancellableFuture}
+ * contract: a wait given up (an aborted await, a Timeout, a lost select or
+ * race, a failed join) leaves the primitive as if it had never been asked,
+ * and what was handed to it goes on. Per operation:
+ * <table>
+ *   <caption>What cancelling a pending operation keeps</caption>
+ *   <tr><th>operation</th><th>cancelled while queued</th><th>cancelled after it was handed something</th></tr>
+ *   <tr><td>{@code Semaphore.acquire}, {@code Mutex.lock}, {@code RwLock.read}/{@code write}</td>
+ *       <td>leaves the queue; the waiters behind it may now be served</td>
+ *       <td>the permits (the lock) go back and on to the next waiters</td></tr>
+ *   <tr><td>{@code Receiver.recv} ({@code Channel})</td><td>leaves the queue</td>
+ *       <td>the value stays in the channel; the wake-up goes to the next receiver</td></tr>
+ *   <tr><td>{@code Sender.send} ({@code Channel})</td><td>nothing was sent</td>
+ *       <td>nothing was sent; the free slot's wake-up goes to the next sender</td></tr>
+ *   <tr><td>{@code Oneshot.recv}</td><td>the value, when sent, waits for the next recv</td>
+ *       <td>the value stays for the next recv or tryRecv</td></tr>
+ *   <tr><td>{@code Notify.notified}</td><td>leaves the queue</td>
+ *       <td>a {@code notifyOne} goes to the next waiter, or is stored as the permit</td></tr>
+ *   <tr><td>{@code Broadcast.Receiver.recv}, {@code Watch.Receiver.changed}</td><td>leaves the queue</td>
+ *       <td>nothing is consumed: the value (version) stays unseen at the receiver's cursor</td></tr>
+ *   <tr><td>{@code Barrier.arrive}</td><td>no longer counts as arrived</td>
+ *       <td>the barrier had tripped: nothing changes for the others</td></tr>
+ *   <tr><td>{@code CancellationToken.cancelled}</td><td>leaves the queue</td><td>nothing to hand on</td></tr>
+ * </table>
+ * {@code io.weft.CancelMatrixTest} checks every row against every way to
+ * give up, in both families.
+ *
  * <h2>Invariants of each primitive</h2>
  * <ul>
  *   <li>{@code CancellationToken}: a set-once flag in a tree. Cancelling a
@@ -108,8 +136,8 @@
  *       notification was.</li>
  *   <li>A poll that returns ready (or fails) sets <b>DONE</b>; polling again
  *       is an {@link java.lang.IllegalStateException}.</li>
- *   <li><b>cancel</b> (what {@code WaitFuture.await()} does when it throws,
- *       e.g. {@link io.weft.TaskCancelledException} for an aborted task):
+ *   <li><b>cancel</b> (called by whatever gives up on the operation: an
+ *       {@code await()} whose task is aborted, a Timeout, a lost select):
  *       QUEUED → unlink; NOTIFIED → hand on what it got (a channel notifies
  *       the next waiter if a value/slot is still there; a semaphore takes
  *       the permits back and grants the next waiters; a notify passes a

@@ -2,15 +2,18 @@ package io.weft.task;
 
 import io.weft.Context;
 import io.weft.Future;
+import io.weft.Futures;
 import io.weft.Poll;
 
 /**
  * A task whose body is a poll-based {@link Future}, polled directly with the
- * task as its waker. Cancelling it drops the future without polling it again.
+ * task as its waker. Cancelling it cancels the future (once it was polled:
+ * the {@link io.weft.CancellableFuture} contract) and never polls it again.
  */
 public final class FutureTask<T> extends Task<T> {
     private Future<T> future;
     private final Context cx;
+    private boolean polled;
 
     public FutureTask(TaskOwner owner, String name, Future<T> future) {
         super(owner, name);
@@ -23,12 +26,16 @@ public final class FutureTask<T> extends Task<T> {
 
     @Override
     protected Object pollTask() {
+        polled = true;
         Poll<T> p = future.poll(cx);
         return p.isReady() ? p.get() : PENDING;
     }
 
     @Override
     protected Object cancelTask() {
+        if (polled) {
+            Futures.cancel(future); // what it throws is the task's outcome, as from a poll
+        }
         return Cancelled.PLAIN;
     }
 

@@ -1,7 +1,7 @@
 package io.weft.time;
 
+import io.weft.CancellableFuture;
 import io.weft.Context;
-import io.weft.Future;
 import io.weft.Poll;
 import io.weft.executor.ExecutorCore;
 import java.time.Duration;
@@ -76,7 +76,7 @@ public final class Interval {
     }
 
     /** The next tick: a future of its deadline (a reading of the executor's clock). */
-    public Future<Long> tick() {
+    public CancellableFuture<Long> tick() {
         return new Tick(this);
     }
 
@@ -99,7 +99,7 @@ public final class Interval {
     }
 
     /** A future of one tick; cancelling it (or an await of it that ends early) disarms the interval's timer. */
-    public static final class Tick implements Future<Long> {
+    public static final class Tick implements CancellableFuture<Long> {
         private final Interval interval;
         private boolean done;
 
@@ -117,18 +117,11 @@ public final class Interval {
             return p;
         }
 
+        /**
+         * Disarms the timer of the pending tick; the next tick() re-arms it
+         * for the same deadline (a cancelled tick loses no tick).
+         */
         @Override
-        public Long await() {
-            try {
-                return Future.super.await();
-            } finally {
-                if (!done) {
-                    cancel();
-                }
-            }
-        }
-
-        /** Disarms the timer of the pending tick; the next tick() re-arms it for the same deadline. */
         public void cancel() {
             interval.sleep.cancel();
         }

@@ -1,31 +1,21 @@
 package io.weft.time;
 
+import io.weft.CancellableFuture;
 import io.weft.Context;
-import io.weft.Future;
 import io.weft.Poll;
 
 /**
  * Ready once the executor's clock reads its deadline; registers a timer on
  * its first pending poll. Loop thread only.
  *
- * <p><b>Cancellation.</b> A Java future cannot know it has been dropped, so
- * a sleep frees its wheel slot in three ways, each at once:
- * <ul>
- *   <li>{@link #await()} cancels the timer when it ends, normally or not: a
- *       task aborted while it sleeps is resumed with
- *       {@code TaskCancelledException} from that await, and the timer is
- *       gone before the task's {@code finally} blocks run;</li>
- *   <li>combinators that poll a sleep themselves ({@link Timeout},
- *       {@link Interval}, a select) call {@link #cancel()} when they give up
- *       on it;</li>
- *   <li>and, as a last line, a timer that fires for a finished task wakes
- *       nothing (waking a completed task is a no-op).</li>
- * </ul>
- * A sleep wrapped by {@code map}/{@code then} and abandoned keeps its slot
- * until its deadline (then fires harmlessly): call {@link #cancel()} if that
- * matters.
+ * <p><b>Cancel safety:</b> {@link #cancel()} takes the timer out of the
+ * wheel at once; nothing else is held. It is called by whatever gives up on
+ * the sleep: an await whose task is aborted, a {@link Timeout}, a select
+ * that another future won, an {@link Interval}. Unlike most futures a
+ * cancelled sleep may be polled again: it re-arms for the same deadline.
+ * As a last line, a timer that fires for a finished task wakes nothing.
  */
-public final class Sleep implements Future<Void> {
+public final class Sleep implements CancellableFuture<Void> {
     private final Timers timers;
     private long deadline;
     private Timers.Entry entry;
@@ -63,17 +53,8 @@ public final class Sleep implements Future<Void> {
         return Poll.pending();
     }
 
-    /** Suspends until the deadline; the timer is cancelled however the await ends (see the class docs). */
-    @Override
-    public Void await() {
-        try {
-            return Future.super.await();
-        } finally {
-            cancel();
-        }
-    }
-
     /** Takes the timer out of the wheel now; the sleep may be polled again later (it re-arms). Idempotent. */
+    @Override
     public void cancel() {
         if (entry != null) {
             entry.cancel();

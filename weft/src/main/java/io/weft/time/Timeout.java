@@ -1,7 +1,9 @@
 package io.weft.time;
 
+import io.weft.CancellableFuture;
 import io.weft.Context;
 import io.weft.Future;
+import io.weft.Futures;
 import io.weft.JoinHandle;
 import io.weft.Poll;
 import io.weft.executor.ExecutorCore;
@@ -15,17 +17,18 @@ import java.time.Duration;
  * poll polls the inner future first, so an inner future ready at the
  * deadline wins.
  *
- * <p>On timeout the inner future is cancelled: a {@link JoinHandle} is
- * {@linkplain JoinHandle#abort() aborted} (its task's {@code finally} blocks
- * run on the executor soon after), a {@link Sleep}, {@code Timeout} or
- * {@link Interval} tick has its timer cancelled; any other future is simply
- * never polled again. The Timeout's own timer is cancelled as soon as the
- * outcome is known, and when an {@link #await()} of it ends in any way (for
- * example because the awaiting task was aborted).
+ * <p>On timeout the inner future is cancelled ({@link Futures#cancel}): a
+ * lock, a permit or a value handed to it goes to the next waiter, an I/O
+ * operation is withdrawn, a {@link JoinHandle}'s task is aborted (its
+ * {@code finally} blocks run on the executor soon after). The Timeout's own
+ * timer leaves the wheel as soon as the outcome is known.
+ *
+ * <p><b>Cancel safety:</b> cancelling a Timeout cancels its timer and its
+ * inner future; what is kept is what the inner future's cancel keeps.
  *
  * <p>Made and polled on an executor's thread (inside a task).
  */
-public final class Timeout<T> implements Future<T> {
+public final class Timeout<T> implements CancellableFuture<T> {
     private final Future<T> inner;
     private final Sleep sleep;
     private boolean done;
@@ -76,7 +79,7 @@ public final class Timeout<T> implements Future<T> {
         }
         if (sleep.poll(cx).isReady()) {
             finish();
-            cancelInner(inner);
+            Futures.cancel(inner);
             throw new TimeoutFailure("timed out after the deadline " + sleep.deadline() + " ns of the executor's clock");
         }
         return Poll.pending();
@@ -87,34 +90,12 @@ public final class Timeout<T> implements Future<T> {
         sleep.cancel();
     }
 
-    /** Suspends until the value or the timeout; the timer is cancelled however the await ends. */
+    /** Gives up: cancels the timer and the inner future (as on timeout). Idempotent; nothing once finished. */
     @Override
-    public T await() {
-        try {
-            return Future.super.await();
-        } finally {
-            sleep.cancel();
-        }
-    }
-
-    /** Gives up: cancels the timer and the inner future (as on timeout). Idempotent. */
     public void cancel() {
         if (!done) {
             finish();
-            cancelInner(inner);
-        }
-    }
-
-    static void cancelInner(Future<?> f) {
-        switch (f) {
-            case JoinHandle<?> h -> h.abort();
-            case Sleep s -> s.cancel();
-            case Timeout<?> t -> t.cancel();
-            case Interval.Tick t -> t.cancel();
-            case io.weft.compose.Cancellable c -> c.cancel();
-            default -> {
-                // A plain future: nothing to tell; it is never polled again.
-            }
+            Futures.cancel(inner);
         }
     }
 }
