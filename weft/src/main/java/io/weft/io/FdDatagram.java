@@ -1,6 +1,8 @@
 package io.weft.io;
 
 import io.weft.CancellableFuture;
+import io.weft.Context;
+import io.weft.Poll;
 import io.weft.sys.Errno;
 import io.weft.sys.Linux;
 import io.weft.sys.SockAddr;
@@ -10,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.NotYetConnectedException;
 
 /**
  * A datagram socket (UDP, IPv4 or IPv6) on a descriptor driver.
@@ -38,7 +41,7 @@ public final class FdDatagram extends FdSocket implements DatagramHandle {
     public CancellableFuture<Integer> send(ByteBuffer src) {
         checkOpen();
         if (!connected) {
-            throw new IllegalStateException("send() on a datagram socket that is not connected: use sendTo");
+            throw notConnected("send");
         }
         return new SendOp(driver, this, src, null);
     }
@@ -49,20 +52,24 @@ public final class FdDatagram extends FdSocket implements DatagramHandle {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("receive into a read-only buffer");
         }
-        Object[] k = kept.poll();
-        if (k != null) {
-            byte[] b = (byte[]) k[0];
-            dst.put(b, 0, Math.min(b.length, dst.remaining())); // truncated as the kernel truncates
-            SocketAddress from = (SocketAddress) k[1];
-            return IoFutures.ready(from);
-        }
         return new RecvOp(driver, this, dst);
     }
 
     @Override
     public CancellableFuture<Integer> receive(ByteBuffer dst) {
+        if (!connected) {
+            throw notConnected("receive");
+        }
         int before = dst.position();
         return receiveFrom(dst).map(from -> dst.position() - before);
+    }
+
+    /** As java.nio's DatagramChannel.read/write on an unconnected channel. */
+    static NotYetConnectedException notConnected(String call) {
+        NotYetConnectedException e = new NotYetConnectedException();
+        e.initCause(new IllegalStateException(call + "() on a datagram socket that is not connected: connect() it,"
+                + " or use " + (call.equals("send") ? "sendTo" : "receiveFrom")));
+        return e;
     }
 
     @Override
@@ -157,6 +164,31 @@ public final class FdDatagram extends FdSocket implements DatagramHandle {
         RecvOp(FdDriver driver, FdDatagram s, ByteBuffer dst) {
             super(driver, s);
             this.dst = dst;
+        }
+
+        /**
+         * Before the first submission: a datagram kept from a cancelled
+         * receive comes first. Looked up at the poll, not when the op was
+         * made: an op made earlier may have waited for that cancelled
+         * receive's completion, which is what brought the datagram.
+         */
+        @Override
+        public Poll<SocketAddress> poll(Context cx) {
+            if (state == NEW) {
+                socket.checkOpen();
+                Object[] k = ((FdDatagram) socket).kept.poll();
+                if (k != null) {
+                    if (!cx.consumeBudget()) {
+                        ((FdDatagram) socket).kept.addFirst(k);
+                        return Poll.pending();
+                    }
+                    state = DONE;
+                    byte[] b = (byte[]) k[0];
+                    dst.put(b, 0, Math.min(b.length, dst.remaining())); // truncated as the kernel truncates
+                    return Poll.ready((SocketAddress) k[1]);
+                }
+            }
+            return super.poll(cx);
         }
 
         @Override

@@ -58,6 +58,10 @@ public final class NioDatagram extends NioSocket implements DatagramHandle {
 
     @Override
     public CancellableFuture<Integer> send(ByteBuffer src) {
+        checkOpen();
+        if (!ch.isConnected()) {
+            throw FdDatagram.notConnected("send");
+        }
         return new SendOp(this, src, null);
     }
 
@@ -65,6 +69,10 @@ public final class NioDatagram extends NioSocket implements DatagramHandle {
     public CancellableFuture<Integer> receive(ByteBuffer dst) {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("receive into a read-only buffer");
+        }
+        checkOpen();
+        if (!ch.isConnected()) {
+            throw FdDatagram.notConnected("receive");
         }
         return new ReceiveOp<Integer>(this, dst, true);
     }

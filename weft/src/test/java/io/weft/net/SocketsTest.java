@@ -2,6 +2,7 @@ package io.weft.net;
 
 import static io.weft.net.TcpTest.on;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.weft.Driver;
 import io.weft.JoinHandle;
@@ -82,6 +83,22 @@ class SocketsTest {
             }
         });
         assertThat(got).containsExactly("one", "two!", "three", "truncated to 2");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void sendAndReceiveNeedAConnectedDatagramSocket(Driver d) {
+        on(d, () -> {
+            try (UdpSocket a = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 0))) {
+                assertThatThrownBy(() -> a.receive(ByteBuffer.allocate(8)).await())
+                        .isInstanceOf(java.nio.channels.NotYetConnectedException.class)
+                        .hasStackTraceContaining("receive() on a datagram socket that is not connected");
+                assertThatThrownBy(() -> a.send(ByteBuffer.allocate(8)).await())
+                        .isInstanceOf(java.nio.channels.NotYetConnectedException.class)
+                        .hasStackTraceContaining("use sendTo");
+            }
+            return null;
+        });
     }
 
     @ParameterizedTest
