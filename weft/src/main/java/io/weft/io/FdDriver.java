@@ -43,6 +43,16 @@ public abstract class FdDriver extends IoDriver {
         buffers.release(b);
     }
 
+    /** Native memory of the buffer pool now: buffers lent to the kernel plus the cache (see {@link BufferPool}). */
+    public long nativeBufferBytes() {
+        return buffers.nativeBytes();
+    }
+
+    /** The pool's bound on free buffers kept for reuse. */
+    public long bufferCacheBytes() {
+        return buffers.cacheBytes();
+    }
+
     /** Runs {@code op}: ready with its value, or pending with {@code cx}'s waker kept. */
     public abstract <T> Poll<T> pollOp(FdOp<T> op, Context cx);
 

@@ -58,8 +58,7 @@ public final class NioDatagram extends NioSocket implements DatagramHandle {
 
     @Override
     public CancellableFuture<Integer> send(ByteBuffer src) {
-        checkOpen();
-        if (!ch.isConnected()) {
+        if (!closed && !ch.isConnected()) { // a closed socket's op fails with ClosedChannelException
             throw FdDatagram.notConnected("send");
         }
         return new SendOp(this, src, null);
@@ -70,8 +69,7 @@ public final class NioDatagram extends NioSocket implements DatagramHandle {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("receive into a read-only buffer");
         }
-        checkOpen();
-        if (!ch.isConnected()) {
+        if (!closed && !ch.isConnected()) {
             throw FdDatagram.notConnected("receive");
         }
         return new ReceiveOp<Integer>(this, dst, true);
