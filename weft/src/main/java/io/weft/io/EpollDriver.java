@@ -122,6 +122,11 @@ public final class EpollDriver extends FdDriver {
     }
 
     @Override
+    protected void notReady(FdSocket s, int interest) {
+        s.readiness &= ~interest;
+    }
+
+    @Override
     public void cancelOp(FdOp<?> op) {
         if (op.state == FdOp.WAITING) {
             op.socket.waiters.remove(op);

@@ -60,6 +60,24 @@ public abstract class FdDriver extends IoDriver {
     public abstract void cancelOp(FdOp<?> op);
 
     /**
+     * A call outside any op (a {@code tryRead}) found nothing for
+     * {@code interest}: a readiness driver clears its bit, so the next op
+     * waits for the next edge.
+     */
+    protected void notReady(FdSocket s, int interest) {
+    }
+
+    /**
+     * Whether a completion driver still has a cancelled op of {@code
+     * interest} on {@code s} in the kernel: its completion may bring bytes
+     * that come before anything read now, so a {@code tryRead} must wait
+     * (the next op waits for that completion, then takes what it kept).
+     */
+    protected boolean cancelledInKernel(FdSocket s, int interest) {
+        return false;
+    }
+
+    /**
      * Flags for the sockets this driver makes: {@code SOCK_NONBLOCK} for a
      * readiness driver, which tries non-blocking calls. A completion driver
      * wants blocking descriptors: the kernel waits for it (see UringDriver).

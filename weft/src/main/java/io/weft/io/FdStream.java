@@ -74,6 +74,59 @@ public final class FdStream extends FdSocket implements StreamHandle {
     }
 
     @Override
+    public CancellableFuture<Void> readable() {
+        return new ReadableOp(driver, this);
+    }
+
+    /**
+     * recv(2) with MSG_DONTWAIT, straight into {@code dst} (heap or direct:
+     * the call never blocks, so a heap array is passed in place on every
+     * driver). Bytes kept from a cancelled read come first; while a cancelled
+     * read is still in the kernel nothing is read (its bytes come first), and
+     * {@link #readable()} waits for it.
+     */
+    @Override
+    public int tryRead(ByteBuffer dst) {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read into a read-only buffer");
+        }
+        driver.checkThread();
+        checkOpen();
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        MemorySegment v = MemorySegment.ofBuffer(dst);
+        int n = takeLeftover(v);
+        if (n > 0) {
+            dst.position(dst.position() + n);
+            return n;
+        }
+        if (driver.cancelledInKernel(this, FdOp.READ)) {
+            return 0;
+        }
+        long len = v.byteSize();
+        long r;
+        do {
+            r = driver.sys().recvfrom(fd, v, len, Linux.MSG_DONTWAIT, MemorySegment.NULL, MemorySegment.NULL);
+        } while (r == -Linux.EINTR);
+        if (r == -Linux.EAGAIN) {
+            driver.notReady(this, FdOp.READ);
+            return 0;
+        }
+        if (r < 0) {
+            throw failure("read", r);
+        }
+        if (r == 0) {
+            return -1;
+        }
+        if (r < len) {
+            driver.notReady(this, FdOp.READ); // drained: the next wait needs the next edge (as a short read op)
+        }
+        dst.position(dst.position() + (int) r);
+        return (int) r;
+    }
+
+    @Override
     public CancellableFuture<Integer> write(ByteBuffer src) {
         return new WriteOp(driver, this, src, null);
     }
@@ -221,6 +274,54 @@ public final class FdStream extends FdSocket implements StreamHandle {
                 MemorySegment from = nativeBuf != null ? nativeBuf : view();
                 ((FdStream) socket).keepLeftover(from.asSlice(0, res));
             }
+        }
+    }
+
+    /**
+     * Readability, with no buffer: on a readiness driver ready as soon as
+     * the read bit is set (it may be stale: {@code tryRead} then returns 0
+     * and clears it); on io_uring IORING_OP_POLL_ADD for POLLIN. Bytes kept
+     * from a cancelled read make it ready at once.
+     */
+    static final class ReadableOp extends FdOp<Void> {
+        ReadableOp(FdDriver driver, FdStream s) {
+            super(driver, s);
+        }
+
+        @Override
+        public Poll<Void> poll(Context cx) {
+            if (state == NEW) {
+                FdStream s = (FdStream) socket;
+                s.checkOpen();
+                if (s.leftover != null) {
+                    state = DONE;
+                    return Poll.ready(null);
+                }
+            }
+            return super.poll(cx);
+        }
+
+        @Override
+        public int interest() {
+            return READ;
+        }
+
+        @Override
+        public long attempt(Linux sys) {
+            return 0; // called only while the read bit (or the sticky closed bit) is set
+        }
+
+        @Override
+        public void prepare(Sqe sqe) {
+            sqe.opcode(Sqe.OP_POLL_ADD).fd(socket.fd).opFlags(Linux.POLLIN);
+        }
+
+        @Override
+        public Void complete(long res) {
+            if (res < 0) {
+                throw socket.failure("poll", res);
+            }
+            return null;
         }
     }
 

@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -52,6 +53,39 @@ public final class NioStream extends NioSocket implements StreamHandle {
             throw new IllegalArgumentException("read into a read-only segment");
         }
         return new ReadOp(this, null, dst);
+    }
+
+    @Override
+    public CancellableFuture<Void> readable() {
+        return new ReadableOp(this).map(ready -> null);
+    }
+
+    /** {@link SocketChannel#read} now; heap memory through the bounce buffer, as a read op. */
+    @Override
+    public int tryRead(ByteBuffer dst) {
+        driver.checkThread();
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read into a read-only buffer");
+        }
+        try {
+            checkOpen();
+        } catch (ClosedChannelException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        Integer n;
+        try {
+            n = new ReadOp(this, dst, null).attempt();
+        } catch (IOException e) {
+            throw failure("read", e);
+        }
+        if (n == null) {
+            readiness &= ~NioOp.READ; // would block: the next wait is for the selector
+            return 0;
+        }
+        return n;
     }
 
     @Override
@@ -180,6 +214,32 @@ public final class NioStream extends NioSocket implements StreamHandle {
                 }
             }
             return n == 0 ? null : n;
+        }
+    }
+
+    /**
+     * Readability, with no buffer: ready (TRUE: java.nio's null means "would
+     * block") while the read bit is set; it may be stale, and tryRead then
+     * clears it.
+     */
+    static final class ReadableOp extends NioOp<Boolean> {
+        ReadableOp(NioStream s) {
+            super(s);
+        }
+
+        @Override
+        public int interest() {
+            return READ;
+        }
+
+        @Override
+        String call() {
+            return "poll";
+        }
+
+        @Override
+        Boolean attempt() {
+            return Boolean.TRUE; // called only while the read bit is set
         }
     }
 

@@ -21,6 +21,12 @@ public interface StreamHandle {
     /** Reads into {@code dst} (native or heap); the count, or -1 at end of stream. */
     CancellableFuture<Integer> read(MemorySegment dst);
 
+    /** Ready once a read would not wait (bytes, the end of stream or an error); holds no buffer meanwhile. */
+    CancellableFuture<Void> readable();
+
+    /** Reads what is there now, without waiting: the count, -1 at end of stream, 0 if nothing is. */
+    int tryRead(ByteBuffer dst);
+
     /** Writes from {@code src} from its position; the count written (at least 1 unless src is empty). */
     CancellableFuture<Integer> write(ByteBuffer src);
 

@@ -274,13 +274,22 @@ public final class UringDriver extends FdDriver {
 
     /** A cancelled op of the same direction on op's socket, still in the kernel, or null. */
     private static FdOp<?> cancelledAhead(FdOp<?> op) {
-        for (ListedOp<?> l = op.socket.waiters.head(); l != null; l = l.nextWaiter()) {
+        return cancelledAhead(op.socket, op.interest());
+    }
+
+    private static FdOp<?> cancelledAhead(FdSocket s, int interest) {
+        for (ListedOp<?> l = s.waiters.head(); l != null; l = l.nextWaiter()) {
             FdOp<?> o = (FdOp<?>) l;
-            if (o.state == FdOp.CANCELLED && o.interest() == op.interest()) {
+            if (o.state == FdOp.CANCELLED && o.interest() == interest) {
                 return o;
             }
         }
         return null;
+    }
+
+    @Override
+    protected boolean cancelledInKernel(FdSocket s, int interest) {
+        return s.inKernel > 0 && cancelledAhead(s, interest) != null;
     }
 
     private static Waker both(Waker a, Waker b) {

@@ -46,7 +46,7 @@ public final class Linux {
     public static final int POLLIN = 0x1, POLLOUT = 0x4;
     public static final int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
     public static final int O_CLOEXEC = 02000000, O_NONBLOCK = 04000;
-    public static final int MSG_NOSIGNAL = 0x4000;
+    public static final int MSG_NOSIGNAL = 0x4000, MSG_DONTWAIT = 0x40;
 
     /** struct epoll_event is packed (12 bytes) on x86_64 and padded (16) elsewhere. */
     public static final boolean X86_64 = "amd64".equals(System.getProperty("os.arch"))
