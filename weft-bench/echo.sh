@@ -45,20 +45,25 @@ build
 
 RESULT="$OUT/echo.txt"
 ROWS=()
-row() { # NAME RATE P50 P99 US_PER_ROUND_TRIP NOTE (OTHERS and CPU_BUSY are set by measure)
-  ROWS+=("$(printf '%-16s %14s %9s %9s %9s %8s %8s %8s  %s' "$1" "$2" "$3" "$4" "$5" "${CPU_BUSY[$SERVER_CPU]:--}" \
-      "${CPU_BUSY[$LOAD_CPU]:--}" "${OTHERS:--}" "$6")")
+row() { # NAME RATE P50 P99 US_PER_ROUND_TRIP NOTE (OTHERS and CPU_BUSY are set by measure; RSS0/RSS1 by bench)
+  ROWS+=("$(printf '%-16s %5s %14s %9s %9s %9s %8s %8s %8s %6s %6s  %s' "$1" "$CONNECTIONS" "$2" "$3" "$4" "$5" \
+      "${CPU_BUSY[$SERVER_CPU]:--}" "${CPU_BUSY[$LOAD_CPU]:--}" "${OTHERS:--}" "${RSS0:--}" "${RSS1:--}" "$6")")
 }
 
 # bench NAME PORT: CMD must be set; starts, waits, loads (warm-up and measure in one client), stops.
 bench() {
   local name=$1 port=$2 log="$OUT/echo-$1.server.log" out="$OUT/echo-$1.load.txt"
+  RSS0="" RSS1=""
   start_and_wait "$name" "$port" "$log" probe_echo || return 0
   local load=(taskset -c "$LOAD_CPU" "$JAVA" -Xms256m -Xmx256m -XX:+UseSerialGC -cp "$JAR" io.weft.bench.net.EchoLoad
               --port "$port" --connections "$CONNECTIONS" --size "$SIZE" --warmup "$WARMUP" --duration "$DURATION"
               --server-pid "$SERVER_PID")
   echo "   load: ${load[*]}"
-  if ! measure "$out" "${load[@]}"; then
+  RSS0=$(rss_mb "$SERVER_PID")
+  local rc=0
+  measure "$out" "${load[@]}" || rc=$?
+  RSS1=$(rss_mb "$SERVER_PID")
+  if [ "$rc" -ne 0 ]; then
     echo "   the load failed: $(tail -n 3 "$out" | tr '\n' ' ')"
     row "$name" - - - - "the load failed: $(reason "$out")"
     stop_server
@@ -106,9 +111,11 @@ done
   echo "(server cpu, load cpu: how busy those CPUs were during the measured run, in %: a load CPU near 100"
   echo " while the server's is lower means the load generator set the figure; others: % of one CPU that"
   echo " other processes used during the run, 200 = both CPUs; srv us/rt: the server's own CPU time per"
-  echo " round trip in the measured window, from the scheduler's run time of its threads)"
-  printf '%-16s %14s %9s %9s %9s %8s %8s %8s  %s\n' server "round trips/s" "p50 ms" "p99 ms" "srv us/rt" "srv cpu" \
-    "load cpu" others notes
+  echo " round trip in the measured window, from the scheduler's run time of its threads; rss0, rss1: the"
+  echo " server's resident memory in MB before the load starts and after it ends; the load's warm-up is in"
+  echo " between)"
+  printf '%-16s %5s %14s %9s %9s %9s %8s %8s %8s %6s %6s  %s\n' server conns "round trips/s" "p50 ms" "p99 ms" \
+    "srv us/rt" "srv cpu" "load cpu" others rss0 rss1 notes
   printf '%s\n' "${ROWS[@]}"
 } >"$RESULT"
 rm -f "$RESULT.head"

@@ -63,11 +63,12 @@ need_pkg wrk wrk
 RESULT="$OUT/http.txt"
 ROWS=()
 DEPTH=1
-row() { # NAME REQS P50 P99 US_PER_REQ NOTE (OTHERS, CPU_BUSY and JIT_NS are set by measure)
+row() { # NAME REQS P50 P99 US_PER_REQ NOTE (OTHERS, CPU_BUSY and JIT_NS are set by measure; RSS0/RSS1 by bench)
   local jit=-
   [ -n "${JIT_NS:-}" ] && jit=$((JIT_NS / 1000000))
-  ROWS+=("$(printf '%-16s %5s %10s %9s %9s %8s %6s %8s %8s %8s  %s' "$1" "$DEPTH" "$2" "$3" "$4" "$5" "$jit" \
-      "${CPU_BUSY[$SERVER_CPU]:--}" "${CPU_BUSY[$LOAD_CPU]:--}" "${OTHERS:--}" "$6")")
+  ROWS+=("$(printf '%-16s %5s %5s %10s %9s %9s %8s %6s %8s %8s %8s %6s %6s  %s' "$1" "$CONNECTIONS" "$DEPTH" "$2" "$3" \
+      "$4" "$5" "$jit" "${CPU_BUSY[$SERVER_CPU]:--}" "${CPU_BUSY[$LOAD_CPU]:--}" "${OTHERS:--}" "${RSS0:--}" \
+      "${RSS1:--}" "$6")")
 }
 
 # wrk prints latencies as 123.45us, 1.23ms or 1.02s: in milliseconds.
@@ -119,6 +120,7 @@ EOF
 # bench NAME PORT: CMD must be set; starts, waits, warms up, measures, stops.
 bench() {
   local name=$1 port=$2 log="$OUT/http-$1-d$DEPTH.server.log" wrkout="$OUT/http-$1-d$DEPTH.wrk.txt"
+  RSS0="" RSS1=""
   start_and_wait "$name (pipeline depth $DEPTH)" "$port" "$log" probe_http || return 0
   echo "   response: $(printf '%s' "$PROBE_RESPONSE" | tr -d '\r' | tr '\n' '|')"
   local url="http://127.0.0.1:$port/" wrk=(taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS") pipelined=() i
@@ -131,7 +133,9 @@ bench() {
     run_load "${wrk[@]}" -d"${WARMUP}s" "$url" "${pipelined[@]}" >/dev/null || true
   done
   echo "   measure: ${wrk[*]} -d${DURATION}s --latency $url ${pipelined[*]}"
+  RSS0=$(rss_mb "$SERVER_PID")
   measure "$wrkout" "${wrk[@]}" -d"${DURATION}s" --latency "$url" "${pipelined[@]}" || true
+  RSS1=$(rss_mb "$SERVER_PID")
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then
     row "$name" - - - - "the server died during the run: see $log"
     return 0
@@ -188,9 +192,10 @@ done
   echo " while the server's is lower means the load generator set the figure; others: % of one CPU that"
   echo " other processes used during the run, 200 = both CPUs; srv us/req: the server's own CPU time"
   echo " per request; jit ms: CPU time of its JIT compiler threads during the measured run; no latency"
-  echo " at depth > 1, where wrk times each pipelined batch, not each response)"
-  printf '%-16s %5s %10s %9s %9s %8s %6s %8s %8s %8s  %s\n' server depth req/s "p50 ms" "p99 ms" "srv us/req" "jit ms" \
-    "srv cpu" "load cpu" others notes
+  echo " at depth > 1, where wrk times each pipelined batch, not each response; rss0, rss1: the server's"
+  echo " resident memory in MB when the measured run starts (after the warm-ups) and when it ends)"
+  printf '%-16s %5s %5s %10s %9s %9s %8s %6s %8s %8s %8s %6s %6s  %s\n' server conns depth req/s "p50 ms" "p99 ms" \
+    "srv us/req" "jit ms" "srv cpu" "load cpu" others rss0 rss1 notes
   printf '%s\n' "${ROWS[@]}"
 } >"$RESULT"
 rm -f "$RESULT.head"

@@ -328,6 +328,24 @@ measure() {
   done
 }
 
+# rss_kb PID: resident memory of PID and its children (nginx's worker), in KB (VmRSS of
+# /proc/PID/status); "-" once it is gone. rss_mb: the same in MB.
+rss_kb() {
+  local p kb total=0 any=""
+  for p in "$1" $(pgrep -P "$1" 2>/dev/null || true); do
+    kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null) || continue
+    [ -n "$kb" ] || continue
+    total=$((total + kb))
+    any=1
+  done
+  if [ -n "$any" ]; then echo "$total"; else echo -; fi
+}
+rss_mb() {
+  local kb
+  kb=$(rss_kb "$1")
+  if [ "$kb" = - ]; then echo -; else awk -v kb="$kb" 'BEGIN { printf "%.0f", kb / 1024 }'; fi
+}
+
 # The Netty in benchmarks.jar, as its own io.netty.util.Version reports it ("4.2.17.Final"; the
 # shaded jar keeps one module's entry, all of them have the same version).
 netty_version() {

@@ -10,7 +10,8 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
 /**
- * A TCP echo server: one task per connection writes back what it reads.
+ * A TCP echo server: one task per connection writes back what it reads;
+ * an idle connection holds no buffer (see {@link #echo}).
  * {@code io.weft.examples.EchoServer [--port 7007] [--driver uring|epoll|nio] [--executors N] [--pin CPU]}
  */
 public final class EchoServer {
@@ -23,9 +24,10 @@ public final class EchoServer {
                     try (TcpListener l = TcpListener.bind(new InetSocketAddress(a.host(), a.port()), opts)) {
                         System.out.println("echo: listening on " + l.localAddress() + " (driver "
                                 + Weft.current().driver() + ", executor " + i + ")");
+                        Buffers buffers = new Buffers(16 * 1024, true, 256);
                         for (;;) {
                             TcpStream s = l.accept().await();
-                            Weft.spawn(() -> echo(s));
+                            Weft.spawn(() -> echo(s, buffers));
                         }
                     }
                 });
@@ -33,12 +35,28 @@ public final class EchoServer {
         });
     }
 
-    static void echo(TcpStream s) {
-        ByteBuffer buf = ByteBuffer.allocateDirect(16 * 1024);
+    /**
+     * Waits for bytes without a buffer ({@code readable}), then takes one
+     * from the executor's pool for the read and the write back: an idle
+     * connection holds no buffer.
+     */
+    static void echo(TcpStream s, Buffers buffers) {
         try (s) {
             s.setNoDelay(true);
-            while (s.read(buf.clear()).await() > 0) {
-                s.writeAll(buf.flip()).await();
+            for (;;) {
+                s.readable().await();
+                ByteBuffer buf = buffers.take();
+                try {
+                    int n = s.tryRead(buf);
+                    if (n < 0) {
+                        return;
+                    }
+                    if (n > 0) {
+                        s.writeAll(buf.flip()).await();
+                    }
+                } finally {
+                    buffers.give(buf);
+                }
             }
         } catch (UncheckedIOException | java.io.IOException e) {
             // the peer went away

@@ -89,74 +89,111 @@ public final class HttpHello {
         }
     }
 
-    /** One connection: parse every complete request in the buffer, answer them with one write, read more. */
+    /** Request bytes (heap: the parser reads the array) and answers (direct: io_uring sends them in place). */
+    private final Buffers inBuffers = new Buffers(16 * 1024, false, 256);
+    private final Buffers outBuffers = new Buffers(16 * 1024, true, 256);
+
+    /**
+     * One connection: wait for bytes without a buffer, read what is there
+     * into a pooled buffer, answer every complete request with one write,
+     * and give the buffers back. Only a connection in the middle of a
+     * request keeps its input buffer between reads; an idle keep-alive
+     * connection holds none.
+     */
     void connection(TcpStream s) {
-        byte[] in = new byte[16 * 1024];
-        ByteBuffer inBuf = ByteBuffer.wrap(in);
-        ByteBuffer out = ByteBuffer.allocateDirect(16 * 1024);
         HttpParser p = new HttpParser();
-        int start = 0;
-        int end = 0;
+        ByteBuffer inBuf = null; // the partial request, if any: bytes [0, position)
         try (s) {
             s.setNoDelay(true);
             for (;;) {
-                boolean close = false;
-                for (;;) {
-                    int r = p.parse(in, start, end);
-                    if (r == HttpParser.NEED_MORE) {
-                        break;
-                    }
-                    if (r < 0) {
-                        out.put(error(-r));
-                        close = true;
-                        break;
-                    }
-                    start += r;
-                    long body = p.contentLength;
-                    long here = Math.min(body, end - start);
-                    start += (int) here;
-                    body -= here;
-                    while (body > 0) { // skip a body that was not read yet
-                        int n = s.read(inBuf.clear().limit((int) Math.min(in.length, body))).await();
-                        if (n < 0) {
-                            return;
-                        }
-                        body -= n;
-                        start = end = 0;
-                    }
-                    byte[] resp = response;
-                    if (out.remaining() < resp.length) {
-                        s.writeAll(out.flip()).await();
-                        out.clear();
-                    }
-                    out.put(resp);
-                    if (!p.keepAlive) {
-                        close = true;
-                        break;
-                    }
+                s.readable().await();
+                if (inBuf == null) {
+                    inBuf = inBuffers.take();
                 }
-                if (out.position() > 0) {
-                    s.writeAll(out.flip()).await();
-                    out.clear();
-                }
-                if (close) {
-                    return;
-                }
-                if (start == end) {
-                    start = end = 0;
-                } else if (in.length - end < 2048) {
-                    System.arraycopy(in, start, in, 0, end - start);
-                    end -= start;
-                    start = 0;
-                }
-                int n = s.read(inBuf.limit(in.length).position(end)).await();
+                int n = s.tryRead(inBuf);
                 if (n < 0) {
                     return;
                 }
-                end += n;
+                if (n > 0) {
+                    int kept = answer(s, p, inBuf);
+                    if (kept < 0) {
+                        return; // answered with an error, or the client asked to close
+                    }
+                    inBuf.position(kept);
+                }
+                if (inBuf.position() == 0) {
+                    inBuffers.give(inBuf);
+                    inBuf = null;
+                }
             }
         } catch (UncheckedIOException | IOException e) {
             // the peer reset or went away: the connection ends, the server goes on
+        } finally {
+            if (inBuf != null) {
+                inBuffers.give(inBuf);
+            }
+        }
+    }
+
+    /**
+     * Answers every complete request in {@code inBuf}'s bytes with one write.
+     * Returns how many bytes of a partial request remain (moved to the
+     * front), or -1 if the connection must close.
+     */
+    private int answer(TcpStream s, HttpParser p, ByteBuffer inBuf) {
+        byte[] in = inBuf.array();
+        int start = 0;
+        int end = inBuf.position();
+        ByteBuffer out = outBuffers.take();
+        try {
+            boolean close = false;
+            for (;;) {
+                int r = p.parse(in, start, end);
+                if (r == HttpParser.NEED_MORE) {
+                    break;
+                }
+                if (r < 0) {
+                    out.put(error(-r));
+                    close = true;
+                    break;
+                }
+                start += r;
+                long body = p.contentLength;
+                long here = Math.min(body, end - start);
+                start += (int) here;
+                body -= here;
+                while (body > 0) { // skip a body that was not read yet
+                    s.readable().await();
+                    int n = s.tryRead(inBuf.clear().limit((int) Math.min(in.length, body)));
+                    if (n < 0) {
+                        return -1;
+                    }
+                    body -= n;
+                    start = end = 0;
+                }
+                byte[] resp = response;
+                if (out.remaining() < resp.length) {
+                    s.writeAll(out.flip()).await();
+                    out.clear();
+                }
+                out.put(resp);
+                if (!p.keepAlive) {
+                    close = true;
+                    break;
+                }
+            }
+            if (out.position() > 0) {
+                s.writeAll(out.flip()).await();
+            }
+            if (close) {
+                return -1;
+            }
+            int kept = end - start;
+            System.arraycopy(in, start, in, 0, kept);
+            inBuf.clear();
+            return kept;
+        } finally {
+            outBuffers.give(out);
         }
     }
 }

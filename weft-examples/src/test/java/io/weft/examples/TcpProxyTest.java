@@ -34,7 +34,7 @@ class TcpProxyTest {
                 open.incrementAndGet();
                 Weft.spawn(() -> {
                     try {
-                        EchoServer.echo(s);
+                        EchoServer.echo(s, new Buffers(16 * 1024, true, 16));
                     } finally {
                         open.decrementAndGet();
                     }
