@@ -89,9 +89,16 @@ public final class HttpHello {
         }
     }
 
-    /** Request bytes (heap: the parser reads the array) and answers (direct: io_uring sends them in place). */
-    private final Buffers inBuffers = new Buffers(16 * 1024, false, 256);
-    private final Buffers outBuffers = new Buffers(16 * 1024, true, 256);
+    /**
+     * Request bytes and answers, lent to a connection while it has bytes to
+     * handle. Heap buffers: the parser reads the array, and a small answer
+     * costs io_uring a copy into a pooled native buffer, which a direct
+     * buffer would not; but a direct buffer dropped by a full pool is freed
+     * only by a GC, and on io_uring every connection writing at once holds
+     * one (its write waits for the kernel's completion).
+     */
+    private final Buffers inBuffers = new Buffers(16 * 1024, false, 1024);
+    private final Buffers outBuffers = new Buffers(4 * 1024, false, 1024);
 
     /**
      * One connection: wait for bytes without a buffer, read what is there
@@ -102,7 +109,7 @@ public final class HttpHello {
      */
     void connection(TcpStream s) {
         HttpParser p = new HttpParser();
-        ByteBuffer inBuf = null; // the partial request, if any: bytes [0, position)
+        ByteBuffer inBuf = null; // a partial request, if any: bytes [0, position)
         try (s) {
             s.setNoDelay(true);
             for (;;) {
@@ -114,16 +121,30 @@ public final class HttpHello {
                 if (n < 0) {
                     return;
                 }
-                if (n > 0) {
-                    int kept = answer(s, p, inBuf);
+                if (n == 0) {
+                    if (inBuf.position() == 0) {
+                        inBuffers.give(inBuf); // the readiness was stale: wait again, holding nothing
+                        inBuf = null;
+                    }
+                    continue;
+                }
+                ByteBuffer out = outBuffers.take();
+                try {
+                    int kept = answer(s, p, inBuf, out);
+                    if (kept == 0) {
+                        inBuffers.give(inBuf); // before the write, which may wait
+                        inBuf = null;
+                    } else if (kept > 0) {
+                        inBuf.position(kept);
+                    }
+                    if (out.position() > 0) {
+                        s.writeAll(out.flip()).await();
+                    }
                     if (kept < 0) {
                         return; // answered with an error, or the client asked to close
                     }
-                    inBuf.position(kept);
-                }
-                if (inBuf.position() == 0) {
-                    inBuffers.give(inBuf);
-                    inBuf = null;
+                } finally {
+                    outBuffers.give(out);
                 }
             }
         } catch (UncheckedIOException | IOException e) {
@@ -136,64 +157,51 @@ public final class HttpHello {
     }
 
     /**
-     * Answers every complete request in {@code inBuf}'s bytes with one write.
-     * Returns how many bytes of a partial request remain (moved to the
-     * front), or -1 if the connection must close.
+     * Puts the answer to every complete request in {@code inBuf}'s bytes into
+     * {@code out} (writing it first when it is full). Returns how many bytes
+     * of a partial request remain (moved to the front), or -1 if the
+     * connection must close after {@code out} is written.
      */
-    private int answer(TcpStream s, HttpParser p, ByteBuffer inBuf) {
+    private int answer(TcpStream s, HttpParser p, ByteBuffer inBuf, ByteBuffer out) {
         byte[] in = inBuf.array();
         int start = 0;
         int end = inBuf.position();
-        ByteBuffer out = outBuffers.take();
-        try {
-            boolean close = false;
-            for (;;) {
-                int r = p.parse(in, start, end);
-                if (r == HttpParser.NEED_MORE) {
-                    break;
-                }
-                if (r < 0) {
-                    out.put(error(-r));
-                    close = true;
-                    break;
-                }
-                start += r;
-                long body = p.contentLength;
-                long here = Math.min(body, end - start);
-                start += (int) here;
-                body -= here;
-                while (body > 0) { // skip a body that was not read yet
-                    s.readable().await();
-                    int n = s.tryRead(inBuf.clear().limit((int) Math.min(in.length, body)));
-                    if (n < 0) {
-                        return -1;
-                    }
-                    body -= n;
-                    start = end = 0;
-                }
-                byte[] resp = response;
-                if (out.remaining() < resp.length) {
-                    s.writeAll(out.flip()).await();
-                    out.clear();
-                }
-                out.put(resp);
-                if (!p.keepAlive) {
-                    close = true;
-                    break;
-                }
+        for (;;) {
+            int r = p.parse(in, start, end);
+            if (r == HttpParser.NEED_MORE) {
+                break;
             }
-            if (out.position() > 0) {
-                s.writeAll(out.flip()).await();
-            }
-            if (close) {
+            if (r < 0) {
+                out.put(error(-r));
                 return -1;
             }
-            int kept = end - start;
-            System.arraycopy(in, start, in, 0, kept);
-            inBuf.clear();
-            return kept;
-        } finally {
-            outBuffers.give(out);
+            start += r;
+            long body = p.contentLength;
+            long here = Math.min(body, end - start);
+            start += (int) here;
+            body -= here;
+            while (body > 0) { // skip a body that was not read yet
+                s.readable().await();
+                int n = s.tryRead(inBuf.clear().limit((int) Math.min(in.length, body)));
+                if (n < 0) {
+                    return -1;
+                }
+                body -= n;
+                start = end = 0;
+            }
+            byte[] resp = response;
+            if (out.remaining() < resp.length) {
+                s.writeAll(out.flip()).await();
+                out.clear();
+            }
+            out.put(resp);
+            if (!p.keepAlive) {
+                return -1;
+            }
         }
+        int kept = end - start;
+        System.arraycopy(in, start, in, 0, kept);
+        inBuf.clear();
+        return kept;
     }
 }
