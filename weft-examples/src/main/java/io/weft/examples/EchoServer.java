@@ -24,7 +24,7 @@ public final class EchoServer {
                     try (TcpListener l = TcpListener.bind(new InetSocketAddress(a.host(), a.port()), opts)) {
                         System.out.println("echo: listening on " + l.localAddress() + " (driver "
                                 + Weft.current().driver() + ", executor " + i + ")");
-                        Buffers buffers = new Buffers(16 * 1024, true, 256);
+                        Buffers buffers = new Buffers(16 * 1024, false, 1024); // heap: see HttpHello's buffers
                         for (;;) {
                             TcpStream s = l.accept().await();
                             Weft.spawn(() -> echo(s, buffers));
