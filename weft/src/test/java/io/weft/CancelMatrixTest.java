@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.weft.CancelCases.Case;
 import io.weft.CancelCases.Named;
+import io.weft.time.TimedOutException;
 import io.weft.time.Timeout;
-import io.weft.time.TimeoutFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,7 +137,7 @@ class CancelMatrixTest {
     private static void expectOutcome(GiveUp g, JoinHandle<Object> waiter) {
         switch (g) {
             case TIMEOUT -> assertThatThrownBy(waiter::await).isInstanceOf(TaskFailedException.class)
-                    .hasCauseInstanceOf(TimeoutFailure.class);
+                    .hasCauseInstanceOf(TimedOutException.class);
             case SELECT_LOST -> assertThat(((Selected<?>) waiter.await()).index()).isZero();
             case RACE_LOST -> assertThat(waiter.await()).isEqualTo("gate");
             case JOIN_FAILED -> assertThatThrownBy(waiter::await).isInstanceOf(TaskFailedException.class)

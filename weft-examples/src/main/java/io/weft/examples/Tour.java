@@ -12,8 +12,8 @@ import io.weft.sync.ChannelClosedException;
 import io.weft.sync.Receiver;
 import io.weft.sync.Sender;
 import io.weft.time.Interval;
+import io.weft.time.TimedOutException;
 import io.weft.time.Timeout;
-import io.weft.time.TimeoutFailure;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -133,7 +133,7 @@ public final class Tour {
         long t0 = System.nanoTime();
         try {
             Timeout.of(Duration.ofMillis(30), slow).await();
-        } catch (TimeoutFailure e) {
+        } catch (TimedOutException e) {
             long late = System.nanoTime() - t0;
             try {
                 slow.await(); // the timeout aborted it: this waits until it has unwound

@@ -5,8 +5,8 @@ import io.weft.Context;
 import io.weft.Poll;
 import io.weft.executor.ExecutorCore;
 import io.weft.io.StreamHandle;
+import io.weft.time.TimedOutException;
 import io.weft.time.Timeout;
-import io.weft.time.TimeoutFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -48,7 +48,7 @@ public final class TcpStream extends SocketStream {
             public Poll<TcpStream> poll(Context cx) {
                 try {
                     return t.poll(cx);
-                } catch (TimeoutFailure e) {
+                } catch (TimedOutException e) {
                     SocketTimeoutException ste = new SocketTimeoutException("connect " + address + ": timed out after "
                             + timeout);
                     ste.initCause(e);

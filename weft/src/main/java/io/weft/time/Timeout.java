@@ -11,7 +11,7 @@ import java.time.Duration;
 
 /**
  * A future that is its inner future's value if that is ready before a
- * deadline, and otherwise fails with {@link TimeoutFailure} (unchecked; its
+ * deadline, and otherwise fails with {@link TimedOutException} (unchecked; its
  * cause is a {@link java.util.concurrent.TimeoutException}). As tokio's
  * {@code timeout}: the deadline is fixed when the Timeout is made, and each
  * poll polls the inner future first, so an inner future ready at the
@@ -80,7 +80,7 @@ public final class Timeout<T> implements CancellableFuture<T> {
         if (sleep.poll(cx).isReady()) {
             finish();
             Futures.cancel(inner);
-            throw new TimeoutFailure("timed out after the deadline " + sleep.deadline() + " ns of the executor's clock");
+            throw new TimedOutException("timed out after the deadline " + sleep.deadline() + " ns of the executor's clock");
         }
         return Poll.pending();
     }

@@ -42,7 +42,7 @@
  *
  * <h2>Timeout errors</h2>
  * {@code Future.poll} cannot throw checked exceptions: a timeout fails with
- * the unchecked {@link io.weft.time.TimeoutFailure}, whose cause is a
+ * the unchecked {@link io.weft.time.TimedOutException}, whose cause is a
  * {@link java.util.concurrent.TimeoutException}.
  */
 package io.weft.time;

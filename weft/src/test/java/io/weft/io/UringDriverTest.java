@@ -19,8 +19,8 @@ import io.weft.sync.Channel;
 import io.weft.sync.ChannelClosedException;
 import io.weft.sync.Sender;
 import io.weft.sys.Linux;
+import io.weft.time.TimedOutException;
 import io.weft.time.Timeout;
-import io.weft.time.TimeoutFailure;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -291,7 +291,7 @@ class UringDriverTest {
                                 int n = Timeout.of(Duration.ofNanos(r.nextInt(2_000_000)), s.read(buf)).await();
                                 pos = check(buf, n, pos);
                                 completedReads++;
-                            } catch (TimeoutFailure late) {
+                            } catch (TimedOutException late) {
                                 // cancelled: what it got is kept for the next read
                             }
                         }

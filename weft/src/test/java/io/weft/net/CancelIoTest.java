@@ -15,8 +15,8 @@ import io.weft.TaskFailedException;
 import io.weft.Weft;
 import io.weft.io.Drivers;
 import io.weft.sync.Notify;
+import io.weft.time.TimedOutException;
 import io.weft.time.Timeout;
-import io.weft.time.TimeoutFailure;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
@@ -114,7 +114,7 @@ class CancelIoTest {
                     }
                     switch (giveUp) {
                         case TIMEOUT -> assertThatThrownBy(waiter::await).isInstanceOf(TaskFailedException.class)
-                                .hasCauseInstanceOf(TimeoutFailure.class);
+                                .hasCauseInstanceOf(TimedOutException.class);
                         case SELECT_LOST -> {
                             gate.notifyOne();
                             assertThat(((Selected<?>) waiter.await()).index()).isZero();
@@ -420,7 +420,7 @@ class CancelIoTest {
                 try (TcpListener l = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))) {
                     for (int i = 0; i < 20; i++) {
                         assertThatThrownBy(() -> Timeout.of(Duration.ofMillis(1), l.accept()).await())
-                                .isInstanceOf(TimeoutFailure.class);
+                                .isInstanceOf(TimedOutException.class);
                     }
                     try (Socket client = new Socket()) {
                         client.connect(l.localAddress());

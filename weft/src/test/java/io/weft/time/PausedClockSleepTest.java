@@ -92,7 +92,7 @@ class PausedClockSleepTest {
                 try {
                     Timeout.of(Duration.ofHours(1), Weft.sleepUntil(Long.MAX_VALUE)).await();
                     return "the far sleep completed";
-                } catch (TimeoutFailure e) {
+                } catch (TimedOutException e) {
                     return "timed out";
                 }
             });

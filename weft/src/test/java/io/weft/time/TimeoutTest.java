@@ -33,7 +33,7 @@ class TimeoutTest {
                     }
                 });
                 assertThatThrownBy(() -> Timeout.of(Duration.ofSeconds(2), inner).await())
-                        .isInstanceOf(TimeoutFailure.class)
+                        .isInstanceOf(TimedOutException.class)
                         .hasCauseInstanceOf(TimeoutException.class);
                 events.add("timed out at " + Weft.clock().nanoTime());
                 assertThatThrownBy(inner::await).isInstanceOf(TaskCancelledException.class);
@@ -84,7 +84,7 @@ class TimeoutTest {
             int armed = ex.run(() -> {
                 Sleep inner = (Sleep) Weft.sleep(Duration.ofDays(1));
                 assertThatThrownBy(() -> Timeout.of(Duration.ofMillis(5), inner).await())
-                        .isInstanceOf(TimeoutFailure.class);
+                        .isInstanceOf(TimedOutException.class);
                 return ExecutorCore.current("test").timers().size();
             });
             assertThat(armed).isZero();

@@ -12,17 +12,17 @@ import java.util.concurrent.TimeoutException;
  * <pre>{@code
  * try {
  *     v = Timeout.of(Duration.ofSeconds(1), Weft.spawn(() -> slow())).await();
- * } catch (TimeoutFailure e) {
+ * } catch (TimedOutException e) {
  *     // the spawned task has been aborted
  * }
  * }</pre>
  */
-public final class TimeoutFailure extends RuntimeException {
-    public TimeoutFailure(String message) {
+public final class TimedOutException extends RuntimeException {
+    public TimedOutException(String message) {
         super(message, new TimeoutException(message));
     }
 
-    /** The checked {@link TimeoutException} this failure wraps. */
+    /** The checked {@link TimeoutException} this exception wraps. */
     public TimeoutException timeoutException() {
         return (TimeoutException) getCause();
     }
