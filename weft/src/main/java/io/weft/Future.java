@@ -86,11 +86,13 @@ public interface Future<T> {
      * <p>A {@link JoinHandle} may be polled from any thread, so it is bridged
      * directly, from anywhere: the CompletableFuture completes with the task's
      * value, exceptionally with what the task threw (not the
-     * {@link TaskFailedException} around it), or with a
-     * {@link java.util.concurrent.CancellationException} once the task is
-     * aborted. Any other future must be polled on one executor's thread, so
-     * it is spawned as a task of the current executor and that task's handle
-     * is bridged: this must then be called inside a task
+     * {@link TaskFailedException} around it), or with the handle's
+     * {@link TaskCancelledException} once the task is aborted (a
+     * {@link java.util.concurrent.CancellationException}: the
+     * CompletableFuture is then cancelled). Any other future must be polled
+     * on one executor's thread, so it is spawned as a task of the current
+     * executor and that task's handle is bridged: this must then be called
+     * inside a task
      * ({@link IllegalStateException} otherwise), and the future is polled by
      * that task from now on, not by its caller.
      *

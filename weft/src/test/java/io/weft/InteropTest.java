@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -170,6 +171,42 @@ class InteropTest {
                 assertThat(thrown(b::await)).as("cancelling the CompletableFuture aborted the task")
                         .isInstanceOf(TaskCancelledException.class);
                 assertThat(finallies.get()).isEqualTo(2);
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void codeWrittenForTheJdksFuturesCatchesATasksCancellation() {
+        try (var ex = LocalExecutor.create()) {
+            ex.run(() -> {
+                JoinHandle<Integer> h = FuturesTest.gated(new Probes.Gate<>(), new AtomicInteger());
+                AtomicReference<Throwable> inside = new AtomicReference<>();
+                JoinHandle<Integer> self = Weft.spawn(() -> {
+                    try {
+                        return new Probes.Gate<Integer>().await();
+                    } catch (CancellationException e) { // as around a CompletableFuture.join()
+                        inside.set(e);
+                        throw e;
+                    }
+                });
+                Weft.yieldNow().await();
+                h.abort();
+                self.abort();
+                CancellationException caught = null;
+                try {
+                    h.await();
+                } catch (CancellationException e) {
+                    caught = e;
+                }
+                assertThat(caught).isInstanceOf(TaskCancelledException.class).hasMessageContaining("was cancelled");
+                assertThat(thrown(self::await)).isInstanceOf(TaskCancelledException.class);
+                assertThat(inside.get()).as("an aborted task's own await").isInstanceOf(TaskCancelledException.class);
+                CompletableFuture<Integer> cf = h.toCompletableFuture();
+                assertThat(cf.isCancelled()).isTrue();
+                assertThat(cf.handle((v, e) -> e).join()).as("completed with the handle's exception, not a copy")
+                        .isInstanceOf(TaskCancelledException.class);
+                assertThat(thrown(cf::join)).isInstanceOf(CancellationException.class);
                 return null;
             });
         }

@@ -3,7 +3,6 @@ package io.weft.compose;
 import io.weft.Context;
 import io.weft.JoinHandle;
 import io.weft.Poll;
-import io.weft.TaskCancelledException;
 import io.weft.TaskFailedException;
 import io.weft.Waker;
 import java.util.concurrent.CancellationException;
@@ -30,7 +29,8 @@ public final class StageBridge<T> implements Waker {
         StageBridge<T> b = new StageBridge<>(handle);
         b.cf.whenComplete((v, e) -> {
             if (e instanceof CancellationException) {
-                handle.abort(); // cancelled by its user; a no-op if the task already finished
+                // cancelled by its user; a no-op if wake() completed it (the task has finished)
+                handle.abort();
             }
         });
         b.wake();
@@ -50,11 +50,7 @@ public final class StageBridge<T> implements Waker {
             }
         } catch (TaskFailedException e) {
             cf.completeExceptionally(e.getCause() != null ? e.getCause() : e);
-        } catch (TaskCancelledException e) {
-            CancellationException ce = new CancellationException(e.getMessage());
-            ce.initCause(e);
-            cf.completeExceptionally(ce);
-        } catch (Throwable e) {
+        } catch (Throwable e) { // TaskCancelledException is a CancellationException: the cf is then cancelled
             cf.completeExceptionally(e);
         }
     }
