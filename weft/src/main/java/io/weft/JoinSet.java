@@ -45,6 +45,18 @@ public final class JoinSet<T> implements AutoCloseable {
 
     /** Spawns {@code body} into the set, as a coroutine task of the current executor. */
     public JoinHandle<T> spawn(Callable<T> body) {
+        return spawnNamed(null, body);
+    }
+
+    /** As {@link #spawn(Callable)}, with a name for messages and reports (see {@link Weft#spawn(String, Callable)}). */
+    public JoinHandle<T> spawn(String name, Callable<T> body) {
+        if (name == null) {
+            throw new NullPointerException("task name");
+        }
+        return spawnNamed(name, body);
+    }
+
+    private JoinHandle<T> spawnNamed(String name, Callable<T> body) {
         ExecutorCore ex = ExecutorCore.current("JoinSet.spawn");
         if (executor == null) {
             executor = ex;
@@ -54,7 +66,7 @@ public final class JoinSet<T> implements AutoCloseable {
         if (body == null) {
             throw new NullPointerException("task body");
         }
-        JoinHandle<T> h = ex.spawn(body, null);
+        JoinHandle<T> h = ex.spawn(name, body, null);
         tasks.add(h);
         return h;
     }

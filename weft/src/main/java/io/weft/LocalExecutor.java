@@ -88,6 +88,21 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
     }
 
     /**
+     * As {@link #spawn(Callable)}, with a name, which appears in error
+     * messages and in the report of a failure nobody awaited (an unnamed
+     * task is named by its sequence number on this executor: {@code #17}).
+     */
+    public <T> JoinHandle<T> spawn(String name, Callable<T> body) {
+        if (name == null) {
+            throw new NullPointerException("task name");
+        }
+        if (body == null) {
+            throw new NullPointerException("task body");
+        }
+        return core.spawnFromAnyThread(name, body);
+    }
+
+    /**
      * {@link java.util.concurrent.Executor}: runs {@code command} as a
      * coroutine task (it may {@code await}), from any thread, as
      * {@link #spawn}. A failure goes to the unobserved-failure handler.
@@ -188,7 +203,9 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
         /**
          * Where a failure goes when nobody awaits the task's handle (called
          * with the task's name and what it threw, on the executor's thread).
-         * Default: logged once at WARNING through System.Logger "io.weft".
+         * The name is the one given at spawn, else {@code #} and the task's
+         * sequence number on this executor ({@code #17}). Default: logged
+         * once at WARNING through System.Logger "io.weft".
          */
         public Builder onUnobservedFailure(BiConsumer<String, Throwable> handler) {
             if (handler == null) {

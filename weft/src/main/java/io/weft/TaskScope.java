@@ -77,8 +77,20 @@ public final class TaskScope implements AutoCloseable {
     }
 
     /** Spawns {@code body} as a child task. */
-    @SuppressWarnings("unchecked")
     public <T> JoinHandle<T> spawn(Callable<T> body) {
+        return spawnNamed(null, body);
+    }
+
+    /** As {@link #spawn(Callable)}, with a name for messages and reports (see {@link Weft#spawn(String, Callable)}). */
+    public <T> JoinHandle<T> spawn(String name, Callable<T> body) {
+        if (name == null) {
+            throw new NullPointerException("task name");
+        }
+        return spawnNamed(name, body);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> JoinHandle<T> spawnNamed(String name, Callable<T> body) {
         checkThread("spawn");
         if (closed) {
             throw new IllegalStateException("TaskScope.spawn after close()");
@@ -86,7 +98,7 @@ public final class TaskScope implements AutoCloseable {
         if (body == null) {
             throw new NullPointerException("task body");
         }
-        JoinHandle<T> h = executor.spawn(body, null);
+        JoinHandle<T> h = executor.spawn(name, body, null);
         children.add((JoinHandle<Object>) h);
         if (shutDown) {
             h.abort();

@@ -24,7 +24,9 @@ public final class Weft {
 
     /**
      * Spawns {@code body} as a coroutine task with a name, which appears in
-     * error messages and in the report of a failure nobody awaited.
+     * error messages and in the report of a failure nobody awaited. An
+     * unnamed task appears as {@code #} and its sequence number on its
+     * executor ("task #17 was cancelled").
      */
     public static <T> JoinHandle<T> spawn(String name, Callable<T> body) {
         if (name == null) {

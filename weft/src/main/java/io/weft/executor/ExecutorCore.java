@@ -139,7 +139,7 @@ public final class ExecutorCore implements TaskOwner {
         this.pinCpu = pinCpu;
         this.spinNanos = spinNanos;
         this.preemptNanos = preemptNanos;
-        this.failureHandler = failureHandler != null ? failureHandler : ExecutorCore::logFailure;
+        this.failureHandler = failureHandler != null ? failureHandler : this::logFailure;
         this.defaultQueue = newQueue("default", Shares.fixed(1000), Latency.notImportant());
     }
 
@@ -231,7 +231,7 @@ public final class ExecutorCore implements TaskOwner {
     private <T> Task<T> admit(Task<T> t, TaskQueue q) {
         assert inLoop();
         t.queue = q;
-        tasksSpawned++;
+        t.assignId(++tasksSpawned);
         q.tasksSpawned++;
         enqueue(t, q); // a new task starts NOTIFIED: we own it until it runs
         if (closing) {
@@ -418,8 +418,9 @@ public final class ExecutorCore implements TaskOwner {
         }
     }
 
-    private static void logFailure(String task, Throwable error) {
-        LOG.log(System.Logger.Level.WARNING, "task " + task + " failed and nobody awaited it", error);
+    private void logFailure(String task, Throwable error) {
+        LOG.log(System.Logger.Level.WARNING, "task " + task + " of executor " + name + " failed and nobody awaited it",
+                error);
     }
 
     // =====================================================================
@@ -748,7 +749,7 @@ public final class ExecutorCore implements TaskOwner {
                         && (suspendedHead == null || suspendedHead.isCancelRequested())) {
                     // Aborted tasks are always queued, so one still live here would never finish.
                     throw new IllegalStateException((tasksSpawned - tasksCompleted) + " task(s) did not finish"
-                            + " their cancellation" + (suspendedHead != null ? ", e.g. " + suspendedHead + ": "
+                            + " their cancellation" + (suspendedHead != null ? ", e.g. task " + suspendedHead + ": "
                             + Task.describe(suspendedHead.state()) : ""));
                 }
             }

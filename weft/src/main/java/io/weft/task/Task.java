@@ -65,6 +65,13 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
 
     protected final TaskOwner owner;
     private final String name;
+    /**
+     * The owner's sequence number of this task (1, 2, ... per executor), set
+     * once by the owner thread when it admits the task; 0 before (a task
+     * spawned from another thread, not yet admitted). A plain field: another
+     * thread may read 0 for a while, which only shows in {@link #toString()}.
+     */
+    private long id;
     /** Woken by its own poll (owner thread only): queue it again after the poll, still RUNNING. */
     private boolean selfWoken;
 
@@ -93,8 +100,19 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
         this.name = name;
     }
 
+    /** The name given at spawn, or null. */
     public final String name() {
         return name;
+    }
+
+    /** The owner's sequence number of this task, 1 for its first; 0 until the owner admits it. */
+    public final long id() {
+        return id;
+    }
+
+    /** Called once by the owner, on its thread, when it admits the task. */
+    public final void assignId(long id) {
+        this.id = id;
     }
 
     public final TaskOwner owner() {
@@ -130,7 +148,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
         int s = (int) STATE.getVolatile(this);
         for (;;) {
             if ((s & NOTIFIED) == 0 || (s & (RUNNING | COMPLETE)) != 0) {
-                throw new IllegalStateException("transitionToRunning from " + describe(s) + " in " + this);
+                throw new IllegalStateException("transitionToRunning from " + describe(s) + " in task " + this);
             }
             int next = (s & ~NOTIFIED) | RUNNING;
             int witness = (int) STATE.compareAndExchange(this, s, next);
@@ -146,7 +164,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
         int s = (int) STATE.getVolatile(this);
         for (;;) {
             if ((s & RUNNING) == 0 || (s & COMPLETE) != 0) {
-                throw new IllegalStateException("transitionToIdle from " + describe(s) + " in " + this);
+                throw new IllegalStateException("transitionToIdle from " + describe(s) + " in task " + this);
             }
             int next = s & ~RUNNING;
             int witness = (int) STATE.compareAndExchange(this, s, next);
@@ -167,7 +185,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
         int s = (int) STATE.getVolatile(this);
         for (;;) {
             if ((s & RUNNING) == 0 || (s & COMPLETE) != 0) {
-                throw new IllegalStateException("transitionToComplete from " + describe(s) + " in " + this);
+                throw new IllegalStateException("transitionToComplete from " + describe(s) + " in task " + this);
             }
             int next = (s & ~(RUNNING | NOTIFIED)) | COMPLETE;
             int witness = (int) STATE.compareAndExchange(this, s, next);
@@ -439,8 +457,17 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
         return b.isEmpty() ? "IDLE(0x0)" : b + "(0x" + Integer.toHexString(s) + ")";
     }
 
+    /**
+     * How messages and failure reports name the task: its name if it was
+     * given one, else {@code #} and its id ({@code #17}, as in "task #17 was
+     * cancelled"); {@code #?} before the owner admitted it.
+     */
     @Override
     public String toString() {
-        return name != null ? name : getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(this));
+        if (name != null) {
+            return name;
+        }
+        long n = id;
+        return n != 0 ? "#" + n : "#?";
     }
 }
