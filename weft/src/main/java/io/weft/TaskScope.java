@@ -2,6 +2,7 @@ package io.weft;
 
 import io.weft.compose.Completions;
 import io.weft.executor.ExecutorCore;
+import io.weft.task.Task;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,17 +26,31 @@ import java.util.concurrent.Callable;
  *       opening task or by its children), nowhere else. Children are
  *       coroutine tasks on the executor's default queue.</li>
  *   <li>{@link #join()} waits until every child has finished, including
- *       children spawned while it waits. If any child failed, it then throws
- *       the {@link TaskFailedException} of the first to fail (in completion
- *       order) with those of the later ones attached as suppressed; the
- *       failures are reported once (a second join does not throw them
- *       again). A cancelled child is not a failure.</li>
+ *       children spawned while it waits. If any child failed and its failure
+ *       was not <em>received</em> (below), it then throws the
+ *       {@link TaskFailedException} of the first such child to fail (in
+ *       completion order) with those of the later ones attached as
+ *       suppressed; the failures are reported once (a second join does not
+ *       throw them again). A cancelled child is not a failure.</li>
  *   <li>{@link #close()} aborts every child that is still running and waits
  *       until all have finished, so their {@code finally} blocks have run when
- *       it returns. Failures that no {@code join()} reported are thrown then
- *       (in try-with-resources, as suppressed exceptions of the body's own
- *       exception, if any): a child's failure is never silently lost. After
- *       close, {@code spawn} throws {@link IllegalStateException}.</li>
+ *       it returns. Failures that nobody received and no {@code join()}
+ *       reported are thrown then (in try-with-resources, as suppressed
+ *       exceptions of the body's own exception, if any): a child's failure
+ *       is never silently lost. After close, {@code spawn} throws
+ *       {@link IllegalStateException}.</li>
+ *   <li>A child's failure is <em>received</em> (observed by somebody)
+ *       once a poll of its handle has thrown the child's
+ *       {@link TaskFailedException} to a caller: an {@code await()} of the
+ *       handle, a combinator polling it ({@link Futures#join},
+ *       {@link Futures#select}, a {@link io.weft.time.Timeout}, ...),
+ *       whether it passes the failure on or puts it aside, or
+ *       {@link JoinHandle#toCompletableFuture()}, which hands it to the
+ *       CompletableFuture. Whoever received it handles it or lets it
+ *       propagate: {@code join()} and {@code close()} never throw it a second
+ *       time. The scope's own look at each child's outcome does not count,
+ *       and neither does a combinator that gave up on a child without
+ *       polling its failure (a join that failed on another child first).</li>
  *   <li>With {@link #failFast()}, the first child failure aborts every other
  *       unfinished child at once, and a child spawned afterwards is aborted
  *       before it runs; {@code join()} still waits for them all to finish.</li>
@@ -44,8 +59,9 @@ import java.util.concurrent.Callable;
  *       coroutine cannot suspend any more, so close() then aborts the
  *       children <em>without</em> waiting for them; they finish their
  *       cancellation right after, on the same executor (and always before
- *       {@link LocalExecutor#close()} returns). Failures no join reported
- *       are attached to that exception as suppressed.</li>
+ *       {@link LocalExecutor#close()} returns). Failures nobody received
+ *       and no join reported are attached to that exception as
+ *       suppressed.</li>
  *   <li>{@code join()}/{@code close()} expect one waiting task at a time
  *       (normally the one that opened the scope): a second task waiting
  *       meanwhile would take the first one's place as the task to wake.</li>
@@ -55,8 +71,8 @@ public final class TaskScope implements AutoCloseable {
     private final ExecutorCore executor;
     private final boolean failFast;
     private final Completions<Object> children;
-    /** Failures in completion order, not yet reported by join or close. */
-    private final List<TaskFailedException> failures = new ArrayList<>();
+    /** Failures in completion order, not yet reported by join or close (some may be received meanwhile). */
+    private final List<Failed> failures = new ArrayList<>();
     private boolean shutDown;
     private boolean closed;
 
@@ -117,14 +133,17 @@ public final class TaskScope implements AutoCloseable {
         });
     }
 
-    /** Waits for every child; then throws the first failure, if any, with the others suppressed. */
+    /** Waits for every child; then throws the first failure nobody received, if any, with the others suppressed. */
     public void join() {
         checkThread("join");
         allFinished().await();
         throwFailures();
     }
 
-    /** Aborts the children still running and waits for them; throws unreported failures. Idempotent. */
+    /**
+     * Aborts the children still running and waits for them; then throws the
+     * failures nobody received and no join reported. Idempotent.
+     */
     @Override
     public void close() {
         checkThread("close");
@@ -137,8 +156,7 @@ public final class TaskScope implements AutoCloseable {
             allFinished().await();
         } catch (TaskCancelledException ownerCancelled) {
             // We cannot wait (see the class docs); at least do not lose the failures.
-            failures.forEach(ownerCancelled::addSuppressed);
-            failures.clear();
+            takeUnreceived().forEach(ownerCancelled::addSuppressed);
             throw ownerCancelled;
         }
         throwFailures();
@@ -163,9 +181,9 @@ public final class TaskScope implements AutoCloseable {
     /** The completion listener: on the thread that completed the child (the executor's). */
     private void childFinished(JoinHandle<Object> h) {
         try {
-            Completions.output(h);
+            Completions.peek(h); // not a receipt: whoever polls the handle later still receives the failure
         } catch (TaskFailedException e) {
-            failures.add(e);
+            failures.add(new Failed(h, e));
             if (failFast && !shutDown) {
                 shutDown = true;
                 children.forEachLive(JoinHandle::abort);
@@ -193,15 +211,35 @@ public final class TaskScope implements AutoCloseable {
     }
 
     private void throwFailures() {
-        if (failures.isEmpty()) {
+        List<TaskFailedException> unreceived = takeUnreceived();
+        if (unreceived.isEmpty()) {
             return;
         }
-        TaskFailedException first = failures.get(0);
-        for (int i = 1; i < failures.size(); i++) {
-            first.addSuppressed(failures.get(i));
+        TaskFailedException first = unreceived.get(0);
+        for (int i = 1; i < unreceived.size(); i++) {
+            first.addSuppressed(unreceived.get(i));
+        }
+        throw first;
+    }
+
+    /** Removes every failure collected so far; returns those nobody has received, in completion order. */
+    private List<TaskFailedException> takeUnreceived() {
+        List<TaskFailedException> out = new ArrayList<>(failures.size());
+        for (Failed f : failures) {
+            if (!f.received()) {
+                out.add(f.error());
+            }
         }
         failures.clear();
-        throw first;
+        return out;
+    }
+
+    /** A child that failed, and the failure as the scope saw it. */
+    private record Failed(JoinHandle<?> handle, TaskFailedException error) {
+        /** Whether a poll of the handle has thrown the failure to somebody (see the class docs). */
+        boolean received() {
+            return handle instanceof Task<?> t && t.isFailureReceived();
+        }
     }
 
     private void checkThread(String what) {

@@ -182,6 +182,80 @@ class TaskScopeTest {
     }
 
     @Test
+    void closeDoesNotThrowAFailureTheOwnerReceivedByAwaitingTheChild() {
+        List<String> reports = new ArrayList<>();
+        try (var ex = LocalExecutor.builder().onUnobservedFailure((n, e) -> reports.add(n)).build()) {
+            ex.run(() -> {
+                RuntimeException boom = new RuntimeException("boom");
+                Throwable fromClose = thrown(() -> {
+                    try (var scope = TaskScope.open()) {
+                        JoinHandle<Integer> h = scope.spawn(() -> {
+                            throw boom;
+                        });
+                        assertThat(thrown(h::await)).isInstanceOf(TaskFailedException.class).hasCause(boom);
+                    }
+                    return null;
+                });
+                assertThat(fromClose).as("handled by the owner: not thrown again").isNull();
+
+                Throwable fromBody = thrown(() -> {
+                    try (var scope = TaskScope.failFast()) {
+                        scope.spawn(() -> {
+                            throw boom;
+                        }).await(); // not caught: leaves the block
+                    }
+                    return null;
+                });
+                assertThat(fromBody).isInstanceOf(TaskFailedException.class).hasCause(boom);
+                assertThat(fromBody.getSuppressed()).as("close() does not add the same failure again").isEmpty();
+                return null;
+            });
+        }
+        assertThat(reports).as("a scope's child is never reported as unobserved").isEmpty();
+    }
+
+    @Test
+    void aFailureACombinatorThrewToTheOwnerIsNotThrownAgainButOneItNeverDeliveredIs() {
+        try (var ex = LocalExecutor.create()) {
+            ex.run(() -> {
+                RuntimeException a = new RuntimeException("a");
+                RuntimeException b = new RuntimeException("b");
+                var gate = new Probes.Gate<Integer>();
+                try (var scope = TaskScope.open()) {
+                    JoinHandle<Integer> ha = scope.spawn(() -> {
+                        gate.await();
+                        throw a;
+                    });
+                    JoinHandle<Integer> hb = scope.spawn(() -> {
+                        gate.await();
+                        throw b;
+                    });
+                    Weft.yieldNow().await(); // both wait on the gate
+                    gate.open(0);
+                    // a fails, then b; the join is polled after both and throws a's failure only
+                    assertThat(thrown(() -> Futures.join(ha, hb).await())).isInstanceOf(TaskFailedException.class)
+                            .hasCause(a);
+                    assertThat(hb.isFinished()).isTrue();
+                    Throwable fromJoin = thrown(() -> {
+                        scope.join();
+                        return null;
+                    });
+                    assertThat(fromJoin).as("b's failure reached nobody").isInstanceOf(TaskFailedException.class)
+                            .hasCause(b);
+                    assertThat(fromJoin.getSuppressed()).as("a's reached the owner through the join").isEmpty();
+
+                    JoinHandle<Integer> hc = scope.spawn(() -> {
+                        throw a;
+                    });
+                    assertThat(thrown(() -> Futures.select(hc, new Probes.Never<Integer>()).await()))
+                            .isInstanceOf(TaskFailedException.class).hasCause(a);
+                }
+                return null;
+            });
+        }
+    }
+
+    @Test
     void openOutsideATaskIsRefused() {
         assertThat(thrown(TaskScope::open)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("TaskScope.open");

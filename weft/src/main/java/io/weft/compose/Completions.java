@@ -4,6 +4,7 @@ import io.weft.Context;
 import io.weft.JoinHandle;
 import io.weft.Poll;
 import io.weft.Waker;
+import io.weft.task.Task;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Queue;
@@ -64,13 +65,17 @@ public final class Completions<T> {
         this.listener = listener;
     }
 
-    /** Adds a handle and registers its entry as a join waker. */
+    /**
+     * Adds a handle and registers its entry as a join waker. A handle that
+     * has already finished is not polled (a failure it would throw would
+     * count as received, see {@link #peek}): its entry is queued at once.
+     */
     public void add(JoinHandle<T> h) {
         Entry e = new Entry(h);
         live.add(e);
         boolean ready;
         try {
-            ready = h.poll(new Context(e)).isReady();
+            ready = h.isFinished() || h.poll(new Context(e)).isReady();
         } catch (RuntimeException finishedBadly) {
             ready = true; // failed or cancelled already: it is finished all the same
         }
@@ -114,7 +119,19 @@ public final class Completions<T> {
         }
     }
 
-    /** The output of a finished handle: its value, or it throws the handle's exception. */
+    /**
+     * The output of a finished handle, as {@link #output}, for an owner's
+     * bookkeeping: a failure it throws is not marked as received by anyone
+     * ({@code Task.peek}: FAILURE_RECEIVED stays clear).
+     */
+    public static <T> T peek(JoinHandle<T> h) {
+        if (h instanceof Task<T> t) {
+            return t.peek();
+        }
+        return output(h);
+    }
+
+    /** The output of a finished handle: its value, or it throws the handle's exception (which counts as received). */
     public static <T> T output(JoinHandle<T> h) {
         Poll<T> p = h.poll(NO_WAIT);
         if (!p.isReady()) {

@@ -34,6 +34,12 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
     public static final int JOIN_INTEREST = 1 << 4;
     /** At least one join waker is registered in {@link #joiners}. */
     public static final int JOIN_WAKER = 1 << 5;
+    /**
+     * A join poll threw the task's {@link TaskFailedException} to its caller
+     * (not {@link #peek()}): somebody has received the failure. Once set,
+     * never unset.
+     */
+    public static final int FAILURE_RECEIVED = 1 << 6;
 
     private static final VarHandle STATE;
     private static final VarHandle JOINERS;
@@ -376,10 +382,36 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
         if (!cx.consumeBudget()) {
             return Poll.pending();
         }
-        if ((s & JOIN_INTEREST) == 0 && output instanceof Failure) {
-            STATE.getAndBitwiseOr(this, JOIN_INTEREST); // the failure is looked at: not "unobserved"
+        if ((s & FAILURE_RECEIVED) == 0 && output instanceof Failure) {
+            // thrown to our caller just below: looked at (not "unobserved"), and received
+            STATE.getAndBitwiseOr(this, JOIN_INTEREST | FAILURE_RECEIVED);
         }
         return Poll.ready(outputValue());
+    }
+
+    /**
+     * The output of a complete task as a join poll returns or throws it, but
+     * without spending budget and without setting {@link #FAILURE_RECEIVED}:
+     * for a {@code TaskScope}, which looks at every child's outcome when it
+     * completes and must later tell whether somebody else received a
+     * failure. Sets JOIN_INTEREST (the scope reports the failure, the
+     * executor does not). Throws {@link IllegalStateException} if the task is
+     * not complete.
+     */
+    public final T peek() {
+        int s = (int) STATE.getVolatile(this); // acquire: pairs with the CAS in transitionToComplete
+        if ((s & COMPLETE) == 0) {
+            throw new IllegalStateException("peek at unfinished task " + this + ": " + describe(s));
+        }
+        if ((s & JOIN_INTEREST) == 0 && output instanceof Failure) {
+            STATE.getAndBitwiseOr(this, JOIN_INTEREST);
+        }
+        return outputValue();
+    }
+
+    /** Whether a join poll has thrown this task's failure to a caller (see {@link #FAILURE_RECEIVED}). */
+    public final boolean isFailureReceived() {
+        return ((int) STATE.getVolatile(this) & FAILURE_RECEIVED) != 0;
     }
 
     /** The output of a complete task, or the exception it stands for. */
@@ -445,7 +477,8 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
     /** The state word in words, for messages: {@code RUNNING|NOTIFIED}. */
     public static String describe(int s) {
         StringBuilder b = new StringBuilder();
-        String[] names = {"RUNNING", "COMPLETE", "NOTIFIED", "CANCELLED", "JOIN_INTEREST", "JOIN_WAKER"};
+        String[] names = {"RUNNING", "COMPLETE", "NOTIFIED", "CANCELLED", "JOIN_INTEREST", "JOIN_WAKER",
+                "FAILURE_RECEIVED"};
         for (int i = 0; i < names.length; i++) {
             if ((s & (1 << i)) != 0) {
                 if (!b.isEmpty()) {

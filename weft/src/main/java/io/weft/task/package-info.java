@@ -27,6 +27,9 @@
  *                     that reads a failure                                       seen, the output
  * 5    JOIN_WAKER     join poll (CAS, fails on        never                       a join waker is registered
  *                     COMPLETE)
+ * 6    FAILURE_       a join poll that throws the    never                       a caller has received the
+ *      RECEIVED       task's TaskFailedException                                 failure (a scope's peek does
+ *                                                                                not count)
  * </pre>
  *
  * <h2>Transitions (every one a CAS loop; each returns what the caller must do)</h2>
@@ -89,5 +92,16 @@
  * {@code TaskOwner.failedUnobserved}; the executor reports it to its handler
  * once the handle can no longer be awaited (collected) or at close, unless a
  * join poll has set JOIN_INTEREST by then.
+ *
+ * <h2>Failures somebody received</h2>
+ * "Received" is not the opposite of "unobserved" above: a scope's child
+ * always has JOIN_INTEREST (the scope looks at it), yet its failure may
+ * have reached nobody.
+ * A {@code TaskScope} registers a join waker on each child (so JOIN_INTEREST
+ * is set and the executor never reports a child) and reads each outcome
+ * with {@code peek()}, which leaves FAILURE_RECEIVED clear. Every other read
+ * of a failure is a join poll, which sets FAILURE_RECEIVED before it throws:
+ * the scope throws from {@code join()}/{@code close()} only failures whose
+ * bit is still clear.
  */
 package io.weft.task;
