@@ -1,5 +1,6 @@
 package io.weft;
 
+import io.weft.compose.FirstSuccess;
 import io.weft.compose.FromStage;
 import io.weft.compose.JoinAll;
 import io.weft.compose.Select;
@@ -11,7 +12,8 @@ import java.util.function.BiFunction;
 
 /**
  * Combining futures: wait for all ({@link #join}), for the first
- * ({@link #select}, {@link #race}), and futures from values, failures and JDK
+ * ({@link #select}, {@link #race}), for the first to succeed
+ * ({@link #firstSuccessful}), and futures from values, failures and JDK
  * {@link CompletionStage}s.
  *
  * <h2>How the combinators poll</h2>
@@ -124,6 +126,37 @@ public final class Futures {
     @SafeVarargs
     public static <T> CancellableFuture<T> race(Future<? extends T>... futures) {
         return new Zipped<>(new Select<T>(Arrays.asList(futures)), Selected::value);
+    }
+
+    /**
+     * The value of the first future to succeed; a future that fails does not
+     * decide it. Each poll goes through the unfinished futures in argument
+     * order and stops at the first that is ready, so if several are ready in
+     * the same poll the lowest index wins; a future that throws is done (it
+     * is not polled again, nor cancelled) and its failure is kept. Once one
+     * succeeds, the others still unfinished are cancelled (see the class
+     * docs). If all fail, it throws the first failure (in the order they
+     * were seen) with the others added as suppressed. Throws
+     * {@link IllegalArgumentException} when given no futures.
+     *
+     * <p>Inside a {@link TaskScope}, the failures of children polled here
+     * count as received: the scope does not throw them again.
+     *
+     * <p><b>Cancel safety:</b> cancelling it before it is decided cancels
+     * every future that has not finished; each keeps what its own cancel
+     * keeps (a value stays in its channel, a lock goes to the next waiter, a
+     * {@link JoinHandle}'s task is aborted). The only value it ever takes is
+     * the winner's, which the same poll returns, so nothing taken is lost.
+     * Once decided, cancelling does nothing.
+     */
+    @SafeVarargs
+    public static <T> CancellableFuture<T> firstSuccessful(Future<? extends T>... futures) {
+        return new FirstSuccess<>(Arrays.asList(futures));
+    }
+
+    /** As {@link #firstSuccessful(Future[])}, for a list. */
+    public static <T> CancellableFuture<T> firstSuccessful(List<? extends Future<? extends T>> futures) {
+        return new FirstSuccess<>(futures);
     }
 
     /**

@@ -44,7 +44,8 @@ import java.util.concurrent.Callable;
  *       {@link TaskFailedException} to a caller: an {@code await()} of the
  *       handle, a combinator polling it ({@link Futures#join},
  *       {@link Futures#select}, a {@link io.weft.time.Timeout}, ...),
- *       whether it passes the failure on or puts it aside, or
+ *       whether it passes the failure on or puts it aside (as
+ *       {@link Futures#firstSuccessful} does when another child succeeds), or
  *       {@link JoinHandle#toCompletableFuture()}, which hands it to the
  *       CompletableFuture. Whoever received it handles it or lets it
  *       propagate: {@code join()} and {@code close()} never throw it a second

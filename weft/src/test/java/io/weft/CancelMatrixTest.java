@@ -37,6 +37,8 @@ class CancelMatrixTest {
         RACE_LOST,
         /** {@code Futures.join(failing, leaf)}: the other child fails. */
         JOIN_FAILED,
+        /** {@code Futures.firstSuccessful(gate, leaf)}: the gate succeeds first. */
+        FIRST_SUCCESS_LOST,
         /** The task awaiting the leaf is aborted. */
         ABORT,
         /** The leaf is awaited by a child of a TaskScope that closes. */
@@ -129,6 +131,7 @@ class CancelMatrixTest {
             case JOIN_FAILED -> Futures.join(gate.map(x -> {
                 throw new Marker();
             }), leaf).await();
+            case FIRST_SUCCESS_LOST -> Futures.firstSuccessful(gate, leaf).await();
             case ABORT -> leaf.await();
             case SCOPE_CLOSE, SPAWNED_ABORT -> throw new AssertionError("run by the test itself");
         };
@@ -139,7 +142,7 @@ class CancelMatrixTest {
             case TIMEOUT -> assertThatThrownBy(waiter::await).isInstanceOf(TaskFailedException.class)
                     .hasCauseInstanceOf(TimedOutException.class);
             case SELECT_LOST -> assertThat(((Selected<?>) waiter.await()).index()).isZero();
-            case RACE_LOST -> assertThat(waiter.await()).isEqualTo("gate");
+            case RACE_LOST, FIRST_SUCCESS_LOST -> assertThat(waiter.await()).isEqualTo("gate");
             case JOIN_FAILED -> assertThatThrownBy(waiter::await).isInstanceOf(TaskFailedException.class)
                     .hasCauseInstanceOf(Marker.class);
             case ABORT, SPAWNED_ABORT -> assertThatThrownBy(waiter::await)

@@ -9,11 +9,12 @@
  *       from other threads, and they touch only volatile or concurrent
  *       fields ({@code Completions.Entry}, {@code FromStage}'s callback,
  *       {@code StageBridge}).</li>
- *   <li><b>Children see the caller's waker.</b> {@code JoinAll} and
- *       {@code Select} poll every unfinished child on every poll, with the
- *       caller's {@code Context} unchanged: a JoinHandle child registers the
- *       caller's waker (once: its join stack skips a waker already there) and
- *       a ready leaf spends the caller's budget.</li>
+ *   <li><b>Children see the caller's waker.</b> {@code JoinAll},
+ *       {@code Select} and {@code FirstSuccess} poll every unfinished child
+ *       on every poll, with the caller's {@code Context} unchanged: a
+ *       JoinHandle child registers the caller's waker (once: its join stack
+ *       skips a waker already there) and a ready leaf spends the caller's
+ *       budget.</li>
  *   <li><b>Cancel what will not be polled again.</b> When a combinator is
  *       decided (a value, a winner, or a failure), every child it will never
  *       poll again is cancelled once ({@code Futures.cancel}: the

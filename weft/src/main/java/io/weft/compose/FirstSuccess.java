@@ -1,0 +1,115 @@
+package io.weft.compose;
+
+import io.weft.CancellableFuture;
+import io.weft.Context;
+import io.weft.Future;
+import io.weft.Futures;
+import io.weft.Poll;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The value of the first of n futures to succeed. Each poll polls every
+ * unfinished child in argument order with the caller's context and stops at
+ * the first that is ready (so when several are ready in one poll, the lowest
+ * index wins); the children still unfinished are then cancelled
+ * ({@link Futures#cancel(Future)}). A child whose poll throws is done: its
+ * failure is kept, in the order the failures were seen, and the poll goes on
+ * to the next child. Once every child has failed, the first failure is
+ * thrown with the others added as suppressed, on this poll and on every
+ * later one.
+ *
+ * <p>Only the winner's value is ever taken from a child, and the poll that
+ * takes it returns it: nothing taken is left for nobody.
+ */
+public final class FirstSuccess<T> implements CancellableFuture<T> {
+    private final Future<? extends T>[] children; // a slot is nulled once that child is done or given up
+    private int remaining;
+    private final List<Throwable> failures = new ArrayList<>(2);
+    private boolean won;
+    private T value;
+    private Throwable failure;
+
+    public FirstSuccess(List<? extends Future<? extends T>> futures) {
+        @SuppressWarnings("unchecked")
+        Future<? extends T>[] cs = futures.toArray(new Future[0]);
+        if (cs.length == 0) {
+            throw new IllegalArgumentException("firstSuccessful of no futures would never finish");
+        }
+        for (int i = 0; i < cs.length; i++) {
+            if (cs[i] == null) {
+                throw new NullPointerException("future " + i);
+            }
+        }
+        this.children = cs;
+        this.remaining = cs.length;
+    }
+
+    @Override
+    public Poll<T> poll(Context cx) {
+        if (failure != null) {
+            throw Sneaky.rethrow(failure);
+        }
+        if (won) {
+            return Poll.ready(value);
+        }
+        for (int i = 0; i < children.length; i++) {
+            Future<? extends T> c = children[i];
+            if (c == null) {
+                continue;
+            }
+            Poll<? extends T> p;
+            try {
+                p = c.poll(cx);
+            } catch (Throwable t) {
+                children[i] = null; // done: nothing to cancel
+                remaining--;
+                failures.add(t);
+                continue;
+            }
+            if (p.isReady()) {
+                children[i] = null;
+                won = true;
+                value = p.get();
+                cancelUnfinished();
+                return Poll.ready(value);
+            }
+        }
+        if (remaining > 0) {
+            return Poll.pending();
+        }
+        failure = allFailed();
+        throw Sneaky.rethrow(failure);
+    }
+
+    /** The first failure, with the others suppressed (an exception seen twice is added once). */
+    private Throwable allFailed() {
+        Throwable first = failures.get(0);
+        for (int i = 1; i < failures.size(); i++) {
+            Throwable t = failures.get(i);
+            if (t != first) {
+                first.addSuppressed(t);
+            }
+        }
+        failures.clear();
+        return first;
+    }
+
+    private void cancelUnfinished() {
+        for (int i = 0; i < children.length; i++) {
+            Future<? extends T> c = children[i];
+            if (c != null) {
+                children[i] = null;
+                Futures.cancel(c);
+            }
+        }
+    }
+
+    /** Cancels every child not yet finished, unless it is decided. Idempotent. */
+    @Override
+    public void cancel() {
+        if (!won && failure == null) {
+            cancelUnfinished();
+        }
+    }
+}
