@@ -59,7 +59,8 @@ class FirstSuccessfulTest {
     void whenAllFailItThrowsTheFirstFailureSeenWithTheOthersSuppressedInOrder() {
         try (var ex = LocalExecutor.create()) {
             ex.run(() -> {
-                List<Probes.Gate<Integer>> gates = List.of(new Probes.Gate<>(), new Probes.Gate<>(), new Probes.Gate<>());
+                List<Probes.Gate<Integer>> gates =
+                        List.of(new Probes.Gate<>(), new Probes.Gate<>(), new Probes.Gate<>());
                 List<RuntimeException> errors = List.of(new RuntimeException("a"), new RuntimeException("b"),
                         new RuntimeException("c"));
                 List<JoinHandle<Integer>> hs = List.of(failingAfter(gates.get(0), errors.get(0)),
@@ -97,7 +98,8 @@ class FirstSuccessfulTest {
 
                 Exception e1 = new java.io.IOException("e1");
                 Exception e2 = new java.io.IOException("e2");
-                Throwable t = thrown(() -> Futures.<Integer>firstSuccessful(Futures.failed(e1), Futures.failed(e2)).await());
+                Throwable t = thrown(() -> Futures.<Integer>firstSuccessful(Futures.failed(e1), Futures.failed(e2))
+                        .await());
                 assertThat(t).isSameAs(e1);
                 assertThat(t.getSuppressed()).containsExactly(e2);
 
@@ -136,7 +138,8 @@ class FirstSuccessfulTest {
                 try (Mutex.Guard<Integer> next = CancelCases.settled("the next lock()", () -> m.lock().await())) {
                     assertThat(next).as("the lock went on to the next waiter").isNotNull();
                 }
-                assertThat(thrown(task::await)).as("a task child is aborted").isInstanceOf(TaskCancelledException.class);
+                assertThat(thrown(task::await)).as("a task child is aborted")
+                        .isInstanceOf(TaskCancelledException.class);
                 assertThat(finallies.get()).isEqualTo(1);
                 return null;
             });

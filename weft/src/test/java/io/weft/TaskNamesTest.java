@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Timeout;
 class TaskNamesTest {
 
     private static LocalExecutor recording(List<String> reports) {
-        return LocalExecutor.builder().onUnobservedFailure((name, e) -> reports.add(name + ": " + e.getMessage())).build();
+        return LocalExecutor.builder().onUnobservedFailure((name, e) -> reports.add(name + ": " + e.getMessage()))
+                .build();
     }
 
     @Test
