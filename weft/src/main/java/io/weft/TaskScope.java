@@ -55,6 +55,13 @@ import java.util.concurrent.Callable;
  *   <li>With {@link #failFast()}, the first child failure aborts every other
  *       unfinished child at once, and a child spawned afterwards is aborted
  *       before it runs; {@code join()} still waits for them all to finish.</li>
+ *   <li>With {@link #firstSuccess()}, the first child to succeed (in
+ *       completion order) aborts every other unfinished child at once, and a
+ *       child spawned afterwards is aborted before it runs; a failing child
+ *       does not stop the others. Its {@link FirstSuccessScope#join()}
+ *       waits for them all to finish and returns the winner's value; once there is a winner, the
+ *       other children's failures are not thrown (that is the policy). With
+ *       no winner, failures are thrown as above.</li>
  *   <li>If the task that owns the scope is itself aborted, {@code join()}
  *       and {@code close()} throw {@link TaskCancelledException}: a cancelled
  *       coroutine cannot suspend any more, so close() then aborts the
@@ -69,28 +76,70 @@ import java.util.concurrent.Callable;
  * </ul>
  */
 public final class TaskScope implements AutoCloseable {
+    /** What a child's outcome does to its siblings. */
+    enum Policy {
+        /** Nothing: every child runs to its end. */
+        INDEPENDENT,
+        /** The first failure aborts the others. */
+        FAIL_FAST,
+        /** The first success aborts the others and is the scope's value. */
+        FIRST_SUCCESS
+    }
+
     private final ExecutorCore executor;
-    private final boolean failFast;
+    private final Policy policy;
     private final Completions<Object> children;
     /** Failures in completion order, not yet reported by join or close (some may be received meanwhile). */
     private final List<Failed> failures = new ArrayList<>();
+    /** Set by the first failure (FAIL_FAST) or success (FIRST_SUCCESS): live and later children are aborted. */
     private boolean shutDown;
     private boolean closed;
+    /** FIRST_SUCCESS: a child succeeded, and its value. */
+    private boolean won;
+    private Object winner;
+    private int spawned;
 
-    private TaskScope(boolean failFast) {
-        this.executor = ExecutorCore.current("TaskScope.open");
-        this.failFast = failFast;
+    TaskScope(Policy policy, String opener) {
+        this.executor = ExecutorCore.current(opener);
+        this.policy = policy;
         this.children = new Completions<>(this::childFinished);
     }
 
     /** A scope whose children fail independently: join() waits for all, then reports failures. */
     public static TaskScope open() {
-        return new TaskScope(false);
+        return new TaskScope(Policy.INDEPENDENT, "TaskScope.open");
     }
 
     /** A scope that aborts the other children when one fails. */
     public static TaskScope failFast() {
-        return new TaskScope(true);
+        return new TaskScope(Policy.FAIL_FAST, "TaskScope.failFast");
+    }
+
+    /**
+     * A scope that closes on the first success, as the JDK's
+     * {@code Joiner.anySuccessfulResultOrThrow()} (formerly
+     * {@code ShutdownOnSuccess}): the first child to succeed aborts the
+     * others, and {@link FirstSuccessScope#join()} returns its value once
+     * every child has finished; if none succeeded, it throws the first
+     * failure with the others suppressed (see the class docs).
+     *
+     * <pre>{@code
+     * try (var scope = TaskScope.<Reply>firstSuccess()) {
+     *     for (var replica : replicas) scope.spawn(() -> ask(replica));
+     *     return scope.join();      // the first reply; the other requests were aborted and have finished
+     * }
+     * }</pre>
+     *
+     * <p>It returns a {@link FirstSuccessScope}, not a TaskScope: the
+     * winner's value has the children's type, which a TaskScope (whose
+     * children each have their own type) could give back only through an
+     * unchecked cast, and a generic {@code TaskScope<T>} would break every
+     * existing use of TaskScope. The first-success scope is typed instead:
+     * its {@code spawn} takes only bodies that return a {@code T}, and its
+     * {@code join()} returns that {@code T}.
+     */
+    public static <T> FirstSuccessScope<T> firstSuccess() {
+        return new FirstSuccessScope<>(new TaskScope(Policy.FIRST_SUCCESS, "TaskScope.firstSuccess"));
     }
 
     /** Spawns {@code body} as a child task. */
@@ -107,7 +156,7 @@ public final class TaskScope implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private <T> JoinHandle<T> spawnNamed(String name, Callable<T> body) {
+    <T> JoinHandle<T> spawnNamed(String name, Callable<T> body) {
         checkThread("spawn");
         if (closed) {
             throw new IllegalStateException("TaskScope.spawn after close()");
@@ -116,6 +165,7 @@ public final class TaskScope implements AutoCloseable {
             throw new NullPointerException("task body");
         }
         JoinHandle<T> h = executor.spawn(name, body, null);
+        spawned++;
         children.add((JoinHandle<Object>) h);
         if (shutDown) {
             h.abort();
@@ -139,6 +189,20 @@ public final class TaskScope implements AutoCloseable {
         checkThread("join");
         allFinished().await();
         throwFailures();
+    }
+
+    /** {@link FirstSuccessScope#join()}: the winner's value, or the failures, or NoSuchElementException. */
+    Object joinFirstSuccess() {
+        checkThread("join");
+        allFinished().await();
+        if (won) {
+            return winner;
+        }
+        throwFailures();
+        throw new java.util.NoSuchElementException(spawned == 0
+                ? "join() of a first-success scope that has no children"
+                : "none of the " + spawned + " children of the first-success scope succeeded; no failure is left to"
+                        + " throw (they were cancelled, or their failures were received or thrown before)");
     }
 
     /**
@@ -176,21 +240,36 @@ public final class TaskScope implements AutoCloseable {
 
     /** Whether this scope aborts the other children when one fails. */
     public boolean isFailFast() {
-        return failFast;
+        return policy == Policy.FAIL_FAST;
     }
 
     /** The completion listener: on the thread that completed the child (the executor's). */
     private void childFinished(JoinHandle<Object> h) {
+        Object value;
         try {
-            Completions.peek(h); // not a receipt: whoever polls the handle later still receives the failure
+            value = Completions.peek(h); // not a receipt: whoever polls the handle later still receives the failure
         } catch (TaskFailedException e) {
             failures.add(new Failed(h, e));
-            if (failFast && !shutDown) {
-                shutDown = true;
-                children.forEachLive(JoinHandle::abort);
+            if (policy == Policy.FAIL_FAST) {
+                shutDown();
             }
+            return;
         } catch (TaskCancelledException cancelled) {
-            // not a failure
+            return; // not a failure
+        }
+        if (policy == Policy.FIRST_SUCCESS && !won) {
+            // Every other child is on this thread and not running now: aborted here, none can succeed after this.
+            won = true;
+            winner = value;
+            shutDown();
+        }
+    }
+
+    /** Aborts every unfinished child, and from now on every child spawned. */
+    private void shutDown() {
+        if (!shutDown) {
+            shutDown = true;
+            children.forEachLive(JoinHandle::abort);
         }
     }
 
@@ -223,8 +302,16 @@ public final class TaskScope implements AutoCloseable {
         throw first;
     }
 
-    /** Removes every failure collected so far; returns those nobody has received, in completion order. */
+    /**
+     * Removes every failure collected so far; returns those nobody has
+     * received, in completion order (none once a first-success scope has a
+     * winner).
+     */
     private List<TaskFailedException> takeUnreceived() {
+        if (won) {
+            failures.clear();
+            return List.of();
+        }
         List<TaskFailedException> out = new ArrayList<>(failures.size());
         for (Failed f : failures) {
             if (!f.received()) {
@@ -243,7 +330,7 @@ public final class TaskScope implements AutoCloseable {
         }
     }
 
-    private void checkThread(String what) {
+    void checkThread(String what) {
         if (ExecutorCore.currentOrNull() != executor) {
             throw new IllegalStateException("TaskScope." + what + " called outside the thread of executor "
                     + executor.name() + ", which owns the scope");

@@ -43,6 +43,8 @@ class CancelMatrixTest {
         ABORT,
         /** The leaf is awaited by a child of a TaskScope that closes. */
         SCOPE_CLOSE,
+        /** The leaf is awaited by a child of a first-success scope whose other child succeeds first. */
+        SCOPE_FIRST_SUCCESS,
         /** The leaf is a task of its own ({@code Weft.spawn(future)}), which is aborted. */
         SPAWNED_ABORT
     }
@@ -98,6 +100,16 @@ class CancelMatrixTest {
                             k.grant();
                         }
                     }
+                } else if (giveUp == GiveUp.SCOPE_FIRST_SUCCESS) {
+                    try (FirstSuccessScope<Object> scope = TaskScope.firstSuccess()) {
+                        scope.spawn(() -> leaf.await());
+                        CancelCases.settle();
+                        scope.spawn(() -> "winner"); // queued before the leaf's task, which a grant wakes
+                        if (granted) {
+                            k.grant();
+                        }
+                        assertThat(scope.join()).isEqualTo("winner");
+                    }
                 } else {
                     Probes.Gate<Object> gate = new Probes.Gate<>();
                     JoinHandle<Object> waiter = giveUp == GiveUp.SPAWNED_ABORT
@@ -133,7 +145,7 @@ class CancelMatrixTest {
             }), leaf).await();
             case FIRST_SUCCESS_LOST -> Futures.firstSuccessful(gate, leaf).await();
             case ABORT -> leaf.await();
-            case SCOPE_CLOSE, SPAWNED_ABORT -> throw new AssertionError("run by the test itself");
+            case SCOPE_CLOSE, SCOPE_FIRST_SUCCESS, SPAWNED_ABORT -> throw new AssertionError("run by the test itself");
         };
     }
 
@@ -147,7 +159,7 @@ class CancelMatrixTest {
                     .hasCauseInstanceOf(Marker.class);
             case ABORT, SPAWNED_ABORT -> assertThatThrownBy(waiter::await)
                     .isInstanceOf(TaskCancelledException.class);
-            case SCOPE_CLOSE -> throw new AssertionError("run by the test itself");
+            case SCOPE_CLOSE, SCOPE_FIRST_SUCCESS -> throw new AssertionError("run by the test itself");
         }
     }
 }
