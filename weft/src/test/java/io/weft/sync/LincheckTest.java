@@ -265,6 +265,26 @@ class LincheckTest {
         void mutex() {
             modelChecking().check(MutexSpec.class);
         }
+
+        /**
+         * Waits that are polled again or cancelled, as operations of their
+         * own ({@link CancelSpecs}), against a plain model of the promised
+         * behaviour ({@link CancelModels}).
+         */
+        @Test
+        void semaphoreWithCancelledAcquires() {
+            modelChecking().sequentialSpecification(CancelModels.SemaphoreModel.class)
+                    .addCustomScenario(CancelSpecs.semaphoreHandOn())
+                    .check(CancelSpecs.SemaphoreCancelSpec.class);
+        }
+
+        @Test
+        void channelWithCancelledSendsAndReceives() {
+            modelChecking().sequentialSpecification(CancelModels.ChannelModel.class)
+                    .addCustomScenario(CancelSpecs.channelRecvHandOn())
+                    .addCustomScenario(CancelSpecs.channelSendHandOn())
+                    .check(CancelSpecs.ChannelCancelSpec.class);
+        }
     }
 
     @Nested
