@@ -14,7 +14,8 @@ import java.util.Set;
  * the page cache, so offsets, lengths and buffer addresses must be multiples
  * of {@link #ALIGNMENT}; {@link #allocate} gives such buffers. On io_uring
  * the operations are asynchronous in the kernel; elsewhere they run on the
- * blocking pool through an aligned bounce buffer.
+ * blocking pool through an aligned bounce buffer. Checks, errors, closing
+ * and the thread rule are {@link File}'s (see the package docs).
  */
 public final class DmaFile implements AutoCloseable {
     /** The alignment O_DIRECT needs here: 4096 covers every logical block size up to a page. */
@@ -26,6 +27,11 @@ public final class DmaFile implements AutoCloseable {
         this.handle = handle;
     }
 
+    /**
+     * Opens {@code path} with O_DIRECT and {@link java.nio.file.StandardOpenOption}s, as {@link File#open}.
+     *
+     * <p><b>Cancel safety:</b> a cancelled open closes the descriptor it got anyway.
+     */
     public static CancellableFuture<DmaFile> open(Path path, OpenOption... options) {
         return ExecutorCore.current("DmaFile.open").driver().openFile(path, Set.of(options), ALIGNMENT)
                 .map(DmaFile::new);
@@ -52,21 +58,46 @@ public final class DmaFile implements AutoCloseable {
         }
     }
 
-    /** Reads into {@code dst} at {@code position}; the count (short at end of file), -1 past it. */
+    /**
+     * Reads into {@code dst} at {@code position}; the count (short at end of file), -1 past it.
+     *
+     * <p><b>Cancel safety:</b> as {@link File#readAt(MemorySegment, long)}: the file is unchanged; on io_uring the
+     * kernel may still fill {@code dst} until the read's completion.
+     */
     public CancellableFuture<Integer> readAt(MemorySegment dst, long position) {
         checkBuffer(dst, position);
         return handle.readAt(dst, position);
     }
 
+    /**
+     * Reads until {@code dst} is full; {@link java.io.EOFException} (as the cause of UncheckedIOException) if
+     * the file ends first, which O_DIRECT shows as a count that is not a multiple of ALIGNMENT.
+     *
+     * <p><b>Cancel safety:</b> cancelling cancels the read in flight (as {@link #readAt}); the reads before it
+     * filled the start of {@code dst}.
+     */
+    public CancellableFuture<Void> readExactAt(MemorySegment dst, long position) {
+        checkBuffer(dst, position);
+        return FileLoops.readExact(handle, dst, position, ALIGNMENT);
+    }
+
+    /**
+     * Writes {@code src} at {@code position}; the count.
+     *
+     * <p><b>Cancel safety:</b> as {@link File#writeAt(MemorySegment, long)}: a cancelled write may have been
+     * written, in part or in full.
+     */
     public CancellableFuture<Integer> writeAt(MemorySegment src, long position) {
         checkBuffer(src, position);
         return handle.writeAt(src, position);
     }
 
+    /** fstat(2)'s size. <b>Cancel safety:</b> nothing to keep. */
     public CancellableFuture<Long> size() {
         return handle.size();
     }
 
+    /** fsync(2). <b>Cancel safety:</b> a cancelled fsync may still have run; call it again to know. */
     public CancellableFuture<Void> fsync() {
         return handle.fsync();
     }
@@ -75,6 +106,11 @@ public final class DmaFile implements AutoCloseable {
         return Path.of(handle.path());
     }
 
+    public boolean isOpen() {
+        return handle.isOpen();
+    }
+
+    /** As {@link File#close()}: a pending operation fails with AsynchronousCloseException. */
     @Override
     public void close() {
         handle.close();

@@ -11,13 +11,16 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * A file of the current executor, read and written at explicit offsets. On
- * io_uring the operations are asynchronous in the kernel; on epoll and nio
- * they run on a small pool of blocking threads, so the executor's thread
- * never waits on the disk. Failures surface from {@code await()} as
- * {@link UncheckedIOException} whose cause names the path:
- * {@link java.nio.file.NoSuchFileException},
- * {@link java.nio.file.AccessDeniedException}, ...
+ * A file of the current executor, read and written at explicit offsets, with
+ * FileChannel's behaviour on every driver (see the package docs): the checks
+ * at each call, the exception types, AsynchronousCloseException for an
+ * operation pending at close. On io_uring the operations are asynchronous in
+ * the kernel; on epoll and nio they run on a small pool of blocking threads,
+ * so the executor's thread never waits on the disk. Failures of the system
+ * call surface from {@code await()} as {@link UncheckedIOException} whose
+ * cause names the path, the call and the errno
+ * ({@link java.nio.file.NoSuchFileException},
+ * {@link java.nio.file.AccessDeniedException}, ...).
  *
  * <pre>{@code
  * try (File f = File.open(path, StandardOpenOption.READ).await()) {
@@ -32,44 +35,122 @@ public final class File implements AutoCloseable {
         this.handle = handle;
     }
 
-    /** Opens {@code path} with {@link java.nio.file.StandardOpenOption}s (READ when none is given). */
+    /**
+     * Opens {@code path} with {@link java.nio.file.StandardOpenOption}s (READ
+     * when neither READ, WRITE nor APPEND is given); the file belongs to the
+     * current executor.
+     *
+     * <p><b>Cancel safety:</b> a cancelled open closes the descriptor it got
+     * anyway; a file it created (CREATE) stays.
+     */
     public static CancellableFuture<File> open(Path path, OpenOption... options) {
         return ExecutorCore.current("File.open").driver().openFile(path, Set.of(options), 1).map(File::new);
     }
 
-    /** Reads into {@code dst} at file offset {@code position}; the count, or -1 at end of file. */
+    /**
+     * Reads into {@code dst} at file offset {@code position}; the count, or
+     * -1 at end of file. NonReadableChannelException at the call if the file
+     * was opened without READ.
+     *
+     * <p><b>Cancel safety:</b> a cancelled read took nothing that matters:
+     * the file is unchanged and {@code dst}'s position does not move. On
+     * epoll and nio {@code dst} is untouched (the pool reads into a buffer of
+     * its own); on io_uring a read into native memory may still be filled by
+     * the kernel until the read's completion, which keeps {@code dst}
+     * reachable until then.
+     */
     public CancellableFuture<Integer> readAt(ByteBuffer dst, long position) {
         return handle.readAt(dst, position);
     }
 
+    /** As {@link #readAt(ByteBuffer, long)}, into {@code dst} from its start; the same cancel safety. */
     public CancellableFuture<Integer> readAt(MemorySegment dst, long position) {
         return handle.readAt(dst, position);
     }
 
-    /** Writes some of {@code src} at {@code position}; the count. */
+    /**
+     * Reads until {@code dst} is full, one read at a time; fails with
+     * {@link java.io.EOFException} (as the cause of UncheckedIOException) if
+     * the file ends first, with the bytes it had in {@code dst} (its position
+     * after them).
+     *
+     * <p><b>Cancel safety:</b> cancelling cancels the read in flight (as
+     * {@link #readAt}); the bytes of the reads before it are in {@code dst},
+     * its position after them.
+     */
+    public CancellableFuture<Void> readExactAt(ByteBuffer dst, long position) {
+        return FileLoops.readExact(handle, dst, position);
+    }
+
+    /**
+     * Reads until {@code dst} is full; EOFException (as the cause of
+     * UncheckedIOException) if the file ends first.
+     *
+     * <p><b>Cancel safety:</b> as {@link #readExactAt(ByteBuffer, long)}; how
+     * far {@code dst} was filled is not reported.
+     */
+    public CancellableFuture<Void> readExactAt(MemorySegment dst, long position) {
+        return FileLoops.readExact(handle, dst, position, 1);
+    }
+
+    /**
+     * Writes some of {@code src} at {@code position}; the count. At most 1 MiB
+     * per call on epoll and nio. NonWritableChannelException at the call if
+     * the file was opened without WRITE.
+     *
+     * <p><b>Cancel safety:</b> a cancelled write may have been written, in
+     * part or in full: on io_uring if the kernel took it before the cancel;
+     * on epoll and nio whenever its pool thread gets to it, since a blocking
+     * call cannot be taken back (it writes a copy of the bytes, unless the
+     * file is closed first). {@code src}'s position does not move, so
+     * writing it again at the same position is safe.
+     */
     public CancellableFuture<Integer> writeAt(ByteBuffer src, long position) {
         return handle.writeAt(src, position);
     }
 
+    /** As {@link #writeAt(ByteBuffer, long)}, from {@code src}'s start; the same cancel safety. */
     public CancellableFuture<Integer> writeAt(MemorySegment src, long position) {
         return handle.writeAt(src, position);
     }
 
-    /** Writes all of {@code src} at {@code position}, in as many writes as needed. */
+    /**
+     * Writes all of {@code src} at {@code position}, in as many writes as
+     * needed.
+     *
+     * <p><b>Cancel safety:</b> the bytes before {@code src}'s position are
+     * written; the write in flight may have been written as well (as
+     * {@link #writeAt}).
+     */
     public CancellableFuture<Void> writeAllAt(ByteBuffer src, long position) {
         return FileLoops.writeAll(handle, src, position);
     }
 
-    /** The whole file (at most 2 GiB). */
+    /**
+     * The whole file, as Files.readAllBytes: reads from offset 0 until end of
+     * file (at most 2 GiB), starting with a buffer of {@link #size()}.
+     *
+     * <p><b>Cancel safety:</b> nothing is lost; what was read is dropped.
+     */
     public CancellableFuture<byte[]> readAll() {
         return FileLoops.readAll(handle);
     }
 
+    /**
+     * The size fstat(2) reports, as FileChannel.size() (a directory's too).
+     *
+     * <p><b>Cancel safety:</b> nothing to keep.
+     */
     public CancellableFuture<Long> size() {
         return handle.size();
     }
 
-    /** fsync(2): data and metadata reach the device. */
+    /**
+     * fsync(2): data and metadata reach the device.
+     *
+     * <p><b>Cancel safety:</b> a cancelled fsync may still have run (always
+     * on epoll and nio); nothing is lost either way: call it again to know.
+     */
     public CancellableFuture<Void> fsync() {
         return handle.fsync();
     }
@@ -78,10 +159,19 @@ public final class File implements AutoCloseable {
         return Path.of(handle.path());
     }
 
+    /** Whether {@link #close()} was not called yet. */
     public boolean isOpen() {
         return handle.isOpen();
     }
 
+    /**
+     * Closes the descriptor. An operation made before and not returned yet
+     * fails with AsynchronousCloseException: at once on epoll and nio (the
+     * pool thread finishes its call on its own), at its completion on
+     * io_uring (close cancels it in the kernel; one the kernel had finished
+     * fails all the same, so a write may have been written). An operation
+     * called after it throws ClosedChannelException. Idempotent.
+     */
     @Override
     public void close() {
         handle.close();

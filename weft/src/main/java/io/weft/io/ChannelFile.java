@@ -3,51 +3,77 @@ package io.weft.io;
 import io.weft.CancellableFuture;
 import io.weft.Context;
 import io.weft.Poll;
+import io.weft.Waker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /**
  * A file on the epoll and nio drivers: a {@link FileChannel} whose calls run
  * on the {@link BlockingPool}. Data passes through a bounce buffer owned by
  * the job, copied on the loop thread, so a cancelled read never writes into
  * the task's memory after it gave up. With {@code direct} (O_DIRECT) the
- * bounce buffer is aligned to {@code alignment}.
+ * bounce buffer is aligned to {@code alignment}. Loop thread only, checked
+ * at each call and poll ({@link FileContract}).
+ *
+ * <p>A blocking call cannot be interrupted, so closing fails the pending
+ * operations at once ({@link PoolOp#closed}) and leaves each job to finish
+ * on its own, with its bounce buffer; FileChannel.close() itself waits for
+ * a pread or pwrite a pool thread is in the middle of.
  */
 public final class ChannelFile implements FileHandle {
+    private final IoDriver driver;
     private final FileChannel channel;
     private final String path;
     private final int alignment;
+    private final boolean readable;
+    private final boolean writable;
     private boolean closed;
+    /** Ops polled and not finished, a doubly linked list: close fails them. */
+    private PoolOp<?> pending;
 
-    private ChannelFile(FileChannel channel, String path, int alignment) {
+    private ChannelFile(IoDriver driver, FileChannel channel, String path, int alignment, boolean readable,
+                        boolean writable) {
+        this.driver = driver;
         this.channel = channel;
         this.path = path;
         this.alignment = alignment;
+        this.readable = readable;
+        this.writable = writable;
     }
 
-    /** Opens on the pool; {@code alignment} &gt; 1 asks for O_DIRECT. A cancelled open closes what it opened. */
-    public static CancellableFuture<FileHandle> open(Path path, Set<? extends OpenOption> options, int alignment) {
+    /**
+     * Opens on the pool; {@code alignment} &gt; 1 asks for O_DIRECT. A
+     * cancelled open closes what it opened.
+     */
+    public static CancellableFuture<FileHandle> open(IoDriver driver, Path path, Set<? extends OpenOption> options,
+                                                     int alignment) {
+        boolean read = FileContract.reads(options);
+        boolean write = FileContract.writes(options);
+        String p = path.toString();
         return BlockingPool.submit(() -> {
-            java.util.HashSet<OpenOption> opts = new java.util.HashSet<>(options);
-            if (opts.isEmpty()) {
-                opts.add(java.nio.file.StandardOpenOption.READ);
+            HashSet<OpenOption> opts = new HashSet<>(options);
+            if (read) {
+                opts.add(StandardOpenOption.READ);
             }
             if (alignment > 1) {
                 opts.add(com.sun.nio.file.ExtendedOpenOption.DIRECT);
             }
             try {
-                return (FileHandle) new ChannelFile(FileChannel.open(path, opts), path.toString(), alignment);
+                return (FileHandle) new ChannelFile(driver, FileChannel.open(path, opts), p, alignment, read, write);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new UncheckedIOException(FileContract.rename("open", p, e));
             }
-        }, FileHandle::close);
+        }, h -> ((ChannelFile) h).closeOnPool());
     }
 
     @Override
@@ -60,12 +86,18 @@ public final class ChannelFile implements FileHandle {
         return !closed;
     }
 
-    private void checkOpen() {
+    @Override
+    public void checkThread() {
+        FileContract.checkThread(driver, path);
+    }
+
+    @Override
+    public void check(int access) {
+        checkThread();
         if (closed) {
-            ClosedChannelException e = new ClosedChannelException();
-            e.initCause(new IOException("file " + path + " is closed"));
-            throw new UncheckedIOException(e);
+            throw FileContract.closed(path);
         }
+        FileContract.checkMode(path, access, readable, writable);
     }
 
     @Override
@@ -79,22 +111,20 @@ public final class ChannelFile implements FileHandle {
     }
 
     private CancellableFuture<Integer> readAt(MemorySegment dst, long position, ByteBuffer advance) {
-        checkOpen();
+        check(FileContract.READ);
         checkPosition(position);
-        int len = (int) Math.min(dst.byteSize(), 1 << 20);
-        if (len == 0) {
-            return IoFutures.ready(0);
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read into a read-only buffer");
         }
-        ByteBuffer bounce = BlockingPool.borrow(len, alignment);
-        BlockingPool.Job<Integer> job = BlockingPool.submit(() -> {
+        int len = (int) Math.min(dst.byteSize(), 1 << 20);
+        ByteBuffer bounce = len == 0 ? null : BlockingPool.borrow(len, alignment);
+        return new PoolOp<>(this, "pread", bounce, len == 0 ? null : () -> {
             try {
-                int n = channel.read(bounce, position);
-                return n;
+                return channel.read(bounce, position);
             } catch (IOException e) {
-                throw new UncheckedIOException(failure("pread", e));
+                throw new UncheckedIOException(FileContract.rename("pread", path, e));
             }
-        });
-        return new Copying(job, bounce, n -> {
+        }, 0, n -> {
             if (n > 0) {
                 MemorySegment.copy(MemorySegment.ofBuffer(bounce.flip()), 0, dst, 0, n);
                 if (advance != null) {
@@ -115,15 +145,14 @@ public final class ChannelFile implements FileHandle {
     }
 
     private CancellableFuture<Integer> writeAt(MemorySegment src, long position, ByteBuffer advance) {
-        checkOpen();
+        check(FileContract.WRITE);
         checkPosition(position);
         int len = (int) Math.min(src.byteSize(), 1 << 20);
-        if (len == 0) {
-            return IoFutures.ready(0);
+        ByteBuffer bounce = len == 0 ? null : BlockingPool.borrow(len, alignment);
+        if (bounce != null) {
+            MemorySegment.copy(src, 0, MemorySegment.ofBuffer(bounce), 0, len);
         }
-        ByteBuffer bounce = BlockingPool.borrow(len, alignment);
-        MemorySegment.copy(src, 0, MemorySegment.ofBuffer(bounce), 0, len);
-        BlockingPool.Job<Integer> job = BlockingPool.submit(() -> {
+        return new PoolOp<>(this, "pwrite", bounce, len == 0 ? null : () -> {
             try {
                 int n = 0;
                 while (bounce.hasRemaining()) {
@@ -131,10 +160,9 @@ public final class ChannelFile implements FileHandle {
                 }
                 return n;
             } catch (IOException e) {
-                throw new UncheckedIOException(failure("pwrite", e));
+                throw new UncheckedIOException(FileContract.rename("pwrite", path, e));
             }
-        });
-        return new Copying(job, bounce, n -> {
+        }, 0, n -> {
             if (advance != null) {
                 advance.position(advance.position() + n);
             }
@@ -147,88 +175,205 @@ public final class ChannelFile implements FileHandle {
         }
     }
 
-    private IOException failure(String call, IOException e) {
-        if (e instanceof java.nio.file.FileSystemException || e instanceof ClosedChannelException) {
-            return e;
-        }
-        return new java.nio.file.FileSystemException(path, null, call + ": " + e.getMessage());
-    }
-
     @Override
     public CancellableFuture<Long> size() {
-        checkOpen();
-        return BlockingPool.submit(() -> {
+        check(FileContract.ANY);
+        return new PoolOp<>(this, "fstat", null, () -> {
             try {
                 return channel.size();
             } catch (IOException e) {
-                throw new UncheckedIOException(failure("fstat", e));
+                throw new UncheckedIOException(FileContract.rename("fstat", path, e));
             }
-        });
+        }, null, null);
     }
 
     @Override
     public CancellableFuture<Void> fsync() {
-        checkOpen();
-        return BlockingPool.submit(() -> {
+        check(FileContract.ANY);
+        return new PoolOp<>(this, "fsync", null, () -> {
             try {
                 channel.force(true);
                 return null;
             } catch (IOException e) {
-                throw new UncheckedIOException(failure("fsync", e));
+                throw new UncheckedIOException(FileContract.rename("fsync", path, e));
             }
-        });
+        }, null, null);
+    }
+
+    /** Fails the pending operations at once (their jobs finish on their own), then closes the channel. */
+    @Override
+    public void close() {
+        checkThread();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (PoolOp<?> op = pending; op != null; op = pending) {
+            op.closed();
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(FileContract.rename("close", path, e));
+        }
+    }
+
+    /** The discard action of a cancelled open: no executor thread is involved, nothing can be pending. */
+    private void closeOnPool() {
+        closed = true;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(FileContract.rename("close", path, e));
+        }
     }
 
     @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            try {
-                channel.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(failure("close", e));
-            }
-        }
+    public String toString() {
+        return "ChannelFile[" + path + (closed ? ", closed]" : "]");
     }
 
-    /** A pooled job whose result is copied on the loop thread; the bounce buffer goes back after. */
-    private static final class Copying implements CancellableFuture<Integer> {
-        private final BlockingPool.Job<Integer> job;
-        private final ByteBuffer bounce;
-        private final java.util.function.IntConsumer onResult;
-        private boolean done;
+    /**
+     * One call of a file on the pool: the job, the bounce buffer it owns
+     * until a poll returns its value, and the waker of the op's last pending
+     * poll. Loop thread only. States: NEW (not polled yet); LISTED (polled,
+     * waiting, in the file's {@code pending} list); CLOSED (the file closed
+     * while it was listed: its next poll throws AsynchronousCloseException);
+     * DONE (a poll returned or threw); CANCELLED. When an op leaves NEW or
+     * LISTED other than by a poll that took the value, its job is cancelled
+     * and keeps the bounce buffer (a pool thread may still be writing it).
+     */
+    private static final class PoolOp<T> implements CancellableFuture<T> {
+        private static final int NEW = 0, LISTED = 1, CLOSED = 2, DONE = 3, CANCELLED = 4;
 
-        Copying(BlockingPool.Job<Integer> job, ByteBuffer bounce, java.util.function.IntConsumer onResult) {
-            this.job = job;
+        private final ChannelFile file;
+        private final String call;
+        private final ByteBuffer bounce;
+        /** Null when no call is needed (zero bytes): the value is {@link #now}. */
+        private final BlockingPool.Job<T> job;
+        private final T now;
+        private final Consumer<T> onValue;
+        private int state = NEW;
+        private Waker waker;
+        private PoolOp<?> prev;
+        private PoolOp<?> next;
+
+        PoolOp(ChannelFile file, String call, ByteBuffer bounce, Callable<T> body, T now, Consumer<T> onValue) {
+            this.file = file;
+            this.call = call;
             this.bounce = bounce;
-            this.onResult = onResult;
+            this.job = body == null ? null : BlockingPool.submit(body);
+            this.now = now;
+            this.onValue = onValue;
         }
 
         @Override
-        public Poll<Integer> poll(Context cx) {
-            Poll<Integer> p;
+        public Poll<T> poll(Context cx) {
+            file.checkThread();
+            switch (state) {
+                case DONE, CANCELLED -> throw new IllegalStateException("file operation " + call + " on " + file.path
+                        + " polled after it " + (state == DONE ? "completed" : "was cancelled") + " (state " + state
+                        + ")");
+                case CLOSED -> {
+                    state = DONE;
+                    throw FileContract.closedWhilePending(file.path, call);
+                }
+                default -> {
+                }
+            }
+            if (file.closed) { // NEW: made before the close, polled after it
+                leave(DONE);
+                throw FileContract.closedWhilePending(file.path, call);
+            }
+            if (job == null) {
+                state = DONE;
+                return Poll.ready(now);
+            }
+            Poll<T> p;
             try {
                 p = job.poll(cx);
             } catch (Throwable t) {
-                done = true;
-                BlockingPool.giveBack(bounce);
+                unlink();
+                state = DONE;
+                waker = null;
+                giveBack();
                 throw t;
             }
             if (!p.isReady()) {
+                waker = cx.waker();
+                if (state == NEW) {
+                    link();
+                    state = LISTED;
+                }
                 return p;
             }
-            done = true;
-            onResult.accept(p.get());
-            BlockingPool.giveBack(bounce);
+            unlink();
+            state = DONE;
+            waker = null;
+            if (onValue != null) {
+                onValue.accept(p.get());
+            }
+            giveBack();
             return p;
         }
 
+        /** Nothing more is taken from the job: its value, if it comes, is dropped; the bounce buffer stays with it. */
         @Override
         public void cancel() {
-            if (!done) {
-                done = true;
-                job.cancel(); // the bounce buffer stays with the job; it is not pooled again
+            if (state == NEW || state == LISTED) {
+                leave(CANCELLED);
+            } else if (state == CLOSED) {
+                state = CANCELLED;
             }
+        }
+
+        /** The file closed while this op was listed: it fails at its next poll, which this asks for. */
+        void closed() {
+            Waker w = waker;
+            leave(CLOSED);
+            if (w != null) {
+                w.wake();
+            }
+        }
+
+        /** Gives up the job (it keeps the bounce buffer) and moves to {@code to}. */
+        private void leave(int to) {
+            unlink();
+            state = to;
+            waker = null;
+            if (job != null) {
+                job.cancel();
+            }
+        }
+
+        private void giveBack() {
+            if (bounce != null) {
+                BlockingPool.giveBack(bounce);
+            }
+        }
+
+        private void link() {
+            next = file.pending;
+            if (next != null) {
+                next.prev = this;
+            }
+            file.pending = this;
+        }
+
+        private void unlink() {
+            if (state != LISTED) {
+                return;
+            }
+            if (prev == null) {
+                file.pending = next;
+            } else {
+                prev.next = next;
+            }
+            if (next != null) {
+                next.prev = prev;
+            }
+            prev = null;
+            next = null;
         }
     }
 }

@@ -22,14 +22,7 @@ import java.net.UnixDomainSocketAddress;
  */
 public abstract class FdDriver extends IoDriver {
     protected final Linux sys = Linux.local();
-    /** The executor's loop thread; set by the executor each time its loop starts on a thread. */
-    protected volatile Thread owner = Thread.currentThread();
     protected final BufferPool buffers = new BufferPool();
-
-    @Override
-    public void bindTo(Thread loop) {
-        owner = loop;
-    }
 
     public Linux sys() {
         return sys;

@@ -4,12 +4,10 @@ import io.weft.CancellableFuture;
 import io.weft.Poll;
 import io.weft.sys.Errno;
 import io.weft.sys.Linux;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -18,15 +16,25 @@ import java.util.Set;
 /**
  * A file on the io_uring driver: positional reads and writes and fsync are
  * true asynchronous operations in the ring (IORING_OP_READ, _WRITE, _FSYNC
- * with an offset). The descriptor is opened on the {@link BlockingPool} (an
- * open may wait on the disk). Loop thread only, as sockets.
+ * with an offset); size is fstat(2) on the loop thread. The descriptor is
+ * opened on the {@link BlockingPool} (an open may wait on the disk). Loop
+ * thread only, checked at each call and poll ({@link FileContract}).
+ *
+ * <p>Closing cancels the ops in the kernel as for a socket (see
+ * {@link UringDriver}); each keeps its buffers until its own completion,
+ * then fails with AsynchronousCloseException, even when the kernel had
+ * finished it (a write may have been written).
  */
 public final class FdFile extends FdSocket implements FileHandle {
     private final String path;
+    private final boolean readable;
+    private final boolean writable;
 
-    FdFile(FdDriver driver, int fd, String path) {
+    FdFile(FdDriver driver, int fd, String path, boolean readable, boolean writable) {
         super(driver, fd);
         this.path = path;
+        this.readable = readable;
+        this.writable = writable;
     }
 
     static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200, O_TRUNC = 01000,
@@ -36,11 +44,8 @@ public final class FdFile extends FdSocket implements FileHandle {
 
     /** The open(2) flags for {@code options} (as FileChannel.open reads them). */
     static int flags(Set<? extends OpenOption> options, boolean direct) {
-        boolean read = options.contains(StandardOpenOption.READ);
-        boolean write = options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
-        if (!read && !write) {
-            read = true;
-        }
+        boolean read = FileContract.reads(options);
+        boolean write = FileContract.writes(options);
         int f = (read && write) ? O_RDWR : write ? O_WRONLY : O_RDONLY;
         for (OpenOption o : options) {
             if (o instanceof StandardOpenOption so) {
@@ -71,6 +76,8 @@ public final class FdFile extends FdSocket implements FileHandle {
     public static CancellableFuture<FileHandle> open(FdDriver driver, Path path, Set<? extends OpenOption> options,
                                                      boolean direct) {
         int flags = flags(options, direct);
+        boolean read = FileContract.reads(options);
+        boolean write = FileContract.writes(options);
         String p = path.toString();
         BlockingPool.Job<Integer> job = BlockingPool.submit(() -> {
             try (Arena a = Arena.ofConfined()) {
@@ -81,7 +88,7 @@ public final class FdFile extends FdSocket implements FileHandle {
                 return fd;
             }
         }, fd -> Linux.local().close(fd));
-        return job.map(fd -> new FdFile(driver, fd, p));
+        return job.map(fd -> new FdFile(driver, fd, p, read, write));
     }
 
     @Override
@@ -95,12 +102,22 @@ public final class FdFile extends FdSocket implements FileHandle {
     }
 
     @Override
-    public void checkOpen() {
+    public void checkThread() {
+        FileContract.checkThread(driver, path);
+    }
+
+    @Override
+    public void check(int access) {
+        checkThread();
         if (closed) {
-            ClosedChannelException e = new ClosedChannelException();
-            e.initCause(new IOException("file " + path + " is closed"));
-            throw new UncheckedIOException(e);
+            throw FileContract.closed(path);
         }
+        FileContract.checkMode(path, access, readable, writable);
+    }
+
+    @Override
+    UncheckedIOException closedFailure() {
+        return closed ? FileContract.closedWhilePending(path, "operation") : null;
     }
 
     @Override
@@ -111,43 +128,70 @@ public final class FdFile extends FdSocket implements FileHandle {
 
     @Override
     public CancellableFuture<Integer> readAt(ByteBuffer dst, long position) {
-        checkOpen();
+        check(FileContract.READ);
         return new RwOp(driver, this, true, MemorySegment.ofBuffer(dst), dst, position);
     }
 
     @Override
     public CancellableFuture<Integer> readAt(MemorySegment dst, long position) {
-        checkOpen();
+        check(FileContract.READ);
         return new RwOp(driver, this, true, dst, null, position);
     }
 
     @Override
     public CancellableFuture<Integer> writeAt(ByteBuffer src, long position) {
-        checkOpen();
+        check(FileContract.WRITE);
         return new RwOp(driver, this, false, MemorySegment.ofBuffer(src), src, position);
     }
 
     @Override
     public CancellableFuture<Integer> writeAt(MemorySegment src, long position) {
-        checkOpen();
+        check(FileContract.WRITE);
         return new RwOp(driver, this, false, src, null, position);
     }
 
+    /**
+     * fstat(2) at the first poll, on the loop thread: it reads the inode and
+     * does not wait on a local disk (FileChannel.size() makes the same call).
+     */
     @Override
     public CancellableFuture<Long> size() {
-        checkOpen();
-        long end = driver.sys().lseek(fd, 0, 2); // SEEK_END: reads the inode's size, never waits on the disk
-        if (end < 0) {
-            UncheckedIOException e = new UncheckedIOException(Errno.fileError("lseek", path, (int) end));
-            return IoFutures.failing(e);
-        }
-        return IoFutures.ready(end);
+        check(FileContract.ANY);
+        return new CancellableFuture<>() {
+            @Override
+            public Poll<Long> poll(io.weft.Context cx) {
+                checkThread();
+                if (closed) {
+                    throw FileContract.closedWhilePending(path, "fstat");
+                }
+                if (!cx.consumeBudget()) {
+                    return Poll.pending();
+                }
+                long size = Linux.local().fstatSize(fd);
+                if (size < 0) {
+                    throw new UncheckedIOException(Errno.fileError("fstat", path, (int) size));
+                }
+                return Poll.ready(size);
+            }
+
+            @Override
+            public void cancel() {
+                // nothing was asked of the kernel
+            }
+        };
     }
 
     @Override
     public CancellableFuture<Void> fsync() {
-        checkOpen();
+        check(FileContract.ANY);
         return new FsyncOp(driver, this);
+    }
+
+    /** Pending ops end as in {@link UringDriver}'s "Closing a socket": cancelled in the kernel, then failing. */
+    @Override
+    public void close() {
+        checkThread();
+        super.close();
     }
 
     @Override
@@ -155,8 +199,66 @@ public final class FdFile extends FdSocket implements FileHandle {
         return "FdFile[" + path + ", fd=" + fd + (closed ? ", closed]" : "]");
     }
 
+    /**
+     * An op of a file: checks the thread and the open file at its first
+     * poll, and fails with AsynchronousCloseException when the file was
+     * closed before its value was returned, whatever the kernel did.
+     */
+    abstract static class FileOp<T> extends FdOp<T> {
+        final FdFile file;
+
+        FileOp(FdDriver driver, FdFile f) {
+            super(driver, f);
+            this.file = f;
+        }
+
+        /** The system call, for messages. */
+        abstract String call();
+
+        /** The value when the kernel is not needed (a zero-length read or write), or null. */
+        T immediate() {
+            return null;
+        }
+
+        /** The value of a non-negative kernel result. */
+        abstract T value(long res);
+
+        @Override
+        public Poll<T> poll(io.weft.Context cx) {
+            if (state == NEW) {
+                file.checkThread();
+                if (file.closed) {
+                    state = DONE;
+                    throw FileContract.closedWhilePending(file.path, call());
+                }
+                T now = immediate();
+                if (now != null) {
+                    state = DONE;
+                    return Poll.ready(now);
+                }
+            }
+            return super.poll(cx);
+        }
+
+        @Override
+        public long attempt(Linux sys) {
+            throw new UnsupportedOperationException("file operations run on a completion driver only");
+        }
+
+        @Override
+        public final T complete(long res) {
+            if (file.closed) {
+                throw FileContract.closedWhilePending(file.path, call()); // close cancelled it, or came first
+            }
+            if (res < 0) {
+                throw new UncheckedIOException(Errno.fileError(call(), file.path, (int) res));
+            }
+            return value(res);
+        }
+    }
+
     /** pread / pwrite as IORING_OP_READ / IORING_OP_WRITE at an offset. */
-    static final class RwOp extends FdOp<Integer> {
+    static final class RwOp extends FileOp<Integer> {
         private final boolean read;
         private final MemorySegment seg;
         private final ByteBuffer advance;
@@ -177,22 +279,18 @@ public final class FdFile extends FdSocket implements FileHandle {
         }
 
         @Override
-        public Poll<Integer> poll(io.weft.Context cx) {
-            if (state == NEW && seg.byteSize() == 0) {
-                state = DONE;
-                return Poll.ready(0);
-            }
-            return super.poll(cx);
+        String call() {
+            return read ? "pread" : "pwrite";
+        }
+
+        @Override
+        Integer immediate() {
+            return seg.byteSize() == 0 ? 0 : null;
         }
 
         @Override
         public int interest() {
             return read ? READ : WRITE;
-        }
-
-        @Override
-        public long attempt(Linux sys) {
-            throw new UnsupportedOperationException("file operations run on a completion driver only");
         }
 
         @Override
@@ -202,10 +300,7 @@ public final class FdFile extends FdSocket implements FileHandle {
         }
 
         @Override
-        public Integer complete(long res) {
-            if (res < 0) {
-                throw socket.failure(read ? "pread" : "pwrite", res);
-            }
+        Integer value(long res) {
             if (read && res == 0) {
                 return -1;
             }
@@ -219,9 +314,14 @@ public final class FdFile extends FdSocket implements FileHandle {
         }
     }
 
-    static final class FsyncOp extends FdOp<Void> {
+    static final class FsyncOp extends FileOp<Void> {
         FsyncOp(FdDriver driver, FdFile f) {
             super(driver, f);
+        }
+
+        @Override
+        String call() {
+            return "fsync";
         }
 
         @Override
@@ -230,20 +330,12 @@ public final class FdFile extends FdSocket implements FileHandle {
         }
 
         @Override
-        public long attempt(Linux sys) {
-            throw new UnsupportedOperationException("file operations run on a completion driver only");
-        }
-
-        @Override
         public void prepare(Sqe sqe) {
             sqe.opcode(Sqe.OP_FSYNC).fd(socket.fd);
         }
 
         @Override
-        public Void complete(long res) {
-            if (res < 0) {
-                throw socket.failure("fsync", res);
-            }
+        Void value(long res) {
             return null;
         }
     }

@@ -43,6 +43,11 @@ public abstract class FdSocket {
         return !closed;
     }
 
+    /** Throws IllegalStateException naming both threads unless called on the driver's loop thread. */
+    void checkThread() {
+        driver.checkThread();
+    }
+
     /** Closes the descriptor; pending ops fail with AsynchronousCloseException. Idempotent. */
     public void close() {
         if (closed) {

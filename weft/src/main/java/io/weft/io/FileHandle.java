@@ -6,8 +6,15 @@ import java.nio.ByteBuffer;
 
 /**
  * An open file of one executor's driver. Positional reads and writes only
- * (no file pointer), as glommio's. Failures surface from {@code await()} as
- * {@link java.io.UncheckedIOException} whose cause names the path.
+ * (no file pointer), as glommio's. Each operation checks at its call, in
+ * this order (see {@link FileContract}): the thread (IllegalStateException),
+ * that the file is open (ClosedChannelException), the mode
+ * (NonReadableChannelException, NonWritableChannelException); its future
+ * checks the thread at each poll, and {@link #close()} checks it too.
+ * Failures of the system call surface from {@code await()} as
+ * {@link java.io.UncheckedIOException} whose cause names the path, the call
+ * and the errno; an operation pending when the file is closed fails with
+ * AsynchronousCloseException.
  */
 public interface FileHandle {
 
@@ -21,14 +28,26 @@ public interface FileHandle {
 
     CancellableFuture<Integer> writeAt(MemorySegment src, long position);
 
+    /** fstat(2)'s size, as FileChannel.size(). */
     CancellableFuture<Long> size();
 
     /** Flushes data and metadata to the device (fsync(2)). */
     CancellableFuture<Void> fsync();
 
+    /**
+     * The checks of a call needing {@code access} ({@link FileContract#ANY},
+     * {@link FileContract#READ}, {@link FileContract#WRITE}), for a loop of
+     * operations that checks at its own call.
+     */
+    void check(int access);
+
+    /** Throws IllegalStateException unless called on the executor's loop thread. */
+    void checkThread();
+
     String path();
 
     boolean isOpen();
 
+    /** Closes the descriptor; operations pending on it fail with AsynchronousCloseException. Idempotent. */
     void close();
 }

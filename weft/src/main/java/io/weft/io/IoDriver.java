@@ -18,11 +18,19 @@ import java.net.SocketAddress;
  * concurrent or the next {@code park} return.
  */
 public abstract class IoDriver {
+    /** The executor's loop thread; set by the executor each time its loop starts on a thread. */
+    protected volatile Thread owner = Thread.currentThread();
 
     public abstract Driver kind();
 
     /** The executor's loop now runs on {@code loop} (each {@code run} may borrow a different thread). */
     public void bindTo(Thread loop) {
+        owner = loop;
+    }
+
+    /** The thread the executor's loop runs on (between two runs: the one it last ran on). */
+    public final Thread owner() {
+        return owner;
     }
 
     /**
@@ -70,7 +78,7 @@ public abstract class IoDriver {
         if (kind() == Driver.URING && this instanceof FdDriver fd) {
             return FdFile.open(fd, path, options, alignment > 1);
         }
-        return ChannelFile.open(path, options, alignment);
+        return ChannelFile.open(this, path, options, alignment);
     }
 
     /** A datagram socket bound to {@code address}. */

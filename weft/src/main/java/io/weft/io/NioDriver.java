@@ -57,8 +57,6 @@ public final class NioDriver extends IoDriver {
     static final int BOUNCE = 64 * 1024;
 
     private final Selector selector;
-    /** The executor's loop thread; set by the executor each time its loop starts on a thread. */
-    private volatile Thread owner = Thread.currentThread();
     private final Consumer<SelectionKey> onKey = this::selected;
     private ByteBuffer bounce;
     private int waiting;
@@ -77,11 +75,6 @@ public final class NioDriver extends IoDriver {
     @Override
     public Driver kind() {
         return Driver.NIO;
-    }
-
-    @Override
-    public void bindTo(Thread loop) {
-        owner = loop;
     }
 
     void checkThread() {

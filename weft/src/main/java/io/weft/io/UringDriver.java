@@ -211,7 +211,7 @@ public final class UringDriver extends FdDriver {
 
     @Override
     public <T> Poll<T> pollOp(FdOp<T> op, Context cx) {
-        checkThread();
+        op.socket.checkThread();
         switch (op.state) {
             case FdOp.NEW -> {
                 if (op.socket.closed) {
@@ -257,7 +257,7 @@ public final class UringDriver extends FdDriver {
 
     @Override
     public void cancelOp(FdOp<?> op) {
-        checkThread();
+        op.socket.checkThread();
         int was = op.state;
         op.state = FdOp.CANCELLED;
         op.waker = null;

@@ -51,7 +51,11 @@
  *       connection an accept took goes to the listener's spare queue, a
  *       datagram to the socket's kept queue.</li>
  *   <li>Closing a socket wakes (epoll) or cancels (io_uring) its pending
- *       ops, which then fail with AsynchronousCloseException. Closing the
+ *       ops, which then fail with AsynchronousCloseException; so do the ops
+ *       of a closed io_uring file ({@code FdFile}), even one the kernel had
+ *       finished. A file of epoll or nio ({@code ChannelFile}) fails its
+ *       pending ops at once and leaves their pool jobs to end on their own,
+ *       with their bounce buffers. Closing the
  *       executor closes its driver after every task has finished: sockets
  *       left open are closed, in-flight ops are reaped, then the kernel
  *       objects and the native memory are released.</li>

@@ -11,7 +11,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 
 /**
  * Names and messages of Linux error numbers, and the {@link IOException}
@@ -31,6 +30,7 @@ public final class Errno {
         put(Linux.ENOENT, "ENOENT", "No such file or directory");
         put(Linux.EINTR, "EINTR", "Interrupted system call");
         put(Linux.EIO, "EIO", "Input/output error");
+        put(Linux.ENXIO, "ENXIO", "No such device or address");
         put(Linux.EBADF, "EBADF", "Bad file descriptor");
         put(Linux.EAGAIN, "EAGAIN", "Resource temporarily unavailable");
         put(Linux.ENOMEM, "ENOMEM", "Cannot allocate memory");
@@ -41,11 +41,19 @@ public final class Errno {
         put(Linux.ENOTDIR, "ENOTDIR", "Not a directory");
         put(Linux.EISDIR, "EISDIR", "Is a directory");
         put(Linux.EINVAL, "EINVAL", "Invalid argument");
+        put(Linux.ENFILE, "ENFILE", "Too many open files in system");
         put(Linux.EMFILE, "EMFILE", "Too many open files");
+        put(Linux.ETXTBSY, "ETXTBSY", "Text file busy");
+        put(Linux.EFBIG, "EFBIG", "File too large");
         put(Linux.ENOSPC, "ENOSPC", "No space left on device");
+        put(Linux.ESPIPE, "ESPIPE", "Illegal seek");
+        put(Linux.EROFS, "EROFS", "Read-only file system");
         put(Linux.EPIPE, "EPIPE", "Broken pipe");
+        put(Linux.ENAMETOOLONG, "ENAMETOOLONG", "File name too long");
         put(Linux.ENOSYS, "ENOSYS", "Function not implemented");
+        put(Linux.ELOOP, "ELOOP", "Too many levels of symbolic links");
         put(Linux.ETIME, "ETIME", "Timer expired");
+        put(Linux.EOVERFLOW, "EOVERFLOW", "Value too large for defined data type");
         put(Linux.ENOTSOCK, "ENOTSOCK", "Socket operation on non-socket");
         put(Linux.EOPNOTSUPP, "EOPNOTSUPP", "Operation not supported");
         put(Linux.EAFNOSUPPORT, "EAFNOSUPPORT", "Address family not supported by protocol");
@@ -60,6 +68,7 @@ public final class Errno {
         put(Linux.EHOSTUNREACH, "EHOSTUNREACH", "No route to host");
         put(Linux.EALREADY, "EALREADY", "Operation already in progress");
         put(Linux.EINPROGRESS, "EINPROGRESS", "Operation now in progress");
+        put(Linux.EDQUOT, "EDQUOT", "Disk quota exceeded");
         put(Linux.ECANCELED, "ECANCELED", "Operation canceled");
     }
 
@@ -74,6 +83,28 @@ public final class Errno {
             return TABLE[errno][0] + " (" + TABLE[errno][1] + ")";
         }
         return "errno " + errno;
+    }
+
+    /**
+     * The errno whose strerror text {@code text} starts with (case ignored), e.g. EISDIR for the JDK's
+     * "Is a directory"; 0 for a text not in the table (another locale, an errno this table lacks). The JDK
+     * builds its IOException messages from strerror and may add to them ("... or unable to access attributes
+     * of symbolic link").
+     */
+    public static int byMessage(String text) {
+        if (text == null) {
+            return 0;
+        }
+        int best = 0;
+        int bestLength = 0;
+        for (int errno = 1; errno < TABLE.length; errno++) {
+            String m = TABLE[errno] == null ? null : TABLE[errno][1];
+            if (m != null && m.length() > bestLength && text.regionMatches(true, 0, m, 0, m.length())) {
+                best = errno; // the longest match: "Too many open files in system" over "Too many open files"
+                bestLength = m.length();
+            }
+        }
+        return best;
     }
 
     public static String name(int errno) {
@@ -99,7 +130,12 @@ public final class Errno {
         };
     }
 
-    /** The exception for a failed file call on {@code path}. */
+    /**
+     * The exception for a failed file call on {@code path}, of the type java.nio's FileChannel throws for
+     * {@code errno} (NoSuchFileException, AccessDeniedException, FileAlreadyExistsException, else
+     * FileSystemException, ClosedChannelException for EBADF), its reason naming the call and the errno:
+     * {@code "/tmp/d: pread: EISDIR (Is a directory)"}.
+     */
     public static IOException fileError(String call, String path, int errno) {
         errno = Math.abs(errno);
         String reason = call + ": " + describe(errno);
@@ -107,7 +143,6 @@ public final class Errno {
             case Linux.ENOENT -> new NoSuchFileException(path, null, reason);
             case Linux.EACCES, Linux.EPERM -> new AccessDeniedException(path, null, reason);
             case Linux.EEXIST -> new FileAlreadyExistsException(path, null, reason);
-            case Linux.ENOTDIR -> new NotDirectoryException(path);
             case Linux.EBADF -> withMessage(new ClosedChannelException(), reason + " on " + path);
             default -> new FileSystemException(path, null, reason);
         };

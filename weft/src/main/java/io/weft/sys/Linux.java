@@ -27,12 +27,13 @@ import java.lang.invoke.VarHandle;
 public final class Linux {
 
     // ---- constants (identical on x86_64 and aarch64) ----
-    public static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, EBADF = 9, EAGAIN = 11, ENOMEM = 12,
-            EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, EMFILE = 24,
-            ENOSPC = 28, EPIPE = 32, ENOSYS = 38, ETIME = 62, ENOTSOCK = 88, EOPNOTSUPP = 95, EAFNOSUPPORT = 97,
-            EADDRINUSE = 98, EADDRNOTAVAIL = 99, ENETUNREACH = 101, ECONNABORTED = 103, ECONNRESET = 104,
-            ENOTCONN = 107, ETIMEDOUT = 110, ECONNREFUSED = 111, EHOSTUNREACH = 113, EALREADY = 114,
-            EINPROGRESS = 115, ECANCELED = 125;
+    public static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, ENXIO = 6, EBADF = 9, EAGAIN = 11,
+            ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17, ENOTDIR = 20, EISDIR = 21, EINVAL = 22,
+            ENFILE = 23, EMFILE = 24, ETXTBSY = 26, EFBIG = 27, ENOSPC = 28, ESPIPE = 29, EROFS = 30, EPIPE = 32,
+            ENAMETOOLONG = 36, ENOSYS = 38, ELOOP = 40, ETIME = 62, EOVERFLOW = 75, ENOTSOCK = 88, EOPNOTSUPP = 95,
+            EAFNOSUPPORT = 97, EADDRINUSE = 98, EADDRNOTAVAIL = 99, ENETUNREACH = 101, ECONNABORTED = 103,
+            ECONNRESET = 104, ENOTCONN = 107, ETIMEDOUT = 110, ECONNREFUSED = 111, EHOSTUNREACH = 113,
+            EALREADY = 114, EINPROGRESS = 115, EDQUOT = 122, ECANCELED = 125;
 
     public static final int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
     public static final int SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_NONBLOCK = 04000, SOCK_CLOEXEC = 02000000;
@@ -55,6 +56,10 @@ public final class Linux {
     public static final int EPOLL_DATA_OFFSET = X86_64 ? 4 : 8;
 
     public static final long SYS_IO_URING_SETUP = 425, SYS_IO_URING_ENTER = 426, SYS_IO_URING_REGISTER = 427;
+    /** fstat(2): 5 on x86_64, 80 in the generic table of aarch64. */
+    static final long SYS_FSTAT = X86_64 ? 5 : 80;
+    /** Where struct stat keeps st_size: byte 48 on x86_64 and on aarch64 (the generic layout). */
+    private static final long STAT_SIZE_OFFSET = 48;
 
     private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfLong L = ValueLayout.JAVA_LONG;
@@ -477,6 +482,19 @@ public final class Linux {
     public int fsync(int fd) {
         try {
             return ret((int) FSYNC.invokeExact(state, fd));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * fstat(2)'s {@code st_size} of {@code fd} (what FileChannel.size() returns), or {@code -errno}. Made as
+     * the raw system call: glibc exports {@code fstat} only since 2.33.
+     */
+    public long fstatSize(int fd) {
+        try {
+            long rc = ret((long) SYSCALL3.invokeExact(state, SYS_FSTAT, fd, scratch));
+            return rc < 0 ? rc : scratch.get(L, STAT_SIZE_OFFSET);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -4,27 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.weft.CancellableFuture;
+import io.weft.Context;
 import io.weft.Driver;
 import io.weft.LocalExecutor;
+import io.weft.Poll;
 import io.weft.Weft;
 import io.weft.io.Drivers;
+import io.weft.io.FileHandle;
+import java.io.EOFException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -122,67 +126,6 @@ class FileTest {
 
     @ParameterizedTest
     @EnumSource(Driver.class)
-    void aMissingFileIsNoSuchFileWithThePath(Driver d) {
-        Path p = dir.resolve("missing");
-        Throwable t = on(d, () -> {
-            try {
-                File.open(p).await();
-                return null;
-            } catch (UncheckedIOException e) {
-                return e.getCause();
-            }
-        });
-        assertThat(t).isInstanceOf(NoSuchFileException.class).hasMessageContaining(p.toString());
-    }
-
-    @ParameterizedTest
-    @EnumSource(Driver.class)
-    void aFileWeMayNotOpenIsAccessDeniedWithThePath(Driver d) throws Exception {
-        Path p;
-        java.nio.file.OpenOption mode;
-        if ("root".equals(System.getProperty("user.name"))) {
-            // root passes every permission bit; a read-only sysfs attribute refuses writing with EACCES even to root
-            p = Path.of("/sys/devices/system/cpu/online");
-            assumeTrue(Files.exists(p), "no " + p + " here");
-            mode = StandardOpenOption.WRITE;
-        } else {
-            p = dir.resolve("secret");
-            Files.write(p, new byte[] {1});
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("---------"));
-            mode = StandardOpenOption.READ;
-        }
-        Throwable t = on(d, () -> {
-            try {
-                File.open(p, mode).await();
-                return null;
-            } catch (UncheckedIOException e) {
-                return e.getCause();
-            }
-        });
-        assertThat(t).isInstanceOf(AccessDeniedException.class).hasMessageContaining(p.toString());
-    }
-
-    @ParameterizedTest
-    @EnumSource(Driver.class)
-    void aClosedFileRefusesOperations(Driver d) throws Exception {
-        Path p = dir.resolve("closed");
-        Files.write(p, new byte[] {1, 2, 3});
-        Throwable t = on(d, () -> {
-            File f = File.open(p).await();
-            f.close();
-            f.close(); // idempotent
-            try {
-                f.readAt(ByteBuffer.allocate(3), 0).await();
-                return null;
-            } catch (UncheckedIOException e) {
-                return e.getCause();
-            }
-        });
-        assertThat(t).isInstanceOf(java.nio.channels.ClosedChannelException.class);
-    }
-
-    @ParameterizedTest
-    @EnumSource(Driver.class)
     void dmaFileRoundTripsAlignedBlocksAndRefusesUnalignedOnes(Driver d) {
         Path p = dir.resolve("dma");
         boolean ok = on(d, () -> {
@@ -209,5 +152,230 @@ class FileTest {
             }
         });
         assertThat(ok).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void readExactAtFillsTheBufferAcrossReadsAndFailsWithEofWhereTheFileEnds(Driver d) throws Exception {
+        Path p = dir.resolve("exact");
+        byte[] content = block(5, 3 * 1024 * 1024 + 100); // more than one read on every driver (1 MiB, 64 KiB)
+        Files.write(p, content);
+        int n = content.length - 100;
+        on(d, () -> {
+            try (File f = File.open(p).await(); Arena arena = Arena.ofConfined()) {
+                ByteBuffer heap = ByteBuffer.allocate(n);
+                f.readExactAt(heap, 100).await();
+                assertThat(heap.position()).isEqualTo(n);
+                assertThat(heap.array()).isEqualTo(Arrays.copyOfRange(content, 100, content.length));
+
+                ByteBuffer direct = ByteBuffer.allocateDirect(n + 10).position(10);
+                f.readExactAt(direct, 100).await();
+                assertThat(direct.position()).isEqualTo(n + 10);
+                byte[] back = new byte[n];
+                direct.position(10).get(back);
+                assertThat(back).isEqualTo(Arrays.copyOfRange(content, 100, content.length));
+
+                MemorySegment seg = arena.allocate(n);
+                f.readExactAt(seg, 100).await();
+                assertThat(seg.toArray(ValueLayout.JAVA_BYTE)).isEqualTo(Arrays.copyOfRange(content, 100, content.length));
+
+                ByteBuffer past = ByteBuffer.allocate(300);
+                assertThatThrownBy(() -> f.readExactAt(past, content.length - 100).await())
+                        .isInstanceOf(UncheckedIOException.class).cause().isInstanceOf(EOFException.class)
+                        .hasMessage("end of file " + p + " at offset " + content.length + " with 200 byte(s) still to read");
+                assertThat(past.position()).as("the bytes the file had").isEqualTo(100);
+                assertThat(Arrays.copyOf(past.array(), 100))
+                        .isEqualTo(Arrays.copyOfRange(content, content.length - 100, content.length));
+                assertThatThrownBy(() -> f.readExactAt(arena.allocate(10), content.length).await())
+                        .isInstanceOf(UncheckedIOException.class).cause().isInstanceOf(EOFException.class);
+                f.readExactAt(ByteBuffer.allocate(0), content.length + 5).await(); // nothing to read: done
+                return null;
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void dmaReadExactAtReadsWholeBlocksAndFailsWithEofAtAShortOne(Driver d) throws Exception {
+        Path p = dir.resolve("dma-exact");
+        byte[] content = block(6, 3 * DmaFile.ALIGNMENT + 100);
+        Files.write(p, content);
+        on(d, () -> {
+            try (Arena arena = Arena.ofShared(); DmaFile f = DmaFile.open(p).await()) {
+                MemorySegment three = DmaFile.allocate(arena, 3L * DmaFile.ALIGNMENT);
+                f.readExactAt(three, 0).await();
+                assertThat(three.toArray(ValueLayout.JAVA_BYTE)).isEqualTo(Arrays.copyOf(content, 3 * DmaFile.ALIGNMENT));
+                MemorySegment two = DmaFile.allocate(arena, 2L * DmaFile.ALIGNMENT);
+                assertThatThrownBy(() -> f.readExactAt(two, 2L * DmaFile.ALIGNMENT).await())
+                        .isInstanceOf(UncheckedIOException.class).cause().isInstanceOf(EOFException.class)
+                        .hasMessageContaining("at offset " + content.length + " with " + (2 * DmaFile.ALIGNMENT - 4096 - 100));
+                assertThatThrownBy(() -> f.readExactAt(two, 100)).isInstanceOf(IllegalArgumentException.class);
+                return null;
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void readAllReadsToTheEndOfFileWhateverFstatSays(Driver d) throws Exception {
+        Path p = Path.of("/proc/self/cmdline"); // fstat says 0, as for every /proc file
+        assumeTrue(Files.isReadable(p), "no " + p + " here");
+        byte[] expected = Files.readAllBytes(p);
+        assertThat(expected.length).as("this JVM's command line").isGreaterThan(1);
+        byte[] got = on(d, () -> {
+            try (File f = File.open(p).await()) {
+                assertThat(f.size().await()).isZero();
+                return f.readAll().await();
+            }
+        });
+        assertThat(got).isEqualTo(expected);
+    }
+
+    // ---- the loops' cancel, counted on a handle of probes ----
+
+    /** A handle whose operations stay pending until the test completes them; counts cancels. */
+    static final class ProbeHandle implements FileHandle {
+        final List<Probe<?>> made = new ArrayList<>();
+
+        class Probe<T> implements CancellableFuture<T> {
+            final String what;
+            T value;
+            boolean ready;
+            int cancels;
+
+            Probe(String what) {
+                this.what = what;
+                made.add(this);
+            }
+
+            void complete(T v) {
+                value = v;
+                ready = true;
+            }
+
+            @Override
+            public Poll<T> poll(Context cx) {
+                return ready ? Poll.ready(value) : Poll.pending();
+            }
+
+            @Override
+            public void cancel() {
+                cancels++;
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        <T> Probe<T> last() {
+            return (Probe<T>) made.get(made.size() - 1);
+        }
+
+        @Override
+        public CancellableFuture<Integer> readAt(ByteBuffer dst, long position) {
+            return new Probe<Integer>("readAt " + position) {
+                @Override
+                void complete(Integer n) {
+                    dst.position(dst.position() + Math.max(n, 0));
+                    super.complete(n);
+                }
+            };
+        }
+
+        @Override
+        public CancellableFuture<Integer> readAt(MemorySegment dst, long position) {
+            return new Probe<>("readAt " + position);
+        }
+
+        @Override
+        public CancellableFuture<Integer> writeAt(ByteBuffer src, long position) {
+            return new Probe<Integer>("writeAt " + position) {
+                @Override
+                void complete(Integer n) {
+                    src.position(src.position() + n);
+                    super.complete(n);
+                }
+            };
+        }
+
+        @Override
+        public CancellableFuture<Integer> writeAt(MemorySegment src, long position) {
+            return new Probe<>("writeAt " + position);
+        }
+
+        @Override
+        public CancellableFuture<Long> size() {
+            return new Probe<>("size");
+        }
+
+        @Override
+        public CancellableFuture<Void> fsync() {
+            return new Probe<>("fsync");
+        }
+
+        @Override
+        public void check(int access) {
+        }
+
+        @Override
+        public void checkThread() {
+        }
+
+        @Override
+        public String path() {
+            return "probe";
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aCancelledLoopCancelsTheOperationInFlightAndNoOther() {
+        Context cx = new Context(() -> { });
+        for (String loop : List.of("readExactAt", "readExactAt segment", "writeAllAt", "readAll")) {
+            ProbeHandle h = new ProbeHandle();
+            ByteBuffer buf = ByteBuffer.allocate(100);
+            CancellableFuture<?> f = switch (loop) {
+                case "readExactAt" -> FileLoops.readExact(h, buf, 0);
+                case "readExactAt segment" -> FileLoops.readExact(h, MemorySegment.ofArray(new byte[100]), 0, 1);
+                case "writeAllAt" -> FileLoops.writeAll(h, buf, 0);
+                default -> FileLoops.readAll(h);
+            };
+            assertThat(f.poll(cx).isReady()).isFalse();
+            if (loop.equals("readAll")) {
+                h.<Long>last().complete(100L); // the size; the first read follows
+                assertThat(f.poll(cx).isReady()).isFalse();
+            }
+            h.<Integer>last().complete(40); // the first read or write: 40 bytes; the second is made
+            assertThat(f.poll(cx).isReady()).isFalse();
+            f.cancel();
+            f.cancel(); // idempotent
+            List<String> expected = new ArrayList<>();
+            if (loop.equals("readAll")) {
+                expected.add("size cancelled 0");
+            }
+            String kind = loop.startsWith("write") ? "writeAt" : "readAt";
+            expected.add(kind + " 0 cancelled 0");
+            expected.add(kind + " 40 cancelled 1");
+            assertThat(h.made.stream().map(p -> p.what + " cancelled " + p.cancels).toList()).as(loop)
+                    .containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void aReadAllCancelledWhileItAsksTheSizeCancelsThatQuestion() {
+        ProbeHandle h = new ProbeHandle();
+        CancellableFuture<byte[]> f = FileLoops.readAll(h);
+        assertThat(f.poll(new Context(() -> { })).isReady()).isFalse();
+        f.cancel();
+        assertThat(h.made).singleElement().satisfies(p -> {
+            assertThat(p.what).isEqualTo("size");
+            assertThat(p.cancels).isEqualTo(1);
+        });
     }
 }
