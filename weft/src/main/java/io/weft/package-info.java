@@ -23,6 +23,19 @@
  *       {@link io.weft.Weft#yieldIfNeeded()} and a per-poll budget.</li>
  * </ul>
  *
+ * <h2>Giving up on a future</h2>
+ * Java has no drop, so giving up is explicit: every future that waits for
+ * something is a {@link io.weft.CancellableFuture}, and everything that
+ * gives up on one cancels it — an {@code await()} whose task is aborted,
+ * {@code Timeout}, {@link io.weft.Futures#select}, {@code race},
+ * {@code join}, {@code firstSuccessful}, an aborted task spawned from a
+ * future, and the futures {@code map} and {@code then} make, which pass it
+ * on. The contract (as tokio's "cancel safety"): a cancelled operation
+ * leaves the world as if it had not been asked for, and what it had been
+ * handed goes on to the next waiter; where that is impossible, its Javadoc
+ * says what remains. {@code io.weft.CancelMatrixTest} checks it for every
+ * leaf future against every way to give up.
+ *
  * <h2>Threads</h2>
  * Everything in {@link io.weft.Weft} is for code running inside a task.
  * {@link io.weft.Waker#wake()}, {@link io.weft.JoinHandle#abort()} and

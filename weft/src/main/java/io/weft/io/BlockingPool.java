@@ -63,7 +63,7 @@ public final class BlockingPool {
      * returns anyway goes to {@code discard} (see {@link Job}).
      */
     public static <T> Job<T> submit(Callable<T> job, Consumer<? super T> discard) {
-        Job<T> j = new Job<>(job).onDiscard(discard);
+        Job<T> j = new Job<>(job, discard);
         POOL.execute(j);
         return j;
     }
@@ -97,7 +97,7 @@ public final class BlockingPool {
      *
      * <p><b>Cancel safety:</b> a blocking call cannot be taken back, so a
      * cancelled job still runs to its end; its value, which nobody will poll,
-     * goes to the {@linkplain #onDiscard discard action} (closing what the
+     * goes to the discard action given to {@link #Job(Callable, Consumer)} (closing what the
      * job opened), exactly once, on whichever thread sees both "done" and
      * "cancelled" first: the pool thread if the job ends after the cancel,
      * the cancelling thread if the job had ended before.
@@ -121,23 +121,22 @@ public final class BlockingPool {
         private volatile boolean cancelled;
         /** Poller thread only: a poll returned the value (a later cancel keeps it). */
         private boolean taken;
-        private Consumer<? super T> discard;
+        private final Consumer<? super T> discard;
         @SuppressWarnings("unused") // through DISCARDED
         private volatile boolean discarded;
 
         /** A job not yet submitted (tests drive {@link #run()} themselves); use {@link BlockingPool#submit}. */
         public Job(Callable<T> body) {
-            this.body = body;
+            this(body, null);
         }
 
         /**
-         * What to do with a value nobody will take because the job was
-         * cancelled (close a descriptor, a channel). Set before the job is
-         * submitted ({@link BlockingPool#submit(Callable, Consumer)}).
+         * As {@link #Job(Callable)}; {@code discard} takes the value the job
+         * returns if it was cancelled (closes what the job opened).
          */
-        Job<T> onDiscard(Consumer<? super T> action) {
-            this.discard = action;
-            return this;
+        public Job(Callable<T> body, Consumer<? super T> discard) {
+            this.body = body;
+            this.discard = discard;
         }
 
         @Override

@@ -24,8 +24,23 @@
  *       loop writes {@code waker}, then reads {@code done}. One of the two
  *       sees the other (jcstress: {@code BlockingJobVsPollTest}). The bounce
  *       buffer of a file job belongs to the job until its poll returns ready;
- *       a cancelled job keeps it.</li>
+ *       a cancelled job keeps it. A cancelled job's value goes to its
+ *       discard action (an open closes what it opened) exactly once: the
+ *       canceller stores {@code cancelled} then reads {@code done}, the pool
+ *       thread stores {@code done} then reads {@code cancelled}; whichever
+ *       sees both claims the value with a CAS on {@code discarded}
+ *       (jcstress: {@code BlockingJobCancelTest}).</li>
  * </ul>
+ *
+ * <h2>Native memory</h2>
+ * A completion driver lends a native buffer to an op whose memory is on the
+ * heap ({@code BufferPool}: 4, 16 or 64 KiB, the smallest that holds the
+ * transfer), from its first submission to its completion, even when the op
+ * was cancelled meanwhile. A buffer that comes back goes to a cache of at
+ * most {@code weft.uring.bufferCacheBytes} (4 MiB) and is freed beyond it,
+ * so the native memory of a driver is what its ops in flight hold plus the
+ * cache. Native memory the caller owns (direct buffers, native segments) is
+ * used in place. {@code readable()} (an IORING_OP_POLL_ADD) holds none.
  *
  * <h2>An op's life (descriptor drivers)</h2>
  * <ol>

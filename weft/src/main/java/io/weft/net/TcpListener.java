@@ -38,7 +38,13 @@ public final class TcpListener implements AutoCloseable {
         return new TcpListener(ExecutorCore.current("TcpListener.bind").driver().listen(address, options));
     }
 
-    /** The next connection; fails with {@link java.io.UncheckedIOException} (cause: the IOException). */
+    /**
+     * The next connection; fails with {@link java.io.UncheckedIOException} (cause: the IOException).
+     *
+     * <p><b>Cancel safety:</b> no connection is lost: one that a cancelled
+     * accept had already taken (io_uring may complete it after the cancel)
+     * is returned by the next accept, or closed with the listener.
+     */
     public CancellableFuture<TcpStream> accept() {
         return handle.accept().map(TcpStream::new);
     }

@@ -25,7 +25,13 @@ public final class TcpStream extends SocketStream {
         super(handle);
     }
 
-    /** Connects to {@code address}. */
+    /**
+     * Connects to {@code address}.
+     *
+     * <p><b>Cancel safety:</b> a cancelled connect closes its socket, also
+     * when the kernel completes the connection after the cancel; nothing is
+     * left open (the peer may see a connection that closes at once).
+     */
     public static CancellableFuture<TcpStream> connect(SocketAddress address) {
         return connect(address, SocketOptions.DEFAULT);
     }

@@ -36,7 +36,14 @@ public final class UdpSocket implements AutoCloseable {
         return handle.sendTo(src, target);
     }
 
-    /** Receives one datagram into {@code dst}; its sender. */
+    /**
+     * Receives one datagram into {@code dst}; its sender.
+     *
+     * <p><b>Cancel safety:</b> no datagram is lost: one that a cancelled
+     * receive had already taken (io_uring may complete it after the cancel)
+     * is returned by the next receive. A cancelled send may or may not have
+     * been sent (a datagram goes whole or not at all).
+     */
     public CancellableFuture<SocketAddress> receiveFrom(ByteBuffer dst) {
         return handle.receiveFrom(dst);
     }

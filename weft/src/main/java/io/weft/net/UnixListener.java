@@ -28,6 +28,7 @@ public final class UnixListener implements AutoCloseable {
                 SocketOptions.DEFAULT));
     }
 
+    /** The next connection; cancel safety as {@link TcpListener#accept()}: no connection is lost. */
     public CancellableFuture<UnixStream> accept() {
         return handle.accept().map(UnixStream::new);
     }

@@ -18,6 +18,7 @@ public final class UnixStream extends SocketStream {
         return connect(UnixDomainSocketAddress.of(path));
     }
 
+    /** Connects to {@code address}; cancel safety as {@link TcpStream#connect(SocketAddress)}. */
     public static CancellableFuture<UnixStream> connect(UnixDomainSocketAddress address) {
         return ExecutorCore.current("UnixStream.connect").driver().connect(address, SocketOptions.DEFAULT)
                 .map(UnixStream::new);

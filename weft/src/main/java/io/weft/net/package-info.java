@@ -28,12 +28,33 @@
  * Calls that never wait (bind, shutdownOutput, options, addresses) throw
  * the IOException itself. End of stream is -1.
  *
- * <h2>Cancellation</h2>
- * An operation whose task is aborted (or that a Timeout or select gives
- * up) is cancelled. Its buffer stays reachable until the kernel is done
- * with it. Bytes a cancelled read had already received are returned by the
- * next read, and a connection a cancelled accept had already taken by the
- * next accept: cancelling loses no data. A cancelled write may have sent
- * some or all of its bytes (as in every runtime).
+ * <h2>Waiting without a buffer</h2>
+ * {@link io.weft.net.SocketStream#readable()} waits until a read would not
+ * wait, holding no buffer (io_uring polls the socket; epoll and nio wait for
+ * the read bit), and {@link io.weft.net.SocketStream#tryRead} then reads
+ * what is there without waiting. A server with many idle connections takes a
+ * buffer only for a connection that has bytes ({@code HttpHello} and
+ * {@code EchoServer} do): an idle connection costs its task and its socket
+ * object, about 1.5 to 5 KB on the heap (weft-bench/idle.sh). A pending
+ * {@code read} of a heap buffer holds a native buffer on io_uring for as long
+ * as it waits.
+ *
+ * <h2>Cancel safety</h2>
+ * Every operation is an {@link io.weft.CancellableFuture}; whatever gives it
+ * up cancels it (an aborted await, a Timeout, a lost select). Its buffer stays
+ * reachable until the kernel is done with it.
+ * <ul>
+ *   <li>read, readExact, readable, receive: no byte or datagram is lost;
+ *       what a cancelled read had already received is returned first by the
+ *       next read (or tryRead, or receive).</li>
+ *   <li>accept: a connection a cancelled accept had already taken goes to
+ *       the next accept (closed with the listener).</li>
+ *   <li>connect (also the one with a timeout): the socket is closed.</li>
+ *   <li>write, writeAll, send: on epoll and nio a cancelled write wrote
+ *       nothing; on io_uring it may have sent a prefix of its bytes, whole
+ *       and in order before anything written later (see
+ *       {@link io.weft.net.SocketStream#write}).</li>
+ * </ul>
+ * {@code io.weft.net.CancelIoTest} checks each of these on every driver.
  */
 package io.weft.net;
