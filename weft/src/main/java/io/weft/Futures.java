@@ -36,9 +36,13 @@ import java.util.function.BiFunction;
  * outer one, or because the task awaiting it is aborted) cancels every
  * child it has not finished with.
  *
- * <p>Values a {@link #join} already took when another child fails will reach
- * nobody: those that are {@link AutoCloseable} (a lock guard, a permit, a
- * stream) are closed.
+ * <p>Values a {@link #join} already took from its children when another
+ * child fails will reach nobody: those that are {@link AutoCloseable} (a
+ * lock guard, a permit, a stream) are closed. Not a {@link JoinHandle}'s:
+ * its value stays with its task for any other waiter. Do not join a future
+ * whose value is shared with others (a broadcast message that is
+ * AutoCloseable, {@code ready(x)} of your own {@code x}) if a failure of
+ * another child must not close it.
  *
  * <p>Like every future, a combinator is polled by one thread at a time; it
  * may be awaited inside a task or, if its children allow it (join handles

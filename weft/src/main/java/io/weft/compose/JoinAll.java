@@ -4,6 +4,7 @@ import io.weft.CancellableFuture;
 import io.weft.Context;
 import io.weft.Future;
 import io.weft.Futures;
+import io.weft.JoinHandle;
 import io.weft.Poll;
 import java.util.Arrays;
 import java.util.Collections;
@@ -20,11 +21,15 @@ import java.util.List;
  * cancelled will never reach anyone: those that are {@link AutoCloseable}
  * (a lock guard, a permit, a stream) are closed, so a lock taken by one
  * child of a failed join is not held for ever; what their close throws is
- * added to the failure as suppressed.
+ * added to the failure as suppressed. A {@link JoinHandle} child's value is
+ * not the join's to close: it stays with its task, and the handle gives it
+ * to any other waiter.
  */
 public final class JoinAll<T> implements CancellableFuture<List<T>> {
     private final Future<? extends T>[] children; // a slot is nulled once that child is done
     private final Object[] values;
+    /** Whether the join owns child i's value once taken (it is no JoinHandle's shared output). */
+    private final boolean[] owned;
     private int remaining;
     private List<T> result;
     private Throwable failure;
@@ -39,6 +44,10 @@ public final class JoinAll<T> implements CancellableFuture<List<T>> {
         }
         this.children = cs;
         this.values = new Object[cs.length];
+        this.owned = new boolean[cs.length];
+        for (int i = 0; i < cs.length; i++) {
+            owned[i] = !(cs[i] instanceof JoinHandle<?>);
+        }
         this.remaining = cs.length;
     }
 
@@ -92,7 +101,7 @@ public final class JoinAll<T> implements CancellableFuture<List<T>> {
             if (c != null) {
                 children[i] = null;
                 Futures.cancel(c);
-            } else if (values[i] instanceof AutoCloseable taken) {
+            } else if (owned[i] && values[i] instanceof AutoCloseable taken) {
                 values[i] = null;
                 try {
                     taken.close();

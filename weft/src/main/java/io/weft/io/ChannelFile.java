@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -40,6 +41,8 @@ public final class ChannelFile implements FileHandle {
     private boolean closed;
     /** Ops polled and not finished, a doubly linked list: close fails them. */
     private PoolOp<?> pending;
+    /** Jobs of this file submitted to the pool and not ended (pool threads decrement it). */
+    private final AtomicInteger running = new AtomicInteger();
 
     private ChannelFile(IoDriver driver, FileChannel channel, String path, int alignment, boolean readable,
                         boolean writable) {
@@ -149,9 +152,6 @@ public final class ChannelFile implements FileHandle {
         checkPosition(position);
         int len = (int) Math.min(src.byteSize(), 1 << 20);
         ByteBuffer bounce = len == 0 ? null : BlockingPool.borrow(len, alignment);
-        if (bounce != null) {
-            MemorySegment.copy(src, 0, MemorySegment.ofBuffer(bounce), 0, len);
-        }
         return new PoolOp<>(this, "pwrite", bounce, len == 0 ? null : () -> {
             try {
                 int n = 0;
@@ -166,7 +166,7 @@ public final class ChannelFile implements FileHandle {
             if (advance != null) {
                 advance.position(advance.position() + n);
             }
-        });
+        }).copyingFirst(src, len);
     }
 
     private static void checkPosition(long position) {
@@ -200,7 +200,13 @@ public final class ChannelFile implements FileHandle {
         }, null, null);
     }
 
-    /** Fails the pending operations at once (their jobs finish on their own), then closes the channel. */
+    /**
+     * Fails the pending operations at once (their jobs finish on their own),
+     * then closes the channel: here if no job of this file runs, else on the
+     * pool, since {@code FileChannel.close()} waits for a read or write a
+     * pool thread is in the middle of and the loop thread must not wait on
+     * the disk (a failure to close there is logged).
+     */
     @Override
     public void close() {
         checkThread();
@@ -211,6 +217,22 @@ public final class ChannelFile implements FileHandle {
         for (PoolOp<?> op = pending; op != null; op = pending) {
             op.closed();
         }
+        if (running.get() == 0) { // no job can start from now on: closed is set
+            closeChannel();
+        } else {
+            BlockingPool.submit(() -> {
+                try {
+                    closeChannel();
+                } catch (UncheckedIOException e) {
+                    System.getLogger("io.weft").log(System.Logger.Level.WARNING, "closing " + path
+                            + " after its last pool job failed", e);
+                }
+                return null;
+            });
+        }
+    }
+
+    private void closeChannel() {
         try {
             channel.close();
         } catch (IOException e) {
@@ -221,11 +243,7 @@ public final class ChannelFile implements FileHandle {
     /** The discard action of a cancelled open: no executor thread is involved, nothing can be pending. */
     private void closeOnPool() {
         closed = true;
-        try {
-            channel.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(FileContract.rename("close", path, e));
-        }
+        closeChannel();
     }
 
     @Override
@@ -250,9 +268,14 @@ public final class ChannelFile implements FileHandle {
         private final String call;
         private final ByteBuffer bounce;
         /** Null when no call is needed (zero bytes): the value is {@link #now}. */
-        private final BlockingPool.Job<T> job;
+        private final Callable<T> body;
+        /** Submitted at the first poll, as io_uring submits its ops: a cancel before it starts nothing. */
+        private BlockingPool.Job<T> job;
         private final T now;
         private final Consumer<T> onValue;
+        /** A write's bytes, copied into the bounce buffer at the first poll (when io_uring would read them). */
+        private MemorySegment source;
+        private int sourceLength;
         private int state = NEW;
         private Waker waker;
         private PoolOp<?> prev;
@@ -262,9 +285,31 @@ public final class ChannelFile implements FileHandle {
             this.file = file;
             this.call = call;
             this.bounce = bounce;
-            this.job = body == null ? null : BlockingPool.submit(body);
+            this.body = body;
             this.now = now;
             this.onValue = onValue;
+        }
+
+        /** The op copies {@code len} bytes of {@code src} into the bounce buffer before it submits its job. */
+        PoolOp<T> copyingFirst(MemorySegment src, int len) {
+            this.source = src;
+            this.sourceLength = len;
+            return this;
+        }
+
+        private void submit() {
+            if (source != null) {
+                MemorySegment.copy(source, 0, MemorySegment.ofBuffer(bounce), 0, sourceLength);
+                source = null;
+            }
+            file.running.incrementAndGet();
+            job = BlockingPool.submit(() -> {
+                try {
+                    return body.call();
+                } finally {
+                    file.running.decrementAndGet(); // pairs with close(), which closes inline only at 0
+                }
+            });
         }
 
         @Override
@@ -285,9 +330,12 @@ public final class ChannelFile implements FileHandle {
                 leave(DONE);
                 throw FileContract.closedWhilePending(file.path, call);
             }
-            if (job == null) {
+            if (body == null) {
                 state = DONE;
                 return Poll.ready(now);
+            }
+            if (job == null) {
+                submit();
             }
             Poll<T> p;
             try {
@@ -317,7 +365,11 @@ public final class ChannelFile implements FileHandle {
             return p;
         }
 
-        /** Nothing more is taken from the job: its value, if it comes, is dropped; the bounce buffer stays with it. */
+        /**
+         * Nothing more is taken from the job: its value, if it comes, is
+         * dropped; the bounce buffer stays with it. Before the first poll
+         * nothing was submitted, and nothing will be.
+         */
         @Override
         public void cancel() {
             if (state == NEW || state == LISTED) {
@@ -336,13 +388,19 @@ public final class ChannelFile implements FileHandle {
             }
         }
 
-        /** Gives up the job (it keeps the bounce buffer) and moves to {@code to}. */
+        /**
+         * Gives up the job and moves to {@code to}: a job that runs keeps the
+         * bounce buffer (a pool thread may be writing it); one never submitted
+         * gives it back.
+         */
         private void leave(int to) {
             unlink();
             state = to;
             waker = null;
             if (job != null) {
                 job.cancel();
+            } else {
+                giveBack();
             }
         }
 

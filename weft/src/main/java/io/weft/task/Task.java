@@ -239,9 +239,11 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
             }
             return;
         }
-        if (isCancelRequested() && !(out instanceof Cancelled)) {
-            // Aborted while it was running: its result, if any, is dropped.
-            out = (out instanceof Failure f) ? new Cancelled(f.error) : Cancelled.PLAIN;
+        if (isCancelRequested() && out instanceof Failure f) {
+            // Aborted while it was running and it threw (typically the TaskCancelledException of an await):
+            // cancelled. A value is kept: the poll that returned it may have taken a lock or a connection
+            // that nobody else could give back, and the abort came too late (tokio does the same).
+            out = new Cancelled(f.error);
         }
         complete(out);
     }

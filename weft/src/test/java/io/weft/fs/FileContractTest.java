@@ -112,6 +112,34 @@ class FileContractTest {
         }
     }
 
+    // ---- 1b. an operation starts at its first poll ----
+
+    /**
+     * A write reads its buffer at its first poll, as io_uring submits it
+     * then, and a write given up before that writes nothing: on epoll and
+     * nio it used to copy the buffer and start on the pool at the call.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aWriteStartsAtItsFirstPoll(Driver d) throws Exception {
+        Path p = dir.resolve("lazy");
+        Files.write(p, new byte[8]);
+        byte[] got = on(d, () -> {
+            try (File f = File.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE).await()) {
+                ByteBuffer buf = ByteBuffer.wrap("AAAA".getBytes());
+                var write = f.writeAt(buf, 0);
+                buf.put(0, "BBBB".getBytes()); // changed after the call, before the first poll
+                assertThat(write.await()).isEqualTo(4);
+                var dropped = f.writeAt(ByteBuffer.wrap("CCCC".getBytes()), 4);
+                io.weft.Futures.cancel(dropped); // never polled: nothing may start
+                f.fsync().await();
+                return f.readAll().await();
+            }
+        });
+        assertThat(new String(got, 0, 4)).isEqualTo("BBBB");
+        assertThat(got).as("the cancelled write wrote nothing").endsWith(0, 0, 0, 0);
+    }
+
     // ---- 2. the mode, at the call ----
 
     @ParameterizedTest
