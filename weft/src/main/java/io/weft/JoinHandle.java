@@ -25,7 +25,10 @@ public interface JoinHandle<T> extends CancellableFuture<T> {
      * Cancels the task. A suspended coroutine task is resumed with
      * {@link TaskCancelledException} thrown from its pending {@code await()},
      * so its {@code finally} blocks run; a task that has not started never
-     * runs. Aborting a finished task changes nothing. Any thread may call it.
+     * runs. Aborting a finished task changes nothing, and neither does an
+     * abort that arrives while the poll that returns the task's value runs
+     * (the value may be a lock or a connection its body took). Any thread
+     * may call it.
      */
     void abort();
 
