@@ -16,9 +16,14 @@ package io.weft;
  * opened is closed; its timer leaves the wheel. Where that is impossible (a
  * write whose bytes the kernel already sent), the operation's Javadoc says
  * exactly what remains, under "Cancel safety". Cancelling a future that
- * completed (returned ready or threw) or was never polled does nothing, and
- * so does a second cancel. After {@code cancel()} the future must not be
- * polled again, unless its own Javadoc allows it.
+ * completed (returned ready or threw) does nothing, and so does a second
+ * cancel. A future that was never polled waits in no queue, so its cancel
+ * gives up only work that started when it was made: a {@link JoinHandle}'s
+ * task is aborted (it runs whether or not anybody polls the handle); an
+ * open already running on the blocking pool closes what it opens. The
+ * other operations start at their first poll, and their cancel before it
+ * does nothing. After {@code cancel()} the future must not be polled again,
+ * unless its own Javadoc allows it.
  *
  * <h2>Who calls it</h2>
  * Nobody needs to, in ordinary code: every place in weft that gives up on

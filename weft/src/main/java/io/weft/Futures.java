@@ -202,17 +202,26 @@ public final class Futures {
         }
 
         private Poll<R> result;
+        private Throwable failure;
 
         @Override
         public Poll<R> poll(Context cx) {
+            if (failure != null) {
+                throw Sneaky.rethrow(failure);
+            }
             if (result != null) {
-                return result; // f is applied once
+                return result; // f is applied once, whether it returns or throws
             }
             Poll<S> p = inner.poll(cx);
             if (!p.isReady()) {
                 return Poll.pending();
             }
-            result = Poll.ready(f.apply(p.get()));
+            try {
+                result = Poll.ready(f.apply(p.get()));
+            } catch (Throwable t) {
+                failure = t;
+                throw t;
+            }
             return result;
         }
 

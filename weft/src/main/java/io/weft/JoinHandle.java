@@ -15,9 +15,7 @@ package io.weft;
  * itself aborted). Only an await that polled the handle cancels it, so a
  * handle awaited in the {@code finally} of an aborted task is not aborted by
  * that. To wait for a task without tying its life to the waiter (several
- * waiters, a task that must outlive a timeout), await a plain view of the
- * handle, which has nothing to cancel:
- * {@code Future<T> view = handle::poll; Timeout.of(d, view).await();}
+ * waiters, a task that must outlive a timeout), await {@link #detached()}.
  */
 public interface JoinHandle<T> extends CancellableFuture<T> {
 
@@ -36,6 +34,17 @@ public interface JoinHandle<T> extends CancellableFuture<T> {
     @Override
     default void cancel() {
         abort();
+    }
+
+    /**
+     * The task's result as a future that does not own the task: giving up
+     * on it (a Timeout, a lost select, an aborted await) leaves the task
+     * running, as dropping a tokio {@code JoinHandle} does. For a task that
+     * several tasks await, or that must outlive a wait with a deadline:
+     * {@code Timeout.of(d, handle.detached()).await()}.
+     */
+    default Future<T> detached() {
+        return this::poll;
     }
 
     /** Whether the task has finished: returned, thrown, or been cancelled. */

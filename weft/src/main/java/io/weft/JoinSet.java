@@ -71,34 +71,48 @@ public final class JoinSet<T> implements AutoCloseable {
         return h;
     }
 
-    /** The next task to finish, as its value (see the class docs); null when the set is empty. */
-    public Future<T> next() {
-        Future<JoinHandle<T>> nh = nextHandle();
-        return cx -> {
-            Poll<JoinHandle<T>> p = nh.poll(cx);
-            if (!p.isReady()) {
-                return Poll.pending();
-            }
-            JoinHandle<T> h = p.get();
-            return Poll.ready(h == null ? null : Completions.output(h));
-        };
+    /**
+     * The next task to finish, as its value (see the class docs); null when the set is empty.
+     *
+     * <p><b>Cancel safety:</b> a task leaves the set only in the poll that
+     * returns it, so a cancelled {@code next()} took nothing: the task that
+     * finished stays for the next call.
+     */
+    public CancellableFuture<T> next() {
+        return nextHandle().map(h -> h == null ? null : Completions.output(h));
     }
 
-    /** The handle of the next task to finish, removed from the set; null when the set is empty. */
-    public Future<JoinHandle<T>> nextHandle() {
-        return cx -> {
-            if (!tasks.hasDone() && tasks.size() == 0) {
-                return Poll.ready(null);
+    /** The handle of the next task to finish, removed from the set; null when the set is empty. Cancel safe, as {@link #next()}. */
+    public CancellableFuture<JoinHandle<T>> nextHandle() {
+        return new CancellableFuture<>() {
+            private Waker registered;
+
+            @Override
+            public Poll<JoinHandle<T>> poll(Context cx) {
+                if (!tasks.hasDone() && tasks.size() == 0) {
+                    return Poll.ready(null);
+                }
+                if (tasks.hasDone() && !cx.consumeBudget()) {
+                    return Poll.pending();
+                }
+                registered = cx.waker();
+                Completions<T>.Entry e = tasks.take(registered);
+                if (e == null) {
+                    return Poll.pending();
+                }
+                tasks.clearWaiter();
+                registered = null;
+                return Poll.ready(e.handle);
             }
-            if (tasks.hasDone() && !cx.consumeBudget()) {
-                return Poll.pending();
+
+            /** Stops waiting: the set no longer wakes this waiter; nothing was taken. */
+            @Override
+            public void cancel() {
+                if (registered != null) {
+                    tasks.clearWaiter(registered);
+                    registered = null;
+                }
             }
-            Completions<T>.Entry e = tasks.take(cx.waker());
-            if (e == null) {
-                return Poll.pending();
-            }
-            tasks.clearWaiter();
-            return Poll.ready(e.handle);
         };
     }
 

@@ -67,6 +67,7 @@ final class CancelCases {
         cases.add(new Named("Interval.tick", IntervalCase::new, false));
         cases.add(new Named("Timeout", TimeoutCase::new, false));
         cases.add(new Named("JoinHandle", JoinHandleCase::new, false));
+        cases.add(new Named("JoinSet.next", JoinSetCase::new));
         return cases;
     }
 
@@ -542,6 +543,34 @@ final class CancelCases {
             }
             assertThat(child.isFinished()).as("the child task was aborted").isTrue();
             assertThat(cleanedUp).as("the child's finally ran").isTrue();
+        }
+    }
+
+    /** A task that finishes while next() is being given up stays in the set for the next call. */
+    static final class JoinSetCase implements Case {
+        final JoinSet<String> set = new JoinSet<>();
+        final Notify go = Notify.local();
+
+        @Override
+        public Future<?> pending() {
+            set.spawn(() -> {
+                go.notified().await();
+                return "done";
+            });
+            return set.next();
+        }
+
+        @Override
+        public boolean grant() {
+            go.notifyOne(); // the task will finish after the waiter gave up: its completion waits in the set
+            return true;
+        }
+
+        @Override
+        public void verify() {
+            go.notifyOne();
+            assertThat(settled("the next next()", () -> set.next().await())).isEqualTo("done");
+            assertThat(set.isEmpty()).isTrue();
         }
     }
 

@@ -102,6 +102,13 @@ public final class Completions<T> {
         waiter = null;
     }
 
+    /** Forgets {@code w} if it is still the waiter (a cancelled wait; another may have taken its place). */
+    public void clearWaiter(Waker w) {
+        if (waiter == w) {
+            waiter = null;
+        }
+    }
+
     /** Whether a completion is waiting to be taken. */
     public boolean hasDone() {
         return !done.isEmpty();

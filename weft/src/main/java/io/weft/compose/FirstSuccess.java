@@ -45,8 +45,13 @@ public final class FirstSuccess<T> implements CancellableFuture<T> {
         this.remaining = cs.length;
     }
 
+    private boolean cancelled;
+
     @Override
     public Poll<T> poll(Context cx) {
+        if (cancelled) {
+            throw new IllegalStateException("firstSuccessful polled after it was cancelled");
+        }
         if (failure != null) {
             throw Sneaky.rethrow(failure);
         }
@@ -108,7 +113,8 @@ public final class FirstSuccess<T> implements CancellableFuture<T> {
     /** Cancels every child not yet finished, unless it is decided. Idempotent. */
     @Override
     public void cancel() {
-        if (!won && failure == null) {
+        if (!won && failure == null && !cancelled) {
+            cancelled = true;
             cancelUnfinished();
         }
     }

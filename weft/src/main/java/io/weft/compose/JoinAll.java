@@ -51,9 +51,14 @@ public final class JoinAll<T> implements CancellableFuture<List<T>> {
         this.remaining = cs.length;
     }
 
+    private boolean cancelled;
+
     @Override
     @SuppressWarnings("unchecked")
     public Poll<List<T>> poll(Context cx) {
+        if (cancelled) {
+            throw new IllegalStateException("join polled after it was cancelled");
+        }
         if (failure != null) {
             throw Sneaky.rethrow(failure);
         }
@@ -89,7 +94,8 @@ public final class JoinAll<T> implements CancellableFuture<List<T>> {
 
     @Override
     public void cancel() {
-        if (result == null && failure == null) {
+        if (result == null && failure == null && !cancelled) {
+            cancelled = true;
             giveUp(null);
         }
     }

@@ -34,8 +34,13 @@ public final class Select<T> implements CancellableFuture<Selected<T>> {
         this.children = cs;
     }
 
+    private boolean cancelled;
+
     @Override
     public Poll<Selected<T>> poll(Context cx) {
+        if (cancelled) {
+            throw new IllegalStateException("select polled after it was cancelled");
+        }
         if (failure != null) {
             throw Sneaky.rethrow(failure);
         }
@@ -77,7 +82,8 @@ public final class Select<T> implements CancellableFuture<Selected<T>> {
 
     @Override
     public void cancel() {
-        if (winner == null && failure == null) {
+        if (winner == null && failure == null && !cancelled) {
+            cancelled = true;
             cancelAllBut(-1);
         }
     }

@@ -102,7 +102,7 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
                 if (polled) {
                     try {
                         Futures.cancel(future);
-                    } catch (Throwable again) { // e.g. a local primitive used from the wrong thread
+                    } catch (RuntimeException again) { // e.g. a local primitive used from the wrong thread
                         e.addSuppressed(again);
                     }
                 }

@@ -6,7 +6,7 @@
  * threads through a bounce buffer, so an executor's thread never waits on a
  * disk and a cancelled operation never writes into the task's memory
  * afterwards. Every driver behaves as a {@link java.nio.channels.FileChannel}
- * would; {@code FileTest} pins each rule below on each driver.
+ * would; {@code FileContractTest} pins each rule below on each driver.
  *
  * <h2>Threads</h2>
  * A file belongs to the executor whose task opened it, and only that

@@ -86,10 +86,15 @@ public final class BufferPool {
 
     /** Takes back a buffer from {@link #borrow}: kept for reuse while the cache has room, else freed. */
     public void release(MemorySegment b) {
+        int c = sizeClass(b.byteSize());
+        if (b.byteSize() != SIZES[c]) {
+            throw new IllegalArgumentException("release of a " + b.byteSize() + "-byte segment: not a buffer of this pool"
+                    + " (they are " + SIZES[0] + ", " + SIZES[1] + " or " + SIZES[2] + " bytes)");
+        }
         lent--;
         lentBytes -= b.byteSize();
         if (freeBytes + b.byteSize() <= cacheBytes) {
-            free[sizeClass(b.byteSize())].push(b);
+            free[c].push(b);
             freeBytes += b.byteSize();
         } else {
             NativeMemory.free(b);
@@ -116,8 +121,16 @@ public final class BufferPool {
         return allocations;
     }
 
-    /** Frees the cached buffers: call only once no buffer is lent to the kernel. */
+    /**
+     * Frees the cached buffers: call only once no buffer is lent to the
+     * kernel. Buffers still lent are not freed (the kernel may write them):
+     * that is reported, as it means an op ended without giving its buffer back.
+     */
     public void close() {
+        if (lent != 0) {
+            System.getLogger("io.weft").log(System.Logger.Level.WARNING, "buffer pool closed with " + lent
+                    + " buffer(s) of " + lentBytes + " bytes still lent: they stay allocated");
+        }
         for (ArrayDeque<MemorySegment> q : free) {
             MemorySegment b;
             while ((b = q.poll()) != null) {

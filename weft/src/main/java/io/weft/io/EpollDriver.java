@@ -128,6 +128,7 @@ public final class EpollDriver extends FdDriver {
 
     @Override
     public void cancelOp(FdOp<?> op) {
+        checkThread();
         if (op.state == FdOp.WAITING) {
             op.socket.waiters.remove(op);
             waiting--;

@@ -234,8 +234,7 @@ public final class FdDatagram extends FdSocket implements DatagramHandle {
         @Override
         public void completeCancelled(long res) {
             if (res >= 0 && !socket.closed) {
-                MemorySegment data = nativeBuf != null ? nativeBuf : MemorySegment.ofBuffer(dst);
-                byte[] b = data.asSlice(0, res).toArray(ValueLayout.JAVA_BYTE);
+                byte[] b = kernelView.asSlice(0, res).toArray(ValueLayout.JAVA_BYTE); // where the kernel wrote
                 SocketAddress src = SockAddr.read(header.asSlice(128), header.get(ValueLayout.JAVA_INT, 8));
                 ((FdDatagram) socket).kept.add(new Object[] {b, src});
             }

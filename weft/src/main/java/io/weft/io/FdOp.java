@@ -43,6 +43,11 @@ public abstract class FdOp<T> extends ListedOp<T> {
     public boolean hasResult;
     /** A buffer borrowed from the driver's pool for the kernel; returned when the completion arrives. */
     public MemorySegment nativeBuf;
+    /**
+     * The memory handed to the kernel by the last {@link #kernelMemory}: where a completion's bytes are,
+     * whatever the caller did to its buffer's position since (a cancelled read's completion is read from here).
+     */
+    protected MemorySegment kernelView;
 
     protected FdOp(FdDriver driver, FdSocket socket) {
         this.driver = driver;
@@ -72,14 +77,14 @@ public abstract class FdOp<T> extends ListedOp<T> {
      */
     protected final MemorySegment kernelMemory(MemorySegment v, long maxNative, boolean toKernel) {
         if (v.isNative()) {
-            return v.asSlice(0, Math.min(v.byteSize(), maxNative));
+            return kernelView = v.asSlice(0, Math.min(v.byteSize(), maxNative));
         }
         long len = Math.min(v.byteSize(), BufferPool.MAX_CHUNK);
         nativeBuf = driver.borrow(len);
         if (toKernel) {
             MemorySegment.copy(v, 0, nativeBuf, 0, len);
         }
-        return nativeBuf.asSlice(0, len);
+        return kernelView = nativeBuf.asSlice(0, len);
     }
 
     /** Fills a submission entry (the driver sets user_data). */
@@ -90,6 +95,16 @@ public abstract class FdOp<T> extends ListedOp<T> {
      * {@link java.io.UncheckedIOException} for an error. Called once.
      */
     public abstract T complete(long res);
+
+    /**
+     * Whether a completion of this op takes something from the socket (bytes,
+     * a connection, a datagram). A cancelled op that does, still in the
+     * kernel, holds back the next op of its interest (its completion comes
+     * first); one that only waits for readiness holds back nothing.
+     */
+    public boolean consumes() {
+        return true;
+    }
 
     /** A completion that arrived after {@link #cancel()}: keep what must not be lost. */
     public void completeCancelled(long res) {

@@ -50,6 +50,7 @@ public abstract class FdSocket {
 
     /** Closes the descriptor; pending ops fail with AsynchronousCloseException. Idempotent. */
     public void close() {
+        checkThread(); // before any change: a close from another thread must not half-close
         if (closed) {
             return;
         }
@@ -62,7 +63,14 @@ public abstract class FdSocket {
     protected void afterClose() {
     }
 
+    /**
+     * Throws unless called on the loop thread (IllegalStateException naming
+     * both threads) with the socket open (ClosedChannelException); the ops
+     * call it first, before they take anything kept for them (leftover
+     * bytes, a spare connection, a kept datagram).
+     */
     public void checkOpen() {
+        checkThread();
         if (closed) {
             throw new UncheckedIOException(new ClosedChannelException());
         }

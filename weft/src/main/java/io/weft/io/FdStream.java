@@ -270,9 +270,8 @@ public final class FdStream extends FdSocket implements StreamHandle {
 
         @Override
         public void completeCancelled(long res) {
-            if (res > 0 && !socket.closed) {
-                MemorySegment from = nativeBuf != null ? nativeBuf : view();
-                ((FdStream) socket).keepLeftover(from.asSlice(0, res));
+            if (res > 0 && !socket.closed) { // where the kernel wrote, not the buffer's position now
+                ((FdStream) socket).keepLeftover(kernelView.asSlice(0, res));
             }
         }
     }
@@ -309,6 +308,11 @@ public final class FdStream extends FdSocket implements StreamHandle {
         @Override
         public long attempt(Linux sys) {
             return 0; // called only while the read bit (or the sticky closed bit) is set
+        }
+
+        @Override
+        public boolean consumes() {
+            return false; // a poll takes no bytes: a cancelled one holds back no read
         }
 
         @Override

@@ -148,6 +148,7 @@ public final class NioDriver extends IoDriver {
 
     /** Gives up {@code op} (NEW or WAITING). */
     void cancelOp(NioOp<?> op) {
+        checkThread();
         leave(op);
         op.state = NioOp.CANCELLED;
     }

@@ -269,10 +269,12 @@ public final class UringDriver extends FdDriver {
         } else if (op.hasResult) {
             op.hasResult = false; // completed, never looked at: keep what it got
             keep(op, op.result);
+        } else {
+            throw new IllegalStateException("cancel of " + op + ": WAITING, yet neither in the kernel nor completed");
         }
     }
 
-    /** A cancelled op of the same direction on op's socket, still in the kernel, or null. */
+    /** A cancelled op of the same direction on op's socket that takes data, still in the kernel, or null. */
     private static FdOp<?> cancelledAhead(FdOp<?> op) {
         return cancelledAhead(op.socket, op.interest());
     }
@@ -280,7 +282,7 @@ public final class UringDriver extends FdDriver {
     private static FdOp<?> cancelledAhead(FdSocket s, int interest) {
         for (ListedOp<?> l = s.waiters.head(); l != null; l = l.nextWaiter()) {
             FdOp<?> o = (FdOp<?>) l;
-            if (o.state == FdOp.CANCELLED && o.interest() == interest) {
+            if (o.state == FdOp.CANCELLED && o.interest() == interest && o.consumes()) {
                 return o;
             }
         }

@@ -59,8 +59,9 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
     /**
      * Reads what is there now, without waiting: the count, -1 at end of
      * stream, or 0 if nothing is (or {@code dst} has no room), as a
-     * non-blocking java.nio {@code SocketChannel.read}. Heap buffers are
-     * read into in place on every driver. Fails as {@link #read} does.
+     * non-blocking java.nio {@code SocketChannel.read}. A heap buffer is
+     * read into in place on io_uring and epoll (nio goes through the driver's
+     * bounce buffer). Fails as {@link #read} does.
      * Call it on the executor's thread; pair it with {@link #readable()}:
      *
      * <pre>{@code

@@ -23,8 +23,8 @@
  * 2    NOTIFIED       wake / abort / spawn           owner, toRunning/toComplete queued, or to be queued when
  *                                                                                the current poll ends
  * 3    CANCELLED      abort                          never                       run the cancellation path
- * 4    JOIN_INTEREST  a pending join poll, or one    never                       somebody waits for, or has
- *                     that reads a failure                                       seen, the output
+ * 4    JOIN_INTEREST  a pending join poll, one that  never                       somebody waits for, or has
+ *                     reads a failure, or peek()                                 seen, the output
  * 5    JOIN_WAKER     join poll (CAS, fails on        never                       a join waker is registered
  *                     COMPLETE)
  * 6    FAILURE_       a join poll that throws the    never                       a caller has received the

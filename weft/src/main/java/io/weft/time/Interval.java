@@ -98,9 +98,16 @@ public final class Interval {
         return Poll.ready(deadline);
     }
 
-    /** A future of one tick; cancelling it (or an await of it that ends early) disarms the interval's timer. */
+    /**
+     * A future of one tick. <b>Cancel safety:</b> cancelling a tick that was
+     * polled and has not completed disarms the interval's timer; the next
+     * {@code tick()} re-arms it for the same deadline, so no tick is lost.
+     * Cancelling a tick never polled, or one that completed, does nothing
+     * (another task's pending tick of the same interval keeps its timer).
+     */
     public static final class Tick implements CancellableFuture<Long> {
         private final Interval interval;
+        private boolean polled;
         private boolean done;
 
         Tick(Interval interval) {
@@ -112,18 +119,19 @@ public final class Interval {
             if (done) {
                 throw new IllegalStateException("Interval tick polled after it completed");
             }
+            polled = true;
             Poll<Long> p = interval.pollTick(cx);
             done = p.isReady();
             return p;
         }
 
-        /**
-         * Disarms the timer of the pending tick; the next tick() re-arms it
-         * for the same deadline (a cancelled tick loses no tick).
-         */
+        /** Disarms the timer of this pending tick (see the class docs); idempotent. */
         @Override
         public void cancel() {
-            interval.sleep.cancel();
+            if (polled && !done) {
+                done = true;
+                interval.sleep.cancel();
+            }
         }
     }
 }

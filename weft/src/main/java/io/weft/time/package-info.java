@@ -34,11 +34,11 @@
  * cascade point). Details in {@link io.weft.time.Timers}.
  *
  * <h2>Cancellation (no drop in Java)</h2>
- * A cancelled timer never fires and leaves the wheel at once. Sleeps are
- * cancelled by their own {@code await()} when it ends early (a task aborted
- * while sleeping), by {@code Timeout}/{@code Interval} when they give up on
- * them, or explicitly with {@code Sleep.cancel()}. A timer left armed for a
- * task that has finished wakes nothing.
+ * A cancelled timer never fires and leaves the wheel at once. A sleep, an
+ * interval tick and a Timeout are {@link io.weft.CancellableFuture}s: they
+ * are cancelled by whatever gives up on them (an {@code await()} whose task
+ * is aborted, a Timeout, a lost select or race, a failed join) or explicitly.
+ * A timer left armed for a task that has finished wakes nothing.
  *
  * <h2>Timeout errors</h2>
  * {@code Future.poll} cannot throw checked exceptions: a timeout fails with

@@ -434,4 +434,41 @@ class CancelIoTest {
             });
         }
     }
+
+    /**
+     * A read into a direct buffer at position 100 is cancelled while in the
+     * kernel; the caller then clears the buffer and reads again. The bytes the
+     * cancelled read got are where the kernel put them (offset 100), and the
+     * next read returns them, not whatever is at the buffer's new position.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aCancelledReadKeepsTheBytesTheKernelWrote(Driver d) {
+        String why = Drivers.whyNot(d);
+        assumeTrue(why == null, () -> d + " driver unavailable here: " + why);
+        try (LocalExecutor ex = LocalExecutor.builder().driver(d).build()) {
+            ex.run(() -> {
+                try (TcpListener l = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0));
+                     Socket peer = new Socket()) {
+                    peer.connect(l.localAddress());
+                    try (TcpStream s = Timeout.of(WAIT, l.accept()).await()) {
+                        ByteBuffer buf = ByteBuffer.allocateDirect(200).position(100);
+                        JoinHandle<Integer> r = Weft.spawn(() -> s.read(buf).await());
+                        for (int i = 0; i < 4; i++) {
+                            Weft.yieldNow().await();
+                        }
+                        r.abort();
+                        assertThatThrownBy(r::await).isInstanceOf(TaskCancelledException.class);
+                        buf.clear();
+                        for (int i = 0; i < 200; i++) {
+                            buf.put(i, (byte) 'x');
+                        }
+                        peer.getOutputStream().write(bytes("abc"));
+                        assertThat(readString(s, 3)).isEqualTo("abc");
+                    }
+                }
+                return null;
+            });
+        }
+    }
 }

@@ -89,4 +89,25 @@ class IntervalTest {
             assertThat(r[1]).isZero();
         }
     }
+
+    /**
+     * A tick given up before its first poll (a select that something else
+     * won at once) must not disarm the timer that another task's pending
+     * tick of the same interval waits on.
+     */
+    @Test
+    void cancellingAnUnpolledTickLeavesAPendingTickArmed() {
+        try (var ex = LocalExecutor.builder().clock(Clock.paused()).build()) {
+            long at = ex.run(() -> {
+                long t0 = Weft.clock().nanoTime();
+                Interval every = Interval.every(Duration.ofMillis(100));
+                every.tick().await(); // the first is at once
+                var waiter = Weft.spawn(() -> every.tick().await());
+                Weft.yieldNow().await(); // its tick is armed for 100 ms
+                io.weft.Futures.select(io.weft.Futures.ready("now"), every.tick()).await();
+                return Timeout.of(Duration.ofSeconds(1), waiter).await() - t0;
+            });
+            assertThat(at / MS).as("the waiter's tick came at its deadline").isEqualTo(100);
+        }
+    }
 }
