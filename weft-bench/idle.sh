@@ -5,12 +5,12 @@
 #   1. start it (confined to SERVER_CPU), its Java heap touched up front (-XX:+AlwaysPreTouch), so
 #      that resident memory grows only with native memory (buffers, stacks, malloc);
 #   2. warm up: IdleLoad opens WARM connections, is served once on each, closes them;
-#   3. a full GC (jcmd GC.run), then the heap in use and the resident memory (VmRSS);
+#   3. after SETTLE seconds, the live heap (jcmd GC.class_histogram) and the resident memory (VmRSS);
 #   4. IdleLoad opens CONNECTIONS connections and gets one response on each; they stay open, idle;
-#   5. after SETTLE seconds, a full GC, the heap in use and the resident memory again;
+#   5. after SETTLE seconds, the live heap and the resident memory again;
 #   6. the connections close and the server stops.
-# Per connection: native = resident growth / CONNECTIONS, heap = growth of the heap in use after a
-# full GC / CONNECTIONS, total = both. The kernel's socket memory is in neither (it is the same for
+# Per connection: native = resident growth / CONNECTIONS, heap = growth of the live heap (the total
+# of jcmd's class histogram, taken after a full GC) / CONNECTIONS, total = both. The kernel's socket memory is in neither (it is the same for
 # every server).
 #
 # Usage: weft-bench/idle.sh   (no arguments; everything is set by the environment)
@@ -53,12 +53,9 @@ row() { # NAME RSS0 RSS1 HEAP0 HEAP1 NOTE (all in KB)
       "$total" "$6")")
 }
 
-# heap_kb PID: after a full GC, the heap in use in KB (the "used" of every generation or region).
+# heap_kb PID: the live heap in KB: the total of a class histogram, which jcmd takes after a full GC.
 heap_kb() {
-  "$JCMD" "$1" GC.run >/dev/null
-  "$JCMD" "$1" GC.heap_info | awk '/total.*used/ {
-      for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?$/, "", v); sum += v } }
-    END { print sum + 0 }'
+  "$JCMD" "$1" GC.class_histogram | awk '$1 == "Total" { printf "%.0f\n", $3 / 1024 }'
 }
 
 # idle_load N: starts IdleLoad with N connections on LOAD_CPU; returns once all are served
@@ -67,7 +64,8 @@ idle_load() {
   LOAD_IN=$SCRATCH/idle-in-$1
   rm -f "$LOAD_IN"
   mkfifo "$LOAD_IN"
-  taskset -c "$LOAD_CPU" "$JAVA" -Xms256m -Xmx256m -XX:+UseSerialGC -cp "$JAR" io.weft.bench.net.IdleLoad \
+  # the load is always this build's (BENCH_JAR may name an older build of the servers)
+  taskset -c "$LOAD_CPU" "$JAVA" -Xms256m -Xmx256m -XX:+UseSerialGC -cp "$here/target/benchmarks.jar" io.weft.bench.net.IdleLoad \
     --port "$port" --connections "$1" <"$LOAD_IN" >"$SCRATCH/idle-out" 2>&1 9>&- &
   LOAD_PID=$!
   PIDS+=("$LOAD_PID")
@@ -97,6 +95,7 @@ bench() {
   echo "   warm-up: $WARM connections, one request each"
   if ! idle_load "$WARM"; then row "$name" - - - - "$WHY"; end_load; stop_server; return 0; fi
   end_load
+  sleep "$SETTLE" # the server sees the warm-up's connections end and lets their tasks go
   local rss0 rss1 heap0 heap1
   heap0=$(heap_kb "$SERVER_PID")
   rss0=$(rss_kb "$SERVER_PID")
@@ -139,7 +138,7 @@ done
   cat "$RESULT.head"
   echo
   echo "(rss: resident memory in KB before and with the idle connections (the heap is touched up front,"
-  echo " so this grows with native memory only); heap: KB in use after a full GC, before and with them;"
+  echo " so this grows with native memory only); heap: live KB (after a full GC), before and with them;"
   echo " the last three columns are KB per idle connection)"
   printf '%-16s %6s %9s %9s %8s %9s %9s %8s %8s  %s\n' server conns "rss0 KB" "rss1 KB" native "heap0 KB" "heap1 KB" \
     heap total notes

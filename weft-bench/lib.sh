@@ -7,7 +7,8 @@
 root=$(cd "$here/.." && pwd)
 cd "$root" || exit 1
 
-JAR="$here/target/benchmarks.jar"
+# BENCH_JAR: another build's jar (say, of an earlier commit) to measure instead of this one.
+JAR="${BENCH_JAR:-$here/target/benchmarks.jar}"
 OUT="$here/target/bench-results"
 FLAGS=(--add-exports java.base/jdk.internal.vm=ALL-UNNAMED --enable-native-access=ALL-UNNAMED)
 # Every Java server gets the same heap and GC. SerialGC is what ergonomics picks anyway for a
