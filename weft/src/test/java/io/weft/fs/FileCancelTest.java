@@ -1,0 +1,69 @@
+package io.weft.fs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.weft.Driver;
+import io.weft.LocalExecutor;
+import io.weft.Weft;
+import io.weft.io.Drivers;
+import io.weft.time.TimedOutException;
+import io.weft.time.Timeout;
+import java.io.FileOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * An open given up while it waits closes the descriptor it gets anyway, on
+ * every driver. Opening a FIFO for reading waits (on the blocking pool)
+ * until a writer opens it, so the open is surely pending when its Timeout
+ * fires; the writer then lets it finish, and nobody may be left holding
+ * the descriptor.
+ */
+@org.junit.jupiter.api.Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES,
+        threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+class FileCancelTest {
+    @TempDir
+    Path dir;
+
+    static long openDescriptors() throws Exception {
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void anOpenThatTimesOutClosesWhatItOpens(Driver d) throws Exception {
+        String why = Drivers.whyNot(d);
+        assumeTrue(why == null, () -> d + " driver unavailable here: " + why);
+        Path fifo = dir.resolve("fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assumeTrue(mk.waitFor() == 0, "mkfifo is needed to make an open that waits");
+        try (LocalExecutor ex = LocalExecutor.builder().driver(d).build()) {
+            ex.run(() -> {
+                Path warm = Files.write(dir.resolve("warm"), new byte[] {1});
+                File.open(warm).await().close(); // the driver and the pool are up
+                long before = openDescriptors();
+                for (int i = 0; i < 5; i++) {
+                    assertThatThrownBy(() -> Timeout.of(Duration.ofMillis(20), File.open(fifo)).await())
+                            .isInstanceOf(TimedOutException.class);
+                    try (FileOutputStream writer = new FileOutputStream(fifo.toFile())) {
+                        // opening the writer ends the pending open on the pool; its discard closes the reader
+                        for (int t = 0; t < 500 && openDescriptors() != before + 1; t++) {
+                            Weft.sleep(Duration.ofMillis(10)).await();
+                        }
+                        assertThat(openDescriptors()).as("only the writer is open").isEqualTo(before + 1);
+                    }
+                }
+                assertThat(openDescriptors()).isEqualTo(before);
+                return null;
+            });
+        }
+    }
+}
