@@ -91,35 +91,13 @@ bench() {
 } >"$RESULT.head"
 cat "$RESULT.head"
 
-i=0
-for s in $SERVERS; do
-  case $s in
-    weft)
-      for d in $WEFT_DRIVERS; do
-        weft_cmd io.weft.examples.EchoServer "$d" $((PORT + i)); bench "weft-$d" $((PORT + i)); i=$((i + 1))
-      done ;;
-    netty-epoll) netty_cmd echo epoll $((PORT + i)); bench "$s" $((PORT + i)); i=$((i + 1)) ;;
-    netty-uring) netty_cmd echo io_uring $((PORT + i)); bench "$s" $((PORT + i)); i=$((i + 1)) ;;
-    vthreads) vthreads_cmd echo $((PORT + i)); bench "$s" $((PORT + i)); i=$((i + 1)) ;;
-    *) echo "unknown server '$s' in SERVERS (expected weft netty-epoll netty-uring vthreads)" >&2; exit 2 ;;
-  esac
-done
+each_server io.weft.examples.EchoServer echo
 
-{
-  cat "$RESULT.head"
-  echo
-  echo "(server cpu, load cpu: how busy those CPUs were during the measured run, in %: a load CPU near 100"
-  echo " while the server's is lower means the load generator set the figure; others: % of one CPU that"
-  echo " other processes used during the run, 200 = both CPUs; srv us/rt: the server's own CPU time per"
-  echo " round trip in the measured window, from the scheduler's run time of its threads; rss0, rss1: the"
-  echo " server's resident memory in MB before the load starts and after it ends; the load's warm-up is in"
-  echo " between)"
-  printf '%-16s %5s %14s %9s %9s %9s %8s %8s %8s %6s %6s  %s\n' server conns "round trips/s" "p50 ms" "p99 ms" \
-    "srv us/rt" "srv cpu" "load cpu" others rss0 rss1 notes
-  printf '%s\n' "${ROWS[@]}"
-} >"$RESULT"
-rm -f "$RESULT.head"
-echo
-sed -n '/^server /,$p' "$RESULT"
-echo
-echo "written to $RESULT"
+write_result "(server cpu, load cpu: how busy those CPUs were during the measured run, in %: a load CPU near 100
+ while the server's is lower means the load generator set the figure; others: % of one CPU that
+ other processes used during the run, 200 = both CPUs; srv us/rt: the server's own CPU time per
+ round trip in the measured window, from the scheduler's run time of its threads; rss0, rss1: the
+ server's resident memory in MB before the load starts and after it ends; the load's warm-up is in
+ between)" \
+  "$(printf '%-16s %5s %14s %9s %9s %9s %8s %8s %8s %6s %6s  %s' server conns "round trips/s" "p50 ms" "p99 ms" \
+    "srv us/rt" "srv cpu" "load cpu" others rss0 rss1 notes)"

@@ -168,38 +168,21 @@ bench() {
 } >"$RESULT.head"
 cat "$RESULT.head"
 
-i=0
+OTHER_SERVERS=nginx
+other_server() { # NAME PORT
+  [ "$1" = nginx ] || return 1
+  nginx_cmd "$2"; bench "$1" "$2"; rm -rf "$NGINX_DIR"
+}
+
 for DEPTH in $PIPELINE; do
-for s in $SERVERS; do
-  case $s in
-    weft)
-      for d in $WEFT_DRIVERS; do
-        weft_cmd io.weft.examples.HttpHello "$d" $((PORT + i)); bench "weft-$d" $((PORT + i)); i=$((i + 1))
-      done ;;
-    netty-epoll) netty_cmd http epoll $((PORT + i)); bench "$s" $((PORT + i)); i=$((i + 1)) ;;
-    netty-uring) netty_cmd http io_uring $((PORT + i)); bench "$s" $((PORT + i)); i=$((i + 1)) ;;
-    vthreads) vthreads_cmd http $((PORT + i)); bench "$s" $((PORT + i)); i=$((i + 1)) ;;
-    nginx) nginx_cmd $((PORT + i)); bench "$s" $((PORT + i)); i=$((i + 1)); rm -rf "$NGINX_DIR" ;;
-    *) echo "unknown server '$s' in SERVERS (expected weft netty-epoll netty-uring vthreads nginx)" >&2; exit 2 ;;
-  esac
-done
+  each_server io.weft.examples.HttpHello http
 done
 
-{
-  cat "$RESULT.head"
-  echo
-  echo "(server cpu, load cpu: how busy those CPUs were during the measured run, in %: a load CPU near 100"
-  echo " while the server's is lower means the load generator set the figure; others: % of one CPU that"
-  echo " other processes used during the run, 200 = both CPUs; srv us/req: the server's own CPU time"
-  echo " per request; jit ms: CPU time of its JIT compiler threads during the measured run; no latency"
-  echo " at depth > 1, where wrk times each pipelined batch, not each response; rss0, rss1: the server's"
-  echo " resident memory in MB when the measured run starts (after the warm-ups) and when it ends)"
-  printf '%-16s %5s %5s %10s %9s %9s %8s %6s %8s %8s %8s %6s %6s  %s\n' server conns depth req/s "p50 ms" "p99 ms" \
-    "srv us/req" "jit ms" "srv cpu" "load cpu" others rss0 rss1 notes
-  printf '%s\n' "${ROWS[@]}"
-} >"$RESULT"
-rm -f "$RESULT.head"
-echo
-sed -n '/^server /,$p' "$RESULT"
-echo
-echo "written to $RESULT"
+write_result "(server cpu, load cpu: how busy those CPUs were during the measured run, in %: a load CPU near 100
+ while the server's is lower means the load generator set the figure; others: % of one CPU that
+ other processes used during the run, 200 = both CPUs; srv us/req: the server's own CPU time
+ per request; jit ms: CPU time of its JIT compiler threads during the measured run; no latency
+ at depth > 1, where wrk times each pipelined batch, not each response; rss0, rss1: the server's
+ resident memory in MB when the measured run starts (after the warm-ups) and when it ends)" \
+  "$(printf '%-16s %5s %5s %10s %9s %9s %8s %6s %8s %8s %8s %6s %6s  %s' server conns depth req/s "p50 ms" "p99 ms" \
+    "srv us/req" "jit ms" "srv cpu" "load cpu" others rss0 rss1 notes)"

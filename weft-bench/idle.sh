@@ -120,32 +120,10 @@ bench() {
 } >"$RESULT.head"
 cat "$RESULT.head"
 
-i=0
-for s in $SERVERS; do
-  case $s in
-    weft)
-      for d in $WEFT_DRIVERS; do
-        weft_cmd io.weft.examples.HttpHello "$d" $((PORT + i)); bench "weft-$d" $((PORT + i)); i=$((i + 1))
-      done ;;
-    netty-epoll) netty_cmd http epoll $((PORT + i)); bench "$s" $((PORT + i)); i=$((i + 1)) ;;
-    netty-uring) netty_cmd http io_uring $((PORT + i)); bench "$s" $((PORT + i)); i=$((i + 1)) ;;
-    vthreads) vthreads_cmd http $((PORT + i)); bench "$s" $((PORT + i)); i=$((i + 1)) ;;
-    *) echo "unknown server '$s' in SERVERS (expected weft netty-epoll netty-uring vthreads)" >&2; exit 2 ;;
-  esac
-done
+each_server io.weft.examples.HttpHello http
 
-{
-  cat "$RESULT.head"
-  echo
-  echo "(rss: resident memory in KB before and with the idle connections (the heap is touched up front,"
-  echo " so this grows with native memory only); heap: live KB (after a full GC), before and with them;"
-  echo " the last three columns are KB per idle connection)"
-  printf '%-16s %6s %9s %9s %8s %9s %9s %8s %8s  %s\n' server conns "rss0 KB" "rss1 KB" native "heap0 KB" "heap1 KB" \
-    heap total notes
-  printf '%s\n' "${ROWS[@]}"
-} >"$RESULT"
-rm -f "$RESULT.head"
-echo
-sed -n '/^server /,$p' "$RESULT"
-echo
-echo "written to $RESULT"
+write_result "(rss: resident memory in KB before and with the idle connections (the heap is touched up front,
+ so this grows with native memory only); heap: live KB (after a full GC), before and with them;
+ the last three columns are KB per idle connection)" \
+  "$(printf '%-16s %6s %9s %9s %8s %9s %9s %8s %8s  %s' server conns "rss0 KB" "rss1 KB" native "heap0 KB" \
+    "heap1 KB" heap total notes)"

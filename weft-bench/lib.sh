@@ -329,6 +329,53 @@ measure() {
   done
 }
 
+# each_server MAIN APP: runs `bench NAME PORT` (the including script's) for each server of SERVERS,
+# the next port each (PORT + i, i counting across calls): weft's MAIN once per driver of
+# WEFT_DRIVERS, Netty's and the virtual threads' APP ("http" or "echo"). Another name is handed to
+# the script's `other_server NAME PORT`, if it has one.
+i=0
+each_server() {
+  local main=$1 app=$2 s d port
+  for s in $SERVERS; do
+    if [ "$s" = weft ]; then
+      for d in $WEFT_DRIVERS; do
+        port=$((PORT + i)); i=$((i + 1))
+        weft_cmd "$main" "$d" "$port"; bench "weft-$d" "$port"
+      done
+      continue
+    fi
+    port=$((PORT + i)); i=$((i + 1))
+    case $s in
+      netty-epoll) netty_cmd "$app" epoll "$port"; bench "$s" "$port" ;;
+      netty-uring) netty_cmd "$app" io_uring "$port"; bench "$s" "$port" ;;
+      vthreads) vthreads_cmd "$app" "$port"; bench "$s" "$port" ;;
+      *)
+        if declare -F other_server >/dev/null && other_server "$s" "$port"; then
+          continue
+        fi
+        echo "unknown server '$s' in SERVERS (expected weft netty-epoll netty-uring vthreads${OTHER_SERVERS:+ $OTHER_SERVERS})" >&2
+        exit 2 ;;
+    esac
+  done
+}
+
+# write_result LEGEND HEADER: writes RESULT (the run's head from RESULT.head, the LEGEND, the table's
+# HEADER line and ROWS) and shows the table.
+write_result() {
+  {
+    cat "$RESULT.head"
+    echo
+    printf '%s\n' "$1"
+    printf '%s\n' "$2"
+    printf '%s\n' "${ROWS[@]}"
+  } >"$RESULT"
+  rm -f "$RESULT.head"
+  echo
+  sed -n '/^server /,$p' "$RESULT"
+  echo
+  echo "written to $RESULT"
+}
+
 # rss_kb PID: resident memory of PID and its children (nginx's worker), in KB (VmRSS of
 # /proc/PID/status); "-" once it is gone. rss_mb: the same in MB.
 rss_kb() {

@@ -108,11 +108,7 @@ public final class FdFile extends FdSocket implements FileHandle {
 
     @Override
     public void check(int access) {
-        checkThread();
-        if (closed) {
-            throw FileContract.closed(path);
-        }
-        FileContract.checkMode(path, access, readable, writable);
+        FileContract.check(driver, path, closed, access, readable, writable);
     }
 
     @Override

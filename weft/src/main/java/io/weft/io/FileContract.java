@@ -71,6 +71,18 @@ public final class FileContract {
         }
     }
 
+    /**
+     * The checks of a call on a file, in the order every driver makes them:
+     * the loop thread, then open, then the mode ({@link FileHandle#check}).
+     */
+    static void check(IoDriver driver, String path, boolean closed, int access, boolean readable, boolean writable) {
+        checkThread(driver, path);
+        if (closed) {
+            throw closed(path);
+        }
+        checkMode(path, access, readable, writable);
+    }
+
     /** Throws what FileChannel throws for an {@code access} (READ, WRITE) the file was not opened for. */
     static void checkMode(String path, int access, boolean readable, boolean writable) {
         if ((access & READ) != 0 && !readable) {

@@ -2,18 +2,15 @@ package io.weft.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.weft.Driver;
 import io.weft.Future;
 import io.weft.Futures;
 import io.weft.JoinHandle;
-import io.weft.LocalExecutor;
 import io.weft.Selected;
 import io.weft.TaskCancelledException;
 import io.weft.TaskFailedException;
 import io.weft.Weft;
-import io.weft.io.Drivers;
 import io.weft.sync.Notify;
 import io.weft.time.TimedOutException;
 import io.weft.time.Timeout;
@@ -88,51 +85,47 @@ class CancelIoTest {
     @ParameterizedTest(name = "{0}: {1} given up by {2}, granted first: {3}")
     @MethodSource("matrix")
     void nothingIsLost(Driver d, Op op, GiveUp giveUp, boolean granted) throws Exception {
-        String why = Drivers.whyNot(d);
-        assumeTrue(why == null, () -> d + " driver unavailable here: " + why);
-        try (LocalExecutor ex = LocalExecutor.builder().driver(d).build()) {
-            ex.run(() -> {
-                TcpListener.bind(new InetSocketAddress("127.0.0.1", 0)).close(); // the driver is open now
-                long fdsBefore = openDescriptors();
-                try (Case c = make(op)) {
-                    Future<?> leaf = c.pending();
-                    Notify gate = Notify.local();
-                    JoinHandle<?> waiter = switch (giveUp) {
-                        case TIMEOUT -> Weft.spawn(() -> Timeout.of(Duration.ofMillis(1), leaf).await());
-                        case SELECT_LOST -> Weft.spawn(() -> Futures.select(gate.notified(), leaf).await());
-                        case ABORT -> Weft.spawn(() -> leaf.await());
-                        case SPAWNED_ABORT -> Weft.spawn(leaf);
-                    };
-                    for (int i = 0; i < 4; i++) {
-                        Weft.yieldNow().await(); // the leaf is polled: in the kernel, or waiting for readiness
-                    }
-                    if (giveUp != GiveUp.TIMEOUT) { // a 1 ms timeout may have passed already
-                        assertThat(waiter.isFinished()).as("the operation waits").isFalse();
-                    }
-                    if (granted) {
-                        c.grant(); // the peer's part is done; the waiter gives up before it polls again
-                    }
-                    switch (giveUp) {
-                        case TIMEOUT -> assertThatThrownBy(waiter::await).isInstanceOf(TaskFailedException.class)
-                                .hasCauseInstanceOf(TimedOutException.class);
-                        case SELECT_LOST -> {
-                            gate.notifyOne();
-                            assertThat(((Selected<?>) waiter.await()).index()).isZero();
-                        }
-                        case ABORT, SPAWNED_ABORT -> {
-                            waiter.abort();
-                            assertThatThrownBy(waiter::await).isInstanceOf(TaskCancelledException.class);
-                        }
-                    }
-                    c.verify(granted);
+        TcpTest.on(d, () -> {
+            TcpListener.bind(new InetSocketAddress("127.0.0.1", 0)).close(); // the driver is open now
+            long fdsBefore = openDescriptors();
+            try (Case c = make(op)) {
+                Future<?> leaf = c.pending();
+                Notify gate = Notify.local();
+                JoinHandle<?> waiter = switch (giveUp) {
+                    case TIMEOUT -> Weft.spawn(() -> Timeout.of(Duration.ofMillis(1), leaf).await());
+                    case SELECT_LOST -> Weft.spawn(() -> Futures.select(gate.notified(), leaf).await());
+                    case ABORT -> Weft.spawn(() -> leaf.await());
+                    case SPAWNED_ABORT -> Weft.spawn(leaf);
+                };
+                for (int i = 0; i < 4; i++) {
+                    Weft.yieldNow().await(); // the leaf is polled: in the kernel, or waiting for readiness
                 }
-                for (int i = 0; i < 1000 && openDescriptors() != fdsBefore; i++) {
-                    Weft.sleep(Duration.ofMillis(5)).await(); // a cancelled op's completion may still be on its way
+                if (giveUp != GiveUp.TIMEOUT) { // a 1 ms timeout may have passed already
+                    assertThat(waiter.isFinished()).as("the operation waits").isFalse();
                 }
-                assertThat(openDescriptors()).as("descriptors left open").isEqualTo(fdsBefore);
-                return null;
-            });
-        }
+                if (granted) {
+                    c.grant(); // the peer's part is done; the waiter gives up before it polls again
+                }
+                switch (giveUp) {
+                    case TIMEOUT -> assertThatThrownBy(waiter::await).isInstanceOf(TaskFailedException.class)
+                            .hasCauseInstanceOf(TimedOutException.class);
+                    case SELECT_LOST -> {
+                        gate.notifyOne();
+                        assertThat(((Selected<?>) waiter.await()).index()).isZero();
+                    }
+                    case ABORT, SPAWNED_ABORT -> {
+                        waiter.abort();
+                        assertThatThrownBy(waiter::await).isInstanceOf(TaskCancelledException.class);
+                    }
+                }
+                c.verify(granted);
+            }
+            for (int i = 0; i < 1000 && openDescriptors() != fdsBefore; i++) {
+                Weft.sleep(Duration.ofMillis(5)).await(); // a cancelled op's completion may still be on its way
+            }
+            assertThat(openDescriptors()).as("descriptors left open").isEqualTo(fdsBefore);
+            return null;
+        });
     }
 
     private Case make(Op op) throws Exception {
@@ -388,51 +381,43 @@ class CancelIoTest {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void connectsThatTimeOutCloseTheirSockets(Driver d) {
-        String why = Drivers.whyNot(d);
-        assumeTrue(why == null, () -> d + " driver unavailable here: " + why);
-        try (LocalExecutor ex = LocalExecutor.builder().driver(d).build()) {
-            ex.run(() -> {
-                Connect blocked = new Connect();
-                long before = openDescriptors();
-                for (int i = 0; i < 20; i++) {
-                    assertThatThrownBy(() -> TcpStream.connect(blocked.l.localAddress(), Duration.ofMillis(1)).await())
-                            .isInstanceOf(UncheckedIOException.class)
-                            .hasCauseInstanceOf(SocketTimeoutException.class);
-                }
-                for (int i = 0; i < 1000 && openDescriptors() != before; i++) {
-                    Weft.sleep(Duration.ofMillis(5)).await();
-                }
-                assertThat(openDescriptors()).isEqualTo(before);
-                blocked.close();
-                return null;
-            });
-        }
+        TcpTest.on(d, () -> {
+            Connect blocked = new Connect();
+            long before = openDescriptors();
+            for (int i = 0; i < 20; i++) {
+                assertThatThrownBy(() -> TcpStream.connect(blocked.l.localAddress(), Duration.ofMillis(1)).await())
+                        .isInstanceOf(UncheckedIOException.class)
+                        .hasCauseInstanceOf(SocketTimeoutException.class);
+            }
+            for (int i = 0; i < 1000 && openDescriptors() != before; i++) {
+                Weft.sleep(Duration.ofMillis(5)).await();
+            }
+            assertThat(openDescriptors()).isEqualTo(before);
+            blocked.close();
+            return null;
+        });
     }
 
     /** The report: accepts cut short by a 1 ms timeout made the next accept miss a waiting connection. */
     @ParameterizedTest
     @EnumSource(Driver.class)
     void acceptsThatTimeOutLoseNoConnection(Driver d) {
-        String why = Drivers.whyNot(d);
-        assumeTrue(why == null, () -> d + " driver unavailable here: " + why);
-        try (LocalExecutor ex = LocalExecutor.builder().driver(d).build()) {
-            ex.run(() -> {
-                try (TcpListener l = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))) {
-                    for (int i = 0; i < 20; i++) {
-                        assertThatThrownBy(() -> Timeout.of(Duration.ofMillis(1), l.accept()).await())
-                                .isInstanceOf(TimedOutException.class);
-                    }
-                    try (Socket client = new Socket()) {
-                        client.connect(l.localAddress());
-                        try (TcpStream s = Timeout.of(WAIT, l.accept()).await()) {
-                            client.getOutputStream().write(bytes("x"));
-                            assertThat(readString(s, 1)).isEqualTo("x");
-                        }
+        TcpTest.on(d, () -> {
+            try (TcpListener l = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))) {
+                for (int i = 0; i < 20; i++) {
+                    assertThatThrownBy(() -> Timeout.of(Duration.ofMillis(1), l.accept()).await())
+                            .isInstanceOf(TimedOutException.class);
+                }
+                try (Socket client = new Socket()) {
+                    client.connect(l.localAddress());
+                    try (TcpStream s = Timeout.of(WAIT, l.accept()).await()) {
+                        client.getOutputStream().write(bytes("x"));
+                        assertThat(readString(s, 1)).isEqualTo("x");
                     }
                 }
-                return null;
-            });
-        }
+            }
+            return null;
+        });
     }
 
     /**
@@ -444,31 +429,27 @@ class CancelIoTest {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void aCancelledReadKeepsTheBytesTheKernelWrote(Driver d) {
-        String why = Drivers.whyNot(d);
-        assumeTrue(why == null, () -> d + " driver unavailable here: " + why);
-        try (LocalExecutor ex = LocalExecutor.builder().driver(d).build()) {
-            ex.run(() -> {
-                try (TcpListener l = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0));
-                     Socket peer = new Socket()) {
-                    peer.connect(l.localAddress());
-                    try (TcpStream s = Timeout.of(WAIT, l.accept()).await()) {
-                        ByteBuffer buf = ByteBuffer.allocateDirect(200).position(100);
-                        JoinHandle<Integer> r = Weft.spawn(() -> s.read(buf).await());
-                        for (int i = 0; i < 4; i++) {
-                            Weft.yieldNow().await();
-                        }
-                        r.abort();
-                        assertThatThrownBy(r::await).isInstanceOf(TaskCancelledException.class);
-                        buf.clear();
-                        for (int i = 0; i < 200; i++) {
-                            buf.put(i, (byte) 'x');
-                        }
-                        peer.getOutputStream().write(bytes("abc"));
-                        assertThat(readString(s, 3)).isEqualTo("abc");
+        TcpTest.on(d, () -> {
+            try (TcpListener l = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0));
+                 Socket peer = new Socket()) {
+                peer.connect(l.localAddress());
+                try (TcpStream s = Timeout.of(WAIT, l.accept()).await()) {
+                    ByteBuffer buf = ByteBuffer.allocateDirect(200).position(100);
+                    JoinHandle<Integer> r = Weft.spawn(() -> s.read(buf).await());
+                    for (int i = 0; i < 4; i++) {
+                        Weft.yieldNow().await();
                     }
+                    r.abort();
+                    assertThatThrownBy(r::await).isInstanceOf(TaskCancelledException.class);
+                    buf.clear();
+                    for (int i = 0; i < 200; i++) {
+                        buf.put(i, (byte) 'x');
+                    }
+                    peer.getOutputStream().write(bytes("abc"));
+                    assertThat(readString(s, 3)).isEqualTo("abc");
                 }
-                return null;
-            });
-        }
+            }
+            return null;
+        });
     }
 }
