@@ -114,7 +114,8 @@ class CancelStressTest {
             assertThat(acc).as("connections accepted").hasSize(CONNECTIONS).allSatisfy((id, n) -> assertThat(n)
                     .as("connection %d accepted", id).isEqualTo(1));
         }
-        assertThat(openDescriptors()).as("descriptors").isEqualTo(fdsBefore);
+        // fewer is no leak: another test's pool job may close a descriptor meanwhile
+        assertThat(openDescriptors()).as("descriptors").isLessThanOrEqualTo(fdsBefore);
     }
 
     /**

@@ -55,13 +55,14 @@ class FileCancelTest {
                             .isInstanceOf(TimedOutException.class);
                     try (FileOutputStream writer = new FileOutputStream(fifo.toFile())) {
                         // opening the writer ends the pending open on the pool; its discard closes the reader
-                        for (int t = 0; t < 500 && openDescriptors() != before + 1; t++) {
+                        for (int t = 0; t < 500 && openDescriptors() > before + 1; t++) {
                             Weft.sleep(Duration.ofMillis(10)).await();
                         }
-                        assertThat(openDescriptors()).as("only the writer is open").isEqualTo(before + 1);
+                        assertThat(openDescriptors()).as("only the writer is open").isLessThanOrEqualTo(before + 1);
                     }
                 }
-                assertThat(openDescriptors()).isEqualTo(before);
+                // fewer is no leak: another test's pool job may close a descriptor meanwhile
+                assertThat(openDescriptors()).isLessThanOrEqualTo(before);
                 return null;
             });
         }

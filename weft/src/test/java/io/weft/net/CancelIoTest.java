@@ -120,10 +120,11 @@ class CancelIoTest {
                 }
                 c.verify(granted);
             }
-            for (int i = 0; i < 1000 && openDescriptors() != fdsBefore; i++) {
+            for (int i = 0; i < 1000 && openDescriptors() > fdsBefore; i++) {
                 Weft.sleep(Duration.ofMillis(5)).await(); // a cancelled op's completion may still be on its way
             }
-            assertThat(openDescriptors()).as("descriptors left open").isEqualTo(fdsBefore);
+            // fewer is no leak: another test's pool job may close a descriptor meanwhile
+            assertThat(openDescriptors()).as("descriptors left open").isLessThanOrEqualTo(fdsBefore);
             return null;
         });
     }
@@ -389,10 +390,11 @@ class CancelIoTest {
                         .isInstanceOf(UncheckedIOException.class)
                         .hasCauseInstanceOf(SocketTimeoutException.class);
             }
-            for (int i = 0; i < 1000 && openDescriptors() != before; i++) {
+            for (int i = 0; i < 1000 && openDescriptors() > before; i++) {
                 Weft.sleep(Duration.ofMillis(5)).await();
             }
-            assertThat(openDescriptors()).isEqualTo(before);
+            // fewer is no leak: another test's pool job may close a descriptor meanwhile
+            assertThat(openDescriptors()).isLessThanOrEqualTo(before);
             blocked.close();
             return null;
         });
