@@ -171,4 +171,36 @@ class JoinTest {
         assertThat(pendingPolls.get()).as("the race window was exercised").isPositive();
         assertThat(lost).as("join wakers registered but never woken (of %d pending polls)", pendingPolls.get()).hasValue(0);
     }
+
+    /**
+     * Giving up on a handle aborts its task; giving up on its detached view
+     * does not: after two timed-out waits, one of each, only the first task
+     * was aborted, and the second still finishes with its value.
+     */
+    @Test
+    void aDetachedViewLeavesTheTaskRunningWhenGivenUp() {
+        var gate = new Probes.Gate<Integer>();
+        try (var ex = LocalExecutor.create()) {
+            ex.run(() -> {
+                JoinHandle<Integer> owned = Weft.spawn(() -> gate.await());
+                JoinHandle<Integer> detached = Weft.spawn(() -> gate.await());
+                Weft.yieldNow().await();
+                for (Future<Integer> f : List.<Future<Integer>>of(owned, detached.detached())) {
+                    try {
+                        io.weft.time.Timeout.of(java.time.Duration.ofMillis(1), f).await();
+                    } catch (io.weft.time.TimedOutException expected) {
+                        // given up
+                    }
+                }
+                gate.open(7);
+                assertThat(detached.await()).isEqualTo(7);
+                try {
+                    owned.await();
+                    throw new AssertionError("the owned task was not aborted");
+                } catch (TaskCancelledException expected) {
+                    return null;
+                }
+            });
+        }
+    }
 }
