@@ -8,7 +8,6 @@ import io.weft.Latency;
 import io.weft.Poll;
 import io.weft.Shares;
 import io.weft.TaskQueueHandle;
-import io.weft.TaskQueueStats;
 import io.weft.coro.Await;
 import io.weft.coro.CoroutineTask;
 import io.weft.coro.Coroutines;
@@ -20,9 +19,6 @@ import io.weft.task.FutureTask;
 import io.weft.task.Task;
 import io.weft.task.TaskOwner;
 import io.weft.time.Timers;
-import java.lang.ref.WeakReference;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
@@ -51,16 +47,10 @@ public final class ExecutorCore implements TaskOwner {
     private static final ThreadLocal<ExecutorCore> CURRENT = new ThreadLocal<>();
     private static final System.Logger LOG = System.getLogger("io.weft");
 
-    /** Tasks between two drains of the remote queue and the timers (as glommio and tokio: 61). */
-    static final int MAINTENANCE_INTERVAL = 61;
-    /** Tasks between two looks at the clock for the end of a slice. */
-    static final int CLOCK_CHECK_INTERVAL = 16;
-
     final String name;
     private final int pinCpu;
     private final long spinNanos;
-    private final long preemptNanos;
-    private final BiConsumer<String, Throwable> failureHandler;
+    private final FailureReports failures;
     private final Object facade;
     /** The clock of the timers (see package-info, "Time"); the scheduler's slices stay on System.nanoTime. */
     private final Clock clock;
@@ -83,9 +73,7 @@ public final class ExecutorCore implements TaskOwner {
 
     private final Budget budget = new Budget();
     private final Timers timers;
-    private final List<TaskQueue> queues = new ArrayList<>();
-    private final QueueHeap active = new QueueHeap();
-    private final TaskQueue defaultQueue;
+    private final Scheduler scheduler;
 
     /**
      * Tasks that have waited for a waker at least once and are not complete:
@@ -94,14 +82,7 @@ public final class ExecutorCore implements TaskOwner {
      */
     private Task<?> suspendedHead;
 
-    private final ArrayList<Unobserved> unobserved = new ArrayList<>();
 
-    private TaskQueue runningQueue;
-    private long sliceStart;
-    private long sliceDeadline;
-    private int tick;
-    /** Set by needPreempt when timers or remote wakes wait: maintenance after the current task. */
-    private boolean maintenanceDue;
     private boolean closing;
     /** Set by close() before its last drain; read by other threads in spawnFromAnyThread. */
     private volatile boolean closed;
@@ -109,10 +90,8 @@ public final class ExecutorCore implements TaskOwner {
     // counters
     private long tasksSpawned;
     private long tasksCompleted;
-    private long polls;
     private long remoteWakes;
     private long parks;
-    private long runtimeNanos;
     private long timedParks;
     private long lastParkNanos = -1;
     private long clockJumps;
@@ -138,9 +117,8 @@ public final class ExecutorCore implements TaskOwner {
         this.name = name;
         this.pinCpu = pinCpu;
         this.spinNanos = spinNanos;
-        this.preemptNanos = preemptNanos;
-        this.failureHandler = failureHandler != null ? failureHandler : this::logFailure;
-        this.defaultQueue = newQueue("default", Shares.fixed(1000), Latency.notImportant());
+        this.failures = new FailureReports(name, failureHandler);
+        this.scheduler = new Scheduler(this, preemptNanos);
     }
 
     // =====================================================================
@@ -181,12 +159,12 @@ public final class ExecutorCore implements TaskOwner {
     /** Spawns a coroutine task; {@code name} (may be null) appears in messages and failure reports. */
     public <T> Task<T> spawn(String name, Callable<T> body, TaskQueueHandle into) {
         Coroutines.ensureAvailable();
-        TaskQueue q = queueOf(into);
+        TaskQueue q = scheduler.queueOf(into);
         return admit(new CoroutineTask<>(this, name, body), q);
     }
 
     public <T> Task<T> spawn(Future<T> future, TaskQueueHandle into) {
-        TaskQueue q = queueOf(into);
+        TaskQueue q = scheduler.queueOf(into);
         return admit(new FutureTask<>(this, null, future), q);
     }
 
@@ -218,22 +196,12 @@ public final class ExecutorCore implements TaskOwner {
         return t;
     }
 
-    private TaskQueue queueOf(TaskQueueHandle h) {
-        if (h == null) {
-            return defaultQueue;
-        }
-        if (!(h instanceof TaskQueue q) || q.executor != this) {
-            throw new IllegalArgumentException("task queue " + h.name() + " belongs to another executor");
-        }
-        return q;
-    }
-
     private <T> Task<T> admit(Task<T> t, TaskQueue q) {
         assert inLoop();
         t.queue = q;
         t.assignId(++tasksSpawned);
         q.tasksSpawned++;
-        enqueue(t, q); // a new task starts NOTIFIED: we own it until it runs
+        scheduler.enqueue(t, q); // a new task starts NOTIFIED: we own it until it runs
         if (closing) {
             t.abort(); // spawned by a task that is being cancelled: it never runs its body
         }
@@ -244,13 +212,7 @@ public final class ExecutorCore implements TaskOwner {
         if (name == null || shares == null || latency == null) {
             throw new NullPointerException("createTaskQueue(name, shares, latency): no argument may be null");
         }
-        return newQueue(name, shares, latency);
-    }
-
-    private TaskQueue newQueue(String name, Shares shares, Latency latency) {
-        TaskQueue q = new TaskQueue(this, queues.size(), name, shares, latency, System.nanoTime());
-        queues.add(q);
-        return q;
+        return scheduler.newQueue(name, shares, latency);
     }
 
     // =====================================================================
@@ -260,7 +222,7 @@ public final class ExecutorCore implements TaskOwner {
     @Override
     public void schedule(Task<?> task) {
         if (thread == Thread.currentThread()) {
-            enqueue(task, (TaskQueue) task.queue); // road 1: the owner thread pushes directly
+            scheduler.enqueue(task, (TaskQueue) task.queue); // road 1: the owner thread pushes directly
         } else {
             remote.offer(task); // road 2: another thread queues the wake and unparks the owner
             unparkIfSleeping();
@@ -309,34 +271,6 @@ public final class ExecutorCore implements TaskOwner {
         return driver;
     }
 
-    private void enqueue(Task<?> t, TaskQueue q) {
-        q.push(t);
-        if (q.status == TaskQueue.IDLE) {
-            activate(q);
-        }
-    }
-
-    private void activate(TaskQueue q) {
-        long minActive = Long.MAX_VALUE;
-        TaskQueue top = active.peek();
-        if (top != null) {
-            minActive = top.vruntime;
-        }
-        if (runningQueue != null) {
-            minActive = Math.min(minActive, runningQueue.vruntime);
-        }
-        if (minActive != Long.MAX_VALUE && q.vruntime < minActive) {
-            q.vruntime = minActive; // no credit for time spent idle
-        }
-        q.status = TaskQueue.ACTIVE;
-        q.activatedAt = System.nanoTime();
-        active.add(q);
-        if (runningQueue != null && q.latency.isImportant()) {
-            // A latency-sensitive queue woke up: the running slice must end in time for it.
-            sliceDeadline = Math.min(sliceDeadline, q.activatedAt + q.latency.nanos());
-        }
-    }
-
     @Override
     public boolean inLoop() {
         return thread == Thread.currentThread();
@@ -382,45 +316,7 @@ public final class ExecutorCore implements TaskOwner {
 
     @Override
     public void failedUnobserved(Task<?> task, Throwable error) {
-        unobserved.add(new Unobserved(new WeakReference<>(task), task.toString(), error));
-    }
-
-    private record Unobserved(WeakReference<Task<?>> task, String name, Throwable error) {
-    }
-
-    /**
-     * Reports failures whose handles nobody can await any more (collected) or,
-     * with {@code all}, every failure not looked at by now; forgets those
-     * whose handles were polled.
-     */
-    private void sweepUnobserved(boolean all) {
-        if (unobserved.isEmpty()) {
-            return;
-        }
-        List<Unobserved> report = new ArrayList<>();
-        unobserved.removeIf(u -> {
-            Task<?> t = u.task().get();
-            if (t != null && (t.state() & Task.JOIN_INTEREST) != 0) {
-                return true;
-            }
-            if (t == null || all) {
-                report.add(u);
-                return true;
-            }
-            return false;
-        });
-        for (Unobserved u : report) {
-            try {
-                failureHandler.accept(u.name(), u.error());
-            } catch (Throwable handlerFailure) {
-                LOG.log(System.Logger.Level.ERROR, "the failure handler of executor " + name + " threw", handlerFailure);
-            }
-        }
-    }
-
-    private void logFailure(String task, Throwable error) {
-        LOG.log(System.Logger.Level.WARNING, "task " + task + " of executor " + name + " failed and nobody awaited it",
-                error);
+        failures.add(task, error);
     }
 
     // =====================================================================
@@ -437,7 +333,7 @@ public final class ExecutorCore implements TaskOwner {
         try {
             root = rootBody != null ? spawn(rootBody, null) : spawn(rootFuture, null);
             while (!root.isFinished()) {
-                if (!runSlice(root)) {
+                if (!scheduler.runSlice(root, budget)) {
                     idle(root);
                 }
             }
@@ -493,72 +389,8 @@ public final class ExecutorCore implements TaskOwner {
         }
     }
 
-    /**
-     * Picks the active queue with the smallest vruntime and runs its tasks
-     * until it is empty, its slice ends, or {@code root} finishes. Returns
-     * false when no queue was runnable.
-     */
-    private boolean runSlice(Task<?> root) {
-        TaskQueue q = active.poll();
-        if (q == null) {
-            return false;
-        }
-        long start = System.nanoTime();
-        q.status = TaskQueue.RUNNING;
-        q.waitNanos += start - q.activatedAt;
-        q.slices++;
-        runningQueue = q;
-        sliceStart = start;
-        sliceDeadline = start + Math.min(preemptNanos, Math.min(q.latency.nanos(), active.minLatencyNanos()));
-        Task<?> t;
-        while ((t = q.pop()) != null) {
-            budget.reset();
-            q.polls++;
-            polls++;
-            t.turn();
-            boolean checkClock = ++tick % CLOCK_CHECK_INTERVAL == 0;
-            if (tick % MAINTENANCE_INTERVAL == 0 || maintenanceDue) {
-                maintenanceDue = false;
-                maintenance(); // may activate a latency-sensitive queue and shorten the slice
-                checkClock = true;
-            }
-            if (root != null && root.isFinished()) {
-                break;
-            }
-            if (checkClock && System.nanoTime() - sliceDeadline >= 0) {
-                break;
-            }
-        }
-        long end = System.nanoTime();
-        long elapsed = end - start;
-        runtimeNanos += elapsed;
-        q.charge(elapsed, end);
-        runningQueue = null;
-        if (q.isEmpty()) {
-            q.status = TaskQueue.IDLE;
-        } else {
-            q.status = TaskQueue.ACTIVE;
-            q.activatedAt = end;
-            active.add(q);
-        }
-        if (q.vruntime > (1L << 60)) {
-            rebaseVruntimes();
-        }
-        return true;
-    }
-
-    /** Keeps vruntimes far from overflow: subtract the smallest from all. */
-    private void rebaseVruntimes() {
-        long min = Long.MAX_VALUE;
-        for (TaskQueue q : queues) {
-            min = Math.min(min, q.vruntime);
-        }
-        for (TaskQueue q : queues) {
-            q.vruntime -= min;
-        }
-    }
-
-    private int maintenance() {
+    /** Drains the remote queue, polls the driver, fires due timers; how much it found. Called during slices too. */
+    int maintenance() {
         int n = drainRemote();
         IoDriver d = driver;
         if (d != null) {
@@ -582,9 +414,9 @@ public final class ExecutorCore implements TaskOwner {
         Task<?> t;
         while ((t = remote.poll()) != null) {
             if (t.queue == null) {
-                admit(t, defaultQueue); // spawned by another thread: admitted here, on the loop thread
+                admit(t, scheduler.defaultQueue); // spawned by another thread: admitted here, on the loop thread
             } else {
-                enqueue(t, (TaskQueue) t.queue);
+                scheduler.enqueue(t, (TaskQueue) t.queue);
             }
             n++;
         }
@@ -599,10 +431,10 @@ public final class ExecutorCore implements TaskOwner {
      * it); with no timer at all the loop parks until a remote wake.
      */
     private void idle(Task<?> root) {
-        if (maintenance() > 0 || !active.isEmpty()) {
+        if (maintenance() > 0 || scheduler.hasRunnable()) {
             return;
         }
-        sweepUnobserved(false);
+        failures.sweep(false);
         if (root == null || root.isFinished()) {
             return;
         }
@@ -670,16 +502,16 @@ public final class ExecutorCore implements TaskOwner {
      * "a timer is due" on the executor's clock.
      */
     public boolean needPreempt() {
-        if (runningQueue == null) {
+        if (!scheduler.inSlice()) {
             return false;
         }
         long now = System.nanoTime();
-        if (now - sliceDeadline >= 0) {
+        if (scheduler.sliceOver(now)) {
             return true;
         }
         long clockNow = pausedClock ? clock.nanoTime() : now;
         if (clockNow - timers.nextDeadline() >= 0 || !remote.isEmpty()) {
-            maintenanceDue = true;
+            scheduler.maintenanceDue();
             return true;
         }
         return false;
@@ -736,16 +568,14 @@ public final class ExecutorCore implements TaskOwner {
             while (tasksSpawned != tasksCompleted || !remote.isEmpty()) {
                 // Every live task is on a run queue (local or remote) or in the suspended registry.
                 drainRemote();
-                for (TaskQueue q : queues) {
-                    q.forEach(Task::abort);
-                }
+                scheduler.forEachQueued(Task::abort);
                 for (Task<?> t = suspendedHead; t != null; t = t.nextLive) {
                     t.abort();
                 }
                 do {
                     drainRemote();
-                } while (runSlice(null));
-                if (tasksSpawned != tasksCompleted && active.isEmpty() && remote.isEmpty()
+                } while (scheduler.runSlice(null, budget));
+                if (tasksSpawned != tasksCompleted && !scheduler.hasRunnable() && remote.isEmpty()
                         && (suspendedHead == null || suspendedHead.isCancelRequested())) {
                     // Aborted tasks are always queued, so one still live here would never finish.
                     throw new IllegalStateException((tasksSpawned - tasksCompleted) + " task(s) did not finish"
@@ -753,7 +583,7 @@ public final class ExecutorCore implements TaskOwner {
                             + Task.describe(suspendedHead.state()) : ""));
                 }
             }
-            sweepUnobserved(true);
+            failures.sweep(true);
             IoDriver d = driver;
             if (d != null) {
                 d.close();
@@ -772,12 +602,8 @@ public final class ExecutorCore implements TaskOwner {
     // =====================================================================
 
     public ExecutorStats stats() {
-        List<TaskQueueStats> qs = new ArrayList<>(queues.size());
-        for (TaskQueue q : queues) {
-            qs.add(q.stats());
-        }
-        return new ExecutorStats(name, tasksSpawned, tasksCompleted, polls, remoteWakes, parks, runtimeNanos,
-                timerFires, timedParks, clockJumps, List.copyOf(qs));
+        return new ExecutorStats(name, tasksSpawned, tasksCompleted, scheduler.polls, remoteWakes, parks,
+                scheduler.runtimeNanos, timerFires, timedParks, clockJumps, scheduler.stats());
     }
 
     public int liveTasks() {

@@ -1,0 +1,70 @@
+package io.weft.executor;
+
+import io.weft.task.Task;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * Failures of tasks whose handles nobody had polled when they failed, kept
+ * until it is clear nobody will look: reported to the executor's handler
+ * once the handle is collected, or when the executor closes; forgotten if a
+ * poll of the handle looks at the failure meanwhile. Loop thread only.
+ */
+final class FailureReports {
+    private static final System.Logger LOG = System.getLogger("io.weft");
+
+    private final String executor;
+    private final BiConsumer<String, Throwable> handler;
+    private final ArrayList<Unobserved> pending = new ArrayList<>();
+
+    private record Unobserved(WeakReference<Task<?>> task, String name, Throwable error) {
+    }
+
+    /** {@code handler} null: one WARNING per failure through System.Logger "io.weft". */
+    FailureReports(String executor, BiConsumer<String, Throwable> handler) {
+        this.executor = executor;
+        this.handler = handler != null ? handler : this::log;
+    }
+
+    void add(Task<?> task, Throwable error) {
+        pending.add(new Unobserved(new WeakReference<>(task), task.toString(), error));
+    }
+
+    /**
+     * Reports failures whose handles nobody can await any more (collected) or,
+     * with {@code all}, every failure not looked at by now; forgets those
+     * whose handles were polled.
+     */
+    void sweep(boolean all) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<Unobserved> report = new ArrayList<>();
+        pending.removeIf(u -> {
+            Task<?> t = u.task().get();
+            if (t != null && (t.state() & Task.JOIN_INTEREST) != 0) {
+                return true;
+            }
+            if (t == null || all) {
+                report.add(u);
+                return true;
+            }
+            return false;
+        });
+        for (Unobserved u : report) {
+            try {
+                handler.accept(u.name(), u.error());
+            } catch (Throwable handlerFailure) {
+                LOG.log(System.Logger.Level.ERROR, "the failure handler of executor " + executor + " threw",
+                        handlerFailure);
+            }
+        }
+    }
+
+    private void log(String task, Throwable error) {
+        LOG.log(System.Logger.Level.WARNING, "task " + task + " of executor " + executor
+                + " failed and nobody awaited it", error);
+    }
+}

@@ -1,0 +1,193 @@
+package io.weft.executor;
+
+import io.weft.Latency;
+import io.weft.Shares;
+import io.weft.TaskQueueHandle;
+import io.weft.TaskQueueStats;
+import io.weft.task.Budget;
+import io.weft.task.Task;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Which task runs next: an executor's task queues, the heap of the active
+ * ones ordered by vruntime, and the slice of the queue that runs now (see
+ * package-info, "Task queues"). Loop thread only; {@link ExecutorCore} owns
+ * one and calls back into it for maintenance during a slice.
+ */
+final class Scheduler {
+    /** Tasks between two drains of the remote queue and the timers (as glommio and tokio: 61). */
+    static final int MAINTENANCE_INTERVAL = 61;
+    /** Tasks between two looks at the clock for the end of a slice. */
+    static final int CLOCK_CHECK_INTERVAL = 16;
+
+    private final ExecutorCore core;
+    private final long preemptNanos;
+    private final List<TaskQueue> queues = new ArrayList<>();
+    private final QueueHeap active = new QueueHeap();
+    final TaskQueue defaultQueue;
+
+    private TaskQueue runningQueue;
+    private long sliceDeadline;
+    private int tick;
+    /** Set by needPreempt when timers or remote wakes wait: maintenance after the current task. */
+    private boolean maintenanceDue;
+
+    long polls;
+    long runtimeNanos;
+
+    Scheduler(ExecutorCore core, long preemptNanos) {
+        this.core = core;
+        this.preemptNanos = preemptNanos;
+        this.defaultQueue = newQueue("default", Shares.fixed(1000), Latency.notImportant());
+    }
+
+    TaskQueue newQueue(String name, Shares shares, Latency latency) {
+        TaskQueue q = new TaskQueue(core, queues.size(), name, shares, latency, System.nanoTime());
+        queues.add(q);
+        return q;
+    }
+
+    /** The queue behind a handle of this executor (the default queue for null). */
+    TaskQueue queueOf(TaskQueueHandle h) {
+        if (h == null) {
+            return defaultQueue;
+        }
+        if (!(h instanceof TaskQueue q) || q.executor != core) {
+            throw new IllegalArgumentException("task queue " + h.name() + " belongs to another executor");
+        }
+        return q;
+    }
+
+    void enqueue(Task<?> t, TaskQueue q) {
+        q.push(t);
+        if (q.status == TaskQueue.IDLE) {
+            activate(q);
+        }
+    }
+
+    private void activate(TaskQueue q) {
+        long minActive = Long.MAX_VALUE;
+        TaskQueue top = active.peek();
+        if (top != null) {
+            minActive = top.vruntime;
+        }
+        if (runningQueue != null) {
+            minActive = Math.min(minActive, runningQueue.vruntime);
+        }
+        if (minActive != Long.MAX_VALUE && q.vruntime < minActive) {
+            q.vruntime = minActive; // no credit for time spent idle
+        }
+        q.status = TaskQueue.ACTIVE;
+        q.activatedAt = System.nanoTime();
+        active.add(q);
+        if (runningQueue != null && q.latency.isImportant()) {
+            // A latency-sensitive queue woke up: the running slice must end in time for it.
+            sliceDeadline = Math.min(sliceDeadline, q.activatedAt + q.latency.nanos());
+        }
+    }
+
+    /** Whether some queue has a task to run. */
+    boolean hasRunnable() {
+        return !active.isEmpty();
+    }
+
+    /**
+     * Picks the active queue with the smallest vruntime and runs its tasks
+     * until it is empty, its slice ends, or {@code root} finishes; every 61
+     * tasks (and when {@link #needPreempt} asked for it) the executor's
+     * maintenance runs. Returns false when no queue was runnable.
+     */
+    boolean runSlice(Task<?> root, Budget budget) {
+        TaskQueue q = active.poll();
+        if (q == null) {
+            return false;
+        }
+        long start = System.nanoTime();
+        q.status = TaskQueue.RUNNING;
+        q.waitNanos += start - q.activatedAt;
+        q.slices++;
+        runningQueue = q;
+        sliceDeadline = start + Math.min(preemptNanos, Math.min(q.latency.nanos(), active.minLatencyNanos()));
+        Task<?> t;
+        while ((t = q.pop()) != null) {
+            budget.reset();
+            q.polls++;
+            polls++;
+            t.turn();
+            boolean checkClock = ++tick % CLOCK_CHECK_INTERVAL == 0;
+            if (tick % MAINTENANCE_INTERVAL == 0 || maintenanceDue) {
+                maintenanceDue = false;
+                core.maintenance(); // may activate a latency-sensitive queue and shorten the slice
+                checkClock = true;
+            }
+            if (root != null && root.isFinished()) {
+                break;
+            }
+            if (checkClock && System.nanoTime() - sliceDeadline >= 0) {
+                break;
+            }
+        }
+        long end = System.nanoTime();
+        long elapsed = end - start;
+        runtimeNanos += elapsed;
+        q.charge(elapsed, end);
+        runningQueue = null;
+        if (q.isEmpty()) {
+            q.status = TaskQueue.IDLE;
+        } else {
+            q.status = TaskQueue.ACTIVE;
+            q.activatedAt = end;
+            active.add(q);
+        }
+        if (q.vruntime > (1L << 60)) {
+            rebaseVruntimes();
+        }
+        return true;
+    }
+
+    /** Keeps vruntimes far from overflow: subtract the smallest from all. */
+    private void rebaseVruntimes() {
+        long min = Long.MAX_VALUE;
+        for (TaskQueue q : queues) {
+            min = Math.min(min, q.vruntime);
+        }
+        for (TaskQueue q : queues) {
+            q.vruntime -= min;
+        }
+    }
+
+    /**
+     * Whether a queue runs and its slice is over at {@code now}
+     * ({@code System.nanoTime()}). False outside a slice.
+     */
+    boolean sliceOver(long now) {
+        return runningQueue != null && now - sliceDeadline >= 0;
+    }
+
+    /** Whether a queue is running a slice now. */
+    boolean inSlice() {
+        return runningQueue != null;
+    }
+
+    /** Maintenance right after the current task (a timer is due, or a remote wake waits). */
+    void maintenanceDue() {
+        maintenanceDue = true;
+    }
+
+    /** Every task on a run queue. */
+    void forEachQueued(Consumer<Task<?>> action) {
+        for (TaskQueue q : queues) {
+            q.forEach(action);
+        }
+    }
+
+    List<TaskQueueStats> stats() {
+        List<TaskQueueStats> qs = new ArrayList<>(queues.size());
+        for (TaskQueue q : queues) {
+            qs.add(q.stats());
+        }
+        return List.copyOf(qs);
+    }
+}
