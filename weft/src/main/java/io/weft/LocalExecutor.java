@@ -8,20 +8,37 @@ import java.util.function.BiConsumer;
 
 /**
  * One thread's executor: its task queues, its timers, and the loop that runs
- * them. {@link #run} borrows the calling thread for the loop until the root
- * task finishes; tasks left when it returns stay and continue in the next
- * {@code run}, or are cancelled by {@link #close()}.
+ * them. Two ways to give it a thread:
+ * <ul>
+ *   <li>{@link #run} borrows the calling thread for the loop until the root
+ *       task finishes; tasks left when it returns stay and continue in the
+ *       next {@code run}, or are cancelled by {@link #close()}.</li>
+ *   <li>{@link Builder#start()} gives it a thread of its own, which runs the
+ *       loop until the executor is closed; work comes in through
+ *       {@link #spawn} and {@link #execute} from any thread, as to an
+ *       {@code ExecutorService}.</li>
+ * </ul>
  *
  * <pre>{@code
  * try (var ex = LocalExecutor.create()) {
  *     int n = ex.run(() -> Weft.spawn(() -> 6 * 7).await());
  * }
+ * try (var ex = LocalExecutor.builder().name("worker").start()) {
+ *     int n = ex.spawn(() -> 6 * 7).await();   // main waits; the task runs on "worker"
+ * }                                              // close(): cancels what is left, the thread ends
  * }</pre>
+ *
+ * <p>{@link #close()} and {@link #shutdown(Duration)} work from any thread,
+ * including from a task of this executor. A plain thread that awaits a task
+ * of an executor that no thread runs gets a warning after a second (through
+ * System.Logger "io.weft") instead of hanging silently.
  */
 public final class LocalExecutor implements AutoCloseable, java.util.concurrent.Executor {
     private static final AtomicInteger SEQ = new AtomicInteger();
 
     private final ExecutorCore core;
+    /** The thread of a started executor ({@link Builder#start()}), else null. */
+    private volatile Thread ownThread;
 
     private LocalExecutor(Builder b) {
         String name = b.name != null ? b.name : "weft-" + SEQ.incrementAndGet();
@@ -118,10 +135,67 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
         });
     }
 
-    /** Cancels every task that is left (their {@code finally} blocks run) and closes; idempotent. */
+    /**
+     * Cancels every task that is left (their {@code finally} blocks run) and
+     * closes; idempotent, from any thread. From another thread it returns once
+     * the close is over (and a started executor's thread has ended); a
+     * {@link #run} in progress then throws TaskCancelledException. From a task
+     * of this executor the other tasks are cancelled at once, the calling task
+     * goes on, and the close is over when it ends (this returns at once).
+     */
     @Override
     public void close() {
         core.close();
+        joinOwnThread();
+    }
+
+    /**
+     * Stops taking new work ({@link #spawn} and {@link #execute} throw
+     * RejectedExecutionException from now on; running tasks may still spawn
+     * helpers), waits up to {@code grace} for every task to finish, then
+     * closes as {@link #close()} (cancelling what is left). Returns whether
+     * every task finished in time. From a task of this executor it waits for
+     * the others (the task suspends; the grace counts on the executor's
+     * clock), then the close is over when the calling task ends. Idempotent.
+     */
+    public boolean shutdown(Duration grace) {
+        if (grace == null) {
+            throw new NullPointerException("grace");
+        }
+        boolean inTime = core.shutdown(grace);
+        joinOwnThread();
+        return inTime;
+    }
+
+    private void joinOwnThread() {
+        Thread t = ownThread;
+        if (t == null || t == Thread.currentThread() || !core.isClosed()) {
+            return; // not started, or closing from inside: the thread ends when the calling task does
+        }
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts this executor's own thread (see {@link Builder#start()}). */
+    private LocalExecutor startThread() {
+        Thread t = new Thread(core::runOwnLoop, core.name());
+        ownThread = t;
+        t.start();
+        return this;
+    }
+
+    /** Whether the executor is closed: no task is left and it takes no new ones. */
+    public boolean isClosed() {
+        return core.isClosed();
     }
 
     public String name() {
@@ -241,6 +315,18 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
             }
             this.driver = driver;
             return this;
+        }
+
+        /**
+         * Builds the executor and starts a platform thread, named after it,
+         * that runs its loop until it is closed ({@link LocalExecutor#close()}
+         * or {@link LocalExecutor#shutdown}, from any thread). Spawn work with
+         * {@link LocalExecutor#spawn} and {@link LocalExecutor#execute}, from
+         * any thread; {@code run} is not for a started executor (its thread
+         * runs the loop already).
+         */
+        public LocalExecutor start() {
+            return build().startThread();
         }
 
         public LocalExecutor build() {

@@ -75,22 +75,6 @@ class ExecutorLifecycleTest {
     }
 
     @Test
-    void closeFromInsideATaskThrowsIllegalStateException() {
-        try (var ex = LocalExecutor.create()) {
-            Throwable t = ex.run(() -> {
-                try {
-                    ex.close();
-                    return null;
-                } catch (Throwable e) {
-                    return e;
-                }
-            });
-            assertThat(t).isInstanceOf(IllegalStateException.class);
-            assertThat(ex.run(() -> "open")).isEqualTo("open");
-        }
-    }
-
-    @Test
     void closeCancelsLeftoverTasksAndRunsTheirFinallyBlocks() {
         final int suspended = 50;
         final int notStarted = 20;

@@ -44,16 +44,36 @@ public final class Await {
         return blockOn(future);
     }
 
-    /** Parks the calling thread until {@code future} is ready. */
+    /** How long a plain thread waits for a task before it checks that some thread runs the task's executor. */
+    static final long HANG_HINT_NANOS = 1_000_000_000L;
+
+    /**
+     * Parks the calling thread until {@code future} is ready. A thread that
+     * waits a second for a task whose executor no thread runs logs one
+     * warning saying so (it would otherwise hang without a hint), then goes
+     * on waiting: a thread may still come and run it.
+     */
     public static <T> T blockOn(Future<T> future) {
         ThreadWaker waker = new ThreadWaker(Thread.currentThread());
         Context cx = new Context(waker);
+        boolean checked = !(future instanceof io.weft.task.Task<?>);
         for (;;) {
             Poll<T> p = future.poll(cx);
             if (p.isReady()) {
                 return p.get();
             }
-            waker.parkUntilWoken();
+            if (checked) {
+                waker.parkUntilWoken();
+            } else if (!waker.parkUntilWoken(HANG_HINT_NANOS)) {
+                checked = true;
+                io.weft.task.Task<?> t = (io.weft.task.Task<?>) future;
+                String why = t.owner().whyNotRunning();
+                if (why != null) {
+                    System.getLogger("io.weft").log(System.Logger.Level.WARNING, "thread "
+                            + Thread.currentThread().getName() + " has waited a second for task " + t + ", but "
+                            + why);
+                }
+            }
         }
     }
 
@@ -78,17 +98,33 @@ public final class Await {
          * park() return at once forever (a busy loop).
          */
         void parkUntilWoken() {
+            parkUntilWoken(-1);
+        }
+
+        /** As {@link #parkUntilWoken()}, for at most {@code nanos} (negative: no limit); whether it was woken. */
+        boolean parkUntilWoken(long nanos) {
             boolean interrupted = false;
+            long deadline = System.nanoTime() + nanos;
             while (!notified) {
-                LockSupport.park(this);
+                if (nanos < 0) {
+                    LockSupport.park(this);
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    LockSupport.parkNanos(this, left);
+                }
                 if (Thread.interrupted()) {
                     interrupted = true;
                 }
             }
+            boolean woken = notified;
             notified = false;
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+            return woken;
         }
     }
 }

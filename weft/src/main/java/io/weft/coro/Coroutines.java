@@ -32,4 +32,9 @@ public final class Coroutines {
                     + " to surefire's argLine, or to the jar manifest as 'Add-Exports: java.base/jdk.internal.vm'.");
         }
     }
+
+    /** The coroutine task running on this thread (inside its body), or null. */
+    public static io.weft.task.Task<?> currentTask() {
+        return AVAILABLE ? TaskContinuation.currentTask() : null;
+    }
 }

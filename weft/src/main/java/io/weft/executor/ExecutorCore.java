@@ -57,8 +57,25 @@ public final class ExecutorCore implements TaskOwner {
     /** The clock is paused (virtual): the idle loop moves it to the next deadline instead of parking. */
     private final boolean pausedClock;
 
-    /** The loop thread while {@link #run} runs, else null. Read by other threads to choose the road. */
+    /**
+     * The loop thread while a loop runs ({@link #run}, {@link #runOwnLoop}, or
+     * a close or shutdown driving it), else null; taken with a CAS so that
+     * two threads never both run the loop. Read by other threads to choose
+     * the road.
+     */
     private volatile Thread thread;
+    private static final java.lang.invoke.VarHandle THREAD;
+    private static final java.lang.invoke.VarHandle PHASE;
+
+    static {
+        try {
+            var l = java.lang.invoke.MethodHandles.lookup();
+            THREAD = l.findVarHandle(ExecutorCore.class, "thread", Thread.class);
+            PHASE = l.findVarHandle(ExecutorCore.class, "phase", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /** Set by the loop just before it parks; read by remote producers (Dekker pair with the remote queue). */
     private volatile boolean sleeping;
 
@@ -83,9 +100,28 @@ public final class ExecutorCore implements TaskOwner {
     private Task<?> suspendedHead;
 
 
+    // ---- shutting down (see package-info, "Shutdown and close") ----
+    /** Open: work is accepted. */
+    static final int OPEN = 0;
+    /** shutdown(grace) began: no new work from outside; the tasks may finish until the grace ends. */
+    static final int DRAINING = 1;
+    /** close(): every task but {@link #closeAfter} is cancelled; the loop closes once none is left. */
+    static final int CLOSING = 2;
+    /** The tasks are gone and the reactor is closed. */
+    static final int CLOSED = 3;
+    /** OPEN, DRAINING, CLOSING, CLOSED: only ever raised, by any thread; read by the loop after every slice. */
+    private volatile int phase;
+    /** Loop thread: the task that asked for the close from inside; the close ends after it does. */
+    private Task<?> closeAfter;
+    /** Loop thread: every task but closeAfter was aborted; new ones are aborted as they are admitted. */
     private boolean closing;
-    /** Set by close() before its last drain; read by other threads in spawnFromAnyThread. */
-    private volatile boolean closed;
+    /** Completed by the loop when the close is over. */
+    private final java.util.concurrent.CompletableFuture<Void> terminated = new java.util.concurrent.CompletableFuture<>();
+    /** Made when draining starts; completed by the loop once at most {@link #quietTarget} tasks are live. */
+    private volatile java.util.concurrent.CompletableFuture<Void> quiet;
+    private volatile int quietTarget;
+    /** This executor's index in its pool; 0 outside a pool. */
+    private int poolIndex;
 
     // counters
     private long tasksSpawned;
@@ -174,26 +210,38 @@ public final class ExecutorCore implements TaskOwner {
      * from another thread the new task takes the remote road and is admitted
      * (counted, given its queue) when the loop drains it.
      *
-     * <p>Against a concurrent close(): the spawner offers, then reads
-     * {@code closed}; close() stores {@code closed}, then drains. If the
-     * spawner reads false, close's drain sees the task and cancels it; if it
-     * reads true, the spawn is refused and the handle never escapes.
+     * <p>Against a concurrent shutdown or close: the spawner offers, then
+     * reads {@code phase}; they raise {@code phase}, then the loop drains. If
+     * the spawner reads OPEN, the drain sees the task (a close aborts it as it
+     * is admitted); if it reads more, the spawn is refused, the handle never
+     * escapes, and the task, already queued, is aborted before it can run.
      */
     public <T> Task<T> spawnFromAnyThread(String name, Callable<T> body) {
+        checkAccepting();
         if (thread == Thread.currentThread()) {
             return spawn(name, body, null);
         }
         Coroutines.ensureAvailable();
-        if (closed) {
-            throw new java.util.concurrent.RejectedExecutionException("executor " + this.name + " is closed");
-        }
         CoroutineTask<T> t = new CoroutineTask<>(this, name, body); // queue stays null until admitted
         remote.offer(t);
-        if (closed) {
-            throw new java.util.concurrent.RejectedExecutionException("executor " + this.name + " is closed");
+        try {
+            checkAccepting(); // after the offer: pairs with the loop's drain (see the Javadoc)
+        } catch (java.util.concurrent.RejectedExecutionException refused) {
+            t.abort(); // it is queued already: when the loop admits it, it never runs its body
+            throw refused;
         }
         unparkIfSleeping();
         return t;
+    }
+
+    /** Throws RejectedExecutionException once shutdown or close began. */
+    private void checkAccepting() {
+        int p = phase;
+        if (p != OPEN) {
+            throw new java.util.concurrent.RejectedExecutionException("executor " + this.name + " is "
+                    + (p == DRAINING ? "shutting down" : p == CLOSING ? "closing" : "closed")
+                    + ": it takes no new tasks");
+        }
     }
 
     private <T> Task<T> admit(Task<T> t, TaskQueue q) {
@@ -257,7 +305,7 @@ public final class ExecutorCore implements TaskOwner {
             throw new IllegalStateException("I/O of executor " + name + " used from thread "
                     + Thread.currentThread().getName() + ": sockets and files belong to the executor that made them");
         }
-        if (closed) {
+        if (phase == CLOSED) {
             throw new IllegalStateException("executor " + name + " is closed");
         }
         d = Drivers.open(driverChoice);
@@ -323,25 +371,50 @@ public final class ExecutorCore implements TaskOwner {
     // The loop
     // =====================================================================
 
-    /** Runs {@code root} as a task on this thread until it finishes; returns its output or throws. */
+    /**
+     * Runs {@code root} as a task on this thread until it finishes; returns
+     * its output or throws. A close asked for meanwhile (from any thread)
+     * cancels the root too, and is over when this returns.
+     */
     public <T> T run(Callable<T> rootBody, Future<T> rootFuture) {
-        if (closed) {
-            throw new IllegalStateException("executor " + name + " is closed");
+        if (phase != OPEN) {
+            throw new IllegalStateException("executor " + name + " is " + (phase == CLOSED ? "closed" : "shutting down")
+                    + ": run() takes no new root task");
         }
         enter("run");
         Task<T> root;
         try {
             root = rootBody != null ? spawn(rootBody, null) : spawn(rootFuture, null);
-            while (!root.isFinished()) {
+            while (!root.isFinished() || phase == CLOSING) {
                 if (!scheduler.runSlice(root, budget)) {
-                    idle(root);
+                    idle();
                 }
+                lifecycle();
             }
         } finally {
             exit();
         }
         Poll<T> p = root.poll(new Context(() -> { }));
         return p.get(); // throws TaskFailedException / TaskCancelledException as the handle does
+    }
+
+    /**
+     * The loop of an executor with a thread of its own: runs on the calling
+     * thread until the executor is closed (by {@link #close()} or
+     * {@link #shutdown} from any thread, or from one of its tasks).
+     */
+    public void runOwnLoop() {
+        enter("runOwnLoop");
+        try {
+            while (phase != CLOSED) {
+                if (!scheduler.runSlice(null, budget)) {
+                    idle();
+                }
+                lifecycle();
+            }
+        } finally {
+            exit();
+        }
     }
 
     private int[] savedAffinity;
@@ -358,16 +431,36 @@ public final class ExecutorCore implements TaskOwner {
         if (me.isVirtual()) {
             throw new IllegalStateException(what + "() called on a virtual thread: a weft executor needs a platform thread");
         }
-        if (thread != null) {
-            throw new IllegalStateException("executor " + name + " is already running on " + thread.getName());
+        if (!THREAD.compareAndSet(this, null, me)) {
+            Thread t = thread;
+            throw new IllegalStateException("executor " + name + " is already running on "
+                    + (t != null ? t.getName() : "another thread"));
         }
+        boundTo(me);
+    }
+
+    /**
+     * Takes the loop if no thread runs it (for a close or shutdown that must
+     * drive it itself); false if another thread runs it or this thread
+     * cannot (it runs another executor, or is virtual).
+     */
+    private boolean tryEnter() {
+        Thread me = Thread.currentThread();
+        if (CURRENT.get() != null || me.isVirtual() || !THREAD.compareAndSet(this, null, me)) {
+            return false;
+        }
+        boundTo(me);
+        return true;
+    }
+
+    /** The rest of entering, once {@code thread} is this thread. */
+    private void boundTo(Thread me) {
         if (pinCpu >= 0) {
             savedAffinity = Affinity.current();
             Affinity.pin(pinCpu);
         }
         CURRENT.set(this);
         Await.enterLoop(this);
-        thread = me;
         IoDriver d = driver;
         if (d != null) {
             d.bindTo(me);
@@ -380,13 +473,13 @@ public final class ExecutorCore implements TaskOwner {
             interruptedWhileIdle = false;
             Thread.currentThread().interrupt();
         }
-        thread = null;
         Await.exitLoop();
         CURRENT.remove();
         if (savedAffinity != null) {
             Affinity.set(savedAffinity);
             savedAffinity = null;
         }
+        thread = null; // last: a close or shutdown waiting on another thread may take the loop from here on
     }
 
     /** Drains the remote queue, polls the driver, fires due timers; how much it found. Called during slices too. */
@@ -406,6 +499,7 @@ public final class ExecutorCore implements TaskOwner {
                 n += f;
             }
         }
+        lifecycle(); // a shutdown or close asked for meanwhile (one volatile read when there is none)
         return n;
     }
 
@@ -426,16 +520,17 @@ public final class ExecutorCore implements TaskOwner {
 
     /**
      * Nothing runnable: look for work, spin for {@code spinNanos}, then park
-     * until a wake or the next timer. On a paused clock, instead of a timed
-     * park the clock jumps to the next timer's deadline (the loop then fires
-     * it); with no timer at all the loop parks until a remote wake.
+     * until a wake, the next timer, or a change of phase. On a paused clock,
+     * instead of a timed park the clock jumps to the next timer's deadline
+     * (the loop then fires it); with no timer at all the loop parks until a
+     * remote wake.
      */
-    private void idle(Task<?> root) {
+    private void idle() {
         if (maintenance() > 0 || scheduler.hasRunnable()) {
             return;
         }
         failures.sweep(false);
-        if (root == null || root.isFinished()) {
+        if (lifecycleDue()) {
             return;
         }
         if (spinNanos > 0) {
@@ -459,28 +554,32 @@ public final class ExecutorCore implements TaskOwner {
             // does not stop on interrupts (abort tasks or close it instead); the flag is restored when run returns.
             interruptedWhileIdle = true;
         }
-        sleeping = true; // pairs with the read of sleeping in schedule(): either we see the task or they see us
+        sleeping = true; // pairs with the read of sleeping in schedule() and wakeLoop(): one side sees the other
         try {
-            if (!remote.isEmpty()) {
+            if (!remote.isEmpty() || lifecycleDue()) {
                 return;
             }
             parks++;
             IoDriver d = driver;
             if (next == Long.MAX_VALUE) {
+                long limit = parkLimit == Long.MAX_VALUE ? -1 : Math.max(parkLimit - System.nanoTime(), 0);
                 if (d != null) {
-                    d.park(-1);
-                } else {
+                    d.park(limit);
+                } else if (limit < 0) {
                     LockSupport.park(this);
+                } else {
+                    LockSupport.parkNanos(this, limit);
                 }
             } else {
                 long wait = next - clock.nanoTime();
                 if (wait > 0) {
                     timedParks++;
                     lastParkNanos = wait;
+                    long limit = parkLimit - System.nanoTime();
                     if (d != null) {
-                        d.park(wait); // no longer than the next deadline
+                        d.park(Math.min(wait, Math.max(limit, 0))); // no longer than the next deadline
                     } else {
-                        LockSupport.parkNanos(this, wait);
+                        LockSupport.parkNanos(this, Math.min(wait, limit));
                     }
                 }
             }
@@ -547,54 +646,281 @@ public final class ExecutorCore implements TaskOwner {
     }
 
     // =====================================================================
-    // Closing
+    // Shutdown and close (package-info, "Shutdown and close")
     // =====================================================================
 
-    /** Cancels every task that is left, running their cancellation paths on this thread; idempotent. */
+    /** How long a thread waiting for a close or shutdown waits before it looks whether it must run the loop. */
+    private static final long TAKEOVER_NANOS = 20_000_000L;
+    private final Object drainLock = new Object();
+    /** The answer of the first shutdown: whether every task finished within its grace. */
+    private volatile Boolean shutdownResult;
+    /** Loop thread: while a close or shutdown drives the loop, idle parks no later than this (System.nanoTime). */
+    private long parkLimit = Long.MAX_VALUE;
+
+    /**
+     * Closes: every task is cancelled (its {@code finally} blocks run), then
+     * the reactor closes. Idempotent; from any thread.
+     * <ul>
+     *   <li>From another thread: returns once the close is over. The thread
+     *       that runs the loop does it (a {@code run} then throws
+     *       TaskCancelledException, as its root was cancelled); if no thread
+     *       runs it, the caller does.</li>
+     *   <li>From a task of this executor: the other tasks are cancelled now,
+     *       the calling task goes on (a task it spawns is cancelled at once),
+     *       and the close is over when it ends; this returns at once.</li>
+     * </ul>
+     */
     public void close() {
-        if (closed) {
+        if (phase == CLOSED) {
             return;
         }
-        if (CURRENT.get() == this) {
-            throw new IllegalStateException("close() called from inside a task of executor " + name
-                    + ": close it after run() returns");
+        if (inLoop()) {
+            closeFromInside();
+            return;
         }
-        enter("close");
+        raise(CLOSING);
+        awaitFromOutside(terminated, Long.MAX_VALUE);
+    }
+
+    /**
+     * Stops taking new work (spawns from outside throw
+     * RejectedExecutionException; tasks may still spawn helpers), waits up to
+     * {@code grace} for every task to finish, then closes (cancels the rest).
+     * Returns whether all finished in time. From a task of this executor it
+     * waits (the task suspends, on the executor's clock) for the others, then
+     * closes when the calling task ends. Idempotent: a second call waits for
+     * the first one's close and returns its answer.
+     */
+    public boolean shutdown(java.time.Duration grace) {
+        long now = System.nanoTime();
+        long g = grace.isNegative() ? 0 : grace.toNanos();
+        long deadline = now + Math.min(g, Long.MAX_VALUE / 2);
+        if (inLoop()) {
+            return shutdownFromInside(grace);
+        }
+        java.util.concurrent.CompletableFuture<Void> q = startDrain(0);
+        boolean inTime = awaitFromOutside(q, deadline);
+        recordShutdown(inTime);
+        close();
+        return shutdownResult;
+    }
+
+    private boolean shutdownFromInside(java.time.Duration grace) {
+        if (Coroutines.currentTask() == null) {
+            throw new IllegalStateException("shutdown() called on executor " + name + "'s thread outside a coroutine"
+                    + " task (it could not wait there): call it from a task, or from another thread");
+        }
+        java.util.concurrent.CompletableFuture<Void> q = startDrain(1);
+        boolean inTime;
         try {
-            closing = true;
-            // Volatile store, then the drains below: pairs with spawnFromAnyThread's offer-then-read.
-            closed = true;
-            drainRemote();
-            while (tasksSpawned != tasksCompleted || !remote.isEmpty()) {
-                // Every live task is on a run queue (local or remote) or in the suspended registry.
-                drainRemote();
-                scheduler.forEachQueued(Task::abort);
-                for (Task<?> t = suspendedHead; t != null; t = t.nextLive) {
-                    t.abort();
-                }
-                do {
-                    drainRemote();
-                } while (scheduler.runSlice(null, budget));
-                if (tasksSpawned != tasksCompleted && !scheduler.hasRunnable() && remote.isEmpty()
-                        && (suspendedHead == null || suspendedHead.isCancelRequested())) {
-                    // Aborted tasks are always queued, so one still live here would never finish.
-                    throw new IllegalStateException((tasksSpawned - tasksCompleted) + " task(s) did not finish"
-                            + " their cancellation" + (suspendedHead != null ? ", e.g. task " + suspendedHead + ": "
-                            + Task.describe(suspendedHead.state()) : ""));
-                }
+            io.weft.time.Timeout.of(grace.isNegative() ? java.time.Duration.ZERO : grace,
+                    io.weft.Futures.fromCompletionStage(q)).await();
+            inTime = true;
+        } catch (io.weft.time.TimedOutException e) {
+            inTime = false;
+        }
+        recordShutdown(inTime);
+        closeFromInside();
+        return shutdownResult;
+    }
+
+    private void recordShutdown(boolean inTime) {
+        synchronized (drainLock) {
+            if (shutdownResult == null) {
+                shutdownResult = inTime;
             }
-            failures.sweep(true);
-            IoDriver d = driver;
-            if (d != null) {
-                d.close();
-            }
-        } finally {
-            exit();
         }
     }
 
+    /** Starts draining (once): quiet completes when at most {@code target} tasks are live. */
+    private java.util.concurrent.CompletableFuture<Void> startDrain(int target) {
+        java.util.concurrent.CompletableFuture<Void> q;
+        synchronized (drainLock) {
+            q = quiet;
+            if (q == null) {
+                quietTarget = target;
+                q = quiet = new java.util.concurrent.CompletableFuture<>();
+            }
+        }
+        raise(DRAINING);
+        return q;
+    }
+
+    private void closeFromInside() {
+        Task<?> me = Coroutines.currentTask();
+        if (me != null && me.owner() == this && !closing && closeAfter == null) {
+            closeAfter = me;
+        }
+        raise(CLOSING); // the loop starts the close after this task's turn
+    }
+
+    /** Raises the phase to at least {@code p}, then makes a parked loop look at it. */
+    private void raise(int p) {
+        for (;;) {
+            int cur = phase;
+            if (cur >= p) {
+                return;
+            }
+            if (PHASE.compareAndSet(this, cur, p)) {
+                if (inLoop()) {
+                    scheduler.maintenanceDue(); // from a task: the loop acts right after this task's turn
+                } else {
+                    unparkIfSleeping(); // store phase, then read sleeping: pairs with idle()'s store-then-read
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Waits on a thread that is not the loop's until {@code f} completes or
+     * the deadline passes; while no thread runs the loop, runs it here. Not
+     * interruptible (an interrupt is kept for the caller). True if done.
+     */
+    private boolean awaitFromOutside(java.util.concurrent.CompletableFuture<Void> f, long deadline) {
+        boolean interrupted = false;
+        try {
+            while (!f.isDone()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                if (tryEnter()) {
+                    try {
+                        driveUntil(f, deadline);
+                    } finally {
+                        exit();
+                    }
+                    continue;
+                }
+                try {
+                    f.get(Math.min(left, TAKEOVER_NANOS), java.util.concurrent.TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // look again: the thread that ran the loop may have left it (run() returned)
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException("executor " + name + ": " + e.getCause(), e.getCause());
+                }
+            }
+            return true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Loop thread (taken by a waiting close or shutdown): runs the loop until {@code f} completes or the deadline. */
+    private void driveUntil(java.util.concurrent.CompletableFuture<Void> f, long deadline) {
+        parkLimit = deadline;
+        try {
+            lifecycle();
+            while (!f.isDone() && System.nanoTime() - deadline < 0) {
+                if (!scheduler.runSlice(null, budget)) {
+                    idle();
+                }
+                lifecycle();
+            }
+        } finally {
+            parkLimit = Long.MAX_VALUE;
+        }
+    }
+
+    /** Loop thread: whether {@link #lifecycle()} has something to do now (idle must not park). */
+    private boolean lifecycleDue() {
+        int p = phase;
+        if (p == OPEN || p == CLOSED) {
+            return false;
+        }
+        long live = tasksSpawned - tasksCompleted;
+        java.util.concurrent.CompletableFuture<Void> q = quiet;
+        return !remote.isEmpty() || (p == CLOSING && (!closing || live == 0))
+                || (q != null && !q.isDone() && live <= quietTarget);
+    }
+
+    /** Loop thread, after every slice and idle turn: acts on a shutdown or close asked for meanwhile. */
+    private void lifecycle() {
+        int p = phase;
+        if (p == OPEN || p == CLOSED) {
+            return;
+        }
+        drainRemote(); // tasks spawned from outside count once admitted
+        if (p == CLOSING && !closing) {
+            startClose();
+        }
+        long live = tasksSpawned - tasksCompleted;
+        java.util.concurrent.CompletableFuture<Void> q = quiet;
+        if (q != null && !q.isDone() && live <= quietTarget) {
+            q.complete(null);
+        }
+        if (!closing || !remote.isEmpty()) {
+            return;
+        }
+        if (live == 0) {
+            finishClose();
+        } else if (closeAfter == null && !scheduler.inSlice() && !scheduler.hasRunnable() && suspendedHead != null
+                && suspendedHead.isCancelRequested()) {
+            // Aborted tasks are always queued, so one still live here would never finish.
+            throw new IllegalStateException(live + " task(s) did not finish their cancellation, e.g. task "
+                    + suspendedHead + ": " + Task.describe(suspendedHead.state()));
+        }
+    }
+
+    /** Loop thread: cancels every task but the one that asked for the close from inside. */
+    private void startClose() {
+        closing = true; // from now on admit() aborts every new task
+        drainRemote(); // a task spawned from outside before the phase changed (see spawnFromAnyThread)
+        Task<?> keep = closeAfter;
+        scheduler.forEachQueued(t -> {
+            if (t != keep) {
+                t.abort();
+            }
+        });
+        for (Task<?> t = suspendedHead; t != null; t = t.nextLive) {
+            if (t != keep) {
+                t.abort();
+            }
+        }
+    }
+
+    /** Loop thread: no task is left; reports failures nobody saw, closes the reactor. */
+    private void finishClose() {
+        failures.sweep(true);
+        IoDriver d = driver;
+        if (d != null) {
+            d.close();
+        }
+        phase = CLOSED;
+        terminated.complete(null);
+    }
+
     public boolean isClosed() {
-        return closed;
+        return phase == CLOSED;
+    }
+
+    @Override
+    public String whyNotRunning() {
+        if (thread == null && phase == OPEN) {
+            return "no thread runs executor " + name + ": call run(...) on it, or build it with"
+                    + " LocalExecutor.builder().start() to give it a thread of its own";
+        }
+        return null;
+    }
+
+    /** Whether a thread runs this executor's loop now. */
+    public boolean isRunning() {
+        return thread != null;
+    }
+
+    /** This executor's index in its pool (0 outside a pool). */
+    public int poolIndex() {
+        return poolIndex;
+    }
+
+    /** Set once by the pool that makes this executor, before its loop starts. */
+    public void poolIndex(int index) {
+        this.poolIndex = index;
     }
 
     // =====================================================================

@@ -39,4 +39,13 @@ public interface TaskOwner {
      * later whether anybody looks at it. Called on the owner thread.
      */
     void failedUnobserved(Task<?> task, Throwable error);
+
+    /**
+     * Why a task of this owner cannot make progress now, for a thread that
+     * has waited long for one (e.g. "no thread runs executor X"); null when
+     * nothing is wrong that the owner can see. Any thread.
+     */
+    default String whyNotRunning() {
+        return null;
+    }
 }
