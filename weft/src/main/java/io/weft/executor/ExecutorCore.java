@@ -50,7 +50,7 @@ public final class ExecutorCore implements TaskOwner {
     final String name;
     private final int pinCpu;
     private final long spinNanos;
-    private final FailureReports failures;
+    final FailureReports failures;
     private final Object facade;
     /** The clock of the timers (see package-info, "Time"); the scheduler's slices stay on System.nanoTime. */
     private final Clock clock;
@@ -65,13 +65,11 @@ public final class ExecutorCore implements TaskOwner {
      */
     private volatile Thread thread;
     private static final java.lang.invoke.VarHandle THREAD;
-    private static final java.lang.invoke.VarHandle PHASE;
 
     static {
         try {
             var l = java.lang.invoke.MethodHandles.lookup();
             THREAD = l.findVarHandle(ExecutorCore.class, "thread", Thread.class);
-            PHASE = l.findVarHandle(ExecutorCore.class, "phase", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -86,40 +84,24 @@ public final class ExecutorCore implements TaskOwner {
      * loop ever parks in it; a remote waker that sees {@code sleeping} also sees it (both volatile).
      */
     private volatile IoDriver driver;
-    private final RemoteQueue remote = new RemoteQueue();
+    final RemoteQueue remote = new RemoteQueue();
 
-    private final Budget budget = new Budget();
+    final Budget budget = new Budget();
     private final Timers timers;
-    private final Scheduler scheduler;
+    final Scheduler scheduler;
 
     /**
      * Tasks that have waited for a waker at least once and are not complete:
      * an intrusive list, so that close() finds the tasks on no run queue.
      * Tasks that never wait never touch it (nor its long-lived head field).
      */
-    private Task<?> suspendedHead;
+    Task<?> suspendedHead;
 
 
-    // ---- shutting down (see package-info, "Shutdown and close") ----
-    /** Open: work is accepted. */
-    static final int OPEN = 0;
-    /** shutdown(grace) began: no new work from outside; the tasks may finish until the grace ends. */
-    static final int DRAINING = 1;
-    /** close(): every task but {@link #closeAfter} is cancelled; the loop closes once none is left. */
-    static final int CLOSING = 2;
-    /** The tasks are gone and the reactor is closed. */
-    static final int CLOSED = 3;
-    /** OPEN, DRAINING, CLOSING, CLOSED: only ever raised, by any thread; read by the loop after every slice. */
-    private volatile int phase;
-    /** Loop thread: the task that asked for the close from inside; the close ends after it does. */
-    private Task<?> closeAfter;
-    /** Loop thread: every task but closeAfter was aborted; new ones are aborted as they are admitted. */
-    private boolean closing;
-    /** Completed by the loop when the close is over. */
-    private final java.util.concurrent.CompletableFuture<Void> terminated = new java.util.concurrent.CompletableFuture<>();
-    /** Made when draining starts; completed by the loop once at most {@link #quietTarget} tasks are live. */
-    private volatile java.util.concurrent.CompletableFuture<Void> quiet;
-    private volatile int quietTarget;
+    /** Shutdown and close: the phase and what waits for it (see package-info, "Shutdown and close"). */
+    final Lifecycle lifecycle = new Lifecycle(this);
+    /** Loop thread: while a close or shutdown drives the loop, idle parks no later than this (System.nanoTime). */
+    long parkLimit = Long.MAX_VALUE;
     /** This executor's index in its pool; 0 outside a pool. */
     private int poolIndex;
 
@@ -217,7 +199,7 @@ public final class ExecutorCore implements TaskOwner {
      * escapes, and the task, already queued, is aborted before it can run.
      */
     public <T> Task<T> spawnFromAnyThread(String name, Callable<T> body) {
-        checkAccepting();
+        lifecycle.checkAccepting();
         if (thread == Thread.currentThread()) {
             return spawn(name, body, null);
         }
@@ -225,7 +207,7 @@ public final class ExecutorCore implements TaskOwner {
         CoroutineTask<T> t = new CoroutineTask<>(this, name, body); // queue stays null until admitted
         remote.offer(t);
         try {
-            checkAccepting(); // after the offer: pairs with the loop's drain (see the Javadoc)
+            lifecycle.checkAccepting(); // after the offer: pairs with the loop's drain (see the Javadoc)
         } catch (java.util.concurrent.RejectedExecutionException refused) {
             t.abort(); // it is queued already: when the loop admits it, it never runs its body
             throw refused;
@@ -234,24 +216,14 @@ public final class ExecutorCore implements TaskOwner {
         return t;
     }
 
-    /** Throws RejectedExecutionException once shutdown or close began. */
-    private void checkAccepting() {
-        int p = phase;
-        if (p != OPEN) {
-            throw new java.util.concurrent.RejectedExecutionException("executor " + this.name + " is "
-                    + (p == DRAINING ? "shutting down" : p == CLOSING ? "closing" : "closed")
-                    + ": it takes no new tasks");
-        }
-    }
-
     private <T> Task<T> admit(Task<T> t, TaskQueue q) {
         assert inLoop();
         t.queue = q;
         t.assignId(++tasksSpawned);
         q.tasksSpawned++;
         scheduler.enqueue(t, q); // a new task starts NOTIFIED: we own it until it runs
-        if (closing) {
-            t.abort(); // spawned by a task that is being cancelled: it never runs its body
+        if (lifecycle.closing) {
+            t.abort(); // spawned while the executor closes: it never runs its body
         }
         return t;
     }
@@ -277,7 +249,7 @@ public final class ExecutorCore implements TaskOwner {
         }
     }
 
-    private void unparkIfSleeping() {
+    void unparkIfSleeping() {
         if (sleeping) { // pairs with the store of sleeping in idle(): one of the two sees the other
             IoDriver d = driver;
             if (d != null) {
@@ -305,7 +277,7 @@ public final class ExecutorCore implements TaskOwner {
             throw new IllegalStateException("I/O of executor " + name + " used from thread "
                     + Thread.currentThread().getName() + ": sockets and files belong to the executor that made them");
         }
-        if (phase == CLOSED) {
+        if (lifecycle.phase == Lifecycle.CLOSED) {
             throw new IllegalStateException("executor " + name + " is closed");
         }
         d = Drivers.open(driverChoice);
@@ -377,19 +349,20 @@ public final class ExecutorCore implements TaskOwner {
      * cancels the root too, and is over when this returns.
      */
     public <T> T run(Callable<T> rootBody, Future<T> rootFuture) {
-        if (phase != OPEN) {
-            throw new IllegalStateException("executor " + name + " is " + (phase == CLOSED ? "closed" : "shutting down")
+        int phase = lifecycle.phase;
+        if (phase != Lifecycle.OPEN) {
+            throw new IllegalStateException("executor " + name + " is " + (phase == Lifecycle.CLOSED ? "closed" : "shutting down")
                     + ": run() takes no new root task");
         }
         enter("run");
         Task<T> root;
         try {
             root = rootBody != null ? spawn(rootBody, null) : spawn(rootFuture, null);
-            while (!root.isFinished() || phase == CLOSING) {
+            while (!root.isFinished() || lifecycle.phase == Lifecycle.CLOSING) {
                 if (!scheduler.runSlice(root, budget)) {
                     idle();
                 }
-                lifecycle();
+                lifecycle.afterTurn();
             }
         } finally {
             exit();
@@ -406,11 +379,11 @@ public final class ExecutorCore implements TaskOwner {
     public void runOwnLoop() {
         enter("runOwnLoop");
         try {
-            while (phase != CLOSED) {
+            while (lifecycle.phase != Lifecycle.CLOSED) {
                 if (!scheduler.runSlice(null, budget)) {
                     idle();
                 }
-                lifecycle();
+                lifecycle.afterTurn();
             }
         } finally {
             exit();
@@ -444,7 +417,7 @@ public final class ExecutorCore implements TaskOwner {
      * drive it itself); false if another thread runs it or this thread
      * cannot (it runs another executor, or is virtual).
      */
-    private boolean tryEnter() {
+    boolean tryEnter() {
         Thread me = Thread.currentThread();
         if (CURRENT.get() != null || me.isVirtual() || !THREAD.compareAndSet(this, null, me)) {
             return false;
@@ -468,7 +441,7 @@ public final class ExecutorCore implements TaskOwner {
         drainRemote();
     }
 
-    private void exit() {
+    void exit() {
         if (interruptedWhileIdle) {
             interruptedWhileIdle = false;
             Thread.currentThread().interrupt();
@@ -499,11 +472,11 @@ public final class ExecutorCore implements TaskOwner {
                 n += f;
             }
         }
-        lifecycle(); // a shutdown or close asked for meanwhile (one volatile read when there is none)
+        lifecycle.afterTurn(); // a shutdown or close asked for meanwhile (one volatile read when there is none)
         return n;
     }
 
-    private int drainRemote() {
+    int drainRemote() {
         int n = 0;
         Task<?> t;
         while ((t = remote.poll()) != null) {
@@ -525,12 +498,12 @@ public final class ExecutorCore implements TaskOwner {
      * (the loop then fires it); with no timer at all the loop parks until a
      * remote wake.
      */
-    private void idle() {
+    void idle() {
         if (maintenance() > 0 || scheduler.hasRunnable()) {
             return;
         }
         failures.sweep(false);
-        if (lifecycleDue()) {
+        if (lifecycle.due()) {
             return;
         }
         if (spinNanos > 0) {
@@ -556,7 +529,7 @@ public final class ExecutorCore implements TaskOwner {
         }
         sleeping = true; // pairs with the read of sleeping in schedule() and wakeLoop(): one side sees the other
         try {
-            if (!remote.isEmpty() || lifecycleDue()) {
+            if (!remote.isEmpty() || lifecycle.due()) {
                 return;
             }
             parks++;
@@ -645,263 +618,23 @@ public final class ExecutorCore implements TaskOwner {
         return timerFires;
     }
 
-    // =====================================================================
-    // Shutdown and close (package-info, "Shutdown and close")
-    // =====================================================================
-
-    /** How long a thread waiting for a close or shutdown waits before it looks whether it must run the loop. */
-    private static final long TAKEOVER_NANOS = 20_000_000L;
-    private final Object drainLock = new Object();
-    /** The answer of the first shutdown: whether every task finished within its grace. */
-    private volatile Boolean shutdownResult;
-    /** Loop thread: while a close or shutdown drives the loop, idle parks no later than this (System.nanoTime). */
-    private long parkLimit = Long.MAX_VALUE;
-
-    /**
-     * Closes: every task is cancelled (its {@code finally} blocks run), then
-     * the reactor closes. Idempotent; from any thread.
-     * <ul>
-     *   <li>From another thread: returns once the close is over. The thread
-     *       that runs the loop does it (a {@code run} then throws
-     *       TaskCancelledException, as its root was cancelled); if no thread
-     *       runs it, the caller does.</li>
-     *   <li>From a task of this executor: the other tasks are cancelled now,
-     *       the calling task goes on (a task it spawns is cancelled at once),
-     *       and the close is over when it ends; this returns at once.</li>
-     * </ul>
-     */
+    /** See {@link Lifecycle}: every task is cancelled, then the reactor closes; from any thread. */
     public void close() {
-        if (phase == CLOSED) {
-            return;
-        }
-        if (inLoop()) {
-            closeFromInside();
-            return;
-        }
-        raise(CLOSING);
-        awaitFromOutside(terminated, Long.MAX_VALUE);
+        lifecycle.close();
     }
 
-    /**
-     * Stops taking new work (spawns from outside throw
-     * RejectedExecutionException; tasks may still spawn helpers), waits up to
-     * {@code grace} for every task to finish, then closes (cancels the rest).
-     * Returns whether all finished in time. From a task of this executor it
-     * waits (the task suspends, on the executor's clock) for the others, then
-     * closes when the calling task ends. Idempotent: a second call waits for
-     * the first one's close and returns its answer.
-     */
+    /** See {@link Lifecycle}: no new outside work, up to {@code grace} for the tasks, then close. */
     public boolean shutdown(java.time.Duration grace) {
-        long now = System.nanoTime();
-        long g = grace.isNegative() ? 0 : grace.toNanos();
-        long deadline = now + Math.min(g, Long.MAX_VALUE / 2);
-        if (inLoop()) {
-            return shutdownFromInside(grace);
-        }
-        java.util.concurrent.CompletableFuture<Void> q = startDrain(0);
-        boolean inTime = awaitFromOutside(q, deadline);
-        recordShutdown(inTime);
-        close();
-        return shutdownResult;
-    }
-
-    private boolean shutdownFromInside(java.time.Duration grace) {
-        if (Coroutines.currentTask() == null) {
-            throw new IllegalStateException("shutdown() called on executor " + name + "'s thread outside a coroutine"
-                    + " task (it could not wait there): call it from a task, or from another thread");
-        }
-        java.util.concurrent.CompletableFuture<Void> q = startDrain(1);
-        boolean inTime;
-        try {
-            io.weft.time.Timeout.of(grace.isNegative() ? java.time.Duration.ZERO : grace,
-                    io.weft.Futures.fromCompletionStage(q)).await();
-            inTime = true;
-        } catch (io.weft.time.TimedOutException e) {
-            inTime = false;
-        }
-        recordShutdown(inTime);
-        closeFromInside();
-        return shutdownResult;
-    }
-
-    private void recordShutdown(boolean inTime) {
-        synchronized (drainLock) {
-            if (shutdownResult == null) {
-                shutdownResult = inTime;
-            }
-        }
-    }
-
-    /** Starts draining (once): quiet completes when at most {@code target} tasks are live. */
-    private java.util.concurrent.CompletableFuture<Void> startDrain(int target) {
-        java.util.concurrent.CompletableFuture<Void> q;
-        synchronized (drainLock) {
-            q = quiet;
-            if (q == null) {
-                quietTarget = target;
-                q = quiet = new java.util.concurrent.CompletableFuture<>();
-            }
-        }
-        raise(DRAINING);
-        return q;
-    }
-
-    private void closeFromInside() {
-        Task<?> me = Coroutines.currentTask();
-        if (me != null && me.owner() == this && !closing && closeAfter == null) {
-            closeAfter = me;
-        }
-        raise(CLOSING); // the loop starts the close after this task's turn
-    }
-
-    /** Raises the phase to at least {@code p}, then makes a parked loop look at it. */
-    private void raise(int p) {
-        for (;;) {
-            int cur = phase;
-            if (cur >= p) {
-                return;
-            }
-            if (PHASE.compareAndSet(this, cur, p)) {
-                if (inLoop()) {
-                    scheduler.maintenanceDue(); // from a task: the loop acts right after this task's turn
-                } else {
-                    unparkIfSleeping(); // store phase, then read sleeping: pairs with idle()'s store-then-read
-                }
-                return;
-            }
-        }
-    }
-
-    /**
-     * Waits on a thread that is not the loop's until {@code f} completes or
-     * the deadline passes; while no thread runs the loop, runs it here. Not
-     * interruptible (an interrupt is kept for the caller). True if done.
-     */
-    private boolean awaitFromOutside(java.util.concurrent.CompletableFuture<Void> f, long deadline) {
-        boolean interrupted = false;
-        try {
-            while (!f.isDone()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                if (tryEnter()) {
-                    try {
-                        driveUntil(f, deadline);
-                    } finally {
-                        exit();
-                    }
-                    continue;
-                }
-                try {
-                    f.get(Math.min(left, TAKEOVER_NANOS), java.util.concurrent.TimeUnit.NANOSECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
-                    // look again: the thread that ran the loop may have left it (run() returned)
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw new IllegalStateException("executor " + name + ": " + e.getCause(), e.getCause());
-                }
-            }
-            return true;
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** Loop thread (taken by a waiting close or shutdown): runs the loop until {@code f} completes or the deadline. */
-    private void driveUntil(java.util.concurrent.CompletableFuture<Void> f, long deadline) {
-        parkLimit = deadline;
-        try {
-            lifecycle();
-            while (!f.isDone() && System.nanoTime() - deadline < 0) {
-                if (!scheduler.runSlice(null, budget)) {
-                    idle();
-                }
-                lifecycle();
-            }
-        } finally {
-            parkLimit = Long.MAX_VALUE;
-        }
-    }
-
-    /** Loop thread: whether {@link #lifecycle()} has something to do now (idle must not park). */
-    private boolean lifecycleDue() {
-        int p = phase;
-        if (p == OPEN || p == CLOSED) {
-            return false;
-        }
-        long live = tasksSpawned - tasksCompleted;
-        java.util.concurrent.CompletableFuture<Void> q = quiet;
-        return !remote.isEmpty() || (p == CLOSING && (!closing || live == 0))
-                || (q != null && !q.isDone() && live <= quietTarget);
-    }
-
-    /** Loop thread, after every slice and idle turn: acts on a shutdown or close asked for meanwhile. */
-    private void lifecycle() {
-        int p = phase;
-        if (p == OPEN || p == CLOSED) {
-            return;
-        }
-        drainRemote(); // tasks spawned from outside count once admitted
-        if (p == CLOSING && !closing) {
-            startClose();
-        }
-        long live = tasksSpawned - tasksCompleted;
-        java.util.concurrent.CompletableFuture<Void> q = quiet;
-        if (q != null && !q.isDone() && live <= quietTarget) {
-            q.complete(null);
-        }
-        if (!closing || !remote.isEmpty()) {
-            return;
-        }
-        if (live == 0) {
-            finishClose();
-        } else if (closeAfter == null && !scheduler.inSlice() && !scheduler.hasRunnable() && suspendedHead != null
-                && suspendedHead.isCancelRequested()) {
-            // Aborted tasks are always queued, so one still live here would never finish.
-            throw new IllegalStateException(live + " task(s) did not finish their cancellation, e.g. task "
-                    + suspendedHead + ": " + Task.describe(suspendedHead.state()));
-        }
-    }
-
-    /** Loop thread: cancels every task but the one that asked for the close from inside. */
-    private void startClose() {
-        closing = true; // from now on admit() aborts every new task
-        drainRemote(); // a task spawned from outside before the phase changed (see spawnFromAnyThread)
-        Task<?> keep = closeAfter;
-        scheduler.forEachQueued(t -> {
-            if (t != keep) {
-                t.abort();
-            }
-        });
-        for (Task<?> t = suspendedHead; t != null; t = t.nextLive) {
-            if (t != keep) {
-                t.abort();
-            }
-        }
-    }
-
-    /** Loop thread: no task is left; reports failures nobody saw, closes the reactor. */
-    private void finishClose() {
-        failures.sweep(true);
-        IoDriver d = driver;
-        if (d != null) {
-            d.close();
-        }
-        phase = CLOSED;
-        terminated.complete(null);
+        return lifecycle.shutdown(grace);
     }
 
     public boolean isClosed() {
-        return phase == CLOSED;
+        return lifecycle.phase == Lifecycle.CLOSED;
     }
 
     @Override
     public String whyNotRunning() {
-        if (thread == null && phase == OPEN) {
+        if (thread == null && lifecycle.phase == Lifecycle.OPEN) {
             return "no thread runs executor " + name + ": call run(...) on it, or build it with"
                     + " LocalExecutor.builder().start() to give it a thread of its own";
         }

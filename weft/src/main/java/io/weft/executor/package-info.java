@@ -38,6 +38,38 @@
  * and loops, which fires the timer; time therefore advances only when every
  * task waits, as tokio's {@code start_paused}.
  *
+ * <h2>Shutdown and close ({@code Lifecycle})</h2>
+ * A phase, only ever raised, by any thread: OPEN, DRAINING (a shutdown
+ * began), CLOSING (a close began), CLOSED.
+ * <ul>
+ *   <li><b>Raising.</b> A thread CASes the phase up, then reads
+ *       {@code sleeping} and wakes a parked loop; the loop stores
+ *       {@code sleeping}, then reads the phase (and the remote queue) before
+ *       it parks: a Dekker pair, as for remote wakes, so a raise is never
+ *       missed. From a task of the executor a raise instead asks for
+ *       maintenance right after the current task's turn.</li>
+ *   <li><b>Acting.</b> The loop looks at the phase after every slice, every
+ *       idle turn and every maintenance ({@code afterTurn}, one volatile read
+ *       while OPEN). DRAINING: it completes the {@code quiet} future once no
+ *       more tasks than the waiter allows are live (0, or 1: the task that
+ *       asked). CLOSING: the first look aborts every task but
+ *       {@code closeAfter} (the task that asked from inside, if any); from
+ *       then on a task admitted is aborted at once; when none is live the
+ *       loop reports failures nobody saw, closes the reactor, sets CLOSED and
+ *       completes {@code terminated}.</li>
+ *   <li><b>Spawns from outside</b> read the phase before and after they
+ *       offer to the remote queue: a task offered while the phase rose is
+ *       refused (RejectedExecutionException) and aborted, so it never runs.
+ *       Tasks of the executor may still spawn while DRAINING.</li>
+ *   <li><b>Who runs the loop.</b> {@code thread} is taken with a CAS, so two
+ *       threads never run one loop. A thread that waits for a shutdown or a
+ *       close while no thread runs the loop takes it ({@code tryEnter}) and
+ *       runs it itself until what it waits for, or its deadline; otherwise it
+ *       waits on the future, looking every 20 ms whether the loop's thread has
+ *       left (a {@code run} whose root finished), in which case it takes over.
+ *       The loop's thread clears {@code thread} last when it leaves.</li>
+ * </ul>
+ *
  * <h2>Task queues</h2>
  * A queue is IDLE (empty, not in the heap), ACTIVE (in the min-heap of
  * active queues, ordered by vruntime) or RUNNING (taken off the heap while

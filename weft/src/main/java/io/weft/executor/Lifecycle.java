@@ -1,0 +1,308 @@
+package io.weft.executor;
+
+import io.weft.coro.Coroutines;
+import io.weft.io.IoDriver;
+import io.weft.task.Task;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Shutting an executor down and closing it, from any thread (see
+ * package-info, "Shutdown and close"): the phase, the task the close waits
+ * for when a task asked for it, and what outside threads wait on. The loop
+ * calls {@link #afterTurn()} after every slice and idle turn (and in every
+ * maintenance); other threads raise the phase and wait, taking the loop
+ * themselves while no thread runs it.
+ */
+final class Lifecycle {
+    /** Open: work is accepted. */
+    static final int OPEN = 0;
+    /** shutdown(grace) began: no new work from outside; the tasks may finish until the grace ends. */
+    static final int DRAINING = 1;
+    /** close(): every task but {@link #closeAfter} is cancelled; the loop closes once none is left. */
+    static final int CLOSING = 2;
+    /** The tasks are gone and the reactor is closed. */
+    static final int CLOSED = 3;
+
+    private static final VarHandle PHASE;
+
+    static {
+        try {
+            PHASE = MethodHandles.lookup().findVarHandle(Lifecycle.class, "phase", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ExecutorCore core;
+    /** OPEN, DRAINING, CLOSING, CLOSED: only ever raised, by any thread; read by the loop after every slice. */
+    volatile int phase;
+    /** Loop thread: the task that asked for the close from inside; the close ends after it does. */
+    private Task<?> closeAfter;
+    /** Loop thread: every task but closeAfter was aborted; new ones are aborted as they are admitted. */
+    boolean closing;
+    /** Completed by the loop when the close is over. */
+    private final java.util.concurrent.CompletableFuture<Void> terminated = new java.util.concurrent.CompletableFuture<>();
+    /** Made when draining starts; completed by the loop once at most {@link #quietTarget} tasks are live. */
+    private volatile java.util.concurrent.CompletableFuture<Void> quiet;
+    private volatile int quietTarget;
+
+    Lifecycle(ExecutorCore core) {
+        this.core = core;
+    }
+
+    /** Throws RejectedExecutionException once shutdown or close began. */
+    void checkAccepting() {
+        int p = phase;
+        if (p != OPEN) {
+            throw new java.util.concurrent.RejectedExecutionException("executor " + core.name + " is "
+                    + (p == DRAINING ? "shutting down" : p == CLOSING ? "closing" : "closed")
+                    + ": it takes no new tasks");
+        }
+    }
+
+    /** How long a thread waiting for a close or shutdown waits before it looks whether it must run the loop. */
+    private static final long TAKEOVER_NANOS = 20_000_000L;
+    private final Object drainLock = new Object();
+    /** The answer of the first shutdown: whether every task finished within its grace. */
+    private volatile Boolean shutdownResult;
+
+
+    /**
+     * Closes: every task is cancelled (its {@code finally} blocks run), then
+     * the reactor closes. Idempotent; from any thread.
+     * <ul>
+     *   <li>From another thread: returns once the close is over. The thread
+     *       that runs the loop does it (a {@code run} then throws
+     *       TaskCancelledException, as its root was cancelled); if no thread
+     *       runs it, the caller does.</li>
+     *   <li>From a task of this executor: the other tasks are cancelled now,
+     *       the calling task goes on (a task it spawns is cancelled at once),
+     *       and the close is over when it ends; this returns at once.</li>
+     * </ul>
+     */
+    void close() {
+        if (phase == CLOSED) {
+            return;
+        }
+        if (core.inLoop()) {
+            closeFromInside();
+            return;
+        }
+        raise(CLOSING);
+        awaitFromOutside(terminated, Long.MAX_VALUE);
+    }
+
+    /**
+     * Stops taking new work (spawns from outside throw
+     * RejectedExecutionException; tasks may still spawn helpers), waits up to
+     * {@code grace} for every task to finish, then closes (cancels the rest).
+     * Returns whether all finished in time. From a task of this executor it
+     * waits (the task suspends, on the executor's clock) for the others, then
+     * closes when the calling task ends. Idempotent: a second call waits for
+     * the first one's close and returns its answer.
+     */
+    boolean shutdown(java.time.Duration grace) {
+        long now = System.nanoTime();
+        long g = grace.isNegative() ? 0 : grace.toNanos();
+        long deadline = now + Math.min(g, Long.MAX_VALUE / 2);
+        if (core.inLoop()) {
+            return shutdownFromInside(grace);
+        }
+        java.util.concurrent.CompletableFuture<Void> q = startDrain(0);
+        boolean inTime = awaitFromOutside(q, deadline);
+        recordShutdown(inTime);
+        close();
+        return shutdownResult;
+    }
+
+    private boolean shutdownFromInside(java.time.Duration grace) {
+        if (Coroutines.currentTask() == null) {
+            throw new IllegalStateException("shutdown() called on executor " + core.name + "'s thread outside a coroutine"
+                    + " task (it could not wait there): call it from a task, or from another thread");
+        }
+        java.util.concurrent.CompletableFuture<Void> q = startDrain(1);
+        boolean inTime;
+        try {
+            io.weft.time.Timeout.of(grace.isNegative() ? java.time.Duration.ZERO : grace,
+                    io.weft.Futures.fromCompletionStage(q)).await();
+            inTime = true;
+        } catch (io.weft.time.TimedOutException e) {
+            inTime = false;
+        }
+        recordShutdown(inTime);
+        closeFromInside();
+        return shutdownResult;
+    }
+
+    private void recordShutdown(boolean inTime) {
+        synchronized (drainLock) {
+            if (shutdownResult == null) {
+                shutdownResult = inTime;
+            }
+        }
+    }
+
+    /** Starts draining (once): quiet completes when at most {@code target} tasks are live. */
+    private java.util.concurrent.CompletableFuture<Void> startDrain(int target) {
+        java.util.concurrent.CompletableFuture<Void> q;
+        synchronized (drainLock) {
+            q = quiet;
+            if (q == null) {
+                quietTarget = target;
+                q = quiet = new java.util.concurrent.CompletableFuture<>();
+            }
+        }
+        raise(DRAINING);
+        return q;
+    }
+
+    private void closeFromInside() {
+        Task<?> me = Coroutines.currentTask();
+        if (me != null && me.owner() == core && !closing && closeAfter == null) {
+            closeAfter = me;
+        }
+        raise(CLOSING); // the loop starts the close after this task's turn
+    }
+
+    /** Raises the phase to at least {@code p}, then makes a parked loop look at it. */
+    private void raise(int p) {
+        for (;;) {
+            int cur = phase;
+            if (cur >= p) {
+                return;
+            }
+            if (PHASE.compareAndSet(this, cur, p)) {
+                if (core.inLoop()) {
+                    core.scheduler.maintenanceDue(); // from a task: the loop acts right after this task's turn
+                } else {
+                    core.unparkIfSleeping(); // store phase, then read sleeping: pairs with idle()'s store-then-read
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Waits on a thread that is not the loop's until {@code f} completes or
+     * the deadline passes; while no thread runs the loop, runs it here. Not
+     * interruptible (an interrupt is kept for the caller). True if done.
+     */
+    private boolean awaitFromOutside(java.util.concurrent.CompletableFuture<Void> f, long deadline) {
+        boolean interrupted = false;
+        try {
+            while (!f.isDone()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                if (core.tryEnter()) {
+                    try {
+                        driveUntil(f, deadline);
+                    } finally {
+                        core.exit();
+                    }
+                    continue;
+                }
+                try {
+                    f.get(Math.min(left, TAKEOVER_NANOS), java.util.concurrent.TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // look again: the thread that ran the loop may have left it (run() returned)
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException("executor " + core.name + ": " + e.getCause(), e.getCause());
+                }
+            }
+            return true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Loop thread (taken by a waiting close or shutdown): runs the loop until {@code f} completes or the deadline. */
+    private void driveUntil(java.util.concurrent.CompletableFuture<Void> f, long deadline) {
+        core.parkLimit = deadline;
+        try {
+            afterTurn();
+            while (!f.isDone() && System.nanoTime() - deadline < 0) {
+                if (!core.scheduler.runSlice(null, core.budget)) {
+                    core.idle();
+                }
+                afterTurn();
+            }
+        } finally {
+            core.parkLimit = Long.MAX_VALUE;
+        }
+    }
+
+    /** Loop thread: whether {@link #afterTurn()} has something to do now (idle must not park). */
+    boolean due() {
+        int p = phase;
+        if (p == OPEN || p == CLOSED) {
+            return false;
+        }
+        long live = core.liveTasks();
+        java.util.concurrent.CompletableFuture<Void> q = quiet;
+        return !core.remote.isEmpty() || (p == CLOSING && (!closing || live == 0))
+                || (q != null && !q.isDone() && live <= quietTarget);
+    }
+
+    /** Loop thread, after every slice and idle turn: acts on a shutdown or close asked for meanwhile. */
+    void afterTurn() {
+        int p = phase;
+        if (p == OPEN || p == CLOSED) {
+            return;
+        }
+        core.drainRemote(); // tasks spawned from outside count once admitted
+        if (p == CLOSING && !closing) {
+            startClose();
+        }
+        long live = core.liveTasks();
+        java.util.concurrent.CompletableFuture<Void> q = quiet;
+        if (q != null && !q.isDone() && live <= quietTarget) {
+            q.complete(null);
+        }
+        if (!closing || !core.remote.isEmpty()) {
+            return;
+        }
+        if (live == 0) {
+            finishClose();
+        } else if (closeAfter == null && !core.scheduler.inSlice() && !core.scheduler.hasRunnable() && core.suspendedHead != null
+                && core.suspendedHead.isCancelRequested()) {
+            // Aborted tasks are always queued, so one still live here would never finish.
+            throw new IllegalStateException(live + " task(s) did not finish their cancellation, e.g. task "
+                    + core.suspendedHead + ": " + Task.describe(core.suspendedHead.state()));
+        }
+    }
+
+    /** Loop thread: cancels every task but the one that asked for the close from inside. */
+    private void startClose() {
+        closing = true; // from now on admit() aborts every new task
+        core.drainRemote(); // a task spawned from outside before the phase changed (see spawnFromAnyThread)
+        Task<?> keep = closeAfter;
+        core.scheduler.forEachQueued(t -> {
+            if (t != keep) {
+                t.abort();
+            }
+        });
+        for (Task<?> t = core.suspendedHead; t != null; t = t.nextLive) {
+            if (t != keep) {
+                t.abort();
+            }
+        }
+    }
+
+    /** Loop thread: no task is left; reports failures nobody saw, closes the reactor. */
+    private void finishClose() {
+        core.failures.sweep(true);
+        IoDriver d = core.driverIfOpen();
+        if (d != null) {
+            d.close();
+        }
+        phase = CLOSED;
+        terminated.complete(null);
+    }
+}
