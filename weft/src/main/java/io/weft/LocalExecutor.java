@@ -193,6 +193,11 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
         return this;
     }
 
+    /** The engine, for the pool of this package. */
+    ExecutorCore core() {
+        return core;
+    }
+
     /** Whether the executor is closed: no task is left and it takes no new ones. */
     public boolean isClosed() {
         return core.isClosed();

@@ -128,6 +128,14 @@ public final class Weft {
         return ExecutorCore.current("Weft.clock").clock();
     }
 
+    /**
+     * The index of the current executor in its {@link LocalExecutorPool}
+     * (0 for an executor outside a pool).
+     */
+    public static int executorIndex() {
+        return ExecutorCore.current("Weft.executorIndex").poolIndex();
+    }
+
     /** The executor running the current task. */
     public static LocalExecutor current() {
         return (LocalExecutor) ExecutorCore.current("Weft.current").facade();

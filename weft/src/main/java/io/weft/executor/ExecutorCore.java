@@ -628,6 +628,27 @@ public final class ExecutorCore implements TaskOwner {
         return lifecycle.shutdown(grace);
     }
 
+    // ---- the steps of close and shutdown, for a pool that shuts several executors down at once ----
+
+    /** Starts a shutdown (no new outside work); the future completes once no task (but the caller's, if
+     *  {@code fromOwnTask}) is live. */
+    public java.util.concurrent.CompletableFuture<Void> beginShutdown(boolean fromOwnTask) {
+        return lifecycle.startDrain(fromOwnTask ? 1 : 0);
+    }
+
+    /** Starts a close (from a task of this executor: it ends when that task does); the future completes when
+     *  it is over. */
+    public java.util.concurrent.CompletableFuture<Void> beginClose() {
+        lifecycle.beginClose();
+        return lifecycle.terminated;
+    }
+
+    /** On a thread that is not this loop's: waits for {@code f} until the deadline (System.nanoTime), running
+     *  the loop here while no thread does; whether it completed. */
+    public boolean awaitOutside(java.util.concurrent.CompletableFuture<Void> f, long deadlineNanos) {
+        return lifecycle.awaitFromOutside(f, deadlineNanos);
+    }
+
     public boolean isClosed() {
         return lifecycle.phase == Lifecycle.CLOSED;
     }

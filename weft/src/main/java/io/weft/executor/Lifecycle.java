@@ -42,7 +42,7 @@ final class Lifecycle {
     /** Loop thread: every task but closeAfter was aborted; new ones are aborted as they are admitted. */
     boolean closing;
     /** Completed by the loop when the close is over. */
-    private final java.util.concurrent.CompletableFuture<Void> terminated = new java.util.concurrent.CompletableFuture<>();
+    final java.util.concurrent.CompletableFuture<Void> terminated = new java.util.concurrent.CompletableFuture<>();
     /** Made when draining starts; completed by the loop once at most {@link #quietTarget} tasks are live. */
     private volatile java.util.concurrent.CompletableFuture<Void> quiet;
     private volatile int quietTarget;
@@ -144,7 +144,7 @@ final class Lifecycle {
     }
 
     /** Starts draining (once): quiet completes when at most {@code target} tasks are live. */
-    private java.util.concurrent.CompletableFuture<Void> startDrain(int target) {
+    java.util.concurrent.CompletableFuture<Void> startDrain(int target) {
         java.util.concurrent.CompletableFuture<Void> q;
         synchronized (drainLock) {
             q = quiet;
@@ -155,6 +155,15 @@ final class Lifecycle {
         }
         raise(DRAINING);
         return q;
+    }
+
+    /** From any thread: starts the close ({@link #closeFromInside()} on the loop thread); does not wait. */
+    void beginClose() {
+        if (core.inLoop()) {
+            closeFromInside();
+        } else {
+            raise(CLOSING);
+        }
     }
 
     private void closeFromInside() {
@@ -188,11 +197,11 @@ final class Lifecycle {
      * the deadline passes; while no thread runs the loop, runs it here. Not
      * interruptible (an interrupt is kept for the caller). True if done.
      */
-    private boolean awaitFromOutside(java.util.concurrent.CompletableFuture<Void> f, long deadline) {
+    boolean awaitFromOutside(java.util.concurrent.CompletableFuture<Void> f, long deadline) {
         boolean interrupted = false;
         try {
             while (!f.isDone()) {
-                long left = deadline - System.nanoTime();
+                long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
@@ -227,7 +236,7 @@ final class Lifecycle {
         core.parkLimit = deadline;
         try {
             afterTurn();
-            while (!f.isDone() && System.nanoTime() - deadline < 0) {
+            while (!f.isDone() && (deadline == Long.MAX_VALUE || System.nanoTime() - deadline < 0)) {
                 if (!core.scheduler.runSlice(null, core.budget)) {
                     core.idle();
                 }
@@ -241,8 +250,11 @@ final class Lifecycle {
     /** Loop thread: whether {@link #afterTurn()} has something to do now (idle must not park). */
     boolean due() {
         int p = phase;
-        if (p == OPEN || p == CLOSED) {
+        if (p == OPEN) {
             return false;
+        }
+        if (p == CLOSED) {
+            return true; // closed (perhaps by the maintenance just now): the loop must end, not park
         }
         long live = core.liveTasks();
         java.util.concurrent.CompletableFuture<Void> q = quiet;

@@ -1,0 +1,379 @@
+package io.weft;
+
+import io.weft.coro.Coroutines;
+import io.weft.executor.ExecutorCore;
+import io.weft.sys.Affinity;
+import io.weft.sys.Topology;
+import io.weft.time.TimedOutException;
+import io.weft.time.Timeout;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * Thread per core: {@code n} {@link LocalExecutor}s, each on a thread of its
+ * own, placed on CPUs by a {@link Placement} (glommio's
+ * {@code LocalExecutorPoolBuilder}). Each executor has its own task queues,
+ * timers and reactor, and its tasks never move; work reaches an executor
+ * through {@link #spawnOn}, from any thread, and executors talk through
+ * channels (see {@code io.weft.sync}).
+ *
+ * <pre>{@code
+ * try (var pool = LocalExecutorPool.builder().executors(2).placement(Placement.maxSpread()).build()) {
+ *     List<Integer> each = pool.spawnOnEach(() -> Weft.executorIndex() * 10)
+ *             .stream().map(JoinHandle::await).toList();     // [0, 10]
+ * }
+ * }</pre>
+ *
+ * <h2>Threads and placement</h2>
+ * {@link Builder#build()} starts one platform thread per executor, named
+ * {@code <name>-<i>}. Each thread pins itself to its CPUs first, then builds
+ * its executor, so the executor's memory is allocated where it will run
+ * (first touch on a NUMA machine), then runs its loop until the pool closes.
+ * {@code build()} returns once every executor runs; the placement chosen is
+ * logged once (System.Logger "io.weft", INFO) and given by {@link #cpus()}.
+ *
+ * <h2>Shutting down</h2>
+ * {@link #close()} cancels what is left on every executor (every
+ * {@code finally} runs), then joins the threads; the reactors and every
+ * descriptor they own are closed. {@link #shutdown(Duration)} first stops
+ * taking work from outside ({@link #spawnOn} throws
+ * RejectedExecutionException; tasks may still spawn helpers), waits up to
+ * the grace for every task on every executor, then closes, and says whether
+ * all finished in time. Both are idempotent and work from any thread,
+ * including from a task of the pool: that task waits by suspending (its
+ * executor keeps running its other tasks), the call returns once the other
+ * executors have stopped, and the task's own executor stops when the task
+ * ends.
+ *
+ * <h2>Failures</h2>
+ * A task that throws on one executor never hurts the others. A failure
+ * nobody awaited goes to the pool's handler, named
+ * {@code <executor name>/<task name>} (default: one WARNING per failure).
+ */
+public final class LocalExecutorPool implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.weft");
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    private final String name;
+    private final List<LocalExecutor> executors;
+    private final List<Thread> threads;
+    private final List<int[]> cpus;
+    private final Object shutdownLock = new Object();
+    private volatile Boolean shutdownResult;
+
+    private LocalExecutorPool(String name, List<LocalExecutor> executors, List<Thread> threads, List<int[]> cpus) {
+        this.name = name;
+        this.executors = executors;
+        this.threads = threads;
+        this.cpus = cpus;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The number of executors. */
+    public int size() {
+        return executors.size();
+    }
+
+    /** The pool's name: its threads and executors are {@code <name>-<i>}. */
+    public String name() {
+        return name;
+    }
+
+    /** The CPUs each executor may run on (an empty array: not pinned), by executor index. */
+    public List<int[]> cpus() {
+        List<int[]> out = new ArrayList<>(cpus.size());
+        for (int[] c : cpus) {
+            out.add(c.clone());
+        }
+        return out;
+    }
+
+    /**
+     * Spawns {@code body} as a coroutine task on executor {@code executor},
+     * from any thread or task. The handle is awaitable anywhere: in a task of
+     * any executor (the wake crosses executors through the remote queue) and
+     * on a plain thread (which blocks). Throws IndexOutOfBoundsException for a
+     * bad index and RejectedExecutionException once shutdown began.
+     */
+    public <T> JoinHandle<T> spawnOn(int executor, Callable<T> body) {
+        if (executor < 0 || executor >= executors.size()) {
+            throw new IndexOutOfBoundsException("spawnOn(" + executor + "): the pool " + name + " has executors 0.."
+                    + (executors.size() - 1));
+        }
+        return executors.get(executor).spawn(body);
+    }
+
+    /** {@link #spawnOn} of {@code body} on every executor; the handles by executor index. */
+    public <T> List<JoinHandle<T>> spawnOnEach(Callable<T> body) {
+        List<JoinHandle<T>> out = new ArrayList<>(executors.size());
+        for (int i = 0; i < executors.size(); i++) {
+            out.add(spawnOn(i, body));
+        }
+        return out;
+    }
+
+    /** See the class docs: cancels what is left, stops every executor, joins the threads. */
+    @Override
+    public void close() {
+        stop(null);
+    }
+
+    /** See the class docs: no new work from outside, up to {@code grace} for the tasks, then close. */
+    public boolean shutdown(Duration grace) {
+        if (grace == null) {
+            throw new NullPointerException("grace");
+        }
+        stop(grace);
+        return shutdownResult;
+    }
+
+    private void stop(Duration grace) {
+        ExecutorCore here = ExecutorCore.currentOrNull();
+        ExecutorCore mine = null;
+        for (LocalExecutor ex : executors) {
+            if (core(ex) == here) {
+                mine = here;
+            }
+        }
+        boolean inTask = mine != null && Coroutines.currentTask() != null;
+        if (mine != null && !inTask) {
+            throw new IllegalStateException("the pool " + name + " was stopped from executor " + mine.name()
+                    + "'s thread outside a coroutine task: call it from a task, or from another thread");
+        }
+        if (grace != null) {
+            boolean inTime = drain(grace, mine, inTask);
+            synchronized (shutdownLock) {
+                if (shutdownResult == null) {
+                    shutdownResult = inTime;
+                }
+            }
+        }
+        List<CompletableFuture<Void>> closed = new ArrayList<>();
+        for (LocalExecutor ex : executors) {
+            closed.add(core(ex).beginClose()); // from a task of its own executor: ends when the task does
+        }
+        for (int i = 0; i < executors.size(); i++) {
+            ExecutorCore c = core(executors.get(i));
+            if (c != mine) {
+                waitFor(c, closed.get(i), Long.MAX_VALUE, inTask);
+            }
+        }
+        if (!inTask) {
+            joinThreads();
+        }
+    }
+
+    /** Stops outside work everywhere, then waits for every executor's tasks until the one deadline. */
+    private boolean drain(Duration grace, ExecutorCore mine, boolean inTask) {
+        long deadline = System.nanoTime() + Math.min(grace.isNegative() ? 0 : grace.toNanos(), Long.MAX_VALUE / 2);
+        List<CompletableFuture<Void>> quiet = new ArrayList<>();
+        for (LocalExecutor ex : executors) {
+            ExecutorCore c = core(ex);
+            quiet.add(c.beginShutdown(c == mine));
+        }
+        boolean all = true;
+        for (int i = 0; i < executors.size(); i++) {
+            all &= waitFor(core(executors.get(i)), quiet.get(i), deadline, inTask);
+        }
+        return all;
+    }
+
+    /** Waits for {@code f}: a task suspends (its executor goes on), a plain thread blocks. */
+    private static boolean waitFor(ExecutorCore c, CompletableFuture<Void> f, long deadline, boolean inTask) {
+        if (!inTask) {
+            return c.awaitOutside(f, deadline);
+        }
+        try {
+            Future<Void> done = Futures.fromCompletionStage(f);
+            if (deadline == Long.MAX_VALUE) {
+                done.await();
+            } else {
+                Timeout.of(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), done).await();
+            }
+            return true;
+        } catch (TimedOutException e) {
+            return false;
+        }
+    }
+
+    private void joinThreads() {
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ExecutorCore core(LocalExecutor ex) {
+        return ex.core();
+    }
+
+    @Override
+    public String toString() {
+        return "LocalExecutorPool[" + name + ", " + executors.size() + " executors]";
+    }
+
+    /** Settings of a new pool. */
+    public static final class Builder {
+        private int executors = Math.max(1, Affinity.current().length);
+        private Placement placement = Placement.unbound();
+        private String name;
+        private Driver driver;
+        private Consumer<LocalExecutor.Builder> configure = b -> { };
+        private BiConsumer<String, Throwable> onUnobservedFailure;
+
+        private Builder() {
+        }
+
+        /** How many executors (default: the CPUs this process may use). */
+        public Builder executors(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("a pool needs at least one executor, asked for " + n);
+            }
+            this.executors = n;
+            return this;
+        }
+
+        /** Where the executors run (default {@link Placement#unbound()}). */
+        public Builder placement(Placement p) {
+            if (p == null) {
+                throw new NullPointerException("placement");
+            }
+            this.placement = p;
+            return this;
+        }
+
+        /** The prefix of the threads' and executors' names (default {@code weft-pool-<n>}). */
+        public Builder name(String prefix) {
+            if (prefix == null || prefix.isBlank()) {
+                throw new IllegalArgumentException("pool name must not be blank");
+            }
+            this.name = prefix;
+            return this;
+        }
+
+        /** The I/O driver of every executor (default as {@link LocalExecutor.Builder#driver}). */
+        public Builder driver(Driver d) {
+            if (d == null) {
+                throw new NullPointerException("driver");
+            }
+            this.driver = d;
+            return this;
+        }
+
+        /**
+         * The rest of each executor's settings (spinBeforePark, preemptTimer,
+         * clock, ...), applied to every executor's builder. Name, driver,
+         * pinning and the failure handler are the pool's.
+         */
+        public Builder configure(Consumer<LocalExecutor.Builder> c) {
+            if (c == null) {
+                throw new NullPointerException("configure");
+            }
+            this.configure = c;
+            return this;
+        }
+
+        /** Where failures nobody awaited go, from every executor: (executor/task name, what it threw). */
+        public Builder onUnobservedFailure(BiConsumer<String, Throwable> handler) {
+            if (handler == null) {
+                throw new NullPointerException("handler");
+            }
+            this.onUnobservedFailure = handler;
+            return this;
+        }
+
+        /**
+         * Places the executors, starts their threads and returns once every
+         * executor runs. Throws IllegalArgumentException for a placement this
+         * process cannot have (see {@link Placement}).
+         */
+        public LocalExecutorPool build() {
+            String prefix = name != null ? name : "weft-pool-" + SEQ.incrementAndGet();
+            List<int[]> assigned = placement.isUnbound() ? placement.assign(executors, new Topology(List.of()))
+                    : placement.assign(executors, Topology.ofThisProcess());
+            List<LocalExecutor> built = new ArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            CountDownLatch ready = new CountDownLatch(executors);
+            LocalExecutor[] slots = new LocalExecutor[executors];
+            for (int i = 0; i < executors; i++) {
+                int index = i;
+                String exName = prefix + "-" + i;
+                Thread t = new Thread(() -> {
+                    LocalExecutor ex;
+                    try {
+                        if (assigned.get(index).length > 0) {
+                            Affinity.set(assigned.get(index)); // first: the executor allocates on its CPUs
+                        }
+                        LocalExecutor.Builder b = LocalExecutor.builder();
+                        configure.accept(b);
+                        b.name(exName);
+                        if (driver != null) {
+                            b.driver(driver);
+                        }
+                        if (onUnobservedFailure != null) {
+                            b.onUnobservedFailure((task, error) -> onUnobservedFailure.accept(exName + "/" + task, error));
+                        }
+                        ex = b.build();
+                        ex.core().poolIndex(index);
+                        slots[index] = ex;
+                    } catch (Throwable e) {
+                        failed.compareAndSet(null, e);
+                        ready.countDown();
+                        return;
+                    }
+                    ready.countDown();
+                    ex.core().runOwnLoop();
+                }, exName);
+                threads.add(t);
+                t.start();
+            }
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    ready.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            for (LocalExecutor ex : slots) {
+                if (ex != null) {
+                    built.add(ex);
+                }
+            }
+            LocalExecutorPool pool = new LocalExecutorPool(prefix, List.copyOf(built), List.copyOf(threads), assigned);
+            if (failed.get() != null) {
+                pool.close();
+                throw new IllegalStateException("pool " + prefix + ": an executor failed to start: " + failed.get(),
+                        failed.get());
+            }
+            LOG.log(System.Logger.Level.INFO, "pool " + prefix + ": " + executors + " executor(s), placement "
+                    + placement + " (" + Placement.describe(assigned) + ")");
+            return pool;
+        }
+    }
+}

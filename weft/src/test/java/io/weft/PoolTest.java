@@ -1,0 +1,270 @@
+package io.weft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.weft.net.TcpListener;
+import io.weft.sync.Notify;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** LocalExecutorPool: work from any thread and any executor, failures, shutdown and close from anywhere. */
+@org.junit.jupiter.api.Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES,
+        threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+class PoolTest {
+
+    static boolean poolThreadAlive(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith(prefix + "-"));
+    }
+
+    @Test
+    void eachExecutorRunsOnItsOwnThreadAndKnowsItsIndex() {
+        try (var pool = LocalExecutorPool.builder().name("idx").executors(3).build()) {
+            List<String> where = pool.spawnOnEach(() -> Weft.executorIndex() + "@" + Thread.currentThread().getName())
+                    .stream().map(JoinHandle::await).toList();
+            assertThat(where).containsExactly("0@idx-0", "1@idx-1", "2@idx-2");
+            assertThat(pool.size()).isEqualTo(3);
+        }
+        assertThat(poolThreadAlive("idx")).as("a thread of the pool outlived close()").isFalse();
+        try (var ex = LocalExecutor.create()) {
+            assertThat(ex.run(Weft::executorIndex)).as("outside a pool").isZero();
+        }
+    }
+
+    @Test
+    void spawnOnFromEightPlainThreads() throws Exception {
+        try (var pool = LocalExecutorPool.builder().executors(2).build()) {
+            List<Thread> threads = new ArrayList<>();
+            List<Long> sums = Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < 8; t++) {
+                int id = t;
+                Thread th = new Thread(() -> {
+                    List<JoinHandle<Long>> hs = new ArrayList<>();
+                    for (int i = 0; i < 1000; i++) {
+                        long v = id * 1_000_000L + i;
+                        hs.add(pool.spawnOn(i % 2, () -> {
+                            Weft.yieldNow().await();
+                            return v;
+                        }));
+                    }
+                    long sum = 0;
+                    for (JoinHandle<Long> h : hs) {
+                        sum += h.await();
+                    }
+                    sums.add(sum);
+                });
+                th.start();
+                threads.add(th);
+            }
+            for (Thread th : threads) {
+                th.join();
+            }
+            long expected = 0;
+            for (int t = 0; t < 8; t++) {
+                for (int i = 0; i < 1000; i++) {
+                    expected += t * 1_000_000L + i;
+                }
+            }
+            assertThat(sums.stream().mapToLong(Long::longValue).sum()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void tasksSpawnOnOtherExecutorsAndAwaitThemAcrossExecutors() {
+        try (var pool = LocalExecutorPool.builder().executors(2).build()) {
+            int total = pool.spawnOn(0, () -> {
+                List<JoinHandle<Integer>> there = new ArrayList<>();
+                for (int i = 0; i < 500; i++) {
+                    int n = i;
+                    there.add(pool.spawnOn(1, () -> {
+                        assertThat(Weft.executorIndex()).isEqualTo(1);
+                        Weft.sleep(Duration.ofMillis(n % 3)).await();
+                        return n;
+                    }));
+                }
+                int sum = 0;
+                for (JoinHandle<Integer> h : there) {
+                    sum += h.await(); // the wake comes from executor 1's thread
+                }
+                assertThat(Weft.executorIndex()).isZero();
+                return sum;
+            }).await();
+            assertThat(total).isEqualTo(499 * 500 / 2);
+        }
+    }
+
+    /** A million cross-executor wakes (a ping-pong between executors 0 and 1): none is lost. */
+    @Test
+    void aMillionWakesBetweenTwoExecutorsLoseNone() {
+        int rounds = 500_000;
+        Notify ping = Notify.create();
+        Notify pong = Notify.create();
+        try (var pool = LocalExecutorPool.builder().executors(2).build()) {
+            JoinHandle<Integer> b = pool.spawnOn(1, () -> {
+                int n = 0;
+                for (int i = 0; i < rounds; i++) {
+                    ping.notified().await();
+                    n++;
+                    pong.notifyOne();
+                }
+                return n;
+            });
+            int a = pool.spawnOn(0, () -> {
+                int n = 0;
+                for (int i = 0; i < rounds; i++) {
+                    ping.notifyOne();
+                    pong.notified().await();
+                    n++;
+                }
+                return n;
+            }).await();
+            assertThat(a).isEqualTo(rounds);
+            assertThat(b.await()).isEqualTo(rounds);
+        }
+    }
+
+    @Test
+    void aFailureOnOneExecutorReachesThePoolsHandlerAndHurtsNoOther() {
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        try (var pool = LocalExecutorPool.builder().name("fail").executors(2)
+                .onUnobservedFailure((task, e) -> failures.add(task + ": " + e.getMessage())).build()) {
+            pool.spawnOn(0, () -> {
+                throw new IllegalStateException("boom");
+            });
+            assertThat(pool.spawnOn(1, () -> 7).await()).isEqualTo(7);
+            assertThat(pool.spawnOn(0, () -> 8).await()).as("executor 0 goes on").isEqualTo(8);
+        }
+        assertThat(failures).containsExactly("fail-0/#1: boom");
+    }
+
+    @Test
+    void shutdownWaitsForTasksThatFinishInTimeOnEveryExecutor() {
+        var pool = LocalExecutorPool.builder().executors(2).build();
+        List<JoinHandle<Integer>> hs = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            int n = i;
+            hs.add(pool.spawnOn(i % 2, () -> {
+                Weft.sleep(Duration.ofMillis(1 + n % 7)).await();
+                return n;
+            }));
+        }
+        assertThat(pool.shutdown(Duration.ofSeconds(30))).isTrue();
+        for (int i = 0; i < 40; i++) {
+            assertThat(hs.get(i).await()).isEqualTo(i);
+        }
+        assertThatThrownBy(() -> pool.spawnOn(0, () -> 1)).isInstanceOf(RejectedExecutionException.class);
+    }
+
+    @Test
+    void shutdownCancelsWhatIsLeftWhenTheGraceEndsAndEveryFinallyRuns() throws Exception {
+        var pool = LocalExecutorPool.builder().name("grace").executors(2).build();
+        AtomicInteger finallies = new AtomicInteger();
+        CountDownLatch started = new CountDownLatch(20);
+        for (int i = 0; i < 20; i++) {
+            pool.spawnOn(i % 2, () -> {
+                started.countDown();
+                try {
+                    Weft.sleep(Duration.ofHours(1)).await();
+                } finally {
+                    finallies.incrementAndGet();
+                }
+                return null;
+            });
+        }
+        started.await();
+        assertThat(pool.shutdown(Duration.ofMillis(50))).isFalse();
+        assertThat(finallies).hasValue(20);
+        assertThat(poolThreadAlive("grace")).isFalse();
+        assertThat(pool.shutdown(Duration.ofSeconds(1))).as("idempotent: the first answer").isFalse();
+        pool.close(); // and close after shutdown is fine
+    }
+
+    @Test
+    void aSpawnDuringShutdownIsRejected() throws Exception {
+        var pool = LocalExecutorPool.builder().executors(2).build();
+        Notify release = Notify.create();
+        CountDownLatch waiting = new CountDownLatch(1);
+        pool.spawnOn(0, () -> {
+            waiting.countDown();
+            release.notified().await();
+            return null;
+        });
+        waiting.await();
+        Thread stopper = new Thread(() -> pool.shutdown(Duration.ofSeconds(30)));
+        stopper.start();
+        // the shutdown has begun once a spawn is refused; the waiting task keeps the pool draining until then
+        Throwable refused = null;
+        for (int i = 0; i < 10_000 && refused == null; i++) {
+            try {
+                pool.spawnOn(1, () -> null);
+                Thread.onSpinWait();
+            } catch (RejectedExecutionException e) {
+                refused = e;
+            }
+        }
+        assertThat(refused).isInstanceOf(RejectedExecutionException.class).hasMessageContaining("shutting down");
+        release.notifyOne();
+        stopper.join();
+    }
+
+    @Test
+    void closeFromATaskOfThePoolStopsTheOthersThenItsOwnExecutorWhenTheTaskEnds() throws Exception {
+        var pool = LocalExecutorPool.builder().name("inner").executors(2).build();
+        AtomicInteger finallies = new AtomicInteger();
+        CountDownLatch started = new CountDownLatch(1);
+        pool.spawnOn(1, () -> {
+            started.countDown();
+            try {
+                Weft.sleep(Duration.ofHours(1)).await();
+            } finally {
+                finallies.incrementAndGet();
+            }
+            return null;
+        });
+        started.await();
+        JoinHandle<String> closer = pool.spawnOn(0, () -> {
+            pool.close(); // returns once executor 1 has stopped; this task goes on
+            assertThat(finallies).as("executor 1's task was cancelled").hasValue(1);
+            Weft.sleep(Duration.ofMillis(1)).await();
+            return "closed from inside";
+        });
+        assertThat(closer.await()).isEqualTo("closed from inside");
+        for (int i = 0; i < 1000 && poolThreadAlive("inner"); i++) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        pool.close(); // from outside now: joins the threads
+        assertThat(poolThreadAlive("inner")).isFalse();
+    }
+
+    @Test
+    void closeReleasesEveryDescriptor() throws Exception {
+        long before;
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            before = s.count();
+        }
+        var pool = LocalExecutorPool.builder().executors(2).build();
+        for (JoinHandle<Integer> h : pool.spawnOnEach(() -> {
+            TcpListener l = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0)); // left open: close() closes it
+            return l.localAddress().getPort();
+        })) {
+            assertThat(h.await()).isPositive();
+        }
+        pool.close();
+        long after;
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            after = s.count();
+        }
+        // fewer is no leak: another test's pool job may close a descriptor meanwhile
+        assertThat(after).isLessThanOrEqualTo(before);
+    }
+}
