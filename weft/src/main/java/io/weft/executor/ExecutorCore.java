@@ -9,6 +9,8 @@ import io.weft.Poll;
 import io.weft.Shares;
 import io.weft.TaskQueueHandle;
 import io.weft.TaskQueueStats;
+import io.weft.blocking.BlockingPool;
+import io.weft.blocking.BlockingTask;
 import io.weft.coro.Await;
 import io.weft.coro.CoroutineTask;
 import io.weft.coro.Coroutines;
@@ -24,6 +26,7 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
@@ -95,6 +98,14 @@ public final class ExecutorCore implements TaskOwner {
     private Task<?> suspendedHead;
 
     private final ArrayList<Unobserved> unobserved = new ArrayList<>();
+    /**
+     * Unobserved failures of tasks this executor spawned and does not run
+     * (blocking tasks), offered from any thread; the loop moves them to
+     * {@link #unobserved} when it sweeps.
+     */
+    private final ConcurrentLinkedQueue<Unobserved> unobservedElsewhere = new ConcurrentLinkedQueue<>();
+    /** Set by close() after its last sweep: a failure offered later is reported by the thread that offers it. */
+    private volatile boolean swept;
 
     private TaskQueue runningQueue;
     private long sliceStart;
@@ -216,6 +227,16 @@ public final class ExecutorCore implements TaskOwner {
         }
         unparkIfSleeping();
         return t;
+    }
+
+    /**
+     * Runs {@code body} on the JVM's blocking pool, never on this thread
+     * (see {@code io.weft.blocking}); a failure nobody awaits is reported
+     * by this executor, as its own tasks' are. Loop thread only.
+     */
+    public <T> Task<T> spawnBlocking(String name, Callable<T> body) {
+        assert inLoop();
+        return BlockingTask.spawn(BlockingPool.shared(), name, body, this::failedUnobservedElsewhere);
     }
 
     private TaskQueue queueOf(TaskQueueHandle h) {
@@ -385,6 +406,22 @@ public final class ExecutorCore implements TaskOwner {
         unobserved.add(new Unobserved(new WeakReference<>(task), task.toString(), error));
     }
 
+    /**
+     * A task this executor spawned and does not run (a blocking task)
+     * failed with JOIN_INTEREST clear; any thread. The loop reports it as
+     * its own tasks' failures (see {@link #sweepUnobserved}). Against
+     * close(): we offer, then read {@code swept}; close() stores
+     * {@code swept}, then drains once more. If we read false, that drain
+     * sees the record; if true, whichever of us removes it reports it.
+     */
+    public void failedUnobservedElsewhere(Task<?> task, Throwable error) {
+        Unobserved u = new Unobserved(new WeakReference<>(task), task.toString(), error);
+        unobservedElsewhere.offer(u);
+        if (swept && unobservedElsewhere.remove(u)) {
+            report(List.of(u)); // the executor is closed: nobody else will
+        }
+    }
+
     private record Unobserved(WeakReference<Task<?>> task, String name, Throwable error) {
     }
 
@@ -394,6 +431,9 @@ public final class ExecutorCore implements TaskOwner {
      * whose handles were polled.
      */
     private void sweepUnobserved(boolean all) {
+        for (Unobserved u; (u = unobservedElsewhere.poll()) != null; ) {
+            unobserved.add(u);
+        }
         if (unobserved.isEmpty()) {
             return;
         }
@@ -409,6 +449,10 @@ public final class ExecutorCore implements TaskOwner {
             }
             return false;
         });
+        report(report);
+    }
+
+    private void report(List<Unobserved> report) {
         for (Unobserved u : report) {
             try {
                 failureHandler.accept(u.name(), u.error());
@@ -753,6 +797,8 @@ public final class ExecutorCore implements TaskOwner {
                             + Task.describe(suspendedHead.state()) : ""));
                 }
             }
+            sweepUnobserved(true);
+            swept = true; // then one more drain: pairs with failedUnobservedElsewhere's offer-then-read
             sweepUnobserved(true);
             IoDriver d = driver;
             if (d != null) {
