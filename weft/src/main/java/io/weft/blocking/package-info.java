@@ -10,7 +10,8 @@
  *       {@code weft.blockingKeepAlive} ms idle (default 10,000, as
  *       tokio's).</li>
  *   <li>{@link io.weft.blocking.BlockingTask}: a user's body
- *       ({@code Weft.spawnBlocking}), with a join handle. An
+ *       ({@code Weft.spawnBlocking}) and a host name lookup
+ *       ({@code TcpStream.connect(host, port)}), with a join handle. An
  *       abort stops it: a queued body never runs, a running one is
  *       interrupted.</li>
  *   <li>{@link io.weft.blocking.BlockingJob}: weft's own file calls on the
