@@ -283,8 +283,11 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
          * Where a failure goes when nobody awaits the task's handle (called
          * with the task's name and what it threw, on the executor's thread).
          * The name is the one given at spawn, else {@code #} and the task's
-         * sequence number on this executor ({@code #17}). Default: logged
-         * once at WARNING through System.Logger "io.weft".
+         * sequence number on this executor ({@code #17}). Blocking tasks
+         * spawned from this executor ({@link Weft#spawnBlocking}) report here
+         * too; one that fails after the executor closed is reported on the
+         * thread where it failed. Default: logged once at WARNING through
+         * System.Logger "io.weft".
          */
         public Builder onUnobservedFailure(BiConsumer<String, Throwable> handler) {
             if (handler == null) {

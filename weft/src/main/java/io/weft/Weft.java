@@ -51,6 +51,63 @@ public final class Weft {
         return ExecutorCore.current("Weft.spawn").spawn(future, null);
     }
 
+    /**
+     * Runs {@code body} on the blocking pool, never on an executor's
+     * thread: for calls that block (a JDBC query, a legacy client, a
+     * {@code synchronized} section held long, a CPU-heavy computation).
+     * The pool is one per JVM, shared with the file calls of the epoll and
+     * nio drivers: threads start on demand up to {@code weft.blockingThreads}
+     * (default 64; beyond it bodies wait in FIFO order), are daemons named
+     * {@code weft-blocking-N}, and end after {@code weft.blockingKeepAlive}
+     * ms idle (default 10,000).
+     *
+     * <p>The handle is a {@link JoinHandle} like any other: awaitable from
+     * tasks of any executor and from plain threads, by many waiters.
+     * {@link JoinHandle#abort()} (and so {@code cancel()}): a body still
+     * waiting for a pool thread never runs, and the handle is finished when
+     * abort returns; a running body's thread is interrupted, and the handle
+     * reports cancelled ({@link TaskCancelledException}) once the body has
+     * ended by throwing (an interrupted {@code sleep}, {@code wait},
+     * {@code lockInterruptibly} or interruptible channel call throws). A
+     * body that returns a value although it was interrupted keeps its value,
+     * as any task whose last poll returned one: it may be something the body
+     * opened, which nobody else would close. The handle finishes only when
+     * the body has ended, so after an await nothing of the body still runs.
+     * Its waiters are woken on the pool thread (a
+     * {@link Future#toCompletableFuture()} completes there).
+     *
+     * <p><b>Cancel safety:</b> cancelling the handle aborts the body as
+     * above; what the body did before it stopped stays done. To wait
+     * without stopping the body when the wait is given up (a Timeout),
+     * await {@link JoinHandle#detached()}.
+     *
+     * <p>The body belongs to the pool, not to the executor: closing the
+     * executor neither waits for it nor stops it (abort the handle for
+     * that). A failure nobody awaits is reported by the current executor, as
+     * a task's ({@link LocalExecutor.Builder#onUnobservedFailure}). Must be
+     * called inside a task (IllegalStateException otherwise).
+     */
+    public static <T> JoinHandle<T> spawnBlocking(Callable<T> body) {
+        if (body == null) {
+            throw new NullPointerException("blocking task body");
+        }
+        return ExecutorCore.current("Weft.spawnBlocking").spawnBlocking(null, body);
+    }
+
+    /**
+     * As {@link #spawnBlocking(Callable)}, with a name for messages and
+     * failure reports (an unnamed one is {@code blocking#} and a number).
+     */
+    public static <T> JoinHandle<T> spawnBlocking(String name, Callable<T> body) {
+        if (name == null) {
+            throw new NullPointerException("task name");
+        }
+        if (body == null) {
+            throw new NullPointerException("blocking task body");
+        }
+        return ExecutorCore.current("Weft.spawnBlocking").spawnBlocking(name, body);
+    }
+
     /** Spawns {@code body} into task queue {@code q} of the current executor. */
     public static <T> JoinHandle<T> spawnInto(TaskQueueHandle q, Callable<T> body) {
         if (q == null) {

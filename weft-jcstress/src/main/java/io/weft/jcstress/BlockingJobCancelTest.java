@@ -5,7 +5,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import io.weft.Context;
 import io.weft.Poll;
-import io.weft.io.BlockingPool;
+import io.weft.blocking.BlockingJob;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -16,7 +16,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
- * {@link BlockingPool.Job}'s discard: the pool thread finishing a job that
+ * {@link BlockingJob}'s discard: the pool thread finishing a job that
  * opened something (store the value, store {@code done}, read
  * {@code cancelled}) racing the loop, which polls once and, if the value is
  * not there, cancels (store {@code cancelled}, read {@code done}). The value
@@ -26,7 +26,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * <p>Result: (the poll returned the value: 1, else 0; discards).
  */
 @JCStressTest
-@Description("BlockingPool.Job: completion racing a cancel; what the job opened is taken or discarded exactly once.")
+@Description("BlockingJob: completion racing a cancel; what the job opened is taken or discarded exactly once.")
 @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "The job finished before the poll: the poll took the value.")
 @Outcome(id = "0, 1", expect = ACCEPTABLE, desc = "Cancelled first: the value was discarded once.")
 @Outcome(id = "0, 0", expect = FORBIDDEN, desc = "LEAK: cancelled, and the value went nowhere.")
@@ -34,7 +34,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @State
 public class BlockingJobCancelTest {
     final AtomicInteger discards = new AtomicInteger();
-    final BlockingPool.Job<Integer> job = new BlockingPool.Job<>(() -> 42, v -> discards.incrementAndGet());
+    final BlockingJob<Integer> job = new BlockingJob<>(() -> 42, v -> discards.incrementAndGet());
     int taken;
 
     @Actor

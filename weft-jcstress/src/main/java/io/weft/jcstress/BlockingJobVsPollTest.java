@@ -6,7 +6,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import io.weft.Context;
 import io.weft.Poll;
-import io.weft.io.BlockingPool;
+import io.weft.blocking.BlockingJob;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -16,7 +16,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
 /**
- * {@link BlockingPool.Job}: the pool thread finishing a job (store the
+ * {@link BlockingJob}: the pool thread finishing a job (store the
  * value, store {@code done}, read the waker, wake it) racing the loop's
  * first poll (store the waker, read {@code done}). A Dekker pair on two
  * volatiles: either the poll sees the job done, or the job sees the waker.
@@ -25,7 +25,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * the value a second poll in the arbiter returns).
  */
 @JCStressTest
-@Description("BlockingPool.Job: completion on a pool thread racing the first poll; never pending without a wake.")
+@Description("BlockingJob: completion on a pool thread racing the first poll; never pending without a wake.")
 @Outcome(id = "1, 0, 42", expect = ACCEPTABLE, desc = "The job finished first: the poll was ready, nobody to wake.")
 @Outcome(id = "0, 1, 42", expect = ACCEPTABLE, desc = "The poll came first: pending, and the job woke it once.")
 @Outcome(id = "1, 1, 42", expect = ACCEPTABLE_INTERESTING, desc = "Both saw each other: ready, plus one harmless extra wake.")
@@ -33,7 +33,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @Outcome(expect = FORBIDDEN, desc = "Anything else (two wakes, a missing value) is a bug.")
 @State
 public class BlockingJobVsPollTest {
-    final BlockingPool.Job<Integer> job = new BlockingPool.Job<>(() -> 42);
+    final BlockingJob<Integer> job = new BlockingJob<>(() -> 42);
     final DrivenTask.CountingWaker waker = new DrivenTask.CountingWaker();
     int first;
 

@@ -1,6 +1,7 @@
 package io.weft.jcstress;
 
 import io.weft.Context;
+import io.weft.JoinHandle;
 import io.weft.Poll;
 import io.weft.TaskCancelledException;
 import io.weft.Waker;
@@ -61,8 +62,13 @@ final class DrivenTask extends Task<Integer> {
 
     /** Polls the join handle with {@code waker} and encodes the answer as an int. */
     int join(Waker waker) {
+        return join(this, waker);
+    }
+
+    /** Polls {@code handle} with {@code waker}: the value, or {@link #JOIN_PENDING}, {@link #JOIN_CANCELLED}, ... */
+    static int join(JoinHandle<Integer> handle, Waker waker) {
         try {
-            Poll<Integer> p = poll(new Context(waker));
+            Poll<Integer> p = handle.poll(new Context(waker));
             if (!p.isReady()) {
                 return JOIN_PENDING;
             }

@@ -228,6 +228,17 @@ public final class ExecutorCore implements TaskOwner {
         return t;
     }
 
+    /**
+     * Runs {@code body} on the JVM's blocking pool, never on this thread
+     * (see {@code io.weft.blocking}); a failure nobody awaits is reported
+     * by this executor, as its own tasks' are. Loop thread only.
+     */
+    public <T> Task<T> spawnBlocking(String name, Callable<T> body) {
+        assert inLoop();
+        return io.weft.blocking.BlockingTask.spawn(io.weft.blocking.BlockingPool.shared(), name, body,
+                failures::addFromElsewhere);
+    }
+
     public TaskQueueHandle createTaskQueue(String name, Shares shares, Latency latency) {
         if (name == null || shares == null || latency == null) {
             throw new NullPointerException("createTaskQueue(name, shares, latency): no argument may be null");
@@ -337,6 +348,11 @@ public final class ExecutorCore implements TaskOwner {
     @Override
     public void failedUnobserved(Task<?> task, Throwable error) {
         failures.add(task, error);
+    }
+
+    /** A task this executor spawned and does not run (a blocking task) failed unobserved; any thread. */
+    public void failedUnobservedElsewhere(Task<?> task, Throwable error) {
+        failures.addFromElsewhere(task, error);
     }
 
     // =====================================================================

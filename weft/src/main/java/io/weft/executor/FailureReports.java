@@ -18,6 +18,15 @@ final class FailureReports {
     private final String executor;
     private final BiConsumer<String, Throwable> handler;
     private final ArrayList<Unobserved> pending = new ArrayList<>();
+    /**
+     * Failures of tasks this executor spawned and does not run (blocking
+     * tasks), offered from any thread; moved to {@link #pending} at each
+     * sweep.
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Unobserved> elsewhere =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Set after the executor's last sweep: a failure offered later is reported by the thread that offers it. */
+    private volatile boolean swept;
 
     private record Unobserved(WeakReference<Task<?>> task, String name, Throwable error) {
     }
@@ -33,11 +42,35 @@ final class FailureReports {
     }
 
     /**
+     * From any thread: a blocking task of this executor failed unobserved.
+     * Against the last sweep: we offer, then read {@code swept}; it stores
+     * {@code swept}, then drains once more. If we read false, that drain sees
+     * the record; if true, whichever of us removes it reports it.
+     */
+    void addFromElsewhere(Task<?> task, Throwable error) {
+        Unobserved u = new Unobserved(new WeakReference<>(task), task.toString(), error);
+        elsewhere.offer(u);
+        if (swept && elsewhere.remove(u)) {
+            report(List.of(u)); // the executor is closed: nobody else will
+        }
+    }
+
+    /** The executor's last sweep, at close: everything left is reported, and later failures by their threads. */
+    void sweepLast() {
+        sweep(true);
+        swept = true; // then one more drain: pairs with addFromElsewhere's offer-then-read
+        sweep(true);
+    }
+
+    /**
      * Reports failures whose handles nobody can await any more (collected) or,
      * with {@code all}, every failure not looked at by now; forgets those
      * whose handles were polled.
      */
     void sweep(boolean all) {
+        for (Unobserved u; (u = elsewhere.poll()) != null; ) {
+            pending.add(u);
+        }
         if (pending.isEmpty()) {
             return;
         }
@@ -53,6 +86,10 @@ final class FailureReports {
             }
             return false;
         });
+        report(report);
+    }
+
+    private void report(List<Unobserved> report) {
         for (Unobserved u : report) {
             try {
                 handler.accept(u.name(), u.error());

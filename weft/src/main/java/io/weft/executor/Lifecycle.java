@@ -309,7 +309,7 @@ final class Lifecycle {
 
     /** Loop thread: no task is left; reports failures nobody saw, closes the reactor. */
     private void finishClose() {
-        core.failures.sweep(true);
+        core.failures.sweepLast();
         IoDriver d = core.driverIfOpen();
         if (d != null) {
             d.close();

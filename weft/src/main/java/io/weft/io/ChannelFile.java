@@ -4,6 +4,7 @@ import io.weft.CancellableFuture;
 import io.weft.Context;
 import io.weft.Poll;
 import io.weft.Waker;
+import io.weft.blocking.BlockingJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
@@ -20,9 +21,9 @@ import java.util.function.Consumer;
 
 /**
  * A file on the epoll and nio drivers: a {@link FileChannel} whose calls run
- * on the {@link BlockingPool}. Data passes through a bounce buffer owned by
- * the job, copied on the loop thread, so a cancelled read never writes into
- * the task's memory after it gave up. With {@code direct} (O_DIRECT) the
+ * on the {@link io.weft.blocking.BlockingPool}. Data passes through a bounce
+ * buffer owned by the job ({@link BounceBuffers}), copied on the loop thread,
+ * so a cancelled read never writes into the task's memory after it gave up. With {@code direct} (O_DIRECT) the
  * bounce buffer is aligned to {@code alignment}. Loop thread only, checked
  * at each call and poll ({@link FileContract}).
  *
@@ -63,7 +64,7 @@ public final class ChannelFile implements FileHandle {
         boolean read = FileContract.reads(options);
         boolean write = FileContract.writes(options);
         String p = path.toString();
-        return BlockingPool.submit(() -> {
+        return BlockingJob.submit(() -> {
             HashSet<OpenOption> opts = new HashSet<>(options);
             if (read) {
                 opts.add(StandardOpenOption.READ);
@@ -116,7 +117,7 @@ public final class ChannelFile implements FileHandle {
             throw new IllegalArgumentException("read into a read-only buffer");
         }
         int len = (int) Math.min(dst.byteSize(), 1 << 20);
-        ByteBuffer bounce = len == 0 ? null : BlockingPool.borrow(len, alignment);
+        ByteBuffer bounce = len == 0 ? null : BounceBuffers.borrow(len, alignment);
         return new PoolOp<>(this, "pread", bounce, len == 0 ? null : () -> {
             try {
                 return channel.read(bounce, position);
@@ -147,7 +148,7 @@ public final class ChannelFile implements FileHandle {
         check(FileContract.WRITE);
         checkPosition(position);
         int len = (int) Math.min(src.byteSize(), 1 << 20);
-        ByteBuffer bounce = len == 0 ? null : BlockingPool.borrow(len, alignment);
+        ByteBuffer bounce = len == 0 ? null : BounceBuffers.borrow(len, alignment);
         return new PoolOp<>(this, "pwrite", bounce, len == 0 ? null : () -> {
             try {
                 int n = 0;
@@ -216,7 +217,7 @@ public final class ChannelFile implements FileHandle {
         if (running.get() == 0) { // no job can start from now on: closed is set
             closeChannel();
         } else {
-            BlockingPool.submit(() -> {
+            BlockingJob.submit(() -> {
                 try {
                     closeChannel();
                 } catch (UncheckedIOException e) {
@@ -266,7 +267,7 @@ public final class ChannelFile implements FileHandle {
         /** Null when no call is needed (zero bytes): the value is {@link #now}. */
         private final Callable<T> body;
         /** Submitted at the first poll, as io_uring submits its ops: a cancel before it starts nothing. */
-        private BlockingPool.Job<T> job;
+        private BlockingJob<T> job;
         private final T now;
         private final Consumer<T> onValue;
         /** A write's bytes, copied into the bounce buffer at the first poll (when io_uring would read them). */
@@ -299,7 +300,7 @@ public final class ChannelFile implements FileHandle {
                 source = null;
             }
             file.running.incrementAndGet();
-            job = BlockingPool.submit(() -> {
+            job = BlockingJob.submit(() -> {
                 try {
                     return body.call();
                 } finally {
@@ -402,7 +403,7 @@ public final class ChannelFile implements FileHandle {
 
         private void giveBack() {
             if (bounce != null) {
-                BlockingPool.giveBack(bounce);
+                BounceBuffers.giveBack(bounce);
             }
         }
 

@@ -2,6 +2,7 @@ package io.weft.io;
 
 import io.weft.CancellableFuture;
 import io.weft.Poll;
+import io.weft.blocking.BlockingJob;
 import io.weft.sys.Errno;
 import io.weft.sys.Linux;
 import java.io.UncheckedIOException;
@@ -17,7 +18,7 @@ import java.util.Set;
  * A file on the io_uring driver: positional reads and writes and fsync are
  * true asynchronous operations in the ring (IORING_OP_READ, _WRITE, _FSYNC
  * with an offset); size is fstat(2) on the loop thread. The descriptor is
- * opened on the {@link BlockingPool} (an open may wait on the disk). Loop
+ * opened on the {@link io.weft.blocking.BlockingPool} (an open may wait on the disk). Loop
  * thread only, checked at each call and poll ({@link FileContract}).
  *
  * <p>Closing cancels the ops in the kernel as for a socket (see
@@ -79,7 +80,7 @@ public final class FdFile extends FdSocket implements FileHandle {
         boolean read = FileContract.reads(options);
         boolean write = FileContract.writes(options);
         String p = path.toString();
-        BlockingPool.Job<Integer> job = BlockingPool.submit(() -> {
+        BlockingJob<Integer> job = BlockingJob.submit(() -> {
             try (Arena a = Arena.ofConfined()) {
                 int fd = Linux.local().open(a.allocateFrom(p), flags, 0666);
                 if (fd < 0) {

@@ -70,8 +70,8 @@ public abstract class IoDriver {
     /**
      * Opens a file: on io_uring its reads, writes and fsync are operations
      * of the ring ({@link FdFile}); on the other drivers they run on the
-     * {@link BlockingPool} ({@link ChannelFile}). {@code alignment} &gt; 1
-     * opens with O_DIRECT.
+     * {@link io.weft.blocking.BlockingPool} ({@link ChannelFile}).
+     * {@code alignment} &gt; 1 opens with O_DIRECT.
      */
     public CancellableFuture<FileHandle> openFile(java.nio.file.Path path, java.util.Set<? extends java.nio.file.OpenOption> options,
                                        int alignment) {

@@ -1,7 +1,8 @@
 /**
  * The reactor: one {@link io.weft.io.IoDriver} per executor (io_uring,
- * epoll or a java.nio Selector), the sockets and files it owns, and the
- * blocking pool for calls the kernel cannot make asynchronous on a driver.
+ * epoll or a java.nio Selector), and the sockets and files it owns. Calls
+ * the kernel cannot make asynchronous on a driver go to the blocking pool
+ * ({@code io.weft.blocking}).
  *
  * <h2>Who touches what</h2>
  * <ul>
@@ -19,17 +20,11 @@
  *       parks in the driver). The wake is remembered by the kernel object
  *       (an eventfd counter, the selector's wakeup flag), so a wake that
  *       comes before the park makes the park return at once.</li>
- *   <li>{@code BlockingPool.Job}: the pool thread writes the value, then the
- *       volatile {@code done}, then reads the volatile {@code waker}; the
- *       loop writes {@code waker}, then reads {@code done}. One of the two
- *       sees the other (jcstress: {@code BlockingJobVsPollTest}). The bounce
- *       buffer of a file job belongs to the job until its poll returns ready;
- *       a cancelled job keeps it. A cancelled job's value goes to its
- *       discard action (an open closes what it opened) exactly once: the
- *       canceller stores {@code cancelled} then reads {@code done}, the pool
- *       thread stores {@code done} then reads {@code cancelled}; whichever
- *       sees both claims the value with a CAS on {@code discarded}
- *       (jcstress: {@code BlockingJobCancelTest}).</li>
+ *   <li>A file call of epoll or nio runs on the blocking pool as an
+ *       {@code io.weft.blocking.BlockingJob} (its protocol with the loop is
+ *       in that package's docs). The bounce buffer of a file job
+ *       ({@code BounceBuffers}) belongs to the job until its poll returns
+ *       ready; a cancelled job keeps it.</li>
  * </ul>
  *
  * <h2>Native memory</h2>

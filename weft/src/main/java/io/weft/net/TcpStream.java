@@ -26,7 +26,9 @@ public final class TcpStream extends SocketStream {
     }
 
     /**
-     * Connects to {@code address}.
+     * Connects to {@code address}. An unresolved {@link InetSocketAddress}
+     * ({@link InetSocketAddress#createUnresolved}) is connected by its host
+     * name, as {@link #connect(String, int)}.
      *
      * <p><b>Cancel safety:</b> a cancelled connect closes its socket, also
      * when the kernel completes the connection after the cancel; nothing is
@@ -36,26 +38,90 @@ public final class TcpStream extends SocketStream {
         return connect(address, SocketOptions.DEFAULT);
     }
 
+    /** As {@link #connect(SocketAddress)}, with {@code options} for the new socket. */
     public static CancellableFuture<TcpStream> connect(SocketAddress address, SocketOptions options) {
-        if (!(address instanceof InetSocketAddress)) {
+        if (!(address instanceof InetSocketAddress a)) {
             throw new IllegalArgumentException("TcpStream.connect needs an InetSocketAddress, got " + address);
         }
+        if (a.isUnresolved()) {
+            return connect(a.getHostString(), a.getPort(), options);
+        }
+        return connectResolved(a, options);
+    }
+
+    static CancellableFuture<TcpStream> connectResolved(InetSocketAddress address, SocketOptions options) {
         return ExecutorCore.current("TcpStream.connect").driver().connect(address, options).map(TcpStream::new);
+    }
+
+    /**
+     * Connects to {@code host}, a name or an IP literal. A name is resolved
+     * on the blocking pool ({@link java.net.InetAddress#getAllByName}, which
+     * may wait for DNS; never on the executor's thread), starting at the
+     * first poll; then its addresses are tried in the order the resolver
+     * gives them, each after the previous one failed, as a client that
+     * walks a host's address list does: the first that connects wins. If
+     * all fail, the last failure is thrown with the earlier ones
+     * suppressed. An unknown host fails with UncheckedIOException whose
+     * cause is a {@link java.net.UnknownHostException} naming the host. An
+     * IP literal ({@code "127.0.0.1"}, {@code "::1"}) is connected at once.
+     *
+     * <p><b>Cancel safety:</b> cancelled while the name is being resolved,
+     * the lookup is given up (one still waiting for a pool thread never
+     * runs; a running one is interrupted and its answer dropped); cancelled
+     * during a connect, that connect is cancelled, which closes its socket.
+     * Nothing is left open.
+     */
+    public static CancellableFuture<TcpStream> connect(String host, int port) {
+        return connect(host, port, SocketOptions.DEFAULT);
+    }
+
+    /** As {@link #connect(String, int)}, with {@code options} for the new socket. */
+    public static CancellableFuture<TcpStream> connect(String host, int port, SocketOptions options) {
+        if (host == null) {
+            throw new NullPointerException("host");
+        }
+        if (port < 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException("TcpStream.connect(" + host + ", " + port + "): port out of range");
+        }
+        if (options == null) {
+            throw new NullPointerException("options");
+        }
+        java.net.InetAddress literal = HostConnect.literal(host);
+        if (literal != null) {
+            return connectResolved(new InetSocketAddress(literal, port), options);
+        }
+        return new HostConnect(ExecutorCore.current("TcpStream.connect"), host, port, options);
     }
 
     /**
      * Connects, giving up after {@code timeout}: then fails with
      * UncheckedIOException whose cause is a {@link SocketTimeoutException}.
+     * Cancel safety: as {@link #connect(SocketAddress)}.
      */
     public static CancellableFuture<TcpStream> connect(SocketAddress address, Duration timeout) {
-        Timeout<TcpStream> t = Timeout.of(timeout, connect(address));
+        return timed(connect(address), String.valueOf(address), timeout);
+    }
+
+    /**
+     * As {@link #connect(String, int)}, giving up after {@code timeout}
+     * (the lookup and the connects together): then fails with
+     * UncheckedIOException whose cause is a {@link SocketTimeoutException}.
+     * Cancel safety: as {@link #connect(String, int)}.
+     */
+    public static CancellableFuture<TcpStream> connect(String host, int port, Duration timeout) {
+        return timed(connect(host, port), host + ":" + port, timeout);
+    }
+
+    private static CancellableFuture<TcpStream> timed(CancellableFuture<TcpStream> connect, String where,
+                                                      Duration timeout) {
+        Timeout<TcpStream> t = Timeout.of(timeout, connect);
         return new CancellableFuture<>() {
             @Override
             public Poll<TcpStream> poll(Context cx) {
                 try {
                     return t.poll(cx);
                 } catch (TimedOutException e) {
-                    SocketTimeoutException ste = new SocketTimeoutException("connect " + address + ": timed out after "
+                    SocketTimeoutException ste = new SocketTimeoutException("connect " + where + ": timed out after "
                             + timeout);
                     ste.initCause(e);
                     throw new UncheckedIOException(ste);

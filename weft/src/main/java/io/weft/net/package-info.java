@@ -28,6 +28,18 @@
  * Calls that never wait (bind, shutdownOutput, options, addresses) throw
  * the IOException itself. End of stream is -1.
  *
+ * <h2>Host names</h2>
+ * {@link io.weft.net.TcpStream#connect(String, int)} (and an unresolved
+ * {@link java.net.InetSocketAddress} given to {@code connect}) resolves the
+ * name on the blocking pool with {@link java.net.InetAddress#getAllByName},
+ * never on the executor's thread, which a slow DNS server would stall; then
+ * it tries the addresses in order until one connects. The lookup is a
+ * blocking task ({@code io.weft.blocking}): giving up the connect while it
+ * waits for a pool thread means it never runs, while it runs interrupts it
+ * and drops its answer. An unknown host fails with UncheckedIOException
+ * whose cause is an {@link java.net.UnknownHostException} naming it. IP
+ * literals need no lookup.
+ *
  * <h2>Waiting without a buffer</h2>
  * {@link io.weft.net.SocketStream#readable()} waits until a read would not
  * wait, holding no buffer (io_uring polls the socket; epoll and nio wait for
@@ -49,7 +61,9 @@
  *       next read (or tryRead, or receive).</li>
  *   <li>accept: a connection a cancelled accept had already taken goes to
  *       the next accept (closed with the listener).</li>
- *   <li>connect (also the one with a timeout): the socket is closed.</li>
+ *   <li>connect (also the one with a timeout): the socket is closed; a
+ *       connect by host name cancelled while the name is being resolved
+ *       gives the lookup up (see below).</li>
  *   <li>write, writeAll, send: on epoll and nio a cancelled write wrote
  *       nothing; on io_uring it may have sent a prefix of its bytes, whole
  *       and in order before anything written later (see

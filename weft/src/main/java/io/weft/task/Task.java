@@ -337,10 +337,21 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
                 if ((s & (RUNNING | NOTIFIED)) == 0) {
                     owner.schedule(this);
                 }
+                aborted(s);
                 return;
             }
             s = witness;
         }
+    }
+
+    /**
+     * Called once, by the thread whose {@link #abort()} set CANCELLED, right
+     * after that CAS; {@code before} is the state word before it. A task of
+     * an executor needs nothing here: its owner runs the cancellation path
+     * when it takes the task off a run queue. A task whose body runs
+     * elsewhere (a blocking task, on a pool thread) stops that body here.
+     */
+    protected void aborted(int before) {
     }
 
     @Override

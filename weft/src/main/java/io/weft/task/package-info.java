@@ -73,7 +73,10 @@
  *   <li><b>abort</b> (any thread): if COMPLETE or CANCELLED, nothing (so
  *       aborting a finished task changes nothing). Else set CANCELLED and
  *       NOTIFIED; if neither RUNNING nor NOTIFIED was set, schedule it as a
- *       wake does.</li>
+ *       wake does. Then the thread whose CAS set CANCELLED, and only it,
+ *       calls the task's {@code aborted(before)} hook: nothing for an
+ *       executor's task; a blocking task stops its body there (see
+ *       {@code io.weft.blocking}).</li>
  *   <li><b>join poll</b> (any thread): read the state (acquire). If COMPLETE,
  *       spend one unit of the caller's budget and return the output. Else
  *       push the caller's waker on the join stack (a Treiber stack, skipping
@@ -86,6 +89,15 @@
  *       its own CAS (it had not). Unlike tokio's single join-waker slot, the
  *       stack lets many waiters on many threads share one handle.</li>
  * </ol>
+ *
+ * <h2>Tasks that run on no executor</h2>
+ * A blocking task ({@code io.weft.blocking.BlockingTask}) is this same state
+ * word and join stack, turned by a blocking pool thread instead of an
+ * executor: it is queued once, at spawn, and its poll runs the whole body,
+ * so it is never idle, never woken and never scheduled again. Its "owner"
+ * for a turn is whichever thread claims it first (the pool thread that
+ * takes it off the pool's queue, or an abort that finds it still queued);
+ * {@code io.weft.blocking}'s package docs give that protocol.
  *
  * <h2>Failures nobody awaits</h2>
  * A task that fails while JOIN_INTEREST is clear is handed to

@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.weft.Context;
 import io.weft.Driver;
 import io.weft.Future;
-import io.weft.io.BlockingPool;
+import io.weft.blocking.BlockingJob;
+import io.weft.blocking.BlockingPool;
 import io.weft.time.Timeout;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
@@ -248,9 +249,9 @@ class FileContractTest {
         private final CountDownLatch release = new CountDownLatch(1);
 
         BlockedPool() throws InterruptedException {
-            CountDownLatch started = new CountDownLatch(BlockingPool.THREADS);
-            for (int i = 0; i < BlockingPool.THREADS; i++) {
-                BlockingPool.submit(() -> {
+            CountDownLatch started = new CountDownLatch(BlockingPool.shared().maxThreads());
+            for (int i = 0; i < BlockingPool.shared().maxThreads(); i++) {
+                BlockingJob.submit(() -> {
                     started.countDown();
                     return release.await(1, TimeUnit.MINUTES);
                 });
