@@ -149,6 +149,15 @@ public final class EpollDriver extends FdDriver {
     }
 
     @Override
+    protected void deregister(FdSocket s) {
+        int rc = sys.epollCtl(epfd, Linux.EPOLL_CTL_DEL, s.fd, 0, 0);
+        sockets.remove(s);
+        if (rc < 0) {
+            throw new java.io.UncheckedIOException(Errno.socketError("epoll_ctl(EPOLL_CTL_DEL, fd " + s.fd + ")", rc));
+        }
+    }
+
+    @Override
     protected void closing(FdSocket s) {
         // close(2) removes the descriptor from the interest list; the waiters see the closed flag when they run
         s.waiters.wake(FdOp.READ | FdOp.WRITE);

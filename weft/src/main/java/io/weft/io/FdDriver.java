@@ -89,6 +89,18 @@ public abstract class FdDriver extends IoDriver {
     /** A socket is about to close: ops pending on it must end (they fail with AsynchronousCloseException). */
     protected abstract void closing(FdSocket s);
 
+    /** A socket leaves this driver without closing (it moves to another executor): forget it. */
+    protected abstract void deregister(FdSocket s);
+
+    /**
+     * A completion driver with cancelled ops of {@code s} still in the kernel
+     * makes {@code w} woken when they complete, and says true; false when
+     * none is in the kernel.
+     */
+    protected boolean wakeWhenCancelledOpsEnd(FdSocket s, io.weft.Waker w) {
+        return false;
+    }
+
     protected void checkThread() {
         if (Thread.currentThread() != owner) {
             throw new IllegalStateException("a socket of the executor on thread " + owner.getName()

@@ -74,6 +74,39 @@ public final class FdStream extends FdSocket implements StreamHandle {
     }
 
     @Override
+    public CancellableFuture<DetachedStream> detach() {
+        FdStream self = this;
+        return new CancellableFuture<>() {
+            @Override
+            public Poll<DetachedStream> poll(Context cx) {
+                checkOpen();
+                for (ListedOp<?> l = waiters.head(); l != null; l = l.nextWaiter()) {
+                    if (((FdOp<?>) l).state != FdOp.CANCELLED) {
+                        throw new IllegalStateException("detach of " + self + ": an operation of a task is pending on"
+                                + " it (" + l.getClass().getSimpleName() + "); a stream moves with nothing pending");
+                    }
+                }
+                if (driver.wakeWhenCancelledOpsEnd(self, cx.waker())) {
+                    return Poll.pending(); // what they bring is kept in leftover, and moves with the stream
+                }
+                driver.deregister(self);
+                closed = true; // for this executor: the descriptor stays open and moves
+                byte[] left = null;
+                if (leftover != null) {
+                    left = java.util.Arrays.copyOfRange(leftover, leftoverPos, leftover.length);
+                    leftover = null;
+                }
+                return Poll.ready(new DetachedStream.Fd(driver.kind(), fd, left));
+            }
+
+            @Override
+            public void cancel() {
+                // nothing was taken: the stream stays where it is
+            }
+        };
+    }
+
+    @Override
     public CancellableFuture<Void> readable() {
         return new ReadableOp(driver, this);
     }

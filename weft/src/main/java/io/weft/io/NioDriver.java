@@ -267,6 +267,18 @@ public final class NioDriver extends IoDriver {
         closeQuietly(s.channel);
     }
 
+    /**
+     * {@code s} leaves this driver open (it moves to another executor):
+     * cancel its key and select to flush it, so that the selector neither
+     * holds it nor closes the channel when this driver closes.
+     */
+    void deregister(NioSocket s) {
+        s.key.cancel();
+        if (!closed) {
+            poll();
+        }
+    }
+
     private static void closeQuietly(java.nio.channels.Channel ch) {
         try {
             ch.close();

@@ -1,6 +1,8 @@
 package io.weft.io;
 
 import io.weft.CancellableFuture;
+import io.weft.Context;
+import io.weft.Poll;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
@@ -53,6 +55,34 @@ public final class NioStream extends NioSocket implements StreamHandle {
             throw new IllegalArgumentException("read into a read-only segment");
         }
         return new ReadOp(this, null, dst);
+    }
+
+    @Override
+    public CancellableFuture<DetachedStream> detach() {
+        NioStream self = this;
+        return new CancellableFuture<>() {
+            @Override
+            public Poll<DetachedStream> poll(Context cx) {
+                driver.checkThread();
+                try {
+                    checkOpen();
+                } catch (ClosedChannelException e) {
+                    throw new UncheckedIOException(e);
+                }
+                if (waiters.head() != null) {
+                    throw new IllegalStateException("detach of " + self + ": an operation of a task is pending on it;"
+                            + " a stream moves with nothing pending");
+                }
+                closed = true; // for this executor: the channel stays open and moves
+                driver.deregister(self);
+                return Poll.ready(new DetachedStream.Nio(ch));
+            }
+
+            @Override
+            public void cancel() {
+                // nothing was taken: the stream stays where it is
+            }
+        };
     }
 
     @Override

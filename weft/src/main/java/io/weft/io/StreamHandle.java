@@ -47,4 +47,12 @@ public interface StreamHandle {
 
     /** Closes; idempotent. Operations still pending fail with ClosedChannelException. */
     void close();
+
+    /**
+     * Takes the stream off this driver, ready when it is off (on io_uring a
+     * cancelled op still in the kernel is waited for first); this handle is
+     * then closed for its executor, the descriptor stays open. Throws
+     * IllegalStateException if an operation of a task is pending on it.
+     */
+    io.weft.CancellableFuture<DetachedStream> detach();
 }

@@ -599,6 +599,21 @@ public final class UringDriver extends FdDriver {
     }
 
     @Override
+    protected void deregister(FdSocket s) {
+        sockets.remove(s);
+    }
+
+    @Override
+    protected boolean wakeWhenCancelledOpsEnd(FdSocket s, Waker w) {
+        if (s.inKernel == 0) {
+            return false;
+        }
+        FdOp<?> op = (FdOp<?>) s.waiters.head(); // every op of s in the kernel is on this list
+        op.waker = both(op.waker, w); // woken at its completion (see complete)
+        return true;
+    }
+
+    @Override
     protected void closing(FdSocket s) {
         if (s.inKernel > 0) {
             checkThread(); // it writes to the SQ

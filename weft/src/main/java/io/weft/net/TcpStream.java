@@ -136,6 +136,22 @@ public final class TcpStream extends SocketStream {
     }
 
     /**
+     * Takes this stream off its executor so that a task of another executor
+     * can {@linkplain MovedStream#attach() attach} it (see
+     * {@link MovedStream}); ready once it is off (on io_uring, after any
+     * cancelled read still in the kernel has completed). From then on this
+     * object is closed for its executor, and the connection lives on in the
+     * MovedStream. Fails with IllegalStateException if an operation of a task
+     * is pending on the stream.
+     *
+     * <p><b>Cancel safety:</b> nothing moves until the future is ready; a
+     * cancelled detach leaves the stream where it was.
+     */
+    public CancellableFuture<MovedStream<TcpStream>> detach() {
+        return handle.detach().map(d -> new MovedStream<>(d, TcpStream::new));
+    }
+
+    /**
      * SO_LINGER: {@code null} (the default) lets close return at once while
      * the kernel sends what is buffered; {@code Duration.ZERO} makes close
      * drop the buffer and reset the connection (RST).

@@ -24,6 +24,11 @@ public final class UnixStream extends SocketStream {
                 .map(UnixStream::new);
     }
 
+    /** As {@link TcpStream#detach()}: this stream, taken off its executor to move to another. */
+    public CancellableFuture<MovedStream<UnixStream>> detach() {
+        return handle.detach().map(d -> new MovedStream<>(d, UnixStream::new));
+    }
+
     public UnixDomainSocketAddress localAddress() throws IOException {
         return (UnixDomainSocketAddress) handle.localAddress();
     }

@@ -5,6 +5,14 @@
  * IllegalStateException naming both threads); its operations run on the
  * executor's driver (io_uring, epoll or nio, see {@link io.weft.Driver}).
  *
+ * <h2>Moving a connection</h2>
+ * A connected stream can move to another executor of the same driver kind:
+ * {@code detach()} takes it off its executor (with nothing pending on it;
+ * on io_uring once a cancelled read still in the kernel has completed, whose
+ * bytes move with it) and gives a {@link io.weft.net.MovedStream}, which a
+ * task of the other executor {@code attach()}es, once. So one executor may
+ * accept and others serve, without SO_REUSEPORT.
+ *
  * <h2>Reading and writing at once</h2>
  * A stream is full duplex: one task may wait in a read while another waits
  * in a write of the same stream (a proxy copies each direction in its own

@@ -1,0 +1,112 @@
+package io.weft.io;
+
+import io.weft.Driver;
+import io.weft.sys.Linux;
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A connected stream taken off the driver of one executor, on its way to
+ * another ({@link StreamHandle#detach()}): its descriptor (or nio channel),
+ * the bytes a cancelled read had kept for the next read, and the kind of
+ * driver it came from. Any thread may hold it; {@link #attach} registers it
+ * with the driver of the executor that calls it, once. Never attached, it
+ * must be closed.
+ */
+public abstract sealed class DetachedStream permits DetachedStream.Fd, DetachedStream.Nio {
+    private final AtomicBoolean taken = new AtomicBoolean();
+    final Driver from;
+    final byte[] leftover;
+
+    DetachedStream(Driver from, byte[] leftover) {
+        this.from = from;
+        this.leftover = leftover;
+    }
+
+    /** The driver kind it came from. */
+    public Driver from() {
+        return from;
+    }
+
+    /**
+     * Registers the stream with {@code driver} (the calling executor's, on its
+     * loop thread) and returns it. Throws IllegalStateException if it was
+     * attached or closed already, or if {@code driver} is another kind than
+     * the one it came from (a descriptor of io_uring is blocking, one of epoll
+     * is not, and nio holds a channel).
+     */
+    public StreamHandle attach(IoDriver driver) {
+        if (driver.kind() != from) {
+            throw new IllegalStateException("a stream of the " + from + " driver can move only to an executor on "
+                    + from + "; this executor uses " + driver.kind());
+        }
+        if (!taken.compareAndSet(false, true)) {
+            throw new IllegalStateException("this stream was attached or closed already: it moves once");
+        }
+        return adopt(driver);
+    }
+
+    abstract StreamHandle adopt(IoDriver driver);
+
+    /** Closes the stream if nobody attached it; then attach throws. Idempotent. */
+    public void close() {
+        if (taken.compareAndSet(false, true)) {
+            release();
+        }
+    }
+
+    abstract void release();
+
+    /** A descriptor of io_uring or epoll. */
+    static final class Fd extends DetachedStream {
+        final int fd;
+
+        Fd(Driver from, int fd, byte[] leftover) {
+            super(from, leftover);
+            this.fd = fd;
+        }
+
+        @Override
+        StreamHandle adopt(IoDriver driver) {
+            FdStream s = ((FdDriver) driver).adoptStream(fd);
+            if (leftover != null) {
+                s.keepLeftover(java.lang.foreign.MemorySegment.ofArray(leftover));
+            }
+            return s;
+        }
+
+        @Override
+        void release() {
+            Linux.local().close(fd);
+        }
+    }
+
+    /** A channel of the nio driver. */
+    static final class Nio extends DetachedStream {
+        final SocketChannel channel;
+
+        Nio(SocketChannel channel) {
+            super(Driver.NIO, null);
+            this.channel = channel;
+        }
+
+        @Override
+        StreamHandle adopt(IoDriver driver) {
+            try {
+                return ((NioDriver) driver).adopt(channel);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(NioErrors.rename("register", e));
+            }
+        }
+
+        @Override
+        void release() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // nothing to undo: the channel is closed either way
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.weft.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.weft.Driver;
+import io.weft.JoinHandle;
+import io.weft.LocalExecutor;
+import io.weft.LocalExecutorPool;
+import io.weft.TaskCancelledException;
+import io.weft.Weft;
+import io.weft.io.Drivers;
+import io.weft.time.Timeout;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** A connected stream moves from one executor to another: accept on one, serve on any (per driver). */
+@org.junit.jupiter.api.Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES,
+        threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+class MoveStreamTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    static void assumeDriver(Driver d) {
+        String why = Drivers.whyNot(d);
+        assumeTrue(why == null, () -> d + " driver unavailable here: " + why);
+    }
+
+    /** Executor 0 accepts; every connection is served by executor 1, which tells the client its index. */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void acceptOnOneExecutorAndServeOnAnother(Driver d) throws Exception {
+        assumeDriver(d);
+        int conns = 50;
+        try (var pool = LocalExecutorPool.builder().executors(2).driver(d).build()) {
+            InetSocketAddress addr = pool.spawnOn(0, () -> {
+                TcpListener l = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0));
+                InetSocketAddress a = l.localAddress();
+                Weft.spawn(() -> {
+                    try (l) {
+                        for (int i = 0; i < conns; i++) {
+                            MovedStream<TcpStream> moving = l.accept().await().detach().await();
+                            pool.spawnOn(1, () -> {
+                                try (TcpStream s = moving.attach()) {
+                                    ByteBuffer buf = ByteBuffer.allocate(64);
+                                    int n = s.read(buf).await();
+                                    String reply = new String(buf.array(), 0, n, StandardCharsets.US_ASCII)
+                                            + " served by " + Weft.executorIndex();
+                                    s.writeAll(ByteBuffer.wrap(reply.getBytes(StandardCharsets.US_ASCII))).await();
+                                }
+                                return null;
+                            });
+                        }
+                    }
+                    return null;
+                });
+                return a;
+            }).await();
+            for (int i = 0; i < conns; i++) {
+                try (Socket c = new Socket()) {
+                    c.connect(addr);
+                    c.getOutputStream().write(("hello " + i).getBytes(StandardCharsets.US_ASCII));
+                    String got = new String(c.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                    assertThat(got).isEqualTo("hello " + i + " served by 1");
+                }
+            }
+        }
+    }
+
+    /** Bytes a cancelled read had taken (io_uring keeps them for the next read) move with the stream. */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void bytesKeptByACancelledReadMoveWithTheStream(Driver d) throws Exception {
+        assumeDriver(d);
+        try (LocalExecutor a = LocalExecutor.builder().driver(d).start();
+             LocalExecutor b = LocalExecutor.builder().driver(d).start();
+             Socket peer = new Socket()) {
+            TcpListener l = a.spawn(() -> TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))).await();
+            InetSocketAddress addr = a.spawn(l::localAddress).await();
+            JoinHandle<TcpStream> accepted = a.spawn(() -> l.accept().await());
+            peer.connect(addr);
+            TcpStream s = accepted.await();
+            MovedStream<TcpStream> moving = a.spawn(() -> {
+                JoinHandle<Integer> r = Weft.spawn(() -> s.read(ByteBuffer.allocate(16)).await());
+                for (int i = 0; i < 4; i++) {
+                    Weft.yieldNow().await(); // the read waits (in the kernel on io_uring)
+                }
+                peer.getOutputStream().write("abc".getBytes(StandardCharsets.US_ASCII));
+                r.abort(); // the bytes are in the socket or, on io_uring, kept from the cancelled read
+                try {
+                    r.await();
+                } catch (TaskCancelledException expected) {
+                    // given up
+                }
+                l.close();
+                return s.detach().await();
+            }).await();
+            String got = b.spawn(() -> {
+                try (TcpStream moved = moving.attach()) {
+                    ByteBuffer buf = ByteBuffer.allocate(3);
+                    Timeout.of(WAIT, moved.readExact(buf)).await();
+                    return new String(buf.array(), StandardCharsets.US_ASCII);
+                }
+            }).await();
+            assertThat(got).isEqualTo("abc");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aStreamMovesOnlyWithNothingPendingAndOnlyOnce(Driver d) throws Exception {
+        assumeDriver(d);
+        try (LocalExecutor a = LocalExecutor.builder().driver(d).start();
+             LocalExecutor b = LocalExecutor.builder().driver(d).start();
+             Socket peer = new Socket()) {
+            TcpListener l = a.spawn(() -> TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))).await();
+            InetSocketAddress addr = a.spawn(l::localAddress).await();
+            JoinHandle<TcpStream> accepted = a.spawn(() -> l.accept().await());
+            peer.connect(addr);
+            TcpStream s = accepted.await();
+            MovedStream<TcpStream> moving = a.spawn(() -> {
+                JoinHandle<Integer> reader = Weft.spawn(() -> s.read(ByteBuffer.allocate(8)).await());
+                Weft.yieldNow().await();
+                assertThatThrownBy(() -> s.detach().await()).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("pending");
+                peer.getOutputStream().write(1);
+                assertThat(Timeout.of(WAIT, reader).await()).isEqualTo(1); // the stream still works here
+                MovedStream<TcpStream> m = s.detach().await();
+                assertThatThrownBy(() -> s.read(ByteBuffer.allocate(8)).await()).as("the old object is closed")
+                        .hasRootCauseInstanceOf(java.nio.channels.ClosedChannelException.class);
+                l.close();
+                return m;
+            }).await();
+            b.spawn(() -> {
+                moving.attach().close();
+                return null;
+            }).await();
+            assertThatThrownBy(() -> b.spawn(moving::attach).await()).hasRootCauseInstanceOf(IllegalStateException.class)
+                    .rootCause().hasMessageContaining("moves once");
+            InputStream in = peer.getInputStream();
+            assertThat(in.read()).as("the peer sees the close by the executor that attached it").isEqualTo(-1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aStreamNeverAttachedIsClosedByCloseAndCannotMoveToAnotherDriverKind(Driver d) throws Exception {
+        assumeDriver(d);
+        Driver other = d == Driver.NIO ? Driver.EPOLL : Driver.NIO;
+        assumeDriver(other);
+        try (LocalExecutor a = LocalExecutor.builder().driver(d).start();
+             LocalExecutor b = LocalExecutor.builder().driver(other).start();
+             Socket peer = new Socket()) {
+            TcpListener l = a.spawn(() -> TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))).await();
+            InetSocketAddress addr = a.spawn(l::localAddress).await();
+            JoinHandle<TcpStream> accepted = a.spawn(() -> l.accept().await());
+            peer.connect(addr);
+            TcpStream s = accepted.await();
+            MovedStream<TcpStream> moving = a.spawn(() -> {
+                l.close();
+                return s.detach().await();
+            }).await();
+            assertThatThrownBy(() -> b.spawn(moving::attach).await()).rootCause()
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("can move only to an executor on " + d).hasMessageContaining("uses " + other);
+            moving.close();
+            assertThat(peer.getInputStream().read()).as("closed, never attached").isEqualTo(-1);
+        }
+    }
+}
