@@ -1,6 +1,5 @@
 package io.weft.examples;
 
-import io.weft.LocalExecutor;
 import io.weft.Weft;
 import io.weft.net.SocketOptions;
 import io.weft.net.TcpListener;
@@ -12,25 +11,21 @@ import java.nio.ByteBuffer;
 /**
  * A TCP echo server: one task per connection writes back what it reads;
  * an idle connection holds no buffer (see {@link #echo}).
- * {@code io.weft.examples.EchoServer [--port 7007] [--driver uring|epoll|nio] [--executors N] [--pin CPU]}
+ * {@code io.weft.examples.EchoServer [--port 7007] [--driver uring|epoll|nio] [--executors N] [--placement unbound|spread|pack] [--pin CPU]}
  */
 public final class EchoServer {
     public static void main(String[] args) throws Exception {
         ServerArgs a = ServerArgs.parse(args, 7007);
-        a.runOnEach(i -> {
-            try (LocalExecutor ex = a.executor(i, "echo")) {
-                ex.run(() -> {
-                    SocketOptions opts = SocketOptions.DEFAULT.withReusePort(a.executors() > 1);
-                    try (TcpListener l = TcpListener.bind(new InetSocketAddress(a.host(), a.port()), opts)) {
-                        System.out.println("echo: listening on " + l.localAddress() + " (driver "
-                                + Weft.current().driver() + ", executor " + i + ")");
-                        Buffers buffers = new Buffers(16 * 1024, false, 1024); // heap: see HttpHello's buffers
-                        for (;;) {
-                            TcpStream s = l.accept().await();
-                            Weft.spawn(() -> echo(s, buffers));
-                        }
-                    }
-                });
+        a.serveOnEach("echo", () -> {
+            SocketOptions opts = SocketOptions.DEFAULT.withReusePort(a.executors() > 1);
+            try (TcpListener l = TcpListener.bind(new InetSocketAddress(a.host(), a.port()), opts)) {
+                System.out.println("echo: listening on " + l.localAddress() + " (driver "
+                        + Weft.current().driver() + ", executor " + Weft.executorIndex() + ")");
+                Buffers buffers = new Buffers(16 * 1024, false, 1024); // heap: see HttpHello's buffers
+                for (;;) {
+                    TcpStream s = l.accept().await();
+                    Weft.spawn(() -> echo(s, buffers));
+                }
             }
         });
     }

@@ -1,6 +1,5 @@
 package io.weft.examples;
 
-import io.weft.LocalExecutor;
 import io.weft.Weft;
 import io.weft.net.SocketOptions;
 import io.weft.net.TcpListener;
@@ -24,7 +23,7 @@ import java.time.format.DateTimeFormatter;
  *
  * <pre>
  * java -jar weft-examples/target/weft-examples.jar   (see README)
- *   io.weft.examples.HttpHello [--port 8080] [--driver uring|epoll|nio] [--executors N] [--pin CPU]
+ *   io.weft.examples.HttpHello [--port 8080] [--driver uring|epoll|nio] [--executors N] [--placement unbound|spread|pack] [--pin CPU]
  * </pre>
  */
 public final class HttpHello {
@@ -60,13 +59,9 @@ public final class HttpHello {
 
     public static void main(String[] args) throws Exception {
         ServerArgs a = ServerArgs.parse(args, 8080);
-        a.runOnEach(i -> {
-            try (LocalExecutor ex = a.executor(i, "http")) {
-                ex.run(() -> {
-                    new HttpHello().serve(a, i);
-                    return null;
-                });
-            }
+        a.serveOnEach("http", () -> {
+            new HttpHello().serve(a, Weft.executorIndex()); // one per executor: its buffers and Date header
+            return null;
         });
     }
 

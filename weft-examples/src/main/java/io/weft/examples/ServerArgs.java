@@ -1,15 +1,23 @@
 package io.weft.examples;
 
 import io.weft.Driver;
-import io.weft.LocalExecutor;
+import io.weft.JoinHandle;
+import io.weft.LocalExecutorPool;
+import io.weft.Placement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * Command-line options of the example servers:
- * {@code [--port N] [--host ADDR] [--driver uring|epoll|nio] [--executors N] [--pin CPU]}.
- * With several executors each binds the port with SO_REUSEPORT and the
- * kernel spreads connections; {@code --pin} pins executor i to CPU+i.
+ * {@code [--port N] [--host ADDR] [--driver uring|epoll|nio] [--executors N]
+ * [--placement unbound|spread|pack] [--pin CPU]}. The server runs on a
+ * {@link LocalExecutorPool} of {@code --executors} executors; with several,
+ * each binds the port with SO_REUSEPORT and the kernel spreads connections.
+ * {@code --placement} places them (maxSpread, maxPack or unbound, the
+ * default); {@code --pin CPU} pins executor i to CPU+i instead.
  */
-record ServerArgs(String host, int port, Driver driver, int executors, int pin) {
+record ServerArgs(String host, int port, Driver driver, int executors, Placement placement) {
 
     static ServerArgs parse(String[] args, int defaultPort) {
         String host = "127.0.0.1";
@@ -17,6 +25,7 @@ record ServerArgs(String host, int port, Driver driver, int executors, int pin) 
         Driver driver = null;
         int executors = 1;
         int pin = -1;
+        String placement = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -29,14 +38,37 @@ record ServerArgs(String host, int port, Driver driver, int executors, int pin) 
                 case "--driver" -> driver = driver(v);
                 case "--executors" -> executors = Integer.parseInt(v);
                 case "--pin" -> pin = Integer.parseInt(v);
+                case "--placement" -> placement = v;
                 default -> throw new IllegalArgumentException("unknown option " + a
-                        + " (expected --port, --host, --driver, --executors, --pin)");
+                        + " (expected --port, --host, --driver, --executors, --placement, --pin)");
             }
         }
         if (executors < 1) {
             throw new IllegalArgumentException("--executors must be at least 1");
         }
-        return new ServerArgs(host, port, driver, executors, pin);
+        if (pin >= 0 && placement != null) {
+            throw new IllegalArgumentException("--pin and --placement both place the executors: give one");
+        }
+        return new ServerArgs(host, port, driver, executors, placement(placement, pin, executors));
+    }
+
+    private static Placement placement(String name, int pin, int executors) {
+        if (pin >= 0) {
+            List<int[]> cpus = new ArrayList<>();
+            for (int i = 0; i < executors; i++) {
+                cpus.add(new int[] {pin + i});
+            }
+            return Placement.custom(cpus);
+        }
+        if (name == null) {
+            return Placement.unbound();
+        }
+        return switch (name) {
+            case "unbound" -> Placement.unbound();
+            case "spread" -> Placement.maxSpread();
+            case "pack" -> Placement.maxPack();
+            default -> throw new IllegalArgumentException("--placement " + name + ": expected unbound, spread or pack");
+        };
     }
 
     private static Driver driver(String v) {
@@ -48,27 +80,21 @@ record ServerArgs(String host, int port, Driver driver, int executors, int pin) 
         throw new IllegalArgumentException("--driver " + v + ": expected uring, epoll or nio");
     }
 
-    LocalExecutor executor(int i, String name) {
-        LocalExecutor.Builder b = LocalExecutor.builder().name(name + "-" + i);
+    /** A pool of {@code executors} executors named {@code name-i}, placed and on the driver asked for. */
+    LocalExecutorPool pool(String name) {
+        LocalExecutorPool.Builder b = LocalExecutorPool.builder().name(name).executors(executors).placement(placement);
         if (driver != null) {
             b.driver(driver);
-        }
-        if (pin >= 0) {
-            b.pinTo(pin + i);
         }
         return b.build();
     }
 
-    /** Runs {@code body(i)} on {@code executors} threads and waits for them. */
-    void runOnEach(java.util.function.IntConsumer body) throws InterruptedException {
-        Thread[] threads = new Thread[executors];
-        for (int i = 0; i < executors; i++) {
-            int n = i;
-            threads[i] = new Thread(() -> body.accept(n), "server-" + i);
-            threads[i].start();
-        }
-        for (Thread t : threads) {
-            t.join();
+    /** Runs {@code server} as a task on every executor of a new pool, until they all end (or the JVM exits). */
+    void serveOnEach(String name, Callable<Void> server) {
+        try (LocalExecutorPool pool = pool(name)) {
+            for (JoinHandle<Void> h : pool.spawnOnEach(server)) {
+                h.await();
+            }
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.weft.examples;
 
 import io.weft.JoinHandle;
-import io.weft.LocalExecutor;
 import io.weft.Weft;
 import io.weft.net.SocketOptions;
 import io.weft.net.TcpListener;
@@ -25,7 +24,7 @@ import java.util.List;
  * which also ends the other direction's pending read.
  *
  * <pre>
- * io.weft.examples.TcpProxy --upstream HOST:PORT [--port 8081] [--driver uring|epoll|nio] [--executors N] [--pin CPU]
+ * io.weft.examples.TcpProxy --upstream HOST:PORT [--port 8081] [--driver uring|epoll|nio] [--executors N] [--placement unbound|spread|pack] [--pin CPU]
  * </pre>
  */
 public final class TcpProxy {
@@ -43,18 +42,14 @@ public final class TcpProxy {
         InetSocketAddress upstream = address(rest.get(at + 1));
         rest.subList(at, at + 2).clear();
         ServerArgs a = ServerArgs.parse(rest.toArray(String[]::new), 8081);
-        a.runOnEach(i -> {
-            try (LocalExecutor ex = a.executor(i, "proxy")) {
-                ex.run(() -> {
-                    SocketOptions opts = SocketOptions.DEFAULT.withReusePort(a.executors() > 1);
-                    try (TcpListener l = TcpListener.bind(new InetSocketAddress(a.host(), a.port()), opts)) {
-                        System.out.println("proxy: listening on " + l.localAddress() + ", forwarding to " + upstream
-                                + " (driver " + Weft.current().driver() + ", executor " + i + ")");
-                        serve(l, upstream);
-                    }
-                    return null;
-                });
+        a.serveOnEach("proxy", () -> {
+            SocketOptions opts = SocketOptions.DEFAULT.withReusePort(a.executors() > 1);
+            try (TcpListener l = TcpListener.bind(new InetSocketAddress(a.host(), a.port()), opts)) {
+                System.out.println("proxy: listening on " + l.localAddress() + ", forwarding to " + upstream
+                        + " (driver " + Weft.current().driver() + ", executor " + Weft.executorIndex() + ")");
+                serve(l, upstream);
             }
+            return null;
         });
     }
 
