@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A short tour of weft: a million tasks, two task queues sharing the CPU
- * 1:3, and an aborted task that runs its {@code finally}.
+ * 1:3, an aborted task that runs its {@code finally}, timers, a channel, and
+ * the same work on one executor and on a pool of one executor per CPU.
  */
 public final class Tour {
     public static void main(String[] args) {
@@ -36,6 +37,58 @@ public final class Tour {
             System.out.printf("%nexecutor '%s': %,d tasks spawned, %,d completed, %,d polls%n",
                     s.name(), s.tasksSpawned(), s.tasksCompleted(), s.polls());
         }
+        pool();
+    }
+
+    /**
+     * The same CPU-bound work (counting primes in ranges, a task per range)
+     * on one executor, then on a pool with one executor per usable CPU, each
+     * pinned by maxSpread; the pool prints where each executor runs.
+     */
+    static void pool() {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        for (int executors : new int[] {1, cpus}) {
+            try (var pool = io.weft.LocalExecutorPool.builder().name("tour-pool").executors(executors)
+                    .placement(io.weft.Placement.maxSpread()).build()) {
+                long t0 = System.nanoTime();
+                java.util.List<JoinHandle<Long>> parts = new java.util.ArrayList<>();
+                int ranges = 64;
+                for (int r = 0; r < ranges; r++) {
+                    int from = r * 20_000;
+                    parts.add(pool.spawnOn(r % pool.size(), () -> primes(from, from + 20_000)));
+                }
+                long total = 0;
+                for (JoinHandle<Long> h : parts) {
+                    total += h.await(); // main waits; each range runs on its executor
+                }
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                StringBuilder where = new StringBuilder();
+                for (int[] c : pool.cpus()) {
+                    where.append(where.isEmpty() ? "" : ", ").append(java.util.Arrays.toString(c));
+                }
+                System.out.printf("7. %,d primes below %,d on %d executor(s) (CPUs %s) in %d ms%n",
+                        total, ranges * 20_000, executors, where, ms);
+            }
+        }
+    }
+
+    /** Primes in [from, to), by trial division, yielding now and then so the executor stays responsive. */
+    private static long primes(int from, int to) {
+        long n = 0;
+        for (int k = Math.max(2, from); k < to; k++) {
+            boolean prime = true;
+            for (int d = 2; (long) d * d <= k; d++) {
+                if (k % d == 0) {
+                    prime = false;
+                    break;
+                }
+            }
+            if (prime) {
+                n++;
+            }
+            Weft.yieldIfNeeded();
+        }
+        return n;
     }
 
     /** Spawn a million coroutine tasks, each yielding once, and join them all. */
