@@ -17,6 +17,8 @@
 #   DURATION      seconds measured per server (default 10)
 #   CONNECTIONS   client connections (default 64);  SIZE  message bytes (default 64)
 #   SERVER_CPU    the server's CPU (default 0);  LOAD_CPU  the client's CPU (default 1)
+#   WORKERS       the server's threads (default 1; see lib.sh): with 2, weft runs a pool of 2
+#                 executors, Netty 2 event loops, and server and client share the CPUs
 #   PORT          first port; each server gets the next one (default 17070)
 #   JVM_OPTS      heap and GC of every Java server (default -Xms1g -Xmx1g -XX:+UseSerialGC)
 #   NETTY_OPTS    extra JVM options of Netty (default --sun-misc-unsafe-memory-access=allow)
@@ -47,7 +49,7 @@ RESULT="$OUT/echo.txt"
 ROWS=()
 row() { # NAME RATE P50 P99 US_PER_ROUND_TRIP NOTE (OTHERS and CPU_BUSY are set by measure; RSS0/RSS1 by bench)
   ROWS+=("$(printf '%-16s %5s %14s %9s %9s %9s %8s %8s %8s %6s %6s  %s' "$1" "$CONNECTIONS" "$2" "$3" "$4" "$5" \
-      "${CPU_BUSY[$SERVER_CPU]:--}" "${CPU_BUSY[$LOAD_CPU]:--}" "${OTHERS:--}" "${RSS0:--}" "${RSS1:--}" "$6")")
+      "$(cpu_busy "$SERVER_CPU")" "$(cpu_busy "$LOAD_CPU")" "${OTHERS:--}" "${RSS0:--}" "${RSS1:--}" "$6")")
 }
 
 # bench NAME PORT: CMD must be set; starts, waits, loads (warm-up and measure in one client), stops.
@@ -83,7 +85,7 @@ bench() {
 }
 
 {
-  echo "TCP echo, one server core, same run: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+  echo "TCP echo, $WORKERS server thread(s), same run: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
   machine
   echo "netty: $(netty_version)"
   echo "server on CPU $SERVER_CPU (taskset), EchoLoad ($CONNECTIONS connections, $SIZE B messages, closed loop) on CPU $LOAD_CPU; ${WARMUP} s warm-up, ${DURATION} s measured"

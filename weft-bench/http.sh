@@ -27,7 +27,9 @@
 #   WARMUP        seconds of each warm-up run (default 5);  WARMUP_RUNS  how many (default 2)
 #   DURATION      seconds measured per server (default 10)
 #   PIPELINE      pipeline depths, each a run of every server (default "1 16")
-#   CONNECTIONS   wrk connections (default 64)
+#   CONNECTIONS   wrk connections (default 64);  LOAD_THREADS  wrk threads (default 1)
+#   WORKERS       the server's threads (default 1; see lib.sh): with 2, weft runs a pool of 2
+#                 executors, Netty 2 event loops, nginx 2 workers, and server and wrk share the CPUs
 #   SERVER_CPU    the server's CPU (default 0);  LOAD_CPU  wrk's CPU (default 1)
 #   PORT          first port; each server gets the next one (default 18080)
 #   JVM_OPTS      heap and GC of every Java server (default -Xms1g -Xmx1g -XX:+UseSerialGC)
@@ -52,6 +54,7 @@ WARMUP_RUNS=${WARMUP_RUNS:-2}
 DURATION=${DURATION:-10}
 PIPELINE=${PIPELINE:-1 16}
 CONNECTIONS=${CONNECTIONS:-64}
+LOAD_THREADS=${LOAD_THREADS:-1}
 PORT=${PORT:-18080}
 # shellcheck disable=SC2034 # read by measure (lib.sh)
 MEASURE_SERVER_CPU=1 # measure sets SERVER_NS and JIT_NS
@@ -67,7 +70,7 @@ row() { # NAME REQS P50 P99 US_PER_REQ NOTE (OTHERS, CPU_BUSY and JIT_NS are set
   local jit=-
   [ -n "${JIT_NS:-}" ] && jit=$((JIT_NS / 1000000))
   ROWS+=("$(printf '%-16s %5s %5s %10s %9s %9s %8s %6s %8s %8s %8s %6s %6s  %s' "$1" "$CONNECTIONS" "$DEPTH" "$2" "$3" \
-      "$4" "$5" "$jit" "${CPU_BUSY[$SERVER_CPU]:--}" "${CPU_BUSY[$LOAD_CPU]:--}" "${OTHERS:--}" "${RSS0:--}" \
+      "$4" "$5" "$jit" "$(cpu_busy "$SERVER_CPU")" "$(cpu_busy "$LOAD_CPU")" "${OTHERS:--}" "${RSS0:--}" \
       "${RSS1:--}" "$6")")
 }
 
@@ -79,19 +82,23 @@ to_ms() {
     printf "%.3f", n }'
 }
 
-# nginx with one worker on SERVER_CPU, its config, pid and logs in a prefix in the scratch folder.
+# nginx with one worker on SERVER_CPU (WORKERS unbound workers when WORKERS > 1), its config, pid
+# and logs in a prefix in the scratch folder.
 NGINX_DIR=""
 nginx_cmd() { # PORT
   NGINX_DIR=$SCRATCH/nginx-$1
   mkdir -p "$NGINX_DIR"
   local user=""
   [ "$(id -u)" -eq 0 ] && user="user $(id -un) $(id -gn);"
-  local mask=1 c  # binary, CPU 0 rightmost
-  for ((c = 0; c < SERVER_CPU; c++)); do mask="${mask}0"; done
+  local mask=1 c affinity=""  # binary, CPU 0 rightmost
+  if [ "$WORKERS" -eq 1 ]; then
+    for ((c = 0; c < SERVER_CPU; c++)); do mask="${mask}0"; done
+    affinity="worker_cpu_affinity $mask;"
+  fi
   cat >"$NGINX_DIR/nginx.conf" <<EOF
 $user
-worker_processes 1;
-worker_cpu_affinity $mask;
+worker_processes $WORKERS;
+$affinity
 pid $NGINX_DIR/nginx.pid;
 error_log $NGINX_DIR/error.log warn;
 events { worker_connections 4096; }
@@ -123,7 +130,7 @@ bench() {
   RSS0="" RSS1=""
   start_and_wait "$name (pipeline depth $DEPTH)" "$port" "$log" probe_http || return 0
   echo "   response: $(printf '%s' "$PROBE_RESPONSE" | tr -d '\r' | tr '\n' '|')"
-  local url="http://127.0.0.1:$port/" wrk=(taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS") pipelined=() i
+  local url="http://127.0.0.1:$port/" wrk=(taskset -c "$LOAD_CPU" wrk -t"$LOAD_THREADS" -c"$CONNECTIONS") pipelined=() i
   if [ "$DEPTH" -gt 1 ]; then
     wrk+=(-s "$here/pipeline.lua")
     pipelined=(-- "$DEPTH") # the script's argument, after the URL
@@ -158,7 +165,7 @@ bench() {
 }
 
 {
-  echo "HTTP/1.1 hello, one server core, same run: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+  echo "HTTP/1.1 hello, $WORKERS server thread(s), same run: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
   machine
   echo "wrk: $(wrk -v 2>&1 | head -n 1 || true)"
   if [[ " $SERVERS " == *" nginx "* ]]; then echo "nginx: $("$(command -v nginx || echo /usr/sbin/nginx)" -v 2>&1)"; fi

@@ -15,8 +15,19 @@ FLAGS=(--add-exports java.base/jdk.internal.vm=ALL-UNNAMED --enable-native-acces
 # process confined to one CPU; it is named so that the choice is visible and the same for all.
 # shellcheck disable=SC2206
 JVM_OPTS=(${JVM_OPTS:--Xms1g -Xmx1g -XX:+UseSerialGC})
-SERVER_CPU=${SERVER_CPU:-0}
-LOAD_CPU=${LOAD_CPU:-1}
+# WORKERS: the server's threads. 1 (the default): one executor, one event loop, one carrier thread
+# or one nginx worker, the server on SERVER_CPU and the load on LOAD_CPU. More: weft runs a pool of
+# WORKERS executors (unbound), Netty WORKERS event loops, the virtual threads a scheduler of
+# parallelism WORKERS, nginx WORKERS workers; server and load then share every CPU unless
+# SERVER_CPU/LOAD_CPU (taskset lists) say otherwise, so compare the server's CPU per request.
+WORKERS=${WORKERS:-1}
+if [ "$WORKERS" -gt 1 ]; then
+  SERVER_CPU=${SERVER_CPU:-0-$(($(nproc) - 1))}
+  LOAD_CPU=${LOAD_CPU:-0-$(($(nproc) - 1))}
+else
+  SERVER_CPU=${SERVER_CPU:-0}
+  LOAD_CPU=${LOAD_CPU:-1}
+fi
 
 java_home=$(./mvnw -v 2>/dev/null | sed -n 's/.*runtime: *//p' | head -n 1)
 if [ -z "$java_home" ] || [ ! -x "$java_home/bin/java" ]; then
@@ -179,17 +190,22 @@ probe_echo() {
 # Commands of the servers, in the array CMD: the weft example of a driver, the Netty server of
 # a transport, the virtual-thread server.
 weft_cmd() { # MAIN DRIVER PORT
-  CMD=("$JAVA" "${FLAGS[@]}" "${JVM_OPTS[@]}" -cp "$JAR" "$1" --port "$3" --driver "$2" --pin "$SERVER_CPU")
+  CMD=("$JAVA" "${FLAGS[@]}" "${JVM_OPTS[@]}" -cp "$JAR" "$1" --port "$3" --driver "$2")
+  if [ "$WORKERS" -gt 1 ]; then
+    CMD+=(--executors "$WORKERS" --placement unbound)
+  else
+    CMD+=(--pin "$SERVER_CPU")
+  fi
 }
 # Netty gets sun.misc.Unsafe, which it leaves off by default on JDK 24+: its fastest setting.
 # shellcheck disable=SC2206
 NETTY_OPTS=(${NETTY_OPTS:---sun-misc-unsafe-memory-access=allow})
 netty_cmd() { # APP TRANSPORT PORT
   CMD=("$JAVA" "${FLAGS[@]}" "${JVM_OPTS[@]}" "${NETTY_OPTS[@]}" -cp "$JAR" io.weft.bench.net.NettyServer
-       --app "$1" --transport "$2" --port "$3")
+       --app "$1" --transport "$2" --port "$3" --threads "$WORKERS")
 }
 vthreads_cmd() { # APP PORT
-  CMD=("$JAVA" "${FLAGS[@]}" "${JVM_OPTS[@]}" -Djdk.virtualThreadScheduler.parallelism=1 -cp "$JAR"
+  CMD=("$JAVA" "${FLAGS[@]}" "${JVM_OPTS[@]}" -Djdk.virtualThreadScheduler.parallelism="$WORKERS" -cp "$JAR"
        io.weft.bench.net.VirtualThreadServer --app "$1" --port "$2")
 }
 
@@ -272,6 +288,18 @@ cpus_end() {
     n = NF / 2; total = 0; idle = 0
     for (i = 2; i <= 9; i++) { d = $(n + i) - $i; total += d; if (i == 5 || i == 6) idle += d }
     printf "%s %.0f\n", substr($1, 4), (total > 0 ? 100 * (total - idle) / total : 0) }')
+}
+# cpu_busy LIST: CPU_BUSY of a CPU, or the mean over a taskset list ("0-1", "0,2"); "-" if unknown.
+cpu_busy() {
+  local part lo hi c sum=0 n=0
+  for part in ${1//,/ }; do
+    lo=${part%-*} hi=${part#*-}
+    for ((c = lo; c <= hi; c++)); do
+      [ -n "${CPU_BUSY[$c]:-}" ] || continue
+      sum=$((sum + CPU_BUSY[$c])) n=$((n + 1))
+    done
+  done
+  if [ "$n" -gt 0 ]; then echo $((sum / n)); else echo -; fi
 }
 
 # The server's own CPU time during a run, from the scheduler's run time of each of its threads

@@ -8,8 +8,10 @@
 #   5. JMH TimerBench          1,000,000 concurrent sleeps (weft, virtual threads, ScheduledThreadPoolExecutor)
 #   6. JMH SyncBench           ping-pong through a channel, a shared channel between threads (vs
 #                              ArrayBlockingQueue and JCTools queues), a contended mutex, a read-mostly RwLock
+#   7. JMH SubmitBench         tasks submitted from outside to one worker: a pool of one executor
+#                              vs ForkJoinPool(1) and a single-thread ExecutorService
 #
-# Usage: weft-bench/run.sh [all|jmh|timers|sync|onecore|memory]...   (default: all)
+# Usage: weft-bench/run.sh [all|jmh|timers|sync|submit|onecore|memory]...   (default: all)
 # Environment (all optional):
 #   JMH_OPTS    JMH settings (default below: short, for a 2-core machine)
 #   JMH_GC      the forks' GC, given with -jvmArgsPrepend (default -XX:+UseG1GC: set explicitly
@@ -83,6 +85,10 @@ fi
 
 if want sync; then
   jmh sync 'io.weft.bench.SyncBench'
+fi
+
+if want submit; then
+  jmh submit 'io.weft.bench.SubmitBench'
 fi
 
 if want onecore; then

@@ -40,7 +40,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Netty 4.2 peer of weft's HttpHello and EchoServer: one event loop
- * thread (it accepts and serves), on the epoll or the io_uring transport.
+ * thread (it accepts and serves), on the epoll or the io_uring transport;
+ * with {@code --threads N}, N loops in one group, one of them also accepting
+ * and the connections dealt to all in turn.
  *
  * <p>HTTP as Netty's own plaintext benchmark server does it:
  * {@link HttpServerCodec}, a response with prebuilt headers (Date refreshed
@@ -52,7 +54,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp weft-bench/target/benchmarks.jar io.weft.bench.net.NettyServer \
- *      [--transport epoll|io_uring] [--app http|echo] [--port 8080] [--host 127.0.0.1]
+ *      [--transport epoll|io_uring] [--app http|echo] [--port 8080] [--host 127.0.0.1] [--threads 1]
  * </pre>
  */
 public final class NettyServer {
@@ -67,11 +69,15 @@ public final class NettyServer {
             Unpooled.directBuffer().writeBytes(HelloResponse.BODY.getBytes(StandardCharsets.US_ASCII)));
 
     public static void main(String[] argv) throws Exception {
-        Args a = Args.parse(argv, Set.of("transport", "app", "port", "host"));
+        Args a = Args.parse(argv, Set.of("transport", "app", "port", "host", "threads"));
         String transport = a.get("transport", "epoll");
         String app = a.get("app", "http");
         int port = a.getInt("port", 8080);
         String host = a.get("host", "127.0.0.1");
+        int threads = a.getInt("threads", 1);
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads " + threads + ": expected at least 1");
+        }
 
         IoHandlerFactory io;
         Class<? extends ServerChannel> channel;
@@ -104,7 +110,7 @@ public final class NettyServer {
             default -> throw new IllegalArgumentException("--app " + app + ": expected http or echo");
         };
 
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, io);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, io);
         try {
             if (app.equals("http")) {
                 group.scheduleAtFixedRate(HelloHandler::refreshDate, 1, 1, TimeUnit.SECONDS);
@@ -116,7 +122,7 @@ public final class NettyServer {
                     .childHandler(handler)
                     .bind(host, port).sync().channel();
             System.out.println(app + ": listening on " + ch.localAddress() + " (netty " + transport
-                    + ", one event loop, unsafe " + PlatformDependent.hasUnsafe() + ", allocator "
+                    + ", " + threads + " event loop(s), unsafe " + PlatformDependent.hasUnsafe() + ", allocator "
                     + ch.config().getAllocator().getClass().getSimpleName() + ")");
             ch.closeFuture().sync();
         } finally {
