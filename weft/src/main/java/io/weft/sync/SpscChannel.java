@@ -25,7 +25,8 @@ import java.lang.invoke.VarHandle;
  * }</pre>
  *
  * <h2>Threads</h2>
- * Each side belongs to the thread that first uses it, for good: an executor's
+ * Each side belongs to the thread that first uses it (or, in a
+ * {@link ChannelMesh}, to the executor that joins), for good: an executor's
  * loop thread, so that any task of that executor may use it, or a plain
  * thread, whose {@code await()} then parks it. Using a side from any other
  * thread throws {@link IllegalStateException} naming both threads. Both

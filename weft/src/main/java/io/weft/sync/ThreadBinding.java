@@ -6,7 +6,7 @@ import java.lang.invoke.VarHandle;
 
 /**
  * Which thread may use one side of a cross-executor primitive (a side of an
- * {@link SpscChannel}): the first thread that uses
+ * {@link SpscChannel}, a {@link MeshConnection}): the first thread that uses
  * it, or binds it, for good. That thread is an executor's loop thread (so
  * every task of that executor may use the side) or a plain thread (whose
  * {@code await()} then parks it). Any other thread gets an
@@ -60,7 +60,7 @@ final class ThreadBinding {
     }
 
     /**
-     * Binds to the calling thread now (a channel end handed to a thread);
+     * Binds to the calling thread now (a mesh member's ends, at join);
      * {@code how} says in a failure how the other thread came to own it.
      */
     void bind(String how) {
