@@ -6,8 +6,9 @@
  * {@link io.weft.sync.CancellationToken}, {@link io.weft.sync.Barrier},
  * {@link io.weft.sync.Broadcast} and {@link io.weft.sync.Watch}; between executors,
  * {@link io.weft.sync.SpscChannel} (one producer executor, one consumer
- * executor, no lock) and {@link io.weft.sync.ChannelMesh} (a channel per
- * pair of N executors). Every operation that may wait returns a
+ * executor, no lock), {@link io.weft.sync.ChannelMesh} (a channel per pair
+ * of N executors) and {@link io.weft.sync.Sharded} (values routed to an
+ * executor by key). Every operation that may wait returns a
  * {@link io.weft.sync.WaitFuture}; {@code await()} it.
  *
  * <h2>Cancel safety</h2>
@@ -36,7 +37,7 @@
  *   <tr><td>{@code CancellationToken.cancelled}</td><td>leaves the queue</td><td>nothing to hand on</td></tr>
  *   <tr><td>{@code SpscReceiver.recv}, {@code MeshConnection.recvFrom}</td><td>leaves its side's queue</td>
  *       <td>took nothing: the value stays in the ring; the wake-up goes to the next recv of that side</td></tr>
- *   <tr><td>{@code SpscSender.send}, {@code MeshConnection.sendTo}</td>
+ *   <tr><td>{@code SpscSender.send}, {@code MeshConnection.sendTo}, {@code Sharded.Shard.send}</td>
  *       <td>nothing was sent</td>
  *       <td>nothing was sent; the free slot's wake-up goes to the next send of that side</td></tr>
  *   <tr><td>{@code MeshConnection.recvFromAny}</td><td>leaves every peer's queue</td>
@@ -120,9 +121,9 @@
  *       start of the next one, on whatever thread: that is the only
  *       ordering, every guarded field is a plain field.</li>
  * </ul>
- * {@code SpscChannel} (and {@code ChannelMesh}, built on it) is neither:
- * each of its two sides belongs to one thread (the first to use it, or the
- * one that joins the mesh), checked on every entry
+ * {@code SpscChannel} (and {@code ChannelMesh} and {@code Sharded}, built
+ * on it) is neither: each of its two sides belongs to one thread (the
+ * first to use it, or the one that joins the mesh), checked on every entry
  * ({@code ThreadBinding}, an {@link java.lang.IllegalStateException} naming
  * both threads otherwise); each side's waiter queue is local to its thread,
  * and the two threads meet only in the ring and in two waker slots,
