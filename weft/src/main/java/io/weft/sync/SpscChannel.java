@@ -258,8 +258,7 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
 
     WaitFuture<Void> send(T value) {
         checkValue(value);
-        producer.check();
-        return new SendOp(value);
+        return new SendOp(value); // its polls check the thread
     }
 
     /**
@@ -411,8 +410,7 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
     }
 
     WaitFuture<T> recv() {
-        consumer.check();
-        return new RecvOp();
+        return new RecvOp(); // its polls check the thread
     }
 
     /**

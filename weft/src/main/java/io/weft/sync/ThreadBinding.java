@@ -12,10 +12,10 @@ import java.lang.invoke.VarHandle;
  * {@code await()} then parks it). Any other thread gets an
  * {@link IllegalStateException} naming both threads.
  *
- * <p>The owner is written once, by a CAS from null. {@link #check()} reads it
- * plain: the owner reads its own CAS, and any other thread that sees a stale
- * null or another thread takes the slow path, whose CAS or volatile read
- * settles it.
+ * <p>The owner is written once, by a CAS from null; the winner then copies
+ * its thread into {@code thread}, a plain field that {@link #check()} reads:
+ * the owner reads its own write, and any other thread, whether it sees null
+ * or the owner, takes the slow path, whose CAS settles it.
  */
 final class ThreadBinding {
     private static final VarHandle OWNER;
@@ -45,6 +45,8 @@ final class ThreadBinding {
     private final boolean anyThread;
     /** Written once, by {@link #OWNER} CAS from null. */
     private Owner owner;
+    /** The owner's thread, written by the owner after its CAS; the fast path of {@link #check()}. */
+    private Thread thread;
 
     ThreadBinding(String what, boolean anyThread) {
         this.what = what;
@@ -53,8 +55,7 @@ final class ThreadBinding {
 
     /** Binds to the calling thread if unbound; throws if another thread owns it. */
     void check() {
-        Owner o = owner; // plain: see the class comment
-        if (o == null || o.thread != Thread.currentThread()) {
+        if (thread != Thread.currentThread()) { // plain: see the class comment
             bindOrFail(null);
         }
     }
@@ -64,15 +65,9 @@ final class ThreadBinding {
      * {@code how} says in a failure how the other thread came to own it.
      */
     void bind(String how) {
-        Owner o = owner;
-        if (o == null || o.thread != Thread.currentThread()) {
+        if (thread != Thread.currentThread()) {
             bindOrFail(how);
         }
-    }
-
-    /** True once a thread owns this side. */
-    boolean isBound() {
-        return OWNER.getVolatile(this) != null;
     }
 
     private void bindOrFail(String how) {
@@ -83,7 +78,11 @@ final class ThreadBinding {
         ExecutorCore ex = ExecutorCore.currentOrNull();
         Owner mine = new Owner(me, ex == null ? null : ex.name());
         Owner o = (Owner) OWNER.compareAndExchange(this, null, mine);
-        if (o == null || o.thread == me) {
+        if (o == null) {
+            thread = me;
+            return;
+        }
+        if (o.thread == me) {
             return;
         }
         throw new IllegalStateException(what + " belongs to " + o.describe()

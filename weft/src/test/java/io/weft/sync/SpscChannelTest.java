@@ -184,7 +184,8 @@ class SpscChannelTest {
             try (var ex = LocalExecutor.builder().name("spsc-owner-ex").build()) {
                 ex.run(() -> {
                     ch.sender().trySend("x"); // binds the sender here
-                    made.complete(ch.receiver().recv()); // binds the receiver here
+                    ch.receiver().tryRecv(); // binds the receiver here (making a future binds nothing)
+                    made.complete(ch.receiver().recv());
                     return null;
                 });
             }
