@@ -8,8 +8,10 @@
 #   5. JMH TimerBench          1,000,000 concurrent sleeps (weft, virtual threads, ScheduledThreadPoolExecutor)
 #   6. JMH SyncBench           ping-pong through a channel, a shared channel between threads (vs
 #                              ArrayBlockingQueue and JCTools queues), a contended mutex, a read-mostly RwLock
+#   7. JMH SpscBench           values between two executors through the SPSC channel (vs JCTools
+#                              SpscArrayQueue with a park/unpark handshake, ArrayBlockingQueue)
 #
-# Usage: weft-bench/run.sh [all|jmh|timers|sync|onecore|memory]...   (default: all)
+# Usage: weft-bench/run.sh [all|jmh|timers|sync|spsc|onecore|memory]...   (default: all)
 # Environment (all optional):
 #   JMH_OPTS    JMH settings (default below: short, for a 2-core machine)
 #   JMH_GC      the forks' GC, given with -jvmArgsPrepend (default -XX:+UseG1GC: set explicitly
@@ -83,6 +85,10 @@ fi
 
 if want sync; then
   jmh sync 'io.weft.bench.SyncBench'
+fi
+
+if want spsc; then
+  jmh spsc 'io.weft.bench.SpscBench'
 fi
 
 if want onecore; then
