@@ -286,7 +286,12 @@ public final class ChannelMesh<T> {
                     throw new IllegalStateException("join future polled after it completed or was cancelled");
                 }
                 if (member == null) {
-                    member = register(this, Thread.currentThread());
+                    try {
+                        member = register(this, Thread.currentThread());
+                    } catch (RuntimeException refused) {
+                        state = DONE; // a join that failed is over, as any wait that failed
+                        throw refused;
+                    }
                 } else if (member.thread != Thread.currentThread()) {
                     throw new IllegalStateException("a join of this mesh was polled on thread " + Thread.currentThread()
                             .getName() + " after its first poll on thread " + member.thread.getName());
