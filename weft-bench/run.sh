@@ -10,8 +10,10 @@
 #                              ArrayBlockingQueue and JCTools queues), a contended mutex, a read-mostly RwLock
 #   7. JMH SubmitBench         tasks submitted from outside to one worker: a pool of one executor
 #                              vs ForkJoinPool(1) and a single-thread ExecutorService
+#   8. JMH SpscBench           values between two executors through the SPSC channel (vs JCTools
+#                              SpscArrayQueue with a park/unpark handshake, ArrayBlockingQueue)
 #
-# Usage: weft-bench/run.sh [all|jmh|timers|sync|submit|onecore|memory]...   (default: all)
+# Usage: weft-bench/run.sh [all|jmh|timers|sync|submit|spsc|onecore|memory]...   (default: all)
 # Environment (all optional):
 #   JMH_OPTS    JMH settings (default below: short, for a 2-core machine)
 #   JMH_GC      the forks' GC, given with -jvmArgsPrepend (default -XX:+UseG1GC: set explicitly
@@ -89,6 +91,10 @@ fi
 
 if want submit; then
   jmh submit 'io.weft.bench.SubmitBench'
+fi
+
+if want spsc; then
+  jmh spsc 'io.weft.bench.SpscBench'
 fi
 
 if want onecore; then

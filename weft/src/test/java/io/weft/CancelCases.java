@@ -13,6 +13,7 @@ import io.weft.sync.Oneshot;
 import io.weft.sync.Receiver;
 import io.weft.sync.RwLock;
 import io.weft.sync.Semaphore;
+import io.weft.sync.SpscChannel;
 import io.weft.sync.Sender;
 import io.weft.sync.Watch;
 import io.weft.time.Interval;
@@ -63,6 +64,8 @@ final class CancelCases {
             cases.add(new Named(kind + "Watch.changed", () -> new WatchCase(local)));
             cases.add(new Named(kind + "CancellationToken.cancelled", () -> new TokenCase(local)));
         }
+        cases.add(new Named("SpscChannel.recv", SpscRecvCase::new));
+        cases.add(new Named("SpscChannel.send", SpscSendCase::new));
         cases.add(new Named("Weft.sleep", SleepCase::new, false));
         cases.add(new Named("Interval.tick", IntervalCase::new, false));
         cases.add(new Named("Timeout", TimeoutCase::new, false));
@@ -277,6 +280,74 @@ final class CancelCases {
             }
             settled("the sender queued behind", live::await);
             for (String s; (s = rx.tryRecv()) != null; ) {
+                got.add(s);
+            }
+            assertThat(got).as("a cancelled send sent nothing")
+                    .isEqualTo(granted ? List.of("next") : List.of("first", "next"));
+        }
+    }
+
+    /** Both sides of the SPSC channel on the test's executor (each side belongs to the thread that first uses it). */
+    static final class SpscRecvCase implements Case {
+        final SpscChannel<String> ch = SpscChannel.create(4);
+        private boolean granted;
+
+        @Override
+        public Future<?> pending() {
+            return ch.receiver().recv();
+        }
+
+        @Override
+        public boolean grant() {
+            assertThat(ch.sender().trySend("v")).isTrue();
+            granted = true;
+            return true;
+        }
+
+        @Override
+        public void verify() {
+            // a receiver queued behind the one that gave up must get the next value's wake-up
+            JoinHandle<String> live = Weft.spawn(() -> ch.receiver().recv().await());
+            settle();
+            assertThat(ch.sender().trySend("w")).isTrue();
+            List<String> got = new ArrayList<>();
+            got.add(settled("the receiver queued behind", live::await));
+            for (String s; (s = ch.receiver().tryRecv()) != null; ) {
+                got.add(s);
+            }
+            assertThat(got).as("every value, once, in order")
+                    .isEqualTo(granted ? List.of("v", "w") : List.of("w"));
+        }
+    }
+
+    static final class SpscSendCase implements Case {
+        final SpscChannel<String> ch = SpscChannel.create(1);
+        boolean granted;
+
+        @Override
+        public Future<?> pending() {
+            assertThat(ch.sender().trySend("first")).isTrue();
+            return ch.sender().send("cancelled");
+        }
+
+        @Override
+        public boolean grant() {
+            assertThat(ch.receiver().tryRecv()).isEqualTo("first");
+            granted = true;
+            return true;
+        }
+
+        @Override
+        public void verify() {
+            // a sender queued behind the one that gave up must get the free slot's wake-up
+            JoinHandle<Void> live = Weft.spawn(() -> ch.sender().send("next").await());
+            settle();
+            List<String> got = new ArrayList<>();
+            if (!granted) {
+                got.add(ch.receiver().tryRecv());
+            }
+            settled("the sender queued behind", live::await);
+            for (String s; (s = ch.receiver().tryRecv()) != null; ) {
                 got.add(s);
             }
             assertThat(got).as("a cancelled send sent nothing")

@@ -5,6 +5,7 @@ import io.weft.Poll;
 import io.weft.Waker;
 import io.weft.sync.ChannelClosedException;
 import io.weft.sync.Oneshot;
+import io.weft.sync.SpscReceiver;
 import io.weft.sync.WaitFuture;
 
 /**
@@ -47,6 +48,29 @@ final class SyncPolls {
     static int notified(WaitFuture<Void> f, Waker waker) {
         try {
             return f.poll(new Context(waker)).isReady() ? READY : PENDING;
+        } catch (RuntimeException e) {
+            return OTHER;
+        }
+    }
+
+    /** Polls a send future once with {@code waker}: {@link #READY}, {@link #PENDING}, {@link #CLOSED} or {@link #OTHER}. */
+    static int send(WaitFuture<Void> f, Waker waker) {
+        try {
+            return f.poll(new Context(waker)).isReady() ? READY : PENDING;
+        } catch (ChannelClosedException e) {
+            return CLOSED;
+        } catch (RuntimeException e) {
+            return OTHER;
+        }
+    }
+
+    /** {@code tryRecv()} of an SPSC receiver, encoded as {@link #tryRecv(Oneshot)}. */
+    static int tryRecv(SpscReceiver<Integer> rx) {
+        try {
+            Integer v = rx.tryRecv();
+            return v == null ? PENDING : v;
+        } catch (ChannelClosedException e) {
+            return CLOSED;
         } catch (RuntimeException e) {
             return OTHER;
         }

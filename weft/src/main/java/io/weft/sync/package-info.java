@@ -4,7 +4,11 @@
  * {@link io.weft.sync.Oneshot}, {@link io.weft.sync.Notify},
  * {@link io.weft.sync.Semaphore}, {@link io.weft.sync.Mutex}, {@link io.weft.sync.RwLock},
  * {@link io.weft.sync.CancellationToken}, {@link io.weft.sync.Barrier},
- * {@link io.weft.sync.Broadcast} and {@link io.weft.sync.Watch}. Every operation that may wait returns a
+ * {@link io.weft.sync.Broadcast} and {@link io.weft.sync.Watch}; between executors,
+ * {@link io.weft.sync.SpscChannel} (one producer executor, one consumer
+ * executor, no lock), {@link io.weft.sync.ChannelMesh} (a channel per pair
+ * of N executors) and {@link io.weft.sync.Sharded} (values routed to an
+ * executor by key). Every operation that may wait returns a
  * {@link io.weft.sync.WaitFuture}; {@code await()} it.
  *
  * <h2>Cancel safety</h2>
@@ -31,9 +35,20 @@
  *   <tr><td>{@code Barrier.arrive}</td><td>no longer counts as arrived</td>
  *       <td>the barrier had tripped: nothing changes for the others</td></tr>
  *   <tr><td>{@code CancellationToken.cancelled}</td><td>leaves the queue</td><td>nothing to hand on</td></tr>
+ *   <tr><td>{@code SpscReceiver.recv}, {@code MeshConnection.recvFrom}</td><td>leaves its side's queue</td>
+ *       <td>took nothing: the value stays in the ring; the wake-up goes to the next recv of that side</td></tr>
+ *   <tr><td>{@code SpscSender.send}, {@code MeshConnection.sendTo}, {@code Sharded.Shard.send}</td>
+ *       <td>nothing was sent</td>
+ *       <td>nothing was sent; the free slot's wake-up goes to the next send of that side</td></tr>
+ *   <tr><td>{@code MeshConnection.recvFromAny}</td><td>leaves every peer's queue</td>
+ *       <td>took nothing from any peer; each wake-up goes to the next recv of its channel</td></tr>
+ *   <tr><td>{@code ChannelMesh.join}</td><td>leaves the mesh (the id is free again) if it is not yet
+ *       complete</td><td>the mesh was complete: the membership stays, and the next join on the same
+ *       thread takes it over</td></tr>
  * </table>
  * {@code io.weft.CancelMatrixTest} checks every row against every way to
- * give up, in both families.
+ * give up, in both families; the mesh's rows need several executors and are
+ * checked by {@code ChannelMeshTest} instead.
  *
  * <h2>Invariants of each primitive</h2>
  * <ul>
@@ -106,6 +121,13 @@
  *       start of the next one, on whatever thread: that is the only
  *       ordering, every guarded field is a plain field.</li>
  * </ul>
+ * {@code SpscChannel} (and {@code ChannelMesh} and {@code Sharded}, built
+ * on it) is neither: each of its two sides belongs to one thread (the
+ * first to use it, or the one that joins the mesh), checked on every entry
+ * ({@code ThreadBinding}, an {@link java.lang.IllegalStateException} naming
+ * both threads otherwise); each side's waiter queue is local to its thread,
+ * and the two threads meet only in the ring and in two waker slots,
+ * without a lock (the protocol below).
  *
  * <h2>Who touches what</h2>
  * Every mutable field of a primitive, of its handles ({@code Sender.closed},
@@ -150,6 +172,43 @@
  *   <li>A ready operation spends one unit of the task's cooperative budget
  *       first; without budget it wakes itself and stays in its state (a
  *       NOTIFIED node keeps its hint or permits for the next poll).</li>
+ * </ol>
+ *
+ * <h2>The SPSC wake protocol (between two threads, no lock)</h2>
+ * An {@code SpscChannel}'s waiter nodes go IDLE, QUEUED, DONE: a node stays
+ * in its side's local queue (guarded by nothing but the thread check) until
+ * its poll completes or it is cancelled. A wake-up is a hint, as for a
+ * channel above; the value (the free slot) stays in the ring until a poll
+ * that returns ready takes it. What crosses threads:
+ * <ol>
+ *   <li>The ring: the producer fills a slot only when it reads it null, the
+ *       consumer empties one only when it reads it non-null; each store is a
+ *       release that pairs with the other side's acquire load of that slot
+ *       (the receiver sees the value's contents; the producer reuses a slot
+ *       only after the consumer read it).</li>
+ *   <li>Two waker slots, {@code recvWaker} and {@code sendWaker}. Only the
+ *       <i>first</i> waiting node of a side registers its waker there, and
+ *       only when it is about to sleep: it stores the waker (volatile), then
+ *       reads the ring (and the other side's close flag) again (volatile),
+ *       and sleeps only if it still must; else it withdraws the waker and
+ *       completes. The other side stores its value, freed slot or close
+ *       (volatile), then reads the waker slot (volatile) and, if it finds a
+ *       waker, takes it (get-and-set null) and wakes it. Store then load on
+ *       both sides, sequentially consistent: a Dekker pair, so a sleeper is
+ *       always seen (a lost wake-up is impossible), and at worst both see
+ *       each other (a spurious wake: the task polls again). jcstress pins
+ *       each direction ({@code SpscWakeTest}).</li>
+ *   <li>Hand-on. Whenever a side's first waiter may have changed (it
+ *       completed, failed or was cancelled) or a value (room) may be left
+ *       for it, the side serves the new first waiter: registers it as in 2,
+ *       or wakes it at once (locally) if the re-check finds something; with
+ *       nobody left it withdraws the registration. So the wake-up given to a
+ *       waiter that is cancelled before it polls reaches the one behind it
+ *       ({@code SpscWakeTest.CancelledRecvVsSend}).</li>
+ *   <li>The fast path touches no waker slot of its own side: a send or recv
+ *       that finds a value (room) pays one volatile store (its half of the
+ *       pair the other side sleeps with) and one load of the other side's
+ *       waker slot, which that side writes only when it sleeps.</li>
  * </ol>
  */
 package io.weft.sync;

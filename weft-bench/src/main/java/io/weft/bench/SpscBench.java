@@ -1,0 +1,253 @@
+package io.weft.bench;
+
+import io.weft.LocalExecutor;
+import io.weft.sync.Channel;
+import io.weft.sync.SpscChannel;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.jctools.queues.SpscArrayQueue;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Values from one thread to another through a bounded queue of 1,024, ns
+ * per value, 1,000,000 values per invocation; every peer parks a side that
+ * cannot go on at once (no spinning) and is woken by the other side:
+ * <ul>
+ *   <li>{@code twoExecutorsWeftSpsc}: {@link SpscChannel} between two
+ *       LocalExecutors on two threads, a producer task on one
+ *       ({@code send(v).await()}) and a consumer task on the other
+ *       ({@code recv().await()}): what a task pays, suspensions and
+ *       cross-executor wakes included;</li>
+ *   <li>{@code twoThreadsWeftSpsc}: the same channel between two plain
+ *       threads ({@code await()} parks the thread): the channel without the
+ *       executors;</li>
+ *   <li>{@code twoThreadsJctoolsSpscPark}: JCTools' {@link SpscArrayQueue}
+ *       behind a park/unpark handshake of our own ({@link ParkingSpsc}), with
+ *       the full fence per put and per take that such a handshake needs;</li>
+ *   <li>{@code twoThreadsArrayBlockingQueue}: {@link ArrayBlockingQueue}
+ *       put/take;</li>
+ *   <li>{@code twoExecutorsWeftSharedChannel}: weft's lock-based shared
+ *       {@code Channel.bounded} between the same two executors, the choice
+ *       before the SPSC channel.</li>
+ * </ul>
+ * The value is one boxed Integer, sent again and again (no allocation per
+ * value by the peers). Each invocation starts the producer's thread (and,
+ * for the executor rows, its executor); the consumer is the benchmark thread
+ * (running its own executor, made once per trial).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {
+        "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED",
+        "--enable-native-access=ALL-UNNAMED",
+        "-Xms2g", "-Xmx2g"})
+public class SpscBench {
+    static final int VALUES = 1_000_000;
+    static final int CAPACITY = 1024;
+    static final Integer BOXED = 7;
+
+    private LocalExecutor consumer;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        consumer = LocalExecutor.builder().name("spsc-bench-consumer").build();
+        Tenure.now();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        consumer.close();
+    }
+
+    /** Starts a thread whose own LocalExecutor runs {@code body} as its root task. */
+    private static Thread producerExecutor(Runnable body) {
+        return Thread.ofPlatform().name("spsc-bench-producer").start(() -> {
+            try (LocalExecutor ex = LocalExecutor.builder().name("spsc-bench-producer").build()) {
+                ex.run(() -> {
+                    body.run();
+                    return null;
+                });
+            }
+        });
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(VALUES)
+    public long twoExecutorsWeftSpsc() throws InterruptedException {
+        SpscChannel<Integer> ch = SpscChannel.create(CAPACITY);
+        Thread producer = producerExecutor(() -> {
+            for (int i = 0; i < VALUES; i++) {
+                ch.sender().send(BOXED).await();
+            }
+        });
+        long sum = consumer.run(() -> {
+            long s = 0;
+            for (int i = 0; i < VALUES; i++) {
+                s += ch.receiver().recv().await();
+            }
+            return s;
+        });
+        producer.join();
+        return sum;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(VALUES)
+    public long twoThreadsWeftSpsc() throws InterruptedException {
+        SpscChannel<Integer> ch = SpscChannel.create(CAPACITY);
+        Thread producer = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < VALUES; i++) {
+                ch.sender().send(BOXED).await();
+            }
+        });
+        long sum = 0;
+        for (int i = 0; i < VALUES; i++) {
+            sum += ch.receiver().recv().await();
+        }
+        producer.join();
+        return sum;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(VALUES)
+    public long twoExecutorsWeftSharedChannel() throws InterruptedException {
+        Channel<Integer> ch = Channel.bounded(CAPACITY);
+        Thread producer = producerExecutor(() -> {
+            for (int i = 0; i < VALUES; i++) {
+                ch.sender().send(BOXED).await();
+            }
+        });
+        long sum = consumer.run(() -> {
+            long s = 0;
+            for (int i = 0; i < VALUES; i++) {
+                s += ch.receiver().recv().await();
+            }
+            return s;
+        });
+        producer.join();
+        return sum;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(VALUES)
+    public long twoThreadsJctoolsSpscPark() throws InterruptedException {
+        ParkingSpsc<Integer> q = new ParkingSpsc<>(CAPACITY);
+        Thread producer = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < VALUES; i++) {
+                q.put(BOXED);
+            }
+        });
+        long sum = 0;
+        for (int i = 0; i < VALUES; i++) {
+            sum += q.take();
+        }
+        producer.join();
+        return sum;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(VALUES)
+    public long twoThreadsArrayBlockingQueue() throws InterruptedException {
+        ArrayBlockingQueue<Integer> q = new ArrayBlockingQueue<>(CAPACITY);
+        Thread producer = Thread.ofPlatform().start(() -> {
+            try {
+                for (int i = 0; i < VALUES; i++) {
+                    q.put(BOXED);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        long sum = 0;
+        for (int i = 0; i < VALUES; i++) {
+            sum += q.take();
+        }
+        producer.join();
+        return sum;
+    }
+
+    /**
+     * JCTools' {@link SpscArrayQueue} made blocking for its one producer and
+     * one consumer thread, each parking at once when it cannot go on, as
+     * {@code SyncBench.ParkingMpsc} does for the MPSC queue. Two Dekker pairs:
+     * <ul>
+     *   <li>empty: the consumer's volatile store of {@link #consumerWaiting}
+     *       comes before its re-poll's volatile load of the slot; the
+     *       producer's offer ends with release stores only ({@code soElement},
+     *       {@code soProducerIndex}), so a full fence orders them before its
+     *       load of {@code consumerWaiting};</li>
+     *   <li>full: the producer's volatile store of {@link #producerWaiting}
+     *       comes before its re-offer's volatile load of the slot; the
+     *       consumer's poll ends with release stores, so a full fence orders
+     *       them before its load of {@code producerWaiting}.</li>
+     * </ul>
+     * One full fence per put and one per take: the price of parking, which
+     * the SPSC channel pays too (a volatile store on each side).
+     */
+    static final class ParkingSpsc<E> {
+        private final SpscArrayQueue<E> queue;
+        private volatile Thread consumerWaiting;
+        private volatile Thread producerWaiting;
+
+        ParkingSpsc(int capacity) {
+            queue = new SpscArrayQueue<>(capacity);
+        }
+
+        void put(E e) {
+            if (!queue.offer(e)) {
+                Thread me = Thread.currentThread();
+                for (;;) {
+                    producerWaiting = me; // pairs with the load after the fence in take
+                    if (queue.offer(e)) {
+                        break;
+                    }
+                    LockSupport.park(this);
+                }
+                producerWaiting = null;
+            }
+            VarHandle.fullFence(); // offer's stores are release stores: order them before this load
+            Thread c = consumerWaiting; // pairs with the store before take's re-poll
+            if (c != null) {
+                LockSupport.unpark(c);
+            }
+        }
+
+        E take() {
+            E e = queue.poll();
+            if (e == null) {
+                Thread me = Thread.currentThread();
+                for (;;) {
+                    consumerWaiting = me; // pairs with the load after the fence in put
+                    if ((e = queue.poll()) != null) {
+                        break;
+                    }
+                    LockSupport.park(this);
+                }
+                consumerWaiting = null;
+            }
+            VarHandle.fullFence(); // poll's stores are release stores: order them before this load
+            Thread p = producerWaiting; // pairs with the store before put's re-offer
+            if (p != null) {
+                LockSupport.unpark(p);
+            }
+            return e;
+        }
+    }
+}

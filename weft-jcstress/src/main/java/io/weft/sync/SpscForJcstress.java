@@ -1,0 +1,18 @@
+package io.weft.sync;
+
+/**
+ * jcstress only (this class lives in the weft-jcstress module, in weft's
+ * package, which the classpath allows): an {@link SpscChannel} whose sides
+ * any thread may use. A jcstress test builds its state on one thread, runs
+ * each side's actor on another and checks the outcome on a third, each
+ * step ordered after the last by jcstress; the thread checks, which the
+ * tests do not exercise, would refuse that.
+ */
+public final class SpscForJcstress {
+    private SpscForJcstress() {
+    }
+
+    public static <T> SpscChannel<T> anyThread(int capacity) {
+        return SpscChannel.createForAnyThread(capacity);
+    }
+}

@@ -1,0 +1,509 @@
+package io.weft.sync;
+
+import io.weft.Context;
+import io.weft.Poll;
+import io.weft.Waker;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A bounded channel from one executor to another, without a lock: one
+ * producer side ({@link SpscSender}), one consumer side
+ * ({@link SpscReceiver}), a ring of {@code capacity} slots between them
+ * (glommio's {@code shared_channel}). Neither side touches a lock or waits
+ * on the other while values flow; a side's task is woken by the other only
+ * when it sleeps: the receiver on an empty ring, the sender on a full one.
+ *
+ * <pre>{@code
+ * var ch = SpscChannel.<Long>create(1024);             // on any thread
+ * // a task of executor A:
+ * for (long i = 0; i < n; i++) ch.sender().send(i).await();   // suspends while the ring is full
+ * ch.sender().close();
+ * // a task of executor B:
+ * try { for (;;) use(ch.receiver().recv().await()); }          // suspends while it is empty
+ * catch (ChannelClosedException end) { }                      // closed and drained
+ * }</pre>
+ *
+ * <h2>Threads</h2>
+ * Each side belongs to the thread that first uses it (or, in a
+ * {@link ChannelMesh}, to the executor that joins), for good: an executor's
+ * loop thread, so that any task of that executor may use it, or a plain
+ * thread, whose {@code await()} then parks it. Using a side from any other
+ * thread throws {@link IllegalStateException} naming both threads. Both
+ * sides may belong to the same thread. Several tasks of the owning executor
+ * may wait on one side at once: they queue (FIFO) on that side, with no
+ * atomic operation; the other side only ever sees the first of them.
+ *
+ * <h2>Close semantics</h2>
+ * As {@link Channel}'s: after {@link SpscSender#close()} the receiver still
+ * gets every value sent before it, then the end of the stream
+ * ({@link ChannelClosedException} with a null value). After
+ * {@link SpscReceiver#close()} every send, pending or new, fails with a
+ * {@link ChannelClosedException} whose {@link ChannelClosedException#value()}
+ * is the value it did not send; the receiver may still drain what is
+ * buffered. A send on a closed sender fails the same way. Both closes are
+ * idempotent. Values are never null.
+ *
+ * <h2>Cancel safety</h2>
+ * A value enters the ring only in the poll of a send that returns ready, and
+ * leaves it only in the poll of a recv that returns ready: a cancelled send
+ * sent nothing, a cancelled recv took nothing (the value stays for the next
+ * recv). A wake-up handed to a waiter that is then cancelled goes to the
+ * waiter behind it. Waiters are served in FIFO order, but a new operation
+ * that finds a value or a free slot takes it without queueing (barging); a
+ * woken waiter that lost such a race waits again, still first.
+ *
+ * <h2>The protocol</h2>
+ * <pre>
+ * slot i:      null --producer: svElement(v)--> v --consumer: svElement(null)--> null
+ * recvWaker:   null --consumer, going to sleep: svRecvWaker(w)--> w --producer: xchg(null), then w.wake()
+ *                                              w --consumer, not sleeping after all: so(null)
+ * sendWaker:   the same, with the roles swapped (producer sleeping on a full ring)
+ * </pre>
+ * <ol>
+ *   <li><b>Slots.</b> The producer fills slot {@code tail} only when it
+ *       reads it null; the consumer empties slot {@code head} only when it
+ *       reads it non-null (FastFlow, as JCTools' {@code SpscArrayQueue}:
+ *       neither side reads the other's index). The value store is a release
+ *       that pairs with the consumer's acquire load, so the receiver sees
+ *       the value's contents; the null store is a release that pairs with
+ *       the producer's acquire load, so the slot is reused only after the
+ *       consumer read it. The producer looks a quarter ring ahead
+ *       ({@code lookAhead}): a null slot there proves every slot before it
+ *       free, as the consumer frees slots in order.</li>
+ *   <li><b>Empty: the consumer goes to sleep.</b> The first waiting recv
+ *       stores its waker ({@code svRecvWaker}), then reads the slot and
+ *       {@code senderClosed} again; only if both are still empty/open does
+ *       it sleep. The producer stores a value ({@code svElement}) or its
+ *       close ({@code svSenderClosed}), then reads {@code recvWaker}. Both
+ *       sides store, then load, with volatile (sequentially consistent)
+ *       accesses: a Dekker pair. So at least one sees the other: the
+ *       consumer finds the value, or the producer finds the waker; if both
+ *       do, the consumer withdraws its waker and takes the value, and the
+ *       producer's take ({@code xchg}) finds null (nobody woken) or came
+ *       first (a spurious wake, harmless: a woken task polls again).</li>
+ *   <li><b>Full: the producer goes to sleep.</b> The same pair with the
+ *       roles swapped: the first waiting send stores {@code sendWaker}, then
+ *       reads the slot and {@code receiverClosed}; the consumer stores null
+ *       into the slot or its close, then reads {@code sendWaker}.</li>
+ *   <li><b>Only the first waiter of a side sleeps on the other side.</b> The
+ *       others wait in the side's local queue. Whenever the first waiter may
+ *       have changed (it completed, failed or was cancelled) or a value may
+ *       be left for it, the side serves its new first waiter: it registers
+ *       that waiter's waker as in 2/3 and, if the re-check finds a value
+ *       (room) or a close, wakes it at once (a local wake). A cancelled first
+ *       waiter therefore hands its wake-up on; with nobody left the side
+ *       withdraws its registration.</li>
+ * </ol>
+ * The cost: one volatile store per send and per recv (each side's half of
+ * the pair that lets the other side sleep), the same price as any blocking
+ * queue that parks at once. The jcstress tests {@code SpscWakeTest}
+ * ({@code SendVsSleepingRecv}, {@code RecvVsSleepingSend}, their close
+ * variants and {@code CancelledRecvVsSend}) pin both pairs and the hand-on,
+ * across a wrap of the ring.
+ */
+public final class SpscChannel<T> extends SpscLayout.PadTail {
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
+    /** Unused slots at each end of the ring (128 bytes with compressed references), so that no other object shares its first and last lines. */
+    private static final int RING_PAD = 32;
+
+    /** {@code RING_PAD + capacity + RING_PAD} slots; slot i of the ring is {@code ring[RING_PAD + i]}. */
+    private final Object[] ring;
+    private final int capacity;
+    /** How far ahead the producer looks for free slots (a quarter of the ring, 1 to 4096). */
+    private final int lookAhead;
+    final ThreadBinding producer;
+    final ThreadBinding consumer;
+    /** The producer's waiting sends. Producer thread only. */
+    private final WaitList sendWaiters = new WaitList();
+    /** The consumer's waiting recvs. Consumer thread only. */
+    private final WaitList recvWaiters;
+    private final SpscSender<T> sender;
+    private final SpscReceiver<T> receiver;
+
+    private SpscChannel(int capacity, boolean anyThread) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("SpscChannel capacity must be at least 1, was " + capacity);
+        }
+        if (capacity > Integer.MAX_VALUE - 2 * RING_PAD) {
+            throw new IllegalArgumentException("SpscChannel capacity too large: " + capacity);
+        }
+        this.capacity = capacity;
+        this.lookAhead = Math.max(1, Math.min(capacity / 4, 4096));
+        this.ring = new Object[RING_PAD + capacity + RING_PAD];
+        this.recvWaiters = new WaitList(); // after the ring: not on the line of sendWaiters
+        this.producer = new ThreadBinding("the sending side of an SpscChannel", anyThread);
+        this.consumer = new ThreadBinding("the receiving side of an SpscChannel", anyThread);
+        this.sender = new SpscSender<>(this);
+        this.receiver = new SpscReceiver<>(this);
+    }
+
+    /**
+     * A channel holding at most {@code capacity} values (exactly: any
+     * capacity from 1 up). Callable from any thread; each side is bound to
+     * the thread that first uses it.
+     */
+    public static <T> SpscChannel<T> create(int capacity) {
+        return new SpscChannel<>(capacity, false);
+    }
+
+    /** Tests only (jcstress drives each side from its own threads, then checks from a third): no thread checks. */
+    static <T> SpscChannel<T> createForAnyThread(int capacity) {
+        return new SpscChannel<>(capacity, true);
+    }
+
+    /** The sending side (there is exactly one). */
+    public SpscSender<T> sender() {
+        return sender;
+    }
+
+    /** The receiving side (there is exactly one). */
+    public SpscReceiver<T> receiver() {
+        return receiver;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    // =====================================================================
+    // Slots
+    // =====================================================================
+
+    /** Pairs with the other side's {@link #svElement}: a value's contents, or a freed slot's last read. */
+    private Object lvElement(int i) {
+        return SLOT.getVolatile(ring, RING_PAD + i);
+    }
+
+    /**
+     * A value (producer) or null (consumer): a release for the other side's
+     * {@link #lvElement}, and the store half of a Dekker pair, ordered
+     * before this side's next volatile load of the other side's waker.
+     */
+    private void svElement(int i, Object v) {
+        SLOT.setVolatile(ring, RING_PAD + i, v);
+    }
+
+    private int next(int i) {
+        return i + 1 == capacity ? 0 : i + 1;
+    }
+
+    private static void checkValue(Object value) {
+        if (value == null) {
+            throw new NullPointerException("channel values must not be null");
+        }
+    }
+
+    // =====================================================================
+    // The producer's side (producer thread only)
+    // =====================================================================
+
+    /** Whether slot {@code tail} is free; looks {@code lookAhead} slots ahead when nothing is known. */
+    private boolean hasRoom() {
+        if (freeAhead > 0) {
+            return true;
+        }
+        int t = tail;
+        int ahead = t + lookAhead - 1;
+        if (ahead >= capacity) {
+            ahead -= capacity;
+        }
+        if (lookAhead > 1 && lvElement(ahead) == null) {
+            freeAhead = lookAhead; // the consumer frees in order: every slot from tail to ahead is free
+            return true;
+        }
+        if (lvElement(t) == null) {
+            freeAhead = 1;
+            return true;
+        }
+        return false;
+    }
+
+    /** Puts {@code v} in slot {@code tail} (hasRoom() was true) and wakes a sleeping consumer. */
+    private void publish(Object v) {
+        int t = tail;
+        svElement(t, v);
+        tail = next(t);
+        freeAhead--;
+        wakeConsumer();
+    }
+
+    /** After {@code svElement(v)} or {@code svSenderClosed}: the load half of the "empty" Dekker pair. */
+    private void wakeConsumer() {
+        if (lvRecvWaker() != null) { // pairs with the consumer's svRecvWaker in sleepRecv
+            Waker w = xchgRecvWakerNull();
+            if (w != null) {
+                w.wake();
+            }
+        }
+    }
+
+    private ChannelClosedException sendFailure(Object value) {
+        return new ChannelClosedException(producerClosed ? "send on a closed SpscSender"
+                : "send on an SpscChannel whose receiver is closed", value);
+    }
+
+    boolean trySend(T value) {
+        checkValue(value);
+        producer.check();
+        if (producerClosed || lvReceiverClosed()) {
+            throw sendFailure(value);
+        }
+        if (!hasRoom()) {
+            return false;
+        }
+        publish(value);
+        return true;
+    }
+
+    WaitFuture<Void> send(T value) {
+        checkValue(value);
+        return new SendOp(value); // its polls check the thread
+    }
+
+    /**
+     * The first waiting send goes to sleep on a full ring: registers
+     * {@code w}, then looks again. True: still full and open, sleep (the
+     * consumer's next freed slot or close wakes {@code w}). False: room or a
+     * close appeared meanwhile; the registration is withdrawn.
+     */
+    private boolean sleepSend(Waker w) {
+        svSendWaker(w); // pairs with the consumer's lvSendWaker in wakeProducer
+        if (!lvReceiverClosed() && !hasRoom()) {
+            return true;
+        }
+        soSendWakerNull();
+        return false;
+    }
+
+    /** The first waiting send may have changed, or room may be left for it: register it, or wake it. */
+    private void serveSendHead() {
+        Waiter first = sendWaiters.peekFirst();
+        if (first == null) {
+            soSendWakerNull(); // nobody waits: withdraw what a waiter that is gone left
+        } else if (producerClosed || !sleepSend(first.waker)) {
+            first.waker.wake(); // on this thread: the local road
+        }
+    }
+
+    void closeSender() {
+        producer.check();
+        if (producerClosed) {
+            return;
+        }
+        producerClosed = true;
+        svSenderClosed(); // after every value's svElement: pairs with the consumer's lvSenderClosed
+        wakeConsumer();
+        for (Waiter w = sendWaiters.peekFirst(); w != null; w = w.next) {
+            w.waker.wake(); // each fails with its value in its next poll
+        }
+    }
+
+    private final class SendOp extends Waiter implements WaitFuture<Void> {
+        private Object value;
+
+        SendOp(Object value) {
+            this.value = value;
+        }
+
+        @Override
+        public Poll<Void> poll(Context cx) {
+            producer.check();
+            if (state == DONE) {
+                throw new IllegalStateException("send future polled after it completed or was cancelled");
+            }
+            for (;;) {
+                if (producerClosed || lvReceiverClosed()) {
+                    Object v = value;
+                    value = null;
+                    done();
+                    throw sendFailure(v);
+                }
+                if (hasRoom()) {
+                    if (!cx.consumeBudget()) {
+                        return Poll.pending(); // keeps its place; the budget woke its task
+                    }
+                    Object v = value;
+                    value = null;
+                    publish(v);
+                    done();
+                    return Poll.ready(null);
+                }
+                waker = cx.waker();
+                if (state == IDLE) {
+                    sendWaiters.addLast(this);
+                }
+                if (sendWaiters.peekFirst() != this || sleepSend(waker)) {
+                    return Poll.pending();
+                }
+                // room or a close appeared while it registered: go round
+            }
+        }
+
+        /** DONE; if it had queued, the next waiter becomes the first and is served. */
+        private void done() {
+            boolean queued = state == QUEUED;
+            finish(sendWaiters);
+            if (queued || !sendWaiters.isEmpty()) {
+                serveSendHead();
+            }
+        }
+
+        /** <b>Cancel safety:</b> nothing was sent; a wake-up it had goes to the next waiting send. */
+        @Override
+        public void cancel() {
+            producer.check();
+            if (state != DONE) {
+                value = null;
+                done();
+            }
+        }
+    }
+
+    // =====================================================================
+    // The consumer's side (consumer thread only)
+    // =====================================================================
+
+    private boolean closedForRecv() {
+        return lvSenderClosed() || lvReceiverClosed();
+    }
+
+    /** The value in slot {@code head}, or null; throws at the end of the stream. */
+    private Object peek() {
+        int h = head;
+        Object v = lvElement(h); // pairs with the producer's svElement(v): v's contents are visible
+        if (v == null && closedForRecv()) {
+            v = lvElement(h); // a value published before the close is visible once the close is
+            if (v == null) {
+                throw new ChannelClosedException(lvReceiverClosed() ? "SpscChannel receiver closed and drained"
+                        : "SpscChannel sender closed and every value received", null);
+            }
+        }
+        return v;
+    }
+
+    /** Empties slot {@code head} (peek() returned its value) and wakes a producer sleeping on a full ring. */
+    private void take() {
+        int h = head;
+        svElement(h, null);
+        head = next(h);
+        if (lvSendWaker() != null) { // the load half of the "full" pair: pairs with the producer's svSendWaker
+            Waker w = xchgSendWakerNull();
+            if (w != null) {
+                w.wake();
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    T tryRecv() {
+        consumer.check();
+        Object v = peek();
+        if (v == null) {
+            return null;
+        }
+        take();
+        if (!recvWaiters.isEmpty()) {
+            serveRecvHead(); // the value it may have been woken for is gone: it must sleep again
+        }
+        return (T) v;
+    }
+
+    WaitFuture<T> recv() {
+        return new RecvOp(); // its polls check the thread
+    }
+
+    /**
+     * The first waiting recv goes to sleep on an empty ring: registers
+     * {@code w}, then looks again. True: still empty and open, sleep (the
+     * producer's next value or close wakes {@code w}). False: a value or a
+     * close appeared meanwhile; the registration is withdrawn.
+     */
+    private boolean sleepRecv(Waker w) {
+        svRecvWaker(w); // pairs with the producer's lvRecvWaker in wakeConsumer
+        if (lvElement(head) == null && !closedForRecv()) {
+            return true;
+        }
+        soRecvWakerNull();
+        return false;
+    }
+
+    private void serveRecvHead() {
+        Waiter first = recvWaiters.peekFirst();
+        if (first == null) {
+            soRecvWakerNull();
+        } else if (!sleepRecv(first.waker)) {
+            first.waker.wake();
+        }
+    }
+
+    void closeReceiver() {
+        consumer.check();
+        if (lvReceiverClosed()) {
+            return;
+        }
+        svReceiverClosed(); // pairs with the producer's lvReceiverClosed
+        if (lvSendWaker() != null) { // the "full" pair again: a sleeping send must see the close
+            Waker w = xchgSendWakerNull();
+            if (w != null) {
+                w.wake();
+            }
+        }
+        for (Waiter w = recvWaiters.peekFirst(); w != null; w = w.next) {
+            w.waker.wake(); // they drain what is buffered, then see the end
+        }
+    }
+
+    private final class RecvOp extends Waiter implements WaitFuture<T> {
+        @Override
+        @SuppressWarnings("unchecked")
+        public Poll<T> poll(Context cx) {
+            consumer.check();
+            if (state == DONE) {
+                throw new IllegalStateException("recv future polled after it completed or was cancelled");
+            }
+            for (;;) {
+                Object v;
+                try {
+                    v = peek();
+                } catch (ChannelClosedException end) {
+                    done();
+                    throw end;
+                }
+                if (v != null) {
+                    if (!cx.consumeBudget()) {
+                        return Poll.pending(); // keeps its place; the budget woke its task
+                    }
+                    take();
+                    done();
+                    return Poll.ready((T) v);
+                }
+                waker = cx.waker();
+                if (state == IDLE) {
+                    recvWaiters.addLast(this);
+                }
+                if (recvWaiters.peekFirst() != this || sleepRecv(waker)) {
+                    return Poll.pending();
+                }
+                // a value or a close appeared while it registered: go round
+            }
+        }
+
+        private void done() {
+            boolean queued = state == QUEUED;
+            finish(recvWaiters);
+            if (queued || !recvWaiters.isEmpty()) {
+                serveRecvHead();
+            }
+        }
+
+        /** <b>Cancel safety:</b> took nothing (the value stays); a wake-up it had goes to the next waiting recv. */
+        @Override
+        public void cancel() {
+            consumer.check();
+            if (state != DONE) {
+                done();
+            }
+        }
+    }
+}

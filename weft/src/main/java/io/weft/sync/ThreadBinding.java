@@ -1,0 +1,93 @@
+package io.weft.sync;
+
+import io.weft.executor.ExecutorCore;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Which thread may use one side of a cross-executor primitive (a side of an
+ * {@link SpscChannel}, a {@link MeshConnection}): the first thread that uses
+ * it, or binds it, for good. That thread is an executor's loop thread (so
+ * every task of that executor may use the side) or a plain thread (whose
+ * {@code await()} then parks it). Any other thread gets an
+ * {@link IllegalStateException} naming both threads.
+ *
+ * <p>The owner is written once, by a CAS from null; the winner then copies
+ * its thread into {@code thread}, a plain field that {@link #check()} reads:
+ * the owner reads its own write, and any other thread, whether it sees null
+ * or the owner, takes the slow path, whose CAS settles it.
+ */
+final class ThreadBinding {
+    private static final VarHandle OWNER;
+
+    static {
+        try {
+            OWNER = MethodHandles.lookup().findVarHandle(ThreadBinding.class, "owner", Owner.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The owning thread, and the name of the executor running on it then (null for a plain thread). */
+    private record Owner(Thread thread, String executor) {
+        String describe() {
+            return describe(thread, executor);
+        }
+
+        static String describe(Thread t, String executor) {
+            return "thread " + t.getName() + (executor == null ? " (no executor)" : " (executor " + executor + ")");
+        }
+    }
+
+    /** What this binds, for messages: "the sending side of an SpscChannel". */
+    private final String what;
+    /** Tests only (jcstress drives the sides from its own threads): no thread check at all. */
+    private final boolean anyThread;
+    /** Written once, by {@link #OWNER} CAS from null. */
+    private Owner owner;
+    /** The owner's thread, written by the owner after its CAS; the fast path of {@link #check()}. */
+    private Thread thread;
+
+    ThreadBinding(String what, boolean anyThread) {
+        this.what = what;
+        this.anyThread = anyThread;
+    }
+
+    /** Binds to the calling thread if unbound; throws if another thread owns it. */
+    void check() {
+        if (thread != Thread.currentThread()) { // plain: see the class comment
+            bindOrFail(null);
+        }
+    }
+
+    /**
+     * Binds to the calling thread now (a mesh member's ends, at join);
+     * {@code how} says in a failure how the other thread came to own it.
+     */
+    void bind(String how) {
+        if (thread != Thread.currentThread()) {
+            bindOrFail(how);
+        }
+    }
+
+    private void bindOrFail(String how) {
+        if (anyThread) {
+            return;
+        }
+        Thread me = Thread.currentThread();
+        ExecutorCore ex = ExecutorCore.currentOrNull();
+        Owner mine = new Owner(me, ex == null ? null : ex.name());
+        Owner o = (Owner) OWNER.compareAndExchange(this, null, mine);
+        if (o == null) {
+            thread = me;
+            return;
+        }
+        if (o.thread == me) {
+            return;
+        }
+        throw new IllegalStateException(what + " belongs to " + o.describe()
+                + (how == null ? ", which used it first," : ", " + how + ",") + " and was used from "
+                + mine.describe() + ": each side serves the tasks of one executor only. Give each pair of"
+                + " executors its own channel (ChannelMesh does), or share one Channel.bounded among many");
+    }
+}

@@ -1,0 +1,291 @@
+package io.weft.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.weft.Context;
+import io.weft.JoinHandle;
+import io.weft.LocalExecutor;
+import io.weft.Poll;
+import io.weft.Waker;
+import io.weft.Weft;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The SPSC channel on one thread: its futures polled by hand with counting
+ * wakers (both sides on the test thread, a plain thread), or both sides in
+ * one executor. What crosses executors is in {@link SpscCrossExecutorTest}.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class SpscChannelTest {
+
+    static final class CountingWaker implements Waker {
+        final AtomicInteger wakes = new AtomicInteger();
+
+        @Override
+        public void wake() {
+            wakes.incrementAndGet();
+        }
+    }
+
+    static <T> Poll<T> poll(WaitFuture<T> f, Waker w) {
+        return f.poll(new Context(w));
+    }
+
+    @Test
+    void aValueAlreadySentIsTakenAtOnceAndWakesNobody() {
+        SpscChannel<Integer> ch = SpscChannel.create(4);
+        assertThat(ch.sender().trySend(1)).isTrue();
+        assertThat(ch.sender().trySend(2)).isTrue();
+        CountingWaker w = new CountingWaker();
+        assertThat(poll(ch.receiver().recv(), w).get()).isEqualTo(1);
+        assertThat(poll(ch.receiver().recv(), w).get()).isEqualTo(2);
+        assertThat(w.wakes).as("no waiter, no wake").hasValue(0);
+        assertThat(ch.receiver().tryRecv()).isNull();
+    }
+
+    @Test
+    void aSleepingRecvIsWokenOnceByTheNextValueAndNotByTheOnesAfter() {
+        SpscChannel<Integer> ch = SpscChannel.create(4);
+        CountingWaker w = new CountingWaker();
+        WaitFuture<Integer> rx = ch.receiver().recv();
+        assertThat(poll(rx, w).isReady()).isFalse();
+        assertThat(ch.sender().trySend(1)).isTrue();
+        assertThat(w.wakes).as("the value wakes the sleeper").hasValue(1);
+        assertThat(ch.sender().trySend(2)).isTrue();
+        assertThat(ch.sender().trySend(3)).isTrue();
+        assertThat(w.wakes).as("nobody sleeps any more: values flow without wakes").hasValue(1);
+        assertThat(poll(rx, w).get()).isEqualTo(1);
+        assertThat(ch.receiver().tryRecv()).isEqualTo(2);
+        assertThat(ch.receiver().tryRecv()).isEqualTo(3);
+        assertThat(w.wakes).hasValue(1);
+    }
+
+    @Test
+    void aFullRingHoldsTheSendUntilASlotIsFreedThenWakesItOnce() {
+        SpscChannel<Integer> ch = SpscChannel.create(3);
+        for (int i = 1; i <= 3; i++) {
+            assertThat(ch.sender().trySend(i)).isTrue();
+        }
+        assertThat(ch.sender().trySend(99)).as("full: trySend refuses").isFalse();
+        CountingWaker w = new CountingWaker();
+        WaitFuture<Void> tx = ch.sender().send(4);
+        assertThat(poll(tx, w).isReady()).as("full: send waits").isFalse();
+        assertThat(w.wakes).hasValue(0);
+        assertThat(ch.receiver().tryRecv()).isEqualTo(1);
+        assertThat(w.wakes).as("the freed slot wakes the sleeping send").hasValue(1);
+        assertThat(ch.receiver().tryRecv()).isEqualTo(2);
+        assertThat(w.wakes).as("once").hasValue(1);
+        assertThat(poll(tx, w).isReady()).isTrue();
+        List<Integer> rest = new ArrayList<>();
+        for (Integer v; (v = ch.receiver().tryRecv()) != null; ) {
+            rest.add(v);
+        }
+        assertThat(rest).as("order across the wrap of the ring").containsExactly(3, 4);
+    }
+
+    /** trySend/tryRecv against a bounded FIFO model: full exactly at capacity, every value once, in order. */
+    @ParameterizedTest(name = "capacity {0}")
+    @ValueSource(ints = {1, 2, 3, 7, 8, 16, 33})
+    void matchesABoundedFifoAcrossManyWraps(int capacity) {
+        SpscChannel<Integer> ch = SpscChannel.create(capacity);
+        ArrayDeque<Integer> model = new ArrayDeque<>();
+        SplittableRandom rnd = new SplittableRandom(capacity);
+        int next = 0;
+        for (int step = 0; step < 20_000; step++) {
+            if (rnd.nextInt(100) < 55) {
+                boolean sent = ch.sender().trySend(next);
+                assertThat(sent).as("trySend at size %d of %d", model.size(), capacity)
+                        .isEqualTo(model.size() < capacity);
+                if (sent) {
+                    model.addLast(next++);
+                }
+            } else {
+                assertThat(ch.receiver().tryRecv()).isEqualTo(model.pollFirst());
+            }
+        }
+    }
+
+    @Test
+    void afterTheSenderClosesTheReceiverDrainsThenSeesTheEnd() {
+        SpscChannel<String> ch = SpscChannel.create(4);
+        CountingWaker w = new CountingWaker();
+        assertThat(ch.sender().trySend("a")).isTrue();
+        assertThat(ch.sender().trySend("b")).isTrue();
+        ch.sender().close();
+        ch.sender().close(); // idempotent
+        assertThat(ch.receiver().tryRecv()).isEqualTo("a");
+        assertThat(poll(ch.receiver().recv(), w).get()).isEqualTo("b");
+        assertThatThrownBy(() -> poll(ch.receiver().recv(), w)).isInstanceOf(ChannelClosedException.class)
+                .hasMessageContaining("sender closed").satisfies(e -> assertThat(((ChannelClosedException) e)
+                        .value()).isNull());
+        assertThatThrownBy(() -> ch.receiver().tryRecv()).isInstanceOf(ChannelClosedException.class);
+        assertThatThrownBy(() -> ch.sender().trySend("c")).isInstanceOf(ChannelClosedException.class)
+                .hasMessageContaining("closed SpscSender")
+                .satisfies(e -> assertThat(((ChannelClosedException) e).<String>valueAs()).isEqualTo("c"));
+        assertThatThrownBy(() -> poll(ch.sender().send("d"), w)).isInstanceOf(ChannelClosedException.class)
+                .satisfies(e -> assertThat(((ChannelClosedException) e).<String>valueAs()).isEqualTo("d"));
+    }
+
+    @Test
+    void theSenderClosingWakesASleepingRecvWhichThenEnds() {
+        SpscChannel<String> ch = SpscChannel.create(2);
+        CountingWaker w = new CountingWaker();
+        WaitFuture<String> rx = ch.receiver().recv();
+        assertThat(poll(rx, w).isReady()).isFalse();
+        ch.sender().close();
+        assertThat(w.wakes).hasValue(1);
+        assertThatThrownBy(() -> poll(rx, w)).isInstanceOf(ChannelClosedException.class);
+    }
+
+    @Test
+    void theReceiverClosingFailsEverySendWithItsValueAndStillDrains() {
+        SpscChannel<String> ch = SpscChannel.create(1);
+        CountingWaker w = new CountingWaker();
+        assertThat(ch.sender().trySend("kept")).isTrue();
+        WaitFuture<Void> pending = ch.sender().send("refused");
+        assertThat(poll(pending, w).isReady()).isFalse();
+        ch.receiver().close();
+        assertThat(w.wakes).as("the sleeping send is woken by the close").hasValue(1);
+        assertThatThrownBy(() -> poll(pending, w)).isInstanceOf(ChannelClosedException.class)
+                .hasMessageContaining("receiver is closed")
+                .satisfies(e -> assertThat(((ChannelClosedException) e).<String>valueAs()).isEqualTo("refused"));
+        assertThatThrownBy(() -> ch.sender().trySend("late")).isInstanceOf(ChannelClosedException.class)
+                .satisfies(e -> assertThat(((ChannelClosedException) e).<String>valueAs()).isEqualTo("late"));
+        assertThat(ch.receiver().tryRecv()).as("what was buffered is still received").isEqualTo("kept");
+        assertThatThrownBy(() -> ch.receiver().tryRecv()).isInstanceOf(ChannelClosedException.class)
+                .hasMessageContaining("receiver closed");
+    }
+
+    @Test
+    void nullValuesAreRefused() {
+        SpscChannel<String> ch = SpscChannel.create(1);
+        assertThatThrownBy(() -> ch.sender().trySend(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> ch.sender().send(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> SpscChannel.create(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 1");
+    }
+
+    @Test
+    void aSideUsedFromASecondThreadThrowsNamingBothThreads() throws Exception {
+        SpscChannel<String> ch = SpscChannel.create(4);
+        CompletableFuture<WaitFuture<String>> made = new CompletableFuture<>();
+        Thread owner = new Thread(() -> {
+            try (var ex = LocalExecutor.builder().name("spsc-owner-ex").build()) {
+                ex.run(() -> {
+                    ch.sender().trySend("x"); // binds the sender here
+                    ch.receiver().tryRecv(); // binds the receiver here (making a future binds nothing)
+                    made.complete(ch.receiver().recv());
+                    return null;
+                });
+            }
+        }, "spsc-owner");
+        owner.start();
+        owner.join();
+        WaitFuture<String> foreign = made.get();
+        String me = Thread.currentThread().getName();
+        assertThatThrownBy(() -> ch.sender().trySend("y")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("sending side").hasMessageContaining("thread spsc-owner")
+                .hasMessageContaining("executor spsc-owner-ex").hasMessageContaining("thread " + me);
+        assertThatThrownBy(() -> ch.receiver().tryRecv()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("receiving side").hasMessageContaining("spsc-owner")
+                .hasMessageContaining(me);
+        assertThatThrownBy(() -> ch.sender().close()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> poll(foreign, new CountingWaker())).as("a future polled on another thread")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("spsc-owner");
+    }
+
+    @Test
+    void severalTasksWaitOnOneSideAndEachValueGoesToExactlyOne() {
+        try (var ex = LocalExecutor.create()) {
+            List<Integer> got = ex.run(() -> {
+                SpscChannel<Integer> ch = SpscChannel.create(2);
+                List<Integer> seen = new ArrayList<>();
+                List<JoinHandle<Void>> receivers = new ArrayList<>();
+                for (int r = 0; r < 3; r++) {
+                    receivers.add(Weft.spawn(() -> {
+                        try {
+                            for (;;) {
+                                seen.add(ch.receiver().recv().await());
+                            }
+                        } catch (ChannelClosedException end) {
+                            // done
+                        }
+                    }));
+                }
+                List<JoinHandle<Void>> senders = new ArrayList<>();
+                for (int s = 0; s < 3; s++) {
+                    int base = s * 1000;
+                    senders.add(Weft.spawn(() -> {
+                        for (int i = 0; i < 300; i++) {
+                            ch.sender().send(base + i).await();
+                        }
+                    }));
+                }
+                for (JoinHandle<Void> h : senders) {
+                    h.await();
+                }
+                ch.sender().close();
+                for (JoinHandle<Void> h : receivers) {
+                    h.await();
+                }
+                return seen;
+            });
+            assertThat(got).hasSize(900).doesNotHaveDuplicates();
+            for (int s = 0; s < 3; s++) {
+                int base = s * 1000;
+                assertThat(got.stream().filter(v -> v / 1000 == base / 1000).toList()).as("sender %d in order", base)
+                        .isSorted().hasSize(300);
+            }
+        }
+    }
+
+    @Test
+    void aWokenRecvThatIsAbortedTakesNothingAndTheNextWaiterGetsTheValue() {
+        try (var ex = LocalExecutor.create()) {
+            ex.run(() -> {
+                SpscChannel<String> ch = SpscChannel.create(2);
+                JoinHandle<String> first = Weft.spawn(() -> ch.receiver().recv().await());
+                JoinHandle<String> second = Weft.spawn(() -> ch.receiver().recv().await());
+                Weft.yieldNow().await();
+                Weft.yieldNow().await(); // both wait now, first in front
+                assertThat(ch.sender().trySend("v")).isTrue(); // wakes the first waiter only
+                first.abort(); // before it runs: its recv is cancelled after its wake-up
+                assertThat(second.await()).as("the wake-up and the value went on").isEqualTo("v");
+                assertThat(first.isFinished()).isTrue();
+                assertThat(ch.receiver().tryRecv()).as("taken once").isNull();
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void aWokenSendThatIsAbortedSentNothingAndTheNextSenderGetsTheSlot() {
+        try (var ex = LocalExecutor.create()) {
+            ex.run(() -> {
+                SpscChannel<String> ch = SpscChannel.create(1);
+                assertThat(ch.sender().trySend("first")).isTrue();
+                JoinHandle<Void> cancelled = Weft.spawn(() -> ch.sender().send("cancelled").await());
+                JoinHandle<Void> next = Weft.spawn(() -> ch.sender().send("next").await());
+                Weft.yieldNow().await();
+                Weft.yieldNow().await();
+                assertThat(ch.receiver().tryRecv()).isEqualTo("first"); // wakes the first waiting send
+                cancelled.abort();
+                next.await();
+                assertThat(ch.receiver().tryRecv()).isEqualTo("next");
+                assertThat(ch.receiver().tryRecv()).as("the cancelled send sent nothing").isNull();
+                return null;
+            });
+        }
+    }
+}
