@@ -25,32 +25,23 @@ import java.util.List;
  * thread. Member ids are 0 to {@code members() - 1}: the given one, or the
  * lowest free one.
  *
- * <h2>With hand-started executors</h2>
- * <pre>{@code
- * var mesh = ChannelMesh.<Long>full(n, 1024);
- * for (int e = 0; e < n; e++) {
- *     int id = e;
- *     new Thread(() -> {
- *         try (var ex = LocalExecutor.create()) {
- *             ex.run(() -> {
- *                 try (MeshConnection<Long> c = mesh.join(id).await()) {
- *                     for (int peer : c.sendsTo()) c.sendTo(peer, 42L).await();
- *                     c.closeSenders();                         // the peers see our end of stream
- *                     for (;;) use(c.recvFromAny().await());   // until every peer closed
- *                 } catch (ChannelClosedException end) { }
- *                 return null;
- *             });
- *         }
- *     }).start();
- * }
- * }</pre>
- *
  * <h2>With the executor pool</h2>
- * The {@code LocalExecutorPool} runs one executor per core; build the mesh
- * for its size and join it from one task on each executor, with the pool's
- * index as the member id so that ids match across meshes:
- * {@code var mesh = ChannelMesh.<Long>full(pool.size(), 1024);
- * pool.spawnOnEach(() -> { try (var c = mesh.join(Weft.executorIndex()).await()) { ... } return null; });}
+ * A {@code LocalExecutorPool} runs one executor per core; build the mesh for
+ * its size and join it from one task on each executor, with the executor's
+ * index in the pool as the member id, so that ids match across meshes:
+ * <pre>{@code
+ * var mesh = ChannelMesh.<Long>full(pool.size(), 1024);
+ * pool.spawnOnEach(() -> {
+ *     try (MeshConnection<Long> c = mesh.join(Weft.executorIndex()).await()) {
+ *         for (int peer : c.sendsTo()) c.sendTo(peer, 42L).await();
+ *         c.closeSenders();                         // the peers see our end of stream
+ *         for (;;) use(c.recvFromAny().await());   // until every peer closed
+ *     } catch (ChannelClosedException end) { }
+ *     return null;
+ * });
+ * }</pre>
+ * Executors started by hand (each {@code LocalExecutor} on a thread of its
+ * own) join the same way, each with an id of its choosing.
  *
  * <h2>Threads</h2>
  * The membership table is guarded by a lock (joins are rare); the channels

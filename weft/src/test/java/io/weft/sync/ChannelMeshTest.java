@@ -295,8 +295,9 @@ class ChannelMeshTest {
 
     /**
      * Member 0 receives from any peer with random timeouts (0 to 50 us)
-     * while three peers send 30,000 values each: every value arrives
-     * exactly once, in order per peer.
+     * while three peers send 30,000 values each, pausing 1 ms after every
+     * thousand (so that member 0 waits and timeouts fire however the threads
+     * are scheduled): every value arrives exactly once, in order per peer.
      */
     @Test
     void receiveFromAnyUnderRandomTimeoutsLosesNothing() throws Exception {
@@ -308,6 +309,9 @@ class ChannelMeshTest {
                 if (id != 0) {
                     for (int i = 0; i < perPeer; i++) {
                         c.sendTo(0, i).await();
+                        if (i % 1_000 == 999) {
+                            Weft.sleep(Duration.ofMillis(1)).await(); // member 0 waits: its timeouts fire
+                        }
                     }
                     return null;
                 }
