@@ -2,6 +2,7 @@ package io.weft;
 
 import io.weft.executor.ExecutorCore;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -172,12 +173,19 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
         if (t == null || t == Thread.currentThread() || !core.isClosed()) {
             return; // not started, or closing from inside: the thread ends when the calling task does
         }
+        joinAll(List.of(t));
+    }
+
+    /** Waits until every thread has ended; an interrupt meanwhile is kept for the caller, not acted on. */
+    static void joinAll(List<Thread> threads) {
         boolean interrupted = false;
-        while (t.isAlive()) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
+        for (Thread t : threads) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
         }
         if (interrupted) {

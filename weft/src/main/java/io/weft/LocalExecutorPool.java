@@ -208,19 +208,7 @@ public final class LocalExecutorPool implements AutoCloseable {
     }
 
     private void joinThreads() {
-        boolean interrupted = false;
-        for (Thread t : threads) {
-            while (t.isAlive()) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        LocalExecutor.joinAll(threads);
     }
 
     private static ExecutorCore core(LocalExecutor ex) {

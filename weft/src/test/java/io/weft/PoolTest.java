@@ -236,15 +236,7 @@ class PoolTest {
         AtomicInteger finallies = new AtomicInteger();
         CountDownLatch started = new CountDownLatch(20);
         for (int i = 0; i < 20; i++) {
-            pool.spawnOn(i % 2, () -> {
-                started.countDown();
-                try {
-                    Weft.sleep(Duration.ofHours(1)).await();
-                } finally {
-                    finallies.incrementAndGet();
-                }
-                return null;
-            });
+            pool.spawnOn(i % 2, ShutdownTest.sleepsAnHour(started, finallies));
         }
         started.await();
         assertThat(pool.shutdown(Duration.ofMillis(50))).isFalse();
@@ -269,7 +261,7 @@ class PoolTest {
         stopper.start();
         // the shutdown has begun once a spawn is refused; the waiting task keeps the pool draining until then
         Throwable refused = null;
-        for (int i = 0; i < 10_000 && refused == null; i++) {
+        while (refused == null) { // the class's timeout bounds it
             try {
                 pool.spawnOn(1, () -> null);
                 Thread.onSpinWait();
@@ -287,15 +279,7 @@ class PoolTest {
         var pool = LocalExecutorPool.builder().name("inner").executors(2).build();
         AtomicInteger finallies = new AtomicInteger();
         CountDownLatch started = new CountDownLatch(1);
-        pool.spawnOn(1, () -> {
-            started.countDown();
-            try {
-                Weft.sleep(Duration.ofHours(1)).await();
-            } finally {
-                finallies.incrementAndGet();
-            }
-            return null;
-        });
+        pool.spawnOn(1, ShutdownTest.sleepsAnHour(started, finallies));
         started.await();
         JoinHandle<String> closer = pool.spawnOn(0, () -> {
             pool.close(); // returns once executor 1 has stopped; this task goes on

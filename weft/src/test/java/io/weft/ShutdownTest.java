@@ -21,6 +21,24 @@ import org.junit.jupiter.api.Test;
         threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class ShutdownTest {
 
+    /**
+     * A task body that counts {@code started} down (if given), sleeps an hour
+     * and counts its {@code finally} in {@code finallies}.
+     */
+    static java.util.concurrent.Callable<Void> sleepsAnHour(CountDownLatch started, AtomicInteger finallies) {
+        return () -> {
+            if (started != null) {
+                started.countDown();
+            }
+            try {
+                Weft.sleep(Duration.ofHours(1)).await();
+            } finally {
+                finallies.incrementAndGet();
+            }
+            return null;
+        };
+    }
+
     /** Spawns {@code n} tasks that wait for ever, counting the finally blocks that run. */
     static void waiters(int n, AtomicInteger finallies) {
         Notify never = Notify.local();
@@ -151,14 +169,7 @@ class ShutdownTest {
         AtomicInteger finallies = new AtomicInteger();
         JoinHandle<Void> quick = ex.spawn(() -> null);
         for (int i = 0; i < 10; i++) {
-            ex.spawn(() -> {
-                try {
-                    Weft.sleep(Duration.ofHours(1)).await();
-                } finally {
-                    finallies.incrementAndGet();
-                }
-                return null;
-            });
+            ex.spawn(sleepsAnHour(null, finallies));
         }
         assertThat(ex.shutdown(Duration.ofMillis(50))).as("not all finished in time").isFalse();
         assertThat(quick.isFinished()).isTrue();
@@ -198,15 +209,8 @@ class ShutdownTest {
         AtomicInteger finallies = new AtomicInteger();
         CountDownLatch started = new CountDownLatch(100);
         for (int i = 0; i < 100; i++) {
-            ex.spawn(() -> {
-                started.countDown(); // a task cancelled before it starts never runs its body, nor its finally
-                try {
-                    Weft.sleep(Duration.ofHours(1)).await();
-                } finally {
-                    finallies.incrementAndGet();
-                }
-                return null;
-            });
+            // a task cancelled before it starts never runs its body, nor its finally: wait for all to start
+            ex.spawn(sleepsAnHour(started, finallies));
         }
         started.await();
         CountDownLatch go = new CountDownLatch(1);
