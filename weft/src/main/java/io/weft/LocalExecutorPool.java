@@ -4,8 +4,6 @@ import io.weft.coro.Coroutines;
 import io.weft.executor.ExecutorCore;
 import io.weft.sys.Affinity;
 import io.weft.sys.Topology;
-import io.weft.time.TimedOutException;
-import io.weft.time.Timeout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,7 +140,7 @@ public final class LocalExecutorPool implements AutoCloseable {
         ExecutorCore here = ExecutorCore.currentOrNull();
         ExecutorCore mine = null;
         for (LocalExecutor ex : executors) {
-            if (core(ex) == here) {
+            if (ex.core() == here) {
                 mine = here;
             }
         }
@@ -161,58 +159,37 @@ public final class LocalExecutorPool implements AutoCloseable {
         }
         List<CompletableFuture<Void>> closed = new ArrayList<>();
         for (LocalExecutor ex : executors) {
-            closed.add(core(ex).beginClose()); // from a task of its own executor: ends when the task does
+            closed.add(ex.core().beginClose()); // from a task of its own executor: ends when the task does
         }
         for (int i = 0; i < executors.size(); i++) {
-            ExecutorCore c = core(executors.get(i));
+            ExecutorCore c = executors.get(i).core();
             if (c != mine) {
                 waitFor(c, closed.get(i), Long.MAX_VALUE, inTask);
             }
         }
         if (!inTask) {
-            joinThreads();
+            LocalExecutor.joinAll(threads);
         }
     }
 
     /** Stops outside work everywhere, then waits for every executor's tasks until the one deadline. */
     private boolean drain(Duration grace, ExecutorCore mine, boolean inTask) {
-        long deadline = System.nanoTime() + Math.min(grace.isNegative() ? 0 : grace.toNanos(), Long.MAX_VALUE / 2);
+        long deadline = ExecutorCore.deadline(grace);
         List<CompletableFuture<Void>> quiet = new ArrayList<>();
         for (LocalExecutor ex : executors) {
-            ExecutorCore c = core(ex);
+            ExecutorCore c = ex.core();
             quiet.add(c.beginShutdown(c == mine));
         }
         boolean all = true;
         for (int i = 0; i < executors.size(); i++) {
-            all &= waitFor(core(executors.get(i)), quiet.get(i), deadline, inTask);
+            all &= waitFor(executors.get(i).core(), quiet.get(i), deadline, inTask);
         }
         return all;
     }
 
     /** Waits for {@code f}: a task suspends (its executor goes on), a plain thread blocks. */
     private static boolean waitFor(ExecutorCore c, CompletableFuture<Void> f, long deadline, boolean inTask) {
-        if (!inTask) {
-            return c.awaitOutside(f, deadline);
-        }
-        try {
-            Future<Void> done = Futures.fromCompletionStage(f);
-            if (deadline == Long.MAX_VALUE) {
-                done.await();
-            } else {
-                Timeout.of(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), done).await();
-            }
-            return true;
-        } catch (TimedOutException e) {
-            return false;
-        }
-    }
-
-    private void joinThreads() {
-        LocalExecutor.joinAll(threads);
-    }
-
-    private static ExecutorCore core(LocalExecutor ex) {
-        return ex.core();
+        return inTask ? ExecutorCore.awaitInTask(f, deadline) : c.awaitOutside(f, deadline);
     }
 
     @Override

@@ -2,12 +2,15 @@ package io.weft.executor;
 
 import io.weft.Clock;
 import io.weft.Context;
+import io.weft.Driver;
 import io.weft.ExecutorStats;
 import io.weft.Future;
 import io.weft.Latency;
 import io.weft.Poll;
 import io.weft.Shares;
 import io.weft.TaskQueueHandle;
+import io.weft.blocking.BlockingPool;
+import io.weft.blocking.BlockingTask;
 import io.weft.coro.Await;
 import io.weft.coro.CoroutineTask;
 import io.weft.coro.Coroutines;
@@ -19,7 +22,12 @@ import io.weft.task.FutureTask;
 import io.weft.task.Task;
 import io.weft.task.TaskOwner;
 import io.weft.time.Timers;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
@@ -64,11 +72,11 @@ public final class ExecutorCore implements TaskOwner {
      * the road.
      */
     private volatile Thread thread;
-    private static final java.lang.invoke.VarHandle THREAD;
+    private static final VarHandle THREAD;
 
     static {
         try {
-            var l = java.lang.invoke.MethodHandles.lookup();
+            var l = MethodHandles.lookup();
             THREAD = l.findVarHandle(ExecutorCore.class, "thread", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -78,7 +86,7 @@ public final class ExecutorCore implements TaskOwner {
     private volatile boolean sleeping;
 
     /** The driver asked for (null: the property's or the best available); opened at the first I/O. */
-    private final io.weft.Driver driverChoice;
+    private final Driver driverChoice;
     /**
      * The reactor, opened by the loop thread at the first I/O ({@link #driver()}). Written before the
      * loop ever parks in it; a remote waker that sees {@code sleeping} also sees it (both volatile).
@@ -126,7 +134,7 @@ public final class ExecutorCore implements TaskOwner {
     }
 
     public ExecutorCore(Object facade, String name, int pinCpu, long spinNanos, long preemptNanos,
-                        BiConsumer<String, Throwable> failureHandler, Clock clock, io.weft.Driver driverChoice) {
+                        BiConsumer<String, Throwable> failureHandler, Clock clock, Driver driverChoice) {
         this.driverChoice = driverChoice;
         this.clock = clock != null ? clock : Clock.system();
         this.pausedClock = this.clock.isPaused();
@@ -208,7 +216,7 @@ public final class ExecutorCore implements TaskOwner {
         remote.offer(t);
         try {
             lifecycle.checkAccepting(); // after the offer: pairs with the loop's drain (see the Javadoc)
-        } catch (java.util.concurrent.RejectedExecutionException refused) {
+        } catch (RejectedExecutionException refused) {
             t.abort(); // it is queued already: when the loop admits it, it never runs its body
             throw refused;
         }
@@ -235,7 +243,7 @@ public final class ExecutorCore implements TaskOwner {
      */
     public <T> Task<T> spawnBlocking(String name, Callable<T> body) {
         assert inLoop();
-        return io.weft.blocking.BlockingTask.spawn(io.weft.blocking.BlockingPool.shared(), name, body,
+        return BlockingTask.spawn(BlockingPool.shared(), name, body,
                 failures::addFromElsewhere);
     }
 
@@ -375,10 +383,7 @@ public final class ExecutorCore implements TaskOwner {
         try {
             root = rootBody != null ? spawn(rootBody, null) : spawn(rootFuture, null);
             while (!root.isFinished() || lifecycle.phase == Lifecycle.CLOSING) {
-                if (!scheduler.runSlice(root, budget)) {
-                    idle();
-                }
-                lifecycle.afterTurn();
+                turn(root);
             }
         } finally {
             exit();
@@ -396,14 +401,23 @@ public final class ExecutorCore implements TaskOwner {
         enter("runOwnLoop");
         try {
             while (lifecycle.phase != Lifecycle.CLOSED) {
-                if (!scheduler.runSlice(null, budget)) {
-                    idle();
-                }
-                lifecycle.afterTurn();
+                turn(null);
             }
         } finally {
             exit();
         }
+    }
+
+    /**
+     * One turn of the loop (loop thread): a slice of the scheduler (with
+     * {@code root}, the task a {@code run} waits for, or null), else an idle
+     * turn; then a shutdown or close asked for meanwhile.
+     */
+    void turn(Task<?> root) {
+        if (!scheduler.runSlice(root, budget)) {
+            idle();
+        }
+        lifecycle.afterTurn();
     }
 
     private int[] savedAffinity;
@@ -640,7 +654,7 @@ public final class ExecutorCore implements TaskOwner {
     }
 
     /** See {@link Lifecycle}: no new outside work, up to {@code grace} for the tasks, then close. */
-    public boolean shutdown(java.time.Duration grace) {
+    public boolean shutdown(Duration grace) {
         return lifecycle.shutdown(grace);
     }
 
@@ -648,21 +662,32 @@ public final class ExecutorCore implements TaskOwner {
 
     /** Starts a shutdown (no new outside work); the future completes once no task (but the caller's, if
      *  {@code fromOwnTask}) is live. */
-    public java.util.concurrent.CompletableFuture<Void> beginShutdown(boolean fromOwnTask) {
+    public CompletableFuture<Void> beginShutdown(boolean fromOwnTask) {
         return lifecycle.startDrain(fromOwnTask ? 1 : 0);
     }
 
     /** Starts a close (from a task of this executor: it ends when that task does); the future completes when
      *  it is over. */
-    public java.util.concurrent.CompletableFuture<Void> beginClose() {
+    public CompletableFuture<Void> beginClose() {
         lifecycle.beginClose();
         return lifecycle.terminated;
     }
 
     /** On a thread that is not this loop's: waits for {@code f} until the deadline (System.nanoTime), running
      *  the loop here while no thread does; whether it completed. */
-    public boolean awaitOutside(java.util.concurrent.CompletableFuture<Void> f, long deadlineNanos) {
+    public boolean awaitOutside(CompletableFuture<Void> f, long deadlineNanos) {
         return lifecycle.awaitFromOutside(f, deadlineNanos);
+    }
+
+    /** In a coroutine task of any executor: suspends until {@code f} completes or the deadline (System.nanoTime;
+     *  Long.MAX_VALUE: none); whether it completed. */
+    public static boolean awaitInTask(CompletableFuture<Void> f, long deadlineNanos) {
+        return Lifecycle.awaitInTask(f, deadlineNanos);
+    }
+
+    /** The System.nanoTime deadline {@code grace} gives from now (a negative grace counts as zero). */
+    public static long deadline(Duration grace) {
+        return Lifecycle.deadline(grace);
     }
 
     public boolean isClosed() {
@@ -676,11 +701,6 @@ public final class ExecutorCore implements TaskOwner {
                     + " LocalExecutor.builder().start() to give it a thread of its own";
         }
         return null;
-    }
-
-    /** Whether a thread runs this executor's loop now. */
-    public boolean isRunning() {
-        return thread != null;
     }
 
     /** This executor's index in its pool (0 outside a pool). */

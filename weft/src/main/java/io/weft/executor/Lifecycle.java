@@ -1,10 +1,20 @@
 package io.weft.executor;
 
+import io.weft.Future;
+import io.weft.Futures;
 import io.weft.coro.Coroutines;
 import io.weft.io.IoDriver;
 import io.weft.task.Task;
+import io.weft.time.TimedOutException;
+import io.weft.time.Timeout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Shutting an executor down and closing it, from any thread (see
@@ -24,6 +34,8 @@ final class Lifecycle {
     /** The tasks are gone and the reactor is closed. */
     static final int CLOSED = 3;
 
+    /** How long a thread waiting for a close or shutdown waits before it looks whether it must run the loop. */
+    private static final long TAKEOVER_NANOS = 20_000_000L;
     private static final VarHandle PHASE;
 
     static {
@@ -42,10 +54,13 @@ final class Lifecycle {
     /** Loop thread: every task but closeAfter was aborted; new ones are aborted as they are admitted. */
     boolean closing;
     /** Completed by the loop when the close is over. */
-    final java.util.concurrent.CompletableFuture<Void> terminated = new java.util.concurrent.CompletableFuture<>();
+    final CompletableFuture<Void> terminated = new CompletableFuture<>();
     /** Made when draining starts; completed by the loop once at most {@link #quietTarget} tasks are live. */
-    private volatile java.util.concurrent.CompletableFuture<Void> quiet;
+    private volatile CompletableFuture<Void> quiet;
     private volatile int quietTarget;
+    private final Object drainLock = new Object();
+    /** The answer of the first shutdown: whether every task finished within its grace. */
+    private volatile Boolean shutdownResult;
 
     Lifecycle(ExecutorCore core) {
         this.core = core;
@@ -55,18 +70,11 @@ final class Lifecycle {
     void checkAccepting() {
         int p = phase;
         if (p != OPEN) {
-            throw new java.util.concurrent.RejectedExecutionException("executor " + core.name + " is "
+            throw new RejectedExecutionException("executor " + core.name + " is "
                     + (p == DRAINING ? "shutting down" : p == CLOSING ? "closing" : "closed")
                     + ": it takes no new tasks");
         }
     }
-
-    /** How long a thread waiting for a close or shutdown waits before it looks whether it must run the loop. */
-    private static final long TAKEOVER_NANOS = 20_000_000L;
-    private final Object drainLock = new Object();
-    /** The answer of the first shutdown: whether every task finished within its grace. */
-    private volatile Boolean shutdownResult;
-
 
     /**
      * Closes: every task is cancelled (its {@code finally} blocks run), then
@@ -102,37 +110,44 @@ final class Lifecycle {
      * closes when the calling task ends. Idempotent: a second call waits for
      * the first one's close and returns its answer.
      */
-    boolean shutdown(java.time.Duration grace) {
-        long now = System.nanoTime();
-        long g = grace.isNegative() ? 0 : grace.toNanos();
-        long deadline = now + Math.min(g, Long.MAX_VALUE / 2);
+    boolean shutdown(Duration grace) {
+        long deadline = deadline(grace);
         if (core.inLoop()) {
-            return shutdownFromInside(grace);
+            if (Coroutines.currentTask() == null) {
+                throw new IllegalStateException("shutdown() called on executor " + core.name + "'s thread outside a"
+                        + " coroutine task (it could not wait there): call it from a task, or from another thread");
+            }
+            recordShutdown(awaitInTask(startDrain(1), deadline));
+            closeFromInside();
+        } else {
+            recordShutdown(awaitFromOutside(startDrain(0), deadline));
+            close();
         }
-        java.util.concurrent.CompletableFuture<Void> q = startDrain(0);
-        boolean inTime = awaitFromOutside(q, deadline);
-        recordShutdown(inTime);
-        close();
         return shutdownResult;
     }
 
-    private boolean shutdownFromInside(java.time.Duration grace) {
-        if (Coroutines.currentTask() == null) {
-            throw new IllegalStateException("shutdown() called on executor " + core.name + "'s thread outside a coroutine"
-                    + " task (it could not wait there): call it from a task, or from another thread");
+    /** The System.nanoTime deadline a grace gives from now (a negative grace counts as zero). */
+    static long deadline(Duration grace) {
+        return System.nanoTime() + Math.min(grace.isNegative() ? 0 : grace.toNanos(), Long.MAX_VALUE / 2);
+    }
+
+    /**
+     * In a coroutine task: suspends until {@code f} completes (true) or the
+     * deadline (System.nanoTime; Long.MAX_VALUE: none) passes (false); the
+     * task's executor goes on meanwhile, and times the wait on its clock.
+     */
+    static boolean awaitInTask(CompletableFuture<Void> f, long deadline) {
+        Future<Void> done = Futures.fromCompletionStage(f);
+        if (deadline == Long.MAX_VALUE) {
+            done.await();
+            return true;
         }
-        java.util.concurrent.CompletableFuture<Void> q = startDrain(1);
-        boolean inTime;
         try {
-            io.weft.time.Timeout.of(grace.isNegative() ? java.time.Duration.ZERO : grace,
-                    io.weft.Futures.fromCompletionStage(q)).await();
-            inTime = true;
-        } catch (io.weft.time.TimedOutException e) {
-            inTime = false;
+            Timeout.of(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), done).await();
+            return true;
+        } catch (TimedOutException e) {
+            return false;
         }
-        recordShutdown(inTime);
-        closeFromInside();
-        return shutdownResult;
     }
 
     private void recordShutdown(boolean inTime) {
@@ -144,13 +159,13 @@ final class Lifecycle {
     }
 
     /** Starts draining (once): quiet completes when at most {@code target} tasks are live. */
-    java.util.concurrent.CompletableFuture<Void> startDrain(int target) {
-        java.util.concurrent.CompletableFuture<Void> q;
+    CompletableFuture<Void> startDrain(int target) {
+        CompletableFuture<Void> q;
         synchronized (drainLock) {
             q = quiet;
             if (q == null) {
                 quietTarget = target;
-                q = quiet = new java.util.concurrent.CompletableFuture<>();
+                q = quiet = new CompletableFuture<>();
             }
         }
         raise(DRAINING);
@@ -197,7 +212,7 @@ final class Lifecycle {
      * the deadline passes; while no thread runs the loop, runs it here. Not
      * interruptible (an interrupt is kept for the caller). True if done.
      */
-    boolean awaitFromOutside(java.util.concurrent.CompletableFuture<Void> f, long deadline) {
+    boolean awaitFromOutside(CompletableFuture<Void> f, long deadline) {
         boolean interrupted = false;
         try {
             while (!f.isDone()) {
@@ -214,12 +229,12 @@ final class Lifecycle {
                     continue;
                 }
                 try {
-                    f.get(Math.min(left, TAKEOVER_NANOS), java.util.concurrent.TimeUnit.NANOSECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
+                    f.get(Math.min(left, TAKEOVER_NANOS), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
                     // look again: the thread that ran the loop may have left it (run() returned)
                 } catch (InterruptedException e) {
                     interrupted = true;
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     throw new IllegalStateException("executor " + core.name + ": " + e.getCause(), e.getCause());
                 }
             }
@@ -232,15 +247,12 @@ final class Lifecycle {
     }
 
     /** Loop thread (taken by a waiting close or shutdown): runs the loop until {@code f} completes or the deadline. */
-    private void driveUntil(java.util.concurrent.CompletableFuture<Void> f, long deadline) {
+    private void driveUntil(CompletableFuture<Void> f, long deadline) {
         core.parkLimit = deadline;
         try {
             afterTurn();
             while (!f.isDone() && (deadline == Long.MAX_VALUE || System.nanoTime() - deadline < 0)) {
-                if (!core.scheduler.runSlice(null, core.budget)) {
-                    core.idle();
-                }
-                afterTurn();
+                core.turn(null);
             }
         } finally {
             core.parkLimit = Long.MAX_VALUE;
@@ -257,7 +269,7 @@ final class Lifecycle {
             return true; // closed (perhaps by the maintenance just now): the loop must end, not park
         }
         long live = core.liveTasks();
-        java.util.concurrent.CompletableFuture<Void> q = quiet;
+        CompletableFuture<Void> q = quiet;
         return !core.remote.isEmpty() || (p == CLOSING && (!closing || live == 0))
                 || (q != null && !q.isDone() && live <= quietTarget);
     }
@@ -273,7 +285,7 @@ final class Lifecycle {
             startClose();
         }
         long live = core.liveTasks();
-        java.util.concurrent.CompletableFuture<Void> q = quiet;
+        CompletableFuture<Void> q = quiet;
         if (q != null && !q.isDone() && live <= quietTarget) {
             q.complete(null);
         }

@@ -387,7 +387,12 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
         int h = head;
         svElement(h, null);
         head = next(h);
-        if (lvSendWaker() != null) { // the load half of the "full" pair: pairs with the producer's svSendWaker
+        wakeProducer();
+    }
+
+    /** After {@code svElement(null)} or {@code svReceiverClosed}: the load half of the "full" Dekker pair. */
+    private void wakeProducer() {
+        if (lvSendWaker() != null) { // pairs with the producer's svSendWaker in sleepSend
             Waker w = xchgSendWakerNull();
             if (w != null) {
                 w.wake();
@@ -443,12 +448,7 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
             return;
         }
         svReceiverClosed(); // pairs with the producer's lvReceiverClosed
-        if (lvSendWaker() != null) { // the "full" pair again: a sleeping send must see the close
-            Waker w = xchgSendWakerNull();
-            if (w != null) {
-                w.wake();
-            }
-        }
+        wakeProducer(); // a sleeping send must see the close
         for (Waiter w = recvWaiters.peekFirst(); w != null; w = w.next) {
             w.waker.wake(); // they drain what is buffered, then see the end
         }

@@ -27,6 +27,19 @@ import org.junit.jupiter.params.provider.EnumSource;
 class MoveStreamTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
+    /** A stream accepted on {@code a} from {@code peer}, through a listener made for it and closed after. */
+    static TcpStream acceptOn(LocalExecutor a, Socket peer) throws Exception {
+        TcpListener l = a.spawn(() -> TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))).await();
+        InetSocketAddress addr = a.spawn(l::localAddress).await();
+        JoinHandle<TcpStream> accepted = a.spawn(() -> {
+            try (l) {
+                return l.accept().await();
+            }
+        });
+        peer.connect(addr);
+        return accepted.await();
+    }
+
     static void assumeDriver(Driver d) {
         String why = Drivers.whyNot(d);
         assumeTrue(why == null, () -> d + " driver unavailable here: " + why);
@@ -81,11 +94,7 @@ class MoveStreamTest {
         try (LocalExecutor a = LocalExecutor.builder().driver(d).start();
              LocalExecutor b = LocalExecutor.builder().driver(d).start();
              Socket peer = new Socket()) {
-            TcpListener l = a.spawn(() -> TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))).await();
-            InetSocketAddress addr = a.spawn(l::localAddress).await();
-            JoinHandle<TcpStream> accepted = a.spawn(() -> l.accept().await());
-            peer.connect(addr);
-            TcpStream s = accepted.await();
+            TcpStream s = acceptOn(a, peer);
             MovedStream<TcpStream> moving = a.spawn(() -> {
                 JoinHandle<Integer> r = Weft.spawn(() -> s.read(ByteBuffer.allocate(16)).await());
                 for (int i = 0; i < 4; i++) {
@@ -98,7 +107,6 @@ class MoveStreamTest {
                 } catch (TaskCancelledException expected) {
                     // given up
                 }
-                l.close();
                 return s.detach().await();
             }).await();
             String got = b.spawn(() -> {
@@ -119,11 +127,7 @@ class MoveStreamTest {
         try (LocalExecutor a = LocalExecutor.builder().driver(d).start();
              LocalExecutor b = LocalExecutor.builder().driver(d).start();
              Socket peer = new Socket()) {
-            TcpListener l = a.spawn(() -> TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))).await();
-            InetSocketAddress addr = a.spawn(l::localAddress).await();
-            JoinHandle<TcpStream> accepted = a.spawn(() -> l.accept().await());
-            peer.connect(addr);
-            TcpStream s = accepted.await();
+            TcpStream s = acceptOn(a, peer);
             MovedStream<TcpStream> moving = a.spawn(() -> {
                 JoinHandle<Integer> reader = Weft.spawn(() -> s.read(ByteBuffer.allocate(8)).await());
                 Weft.yieldNow().await();
@@ -134,7 +138,6 @@ class MoveStreamTest {
                 MovedStream<TcpStream> m = s.detach().await();
                 assertThatThrownBy(() -> s.read(ByteBuffer.allocate(8)).await()).as("the old object is closed")
                         .hasRootCauseInstanceOf(java.nio.channels.ClosedChannelException.class);
-                l.close();
                 return m;
             }).await();
             b.spawn(() -> {
@@ -157,13 +160,8 @@ class MoveStreamTest {
         try (LocalExecutor a = LocalExecutor.builder().driver(d).start();
              LocalExecutor b = LocalExecutor.builder().driver(other).start();
              Socket peer = new Socket()) {
-            TcpListener l = a.spawn(() -> TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))).await();
-            InetSocketAddress addr = a.spawn(l::localAddress).await();
-            JoinHandle<TcpStream> accepted = a.spawn(() -> l.accept().await());
-            peer.connect(addr);
-            TcpStream s = accepted.await();
+            TcpStream s = acceptOn(a, peer);
             MovedStream<TcpStream> moving = a.spawn(() -> {
-                l.close();
                 return s.detach().await();
             }).await();
             assertThatThrownBy(() -> b.spawn(moving::attach).await()).rootCause()
