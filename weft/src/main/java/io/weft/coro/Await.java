@@ -44,6 +44,25 @@ public final class Await {
         return blockOn(future);
     }
 
+    /**
+     * The fast road of a leaf future's {@code await()} that found its
+     * operation ready without polling: true, having spent one unit of the
+     * task's cooperative budget, if a coroutine task runs on this thread, it
+     * is not being cancelled, and its budget allows one more operation; then
+     * the caller completes the operation and returns its value, as a poll
+     * returning ready inside {@link #await} would have, with no context, no
+     * {@link Poll} and no suspension. False, spending nothing: the caller
+     * takes the ordinary road ({@link #await}), which throws, parks or yields
+     * as usual.
+     */
+    public static boolean spendInTask() {
+        if (Coroutines.AVAILABLE) {
+            CoroutineTask<?> task = TaskContinuation.currentTask();
+            return task != null && task.spendForFastAwait();
+        }
+        return false;
+    }
+
     /** How long a plain thread waits for a task before it checks that some thread runs the task's executor. */
     static final long HANG_HINT_NANOS = 1_000_000_000L;
 

@@ -82,6 +82,11 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         result = null;
     }
 
+    /** {@link Await#spendInTask}: not cancelled, and one unit of the budget spent. */
+    boolean spendForFastAwait() {
+        return !isCancelRequested() && owner.budget().tryConsume();
+    }
+
     /**
      * {@code future.await()} inside this task: poll with the task's context,
      * suspend while pending, poll again when resumed. Once the task is

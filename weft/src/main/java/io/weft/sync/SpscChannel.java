@@ -3,6 +3,7 @@ package io.weft.sync;
 import io.weft.Context;
 import io.weft.Poll;
 import io.weft.Waker;
+import io.weft.coro.Await;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -97,7 +98,18 @@ import java.lang.invoke.VarHandle;
  * </ol>
  * The cost: one volatile store per send and per recv (each side's half of
  * the pair that lets the other side sleep), the same price as any blocking
- * queue that parks at once. The jcstress tests {@code SpscWakeTest}
+ * queue that parks at once.
+ *
+ * <h2>The fast road of {@code await()}</h2>
+ * A send or recv awaited in a coroutine task, never polled before, that
+ * finds room or a value at once completes inside {@code await()}: it spends
+ * one unit of the task's cooperative budget and checks that the task is not
+ * being cancelled, exactly as a poll returning ready inside
+ * {@code Future.await()} would, but with no context, no {@link Poll} and no
+ * suspension, and without letting the operation escape (so the JIT may keep
+ * it off the heap). Anything else (no room, no value, a close, a spent
+ * budget, a cancellation, a plain thread) takes the ordinary road with a
+ * fresh operation. The jcstress tests {@code SpscWakeTest}
  * ({@code SendVsSleepingRecv}, {@code RecvVsSleepingSend}, their close
  * variants and {@code CancelledRecvVsSend}) pin both pairs and the hand-on,
  * across a wrap of the ring.
@@ -258,7 +270,7 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
 
     WaitFuture<Void> send(T value) {
         checkValue(value);
-        return new SendOp(value); // its polls check the thread
+        return new SendOp<>(value); // its polls check the thread
     }
 
     /**
@@ -299,7 +311,13 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
         }
     }
 
-    private final class SendOp extends Waiter implements WaitFuture<Void> {
+    /**
+     * A send. Generic in its (always Void) result only so that its
+     * {@code await()} erases to {@code Future.await()}'s signature: with no
+     * bridge method in between, the JIT inlines the fast road into the
+     * caller and may keep the operation off the heap.
+     */
+    private final class SendOp<V> extends Waiter implements WaitFuture<V> {
         private Object value;
 
         SendOp(Object value) {
@@ -307,7 +325,7 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
         }
 
         @Override
-        public Poll<Void> poll(Context cx) {
+        public Poll<V> poll(Context cx) {
             producer.check();
             if (state == DONE) {
                 throw new IllegalStateException("send future polled after it completed or was cancelled");
@@ -338,6 +356,33 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
                 }
                 // room or a close appeared while it registered: go round
             }
+        }
+
+        /**
+         * The fast road (see the class comment): a send never polled that
+         * finds a free slot, in a task that may go on, publishes here, with
+         * no poll, no context and no suspension, and never lets this
+         * operation escape, so that the JIT may keep it off the heap.
+         * Otherwise a fresh operation takes the ordinary road (this one,
+         * never polled, is left DONE: a cancelled await sent nothing).
+         */
+        @Override
+        public V await() {
+            if (state != IDLE) {
+                return Await.await(this);
+            }
+            producer.check();
+            Object v = value;
+            value = null;
+            state = DONE;
+            if (!producerClosed && !lvReceiverClosed() && hasRoom() && Await.spendInTask()) {
+                publish(v);
+                if (!sendWaiters.isEmpty()) {
+                    serveSendHead(); // it barged past them: the first may have been woken for this slot
+                }
+                return null;
+            }
+            return Await.await(new SendOp<V>(v));
         }
 
         /** DONE; if it had queued, the next waiter becomes the first and is served. */
@@ -487,6 +532,31 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
                 }
                 // a value or a close appeared while it registered: go round
             }
+        }
+
+        /**
+         * The fast road, as the send's: a recv never polled that finds a
+         * value, in a task that may go on, takes it here and returns it,
+         * with no {@link Poll}; otherwise a fresh operation takes the
+         * ordinary road (this one is left DONE, having taken nothing).
+         */
+        @Override
+        @SuppressWarnings("unchecked")
+        public T await() {
+            if (state != IDLE) {
+                return Await.await(this);
+            }
+            consumer.check();
+            state = DONE;
+            Object v = lvElement(head); // pairs with the producer's svElement(v), as in peek()
+            if (v != null && Await.spendInTask()) {
+                take();
+                if (!recvWaiters.isEmpty()) {
+                    serveRecvHead(); // the value one of them may have been woken for is gone
+                }
+                return (T) v;
+            }
+            return Await.await(new RecvOp());
         }
 
         private void done() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.weft.Context;
 import io.weft.JoinHandle;
 import io.weft.LocalExecutor;
+import io.weft.TaskCancelledException;
 import io.weft.Poll;
 import io.weft.Waker;
 import io.weft.Weft;
@@ -16,6 +17,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -284,6 +286,87 @@ class SpscChannelTest {
                 next.await();
                 assertThat(ch.receiver().tryRecv()).isEqualTo("next");
                 assertThat(ch.receiver().tryRecv()).as("the cancelled send sent nothing").isNull();
+                return null;
+            });
+        }
+    }
+
+    // ---- the fast road of await(): a send or recv ready at once, in a task, completes without a poll ----
+
+    @Test
+    void aTaskWhoseSendsAndRecvsAreReadyAtOnceStillYieldsOnceItsBudgetIsSpent() {
+        try (var ex = LocalExecutor.create()) {
+            int[] seen = ex.run(() -> {
+                SpscChannel<Integer> ch = SpscChannel.create(4096);
+                int[] other = {0};
+                boolean[] stop = {false};
+                JoinHandle<Void> counter = Weft.spawn(() -> {
+                    while (!stop[0]) {
+                        other[0]++;
+                        Weft.yieldNow().await();
+                    }
+                });
+                Weft.yieldNow().await(); // the counter runs
+                int start = other[0];
+                for (int i = 0; i < 2560; i++) {
+                    ch.sender().send(i).await(); // never full: every send takes the fast road
+                }
+                int afterSends = other[0];
+                long sum = 0;
+                for (int i = 0; i < 2560; i++) {
+                    sum += ch.receiver().recv().await(); // never empty
+                }
+                int afterRecvs = other[0];
+                stop[0] = true;
+                counter.await();
+                return new int[] {start, afterSends, afterRecvs, (int) sum};
+            });
+            // 2,560 operations are 20 budgets of 128: the task yields after each, and the counter runs once
+            assertThat(seen[1] - seen[0]).as("the counter's turns while sending").isGreaterThanOrEqualTo(19);
+            assertThat(seen[2] - seen[1]).as("the counter's turns while receiving").isGreaterThanOrEqualTo(19);
+            assertThat(seen[3]).isEqualTo(2559 * 2560 / 2);
+        }
+    }
+
+    @Test
+    void aTaskBeingCancelledSendsNothingAndTakesNothingThoughTheRingIsReady() {
+        try (var ex = LocalExecutor.create()) {
+            ex.run(() -> {
+                SpscChannel<String> ch = SpscChannel.create(4);
+                AtomicReference<JoinHandle<Void>> sender = new AtomicReference<>();
+                sender.set(Weft.spawn(() -> {
+                    sender.get().abort(); // cancelled while it runs, before its await
+                    ch.sender().send("not sent").await(); // room: only the cancellation stops it
+                }));
+                assertThatThrownBy(() -> sender.get().await()).isInstanceOf(TaskCancelledException.class);
+                assertThat(ch.receiver().tryRecv()).as("the cancelled send sent nothing").isNull();
+
+                assertThat(ch.sender().trySend("kept")).isTrue();
+                AtomicReference<JoinHandle<String>> receiver = new AtomicReference<>();
+                receiver.set(Weft.spawn(() -> {
+                    receiver.get().abort();
+                    return ch.receiver().recv().await(); // a value waits: only the cancellation stops it
+                }));
+                assertThatThrownBy(() -> receiver.get().await()).isInstanceOf(TaskCancelledException.class);
+                assertThat(ch.receiver().tryRecv()).as("the cancelled recv took nothing").isEqualTo("kept");
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void aFuturePolledByHandThenAwaitedTakesTheOrdinaryRoad() {
+        try (var ex = LocalExecutor.create()) {
+            ex.run(() -> {
+                SpscChannel<String> ch = SpscChannel.create(1);
+                CountingWaker w = new CountingWaker();
+                WaitFuture<String> recv = ch.receiver().recv();
+                assertThat(poll(recv, w).isReady()).isFalse(); // queued, with a waker of the test's
+                assertThat(ch.sender().trySend("v")).isTrue();
+                assertThat(w.wakes.get()).as("the hand-polled recv was woken").isEqualTo(1);
+                assertThat(recv.await()).isEqualTo("v");
+                assertThatThrownBy(() -> poll(recv, w)).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("polled after it completed");
                 return null;
             });
         }
