@@ -4,7 +4,7 @@ import io.weft.compose.Mapped;
 import io.weft.compose.StageBridge;
 import io.weft.compose.Then;
 import io.weft.coro.Await;
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -105,7 +105,7 @@ public interface Future<T> {
     default CompletableFuture<T> toCompletableFuture() {
         JoinHandle<T> h = this instanceof JoinHandle<T> jh
                 ? jh
-                : ExecutorCore.current("Future.toCompletableFuture (of a future that is not a JoinHandle)").spawn(this, null);
+                : Worker.current("Future.toCompletableFuture (of a future that is not a JoinHandle)").spawn(this, null);
         return StageBridge.of(h);
     }
 }

@@ -1,7 +1,7 @@
 package io.weft;
 
 import io.weft.compose.Completions;
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import java.util.concurrent.Callable;
 
 /**
@@ -41,7 +41,7 @@ import java.util.concurrent.Callable;
  */
 public final class JoinSet<T> implements AutoCloseable {
     private final Completions<T> tasks = new Completions<>(null);
-    private ExecutorCore executor;
+    private Worker executor;
 
     /** Spawns {@code body} into the set, as a coroutine task of the current executor. */
     public JoinHandle<T> spawn(Callable<T> body) {
@@ -57,7 +57,7 @@ public final class JoinSet<T> implements AutoCloseable {
     }
 
     private JoinHandle<T> spawnNamed(String name, Callable<T> body) {
-        ExecutorCore ex = ExecutorCore.current("JoinSet.spawn");
+        Worker ex = Worker.current("JoinSet.spawn");
         if (executor == null) {
             executor = ex;
         } else if (executor != ex) {

@@ -2,6 +2,7 @@ package io.weft;
 
 import io.weft.coro.Coroutines;
 import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import io.weft.sys.Affinity;
 import io.weft.sys.Topology;
 import java.time.Duration;
@@ -137,8 +138,8 @@ public final class LocalExecutorPool implements AutoCloseable {
     }
 
     private void stop(Duration grace) {
-        ExecutorCore here = ExecutorCore.currentOrNull();
-        ExecutorCore mine = null;
+        Worker here = Worker.currentOrNull();
+        Worker mine = null;
         for (LocalExecutor ex : executors) {
             if (ex.core() == here) {
                 mine = here;
@@ -173,7 +174,7 @@ public final class LocalExecutorPool implements AutoCloseable {
     }
 
     /** Stops outside work everywhere, then waits for every executor's tasks until the one deadline. */
-    private boolean drain(Duration grace, ExecutorCore mine, boolean inTask) {
+    private boolean drain(Duration grace, Worker mine, boolean inTask) {
         long deadline = ExecutorCore.deadline(grace);
         List<CompletableFuture<Void>> quiet = new ArrayList<>();
         for (LocalExecutor ex : executors) {

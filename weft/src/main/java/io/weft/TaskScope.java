@@ -1,7 +1,7 @@
 package io.weft;
 
 import io.weft.compose.Completions;
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import io.weft.task.Task;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,7 +86,7 @@ public final class TaskScope implements AutoCloseable {
         FIRST_SUCCESS
     }
 
-    private final ExecutorCore executor;
+    private final Worker executor;
     private final Policy policy;
     private final Completions<Object> children;
     /** Failures in completion order, not yet reported by join or close (some may be received meanwhile). */
@@ -100,7 +100,7 @@ public final class TaskScope implements AutoCloseable {
     private int spawned;
 
     TaskScope(Policy policy, String opener) {
-        this.executor = ExecutorCore.current(opener);
+        this.executor = Worker.current(opener);
         this.policy = policy;
         this.children = new Completions<>(this::childFinished);
     }
@@ -331,7 +331,7 @@ public final class TaskScope implements AutoCloseable {
     }
 
     void checkThread(String what) {
-        if (ExecutorCore.currentOrNull() != executor) {
+        if (Worker.currentOrNull() != executor) {
             throw new IllegalStateException("TaskScope." + what + " called outside the thread of executor "
                     + executor.name() + ", which owns the scope");
         }

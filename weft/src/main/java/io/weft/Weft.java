@@ -1,6 +1,6 @@
 package io.weft;
 
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import io.weft.executor.YieldNow;
 import io.weft.time.Deadlines;
 import io.weft.time.Sleep;
@@ -19,7 +19,7 @@ public final class Weft {
 
     /** Spawns {@code body} as a coroutine task on the current executor's default queue. */
     public static <T> JoinHandle<T> spawn(Callable<T> body) {
-        return ExecutorCore.current("Weft.spawn").spawn(body, null);
+        return Worker.current("Weft.spawn").spawn(body, null);
     }
 
     /**
@@ -32,7 +32,7 @@ public final class Weft {
         if (name == null) {
             throw new NullPointerException("task name");
         }
-        return ExecutorCore.current("Weft.spawn").spawn(name, body, null);
+        return Worker.current("Weft.spawn").spawn(name, body, null);
     }
 
     /** Spawns {@code body} as a coroutine task; its handle yields null. */
@@ -40,7 +40,7 @@ public final class Weft {
         if (body == null) {
             throw new NullPointerException("task body");
         }
-        return ExecutorCore.current("Weft.spawn").spawn(() -> {
+        return Worker.current("Weft.spawn").spawn(() -> {
             body.run();
             return null;
         }, null);
@@ -48,7 +48,7 @@ public final class Weft {
 
     /** Spawns a poll-based future as a task. */
     public static <T> JoinHandle<T> spawn(Future<T> future) {
-        return ExecutorCore.current("Weft.spawn").spawn(future, null);
+        return Worker.current("Weft.spawn").spawn(future, null);
     }
 
     /**
@@ -91,7 +91,7 @@ public final class Weft {
         if (body == null) {
             throw new NullPointerException("blocking task body");
         }
-        return ExecutorCore.current("Weft.spawnBlocking").spawnBlocking(null, body);
+        return Worker.current("Weft.spawnBlocking").spawnBlocking(null, body);
     }
 
     /**
@@ -105,7 +105,7 @@ public final class Weft {
         if (body == null) {
             throw new NullPointerException("blocking task body");
         }
-        return ExecutorCore.current("Weft.spawnBlocking").spawnBlocking(name, body);
+        return Worker.current("Weft.spawnBlocking").spawnBlocking(name, body);
     }
 
     /** Spawns {@code body} into task queue {@code q} of the current executor. */
@@ -113,12 +113,12 @@ public final class Weft {
         if (q == null) {
             throw new NullPointerException("task queue");
         }
-        return ExecutorCore.current("Weft.spawnInto").spawn(body, q);
+        return Worker.current("Weft.spawnInto").spawn(body, q);
     }
 
     /** Creates a task queue on the current executor. */
     public static TaskQueueHandle createTaskQueue(String name, Shares shares, Latency latency) {
-        return ExecutorCore.current("Weft.createTaskQueue").createTaskQueue(name, shares, latency);
+        return Worker.current("Weft.createTaskQueue").createTaskQueue(name, shares, latency);
     }
 
     /** A future that is pending once: awaiting it sends the task to the back of its queue. */
@@ -128,7 +128,7 @@ public final class Weft {
 
     /** Whether the running task queue has used up its time slice and the task should yield. */
     public static boolean needPreempt() {
-        ExecutorCore ex = ExecutorCore.currentOrNull();
+        Worker ex = Worker.currentOrNull();
         return ex != null && ex.needPreempt();
     }
 
@@ -149,7 +149,7 @@ public final class Weft {
         if (d == null) {
             throw new NullPointerException("duration");
         }
-        ExecutorCore ex = ExecutorCore.current("Weft.sleep");
+        Worker ex = Worker.current("Weft.sleep");
         return new Sleep(ex.timers(), Deadlines.after(ex.timers().now(), d));
     }
 
@@ -160,7 +160,7 @@ public final class Weft {
      * years ahead is taken as that).
      */
     public static CancellableFuture<Void> sleepUntil(long deadlineNanos) {
-        ExecutorCore ex = ExecutorCore.current("Weft.sleepUntil");
+        Worker ex = Worker.current("Weft.sleepUntil");
         return new Sleep(ex.timers(), Deadlines.clamp(ex.timers().now(), deadlineNanos));
     }
 
@@ -173,7 +173,7 @@ public final class Weft {
         if (deadline == null) {
             throw new NullPointerException("deadline");
         }
-        ExecutorCore ex = ExecutorCore.current("Weft.sleepUntil");
+        Worker ex = Worker.current("Weft.sleepUntil");
         Clock c = ex.clock();
         long now = c.nanoTime();
         Duration d = Duration.between(c.instant(), deadline);
@@ -182,7 +182,7 @@ public final class Weft {
 
     /** The clock of the current executor's timers. */
     public static Clock clock() {
-        return ExecutorCore.current("Weft.clock").clock();
+        return Worker.current("Weft.clock").clock();
     }
 
     /**
@@ -190,11 +190,16 @@ public final class Weft {
      * (0 for an executor outside a pool).
      */
     public static int executorIndex() {
-        return ExecutorCore.current("Weft.executorIndex").poolIndex();
+        return Worker.current("Weft.executorIndex").poolIndex();
     }
 
     /** The executor running the current task. */
     public static LocalExecutor current() {
-        return (LocalExecutor) ExecutorCore.current("Weft.current").facade();
+        Worker w = Worker.current("Weft.current");
+        if (w.facade() instanceof LocalExecutor ex) {
+            return ex;
+        }
+        throw new IllegalStateException("Weft.current() called in a task of " + w.name()
+                + ", which is not a LocalExecutor");
     }
 }

@@ -2,7 +2,7 @@ package io.weft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import io.weft.sync.Barrier;
 import io.weft.sync.Broadcast;
 import io.weft.sync.CancellationToken;
@@ -110,7 +110,7 @@ final class CancelCases {
     }
 
     static int armedTimers() {
-        return ExecutorCore.current("armedTimers").timers().size();
+        return Worker.current("armedTimers").timers().size();
     }
 
     static final class MutexCase implements Case {

@@ -4,6 +4,7 @@ import io.weft.Context;
 import io.weft.Future;
 import io.weft.Poll;
 import io.weft.Waker;
+import io.weft.task.CurrentLoop;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -14,21 +15,6 @@ public final class Await {
     private Await() {
     }
 
-    /** Set by an executor on its thread while it runs its loop; lets await() refuse to block the loop. */
-    private static final ThreadLocal<Object> LOOP = new ThreadLocal<>();
-
-    public static void enterLoop(Object executor) {
-        LOOP.set(executor);
-    }
-
-    public static void exitLoop() {
-        LOOP.remove();
-    }
-
-    public static boolean inLoop() {
-        return LOOP.get() != null;
-    }
-
     public static <T> T await(Future<T> future) {
         if (Coroutines.AVAILABLE) {
             CoroutineTask<?> task = TaskContinuation.currentTask();
@@ -36,7 +22,7 @@ public final class Await {
                 return task.await(future);
             }
         }
-        if (LOOP.get() != null) {
+        if (CurrentLoop.get() != null) {
             throw new IllegalStateException("await() called on an executor's thread outside a coroutine task"
                     + " (for example inside Future.poll): it would block the executor. Poll the future instead,"
                     + " or spawn a coroutine task with Weft.spawn(() -> ...)");

@@ -18,6 +18,7 @@ import io.weft.io.Drivers;
 import io.weft.io.IoDriver;
 import io.weft.sys.Affinity;
 import io.weft.task.Budget;
+import io.weft.task.CurrentLoop;
 import io.weft.task.FutureTask;
 import io.weft.task.Task;
 import io.weft.task.TaskOwner;
@@ -51,8 +52,7 @@ import java.util.function.BiConsumer;
  * inside {@link #run}), except {@link #schedule} from other threads, which
  * takes the remote road. See package-info.
  */
-public final class ExecutorCore implements TaskOwner {
-    private static final ThreadLocal<ExecutorCore> CURRENT = new ThreadLocal<>();
+public final class ExecutorCore implements Worker {
     private static final System.Logger LOG = System.getLogger("io.weft");
 
     final String name;
@@ -147,25 +147,13 @@ public final class ExecutorCore implements TaskOwner {
         this.scheduler = new Scheduler(this, preemptNanos);
     }
 
-    // =====================================================================
-    // Finding the executor
-    // =====================================================================
-
-    /** The executor whose loop runs on this thread, or null. */
-    public static ExecutorCore currentOrNull() {
-        return CURRENT.get();
+    /** A LocalExecutor's tasks never leave its thread. */
+    @Override
+    public boolean tasksStayOnThread() {
+        return true;
     }
 
-    /** The executor whose loop runs on this thread; {@code what} names the call for the error. */
-    public static ExecutorCore current(String what) {
-        ExecutorCore ex = CURRENT.get();
-        if (ex == null) {
-            throw new IllegalStateException(what + " called outside a weft executor: call it from inside a task,"
-                    + " e.g. LocalExecutor.create().run(() -> ...)");
-        }
-        return ex;
-    }
-
+    @Override
     public Object facade() {
         return facade;
     }
@@ -178,11 +166,8 @@ public final class ExecutorCore implements TaskOwner {
     // Spawning
     // =====================================================================
 
-    public <T> Task<T> spawn(Callable<T> body, TaskQueueHandle into) {
-        return spawn(null, body, into);
-    }
-
     /** Spawns a coroutine task; {@code name} (may be null) appears in messages and failure reports. */
+    @Override
     public <T> Task<T> spawn(String name, Callable<T> body, TaskQueueHandle into) {
         Coroutines.ensureAvailable();
         TaskQueue q = scheduler.queueOf(into);
@@ -426,10 +411,10 @@ public final class ExecutorCore implements TaskOwner {
 
     private void enter(String what) {
         Thread me = Thread.currentThread();
-        ExecutorCore other = CURRENT.get();
+        Worker other = Worker.currentOrNull();
         if (other != null) {
             throw new IllegalStateException(what + "() called re-entrantly: this thread already runs executor "
-                    + other.name + "; spawn a task instead of running a nested executor");
+                    + other.name() + "; spawn a task instead of running a nested executor");
         }
         if (me.isVirtual()) {
             throw new IllegalStateException(what + "() called on a virtual thread: a weft executor needs a platform thread");
@@ -449,7 +434,7 @@ public final class ExecutorCore implements TaskOwner {
      */
     boolean tryEnter() {
         Thread me = Thread.currentThread();
-        if (CURRENT.get() != null || me.isVirtual() || !THREAD.compareAndSet(this, null, me)) {
+        if (CurrentLoop.get() != null || me.isVirtual() || !THREAD.compareAndSet(this, null, me)) {
             return false;
         }
         boundTo(me);
@@ -462,8 +447,7 @@ public final class ExecutorCore implements TaskOwner {
             savedAffinity = Affinity.current();
             Affinity.pin(pinCpu);
         }
-        CURRENT.set(this);
-        Await.enterLoop(this);
+        CurrentLoop.enter(this);
         IoDriver d = driver;
         if (d != null) {
             d.bindTo(me);
@@ -476,8 +460,7 @@ public final class ExecutorCore implements TaskOwner {
             interruptedWhileIdle = false;
             Thread.currentThread().interrupt();
         }
-        Await.exitLoop();
-        CURRENT.remove();
+        CurrentLoop.exit();
         if (savedAffinity != null) {
             Affinity.set(savedAffinity);
             savedAffinity = null;

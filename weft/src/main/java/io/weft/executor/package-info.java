@@ -1,5 +1,52 @@
 /**
- * The local executor: task queues, the scheduler, and the loop.
+ * The local executor: task queues, the scheduler, and the loop; and
+ * {@link io.weft.executor.Worker}, the seam every executor kind implements.
+ *
+ * <h2>Executor kinds (the {@code Worker} seam)</h2>
+ * The API ({@code Weft}, sleeps, timeouts, intervals, sockets, files, the
+ * local sync family, {@code TaskScope}, {@code JoinSet}) reaches "the
+ * executor running here" only through {@code Worker.current(what)}, which
+ * reads the runtime's one thread-local ({@code io.weft.task.CurrentLoop}):
+ * a loop sets it when it starts on a thread and clears it when it leaves, and
+ * {@code await()} reads the same one to refuse to block a loop thread. Today
+ * the one kind is {@code ExecutorCore} (a {@code LocalExecutor}, alone or in
+ * a pool); a work-stealing executor's workers and a simulation executor are
+ * to be peers behind the same interface. The runtime's assumptions, and for
+ * which kind each holds:
+ * <ul>
+ *   <li><b>One owner thread per task.</b> {@code Task.owner} is final and is
+ *       the {@code TaskOwner} a wake goes through. On a LocalExecutor it is
+ *       the executor, whose loop thread alone polls the task. On an executor
+ *       whose tasks move it must be the executor's shared scheduler, whose
+ *       {@code schedule} pushes to the waking worker's queue (or the inject
+ *       queue from outside); it stays final.</li>
+ *   <li><b>The self-wake shortcut</b> (a task woken during its own poll is
+ *       queued again after the poll, with no atomic) tests "being polled and
+ *       {@code owner.inLoop()}". It holds where "in the loop" means "on the
+ *       thread polling this task": true for a LocalExecutor; a worker of a
+ *       stealing executor must answer for the task, not for its thread
+ *       kind.</li>
+ *   <li><b>The budget</b> is captured in a coroutine task's {@code Context}
+ *       when the task first awaits ({@code owner.budget()}): right while the
+ *       task stays on one loop; a task that moves must spend the budget of
+ *       the worker polling it, so a stealing executor's context must resolve
+ *       it per poll.</li>
+ *   <li><b>The registry of suspended tasks</b> ({@code suspendedHead}) is a
+ *       list of the loop thread alone: a LocalExecutor's. Where tasks move,
+ *       close() needs a registry that any worker may update.</li>
+ *   <li><b>Timers</b>: a sleep is armed in the wheel of the worker where it
+ *       was made and is cancelled there; its wake crosses threads as any
+ *       wake does. Where tasks move, a cancel from another worker must be
+ *       handed to the wheel's thread.</li>
+ *   <li><b>Local sync primitives</b> capture the thread that made them;
+ *       {@code Access.local} refuses to make one on a worker whose tasks may
+ *       move ({@code Worker.tasksStayOnThread()} false), naming the shared
+ *       one to use instead. Task queues with shares are per loop too.</li>
+ *   <li><b>Sockets and files</b> belong to the reactor of the worker that
+ *       opened them and check its thread; a stream moves only by
+ *       {@code detach}/{@code attach} between executors of the same driver
+ *       kind.</li>
+ * </ul>
  *
  * <h2>Threads</h2>
  * <ul>

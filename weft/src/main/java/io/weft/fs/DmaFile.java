@@ -1,7 +1,7 @@
 package io.weft.fs;
 
 import io.weft.CancellableFuture;
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import io.weft.io.FileHandle;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -33,7 +33,7 @@ public final class DmaFile implements AutoCloseable {
      * <p><b>Cancel safety:</b> a cancelled open closes the descriptor it got anyway.
      */
     public static CancellableFuture<DmaFile> open(Path path, OpenOption... options) {
-        return ExecutorCore.current("DmaFile.open").driver().openFile(path, Set.of(options), ALIGNMENT)
+        return Worker.current("DmaFile.open").driver().openFile(path, Set.of(options), ALIGNMENT)
                 .map(DmaFile::new);
     }
 

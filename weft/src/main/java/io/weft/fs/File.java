@@ -1,7 +1,7 @@
 package io.weft.fs;
 
 import io.weft.CancellableFuture;
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import io.weft.io.FileHandle;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
@@ -44,7 +44,7 @@ public final class File implements AutoCloseable {
      * anyway; a file it created (CREATE) stays.
      */
     public static CancellableFuture<File> open(Path path, OpenOption... options) {
-        return ExecutorCore.current("File.open").driver().openFile(path, Set.of(options), 1).map(File::new);
+        return Worker.current("File.open").driver().openFile(path, Set.of(options), 1).map(File::new);
     }
 
     /**

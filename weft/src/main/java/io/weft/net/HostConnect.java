@@ -4,7 +4,7 @@ import io.weft.CancellableFuture;
 import io.weft.Context;
 import io.weft.Poll;
 import io.weft.TaskFailedException;
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import io.weft.task.Task;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,7 +50,7 @@ final class HostConnect implements CancellableFuture<TcpStream> {
 
     private static final int NEW = 0, RESOLVING = 1, CONNECTING = 2, DONE = 3, CANCELLED = 4;
 
-    private final ExecutorCore executor;
+    private final Worker executor;
     private final String host;
     private final int port;
     private final SocketOptions options;
@@ -61,7 +61,7 @@ final class HostConnect implements CancellableFuture<TcpStream> {
     private CancellableFuture<TcpStream> attempt;
     private List<UncheckedIOException> failures;
 
-    HostConnect(ExecutorCore executor, String host, int port, SocketOptions options) {
+    HostConnect(Worker executor, String host, int port, SocketOptions options) {
         this.executor = executor;
         this.host = host;
         this.port = port;

@@ -1,6 +1,6 @@
 package io.weft.net;
 
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import io.weft.io.DetachedStream;
 import io.weft.io.StreamHandle;
 import java.util.function.Function;
@@ -38,7 +38,7 @@ public final class MovedStream<S extends SocketStream> implements AutoCloseable 
      * this (IllegalStateException outside a task). Once only.
      */
     public S attach() {
-        return wrap.apply(detached.attach(ExecutorCore.current("MovedStream.attach").driver()));
+        return wrap.apply(detached.attach(Worker.current("MovedStream.attach").driver()));
     }
 
     /** Closes the stream if nobody attached it (then {@link #attach()} throws); idempotent. */

@@ -1,7 +1,7 @@
 package io.weft.net;
 
 import io.weft.CancellableFuture;
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import io.weft.io.ListenerHandle;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -35,7 +35,7 @@ public final class TcpListener implements AutoCloseable {
             throw new IllegalArgumentException("TcpListener.bind needs an InetSocketAddress, got " + address
                     + " (use UnixListener for a Unix domain socket)");
         }
-        return new TcpListener(ExecutorCore.current("TcpListener.bind").driver().listen(address, options));
+        return new TcpListener(Worker.current("TcpListener.bind").driver().listen(address, options));
     }
 
     /**

@@ -3,7 +3,7 @@ package io.weft.net;
 import io.weft.CancellableFuture;
 import io.weft.Context;
 import io.weft.Poll;
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import io.weft.io.StreamHandle;
 import io.weft.time.TimedOutException;
 import io.weft.time.Timeout;
@@ -50,7 +50,7 @@ public final class TcpStream extends SocketStream {
     }
 
     static CancellableFuture<TcpStream> connectResolved(InetSocketAddress address, SocketOptions options) {
-        return ExecutorCore.current("TcpStream.connect").driver().connect(address, options).map(TcpStream::new);
+        return Worker.current("TcpStream.connect").driver().connect(address, options).map(TcpStream::new);
     }
 
     /**
@@ -90,7 +90,7 @@ public final class TcpStream extends SocketStream {
         if (literal != null) {
             return connectResolved(new InetSocketAddress(literal, port), options);
         }
-        return new HostConnect(ExecutorCore.current("TcpStream.connect"), host, port, options);
+        return new HostConnect(Worker.current("TcpStream.connect"), host, port, options);
     }
 
     /**

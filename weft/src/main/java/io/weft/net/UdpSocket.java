@@ -1,7 +1,7 @@
 package io.weft.net;
 
 import io.weft.CancellableFuture;
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import io.weft.io.DatagramHandle;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -28,7 +28,7 @@ public final class UdpSocket implements AutoCloseable {
         if (!(address instanceof InetSocketAddress)) {
             throw new IllegalArgumentException("UdpSocket.bind needs an InetSocketAddress, got " + address);
         }
-        return new UdpSocket(ExecutorCore.current("UdpSocket.bind").driver().bindDatagram(address, options));
+        return new UdpSocket(Worker.current("UdpSocket.bind").driver().bindDatagram(address, options));
     }
 
     /** Sends {@code src}'s remaining bytes as one datagram to {@code target}; the count. */

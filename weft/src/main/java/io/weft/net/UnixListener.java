@@ -1,7 +1,7 @@
 package io.weft.net;
 
 import io.weft.CancellableFuture;
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import io.weft.io.ListenerHandle;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -24,7 +24,7 @@ public final class UnixListener implements AutoCloseable {
     }
 
     public static UnixListener bind(UnixDomainSocketAddress address) throws IOException {
-        return new UnixListener(ExecutorCore.current("UnixListener.bind").driver().listen(address,
+        return new UnixListener(Worker.current("UnixListener.bind").driver().listen(address,
                 SocketOptions.DEFAULT));
     }
 

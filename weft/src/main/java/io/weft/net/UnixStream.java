@@ -1,7 +1,7 @@
 package io.weft.net;
 
 import io.weft.CancellableFuture;
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import io.weft.io.StreamHandle;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -20,7 +20,7 @@ public final class UnixStream extends SocketStream {
 
     /** Connects to {@code address}; cancel safety as {@link TcpStream#connect(SocketAddress)}. */
     public static CancellableFuture<UnixStream> connect(UnixDomainSocketAddress address) {
-        return ExecutorCore.current("UnixStream.connect").driver().connect(address, SocketOptions.DEFAULT)
+        return Worker.current("UnixStream.connect").driver().connect(address, SocketOptions.DEFAULT)
                 .map(UnixStream::new);
     }
 

@@ -1,6 +1,6 @@
 package io.weft.sync;
 
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -31,7 +31,12 @@ abstract sealed class Access permits Access.Local, Access.Shared {
 
     /** Binds a local primitive to the executor running on this thread; {@code what} names it for errors. */
     static Access local(String what) {
-        ExecutorCore ex = ExecutorCore.current(what);
+        Worker ex = Worker.current(what);
+        if (!ex.tasksStayOnThread()) {
+            throw new IllegalStateException(what + " made in a task of " + ex.name() + ", whose tasks may move"
+                    + " between threads: local primitives are for the tasks of one thread; use the shared one"
+                    + " (e.g. Channel.bounded instead of Channel.localBounded)");
+        }
         return new Local(ex, Thread.currentThread(), what);
     }
 
@@ -55,11 +60,11 @@ abstract sealed class Access permits Access.Local, Access.Shared {
     }
 
     static final class Local extends Access {
-        private final ExecutorCore executor;
+        private final Worker executor;
         private final Thread owner;
         private final String what;
 
-        Local(ExecutorCore executor, Thread owner, String what) {
+        Local(Worker executor, Thread owner, String what) {
             this.executor = executor;
             this.owner = owner;
             this.what = what;

@@ -2,7 +2,7 @@ package io.weft.sync;
 
 import io.weft.Context;
 import io.weft.Poll;
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -214,7 +214,7 @@ public final class ChannelMesh<T> {
         } else if (places[id] != null) {
             throw new IllegalStateException("member id " + id + " is taken, by " + places[id].describe());
         }
-        ExecutorCore ex = ExecutorCore.currentOrNull();
+        Worker ex = Worker.currentOrNull();
         Member m = new Member(id, op.role, me, ex == null ? null : ex.name());
         m.join = op;
         places[id] = m;

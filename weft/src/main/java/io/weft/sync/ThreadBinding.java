@@ -1,6 +1,6 @@
 package io.weft.sync;
 
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -75,7 +75,7 @@ final class ThreadBinding {
             return;
         }
         Thread me = Thread.currentThread();
-        ExecutorCore ex = ExecutorCore.currentOrNull();
+        Worker ex = Worker.currentOrNull();
         Owner mine = new Owner(me, ex == null ? null : ex.name());
         Owner o = (Owner) OWNER.compareAndExchange(this, null, mine);
         if (o == null) {

@@ -3,7 +3,7 @@ package io.weft.time;
 import io.weft.CancellableFuture;
 import io.weft.Context;
 import io.weft.Poll;
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import java.time.Duration;
 
 /**
@@ -43,14 +43,14 @@ public final class Interval {
     /** Ticks now, then every {@code period} (positive). */
     public static Interval every(Duration period) {
         long p = Deadlines.positiveNanos(period, "interval period");
-        Timers timers = ExecutorCore.current("Interval.every").timers();
+        Timers timers = Worker.current("Interval.every").timers();
         return new Interval(timers, timers.now(), p);
     }
 
     /** First tick at {@code startNanos} (a reading of the executor's clock), then every {@code period}. */
     public static Interval at(long startNanos, Duration period) {
         long p = Deadlines.positiveNanos(period, "interval period");
-        Timers timers = ExecutorCore.current("Interval.at").timers();
+        Timers timers = Worker.current("Interval.at").timers();
         return new Interval(timers, Deadlines.clamp(timers.now(), startNanos), p);
     }
 

@@ -6,7 +6,7 @@ import io.weft.Future;
 import io.weft.Futures;
 import io.weft.JoinHandle;
 import io.weft.Poll;
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import java.time.Duration;
 
 /**
@@ -43,7 +43,7 @@ public final class Timeout<T> implements CancellableFuture<T> {
         if (d == null || inner == null) {
             throw new NullPointerException("Timeout.of(duration, future): no argument may be null");
         }
-        Timers timers = ExecutorCore.current("Timeout.of").timers();
+        Timers timers = Worker.current("Timeout.of").timers();
         return new Timeout<>(inner, new Sleep(timers, Deadlines.after(timers.now(), d)));
     }
 
@@ -52,7 +52,7 @@ public final class Timeout<T> implements CancellableFuture<T> {
         if (inner == null) {
             throw new NullPointerException("future");
         }
-        Timers timers = ExecutorCore.current("Timeout.at").timers();
+        Timers timers = Worker.current("Timeout.at").timers();
         return new Timeout<>(inner, new Sleep(timers, Deadlines.clamp(timers.now(), deadlineNanos)));
     }
 

@@ -8,7 +8,7 @@ import io.weft.Driver;
 import io.weft.JoinHandle;
 import io.weft.LocalExecutor;
 import io.weft.Weft;
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import io.weft.net.TcpListener;
 import io.weft.net.TcpStream;
 import java.lang.foreign.MemorySegment;
@@ -81,7 +81,7 @@ class BufferPoolTest {
         int conns = 1000;
         try (LocalExecutor ex = LocalExecutor.builder().driver(Driver.URING).build()) {
             ex.run(() -> {
-                FdDriver driver = (FdDriver) ExecutorCore.current("test").driver();
+                FdDriver driver = (FdDriver) Worker.current("test").driver();
                 try (TcpListener l = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))) {
                     long peak = 0;
                     for (int round = 0; round < 5; round++) {

@@ -9,7 +9,7 @@ import io.weft.JoinHandle;
 import io.weft.LocalExecutor;
 import io.weft.TaskCancelledException;
 import io.weft.Weft;
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import io.weft.net.SocketOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,7 +53,7 @@ class NioDriverTest {
     }
 
     static NioDriver driver() {
-        return (NioDriver) ExecutorCore.current("test").driver();
+        return (NioDriver) Worker.current("test").driver();
     }
 
     static InetSocketAddress loopback() {

@@ -13,6 +13,7 @@ import io.weft.Poll;
 import io.weft.TaskCancelledException;
 import io.weft.Weft;
 import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import io.weft.net.TcpListener;
 import io.weft.net.TcpStream;
 import io.weft.sync.Channel;
@@ -76,7 +77,7 @@ class UringDriverTest {
     /** The io_uring driver of the executor running this task (opened if needed). */
     static UringDriver driver() {
         assertThat(Weft.current().driver()).isEqualTo(Driver.URING);
-        return (UringDriver) ExecutorCore.currentOrNull().driverIfOpen();
+        return (UringDriver) ((ExecutorCore) Worker.currentOrNull()).driverIfOpen();
     }
 
     // =====================================================================

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.weft.Driver;
 import io.weft.JoinHandle;
 import io.weft.Weft;
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import io.weft.io.FdDriver;
 import io.weft.time.Timeout;
 import java.io.UncheckedIOException;
@@ -147,7 +147,7 @@ class ReadinessTest {
                 for (int i = 0; i < 4; i++) {
                     Weft.yieldNow().await();
                 }
-                if (ExecutorCore.current("test").driver() instanceof FdDriver fd) {
+                if (Worker.current("test").driver() instanceof FdDriver fd) {
                     assertThat(fd.nativeBufferBytes()).as("native buffers held by idle connections").isZero();
                 }
                 for (int i = 0; i < conns; i++) {

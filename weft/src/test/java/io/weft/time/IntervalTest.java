@@ -78,7 +78,7 @@ class IntervalTest {
         Clock.Paused clock = Clock.paused();
         try (var ex = LocalExecutor.builder().clock(clock).build()) {
             long[] r = ex.run(() -> {
-                Timers timers = io.weft.executor.ExecutorCore.current("test").timers();
+                Timers timers = io.weft.executor.Worker.current("test").timers();
                 Interval every = Interval.every(Duration.ofMillis(1));
                 for (int i = 0; i < 1000; i++) {
                     every.tick().await();

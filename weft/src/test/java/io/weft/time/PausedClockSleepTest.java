@@ -10,6 +10,7 @@ import io.weft.LocalExecutor;
 import io.weft.TaskCancelledException;
 import io.weft.Weft;
 import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ class PausedClockSleepTest {
     }
 
     private static ExecutorCore core() {
-        return ExecutorCore.current("test");
+        return (ExecutorCore) Worker.current("test");
     }
 
     @Test

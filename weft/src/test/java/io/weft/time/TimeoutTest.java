@@ -8,7 +8,7 @@ import io.weft.JoinHandle;
 import io.weft.LocalExecutor;
 import io.weft.TaskCancelledException;
 import io.weft.Weft;
-import io.weft.executor.ExecutorCore;
+import io.weft.executor.Worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +37,7 @@ class TimeoutTest {
                         .hasCauseInstanceOf(TimeoutException.class);
                 events.add("timed out at " + Weft.clock().nanoTime());
                 assertThatThrownBy(inner::await).isInstanceOf(TaskCancelledException.class);
-                events.add("timers armed: " + ExecutorCore.current("test").timers().size());
+                events.add("timers armed: " + Worker.current("test").timers().size());
                 return null;
             });
             assertThat(events).containsExactly(
@@ -58,7 +58,7 @@ class TimeoutTest {
                     return "inner done";
                 });
                 String r = Timeout.of(Duration.ofSeconds(2), inner).await();
-                armedAfter[0] = ExecutorCore.current("test").timers().size();
+                armedAfter[0] = Worker.current("test").timers().size();
                 return r;
             });
             assertThat(v).isEqualTo("inner done");
@@ -85,7 +85,7 @@ class TimeoutTest {
                 Sleep inner = (Sleep) Weft.sleep(Duration.ofDays(1));
                 assertThatThrownBy(() -> Timeout.of(Duration.ofMillis(5), inner).await())
                         .isInstanceOf(TimedOutException.class);
-                return ExecutorCore.current("test").timers().size();
+                return Worker.current("test").timers().size();
             });
             assertThat(armed).isZero();
             assertThat(clock.nanoTime()).isEqualTo(5_000_000L);
@@ -107,7 +107,7 @@ class TimeoutTest {
                 Weft.yieldNow().await();
                 h.abort();
                 assertThatThrownBy(h::await).isInstanceOf(TaskCancelledException.class);
-                return ExecutorCore.current("test").timers().size();
+                return Worker.current("test").timers().size();
             });
             assertThat(armed).isZero();
             assertThat(clock.nanoTime()).isZero();

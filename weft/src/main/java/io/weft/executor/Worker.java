@@ -1,0 +1,90 @@
+package io.weft.executor;
+
+import io.weft.Clock;
+import io.weft.Future;
+import io.weft.Latency;
+import io.weft.Shares;
+import io.weft.TaskQueueHandle;
+import io.weft.io.IoDriver;
+import io.weft.task.CurrentLoop;
+import io.weft.task.Task;
+import io.weft.task.TaskOwner;
+import io.weft.time.Timers;
+import java.util.concurrent.Callable;
+
+/**
+ * The seam between weft's API and the executor kinds: what the code of a
+ * task reaches as "the executor running here". {@code Weft.spawn}, sleeps,
+ * timeouts, intervals, the socket and file factories, the local sync
+ * primitives, {@code TaskScope} and {@code JoinSet} find it with
+ * {@link #current(String)} and use only these methods, so that every
+ * executor kind is a peer behind them: the {@link ExecutorCore} of a
+ * {@code LocalExecutor} (alone or in a pool) today, a worker of a
+ * work-stealing executor or a simulation executor later. Which of the
+ * runtime's assumptions hold for which kind is in {@code package-info.java}
+ * ("Executor kinds").
+ *
+ * <p>Every method runs on the worker's loop thread (where
+ * {@link #current} finds it), except what {@link TaskOwner} allows from any
+ * thread.
+ */
+public interface Worker extends TaskOwner {
+
+    /** The worker whose loop runs on this thread, or null. */
+    static Worker currentOrNull() {
+        return CurrentLoop.get() instanceof Worker w ? w : null;
+    }
+
+    /** The worker whose loop runs on this thread; {@code what} names the call for the error. */
+    static Worker current(String what) {
+        Worker w = currentOrNull();
+        if (w == null) {
+            throw new IllegalStateException(what + " called outside a weft executor: call it from inside a task,"
+                    + " e.g. LocalExecutor.create().run(() -> ...)");
+        }
+        return w;
+    }
+
+    /** The name of the executor (or of the worker), for messages. */
+    String name();
+
+    /** The public object of the executor ({@code LocalExecutor}, ...). */
+    Object facade();
+
+    /** The executor's index in its pool; 0 outside a pool. */
+    int poolIndex();
+
+    /**
+     * Whether a task of this worker stays on its thread for life. The local
+     * sync family and task queues with shares need it; on a worker whose
+     * tasks may move they throw, saying what to use instead.
+     */
+    boolean tasksStayOnThread();
+
+    /** Spawns a coroutine task; {@code name} (may be null) appears in messages, {@code into} null: the default queue. */
+    <T> Task<T> spawn(String name, Callable<T> body, TaskQueueHandle into);
+
+    default <T> Task<T> spawn(Callable<T> body, TaskQueueHandle into) {
+        return spawn(null, body, into);
+    }
+
+    /** Spawns a task that polls {@code future}. */
+    <T> Task<T> spawn(Future<T> future, TaskQueueHandle into);
+
+    /** Runs {@code body} on the blocking pool; a failure nobody awaits is reported by this worker's executor. */
+    <T> Task<T> spawnBlocking(String name, Callable<T> body);
+
+    TaskQueueHandle createTaskQueue(String name, Shares shares, Latency latency);
+
+    /** The worker's reactor, opened on first use. */
+    IoDriver driver();
+
+    /** The worker's timer wheel. */
+    Timers timers();
+
+    /** The clock of the timers. */
+    Clock clock();
+
+    /** Whether the running task should yield (its slice is over, a timer is due, a wake came from afar). */
+    boolean needPreempt();
+}
