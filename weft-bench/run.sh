@@ -12,14 +12,19 @@
 #                              vs ForkJoinPool(1) and a single-thread ExecutorService
 #   8. JMH SpscBench           values between two executors through the SPSC channel (vs JCTools
 #                              SpscArrayQueue with a park/unpark handshake, ArrayBlockingQueue)
+#   9. FirstBurst              a million tasks in a fresh, plain JVM (default G1, -Xmx4g), round by
+#                              round: all suspended at once (weft yieldNow vs virtual threads
+#                              Thread.yield) and spawn + join (weft vs ForkJoinPool(1)); each mode in
+#                              BURST_JVMS fresh JVMs, so every first round is a first round
 #
-# Usage: weft-bench/run.sh [all|jmh|timers|sync|submit|spsc|onecore|memory]...   (default: all)
+# Usage: weft-bench/run.sh [all|jmh|timers|sync|submit|spsc|onecore|memory|burst]...   (default: all)
 # Environment (all optional):
 #   JMH_OPTS    JMH settings (default below: short, for a 2-core machine)
 #   JMH_GC      the forks' GC, given with -jvmArgsPrepend (default -XX:+UseG1GC: set explicitly
 #               because a fork confined to one CPU would otherwise get SerialGC by ergonomics)
 #   ONE_CPU     the CPU for step 3 (default 1)
 #   MEM_TASKS   tasks for step 4 (default 1000000)
+#   BURST_JVMS  fresh JVMs per mode for step 9 (default 3)
 #   SKIP_BUILD  set to 1 to reuse weft-bench/target/benchmarks.jar
 # Results: printed, and kept in weft-bench/target/bench-results/.
 #
@@ -42,6 +47,7 @@ JMH_OPTS=${JMH_OPTS:--f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc}
 JMH_GC=${JMH_GC:--XX:+UseG1GC}
 ONE_CPU=${ONE_CPU:-1}
 MEM_TASKS=${MEM_TASKS:-1000000}
+BURST_JVMS=${BURST_JVMS:-3}
 FLAGS=(--add-exports java.base/jdk.internal.vm=ALL-UNNAMED --enable-native-access=ALL-UNNAMED)
 
 java_home=$(./mvnw -v 2>/dev/null | sed -n 's/.*runtime: *//p' | head -n 1)
@@ -112,4 +118,17 @@ if want memory; then
        -cp "$JAR" io.weft.bench.MemoryPerTask "$MEM_TASKS" both)
   echo "   command: ${cmd[*]}"
   "${cmd[@]}" | tee "$OUT/memory.txt"
+fi
+
+if want burst; then
+  echo
+  echo "== a million tasks in fresh plain JVMs (default G1, -Xmx4g; $BURST_JVMS JVMs per mode, modes alternating)"
+  : >"$OUT/burst.txt"
+  for jvm in $(seq 1 "$BURST_JVMS"); do
+    for mode in yield-weft yield-vt spawn-weft spawn-fjp; do
+      cmd=("$JAVA" "${FLAGS[@]}" -Xmx4g -cp "$JAR" io.weft.bench.FirstBurst "$mode" 3)
+      [ "$jvm" = 1 ] && echo "   command: ${cmd[*]}"
+      "${cmd[@]}" | sed "s/^/jvm $jvm: /" | tee -a "$OUT/burst.txt"
+    done
+  done
 fi

@@ -327,4 +327,53 @@ class CoroutineTest {
             assertThat(r).isEqualTo(42);
         }
     }
+
+    /** Pending (waking its task) for {@code pending} polls, then what {@code last} gives: each poll is counted. */
+    static final class PendingThen<T> implements Future<T> {
+        final AtomicInteger polls = new AtomicInteger();
+        private final int pending;
+        private final Callable<T> last;
+
+        PendingThen(int pending, Callable<T> last) {
+            this.pending = pending;
+            this.last = last;
+        }
+
+        @Override
+        public Poll<T> poll(Context cx) {
+            if (polls.incrementAndGet() <= pending) {
+                cx.waker().wake();
+                return Poll.pending();
+            }
+            try {
+                return Poll.ready(last.call());
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
+    void aFuturePolledAgainAfterWakesGivesItsValueAndItsFailureToTheAwait() {
+        try (var ex = LocalExecutor.create()) {
+            List<String> seen = ex.run(() -> {
+                List<String> out = new ArrayList<>();
+                PendingThen<String> value = new PendingThen<>(3, () -> "v");
+                out.add(value.await() + " after " + value.polls.get() + " polls");
+                PendingThen<String> failing = new PendingThen<>(2, () -> {
+                    throw new IllegalStateException("boom");
+                });
+                try {
+                    failing.await();
+                    out.add("no failure");
+                } catch (IllegalStateException e) {
+                    out.add("caught " + e.getMessage() + " after " + failing.polls.get() + " polls");
+                }
+                return out;
+            });
+            assertThat(seen).containsExactly("v after 4 polls", "caught boom after 3 polls");
+        }
+    }
 }

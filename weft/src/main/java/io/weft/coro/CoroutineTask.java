@@ -23,9 +23,27 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
     private TaskContinuation cont;
     /** The task's context, made on the first await (a body that awaits nothing never needs one). */
     private Context cx;
-    /** Set by the body when it ends: what it returned or threw. */
-    private Object result;
-    private Throwable thrown;
+    /**
+     * One slot for what the task holds between polls, told apart by
+     * {@link #held} (one field less per task than a field each):
+     * <ul>
+     *   <li>{@code AWAITING}: the future the body is suspended on in
+     *       {@link #await}, re-polled by {@link #pollTask};</li>
+     *   <li>{@code VALUE} / {@code THROW}: what the resumed await returns
+     *       or throws;</li>
+     *   <li>{@code RETURNED} / {@code THREW}: what the body returned or
+     *       threw when it ended;</li>
+     *   <li>{@code NOTHING} (and a null slot): running, or not started.</li>
+     * </ul>
+     */
+    private Object slot;
+    private byte held;
+    private static final byte NOTHING = 0;
+    private static final byte AWAITING = 1;
+    private static final byte VALUE = 2;
+    private static final byte THROW = 3;
+    private static final byte RETURNED = 4;
+    private static final byte THREW = 5;
 
     public CoroutineTask(TaskOwner owner, String name, Callable<T> body) {
         super(owner, name);
@@ -39,9 +57,11 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
     @Override
     public void run() {
         try {
-            result = body.call();
+            slot = body.call();
+            held = RETURNED;
         } catch (Throwable t) {
-            thrown = t;
+            slot = t;
+            held = THREW;
         }
     }
 
@@ -50,15 +70,42 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         TaskContinuation c = cont;
         if (c == null) {
             c = cont = new TaskContinuation(this);
+        } else if (held == AWAITING && !pollAwaited()) {
+            return PENDING; // woken, but what it awaits is not ready: the continuation stays frozen
         }
         c.run();
         if (!c.isDone()) {
             return PENDING;
         }
-        if (thrown != null) {
-            throw thrown;
+        Object out = slot;
+        slot = null;
+        if (held == THREW) {
+            throw (Throwable) out;
         }
-        return result;
+        return out;
+    }
+
+    /**
+     * Polls the future the body is suspended on, here in the executor's
+     * code rather than in the body's frozen frames (see {@link #await}):
+     * true if it is ready (or threw), with what the body's await is to
+     * return (or throw) in {@link #slot}.
+     */
+    private boolean pollAwaited() {
+        Poll<?> p;
+        try {
+            p = ((Future<?>) slot).poll(cx);
+        } catch (Throwable t) {
+            slot = t;
+            held = THROW;
+            return true;
+        }
+        if (!p.isReady()) {
+            return false;
+        }
+        slot = p.get();
+        held = VALUE;
+        return true;
     }
 
     @Override
@@ -67,10 +114,25 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         if (c == null) {
             return Cancelled.PLAIN; // never started: the body never runs
         }
+        if (held == AWAITING) {
+            // Suspended in await: the future it polled goes first (the CancellableFuture contract), so what
+            // it was handed goes on to the next waiter before the body's finally blocks run.
+            Future<?> f = (Future<?>) slot;
+            TaskCancelledException e = new TaskCancelledException("task " + this + " was cancelled");
+            try {
+                Futures.cancel(f);
+            } catch (RuntimeException again) { // e.g. a local primitive used from the wrong thread
+                e.addSuppressed(again);
+            }
+            slot = e;
+            held = THROW;
+        }
         c.run(); // the pending await() throws TaskCancelledException
         if (!c.isDone()) {
             throw new IllegalStateException("cancelled task " + this + " suspended again");
         }
+        Throwable thrown = held == THREW ? (Throwable) slot : null;
+        slot = null;
         return new Cancelled(thrown);
     }
 
@@ -79,7 +141,8 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         body = null;
         cont = null;
         cx = null;
-        result = null;
+        slot = null;
+        held = NOTHING;
     }
 
     /** {@link Await#spendInTask}: not cancelled, and one unit of the budget spent. */
@@ -88,37 +151,46 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
     }
 
     /**
-     * {@code future.await()} inside this task: poll with the task's context,
-     * suspend while pending, poll again when resumed. Once the task is
-     * aborted, every await throws {@link TaskCancelledException}; one that
-     * had polled its future and not seen it complete cancels it first (the
+     * {@code future.await()} inside this task: poll with the task's context;
+     * if pending, suspend. From then on each wake of the task polls the
+     * future again in {@link #pollTask}, in the executor's frames, and
+     * resumes the body only once it is ready (a wake that finds it still
+     * pending costs no thaw and no freeze). Once the task is aborted, every
+     * await throws {@link TaskCancelledException}; one suspended here
+     * cancels its future first ({@link #cancelTask}, the
      * {@link io.weft.CancellableFuture} contract), so what the future was
      * handed goes on to the next waiter before the task's finally blocks run.
      */
+    @SuppressWarnings("unchecked")
     <R> R await(Future<R> future) {
         Context cx = this.cx;
         if (cx == null) {
             cx = this.cx = new Context(this, owner.budget());
         }
-        boolean polled = false;
-        for (;;) {
-            if (isCancelRequested()) {
-                TaskCancelledException e = new TaskCancelledException("task " + this + " was cancelled");
-                if (polled) {
-                    try {
-                        Futures.cancel(future);
-                    } catch (RuntimeException again) { // e.g. a local primitive used from the wrong thread
-                        e.addSuppressed(again);
-                    }
-                }
-                throw e;
-            }
-            polled = true;
-            Poll<R> p = future.poll(cx);
-            if (p.isReady()) {
-                return p.get();
-            }
-            TaskContinuation.suspend();
+        if (isCancelRequested()) {
+            throw new TaskCancelledException("task " + this + " was cancelled");
         }
+        Poll<R> p = future.poll(cx);
+        if (p.isReady()) {
+            return p.get();
+        }
+        slot = future;
+        held = AWAITING;
+        TaskContinuation.suspend();
+        // Resumed by pollTask (a value or a throw) or cancelTask (a throw). The JIT compiles what follows
+        // the suspension with the profile io.weft.executor.Warmup gave it (see the package comment).
+        Object out = slot;
+        slot = null;
+        byte h = held;
+        held = NOTHING;
+        if (h == THROW) {
+            throw CoroutineTask.<RuntimeException>sneaky((Throwable) out);
+        }
+        return (R) out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E sneaky(Throwable e) throws E {
+        throw (E) e;
     }
 }

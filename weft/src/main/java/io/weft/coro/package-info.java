@@ -9,8 +9,24 @@
  *       task's RUNNING bit guarantees one run at a time.</li>
  *   <li>{@code await()} finds the current task from the carrier thread's
  *       innermost continuation of weft's scope (no thread-local). It polls
- *       the future with the task's context; while pending it yields the
- *       continuation, and after every resume it first checks CANCELLED.</li>
+ *       the future with the task's context; if pending it records the future
+ *       ({@code awaited}) and yields the continuation. Every later poll of
+ *       the task polls {@code awaited} first, outside the continuation, and
+ *       resumes the body only when it is ready (or threw, or the task is
+ *       cancelled: the future is cancelled first, then the await throws
+ *       {@code TaskCancelledException}). The body's frames, once resumed,
+ *       only take what the re-poll left in the task's slot: see the next
+ *       point.</li>
+ *   <li><b>Resumed frames and the JIT.</b> A frozen frame resumes in the
+ *       compiled code it was frozen with. Code compiled while tasks had only
+ *       ever suspended has no profile for what follows the suspension point,
+ *       and the JIT compiles that as an uncommon trap: every such frame would
+ *       deoptimize on resume (a million tasks suspended before any resumed:
+ *       seconds). So the re-poll is not in those frames, and
+ *       {@code io.weft.executor.Warmup} (once per JVM, when the first
+ *       executor is built) profiles the resume
+ *       path of {@code await} with a value and with a throw before the JIT
+ *       compiles it.</li>
  *   <li>Once CANCELLED is set, every {@code await()} throws
  *       {@code TaskCancelledException} before it could yield, so a cancelled
  *       coroutine never suspends again: the cancellation path runs it to its
