@@ -177,8 +177,8 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         slot = future;
         held = AWAITING;
         TaskContinuation.suspend();
-        // Resumed by pollTask (a value or a throw) or cancelTask (a throw). The JIT compiles what follows
-        // the suspension with the profile io.weft.executor.Warmup gave it (see the package comment).
+        // Resumed by pollTask (a value or a throw) or cancelTask (a throw), which re-polled the future in
+        // the executor's frames, not in these (see the package comment, "Resumed frames and the JIT").
         Object out = slot;
         slot = null;
         byte h = held;

@@ -19,14 +19,17 @@
  *       point.</li>
  *   <li><b>Resumed frames and the JIT.</b> A frozen frame resumes in the
  *       compiled code it was frozen with. Code compiled while tasks had only
- *       ever suspended has no profile for what follows the suspension point,
- *       and the JIT compiles that as an uncommon trap: every such frame would
- *       deoptimize on resume (a million tasks suspended before any resumed:
- *       seconds). So the re-poll is not in those frames, and
- *       {@code io.weft.executor.Warmup} (once per JVM, when the first
- *       executor is built) profiles the resume
- *       path of {@code await} with a value and with a throw before the JIT
- *       compiles it.</li>
+ *       ever suspended has no profile for the re-poll's other branches (a
+ *       future that is ready at last), and the JIT compiles those as
+ *       uncommon traps: with the re-poll in the body's frames, each of a
+ *       million tasks suspended at once deoptimized when it resumed
+ *       (7 to 10 s in a fresh JVM, {@code weft-bench} {@code FirstBurst}).
+ *       So the re-poll runs in the executor's frames, and the body's frames
+ *       only take what it left. Code of the body's own after an
+ *       {@code await} that had never run (a {@code finally} reached only
+ *       by a cancellation) still deoptimizes once per frame: closing an
+ *       executor with a million suspended tasks takes seconds the first
+ *       time.</li>
  *   <li>Once CANCELLED is set, every {@code await()} throws
  *       {@code TaskCancelledException} before it could yield, so a cancelled
  *       coroutine never suspends again: the cancellation path runs it to its

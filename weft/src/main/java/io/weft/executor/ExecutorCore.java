@@ -145,7 +145,6 @@ public final class ExecutorCore implements Worker {
         this.spinNanos = spinNanos;
         this.failures = new FailureReports(name, failureHandler);
         this.scheduler = new Scheduler(this, preemptNanos);
-        Warmup.ensure(); // once per JVM
     }
 
     /** A LocalExecutor's tasks never leave its thread. */
