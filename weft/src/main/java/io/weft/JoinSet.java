@@ -58,6 +58,10 @@ public final class JoinSet<T> implements AutoCloseable {
 
     private JoinHandle<T> spawnNamed(String name, Callable<T> body) {
         Worker ex = Worker.current("JoinSet.spawn");
+        if (!ex.tasksStayOnThread()) {
+            throw new IllegalStateException("JoinSet.spawn in a task of " + ex.name() + ", whose tasks move between"
+                    + " threads: a JoinSet is not built for that yet; spawn with Weft.spawn and await the handles");
+        }
         if (executor == null) {
             executor = ex;
         } else if (executor != ex) {

@@ -101,6 +101,10 @@ public final class TaskScope implements AutoCloseable {
 
     TaskScope(Policy policy, String opener) {
         this.executor = Worker.current(opener);
+        if (!executor.tasksStayOnThread()) {
+            throw new IllegalStateException(opener + " in a task of " + executor.name() + ", whose tasks move between"
+                    + " threads: a TaskScope is not built for that yet; spawn with Weft.spawn and await the handles");
+        }
         this.policy = policy;
         this.children = new Completions<>(this::childFinished);
     }

@@ -10,9 +10,12 @@ import java.util.function.BiConsumer;
  * Failures of tasks whose handles nobody had polled when they failed, kept
  * until it is clear nobody will look: reported to the executor's handler
  * once the handle is collected, or when the executor closes; forgotten if a
- * poll of the handle looks at the failure meanwhile. Loop thread only.
+ * poll of the handle looks at the failure meanwhile. {@link #add}, {@link
+ * #sweep} and {@link #sweepLast}: one thread at a time (a LocalExecutor's
+ * loop thread; on a StealingExecutor, under its lock);
+ * {@link #addFromElsewhere}: any thread.
  */
-final class FailureReports {
+public final class FailureReports {
     private static final System.Logger LOG = System.getLogger("io.weft");
 
     private final String executor;
@@ -32,7 +35,7 @@ final class FailureReports {
     }
 
     /** {@code handler} null: one WARNING per failure through System.Logger "io.weft". */
-    FailureReports(String executor, BiConsumer<String, Throwable> handler) {
+    public FailureReports(String executor, BiConsumer<String, Throwable> handler) {
         this.executor = executor;
         this.handler = handler != null ? handler : this::log;
     }
@@ -47,7 +50,7 @@ final class FailureReports {
      * {@code swept}, then drains once more. If we read false, that drain sees
      * the record; if true, whichever of us removes it reports it.
      */
-    void addFromElsewhere(Task<?> task, Throwable error) {
+    public void addFromElsewhere(Task<?> task, Throwable error) {
         Unobserved u = new Unobserved(new WeakReference<>(task), task.toString(), error);
         elsewhere.offer(u);
         if (swept && elsewhere.remove(u)) {
@@ -56,7 +59,7 @@ final class FailureReports {
     }
 
     /** The executor's last sweep, at close: everything left is reported, and later failures by their threads. */
-    void sweepLast() {
+    public void sweepLast() {
         sweep(true);
         swept = true; // then one more drain: pairs with addFromElsewhere's offer-then-read
         sweep(true);
@@ -67,7 +70,7 @@ final class FailureReports {
      * with {@code all}, every failure not looked at by now; forgets those
      * whose handles were polled.
      */
-    void sweep(boolean all) {
+    public void sweep(boolean all) {
         for (Unobserved u; (u = elsewhere.poll()) != null; ) {
             pending.add(u);
         }

@@ -8,44 +8,40 @@
  * executor running here" only through {@code Worker.current(what)}, which
  * reads the runtime's one thread-local ({@code io.weft.task.CurrentLoop}):
  * a loop sets it when it starts on a thread and clears it when it leaves, and
- * {@code await()} reads the same one to refuse to block a loop thread. Today
- * the one kind is {@code ExecutorCore} (a {@code LocalExecutor}, alone or in
- * a pool); a work-stealing executor's workers and a simulation executor are
- * to be peers behind the same interface. The runtime's assumptions, and for
- * which kind each holds:
+ * {@code await()} reads the same one to refuse to block a loop thread. Two
+ * kinds exist: {@code ExecutorCore} (a {@code LocalExecutor}, alone or in a
+ * pool) and {@code io.weft.steal.StealWorker} (a worker of a
+ * {@code StealingExecutor}); a simulation executor is to be a third. The
+ * runtime's assumptions, and how each kind meets them:
  * <ul>
- *   <li><b>One owner thread per task.</b> {@code Task.owner} is final and is
- *       the {@code TaskOwner} a wake goes through. On a LocalExecutor it is
- *       the executor, whose loop thread alone polls the task. On an executor
- *       whose tasks move it must be the executor's shared scheduler, whose
- *       {@code schedule} pushes to the waking worker's queue (or the inject
- *       queue from outside); it stays final.</li>
+ *   <li><b>One owner per task.</b> {@code Task.owner} is final and is the
+ *       {@code TaskOwner} a wake goes through: the LocalExecutor's
+ *       {@code ExecutorCore}, whose loop thread alone polls the task; the
+ *       StealingExecutor's {@code StealScheduler}, whose workers share the
+ *       not-yet-started tasks and keep each started coroutine task on the
+ *       worker that first ran it (its frames must thaw on the thread that
+ *       froze them: see {@code io.weft.steal}).</li>
  *   <li><b>The self-wake shortcut</b> (a task woken during its own poll is
- *       queued again after the poll, with no atomic) tests "being polled and
- *       {@code owner.inLoop()}". It holds where "in the loop" means "on the
- *       thread polling this task": true for a LocalExecutor; a worker of a
- *       stealing executor must answer for the task, not for its thread
- *       kind.</li>
- *   <li><b>The budget</b> is captured in a coroutine task's {@code Context}
- *       when the task first awaits ({@code owner.budget()}): right while the
- *       task stays on one loop; a task that moves must spend the budget of
- *       the worker polling it, so a stealing executor's context must resolve
- *       it per poll.</li>
- *   <li><b>The registry of suspended tasks</b> ({@code suspendedHead}) is a
- *       list of the loop thread alone: a LocalExecutor's. Where tasks move,
- *       close() needs a registry that any worker may update.</li>
- *   <li><b>Timers</b>: a sleep is armed in the wheel of the worker where it
- *       was made and is cancelled there; its wake crosses threads as any
- *       wake does. Where tasks move, a cancel from another worker must be
- *       handed to the wheel's thread.</li>
- *   <li><b>Local sync primitives</b> capture the thread that made them;
- *       {@code Access.local} refuses to make one on a worker whose tasks may
- *       move ({@code Worker.tasksStayOnThread()} false), naming the shared
- *       one to use instead. Task queues with shares are per loop too.</li>
- *   <li><b>Sockets and files</b> belong to the reactor of the worker that
- *       opened them and check its thread; a stream moves only by
- *       {@code detach}/{@code attach} between executors of the same driver
- *       kind.</li>
+ *       queued again after the poll, with no atomic) is taken only where
+ *       {@code TaskOwner.pollsHere(task)}: on the loop thread for an
+ *       ExecutorCore, on the worker polling that very task for a
+ *       StealScheduler.</li>
+ *   <li><b>The budget</b> a coroutine task's {@code Context} captures is
+ *       {@code owner.budget()}: the loop's own for an ExecutorCore; for a
+ *       StealScheduler a {@code Budget} that spends from the polling
+ *       worker's.</li>
+ *   <li><b>The registry of live tasks</b>: an ExecutorCore keeps the
+ *       suspended ones in a list of its loop thread ({@code suspendedHead});
+ *       a StealScheduler keeps every live task in a concurrent set.</li>
+ *   <li><b>Timers, sockets and files</b> belong to one loop's wheel and
+ *       reactor; a StealWorker has none yet, and sleeps, timeouts,
+ *       intervals, sockets and files there throw, saying so.</li>
+ *   <li><b>Local sync primitives and task queues</b> capture their thread;
+ *       on a worker whose tasks may move ({@code Worker.tasksStayOnThread()}
+ *       false) they are refused at the call, naming the shared ones, and so
+ *       are {@code TaskScope} and {@code JoinSet} for now.</li>
+ *   <li><b>Streams</b> move only by {@code detach}/{@code attach} between
+ *       executors of the same driver kind.</li>
  * </ul>
  *
  * <h2>Threads</h2>

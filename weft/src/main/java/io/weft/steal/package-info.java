@@ -1,6 +1,65 @@
 /**
- * The parts of the work-stealing executor (issue 11; the executor itself is
- * still to come), each proven on its own.
+ * The work-stealing executor behind {@link io.weft.StealingExecutor}
+ * (tokio's multi-thread scheduler, issue 11): {@link io.weft.steal.StealScheduler}
+ * (the owner of every task, the shared queue, the idle protocol, the
+ * registry of live tasks), one {@link io.weft.steal.StealWorker} per thread,
+ * {@link io.weft.steal.LocalQueue}, {@code Inject}, {@code Idle}.
+ *
+ * <h2>Where a task runs: stealable until it starts, then at home</h2>
+ * A coroutine task's frames are frozen on the thread that ran it, and must
+ * be thawed there: inside a continuation the JIT treats
+ * {@code Thread.currentThread()} as unchanged across a suspension (true for
+ * a virtual thread, whose identity is its continuation's, false for a frame
+ * moved to another platform thread). Measured with tasks that moved: 78
+ * stale {@code currentThread()} reads in 4 million resumes, and a
+ * {@code ReentrantLock} whose owner and waiters were taken from the stale
+ * thread, which hung two workers. So:
+ * <ul>
+ *   <li>a task that has not run yet (and a poll-based task, which has no
+ *       frames) is stealable: it sits in a worker's {@code LocalQueue} or the
+ *       shared queue, and any worker may take it;</li>
+ *   <li>the worker that first runs a coroutine task becomes its home
+ *       ({@code Task.queue}, written by that worker before the first poll,
+ *       read by wakers after their CAS of the state word, which orders it);
+ *       from then on every wake queues it there: onto the home's own list
+ *       ({@code pinned}, its thread only) when woken on that thread, else
+ *       onto its {@code RemoteQueue} (any thread), waking the home if it
+ *       sleeps ({@code sleeping}, a Dekker pair with the remote queue as
+ *       in an executor's loop).</li>
+ * </ul>
+ * Load still spreads (new tasks go to whichever worker is free); a task
+ * that suspends does not move afterwards. Moving suspended tasks needs a
+ * thread identity per task (a virtual thread's), which is left for later.
+ *
+ * <h2>Threads</h2>
+ * <ul>
+ *   <li>A worker's thread alone touches its {@code pinned} list, its
+ *       {@code budget}, {@code polling}, {@code searching} and the owner's
+ *       end of its {@code LocalQueue} (push, pop); thieves take from the
+ *       other end (see LocalQueue).</li>
+ *   <li>Any thread: {@code schedule} (a wake), the shared queue (a lock),
+ *       a worker's {@code RemoteQueue} (an MPSC queue), the registry of live
+ *       tasks (a concurrent set), the failure reports' offer.</li>
+ *   <li>The task state word and its transitions are those of
+ *       {@code io.weft.task}: whichever worker takes a task off a queue owns
+ *       it for the turn (RUNNING); the self-wake shortcut is taken only on
+ *       the thread polling that very task ({@code TaskOwner.pollsHere}),
+ *       since another worker may wake it meanwhile. The cooperative budget
+ *       a task's context spends is the polling worker's
+ *       ({@code WorkerBudget}).</li>
+ * </ul>
+ *
+ * <h2>Idle workers (tokio's protocol)</h2>
+ * At most half the workers search (steal) at once; work queued from
+ * outside, or more than a worker can run next, wakes a parked worker only
+ * when nobody searches; the last searcher to find work wakes another; the
+ * last searcher to give up looks at every stealable queue once more before
+ * it parks. A worker leaves the parked list either because a notifier took
+ * it off (its {@code notified} flag, set under the idle lock; it then
+ * counts as searching) or by itself, woken for a task of its own
+ * ({@code Idle.unparkSelf}). The counts and the re-check are in
+ * {@code Idle}; the jcstress test {@code StealParkTest} races a spawn from
+ * outside against the last searcher parking.
  *
  * <h2>{@link io.weft.steal.LocalQueue}: a worker's run queue</h2>
  * <ul>
@@ -29,5 +88,12 @@
  *       exactly once, capacity 4, across the wrap of the ring and of the
  *       int indices) and Lincheck checks against a sequential deque.</li>
  * </ul>
+ *
+ * <h2>Close</h2>
+ * From a thread that is not a worker: refuse spawns from outside, abort
+ * every live task (each runs its cancellation path, and its
+ * {@code finally} blocks, on its home or any worker), wait until none is
+ * live, then stop the workers and join their threads, then report failures
+ * nobody looked at.
  */
 package io.weft.steal;

@@ -97,7 +97,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
     /**
      * True while the owner polls this task (set and cleared by the owner in
      * {@link #turn()}). Other threads may read a stale value; it only counts
-     * together with {@link TaskOwner#inLoop()}, which is false for them.
+     * together with {@link TaskOwner#pollsHere}, which is false for them.
      */
     private boolean polling;
 
@@ -302,7 +302,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
     /** Step 5: a wake. Sets NOTIFIED; the caller that set it on an idle task schedules it. */
     @Override
     public final void wake() {
-        if (polling && owner.inLoop()) {
+        if (polling && owner.pollsHere(this)) {
             // Road 0: the task wakes itself during its own poll (yieldNow, a spent budget).
             // Only the owner thread gets here; it queues the task again after the poll.
             selfWoken = true;

@@ -22,6 +22,17 @@ public interface TaskOwner {
     boolean inLoop();
 
     /**
+     * True only on the thread that is polling {@code task} now: the
+     * self-wake shortcut of {@link Task#wake()}. An owner whose tasks stay on
+     * one loop thread answers {@link #inLoop()}; one whose workers share
+     * tasks must answer for the task, since another worker of the same owner
+     * may wake it while it is polled.
+     */
+    default boolean pollsHere(Task<?> task) {
+        return inLoop();
+    }
+
+    /**
      * The task's poll returned pending and nobody woke it: it is on no run
      * queue now. Called on the owner thread; the owner keeps a registry of
      * such tasks so that it can cancel them on close.

@@ -15,6 +15,22 @@
  *       on any threads, may poll it and call {@code abort()}.</li>
  * </ul>
  *
+ * <h2>When tasks move between threads (a StealingExecutor)</h2>
+ * The owner is then the executor's scheduler, and "the owner thread" above
+ * reads "the worker that took the task off a queue, for that turn": the
+ * state word's RUNNING bit still gives one poll at a time, and each hand-off
+ * between workers goes through a queue whose release/acquire (a local
+ * queue's tail and head, the shared queue's lock, a remote queue's
+ * exchange) orders the previous turn's writes of the bookkeeping fields
+ * before the next turn. What still holds as written: the transitions, the
+ * join protocol, wakers on any thread. What changes: the self-wake shortcut
+ * asks {@code owner.pollsHere(task)} (the thread polling that very task,
+ * not any worker); {@code queue} holds the task's home worker once a
+ * coroutine task has run (it never moves after that, see
+ * {@code io.weft.steal}); {@code prevLive}/{@code nextLive}/{@code
+ * registered} are unused (the registry is a concurrent set);
+ * {@code nextInQueue} is also the link of the shared queue, under its lock.
+ *
  * <h2>The state word (one int, through a VarHandle)</h2>
  * <pre>
  * bit  name           set by                         cleared by                  meaning

@@ -1,0 +1,197 @@
+package io.weft;
+
+import io.weft.coro.Await;
+import io.weft.steal.StealScheduler;
+import io.weft.sys.Affinity;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+
+/**
+ * An executor whose tasks move to whichever worker thread is free: tokio's
+ * multi-thread runtime, beside the {@link LocalExecutor} (one thread, tasks
+ * stay) and the {@link LocalExecutorPool} (one executor per core, tasks
+ * stay on theirs). For code that does not shard: a handler that fans out, a
+ * batch job, a library written for threads.
+ *
+ * <pre>{@code
+ * try (StealingExecutor ex = StealingExecutor.create()) {      // one worker per usable CPU
+ *     long sum = ex.blockOn(() -> {
+ *         List<JoinHandle<Long>> parts = new ArrayList<>();
+ *         for (int i = 0; i < 100; i++) {
+ *             long from = i * 1_000_000L;
+ *             parts.add(Weft.spawn(() -> sumOf(from, from + 1_000_000L)));   // any worker may run it
+ *         }
+ *         long s = 0;
+ *         for (JoinHandle<Long> p : parts) s += p.await();
+ *         return s;
+ *     });
+ * }
+ * }</pre>
+ *
+ * <p>Each worker has a bounded local run queue (256 tasks, FIFO); a worker
+ * out of work steals half of another's; tasks spawned or woken from outside
+ * go to a shared queue that every worker looks at, at the latest every 61st
+ * task. Inside its tasks, {@code Weft.spawn} spawns onto the same executor,
+ * and a task may resume on another worker after any {@code await}.
+ *
+ * <p><b>What works in its tasks today:</b> spawning and joining, every
+ * future and combinator, {@code yieldNow}, the shared sync family
+ * ({@code Channel.bounded}, {@code Mutex.create}, {@code Semaphore},
+ * {@code Notify}, ...), {@code Weft.spawnBlocking}. Not yet: sleeps,
+ * timeouts, intervals, sockets, files, {@code TaskScope} and
+ * {@code JoinSet}, which throw {@link IllegalStateException} saying so.
+ * Never here: the local sync family, the SPSC channel's sides (bound to one
+ * thread) and task queues with shares, which need tasks that stay on one
+ * thread; they throw, naming what to use instead.
+ */
+public final class StealingExecutor implements Executor, AutoCloseable {
+    private static final AtomicInteger COUNT = new AtomicInteger();
+
+    private final StealScheduler scheduler;
+
+    private StealingExecutor(Builder b) {
+        String name = b.name != null ? b.name : "weft-stealing-" + COUNT.incrementAndGet();
+        this.scheduler = new StealScheduler(this, name, b.workers, b.onUnobservedFailure);
+        scheduler.start();
+    }
+
+    /** A StealingExecutor with one worker per CPU this process may use. */
+    public static StealingExecutor create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** How many workers it has. */
+    public int workers() {
+        return scheduler.workers();
+    }
+
+    /**
+     * Spawns {@code body} as a task of this executor, from any thread. From a
+     * task of this executor it is {@code Weft.spawn}; from outside, after a
+     * shutdown or close began, it throws
+     * {@link java.util.concurrent.RejectedExecutionException}.
+     */
+    public <T> JoinHandle<T> spawn(Callable<T> body) {
+        return scheduler.spawn(null, body);
+    }
+
+    /**
+     * Runs {@code root} as a task of this executor and waits for it on the
+     * calling thread, which must not be one of its workers. What it throws is
+     * rethrown as {@link LocalExecutor#run} does: an unchecked exception or
+     * error as it is, a checked exception as the cause of a
+     * {@link TaskFailedException}; {@link TaskCancelledException} if it was
+     * aborted.
+     */
+    public <T> T blockOn(Callable<T> root) {
+        if (scheduler.onWorker()) {
+            throw new IllegalStateException("blockOn called from a task of " + scheduler
+                    + ": it would block a worker; await the task instead (Weft.spawn(...).await())");
+        }
+        JoinHandle<T> h = scheduler.spawn(null, root);
+        try {
+            return Await.blockOn(h);
+        } catch (TaskFailedException f) {
+            Throwable cause = f.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error e) {
+                throw e;
+            }
+            throw f;
+        }
+    }
+
+    /** {@link Executor}: runs {@code command} as a task; a failure nobody awaits is reported. */
+    @Override
+    public void execute(Runnable command) {
+        if (command == null) {
+            throw new NullPointerException("command");
+        }
+        spawn(() -> {
+            command.run();
+            return null;
+        });
+    }
+
+    /**
+     * Refuses spawns from outside, waits up to {@code grace} for the tasks to
+     * finish, then closes; true if they all finished in time. From any thread
+     * but the workers.
+     */
+    public boolean shutdown(Duration grace) {
+        if (grace == null) {
+            throw new NullPointerException("grace");
+        }
+        return scheduler.shutdown(grace);
+    }
+
+    /**
+     * Aborts every task (their {@code finally} blocks run on the workers),
+     * waits for them, and stops the workers. Idempotent; from any thread but
+     * the workers.
+     */
+    @Override
+    public void close() {
+        scheduler.close();
+    }
+
+    public boolean isClosed() {
+        return scheduler.isClosed();
+    }
+
+    /** Tasks spawned and not finished. */
+    public int liveTasks() {
+        return scheduler.liveTasks();
+    }
+
+    @Override
+    public String toString() {
+        return scheduler.toString();
+    }
+
+    public static final class Builder {
+        private int workers = Math.max(1, Affinity.current().length);
+        private String name;
+        private BiConsumer<String, Throwable> onUnobservedFailure;
+
+        private Builder() {
+        }
+
+        /** How many workers (default: the CPUs this process may use). */
+        public Builder workers(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("a StealingExecutor needs at least one worker, asked for " + n);
+            }
+            this.workers = n;
+            return this;
+        }
+
+        /** The prefix of the workers' thread names (default {@code weft-stealing-<n>}). */
+        public Builder name(String prefix) {
+            if (prefix == null || prefix.isEmpty()) {
+                throw new IllegalArgumentException("name must not be empty");
+            }
+            this.name = prefix;
+            return this;
+        }
+
+        /** Where failures of tasks nobody awaited go (task name, error); default: one WARNING each. */
+        public Builder onUnobservedFailure(BiConsumer<String, Throwable> handler) {
+            this.onUnobservedFailure = handler;
+            return this;
+        }
+
+        public StealingExecutor build() {
+            return new StealingExecutor(this);
+        }
+    }
+}

@@ -1,0 +1,343 @@
+package io.weft.steal;
+
+import io.weft.coro.CoroutineTask;
+import io.weft.coro.Coroutines;
+import io.weft.executor.FailureReports;
+import io.weft.task.Budget;
+import io.weft.task.CurrentLoop;
+import io.weft.task.Task;
+import io.weft.task.TaskOwner;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+
+/**
+ * The engine behind {@link io.weft.StealingExecutor}: the owner of every
+ * task of the executor (its tasks move between workers, the owner stays),
+ * the workers, the shared queue, the idle protocol and the registry of live
+ * tasks. See {@code package-info.java} for the threads and the ownership of
+ * a task.
+ */
+public final class StealScheduler implements TaskOwner {
+    final String name;
+    final StealWorker[] workers;
+    final Inject inject = new Inject();
+    final Idle idle;
+    /** Every task spawned and not complete: close() aborts them all. Any thread. */
+    private final Set<Task<?>> live = ConcurrentHashMap.newKeySet();
+    private final FailureReports failures;
+    private final ReentrantLock failuresLock = new ReentrantLock();
+    /** Spends from the budget of the worker polling the task (tasks keep their Context when they move). */
+    private final Budget budget = new WorkerBudget();
+    private final Object facade;
+
+    /** No more spawns from outside (a shutdown or close began). */
+    private volatile boolean refusing;
+    /** Spawns are aborted at once (a close began). */
+    private volatile boolean closing;
+    /** Workers leave their loops. */
+    volatile boolean stopping;
+
+    public StealScheduler(Object facade, String name, int workers, BiConsumer<String, Throwable> onUnobservedFailure) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("a StealingExecutor needs at least 1 worker, was " + workers);
+        }
+        this.facade = facade;
+        this.name = name;
+        this.idle = new Idle(workers);
+        this.failures = new FailureReports(name, onUnobservedFailure);
+        this.workers = new StealWorker[workers];
+        for (int i = 0; i < workers; i++) {
+            this.workers[i] = new StealWorker(this, i);
+        }
+    }
+
+    /** Starts one platform thread per worker, named {@code name-i}. */
+    public void start() {
+        for (StealWorker w : workers) {
+            Thread t = new Thread(w::run, name + "-" + w.index);
+            w.thread = t;
+            t.start();
+        }
+    }
+
+    Object facade() {
+        return facade;
+    }
+
+    public int workers() {
+        return workers.length;
+    }
+
+    /** The worker of this executor running on this thread, or null. */
+    StealWorker currentWorker() {
+        return CurrentLoop.get() instanceof StealWorker w && w.scheduler == this ? w : null;
+    }
+
+    // =====================================================================
+    // Spawning
+    // =====================================================================
+
+    /** A coroutine task, from any thread: queued on this thread's worker, else on the shared queue. */
+    public <T> Task<T> spawn(String taskName, Callable<T> body) {
+        Coroutines.ensureAvailable();
+        StealWorker w = currentWorker();
+        if (w == null && refusing) {
+            throw new RejectedExecutionException("executor " + name + " is shutting down: it takes no new tasks");
+        }
+        CoroutineTask<T> t = new CoroutineTask<>(this, taskName, body);
+        adopt(t);
+        return t;
+    }
+
+    /** Registers a new task (NOTIFIED, not yet queued) and queues it; aborted first if the executor closes. */
+    void adopt(Task<?> t) {
+        live.add(t);
+        if (closing) {
+            t.abort(); // spawned while the executor closes: it never runs its body
+        }
+        schedule(t);
+    }
+
+    /** Whether a task of this executor is running on this thread. */
+    public boolean onWorker() {
+        return currentWorker() != null;
+    }
+
+    // =====================================================================
+    // TaskOwner
+    // =====================================================================
+
+    /**
+     * A coroutine task that has run goes back to its home worker (see
+     * package-info: its frames must resume on the thread that froze them):
+     * onto that worker's own list, or, from another thread, its remote queue
+     * (waking it if it sleeps). Any other task (not started yet, or
+     * poll-based): on a worker, onto its local queue (half of a full one
+     * goes to the shared queue), waking a parked worker if this one has more
+     * than it can run next and nobody searches; from elsewhere, onto the
+     * shared queue, waking a parked worker if nobody searches.
+     */
+    @Override
+    public void schedule(Task<?> task) {
+        StealWorker w = currentWorker();
+        if (task.queue instanceof StealWorker home) {
+            // It has run, on its home worker, and its frames are frozen there: it runs there again.
+            if (home == w) {
+                home.pinned.add(task);
+            } else {
+                home.remote.offer(task);
+                home.wakeForHomeWork();
+            }
+            return;
+        }
+        if (w != null) {
+            w.queue.push(task, inject);
+            if (!w.searching && w.queue.size() > 1) {
+                notifyParked();
+            }
+        } else {
+            inject.push(task);
+            notifyParked();
+        }
+    }
+
+    /** Wakes one parked worker if the idle protocol says so. */
+    void notifyParked() {
+        StealWorker w = idle.workerToNotify(workers);
+        if (w != null) {
+            w.unpark();
+        }
+    }
+
+    /** Whether any stealable queue holds a task (the last searcher's look before it parks). */
+    boolean hasWork() {
+        if (!inject.isEmpty()) {
+            return true;
+        }
+        for (StealWorker w : workers) {
+            if (!w.queue.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean inLoop() {
+        return currentWorker() != null;
+    }
+
+    /** Only the worker polling {@code task} takes the self-wake shortcut. */
+    @Override
+    public boolean pollsHere(Task<?> task) {
+        StealWorker w = currentWorker();
+        return w != null && w.polling == task;
+    }
+
+    @Override
+    public void suspended(Task<?> task) {
+        // every live task is in the registry already
+    }
+
+    @Override
+    public Budget budget() {
+        return budget;
+    }
+
+    @Override
+    public void completed(Task<?> task) {
+        live.remove(task);
+    }
+
+    @Override
+    public void failedUnobserved(Task<?> task, Throwable error) {
+        failures.addFromElsewhere(task, error);
+    }
+
+    /** An idle worker's chore: report failures whose handles were collected unseen. */
+    void sweepFailures() {
+        if (failuresLock.tryLock()) {
+            try {
+                failures.sweep(false);
+            } finally {
+                failuresLock.unlock();
+            }
+        }
+    }
+
+    @Override
+    public String whyNotRunning() {
+        return stopping ? "executor " + name + " is closed" : null;
+    }
+
+    public int liveTasks() {
+        return live.size();
+    }
+
+    /** The budget of the worker polling the caller's task (unlimited off the workers). */
+    private final class WorkerBudget extends Budget {
+        @Override
+        public boolean tryConsume() {
+            StealWorker w = currentWorker();
+            return w == null || w.budget.tryConsume();
+        }
+
+        @Override
+        public void reset() {
+            StealWorker w = currentWorker();
+            if (w != null) {
+                w.budget.reset();
+            }
+        }
+
+        @Override
+        public int remaining() {
+            StealWorker w = currentWorker();
+            return w == null ? PER_POLL : w.budget.remaining();
+        }
+    }
+
+    // =====================================================================
+    // Shutdown and close (from any thread but the workers)
+    // =====================================================================
+
+    private void checkNotOnWorker(String what) {
+        if (currentWorker() != null) {
+            throw new IllegalStateException(what + " called from a task of executor " + name
+                    + ": a StealingExecutor is stopped from another thread");
+        }
+    }
+
+    /**
+     * Refuses spawns from outside, waits up to {@code grace} for the live
+     * tasks to finish, then closes; whether they all finished in time.
+     */
+    public boolean shutdown(Duration grace) {
+        checkNotOnWorker("shutdown");
+        refusing = true;
+        long deadline = System.nanoTime() + Math.max(0, grace.toNanos());
+        boolean inTime = waitForNoLiveTasks(deadline);
+        close();
+        return inTime;
+    }
+
+    /** Aborts every live task (their finally blocks run on the workers), waits for them, stops the workers. */
+    public void close() {
+        checkNotOnWorker("close");
+        refusing = true;
+        closing = true;
+        while (!live.isEmpty()) {
+            for (Task<?> t : live) {
+                t.abort(); // idempotent; one spawned by a task meanwhile is aborted at its spawn
+            }
+            waitForNoLiveTasks(System.nanoTime() + 20_000_000L);
+        }
+        stopping = true;
+        for (StealWorker w : workers) {
+            w.unpark();
+        }
+        boolean interrupted = false;
+        for (StealWorker w : workers) {
+            Thread t = w.thread;
+            while (t != null && t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        failuresLock.lock();
+        try {
+            failures.sweepLast();
+        } finally {
+            failuresLock.unlock();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public boolean isClosed() {
+        return stopping;
+    }
+
+    /** Waits until no task is live or the deadline passes; whether none is. */
+    private boolean waitForNoLiveTasks(long deadline) {
+        while (!live.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(Math.min(left, 1_000_000L)); // polled: the registry has no waiter list
+        }
+        return true;
+    }
+
+    /** A snapshot for diagnostics: each worker's queue, the shared queue, the idle word, the live tasks. */
+    public String describe() {
+        StringBuilder b = new StringBuilder(toString()).append(": ");
+        for (StealWorker w : workers) {
+            b.append("worker ").append(w.index).append(" queue ").append(w.queue.size())
+                    .append(w.searching ? " searching" : "").append(", ");
+        }
+        int[] idleNow = idle.snapshot();
+        b.append("shared queue ").append(inject.size()).append(", unparked ").append(idleNow[0])
+                .append(", searching ").append(idleNow[1]).append(", live tasks ").append(live.size());
+        for (Task<?> t : live) {
+            b.append("\n  ").append(t).append(" state ").append(Integer.toBinaryString(t.state()));
+        }
+        return b.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "StealingExecutor " + name;
+    }
+}

@@ -1,0 +1,299 @@
+package io.weft.steal;
+
+import io.weft.Clock;
+import io.weft.Future;
+import io.weft.Latency;
+import io.weft.Shares;
+import io.weft.TaskQueueHandle;
+import io.weft.blocking.BlockingPool;
+import io.weft.blocking.BlockingTask;
+import io.weft.coro.CoroutineTask;
+import io.weft.executor.RemoteQueue;
+import io.weft.executor.Worker;
+import io.weft.io.IoDriver;
+import io.weft.task.Budget;
+import io.weft.task.CurrentLoop;
+import io.weft.task.FutureTask;
+import io.weft.task.Task;
+import io.weft.time.Timers;
+import java.util.ArrayDeque;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One worker of a StealingExecutor: a thread, its local run queue and its
+ * budget; the {@link Worker} that the API finds on that thread. Its loop:
+ * a task from its own queue (every 61st time the shared queue first, so
+ * that work from outside is not starved), else from the shared queue, else
+ * stolen (while searching), else park until woken.
+ */
+final class StealWorker implements Worker {
+    /** How often the shared queue goes first (tokio's 61). */
+    static final int INJECT_INTERVAL = 61;
+
+    final StealScheduler scheduler;
+    final int index;
+    final LocalQueue<Task<?>> queue = new LocalQueue<>();
+    final Budget budget = new Budget();
+    /** Set before the thread starts; read by notifiers. */
+    volatile Thread thread;
+    /** The task this worker polls now; its thread only. */
+    Task<?> polling;
+    /** Counted as searching in the idle protocol; its thread only (read by schedule on the same thread). */
+    boolean searching;
+    /** Set by a notifier (under the idle lock) before it unparks this worker; cleared by the worker. */
+    volatile boolean notified;
+    /** Coroutine tasks homed here, woken on this thread; this thread only. */
+    final ArrayDeque<Task<?>> pinned = new ArrayDeque<>();
+    /** Coroutine tasks homed here, woken on other threads. */
+    final RemoteQueue remote = new RemoteQueue();
+    /** Set while this worker parks (Dekker pair with the remote queue, as an executor's {@code sleeping}). */
+    private volatile boolean sleeping;
+    private int tick;
+    private final SplittableRandom random;
+
+    StealWorker(StealScheduler scheduler, int index) {
+        this.scheduler = scheduler;
+        this.index = index;
+        this.random = new SplittableRandom(0x5eed + index);
+    }
+
+    void run() {
+        CurrentLoop.enter(this);
+        try {
+            while (!scheduler.stopping) {
+                Task<?> t = next();
+                if (t == null) {
+                    t = steal();
+                }
+                if (t != null) {
+                    runTask(t);
+                } else {
+                    park();
+                }
+            }
+        } finally {
+            CurrentLoop.exit();
+        }
+    }
+
+    private Task<?> next() {
+        Task<?> t;
+        if (++tick % INJECT_INTERVAL == 0 && (t = scheduler.inject.pop()) != null) {
+            return t;
+        }
+        for (Task<?> r; (r = remote.poll()) != null; ) {
+            pinned.add(r);
+        }
+        // Alternate between the tasks that live here and the stealable ones, so neither starves the other.
+        if ((tick & 1) == 0) {
+            t = pinned.poll();
+            if (t == null) {
+                t = queue.pop();
+            }
+        } else {
+            t = queue.pop();
+            if (t == null) {
+                t = pinned.poll();
+            }
+        }
+        return t != null ? t : scheduler.inject.pop();
+    }
+
+    /** Takes half of another worker's queue (from a random one on), or a task of the shared queue. */
+    private Task<?> steal() {
+        if (!searching) {
+            if (!scheduler.idle.transitionToSearching()) {
+                return null;
+            }
+            searching = true;
+        }
+        StealWorker[] all = scheduler.workers;
+        int n = all.length;
+        int start = n == 1 ? 0 : random.nextInt(n);
+        for (int i = 0; i < n; i++) {
+            StealWorker victim = all[(start + i) % n];
+            if (victim != this) {
+                Task<?> t = victim.queue.stealInto(queue);
+                if (t != null) {
+                    return t;
+                }
+            }
+        }
+        return scheduler.inject.pop();
+    }
+
+    private void runTask(Task<?> t) {
+        if (searching) {
+            searching = false;
+            if (scheduler.idle.transitionFromSearching()) {
+                scheduler.notifyParked(); // the last searcher found work: there may be more, let another look
+            }
+        }
+        budget.reset();
+        if (t.queue == null && t instanceof CoroutineTask<?>) {
+            t.queue = this; // its first run: its frames will be frozen on this thread, so it lives here from now on
+        }
+        polling = t;
+        try {
+            t.turn();
+        } finally {
+            polling = null;
+        }
+    }
+
+    private void park() {
+        scheduler.sweepFailures();
+        boolean lastSearcher = scheduler.idle.transitionToParked(index, searching);
+        searching = false;
+        if (lastSearcher && scheduler.hasWork()) {
+            scheduler.notifyParked(); // work came in while it searched: wake somebody (maybe itself)
+        }
+        sleeping = true; // then look at the remote queue: pairs with wakeForHomeWork's offer-then-read
+        while (!notified && remote.isEmpty() && !scheduler.stopping) {
+            LockSupport.park(this);
+        }
+        sleeping = false;
+        if (notified) {
+            notified = false;
+            searching = true; // a notified worker is counted unparked and searching (Idle.workerToNotify)
+        } else {
+            searching = !scheduler.idle.unparkSelf(this); // false: it left the parked list itself, not searching
+        }
+    }
+
+    /** A notifier took this worker off the parked list (Idle set {@code notified}), or the executor stops. */
+    void unpark() {
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** After a task homed here was offered to {@link #remote} from another thread: wake this worker if it sleeps. */
+    void wakeForHomeWork() {
+        if (sleeping) { // pairs with the store of sleeping in park(): one of the two sees the other
+            unpark();
+        }
+    }
+
+    // =====================================================================
+    // Worker: what the API finds on this thread
+    // =====================================================================
+
+    @Override
+    public String name() {
+        return scheduler.name + "-" + index;
+    }
+
+    @Override
+    public Object facade() {
+        return scheduler.facade();
+    }
+
+    @Override
+    public int poolIndex() {
+        return index;
+    }
+
+    @Override
+    public boolean tasksStayOnThread() {
+        return false;
+    }
+
+    @Override
+    public <T> Task<T> spawn(String taskName, Callable<T> body, TaskQueueHandle into) {
+        if (into != null) {
+            throw noTaskQueues();
+        }
+        return scheduler.spawn(taskName, body);
+    }
+
+    @Override
+    public <T> Task<T> spawn(Future<T> future, TaskQueueHandle into) {
+        if (into != null) {
+            throw noTaskQueues();
+        }
+        FutureTask<T> t = new FutureTask<>(scheduler, null, future);
+        scheduler.adopt(t);
+        return t;
+    }
+
+    @Override
+    public <T> Task<T> spawnBlocking(String taskName, Callable<T> body) {
+        return BlockingTask.spawn(BlockingPool.shared(), taskName, body, scheduler::failedUnobserved);
+    }
+
+    @Override
+    public TaskQueueHandle createTaskQueue(String queueName, Shares shares, Latency latency) {
+        throw noTaskQueues();
+    }
+
+    private IllegalStateException noTaskQueues() {
+        return new IllegalStateException("task queues with shares are per thread, and the tasks of "
+                + scheduler + " move between threads: use a LocalExecutor (or a LocalExecutorPool) for them");
+    }
+
+    private IllegalStateException notYet(String what) {
+        return new IllegalStateException(what + " are not built yet on a StealingExecutor (" + scheduler
+                + "): run this task on a LocalExecutor or a LocalExecutorPool");
+    }
+
+    @Override
+    public IoDriver driver() {
+        throw notYet("sockets and files");
+    }
+
+    @Override
+    public Timers timers() {
+        throw notYet("sleeps, timeouts and intervals");
+    }
+
+    @Override
+    public Clock clock() {
+        throw notYet("the timer clock");
+    }
+
+    @Override
+    public boolean needPreempt() {
+        return budget.remaining() == 0;
+    }
+
+    // TaskOwner, as the Worker interface extends it: the tasks' owner is the scheduler.
+
+    @Override
+    public void schedule(Task<?> task) {
+        scheduler.schedule(task);
+    }
+
+    @Override
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public void suspended(Task<?> task) {
+        scheduler.suspended(task);
+    }
+
+    @Override
+    public Budget budget() {
+        return scheduler.budget();
+    }
+
+    @Override
+    public void completed(Task<?> task) {
+        scheduler.completed(task);
+    }
+
+    @Override
+    public void failedUnobserved(Task<?> task, Throwable error) {
+        scheduler.failedUnobserved(task, error);
+    }
+
+    @Override
+    public String toString() {
+        return "worker " + name();
+    }
+}
