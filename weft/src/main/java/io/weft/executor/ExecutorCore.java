@@ -52,7 +52,7 @@ import java.util.function.BiConsumer;
  * inside {@link #run}), except {@link #schedule} from other threads, which
  * takes the remote road. See package-info.
  */
-public final class ExecutorCore implements Worker {
+public final class ExecutorCore implements Worker, TaskOwner {
     private static final System.Logger LOG = System.getLogger("io.weft");
 
     final String name;

@@ -8,7 +8,6 @@ import io.weft.TaskQueueHandle;
 import io.weft.io.IoDriver;
 import io.weft.task.CurrentLoop;
 import io.weft.task.Task;
-import io.weft.task.TaskOwner;
 import io.weft.time.Timers;
 import java.util.concurrent.Callable;
 
@@ -25,10 +24,11 @@ import java.util.concurrent.Callable;
  * ("Executor kinds").
  *
  * <p>Every method runs on the worker's loop thread (where
- * {@link #current} finds it), except what {@link TaskOwner} allows from any
- * thread.
+ * {@link #current} finds it). The owner its tasks are scheduled through
+ * ({@link io.weft.task.TaskOwner}) is another matter: the worker itself for
+ * a LocalExecutor, the executor's shared scheduler for a StealingExecutor.
  */
-public interface Worker extends TaskOwner {
+public interface Worker {
 
     /** The worker whose loop runs on this thread, or null. */
     static Worker currentOrNull() {

@@ -260,38 +260,6 @@ final class StealWorker implements Worker {
         return budget.remaining() == 0;
     }
 
-    // TaskOwner, as the Worker interface extends it: the tasks' owner is the scheduler.
-
-    @Override
-    public void schedule(Task<?> task) {
-        scheduler.schedule(task);
-    }
-
-    @Override
-    public boolean inLoop() {
-        return Thread.currentThread() == thread;
-    }
-
-    @Override
-    public void suspended(Task<?> task) {
-        scheduler.suspended(task);
-    }
-
-    @Override
-    public Budget budget() {
-        return scheduler.budget();
-    }
-
-    @Override
-    public void completed(Task<?> task) {
-        scheduler.completed(task);
-    }
-
-    @Override
-    public void failedUnobserved(Task<?> task, Throwable error) {
-        scheduler.failedUnobserved(task, error);
-    }
-
     @Override
     public String toString() {
         return "worker " + name();

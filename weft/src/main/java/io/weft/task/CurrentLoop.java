@@ -8,19 +8,19 @@ package io.weft.task;
  * {@code await()} refusing to block a loop thread) reads it.
  */
 public final class CurrentLoop {
-    private static final ThreadLocal<TaskOwner> LOOP = new ThreadLocal<>();
+    private static final ThreadLocal<Object> LOOP = new ThreadLocal<>();
 
     private CurrentLoop() {
     }
 
-    /** The loop running on this thread, or null. */
-    public static TaskOwner get() {
+    /** The loop running on this thread (an {@code io.weft.executor.Worker}), or null. */
+    public static Object get() {
         return LOOP.get();
     }
 
-    /** The loop {@code owner} starts on this thread (which runs no other loop). */
-    public static void enter(TaskOwner owner) {
-        LOOP.set(owner);
+    /** The loop {@code worker} starts on this thread (which runs no other loop). */
+    public static void enter(Object worker) {
+        LOOP.set(worker);
     }
 
     /** The loop leaves this thread. */

@@ -30,7 +30,6 @@ class WorkerTest {
                 assertThat(w.name()).isEqualTo("seam");
                 assertThat(w.facade()).isSameAs(Weft.current());
                 assertThat(w.tasksStayOnThread()).isTrue();
-                assertThat(w.inLoop()).isTrue();
                 return w;
             });
             assertThat(seen.facade()).isSameAs(ex);
