@@ -3,27 +3,21 @@ package io.weft.steal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.jetbrains.lincheck.datastructures.IntGen;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
-import org.jetbrains.lincheck.datastructures.Operation;
-import org.jetbrains.lincheck.datastructures.Param;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The work-stealing executor's local run queue: its behaviour on one thread
- * (FIFO, overflow, steal half, the wrap of the indices), and Lincheck's model
- * checking of the owner's push and pop against a thief. The races of the
- * owner with a thief and of two thieves are jcstress's
- * ({@code weft-jcstress}, {@code LocalQueueTest}).
+ * The work-stealing executor's local run queue on one thread: FIFO,
+ * overflow, steal half, the wrap of the indices. Linearizability is
+ * {@link LocalQueueLincheckTest}'s; the races of the owner with a thief and
+ * of two thieves are jcstress's ({@code weft-jcstress}, {@code LocalQueueTest}).
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LocalQueueTest {
 
     static final class Overflow implements LocalQueue.Overflow<Integer> {
@@ -112,69 +106,5 @@ class LocalQueueTest {
     void aCapacityThatIsNotAPowerOfTwoIsRefused() {
         assertThatThrownBy(() -> new LocalQueue<Integer>(6)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("power of two").hasMessageContaining("6");
-    }
-
-    /**
-     * The owner's push and pop (one thread: the "owner" group) against a
-     * thief's steal into a queue of its own (another: the "thief" group).
-     * The capacity is large enough that nothing overflows here, so the
-     * sequential specification is a plain deque ({@link Model}).
-     */
-    @Param(name = "v", gen = IntGen.class, conf = "1:9")
-    public static class Spec {
-        private final LocalQueue<Integer> q = new LocalQueue<>(16, Integer.MAX_VALUE - 3);
-        private final Overflow overflow = new Overflow();
-
-        @Operation(nonParallelGroup = "owner")
-        public void push(@Param(name = "v") int v) {
-            q.push(v, overflow);
-        }
-
-        @Operation(nonParallelGroup = "owner")
-        public Integer pop() {
-            return q.pop();
-        }
-
-        /** What one steal took, in queue order (the task it returned to run is the last). */
-        @Operation(nonParallelGroup = "thief")
-        public List<Integer> steal() {
-            LocalQueue<Integer> mine = new LocalQueue<>(16);
-            Integer run = q.stealInto(mine);
-            List<Integer> took = drain(mine);
-            if (run != null) {
-                took.add(run);
-            }
-            return took;
-        }
-    }
-
-    /** The sequential specification: a deque; a steal takes the older half, rounded up. */
-    public static class Model {
-        private final ArrayDeque<Integer> q = new ArrayDeque<>();
-
-        public void push(int v) {
-            q.addLast(v);
-        }
-
-        public Integer pop() {
-            return q.pollFirst();
-        }
-
-        public List<Integer> steal() {
-            int n = q.size() - q.size() / 2;
-            List<Integer> took = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                took.add(q.pollFirst());
-            }
-            return took;
-        }
-    }
-
-    @Test
-    void ownerAgainstAThiefIsLinearizable() {
-        new ModelCheckingOptions().iterations(30).invocationsPerIteration(500)
-                .threads(2).actorsPerThread(4).actorsBefore(2).actorsAfter(1)
-                .sequentialSpecification(Model.class)
-                .check(Spec.class);
     }
 }
