@@ -34,18 +34,24 @@ import java.util.function.BiConsumer;
  * <p>Each worker has a bounded local run queue (256 tasks, FIFO); a worker
  * out of work steals half of another's; tasks spawned or woken from outside
  * go to a shared queue that every worker looks at, at the latest every 61st
- * task. Inside its tasks, {@code Weft.spawn} spawns onto the same executor,
- * and a task may resume on another worker after any {@code await}.
+ * task. Inside its tasks, {@code Weft.spawn} spawns onto the same executor.
  *
  * <p><b>What works in its tasks today:</b> spawning and joining, every
- * future and combinator, {@code yieldNow}, the shared sync family
+ * future and combinator, {@code yieldNow}, sleeps, timeouts and intervals
+ * (each worker has a timer wheel), the shared sync family
  * ({@code Channel.bounded}, {@code Mutex.create}, {@code Semaphore},
- * {@code Notify}, ...), {@code Weft.spawnBlocking}. Not yet: sleeps,
- * timeouts, intervals, sockets, files, {@code TaskScope} and
- * {@code JoinSet}, which throw {@link IllegalStateException} saying so.
- * Never here: the local sync family, the SPSC channel's sides (bound to one
- * thread) and task queues with shares, which need tasks that stay on one
- * thread; they throw, naming what to use instead.
+ * {@code Notify}, ...), {@code Weft.spawnBlocking}. Not yet: sockets,
+ * files, {@code TaskScope} and {@code JoinSet}, which throw
+ * {@link IllegalStateException} saying so. Never here: the local sync
+ * family, the SPSC channel's sides (bound to one thread) and task queues
+ * with shares, which need tasks that stay on one thread; they throw,
+ * naming what to use instead.
+ *
+ * <p><b>Where a task runs:</b> a task not yet started goes to whichever
+ * worker is free (stolen if need be); once it has run, it stays on that
+ * worker (its continuation's frames and its timers are there; the package
+ * comment of {@code io.weft.steal} says why frames cannot move between
+ * platform threads).
  */
 public final class StealingExecutor implements Executor, AutoCloseable {
     private static final AtomicInteger COUNT = new AtomicInteger();

@@ -279,6 +279,39 @@ class StealingExecutorTest {
     }
 
     @Test
+    void sleepsAndTimeoutsRunOnTheWorkerWhereTheTaskLives() {
+        try (StealingExecutor ex = twoWorkers()) {
+            List<String> out = ex.blockOn(() -> {
+                List<JoinHandle<String>> hs = new ArrayList<>();
+                for (int i = 0; i < 1_000; i++) {
+                    int d = 1 + i % 20;
+                    hs.add(Weft.spawn(() -> {
+                        long t0 = Weft.clock().nanoTime();
+                        Weft.sleep(Duration.ofMillis(d)).await();
+                        long slept = Weft.clock().nanoTime() - t0;
+                        return slept >= d * 1_000_000L ? "ok" : "early by " + (d * 1_000_000L - slept) + " ns";
+                    }));
+                }
+                Notify never = Notify.create();
+                hs.add(Weft.spawn(() -> {
+                    try {
+                        io.weft.time.Timeout.of(Duration.ofMillis(20), never.notified()).await();
+                        return "no timeout";
+                    } catch (io.weft.time.TimedOutException e) {
+                        return "ok";
+                    }
+                }));
+                List<String> r = new ArrayList<>();
+                for (JoinHandle<String> h : hs) {
+                    r.add(h.await());
+                }
+                return r;
+            });
+            assertThat(out).hasSize(1_001).containsOnly("ok");
+        }
+    }
+
+    @Test
     void blockOnRethrowsAsLocalExecutorRunDoes() {
         try (StealingExecutor ex = twoWorkers()) {
             assertThatThrownBy(() -> ex.blockOn(() -> {
@@ -296,7 +329,7 @@ class StealingExecutorTest {
             List<String> errors = ex.blockOn(() -> {
                 List<String> out = new CopyOnWriteArrayList<>();
                 List<Runnable> calls = List.of(
-                        () -> Weft.sleep(Duration.ofMillis(1)),
+                        () -> io.weft.fs.File.open(java.nio.file.Path.of("/tmp")),
                         () -> Channel.localBounded(1),
                         () -> TaskScope.open(),
                         () -> new JoinSet<Integer>().spawn(() -> 1),
@@ -312,7 +345,7 @@ class StealingExecutorTest {
                 return out;
             });
             assertThat(errors).hasSize(5).noneMatch(m -> m.equals("no error"));
-            assertThat(errors.get(0)).contains("not built yet on a StealingExecutor");
+            assertThat(errors.get(0)).contains("sockets and files are not built yet on a StealingExecutor");
             assertThat(errors.get(1)).contains("use the shared one");
             assertThat(errors.get(2)).contains("TaskScope");
             assertThat(errors.get(3)).contains("JoinSet");

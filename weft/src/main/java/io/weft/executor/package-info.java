@@ -34,8 +34,9 @@
  *       suspended ones in a list of its loop thread ({@code suspendedHead});
  *       a StealScheduler keeps every live task in a concurrent set.</li>
  *   <li><b>Timers, sockets and files</b> belong to one loop's wheel and
- *       reactor; a StealWorker has none yet, and sleeps, timeouts,
- *       intervals, sockets and files there throw, saying so.</li>
+ *       reactor. A StealWorker has a wheel for the tasks that live on it
+ *       (a task stays on the worker that first ran it); no reactor yet:
+ *       sockets and files there throw, saying so.</li>
  *   <li><b>Local sync primitives and task queues</b> capture their thread;
  *       on a worker whose tasks may move ({@code Worker.tasksStayOnThread()}
  *       false) they are refused at the call, naming the shared ones, and so

@@ -114,20 +114,21 @@ public final class StealScheduler implements TaskOwner {
     // =====================================================================
 
     /**
-     * A coroutine task that has run goes back to its home worker (see
-     * package-info: its frames must resume on the thread that froze them):
-     * onto that worker's own list, or, from another thread, its remote queue
-     * (waking it if it sleeps). Any other task (not started yet, or
-     * poll-based): on a worker, onto its local queue (half of a full one
-     * goes to the shared queue), waking a parked worker if this one has more
-     * than it can run next and nobody searches; from elsewhere, onto the
-     * shared queue, waking a parked worker if nobody searches.
+     * A task that has run goes back to its home worker (see package-info:
+     * a coroutine's frames must resume on the thread that froze them, and
+     * its timers are in that worker's wheel): onto that worker's own list,
+     * or, from another thread, its remote queue (waking it if it sleeps). A
+     * task that has not run yet: on a worker, onto its local queue (half of
+     * a full one goes to the shared queue), waking a parked worker if this
+     * one has more than it can run next and nobody searches; from
+     * elsewhere, onto the shared queue, waking a parked worker if nobody
+     * searches.
      */
     @Override
     public void schedule(Task<?> task) {
         StealWorker w = currentWorker();
         if (task.queue instanceof StealWorker home) {
-            // It has run, on its home worker, and its frames are frozen there: it runs there again.
+            // It has run, on its home worker: its frames and its timers are there, it runs there again.
             if (home == w) {
                 home.pinned.add(task);
             } else {

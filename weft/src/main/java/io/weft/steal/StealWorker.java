@@ -7,7 +7,6 @@ import io.weft.Shares;
 import io.weft.TaskQueueHandle;
 import io.weft.blocking.BlockingPool;
 import io.weft.blocking.BlockingTask;
-import io.weft.coro.CoroutineTask;
 import io.weft.executor.RemoteQueue;
 import io.weft.executor.Worker;
 import io.weft.io.IoDriver;
@@ -36,6 +35,8 @@ final class StealWorker implements Worker {
     final int index;
     final LocalQueue<Task<?>> queue = new LocalQueue<>();
     final Budget budget = new Budget();
+    /** This worker's timer wheel: the sleeps, timeouts and intervals of the tasks that live here. Its thread only. */
+    private final Timers timers = new Timers(Clock.system());
     /** Set before the thread starts; read by notifiers. */
     volatile Thread thread;
     /** The task this worker polls now; its thread only. */
@@ -63,6 +64,7 @@ final class StealWorker implements Worker {
         CurrentLoop.enter(this);
         try {
             while (!scheduler.stopping) {
+                fireDueTimers();
                 Task<?> t = next();
                 if (t == null) {
                     t = steal();
@@ -132,8 +134,10 @@ final class StealWorker implements Worker {
             }
         }
         budget.reset();
-        if (t.queue == null && t instanceof CoroutineTask<?>) {
-            t.queue = this; // its first run: its frames will be frozen on this thread, so it lives here from now on
+        if (t.queue == null) {
+            // Its first run: a coroutine task's frames will be frozen on this thread, and any task's timers go
+            // to this worker's wheel; so it lives here from now on.
+            t.queue = this;
         }
         polling = t;
         try {
@@ -152,7 +156,16 @@ final class StealWorker implements Worker {
         }
         sleeping = true; // then look at the remote queue: pairs with wakeForHomeWork's offer-then-read
         while (!notified && remote.isEmpty() && !scheduler.stopping) {
-            LockSupport.park(this);
+            long next = timers.nextDeadline();
+            if (next == Long.MAX_VALUE) {
+                LockSupport.park(this);
+            } else {
+                long wait = next - timers.clock().nanoTime();
+                if (wait <= 0) {
+                    break; // a timer of a task that lives here is due
+                }
+                LockSupport.parkNanos(this, wait);
+            }
         }
         sleeping = false;
         if (notified) {
@@ -160,6 +173,17 @@ final class StealWorker implements Worker {
             searching = true; // a notified worker is counted unparked and searching (Idle.workerToNotify)
         } else {
             searching = !scheduler.idle.unparkSelf(this); // false: it left the parked list itself, not searching
+        }
+    }
+
+    /** Fires the timers that are due (their tasks live here: the wakes go to {@link #pinned}). */
+    private void fireDueTimers() {
+        long next = timers.nextDeadline();
+        if (next != Long.MAX_VALUE) {
+            long now = timers.clock().nanoTime();
+            if (now - next >= 0) {
+                timers.fire(now);
+            }
         }
     }
 
@@ -245,14 +269,15 @@ final class StealWorker implements Worker {
         throw notYet("sockets and files");
     }
 
+    /** The wheel of this worker: a task that arms a timer has run here, so it lives here (see package-info). */
     @Override
     public Timers timers() {
-        throw notYet("sleeps, timeouts and intervals");
+        return timers;
     }
 
     @Override
     public Clock clock() {
-        throw notYet("the timer clock");
+        return timers.clock();
     }
 
     @Override
