@@ -12,19 +12,21 @@
 #                              vs ForkJoinPool(1) and a single-thread ExecutorService
 #   8. JMH SpscBench           values between two executors through the SPSC channel (vs JCTools
 #                              SpscArrayQueue with a park/unpark handshake, ArrayBlockingQueue)
-#   9. FirstBurst              a million tasks in a fresh, plain JVM (default G1, -Xmx4g), round by
+#   9. JMH StealBench          tokio's rt_multi_threaded shapes on 2 workers: the StealingExecutor vs
+#                              ForkJoinPool(2) and virtual threads (parallelism 2)
+#  10. FirstBurst              a million tasks in a fresh, plain JVM (default G1, -Xmx4g), round by
 #                              round: all suspended at once (weft yieldNow vs virtual threads
 #                              Thread.yield) and spawn + join (weft vs ForkJoinPool(1)); each mode in
 #                              BURST_JVMS fresh JVMs, so every first round is a first round
 #
-# Usage: weft-bench/run.sh [all|jmh|timers|sync|submit|spsc|onecore|memory|burst]...   (default: all)
+# Usage: weft-bench/run.sh [all|jmh|timers|sync|submit|spsc|steal|onecore|memory|burst]...   (default: all)
 # Environment (all optional):
 #   JMH_OPTS    JMH settings (default below: short, for a 2-core machine)
 #   JMH_GC      the forks' GC, given with -jvmArgsPrepend (default -XX:+UseG1GC: set explicitly
 #               because a fork confined to one CPU would otherwise get SerialGC by ergonomics)
 #   ONE_CPU     the CPU for step 3 (default 1)
 #   MEM_TASKS   tasks for step 4 (default 1000000)
-#   BURST_JVMS  fresh JVMs per mode for step 9 (default 3)
+#   BURST_JVMS  fresh JVMs per mode for step 10 (default 3)
 #   SKIP_BUILD  set to 1 to reuse weft-bench/target/benchmarks.jar
 # Results: printed, and kept in weft-bench/target/bench-results/.
 #
@@ -101,6 +103,10 @@ fi
 
 if want spsc; then
   jmh spsc 'io.weft.bench.SpscBench'
+fi
+
+if want steal; then
+  jmh steal 'io.weft.bench.StealBench'
 fi
 
 if want onecore; then

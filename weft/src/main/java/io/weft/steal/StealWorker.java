@@ -22,10 +22,12 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One worker of a StealingExecutor: a thread, its local run queue and its
- * budget; the {@link Worker} that the API finds on that thread. Its loop:
- * a task from its own queue (every 61st time the shared queue first, so
- * that work from outside is not starved), else from the shared queue, else
- * stolen (while searching), else park until woken.
+ * budget, its timer wheel, and the tasks that live on it; the
+ * {@link Worker} that the API finds on that thread. Its loop: fire the due
+ * timers; take a task (every 61st time the shared queue first, so that work
+ * from outside is not starved; else, in turn, a task that lives here or one
+ * from its stealable queue; else the shared queue); else steal (while
+ * searching); else park until woken or the next timer.
  */
 final class StealWorker implements Worker {
     /** How often the shared queue goes first (tokio's 61). */
@@ -45,9 +47,9 @@ final class StealWorker implements Worker {
     boolean searching;
     /** Set by a notifier (under the idle lock) before it unparks this worker; cleared by the worker. */
     volatile boolean notified;
-    /** Coroutine tasks homed here, woken on this thread; this thread only. */
+    /** Tasks that live here (they have run here), woken on this thread; this thread only. */
     final ArrayDeque<Task<?>> pinned = new ArrayDeque<>();
-    /** Coroutine tasks homed here, woken on other threads. */
+    /** Tasks that live here, woken on other threads. */
     final RemoteQueue remote = new RemoteQueue();
     /** Set while this worker parks (Dekker pair with the remote queue, as an executor's {@code sleeping}). */
     private volatile boolean sleeping;
