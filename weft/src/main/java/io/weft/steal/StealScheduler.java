@@ -8,10 +8,9 @@ import io.weft.task.CurrentLoop;
 import io.weft.task.Task;
 import io.weft.task.TaskOwner;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
@@ -28,8 +27,8 @@ public final class StealScheduler implements TaskOwner {
     final StealWorker[] workers;
     final Inject inject = new Inject();
     final Idle idle;
-    /** Every task spawned and not complete: close() aborts them all. Any thread. */
-    private final Set<Task<?>> live = ConcurrentHashMap.newKeySet();
+    /** Tasks spawned and not complete (a spawn adds, a completion takes away: any thread). */
+    private final LongAdder live = new LongAdder();
     private final FailureReports failures;
     private final ReentrantLock failuresLock = new ReentrantLock();
     /** Spends from the budget of the worker polling the task (tasks keep their Context when they move). */
@@ -38,8 +37,8 @@ public final class StealScheduler implements TaskOwner {
 
     /** No more spawns from outside (a shutdown or close began). */
     private volatile boolean refusing;
-    /** Spawns are aborted at once (a close began). */
-    private volatile boolean closing;
+    /** Spawns are aborted at once, and so is every task a worker takes or has (a close began). */
+    volatile boolean closing;
     /** Workers leave their loops. */
     volatile boolean stopping;
 
@@ -97,7 +96,7 @@ public final class StealScheduler implements TaskOwner {
 
     /** Registers a new task (NOTIFIED, not yet queued) and queues it; aborted first if the executor closes. */
     void adopt(Task<?> t) {
-        live.add(t);
+        live.increment();
         if (closing) {
             t.abort(); // spawned while the executor closes: it never runs its body
         }
@@ -183,7 +182,7 @@ public final class StealScheduler implements TaskOwner {
 
     @Override
     public void suspended(Task<?> task) {
-        // every live task is in the registry already
+        // every task that has run is in its home worker's list already
     }
 
     @Override
@@ -191,9 +190,13 @@ public final class StealScheduler implements TaskOwner {
         return budget;
     }
 
+    /** On the task's home worker (a task completes where it runs, and it runs only at home once started). */
     @Override
     public void completed(Task<?> task) {
-        live.remove(task);
+        if (task.queue instanceof StealWorker home) {
+            home.unregister(task);
+        }
+        live.decrement();
     }
 
     @Override
@@ -218,7 +221,7 @@ public final class StealScheduler implements TaskOwner {
     }
 
     public int liveTasks() {
-        return live.size();
+        return (int) live.sum();
     }
 
     /** The budget of the worker polling the caller's task (unlimited off the workers). */
@@ -268,17 +271,21 @@ public final class StealScheduler implements TaskOwner {
         return inTime;
     }
 
-    /** Aborts every live task (their finally blocks run on the workers), waits for them, stops the workers. */
+    /**
+     * Aborts every live task (their finally blocks run on the workers), waits
+     * for them, stops the workers. The aborts are the workers' own: each, on
+     * seeing {@code closing}, aborts the tasks that live on it, and every
+     * task it takes off a queue from then on; a task spawned from then on is
+     * aborted at its spawn.
+     */
     public void close() {
         checkNotOnWorker("close");
         refusing = true;
         closing = true;
-        while (!live.isEmpty()) {
-            for (Task<?> t : live) {
-                t.abort(); // idempotent; one spawned by a task meanwhile is aborted at its spawn
-            }
-            waitForNoLiveTasks(System.nanoTime() + 20_000_000L);
+        for (StealWorker w : workers) {
+            w.wakeToClose();
         }
+        waitForNoLiveTasks(Long.MAX_VALUE);
         stopping = true;
         for (StealWorker w : workers) {
             w.unpark();
@@ -311,8 +318,8 @@ public final class StealScheduler implements TaskOwner {
 
     /** Waits until no task is live or the deadline passes; whether none is. */
     private boolean waitForNoLiveTasks(long deadline) {
-        while (!live.isEmpty()) {
-            long left = deadline - System.nanoTime();
+        while (live.sum() != 0) {
+            long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
             }
@@ -330,10 +337,7 @@ public final class StealScheduler implements TaskOwner {
         }
         int[] idleNow = idle.snapshot();
         b.append("shared queue ").append(inject.size()).append(", unparked ").append(idleNow[0])
-                .append(", searching ").append(idleNow[1]).append(", live tasks ").append(live.size());
-        for (Task<?> t : live) {
-            b.append("\n  ").append(t).append(" state ").append(Integer.toBinaryString(t.state()));
-        }
+                .append(", searching ").append(idleNow[1]).append(", live tasks ").append(live.sum());
         return b.toString();
     }
 

@@ -55,6 +55,10 @@ final class StealWorker implements Worker {
     private volatile boolean sleeping;
     private int tick;
     private final SplittableRandom random;
+    /** The tasks that live here and have not completed (an intrusive list through Task.prevLive/nextLive); this thread only. */
+    private Task<?> residents;
+    /** This worker has aborted its residents for the executor's close. */
+    private boolean closeSeen;
 
     StealWorker(StealScheduler scheduler, int index) {
         this.scheduler = scheduler;
@@ -66,6 +70,10 @@ final class StealWorker implements Worker {
         CurrentLoop.enter(this);
         try {
             while (!scheduler.stopping) {
+                if (scheduler.closing && !closeSeen) {
+                    closeSeen = true;
+                    abortResidents();
+                }
                 fireDueTimers();
                 Task<?> t = next();
                 if (t == null) {
@@ -140,6 +148,10 @@ final class StealWorker implements Worker {
             // Its first run: a coroutine task's frames will be frozen on this thread, and any task's timers go
             // to this worker's wheel; so it lives here from now on.
             t.queue = this;
+            register(t);
+        }
+        if (scheduler.closing) {
+            t.abort(); // taken off a queue during a close: it runs its cancellation path, not its body
         }
         polling = t;
         try {
@@ -157,7 +169,7 @@ final class StealWorker implements Worker {
             scheduler.notifyParked(); // work came in while it searched: wake somebody (maybe itself)
         }
         sleeping = true; // then look at the remote queue: pairs with wakeForHomeWork's offer-then-read
-        while (!notified && remote.isEmpty() && !scheduler.stopping) {
+        while (!notified && remote.isEmpty() && !scheduler.stopping && (closeSeen || !scheduler.closing)) {
             long next = timers.nextDeadline();
             if (next == Long.MAX_VALUE) {
                 LockSupport.park(this);
@@ -176,6 +188,47 @@ final class StealWorker implements Worker {
         } else {
             searching = !scheduler.idle.unparkSelf(this); // false: it left the parked list itself, not searching
         }
+    }
+
+    private void register(Task<?> t) {
+        t.registered = true;
+        t.nextLive = residents;
+        if (residents != null) {
+            residents.prevLive = t;
+        }
+        residents = t;
+    }
+
+    /** A resident completed (on this thread: it runs only here). */
+    void unregister(Task<?> t) {
+        if (!t.registered) {
+            return;
+        }
+        t.registered = false;
+        Task<?> p = t.prevLive;
+        Task<?> n = t.nextLive;
+        if (p != null) {
+            p.nextLive = n;
+        } else {
+            residents = n;
+        }
+        if (n != null) {
+            n.prevLive = p;
+        }
+        t.prevLive = null;
+        t.nextLive = null;
+    }
+
+    /** The executor closes: every task that lives here runs its cancellation path soon (each abort queues it here). */
+    private void abortResidents() {
+        for (Task<?> t = residents; t != null; t = t.nextLive) {
+            t.abort();
+        }
+    }
+
+    /** From the closing thread: wake this worker so that it sees the close. */
+    void wakeToClose() {
+        unpark();
     }
 
     /** Fires the timers that are due (their tasks live here: the wakes go to {@link #pinned}). */
