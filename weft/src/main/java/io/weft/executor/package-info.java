@@ -32,7 +32,8 @@
  *       worker's.</li>
  *   <li><b>The registry of live tasks</b>: an ExecutorCore keeps the
  *       suspended ones in a list of its loop thread ({@code suspendedHead});
- *       a StealScheduler keeps every live task in a concurrent set.</li>
+ *       a StealScheduler counts its live tasks, and each of its workers
+ *       lists the tasks that live on it (its thread only).</li>
  *   <li><b>Timers, sockets and files</b> belong to one loop's wheel and
  *       reactor. A StealWorker has a wheel for the tasks that live on it
  *       (a task stays on the worker that first ran it); no reactor yet:

@@ -18,7 +18,7 @@ import java.util.function.BiConsumer;
 /**
  * The engine behind {@link io.weft.StealingExecutor}: the owner of every
  * task of the executor (its tasks move between workers, the owner stays),
- * the workers, the shared queue, the idle protocol and the registry of live
+ * the workers, the shared queue, the idle protocol and the count of live
  * tasks. See {@code package-info.java} for the threads and the ownership of
  * a task.
  */
@@ -323,7 +323,7 @@ public final class StealScheduler implements TaskOwner {
             if (left <= 0) {
                 return false;
             }
-            LockSupport.parkNanos(Math.min(left, 1_000_000L)); // polled: the registry has no waiter list
+            LockSupport.parkNanos(Math.min(left, 1_000_000L)); // polled: the count has no waiter list
         }
         return true;
     }

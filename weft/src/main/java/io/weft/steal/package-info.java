@@ -2,7 +2,7 @@
  * The work-stealing executor behind {@link io.weft.StealingExecutor}
  * (tokio's multi-thread scheduler, issue 11): {@link io.weft.steal.StealScheduler}
  * (the owner of every task, the shared queue, the idle protocol, the
- * registry of live tasks), one {@link io.weft.steal.StealWorker} per thread,
+ * count of live tasks), one {@link io.weft.steal.StealWorker} per thread,
  * {@link io.weft.steal.LocalQueue}, {@code Inject}, {@code Idle}.
  *
  * <h2>Where a task runs: stealable until it starts, then at home</h2>
@@ -38,8 +38,12 @@
  *       end of its {@code LocalQueue} (push, pop); thieves take from the
  *       other end (see LocalQueue).</li>
  *   <li>Any thread: {@code schedule} (a wake), the shared queue (a lock),
- *       a worker's {@code RemoteQueue} (an MPSC queue), the registry of live
- *       tasks (a concurrent set), the failure reports' offer.</li>
+ *       a worker's {@code RemoteQueue} (an MPSC queue), the count of live
+ *       tasks (a {@code LongAdder}), the failure reports' offer. A worker's
+ *       list of the tasks that live on it ({@code residents}, through
+ *       {@code Task.prevLive/nextLive}) is its thread's alone: a task joins
+ *       it at its first run and leaves it when it completes, both on that
+ *       worker.</li>
  *   <li>The task state word and its transitions are those of
  *       {@code io.weft.task}: whichever worker takes a task off a queue owns
  *       it for the turn (RUNNING); the self-wake shortcut is taken only on
@@ -90,10 +94,13 @@
  * </ul>
  *
  * <h2>Close</h2>
- * From a thread that is not a worker: refuse spawns from outside, abort
- * every live task (each runs its cancellation path, and its
- * {@code finally} blocks, on its home or any worker), wait until none is
- * live, then stop the workers and join their threads, then report failures
- * nobody looked at.
+ * From a thread that is not a worker: refuse spawns from outside, raise
+ * {@code closing} and wake every worker. Each worker, on seeing it, aborts
+ * the tasks that live on it, and aborts every task it takes off a queue
+ * from then on (one never started runs no body); a task spawned from then
+ * on is aborted at its spawn. Each runs its cancellation path, and its
+ * {@code finally} blocks, on its worker. The closing thread waits until the
+ * count of live tasks is zero, then stops the workers and joins their
+ * threads, then reports failures nobody looked at.
  */
 package io.weft.steal;

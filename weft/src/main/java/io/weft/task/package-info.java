@@ -28,7 +28,8 @@
  * not any worker); {@code queue} holds the task's home worker once a
  * coroutine task has run (it never moves after that, see
  * {@code io.weft.steal}); {@code prevLive}/{@code nextLive}/{@code
- * registered} are unused (the registry is a concurrent set);
+ * registered} link the home worker's list of its residents (that worker's
+ * thread only);
  * {@code nextInQueue} is also the link of the shared queue, under its lock.
  *
  * <h2>The state word (one int, through a VarHandle)</h2>
