@@ -272,6 +272,33 @@ class StealingExecutorTest {
     }
 
     @Test
+    void spawnsFromOutsideRacingACloseAreRefusedOrFinishedNoneStranded() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            StealingExecutor ex = twoWorkers();
+            List<JoinHandle<Integer>> accepted = new CopyOnWriteArrayList<>();
+            AtomicInteger refused = new AtomicInteger();
+            Thread spawner = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 1_000_000; i++) {
+                    try {
+                        accepted.add(ex.spawn(() -> 1));
+                    } catch (RejectedExecutionException e) {
+                        refused.incrementAndGet();
+                        return;
+                    }
+                }
+            });
+            while (accepted.size() < 100 && spawner.isAlive()) {
+                Thread.onSpinWait();
+            }
+            ex.close();
+            spawner.join();
+            assertThat(refused.get()).as("the spawner met the close").isEqualTo(1);
+            assertThat(accepted).as("every accepted task ran or was cancelled before close returned")
+                    .allMatch(JoinHandle::isFinished);
+        }
+    }
+
+    @Test
     void shutdownWithNothingLeftIsInTime() {
         StealingExecutor ex = twoWorkers();
         assertThat(ex.blockOn(() -> Weft.spawn(() -> 1).await())).isEqualTo(1);

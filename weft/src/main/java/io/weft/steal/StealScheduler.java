@@ -91,6 +91,13 @@ public final class StealScheduler implements TaskOwner {
         }
         CoroutineTask<T> t = new CoroutineTask<>(this, taskName, body);
         adopt(t);
+        if (w == null && refusing) {
+            // A close or shutdown began while this spawn went on. We counted the task, then read refusing; it
+            // raises refusing, then waits for the count: either it waits for this task (read false) or the
+            // spawn is refused here (read true), the task aborted, and its handle never escapes.
+            t.abort();
+            throw new RejectedExecutionException("executor " + name + " is shutting down: it takes no new tasks");
+        }
         return t;
     }
 
