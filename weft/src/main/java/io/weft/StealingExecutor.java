@@ -97,7 +97,7 @@ public final class StealingExecutor implements Executor, AutoCloseable {
      * aborted.
      */
     public <T> T blockOn(Callable<T> root) {
-        if (scheduler.onWorker()) {
+        if (scheduler.inLoop()) {
             throw new IllegalStateException("blockOn called from a task of " + scheduler
                     + ": it would block a worker; await the task instead (Weft.spawn(...).await())");
         }

@@ -5,6 +5,7 @@ import io.weft.Future;
 import io.weft.Futures;
 import io.weft.Poll;
 import io.weft.TaskCancelledException;
+import io.weft.compose.Sneaky;
 import io.weft.task.Task;
 import io.weft.task.TaskOwner;
 import java.util.concurrent.Callable;
@@ -184,13 +185,8 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         byte h = held;
         held = NOTHING;
         if (h == THROW) {
-            throw CoroutineTask.<RuntimeException>sneaky((Throwable) out);
+            throw Sneaky.rethrow((Throwable) out);
         }
         return (R) out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <E extends Throwable> E sneaky(Throwable e) throws E {
-        throw (E) e;
     }
 }

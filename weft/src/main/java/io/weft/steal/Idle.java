@@ -139,10 +139,4 @@ final class Idle {
             lock.unlock();
         }
     }
-
-    /** For stats and tests: (unparked, searching). */
-    int[] snapshot() {
-        int s = state.get();
-        return new int[] {unparked(s), searching(s)};
-    }
 }

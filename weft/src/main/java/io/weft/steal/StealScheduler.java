@@ -110,11 +110,6 @@ public final class StealScheduler implements TaskOwner {
         schedule(t);
     }
 
-    /** Whether a task of this executor is running on this thread. */
-    public boolean onWorker() {
-        return currentWorker() != null;
-    }
-
     // =====================================================================
     // TaskOwner
     // =====================================================================
@@ -175,6 +170,7 @@ public final class StealScheduler implements TaskOwner {
         return false;
     }
 
+    /** Whether this thread is one of the workers (a task of this executor is running on it). */
     @Override
     public boolean inLoop() {
         return currentWorker() != null;
@@ -290,7 +286,7 @@ public final class StealScheduler implements TaskOwner {
         refusing = true;
         closing = true;
         for (StealWorker w : workers) {
-            w.wakeToClose();
+            w.unpark(); // so that it sees the close
         }
         waitForNoLiveTasks(Long.MAX_VALUE);
         stopping = true;
@@ -333,19 +329,6 @@ public final class StealScheduler implements TaskOwner {
             LockSupport.parkNanos(Math.min(left, 1_000_000L)); // polled: the count has no waiter list
         }
         return true;
-    }
-
-    /** A snapshot for diagnostics: each worker's queue, the shared queue, the idle word, the live tasks. */
-    public String describe() {
-        StringBuilder b = new StringBuilder(toString()).append(": ");
-        for (StealWorker w : workers) {
-            b.append("worker ").append(w.index).append(" queue ").append(w.queue.size())
-                    .append(w.searching ? " searching" : "").append(", ");
-        }
-        int[] idleNow = idle.snapshot();
-        b.append("shared queue ").append(inject.size()).append(", unparked ").append(idleNow[0])
-                .append(", searching ").append(idleNow[1]).append(", live tasks ").append(live.sum());
-        return b.toString();
     }
 
     @Override

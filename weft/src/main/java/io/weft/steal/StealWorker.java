@@ -226,11 +226,6 @@ final class StealWorker implements Worker {
         }
     }
 
-    /** From the closing thread: wake this worker so that it sees the close. */
-    void wakeToClose() {
-        unpark();
-    }
-
     /** Fires the timers that are due (their tasks live here: the wakes go to {@link #pinned}). */
     private void fireDueTimers() {
         long next = timers.nextDeadline();
@@ -242,7 +237,7 @@ final class StealWorker implements Worker {
         }
     }
 
-    /** A notifier took this worker off the parked list (Idle set {@code notified}), or the executor stops. */
+    /** A notifier took this worker off the parked list (Idle set {@code notified}), or the executor closes or stops. */
     void unpark() {
         Thread t = thread;
         if (t != null) {
