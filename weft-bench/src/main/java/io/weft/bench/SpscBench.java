@@ -3,10 +3,8 @@ package io.weft.bench;
 import io.weft.LocalExecutor;
 import io.weft.sync.Channel;
 import io.weft.sync.SpscChannel;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.jctools.queues.SpscArrayQueue;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       threads ({@code await()} parks the thread): the channel without the
  *       executors;</li>
  *   <li>{@code twoThreadsJctoolsSpscPark}: JCTools' {@link SpscArrayQueue}
- *       behind a park/unpark handshake of our own ({@link ParkingSpsc}), with
+ *       behind a park/unpark handshake of our own ({@link ParkingQueue}), with
  *       the full fence per put and per take that such a handshake needs;</li>
  *   <li>{@code twoThreadsArrayBlockingQueue}: {@link ArrayBlockingQueue}
  *       put/take;</li>
@@ -148,7 +146,7 @@ public class SpscBench {
     @Benchmark
     @OperationsPerInvocation(VALUES)
     public long twoThreadsJctoolsSpscPark() throws InterruptedException {
-        ParkingSpsc<Integer> q = new ParkingSpsc<>(CAPACITY);
+        ParkingQueue<Integer> q = ParkingQueue.spsc(CAPACITY);
         Thread producer = Thread.ofPlatform().start(() -> {
             for (int i = 0; i < VALUES; i++) {
                 q.put(BOXED);
@@ -181,73 +179,5 @@ public class SpscBench {
         }
         producer.join();
         return sum;
-    }
-
-    /**
-     * JCTools' {@link SpscArrayQueue} made blocking for its one producer and
-     * one consumer thread, each parking at once when it cannot go on, as
-     * {@code SyncBench.ParkingMpsc} does for the MPSC queue. Two Dekker pairs:
-     * <ul>
-     *   <li>empty: the consumer's volatile store of {@link #consumerWaiting}
-     *       comes before its re-poll's volatile load of the slot; the
-     *       producer's offer ends with release stores only ({@code soElement},
-     *       {@code soProducerIndex}), so a full fence orders them before its
-     *       load of {@code consumerWaiting};</li>
-     *   <li>full: the producer's volatile store of {@link #producerWaiting}
-     *       comes before its re-offer's volatile load of the slot; the
-     *       consumer's poll ends with release stores, so a full fence orders
-     *       them before its load of {@code producerWaiting}.</li>
-     * </ul>
-     * One full fence per put and one per take: the price of parking, which
-     * the SPSC channel pays too (a volatile store on each side).
-     */
-    static final class ParkingSpsc<E> {
-        private final SpscArrayQueue<E> queue;
-        private volatile Thread consumerWaiting;
-        private volatile Thread producerWaiting;
-
-        ParkingSpsc(int capacity) {
-            queue = new SpscArrayQueue<>(capacity);
-        }
-
-        void put(E e) {
-            if (!queue.offer(e)) {
-                Thread me = Thread.currentThread();
-                for (;;) {
-                    producerWaiting = me; // pairs with the load after the fence in take
-                    if (queue.offer(e)) {
-                        break;
-                    }
-                    LockSupport.park(this);
-                }
-                producerWaiting = null;
-            }
-            VarHandle.fullFence(); // offer's stores are release stores: order them before this load
-            Thread c = consumerWaiting; // pairs with the store before take's re-poll
-            if (c != null) {
-                LockSupport.unpark(c);
-            }
-        }
-
-        E take() {
-            E e = queue.poll();
-            if (e == null) {
-                Thread me = Thread.currentThread();
-                for (;;) {
-                    consumerWaiting = me; // pairs with the load after the fence in put
-                    if ((e = queue.poll()) != null) {
-                        break;
-                    }
-                    LockSupport.park(this);
-                }
-                consumerWaiting = null;
-            }
-            VarHandle.fullFence(); // poll's stores are release stores: order them before this load
-            Thread p = producerWaiting; // pairs with the store before put's re-offer
-            if (p != null) {
-                LockSupport.unpark(p);
-            }
-            return e;
-        }
     }
 }

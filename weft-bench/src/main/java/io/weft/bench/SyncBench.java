@@ -6,14 +6,12 @@ import io.weft.Weft;
 import io.weft.sync.Channel;
 import io.weft.sync.Mutex;
 import io.weft.sync.RwLock;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jctools.queues.MpscArrayQueue;
@@ -49,7 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *             {@code twoThreadsJctoolsMpscPark}): a side that cannot go on
  *             parks its thread at once and is unparked by the other side.
  *             The JCTools one does this with a park/unpark handshake of our
- *             own around the lock-free queue ({@link ParkingMpsc}), which
+ *             own around the lock-free queue ({@link ParkingQueue}), which
  *             costs a full fence per take;</li>
  *         <li><b>busy-spinning</b> ({@code twoThreadsJctoolsMpscSpin},
  *             {@code twoThreadsJctoolsSpscSpin}): both sides spin with
@@ -273,11 +271,11 @@ public class SyncBench {
         return sum;
     }
 
-    /** Peer, parking: JCTools MpscArrayQueue(1024) behind the park/unpark handshake of {@link ParkingMpsc}. */
+    /** Peer, parking: JCTools MpscArrayQueue(1024) behind the park/unpark handshake of {@link ParkingQueue}. */
     @Benchmark
     @OperationsPerInvocation(VALUES)
     public long twoThreadsJctoolsMpscPark() throws InterruptedException {
-        ParkingMpsc<Integer> q = new ParkingMpsc<>(1024);
+        ParkingQueue<Integer> q = ParkingQueue.mpsc(1024);
         Integer boxed = 7;
         Thread producer = Thread.ofPlatform().start(() -> {
             for (int i = 0; i < VALUES; i++) {
@@ -290,78 +288,6 @@ public class SyncBench {
         }
         producer.join();
         return sum;
-    }
-
-    /**
-     * A JCTools {@link MpscArrayQueue} made blocking for one consumer thread
-     * and one producer thread, each parking at once when it cannot go on (as
-     * ArrayBlockingQueue's take and put do, with no spinning first). Each
-     * side announces itself in a volatile field, tries the queue once more,
-     * and parks; the other side reads that field after each operation and
-     * unparks. Two Dekker pairs make a lost wake-up impossible:
-     * <ul>
-     *   <li>empty: the consumer's volatile store of {@link #consumerWaiting}
-     *       comes before its re-poll's volatile load of the producer index;
-     *       the producer's CAS of the producer index (in {@code offer}) comes
-     *       before its volatile load of {@code consumerWaiting}. So either
-     *       the re-poll sees the value or the producer sees the waiter.</li>
-     *   <li>full: the producer's volatile store of {@link #producerWaiting}
-     *       comes before its re-offer's volatile load of the consumer index;
-     *       the consumer's store of the consumer index is only a release
-     *       store (JCTools {@code soConsumerIndex}), so a full fence orders
-     *       it before the consumer's load of {@code producerWaiting}: that
-     *       fence, once per take, is the price of parking here.</li>
-     * </ul>
-     * A stale unpark (the field read just before the other side cleared it)
-     * only makes the next park return at once; both loops re-check.
-     */
-    static final class ParkingMpsc<E> {
-        private final MpscArrayQueue<E> queue;
-        private volatile Thread consumerWaiting;
-        private volatile Thread producerWaiting;
-
-        ParkingMpsc(int capacity) {
-            queue = new MpscArrayQueue<>(capacity);
-        }
-
-        void put(E e) {
-            if (!queue.offer(e)) {
-                Thread me = Thread.currentThread();
-                for (;;) {
-                    producerWaiting = me; // pairs with the load after the fence in take
-                    if (queue.offer(e)) {
-                        break;
-                    }
-                    LockSupport.park(this);
-                }
-                producerWaiting = null;
-            }
-            Thread c = consumerWaiting; // after offer's CAS: pairs with the store before take's re-poll
-            if (c != null) {
-                LockSupport.unpark(c);
-            }
-        }
-
-        E take() {
-            E e = queue.poll();
-            if (e == null) {
-                Thread me = Thread.currentThread();
-                for (;;) {
-                    consumerWaiting = me; // pairs with the load after offer in put
-                    if ((e = queue.poll()) != null) {
-                        break;
-                    }
-                    LockSupport.park(this);
-                }
-                consumerWaiting = null;
-            }
-            VarHandle.fullFence(); // the poll's consumer-index store is a release store: order it before this load
-            Thread p = producerWaiting; // pairs with the store before put's re-offer
-            if (p != null) {
-                LockSupport.unpark(p);
-            }
-            return e;
-        }
     }
 
     // ---------------------------------------------------------------- 3. mutex, 1,000 contenders
