@@ -339,6 +339,35 @@ class StealingExecutorTest {
     }
 
     @Test
+    void aTaskWhoseAwaitsAreAlwaysReadyStillYieldsOnceItsBudgetIsSpent() {
+        try (StealingExecutor ex = StealingExecutor.builder().workers(1).build()) {
+            int[] seen = ex.blockOn(() -> {
+                Semaphore free = Semaphore.create(1);
+                int[] other = {0};
+                boolean[] stop = {false};
+                JoinHandle<Void> counter = Weft.spawn(() -> {
+                    while (!stop[0]) {
+                        other[0]++;
+                        Weft.yieldNow().await();
+                    }
+                    return null;
+                });
+                Weft.yieldNow().await(); // the counter runs (one worker: they take turns)
+                int start = other[0];
+                for (int i = 0; i < 2_560; i++) {
+                    free.acquire(1).await().close(); // always ready: spends the budget, never suspends
+                }
+                int after = other[0];
+                stop[0] = true;
+                counter.await();
+                return new int[] {start, after};
+            });
+            // 2,560 ready acquires are 20 budgets of 128: the task yields after each and the counter runs
+            assertThat(seen[1] - seen[0]).isGreaterThanOrEqualTo(19);
+        }
+    }
+
+    @Test
     void blockOnRethrowsAsLocalExecutorRunDoes() {
         try (StealingExecutor ex = twoWorkers()) {
             assertThatThrownBy(() -> ex.blockOn(() -> {

@@ -26,10 +26,10 @@
  *       {@code TaskOwner.pollsHere(task)}: on the loop thread for an
  *       ExecutorCore, on the worker polling that very task for a
  *       StealScheduler.</li>
- *   <li><b>The budget</b> a coroutine task's {@code Context} captures is
- *       {@code owner.budget()}: the loop's own for an ExecutorCore; for a
- *       StealScheduler a {@code Budget} that spends from the polling
- *       worker's.</li>
+ *   <li><b>The budget</b> a task's {@code Context} captures (at its first
+ *       poll or await) is {@code owner.budget()}: the loop's own for an
+ *       ExecutorCore; for a StealScheduler, the budget of the worker polling
+ *       it then, the task's home, which polls it ever after.</li>
  *   <li><b>The registry of live tasks</b>: an ExecutorCore keeps the
  *       suspended ones in a list of its loop thread ({@code suspendedHead});
  *       a StealScheduler counts its live tasks, and each of its workers

@@ -31,8 +31,6 @@ public final class StealScheduler implements TaskOwner {
     private final LongAdder live = new LongAdder();
     private final FailureReports failures;
     private final ReentrantLock failuresLock = new ReentrantLock();
-    /** Spends from the budget of the worker polling the task (tasks keep their Context when they move). */
-    private final Budget budget = new WorkerBudget();
     private final Object facade;
 
     /** No more spawns from outside (a shutdown or close began). */
@@ -188,9 +186,18 @@ public final class StealScheduler implements TaskOwner {
         // every task that has run is in its home worker's list already
     }
 
+    /**
+     * The budget of the worker polling the task: the task's home from its
+     * first run on, where it stays, so the context that keeps this budget
+     * stays right.
+     */
     @Override
     public Budget budget() {
-        return budget;
+        StealWorker w = currentWorker();
+        if (w == null) {
+            throw new IllegalStateException("the budget of " + this + " asked for off its workers");
+        }
+        return w.budget;
     }
 
     /** On the task's home worker (a task completes where it runs, and it runs only at home once started). */
@@ -225,29 +232,6 @@ public final class StealScheduler implements TaskOwner {
 
     public int liveTasks() {
         return (int) live.sum();
-    }
-
-    /** The budget of the worker polling the caller's task (unlimited off the workers). */
-    private final class WorkerBudget extends Budget {
-        @Override
-        public boolean tryConsume() {
-            StealWorker w = currentWorker();
-            return w == null || w.budget.tryConsume();
-        }
-
-        @Override
-        public void reset() {
-            StealWorker w = currentWorker();
-            if (w != null) {
-                w.budget.reset();
-            }
-        }
-
-        @Override
-        public int remaining() {
-            StealWorker w = currentWorker();
-            return w == null ? PER_POLL : w.budget.remaining();
-        }
     }
 
     // =====================================================================

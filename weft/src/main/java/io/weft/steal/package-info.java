@@ -49,8 +49,8 @@
  *       it for the turn (RUNNING); the self-wake shortcut is taken only on
  *       the thread polling that very task ({@code TaskOwner.pollsHere}),
  *       since another worker may wake it meanwhile. The cooperative budget
- *       a task's context spends is the polling worker's
- *       ({@code WorkerBudget}).</li>
+ *       a task's context keeps is that of the worker where it first ran,
+ *       which is the one that polls it ever after.</li>
  * </ul>
  *
  * <h2>Idle workers (tokio's protocol)</h2>

@@ -3,11 +3,11 @@ package io.weft.task;
 /**
  * The cooperative budget of one executor: how many leaf-future operations the
  * task being polled may still complete before it must yield. Reset to
- * {@link #PER_POLL} before every task poll. Touched only by the owner thread.
- * An executor whose tasks move between threads gives its tasks a subclass
- * that spends from the budget of the thread polling them.
+ * {@link #PER_POLL} before every task poll. Touched only by the owner thread
+ * (on a StealingExecutor, the worker a task lives on: a task's context takes
+ * the budget where the task first runs, and it never runs elsewhere).
  */
-public class Budget {
+public final class Budget {
     public static final int PER_POLL = 128;
 
     private int remaining = PER_POLL;

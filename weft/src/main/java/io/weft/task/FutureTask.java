@@ -12,7 +12,8 @@ import io.weft.Poll;
  */
 public final class FutureTask<T> extends Task<T> {
     private Future<T> future;
-    private final Context cx;
+    /** Made at the first poll, with the budget of the owner there (on a StealingExecutor, the task's home worker). */
+    private Context cx;
     private boolean polled;
 
     public FutureTask(TaskOwner owner, String name, Future<T> future) {
@@ -21,13 +22,16 @@ public final class FutureTask<T> extends Task<T> {
             throw new NullPointerException("future");
         }
         this.future = future;
-        this.cx = new Context(this, owner.budget());
     }
 
     @Override
     protected Object pollTask() {
+        Context c = cx;
+        if (c == null) {
+            c = cx = new Context(this, owner.budget());
+        }
         polled = true;
-        Poll<T> p = future.poll(cx);
+        Poll<T> p = future.poll(c);
         return p.isReady() ? p.get() : PENDING;
     }
 

@@ -39,7 +39,11 @@ public interface TaskOwner {
      */
     void suspended(Task<?> task);
 
-    /** The budget that the owner's task polls spend. */
+    /**
+     * The budget that the owner's task polls spend; asked on the thread
+     * polling the task (a task's context keeps it, so it must stay right
+     * for that task's later polls).
+     */
     Budget budget();
 
     /** A task finished; called on the owner thread after the state says COMPLETE. */
