@@ -3,10 +3,18 @@ package io.weft.time;
 import io.weft.CancellableFuture;
 import io.weft.Context;
 import io.weft.Poll;
+import io.weft.executor.Worker;
 
 /**
  * Ready once the executor's clock reads its deadline; registers a timer on
- * its first pending poll. Loop thread only.
+ * its first pending poll, in the wheel of the executor (or worker) that polls
+ * it: a sleep made by one task and awaited by another, on another thread,
+ * wakes there. Its deadline is a reading of its maker's clock, so it may be
+ * awaited on any executor with the same clock (every executor on the system
+ * clock); awaited where the clock differs, or from a plain thread (which has
+ * no timers), it throws IllegalStateException. Once armed in one wheel it is
+ * polled only from that wheel's thread until it fires or is cancelled (the
+ * same rule, said as an error, if it is not).
  *
  * <p><b>Cancel safety:</b> {@link #cancel()} takes the timer out of the
  * wheel at once; nothing else is held. It is called by whatever gives up on
@@ -16,7 +24,8 @@ import io.weft.Poll;
  * As a last line, a timer that fires for a finished task wakes nothing.
  */
 public final class Sleep implements CancellableFuture<Void> {
-    private final Timers timers;
+    /** The maker's wheel (its clock gives the deadline's scale); once armed, the wheel holding {@link #entry}. */
+    private Timers timers;
     private long deadline;
     private Timers.Entry entry;
 
@@ -43,14 +52,35 @@ public final class Sleep implements CancellableFuture<Void> {
             }
             return Poll.ready(null);
         }
-        if (entry == null) {
-            entry = timers.add(deadline, cx.waker());
+        Timers here = wheelHere();
+        if (entry == null || (here != timers && !entry.isArmed())) {
+            entry = here.add(deadline, cx.waker());
+            timers = here;
+        } else if (here != timers) {
+            throw new IllegalStateException("a sleep armed on one executor (or worker) was polled on another while"
+                    + " still armed: await a sleep from one task at a time");
         } else if (!entry.isArmed()) {
             timers.reset(entry, deadline, cx.waker()); // re-armed after a cancel() or a reset()
         } else {
             entry.setWaker(cx.waker());
         }
         return Poll.pending();
+    }
+
+    /** The wheel of the thread polling this sleep; refused where the sleep's deadline means nothing. */
+    private Timers wheelHere() {
+        Worker w = Worker.currentOrNull();
+        if (w == null) {
+            throw new IllegalStateException("a sleep (or a Timeout, an Interval) waits on an executor's timers:"
+                    + " await it inside a task, not from a plain thread");
+        }
+        Timers here = w.timers();
+        if (here != timers && here.clock() != timers.clock()) {
+            throw new IllegalStateException("a sleep made on an executor whose clock is " + timers.clock()
+                    + " was awaited on " + w.name() + ", whose clock is " + here.clock()
+                    + ": its deadline means nothing there; make it where it is awaited");
+        }
+        return here;
     }
 
     /** Takes the timer out of the wheel now; the sleep may be polled again later (it re-arms). Idempotent. */

@@ -1,0 +1,125 @@
+package io.weft;
+
+import io.weft.executor.Worker;
+import java.util.concurrent.Callable;
+
+/**
+ * The executor kinds a suite of tasks, timers, sync or composition runs on
+ * (the runtime's rule: every executor kind, one behaviour). A suite takes
+ * them with {@code @ParameterizedClass @EnumSource(ExecutorKind.class)} and
+ * runs its roots with {@code kind.open()} and {@link Running#run}.
+ *
+ * <p>Which assertions hold where: on {@link #LOCAL}, {@link #POOL} and
+ * {@link #STEALING_1} a task and the tasks it spawns share one thread, so a
+ * test may rely on "the children ran while I yielded". On
+ * {@link #STEALING_2} a child may run on the other worker at the same time
+ * as its parent: a suite that orders events by yields runs on
+ * {@link #SAME_THREAD} kinds only, and says so.
+ */
+public enum ExecutorKind {
+    /** A LocalExecutor run by the test's thread. */
+    LOCAL,
+    /** A pool of two executors; the root runs on executor 1, the test's thread waits from outside. */
+    POOL,
+    /** A StealingExecutor with one worker. */
+    STEALING_1,
+    /** A StealingExecutor with two workers: children may be stolen and run beside their parent. */
+    STEALING_2;
+
+    /** The kinds on which a task's children run on its thread. */
+    public static final String SAME_THREAD = "LOCAL, POOL, STEALING_1";
+
+    /** An executor of this kind, started; close it. */
+    public Running open() {
+        return switch (this) {
+            case LOCAL -> {
+                LocalExecutor ex = LocalExecutor.create();
+                yield new Running() {
+                    @Override
+                    public <T> T run(Callable<T> root) {
+                        return ex.run(root);
+                    }
+
+                    @Override
+                    public void close() {
+                        ex.close();
+                    }
+                };
+            }
+            case POOL -> {
+                LocalExecutorPool pool = LocalExecutorPool.builder().name("kind-pool").executors(2).build();
+                yield new Running() {
+                    @Override
+                    public <T> T run(Callable<T> root) {
+                        return waitFor(pool.spawnOn(1, root));
+                    }
+
+                    @Override
+                    public void close() {
+                        pool.close();
+                    }
+                };
+            }
+            case STEALING_1, STEALING_2 -> {
+                StealingExecutor ex = StealingExecutor.builder().name("kind-steal")
+                        .workers(this == STEALING_1 ? 1 : 2).build();
+                yield new Running() {
+                    @Override
+                    public <T> T run(Callable<T> root) {
+                        return ex.blockOn(root);
+                    }
+
+                    @Override
+                    public void close() {
+                        ex.close();
+                    }
+                };
+            }
+        };
+    }
+
+    /** A started executor: runs roots and waits for them on the calling thread. */
+    public interface Running extends AutoCloseable {
+        /**
+         * Runs {@code root} as a task and returns its value; what it throws is
+         * rethrown as {@link LocalExecutor#run} does (unchecked as it is, checked
+         * as the cause of a {@link TaskFailedException}).
+         */
+        <T> T run(Callable<T> root);
+
+        /** Tasks left on the executor (asked by a task of its own, which it does not count). */
+        default int liveTasks() {
+            return run(() -> ExecutorKind.liveTasks() - 1);
+        }
+
+        @Override
+        void close();
+    }
+
+    /** Tasks spawned and not finished on the executor running the calling task, whatever its kind. */
+    public static int liveTasks() {
+        Object facade = Worker.current("ExecutorKind.liveTasks").facade();
+        if (facade instanceof LocalExecutor ex) {
+            return ex.liveTasks();
+        }
+        if (facade instanceof StealingExecutor ex) {
+            return ex.liveTasks();
+        }
+        throw new AssertionError("an executor of an unknown kind: " + facade);
+    }
+
+    /** What {@code h} gives, waited for on this plain thread; rethrown as {@link StealingExecutor#blockOn} does. */
+    private static <T> T waitFor(JoinHandle<T> h) {
+        try {
+            return h.await();
+        } catch (TaskFailedException f) {
+            if (f.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (f.getCause() instanceof Error e) {
+                throw e;
+            }
+            throw f;
+        }
+    }
+}
