@@ -13,8 +13,9 @@ import java.util.concurrent.Callable;
  * {@link #STEALING_1} a task and the tasks it spawns share one thread, so a
  * test may rely on "the children ran while I yielded". On
  * {@link #STEALING_2} a child may run on the other worker at the same time
- * as its parent: a suite that orders events by yields runs on
- * {@link #SAME_THREAD} kinds only, and says so.
+ * as its parent: a test that orders events by yields runs on the
+ * {@link #SAME_THREAD} kinds only, and says so. A method takes a kind with
+ * {@link EveryKind} or {@link SameThreadKinds}.
  */
 public enum ExecutorKind {
     /** A LocalExecutor run by the test's thread. */
@@ -51,7 +52,7 @@ public enum ExecutorKind {
                 yield new Running() {
                     @Override
                     public <T> T run(Callable<T> root) {
-                        return waitFor(pool.spawnOn(1, root));
+                        return unwrapped(pool.spawnOn(1, root));
                     }
 
                     @Override
@@ -87,6 +88,11 @@ public enum ExecutorKind {
          */
         <T> T run(Callable<T> root);
 
+        /** Runs {@code root} as a poll-based task of its own; its value, or what it threw, as {@link #run(Callable)}. */
+        default <T> T run(Future<T> root) {
+            return run(() -> unwrapped(Weft.spawn(root)));
+        }
+
         /** Tasks left on the executor (asked by a task of its own, which it does not count). */
         default int liveTasks() {
             return run(() -> ExecutorKind.liveTasks() - 1);
@@ -108,8 +114,8 @@ public enum ExecutorKind {
         throw new AssertionError("an executor of an unknown kind: " + facade);
     }
 
-    /** What {@code h} gives, waited for on this plain thread; rethrown as {@link StealingExecutor#blockOn} does. */
-    private static <T> T waitFor(JoinHandle<T> h) {
+    /** What {@code h} gives, awaited here; what it threw rethrown as {@link StealingExecutor#blockOn} does. */
+    private static <T> T unwrapped(JoinHandle<T> h) {
         try {
             return h.await();
         } catch (TaskFailedException f) {

@@ -10,7 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Futures.firstSuccessful: failures do not decide it, the first success does, all failures in one exception. */
+/**
+ * Futures.firstSuccessful: failures do not decide it, the first success does,
+ * all failures in one exception. The tests that order their children by
+ * yields run on the kinds where the children share the test task's thread.
+ */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang guard, not a speed limit
 class FirstSuccessfulTest {
 
@@ -22,9 +26,9 @@ class FirstSuccessfulTest {
         });
     }
 
-    @Test
-    void aFailureDoesNotDecideItTheFirstSuccessDoesAndTheOthersAreAborted() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void aFailureDoesNotDecideItTheFirstSuccessDoesAndTheOthersAreAborted(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 var failGate = new Probes.Gate<Integer>();
                 var winGate = new Probes.Gate<Integer>();
@@ -55,9 +59,9 @@ class FirstSuccessfulTest {
         }
     }
 
-    @Test
-    void whenAllFailItThrowsTheFirstFailureSeenWithTheOthersSuppressedInOrder() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void whenAllFailItThrowsTheFirstFailureSeenWithTheOthersSuppressedInOrder(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 List<Probes.Gate<Integer>> gates =
                         List.of(new Probes.Gate<>(), new Probes.Gate<>(), new Probes.Gate<>());
@@ -86,9 +90,9 @@ class FirstSuccessfulTest {
         }
     }
 
-    @Test
-    void inOnePollTheLowestReadyIndexWinsAndFailuresBeforeItAreSetAside() {
-        try (var ex = LocalExecutor.create()) {
+    @EveryKind
+    void inOnePollTheLowestReadyIndexWinsAndFailuresBeforeItAreSetAside(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 var never = new Probes.Never<Integer>();
                 var later = new Probes.Ready<>(3);
@@ -122,9 +126,9 @@ class FirstSuccessfulTest {
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("future 1");
     }
 
-    @Test
-    void cancelSafetyALockHandedToAChildGoesToTheNextWaiterWhenTheAwaitingTaskIsAborted() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void cancelSafetyALockHandedToAChildGoesToTheNextWaiterWhenTheAwaitingTaskIsAborted(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 Mutex<Integer> m = Mutex.create(0);
                 Mutex.Guard<Integer> held = m.tryLock();
@@ -146,9 +150,9 @@ class FirstSuccessfulTest {
         }
     }
 
-    @Test
-    void theWinnerIsNeverCancelledAndOnceDecidedCancelDoesNothing() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void theWinnerIsNeverCancelledAndOnceDecidedCancelDoesNothing(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 AtomicInteger finallies = new AtomicInteger();
                 JoinHandle<Integer> loser = gated(new Probes.Gate<>(), finallies);
@@ -177,9 +181,10 @@ class FirstSuccessfulTest {
         }
     }
 
-    @Test
-    void inAScopeAFailureThatTheCombinatorSetAsideIsNotThrownByClose() {
-        try (var ex = LocalExecutor.create()) {
+    @org.junit.jupiter.params.ParameterizedTest(name = "on {0}") // a TaskScope refuses a StealingExecutor for now
+    @org.junit.jupiter.params.provider.EnumSource(value = ExecutorKind.class, names = {"LOCAL", "POOL"})
+    void inAScopeAFailureThatTheCombinatorSetAsideIsNotThrownByClose(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 Throwable fromClose = thrown(() -> {
                     try (var scope = TaskScope.open()) {

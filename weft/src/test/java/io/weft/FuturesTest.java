@@ -7,10 +7,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Futures.join / select / race / zip / ready / failed: values, fail-fast, cancellation of losers. */
+/**
+ * Futures.join / select / race / zip / ready / failed: values, fail-fast,
+ * cancellation of losers; on every executor kind, and the tests that count
+ * the finally blocks of aborted losers on the kinds where the losers have
+ * run before the abort (on two workers a loser aborted before its first
+ * poll never runs at all).
+ */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang guard, not a speed limit
 class FuturesTest {
 
@@ -35,9 +40,9 @@ class FuturesTest {
         });
     }
 
-    @Test
-    void joinReturnsAllValuesInArgumentOrderWhateverTheCompletionOrder() {
-        try (var ex = LocalExecutor.create()) {
+    @EveryKind
+    void joinReturnsAllValuesInArgumentOrderWhateverTheCompletionOrder(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             List<Object> values = ex.run(() -> {
                 List<Probes.Gate<String>> gates = List.of(new Probes.Gate<>(), new Probes.Gate<>(), new Probes.Gate<>());
                 AtomicInteger finallies = new AtomicInteger();
@@ -62,12 +67,12 @@ class FuturesTest {
         }
     }
 
-    @Test
-    void aJoinOfHandlesCanBeAwaitedByAPlainThread() throws Exception {
+    @EveryKind
+    void aJoinOfHandlesCanBeAwaitedByAPlainThread(ExecutorKind kind) throws Exception {
         java.util.concurrent.atomic.AtomicReference<Object> plain = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.CountDownLatch registered = new java.util.concurrent.CountDownLatch(1);
         Thread t;
-        try (var ex = LocalExecutor.create()) {
+        try (var ex = kind.open()) {
             var gate = new Probes.Gate<Integer>();
             JoinHandle<Integer> a = ex.run(() -> Weft.spawn(() -> gate.await() + 1));
             JoinHandle<Integer> b = ex.run(() -> Weft.spawn(() -> 2));
@@ -95,16 +100,16 @@ class FuturesTest {
         assertThat(plain.get()).isEqualTo(List.of(1, 2));
     }
 
-    @Test
-    void joinOfNothingIsAnEmptyList() {
-        try (var ex = LocalExecutor.create()) {
+    @EveryKind
+    void joinOfNothingIsAnEmptyList(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             assertThat(ex.run(() -> Futures.<Integer>join().await())).isEmpty();
         }
     }
 
-    @Test
-    void joinFailsFastWithThatExceptionAndAbortsTheOthers() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void joinFailsFastWithThatExceptionAndAbortsTheOthers(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 AtomicInteger finallies = new AtomicInteger();
                 var never1 = new Probes.Gate<Integer>();
@@ -131,9 +136,9 @@ class FuturesTest {
         }
     }
 
-    @Test
-    void joinPollsAJoinHandleChildWithTheCombinatorsWaker() {
-        try (var ex = LocalExecutor.create()) {
+    @EveryKind
+    void joinPollsAJoinHandleChildWithTheCombinatorsWaker(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 var gate = new Probes.Gate<Integer>();
                 JoinHandle<Integer> h = Weft.spawn(() -> gate.await() + 1);
@@ -151,9 +156,9 @@ class FuturesTest {
         }
     }
 
-    @Test
-    void selectReturnsTheFirstAndAbortsTheLosersWhoseFinallyRunsOnce() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void selectReturnsTheFirstAndAbortsTheLosersWhoseFinallyRunsOnce(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 List<Probes.Gate<String>> gates = List.of(new Probes.Gate<>(), new Probes.Gate<>(), new Probes.Gate<>());
                 AtomicInteger[] finallies = {new AtomicInteger(), new AtomicInteger(), new AtomicInteger()};
@@ -176,9 +181,9 @@ class FuturesTest {
         }
     }
 
-    @Test
-    void raceBetweenAReadyAndAPendingFutureTakesTheReadyOneAndAbortsThePendingTask() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void raceBetweenAReadyAndAPendingFutureTakesTheReadyOneAndAbortsThePendingTask(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 AtomicInteger finallies = new AtomicInteger();
                 JoinHandle<Integer> pending = gated(new Probes.Gate<>(), finallies);
@@ -197,9 +202,9 @@ class FuturesTest {
         }
     }
 
-    @Test
-    void aFailingWinnerFailsTheSelectAndStillAbortsTheOthers() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void aFailingWinnerFailsTheSelectAndStillAbortsTheOthers(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 AtomicInteger finallies = new AtomicInteger();
                 JoinHandle<Integer> pending = gated(new Probes.Gate<>(), finallies);
@@ -214,9 +219,9 @@ class FuturesTest {
         }
     }
 
-    @Test
-    void aDecidedSelectCancelsANestedJoinWhichAbortsItsTasks() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void aDecidedSelectCancelsANestedJoinWhichAbortsItsTasks(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 AtomicInteger finallies = new AtomicInteger();
                 JoinHandle<Integer> a = gated(new Probes.Gate<>(), finallies);
@@ -233,9 +238,9 @@ class FuturesTest {
         }
     }
 
-    @Test
-    void zipCombinesTwoTypedValues() {
-        try (var ex = LocalExecutor.create()) {
+    @EveryKind
+    void zipCombinesTwoTypedValues(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             String s = ex.run(() -> {
                 JoinHandle<Integer> n = Weft.spawn(() -> 6 * 7);
                 return Futures.zip(n, Futures.ready("x"), (i, str) -> str + i).await();
@@ -244,9 +249,9 @@ class FuturesTest {
         }
     }
 
-    @Test
-    void awaitingReadyFuturesInALoopSpendsTheBudgetAndLetsOthersRun() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void awaitingReadyFuturesInALoopSpendsTheBudgetAndLetsOthersRun(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 AtomicInteger otherRanAt = new AtomicInteger(-1);
                 int[] i = {0};

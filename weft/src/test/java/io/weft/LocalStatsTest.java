@@ -33,4 +33,31 @@ class LocalStatsTest {
             assertThat(polls).as("no suspension").isZero();
         }
     }
+
+    @Test
+    void awaitingAFinishedHandleNeverSuspends() {
+        try (var ex = LocalExecutor.create()) {
+            long[] polls = new long[2];
+            ex.run(() -> {
+                var t = Weft.spawn(() -> "x");
+                t.await();
+                polls[0] = Weft.current().stats().polls();
+                for (int i = 0; i < 10; i++) {
+                    t.await();
+                }
+                polls[1] = Weft.current().stats().polls();
+                return null;
+            });
+            assertThat(polls[1]).as("no suspension while awaiting a finished handle").isEqualTo(polls[0]);
+        }
+    }
+
+    @Test
+    void nestedSpawnsAreCountedSpawnedAndCompleted() {
+        try (var ex = LocalExecutor.create()) {
+            assertThat(ex.run(() -> CoroutineTest.nest(1000))).isEqualTo(1000);
+            assertThat(ex.stats().tasksSpawned()).isEqualTo(1001);
+            assertThat(ex.stats().tasksCompleted()).isEqualTo(1001);
+        }
+    }
 }

@@ -61,9 +61,9 @@ class SpawnBlockingTest {
         };
     }
 
-    @Test
-    void theBodyRunsOnAWeftBlockingThreadNeverOnTheExecutors() {
-        try (var ex = LocalExecutor.create()) {
+    @EveryKind
+    void theBodyRunsOnAWeftBlockingThreadNeverOnTheExecutors(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 Thread loop = Thread.currentThread();
                 Thread ran = Weft.spawnBlocking(Thread::currentThread).await();
@@ -118,11 +118,11 @@ class SpawnBlockingTest {
     }
 
     /** Cancel safety: an await given up (its task aborted) aborts the body, whose thread is interrupted. */
-    @Test
-    void abortingATaskThatAwaitsTheHandleInterruptsTheBody() {
+    @SameThreadKinds
+    void abortingATaskThatAwaitsTheHandleInterruptsTheBody(ExecutorKind kind) {
         CountDownLatch started = new CountDownLatch(1);
         AtomicReference<Throwable> saw = new AtomicReference<>();
-        try (var ex = LocalExecutor.create()) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 JoinHandle<String> h = Weft.spawnBlocking(waitsForItsInterrupt(started, saw));
                 JoinHandle<String> waiter = Weft.spawn(() -> h.await());
@@ -139,9 +139,9 @@ class SpawnBlockingTest {
     }
 
     /** Cancel safety: a Timeout of the handle aborts the body; one of detached() leaves it running. */
-    @Test
-    void aTimeoutOfTheHandleAbortsTheBodyOneOfItsDetachedViewDoesNot() {
-        try (var ex = LocalExecutor.create()) {
+    @EveryKind
+    void aTimeoutOfTheHandleAbortsTheBodyOneOfItsDetachedViewDoesNot(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 CountDownLatch started = new CountDownLatch(1);
                 AtomicReference<Throwable> saw = new AtomicReference<>();
@@ -166,9 +166,9 @@ class SpawnBlockingTest {
         }
     }
 
-    @Test
-    void cancelIsAbortAndAQueuedOrRunningBodyStops() {
-        try (var ex = LocalExecutor.create()) {
+    @EveryKind
+    void cancelIsAbortAndAQueuedOrRunningBodyStops(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 CountDownLatch started = new CountDownLatch(1);
                 AtomicReference<Throwable> saw = new AtomicReference<>();
@@ -183,9 +183,9 @@ class SpawnBlockingTest {
         }
     }
 
-    @Test
-    void toCompletableFutureCompletesWithTheValue() throws Exception {
-        try (var ex = LocalExecutor.create()) {
+    @EveryKind
+    void toCompletableFutureCompletesWithTheValue(ExecutorKind kind) throws Exception {
+        try (var ex = kind.open()) {
             CompletableFuture<String> cf = ex.run(() -> Weft.spawnBlocking(() -> "value").toCompletableFuture());
             assertThat(cf.get(30, TimeUnit.SECONDS)).isEqualTo("value");
         }

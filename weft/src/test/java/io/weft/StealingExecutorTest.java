@@ -422,4 +422,36 @@ class StealingExecutorTest {
         assertThat(ex.shutdown(Duration.ofSeconds(30))).as("it ran and failed, in time").isTrue();
         assertThat(reported).containsExactly("nobody looks");
     }
+
+    /**
+     * As on a LocalExecutor: a task that yields runs again after the tasks
+     * that were ready when it yielded, wherever they are queued (spawned and
+     * not yet run, or living here and woken). Before, a worker alternated
+     * between its two queues, and the yielder could come back first.
+     */
+    @Test
+    void aYieldLetsEveryTaskThatWasReadyRunFirst() {
+        try (StealingExecutor ex = StealingExecutor.builder().workers(1).name("steal-yield").build()) {
+            List<String> order = ex.blockOn(() -> {
+                List<String> log = new ArrayList<>();
+                var gate = new Probes.Gate<Integer>();
+                JoinHandle<Void> woken = Weft.spawn(() -> {
+                    gate.await();
+                    log.add("woken");
+                    return null;
+                });
+                Weft.yieldNow().await(); // woken runs once and waits on the gate
+                gate.open(0);
+                for (int i = 0; i < 3; i++) {
+                    int n = i;
+                    Weft.spawn(() -> log.add("spawned " + n));
+                }
+                Weft.yieldNow().await();
+                log.add("yielder");
+                woken.await();
+                return log;
+            });
+            assertThat(order).hasSize(5).endsWith("yielder");
+        }
+    }
 }

@@ -115,8 +115,9 @@ public final class StealScheduler implements TaskOwner {
     /**
      * A task that has run goes back to its home worker (see package-info:
      * a coroutine's frames must resume on the thread that froze them, and
-     * its timers are in that worker's wheel): onto that worker's own list,
-     * or, from another thread, its remote queue (waking it if it sleeps). A
+     * its timers are in that worker's wheel): onto that worker's own list
+     * (behind the others if it woke itself while polled: a yield), or, from
+     * another thread, its remote queue (waking it if it sleeps). A
      * task that has not run yet: on a worker, onto its local queue (half of
      * a full one goes to the shared queue), waking a parked worker if this
      * one has more than it can run next and nobody searches; from
@@ -129,7 +130,7 @@ public final class StealScheduler implements TaskOwner {
         if (task.queue instanceof StealWorker home) {
             // It has run, on its home worker: its frames and its timers are there, it runs there again.
             if (home == w) {
-                home.pinned.add(task);
+                (w.polling == task ? home.deferred : home.pinned).add(task); // a yield runs after the others
             } else {
                 home.remote.offer(task);
                 home.wakeForHomeWork();

@@ -49,6 +49,13 @@ final class StealWorker implements Worker {
     volatile boolean notified;
     /** Tasks that live here (they have run here), woken on this thread; this thread only. */
     final ArrayDeque<Task<?>> pinned = new ArrayDeque<>();
+    /**
+     * Tasks that live here and woke themselves while being polled (a yield, a budget spent): they run
+     * after the tasks that were ready when they yielded, as on a LocalExecutor, where a yield goes to the back
+     * of the one run queue. Moved behind {@link #pinned} once that and the local queue are empty, or every
+     * {@link #INJECT_INTERVAL} ticks so that a stream of new work cannot hold them back for ever. This thread only.
+     */
+    final ArrayDeque<Task<?>> deferred = new ArrayDeque<>();
     /** Tasks that live here, woken on other threads. */
     final RemoteQueue remote = new RemoteQueue();
     /** Set while this worker parks (Dekker pair with the remote queue, as an executor's {@code sleeping}). */
@@ -97,6 +104,10 @@ final class StealWorker implements Worker {
         }
         for (Task<?> r; (r = remote.poll()) != null; ) {
             pinned.add(r);
+        }
+        if (!deferred.isEmpty() && (tick % INJECT_INTERVAL == 0 || (pinned.isEmpty() && queue.isEmpty()))) {
+            pinned.addAll(deferred);
+            deferred.clear();
         }
         // Alternate between the tasks that live here and the stealable ones, so neither starves the other.
         if ((tick & 1) == 0) {
