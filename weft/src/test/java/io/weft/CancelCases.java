@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  * each makes a future that is pending when first polled, can make it ready
  * without polling it ({@link Case#grant}: the moment of cancel falls after
  * the primitive handed something to it), and checks afterwards that nothing
- * was lost. Everything runs inside one task of a LocalExecutor.
+ * was lost. Everything runs inside one task, on an executor whose tasks share
+ * that task's thread (see {@link CancelMatrixTest#matrix}).
  */
 final class CancelCases {
     private CancelCases() {
@@ -585,7 +586,7 @@ final class CancelCases {
 
     /** A join handle's cancel is an abort: the child runs its finally and is finished afterwards. */
     static final class JoinHandleCase implements Case {
-        final Notify never = Notify.local();
+        final Notify never = Notify.create();
         JoinHandle<String> child;
         boolean cleanedUp;
 

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every leaf future x every way to give up on it x whether the primitive had
  * already handed it what it waited for: afterwards nothing is lost (the
  * case's own check), no timer is left in the wheel and no task is left on
- * the executor. The I/O leaves have the same matrix per driver in
+ * the executor; on each executor kind where the test task's children share
+ * its thread (see {@link #matrix}). The I/O leaves have the same matrix per driver in
  * {@code io.weft.net.CancelIoTest}.
  */
 @org.junit.jupiter.api.Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES,
@@ -62,14 +63,30 @@ class CancelMatrixTest {
         }
     }
 
+    /**
+     * On a LocalExecutor every case; on a pool's executor and on a one-worker
+     * StealingExecutor (kinds where the test task's children share its
+     * thread, as {@link CancelCases#settle} needs) every case that kind
+     * allows: a StealingExecutor refuses the local primitives, JoinSet and
+     * TaskScope (for now).
+     */
     static Stream<Arguments> matrix() {
         List<Arguments> all = new ArrayList<>();
-        for (Named c : CancelCases.all()) {
-            for (GiveUp g : GiveUp.values()) {
-                for (Wrap w : Wrap.values()) {
-                    all.add(Arguments.of(c, g, w, false));
-                    if (c.grantable() && g != GiveUp.TIMEOUT) {
-                        all.add(Arguments.of(c, g, w, true));
+        for (ExecutorKind kind : List.of(ExecutorKind.LOCAL, ExecutorKind.POOL, ExecutorKind.STEALING_1)) {
+            boolean stealing = kind == ExecutorKind.STEALING_1;
+            for (Named c : CancelCases.all()) {
+                if (stealing && (c.name().startsWith("local ") || c.name().startsWith("JoinSet"))) {
+                    continue;
+                }
+                for (GiveUp g : GiveUp.values()) {
+                    if (stealing && (g == GiveUp.SCOPE_CLOSE || g == GiveUp.SCOPE_FIRST_SUCCESS)) {
+                        continue;
+                    }
+                    for (Wrap w : Wrap.values()) {
+                        all.add(Arguments.of(kind, c, g, w, false));
+                        if (c.grantable() && g != GiveUp.TIMEOUT) {
+                            all.add(Arguments.of(kind, c, g, w, true));
+                        }
                     }
                 }
             }
@@ -83,10 +100,10 @@ class CancelMatrixTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} given up by {1} ({2}), granted first: {3}")
+    @ParameterizedTest(name = "on {0}: {1} given up by {2} ({3}), granted first: {4}")
     @MethodSource("matrix")
-    void nothingIsLost(Named c, GiveUp giveUp, Wrap wrap, boolean granted) {
-        try (LocalExecutor ex = LocalExecutor.create()) {
+    void nothingIsLost(ExecutorKind kind, Named c, GiveUp giveUp, Wrap wrap, boolean granted) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 int timersBefore = CancelCases.armedTimers();
                 Case k = c.make().get();
@@ -129,7 +146,7 @@ class CancelMatrixTest {
                 CancelCases.settle();
                 k.verify();
                 assertThat(CancelCases.armedTimers()).as("timers left in the wheel").isEqualTo(timersBefore);
-                assertThat(Weft.current().liveTasks()).as("tasks left besides the test's own").isEqualTo(1);
+                assertThat(ExecutorKind.liveTasks()).as("tasks left besides the test's own").isEqualTo(1);
                 return null;
             });
         }
