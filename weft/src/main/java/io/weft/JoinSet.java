@@ -34,13 +34,16 @@ import java.util.concurrent.Callable;
  *       failed task of a set as unobserved, and a set abandoned with failed
  *       tasks in it loses those failures.</li>
  *   <li>Thread contract: a set belongs to the executor of its first
- *       {@code spawn}; use it on that executor's thread only, with one task
- *       at a time awaiting {@code next()} (a second one would take the
- *       first one's place as the task to wake).</li>
+ *       {@code spawn}; use it from that executor's tasks only (on a
+ *       StealingExecutor, on whichever worker they run: the set's
+ *       bookkeeping is guarded by a monitor), with one task at a time
+ *       awaiting {@code next()} (a second one would take the first one's
+ *       place as the task to wake).</li>
  * </ul>
  */
 public final class JoinSet<T> implements AutoCloseable {
     private final Completions<T> tasks = new Completions<>(null);
+    /** The worker of the first spawn (its executor owns the set); guarded by this object's monitor. */
     private Worker executor;
 
     /** Spawns {@code body} into the set, as a coroutine task of the current executor. */
@@ -58,14 +61,13 @@ public final class JoinSet<T> implements AutoCloseable {
 
     private JoinHandle<T> spawnNamed(String name, Callable<T> body) {
         Worker ex = Worker.current("JoinSet.spawn");
-        if (!ex.tasksStayOnThread()) {
-            throw new IllegalStateException("JoinSet.spawn in a task of " + ex.name() + ", whose tasks move between"
-                    + " threads: a JoinSet is not built for that yet; spawn with Weft.spawn and await the handles");
-        }
-        if (executor == null) {
-            executor = ex;
-        } else if (executor != ex) {
-            throw new IllegalStateException("JoinSet belongs to executor " + executor.name() + ", not " + ex.name());
+        synchronized (this) {
+            if (executor == null) {
+                executor = ex;
+            } else if (executor != ex && (ex.facade() == null || ex.facade() != executor.facade())) {
+                throw new IllegalStateException("JoinSet belongs to executor " + executor.name() + ", not "
+                        + ex.name());
+            }
         }
         if (body == null) {
             throw new NullPointerException("task body");

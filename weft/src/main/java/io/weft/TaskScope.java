@@ -22,9 +22,14 @@ import java.util.concurrent.Callable;
  * <h2>Rules</h2>
  * <ul>
  *   <li>A scope is opened inside a task and belongs to that task's executor;
- *       {@link #spawn} may be called on that executor's thread (by the
- *       opening task or by its children), nowhere else. Children are
- *       coroutine tasks on the executor's default queue.</li>
+ *       {@link #spawn} may be called by the tasks of that executor (the
+ *       opening task or its children), on whichever of its threads they run,
+ *       and nowhere else. Children are coroutine tasks on the executor's
+ *       default queue. On a StealingExecutor the children may run on other
+ *       workers, at the same time as the task that waits for them; the
+ *       scope's own state is guarded by its monitor (never held across an
+ *       await), and a child's completion is seen by the scope before the
+ *       waiting task can find every child finished.</li>
  *   <li>{@link #join()} waits until every child has finished, including
  *       children spawned while it waits. If any child failed and its failure
  *       was not <em>received</em> (below), it then throws the
@@ -86,9 +91,11 @@ public final class TaskScope implements AutoCloseable {
         FIRST_SUCCESS
     }
 
+    /** The worker that opened the scope; its executor ({@link Worker#facade()}) owns the scope. */
     private final Worker executor;
     private final Policy policy;
     private final Completions<Object> children;
+    // Guarded by this object's monitor (children complete on any worker of a StealingExecutor):
     /** Failures in completion order, not yet reported by join or close (some may be received meanwhile). */
     private final List<Failed> failures = new ArrayList<>();
     /** Set by the first failure (FAIL_FAST) or success (FIRST_SUCCESS): live and later children are aborted. */
@@ -101,10 +108,6 @@ public final class TaskScope implements AutoCloseable {
 
     TaskScope(Policy policy, String opener) {
         this.executor = Worker.current(opener);
-        if (!executor.tasksStayOnThread()) {
-            throw new IllegalStateException(opener + " in a task of " + executor.name() + ", whose tasks move between"
-                    + " threads: a TaskScope is not built for that yet; spawn with Weft.spawn and await the handles");
-        }
         this.policy = policy;
         this.children = new Completions<>(this::childFinished);
     }
@@ -161,17 +164,23 @@ public final class TaskScope implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     <T> JoinHandle<T> spawnNamed(String name, Callable<T> body) {
-        checkThread("spawn");
-        if (closed) {
-            throw new IllegalStateException("TaskScope.spawn after close()");
+        Worker here = checkThread("spawn");
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("TaskScope.spawn after close()");
+            }
         }
         if (body == null) {
             throw new NullPointerException("task body");
         }
-        JoinHandle<T> h = executor.spawn(name, body, null);
-        spawned++;
-        children.add((JoinHandle<Object>) h);
-        if (shutDown) {
+        JoinHandle<T> h = here.spawn(name, body, null);
+        boolean abort;
+        synchronized (this) {
+            spawned++;
+            children.add((JoinHandle<Object>) h);
+            abort = shutDown; // else a shutDown() that comes later finds it among the children
+        }
+        if (abort) {
             h.abort();
         }
         return h;
@@ -199,13 +208,17 @@ public final class TaskScope implements AutoCloseable {
     Object joinFirstSuccess() {
         checkThread("join");
         allFinished().await();
-        if (won) {
-            return winner;
+        int n;
+        synchronized (this) {
+            if (won) {
+                return winner;
+            }
+            n = spawned;
         }
         throwFailures();
-        throw new java.util.NoSuchElementException(spawned == 0
+        throw new java.util.NoSuchElementException(n == 0
                 ? "join() of a first-success scope that has no children"
-                : "none of the " + spawned + " children of the first-success scope succeeded; no failure is left to"
+                : "none of the " + n + " children of the first-success scope succeeded; no failure is left to"
                         + " throw (they were cancelled, or their failures were received or thrown before)");
     }
 
@@ -216,10 +229,12 @@ public final class TaskScope implements AutoCloseable {
     @Override
     public void close() {
         checkThread("close");
-        if (closed) {
-            return;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
         children.forEachLive(JoinHandle::abort);
         try {
             allFinished().await();
@@ -247,13 +262,19 @@ public final class TaskScope implements AutoCloseable {
         return policy == Policy.FAIL_FAST;
     }
 
-    /** The completion listener: on the thread that completed the child (the executor's). */
+    /**
+     * The completion listener: on the thread that completed the child (the
+     * executor's, or any worker of a StealingExecutor), before the child's
+     * entry is queued for the waiting task.
+     */
     private void childFinished(JoinHandle<Object> h) {
         Object value;
         try {
             value = Completions.peek(h); // not a receipt: whoever polls the handle later still receives the failure
         } catch (TaskFailedException e) {
-            failures.add(new Failed(h, e));
+            synchronized (this) {
+                failures.add(new Failed(h, e));
+            }
             if (policy == Policy.FAIL_FAST) {
                 shutDown();
             }
@@ -261,20 +282,29 @@ public final class TaskScope implements AutoCloseable {
         } catch (TaskCancelledException cancelled) {
             return; // not a failure
         }
-        if (policy == Policy.FIRST_SUCCESS && !won) {
-            // Every other child is on this thread and not running now: aborted here, none can succeed after this.
-            won = true;
-            winner = value;
+        if (policy == Policy.FIRST_SUCCESS) {
+            synchronized (this) {
+                if (won) {
+                    return; // a later success (a child that finished before its abort took effect): not the value
+                }
+                won = true;
+                winner = value;
+            }
+            // On one thread every other child is not running now, so none can succeed after this; on a
+            // StealingExecutor one running elsewhere may still finish, and is not the winner.
             shutDown();
         }
     }
 
     /** Aborts every unfinished child, and from now on every child spawned. */
     private void shutDown() {
-        if (!shutDown) {
+        synchronized (this) {
+            if (shutDown) {
+                return;
+            }
             shutDown = true;
-            children.forEachLive(JoinHandle::abort);
         }
+        children.forEachLive(JoinHandle::abort);
     }
 
     /** Ready once every child has finished; takes each completion off the queue as it comes. */
@@ -311,7 +341,7 @@ public final class TaskScope implements AutoCloseable {
      * received, in completion order (none once a first-success scope has a
      * winner).
      */
-    private List<TaskFailedException> takeUnreceived() {
+    private synchronized List<TaskFailedException> takeUnreceived() {
         if (won) {
             failures.clear();
             return List.of();
@@ -334,10 +364,13 @@ public final class TaskScope implements AutoCloseable {
         }
     }
 
-    void checkThread(String what) {
-        if (Worker.currentOrNull() != executor) {
-            throw new IllegalStateException("TaskScope." + what + " called outside the thread of executor "
+    /** The worker running the caller, which must be one of the executor that owns the scope. */
+    Worker checkThread(String what) {
+        Worker here = Worker.currentOrNull();
+        if (here == null || (here != executor && (here.facade() == null || here.facade() != executor.facade()))) {
+            throw new IllegalStateException("TaskScope." + what + " called outside the tasks of executor "
                     + executor.name() + ", which owns the scope");
         }
+        return here;
     }
 }

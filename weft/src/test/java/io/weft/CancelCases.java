@@ -621,7 +621,7 @@ final class CancelCases {
     /** A task that finishes while next() is being given up stays in the set for the next call. */
     static final class JoinSetCase implements Case {
         final JoinSet<String> set = new JoinSet<>();
-        final Notify go = Notify.local();
+        final Notify go = Notify.create();
 
         @Override
         public Future<?> pending() {

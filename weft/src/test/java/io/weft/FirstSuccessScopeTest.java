@@ -61,9 +61,9 @@ class FirstSuccessScopeTest {
         assertThat(reports).as("the failed child is the scope's, never reported as unobserved").isEmpty();
     }
 
-    @Test
-    void withoutAWinnerJoinThrowsTheFirstFailureWithTheLaterOnesSuppressed() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void withoutAWinnerJoinThrowsTheFirstFailureWithTheLaterOnesSuppressed(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 var gateA = new Probes.Gate<Integer>();
                 var gateB = new Probes.Gate<Integer>();
@@ -96,9 +96,9 @@ class FirstSuccessScopeTest {
         }
     }
 
-    @Test
-    void withoutAWinnerAFailureTheOwnerReceivedIsLeftOutAndCloseThrowsWhatIsLeft() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void withoutAWinnerAFailureTheOwnerReceivedIsLeftOutAndCloseThrowsWhatIsLeft(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 RuntimeException seen = new RuntimeException("seen");
                 RuntimeException unseen = new RuntimeException("unseen");
@@ -132,9 +132,9 @@ class FirstSuccessScopeTest {
         }
     }
 
-    @Test
-    void aChildFailingWhileItIsAbortedByTheWinnerIsNotAFailure() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void aChildFailingWhileItIsAbortedByTheWinnerIsNotAFailure(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 try (var scope = TaskScope.<String>firstSuccess()) {
                     JoinHandle<String> stubborn = scope.spawn(() -> {

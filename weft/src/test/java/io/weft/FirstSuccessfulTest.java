@@ -181,8 +181,7 @@ class FirstSuccessfulTest {
         }
     }
 
-    @org.junit.jupiter.params.ParameterizedTest(name = "on {0}") // a TaskScope refuses a StealingExecutor for now
-    @org.junit.jupiter.params.provider.EnumSource(value = ExecutorKind.class, names = {"LOCAL", "POOL"})
+    @SameThreadKinds
     void inAScopeAFailureThatTheCombinatorSetAsideIsNotThrownByClose(ExecutorKind kind) {
         try (var ex = kind.open()) {
             ex.run(() -> {

@@ -6,16 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** JoinSet: completion order, failures and cancellations, emptiness. */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang guard, not a speed limit
 class JoinSetTest {
 
-    @Test
-    void yieldsResultsInCompletionOrderNotSpawnOrder() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void yieldsResultsInCompletionOrderNotSpawnOrder(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             List<Integer> order = ex.run(() -> {
                 List<Probes.Gate<Integer>> gates = new ArrayList<>();
                 List<JoinHandle<Integer>> hs = new ArrayList<>();
@@ -46,9 +45,9 @@ class JoinSetTest {
         }
     }
 
-    @Test
-    void nextWaitsForTheNextCompletionAndWakesOncePerTask() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void nextWaitsForTheNextCompletionAndWakesOncePerTask(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 var set = new JoinSet<String>();
                 var first = new Probes.Gate<String>();
@@ -73,9 +72,9 @@ class JoinSetTest {
         }
     }
 
-    @Test
-    void aFailureOrACancellationIsThrownByNextAndTheTaskLeavesTheSet() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void aFailureOrACancellationIsThrownByNextAndTheTaskLeavesTheSet(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 AtomicInteger finallies = new AtomicInteger();
                 RuntimeException boom = new RuntimeException("boom");

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang guard, not a speed limit
 class TaskScopeTest {
 
-    @Test
-    void closeCancelsRunningChildrenAndWaitsForTheirFinally() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void closeCancelsRunningChildrenAndWaitsForTheirFinally(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 AtomicInteger started = new AtomicInteger();
                 AtomicInteger finallies = new AtomicInteger();
@@ -47,9 +47,9 @@ class TaskScopeTest {
         }
     }
 
-    @Test
-    void joinWaitsForEveryChildIncludingOnesSpawnedWhileJoining() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void joinWaitsForEveryChildIncludingOnesSpawnedWhileJoining(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 var gate = new Probes.Gate<Integer>();
                 AtomicReference<JoinHandle<Integer>> grandchild = new AtomicReference<>();
@@ -73,9 +73,9 @@ class TaskScopeTest {
         }
     }
 
-    @Test
-    void failFastAbortsSiblingsAndJoinThrowsTheFirstFailureAfterTheirFinallyRan() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void failFastAbortsSiblingsAndJoinThrowsTheFirstFailureAfterTheirFinallyRan(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 AtomicInteger finallies = new AtomicInteger();
                 var trigger = new Probes.Gate<Integer>();
@@ -114,9 +114,9 @@ class TaskScopeTest {
         }
     }
 
-    @Test
-    void withoutFailFastJoinWaitsForAllAndThrowsTheFirstFailureWithTheOthersSuppressed() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void withoutFailFastJoinWaitsForAllAndThrowsTheFirstFailureWithTheOthersSuppressed(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 var gateA = new Probes.Gate<Integer>();
                 var gateB = new Probes.Gate<Integer>();
@@ -156,9 +156,9 @@ class TaskScopeTest {
         }
     }
 
-    @Test
-    void closeThrowsAFailureThatNoJoinReported() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void closeThrowsAFailureThatNoJoinReported(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 RuntimeException boom = new RuntimeException("boom");
                 var scope = TaskScope.open();
@@ -214,9 +214,9 @@ class TaskScopeTest {
         assertThat(reports).as("a scope's child is never reported as unobserved").isEmpty();
     }
 
-    @Test
-    void aFailureACombinatorThrewToTheOwnerIsNotThrownAgainButOneItNeverDeliveredIs() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void aFailureACombinatorThrewToTheOwnerIsNotThrownAgainButOneItNeverDeliveredIs(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 RuntimeException a = new RuntimeException("a");
                 RuntimeException b = new RuntimeException("b");
@@ -261,9 +261,9 @@ class TaskScopeTest {
                 .hasMessageContaining("TaskScope.open");
     }
 
-    @Test
-    void anAbortedOwnerCannotWaitInCloseButItsChildrenStillRunTheirFinallyOnceAndNoFailureIsLost() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds
+    void anAbortedOwnerCannotWaitInCloseButItsChildrenStillRunTheirFinallyOnceAndNoFailureIsLost(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 AtomicInteger finallies = new AtomicInteger();
                 AtomicReference<JoinHandle<Integer>> child = new AtomicReference<>();

@@ -21,9 +21,13 @@ import java.util.function.Consumer;
  * wakes the one waiter. Used by {@code JoinSet} and {@code TaskScope}.
  *
  * <p>Threads: {@link #add}, {@link #take}, {@link #forEachLive} and
- * {@link #size} are for the owner thread (the executor thread of the handles'
- * tasks). An entry's {@code wake} may come from any thread and touches only
- * {@link #done} (a concurrent queue), its own flag and the volatile waiter.
+ * {@link #size} are called by the tasks that use the set: on one thread for a
+ * LocalExecutor, on any of its workers for a StealingExecutor, so the live set
+ * is guarded by this object's monitor (never held across an await, nor while
+ * a listener or a handle runs). An entry's {@code wake} may come from any
+ * thread and touches {@link #done} (a concurrent queue), its own flag and the
+ * volatile waiter; it tells the listener <em>before</em> it queues itself, so
+ * that whoever takes the last entry finds every listener's work done.
  */
 public final class Completions<T> {
     /** A handle in the set, and its join waker. */
@@ -41,10 +45,10 @@ public final class Completions<T> {
             if (!handle.isFinished() || !queued.compareAndSet(false, true)) {
                 return; // not a completion, or already reported: exactly once per handle
             }
-            done.add(this); // before reading the waiter: pairs with the waiter store then done read in take()
             if (listener != null) {
-                listener.accept(handle);
+                listener.accept(handle); // before it is queued: a taker that sees the set empty sees this done
             }
+            done.add(this); // before reading the waiter: pairs with the waiter store then done read in take()
             Waker w = waiter;
             if (w != null) {
                 w.wake();
@@ -68,16 +72,26 @@ public final class Completions<T> {
     /**
      * Adds a handle and registers its entry as a join waker. A handle that
      * has already finished is not polled (a failure it would throw would
-     * count as received, see {@link #peek}): its entry is queued at once.
+     * count as received, see {@link #peek}): its entry is queued at once; nor
+     * is a task's handle, which may finish on another thread meanwhile.
      */
     public void add(JoinHandle<T> h) {
         Entry e = new Entry(h);
-        live.add(e);
+        synchronized (this) {
+            live.add(e);
+        }
         boolean ready;
-        try {
-            ready = h.isFinished() || h.poll(new Context(e)).isReady();
-        } catch (RuntimeException finishedBadly) {
-            ready = true; // failed or cancelled already: it is finished all the same
+        if (h.isFinished()) {
+            ready = true;
+        } else if (h instanceof Task<T> t) {
+            // Not a poll: a task that fails on another thread between the two calls must not count as received.
+            ready = !t.wakeOnCompletion(e);
+        } else {
+            try {
+                ready = h.poll(new Context(e)).isReady();
+            } catch (RuntimeException finishedBadly) {
+                ready = true; // failed or cancelled already: it is finished all the same
+            }
         }
         if (ready) {
             e.wake(); // it had completed: the completer may not have seen our waker
@@ -92,7 +106,9 @@ public final class Completions<T> {
         waiter = w; // volatile store, then the read of done: pairs with Entry.wake
         Entry e = done.poll();
         if (e != null) {
-            live.remove(e);
+            synchronized (this) {
+                live.remove(e);
+            }
         }
         return e;
     }
@@ -115,13 +131,17 @@ public final class Completions<T> {
     }
 
     /** Handles added and not yet taken, finished or not. */
-    public int size() {
+    public synchronized int size() {
         return live.size();
     }
 
     /** Calls {@code f} on every handle added and not yet taken, in the order they were added. */
     public void forEachLive(Consumer<JoinHandle<T>> f) {
-        for (Entry e : List.copyOf(live)) {
+        List<Entry> now;
+        synchronized (this) {
+            now = List.copyOf(live);
+        }
+        for (Entry e : now) {
             f.accept(e.handle);
         }
     }

@@ -40,8 +40,15 @@
  *       sockets and files there throw, saying so.</li>
  *   <li><b>Local sync primitives and task queues</b> capture their thread;
  *       on a worker whose tasks may move ({@code Worker.tasksStayOnThread()}
- *       false) they are refused at the call, naming the shared ones, and so
- *       are {@code TaskScope} and {@code JoinSet} for now.</li>
+ *       false) they are refused at the call, naming the shared ones.
+ *       {@code TaskScope} and {@code JoinSet} work on every kind: their
+ *       children complete on any worker, so their bookkeeping is guarded by
+ *       a monitor (never held across an await), and a child's completion is
+ *       seen by its scope before the task that waits can find every child
+ *       finished (see {@code compose.Completions}).</li>
+ *   <li><b>Sleeps, timeouts and intervals</b> arm their timer in the wheel
+ *       of the thread that polls them, which must have the clock they were
+ *       made with.</li>
  *   <li><b>Streams</b> move only by {@code detach}/{@code attach} between
  *       executors of the same driver kind.</li>
  * </ul>

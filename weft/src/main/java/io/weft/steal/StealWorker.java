@@ -52,8 +52,9 @@ final class StealWorker implements Worker {
     /**
      * Tasks that live here and woke themselves while being polled (a yield, a budget spent): they run
      * after the tasks that were ready when they yielded, as on a LocalExecutor, where a yield goes to the back
-     * of the one run queue. Moved behind {@link #pinned} once that and the local queue are empty, or every
-     * {@link #INJECT_INTERVAL} ticks so that a stream of new work cannot hold them back for ever. This thread only.
+     * of the one run queue. Moved behind {@link #pinned} once neither that nor the local queue gives a task (a
+     * queue that a thief is emptying may look non-empty and give none), or every {@link #INJECT_INTERVAL} ticks
+     * so that a stream of new work cannot hold them back for ever. This thread only.
      */
     final ArrayDeque<Task<?>> deferred = new ArrayDeque<>();
     /** Tasks that live here, woken on other threads. */
@@ -105,9 +106,8 @@ final class StealWorker implements Worker {
         for (Task<?> r; (r = remote.poll()) != null; ) {
             pinned.add(r);
         }
-        if (!deferred.isEmpty() && (tick % INJECT_INTERVAL == 0 || (pinned.isEmpty() && queue.isEmpty()))) {
-            pinned.addAll(deferred);
-            deferred.clear();
+        if (tick % INJECT_INTERVAL == 0) {
+            flushDeferred();
         }
         // Alternate between the tasks that live here and the stealable ones, so neither starves the other.
         if ((tick & 1) == 0) {
@@ -121,7 +121,20 @@ final class StealWorker implements Worker {
                 t = pinned.poll();
             }
         }
+        if (t == null && flushDeferred()) {
+            t = pinned.poll(); // nothing else here: the tasks that yielded run again
+        }
         return t != null ? t : scheduler.inject.pop();
+    }
+
+    /** Moves the tasks that yielded behind this worker's own list; false if there were none. */
+    private boolean flushDeferred() {
+        if (deferred.isEmpty()) {
+            return false;
+        }
+        pinned.addAll(deferred);
+        deferred.clear();
+        return true;
     }
 
     /** Takes half of another worker's queue (from a random one on), or a task of the shared queue. */

@@ -22,7 +22,10 @@
  *       ({@code Task.queue}, written by that worker before the first poll,
  *       read by wakers after their CAS of the state word, which orders it);
  *       from then on every wake queues it there: onto the home's own list
- *       ({@code pinned}, its thread only) when woken on that thread, else
+ *       ({@code pinned}, its thread only) when woken on that thread (or
+ *       {@code deferred}, its thread only, when it woke itself while being
+ *       polled, a yield: it runs once nothing else on the worker is ready,
+ *       or at the latest 61 ticks later), else
  *       onto its {@code RemoteQueue} (any thread), waking the home if it
  *       sleeps ({@code sleeping}, a Dekker pair with the remote queue as
  *       in an executor's loop).</li>
@@ -33,7 +36,8 @@
  *
  * <h2>Threads</h2>
  * <ul>
- *   <li>A worker's thread alone touches its {@code pinned} list, its
+ *   <li>A worker's thread alone touches its {@code pinned} and
+ *       {@code deferred} lists, its
  *       {@code budget}, {@code polling}, {@code searching} and the owner's
  *       end of its {@code LocalQueue} (push, pop); thieves take from the
  *       other end (see LocalQueue).</li>

@@ -371,26 +371,10 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
     public final Poll<T> poll(Context cx) {
         int s = (int) STATE.getVolatile(this); // acquire: pairs with the CAS in transitionToComplete
         if ((s & COMPLETE) == 0) {
-            pushJoiner(cx.waker());
-            // Read the state again after the push: a completer that took the join stack
-            // before our push had set COMPLETE before that, so we see it here and return
-            // the output ourselves. Then publish JOIN_WAKER (and JOIN_INTEREST) unless the
-            // task completed meanwhile.
-            s = (int) STATE.getVolatile(this);
-            for (;;) {
-                if ((s & COMPLETE) != 0) {
-                    break;
-                }
-                int next = s | JOIN_WAKER | JOIN_INTEREST;
-                if (next == s) {
-                    return Poll.pending();
-                }
-                int witness = (int) STATE.compareAndExchange(this, s, next);
-                if (witness == s) {
-                    return Poll.pending();
-                }
-                s = witness;
+            if (wakeOnCompletion(cx.waker())) {
+                return Poll.pending();
             }
+            s = (int) STATE.getVolatile(this);
         }
         if (!cx.consumeBudget()) {
             return Poll.pending();
@@ -400,6 +384,35 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
             STATE.getAndBitwiseOr(this, JOIN_INTEREST | FAILURE_RECEIVED);
         }
         return Poll.ready(outputValue());
+    }
+
+    /**
+     * Registers {@code w} to be woken when this task completes, as a pending
+     * join poll does (and sets JOIN_INTEREST); false, registering nothing
+     * that matters, if it has completed: then nothing is read, spent or
+     * received (a {@code Completions} set adds a handle this way, so that a
+     * child that fails on another thread meanwhile is not taken as received).
+     */
+    public final boolean wakeOnCompletion(Waker w) {
+        pushJoiner(w);
+        // Read the state after the push: a completer that took the join stack before our push
+        // had set COMPLETE before that, so we see it here. Then publish JOIN_WAKER (and
+        // JOIN_INTEREST) unless the task completed meanwhile.
+        int s = (int) STATE.getVolatile(this);
+        for (;;) {
+            if ((s & COMPLETE) != 0) {
+                return false;
+            }
+            int next = s | JOIN_WAKER | JOIN_INTEREST;
+            if (next == s) {
+                return true;
+            }
+            int witness = (int) STATE.compareAndExchange(this, s, next);
+            if (witness == s) {
+                return true;
+            }
+            s = witness;
+        }
     }
 
     /**

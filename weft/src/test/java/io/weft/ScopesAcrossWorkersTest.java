@@ -1,0 +1,190 @@
+package io.weft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * TaskScope, the first-success scope and JoinSet on a StealingExecutor of two
+ * workers, where children run on both workers at the same time as the task
+ * that waits for them: nothing a child does is lost to the scope (a failure,
+ * a success, a finally), whatever the interleaving. The suites of each
+ * (TaskScopeTest, FirstSuccessScopeTest, JoinSetTest) order their children by
+ * yields and run on the kinds where children share their parent's thread.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ScopesAcrossWorkersTest {
+    static final int ROUNDS = Integer.getInteger("rounds", 2000);
+    static final int CHILDREN = 16;
+
+    static StealingExecutor twoWorkers() {
+        return StealingExecutor.builder().workers(2).name("scopes").build();
+    }
+
+    @Test
+    void joinWaitsForEveryChildOnEveryWorkerAndReportsEveryFailure() {
+        try (StealingExecutor ex = twoWorkers()) {
+            Set<String> threads = ConcurrentHashMap.newKeySet();
+            for (int r = 0; r < ROUNDS; r++) {
+                AtomicInteger finished = new AtomicInteger();
+                int round = r;
+                TaskFailedException thrown = ex.blockOn(() -> {
+                    try (TaskScope scope = TaskScope.open()) {
+                        for (int i = 0; i < CHILDREN; i++) {
+                            int id = i;
+                            scope.spawn(() -> {
+                                threads.add(Thread.currentThread().getName());
+                                try {
+                                    if (id % 3 == 0) {
+                                        Weft.yieldNow().await();
+                                    }
+                                    if (id % 4 == 1) {
+                                        throw new IllegalStateException("child " + id + " of round " + round);
+                                    }
+                                    return id;
+                                } finally {
+                                    finished.incrementAndGet();
+                                }
+                            });
+                        }
+                        scope.join();
+                        return null;
+                    } catch (TaskFailedException e) {
+                        return e;
+                    }
+                });
+                assertThat(finished).as("every child ran to its end before join returned").hasValue(CHILDREN);
+                assertThat(thrown).as("round %d: the failures", r).isNotNull();
+                assertThat(1 + thrown.getSuppressed().length).as("every failing child, reported once")
+                        .isEqualTo(CHILDREN / 4);
+            }
+            assertThat(threads).as("children ran on both workers").hasSize(2);
+        }
+    }
+
+    @Test
+    void failFastAbortsTheSiblingsOnTheOtherWorkerAndCloseWaitsForTheirFinally() {
+        try (StealingExecutor ex = twoWorkers()) {
+            for (int r = 0; r < ROUNDS; r++) {
+                AtomicInteger finallies = new AtomicInteger();
+                AtomicInteger started = new AtomicInteger();
+                Probes.Gate<Integer> never = new Probes.Gate<>();
+                Throwable t = ex.blockOn(() -> {
+                    try (TaskScope scope = TaskScope.failFast()) {
+                        for (int i = 0; i < CHILDREN - 1; i++) {
+                            scope.spawn(() -> {
+                                started.incrementAndGet();
+                                try {
+                                    return never.await();
+                                } finally {
+                                    finallies.incrementAndGet();
+                                }
+                            });
+                        }
+                        scope.spawn(() -> {
+                            throw new IllegalArgumentException("first");
+                        });
+                        scope.join();
+                        return null;
+                    } catch (TaskFailedException e) {
+                        return e.getCause();
+                    }
+                });
+                assertThat(t).isInstanceOf(IllegalArgumentException.class).hasMessage("first");
+                assertThat(finallies.get()).as("every sibling that started ran its finally before the scope ended")
+                        .isEqualTo(started.get());
+            }
+        }
+    }
+
+    @Test
+    void aFirstSuccessScopeReturnsOneChildsValueAndEveryOtherChildHasEnded() {
+        try (StealingExecutor ex = twoWorkers()) {
+            for (int r = 0; r < ROUNDS; r++) {
+                AtomicInteger started = new AtomicInteger();
+                AtomicInteger ended = new AtomicInteger();
+                int value = ex.blockOn(() -> {
+                    try (FirstSuccessScope<Integer> scope = TaskScope.firstSuccess()) {
+                        for (int i = 0; i < CHILDREN; i++) {
+                            int id = i;
+                            scope.spawn(() -> {
+                                started.incrementAndGet();
+                                try {
+                                    if (id % 2 == 0) {
+                                        throw new IllegalStateException("no " + id);
+                                    }
+                                    Weft.yieldNow().await();
+                                    return id;
+                                } finally {
+                                    ended.incrementAndGet();
+                                }
+                            });
+                        }
+                        int v = scope.join();
+                        assertThat(scope.running()).isZero();
+                        return v;
+                    }
+                });
+                assertThat(value % 2).as("a success, never a failing child's").isEqualTo(1);
+                assertThat(ended).as("every child that started ended before join returned").hasValue(started.get());
+            }
+        }
+    }
+
+    @Test
+    void aJoinSetGivesBackEveryTaskOnceWhicheverWorkerFinishedIt() {
+        try (StealingExecutor ex = twoWorkers()) {
+            for (int r = 0; r < ROUNDS; r++) {
+                List<Integer> got = ex.blockOn(() -> {
+                    List<Integer> out = new ArrayList<>();
+                    try (JoinSet<Integer> set = new JoinSet<>()) {
+                        for (int i = 0; i < CHILDREN; i++) {
+                            int id = i;
+                            set.spawn(() -> {
+                                if (id % 2 == 0) {
+                                    Weft.yieldNow().await();
+                                }
+                                if (id == 5) {
+                                    // a child spawns into the set too, from whichever worker it runs on
+                                    set.spawn(() -> 100);
+                                }
+                                return id;
+                            });
+                        }
+                        while (!set.isEmpty()) {
+                            out.add(set.next().await());
+                        }
+                    }
+                    return out;
+                });
+                List<Integer> expected = new ArrayList<>();
+                for (int i = 0; i < CHILDREN; i++) {
+                    expected.add(i);
+                }
+                expected.add(100);
+                assertThat(got).containsExactlyInAnyOrderElementsOf(expected);
+            }
+        }
+    }
+
+    @Test
+    void aScopeIsRefusedOutsideTheTasksOfItsExecutor() {
+        try (StealingExecutor ex = twoWorkers(); var other = LocalExecutor.create()) {
+            TaskScope scope = ex.blockOn(TaskScope::open);
+            assertThatThrownBy(() -> other.run(() -> scope.spawn(() -> 1)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("which owns the scope");
+            JoinSet<Integer> set = new JoinSet<>();
+            ex.blockOn(() -> set.spawn(() -> 1).await());
+            assertThatThrownBy(() -> other.run(() -> set.spawn(() -> 2)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("JoinSet belongs to executor");
+        }
+    }
+}
