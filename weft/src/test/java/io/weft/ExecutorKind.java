@@ -15,7 +15,11 @@ import java.util.concurrent.Callable;
  * {@link #STEALING_2} a child may run on the other worker at the same time
  * as its parent: a test that orders events by yields runs on the
  * {@link #SAME_THREAD} kinds only, and says so. A method takes a kind with
- * {@link EveryKind} or {@link SameThreadKinds}.
+ * {@link EveryKind} or {@link SameThreadKinds}. Even where they share a
+ * thread, ready tasks do not run in FIFO order everywhere: a StealingExecutor
+ * runs the task most recently spawned or woken by a task right after it
+ * (tokio's LIFO slot), so a test that needs its children waiting somewhere
+ * yields until they are.
  */
 public enum ExecutorKind {
     /** A LocalExecutor run by the test's thread. */

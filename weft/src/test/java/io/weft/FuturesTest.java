@@ -166,6 +166,7 @@ class FuturesTest {
                 for (int i = 0; i < 3; i++) {
                     hs.add(gated(gates.get(i), finallies[i]));
                 }
+                Weft.yieldNow().await(); // the three wait on their gates
                 Weft.spawn(() -> gates.get(1).open("b"));
                 Selected<String> s = Futures.selectAll(hs).await();
                 assertThat(s).isEqualTo(new Selected<>(1, "b"));
@@ -226,6 +227,7 @@ class FuturesTest {
                 AtomicInteger finallies = new AtomicInteger();
                 JoinHandle<Integer> a = gated(new Probes.Gate<>(), finallies);
                 JoinHandle<Integer> b = gated(new Probes.Gate<>(), finallies);
+                Weft.yieldNow().await(); // both wait on their gates
                 var winner = new Probes.Gate<List<Integer>>();
                 Weft.spawn(() -> winner.open(List.of(9)));
                 Selected<List<Integer>> s = Futures.select(Futures.join(a, b), winner).await();

@@ -450,4 +450,44 @@ class StealingExecutorTest {
             assertThat(order).hasSize(5).endsWith("yielder");
         }
     }
+
+    /**
+     * Two tasks that wake each other run through the LIFO slot, at most 3
+     * polls in a row: a task waiting in the worker's queue meanwhile is
+     * polled within a few exchanges, not after the pair is done.
+     */
+    @Test
+    void aPingPongPairThroughTheLifoSlotCannotStarveTheQueue() {
+        try (StealingExecutor ex = StealingExecutor.builder().workers(1).name("steal-lifo").build()) {
+            long exchangesBeforeC = ex.blockOn(() -> {
+                Notify toA = Notify.create();
+                Notify toB = Notify.create();
+                AtomicLong exchanges = new AtomicLong();
+                AtomicLong seenByC = new AtomicLong(-1);
+                JoinHandle<Void> b = Weft.spawn(() -> {
+                    while (seenByC.get() < 0) {
+                        toB.notified().await();
+                        toA.notifyOne();
+                    }
+                    return null;
+                });
+                JoinHandle<Void> a = Weft.spawn(() -> {
+                    for (long i = 0; i < 1_000_000 && seenByC.get() < 0; i++) {
+                        if (i == 100) {
+                            Weft.spawn(() -> seenByC.set(exchanges.get())); // queued behind the pair
+                        }
+                        toB.notifyOne();
+                        toA.notified().await();
+                        exchanges.incrementAndGet();
+                    }
+                    toB.notifyOne(); // let b see the end
+                    return null;
+                });
+                a.await();
+                b.await();
+                return seenByC.get() - 100;
+            });
+            assertThat(exchangesBeforeC).as("exchanges between C's spawn and its poll").isBetween(0L, 8L);
+        }
+    }
 }

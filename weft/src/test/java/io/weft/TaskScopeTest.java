@@ -232,7 +232,8 @@ class TaskScopeTest {
                     });
                     Weft.yieldNow().await(); // both wait on the gate
                     gate.open(0);
-                    // a fails, then b; the join is polled after both and throws a's failure only
+                    Weft.yieldNow().await(); // both fail
+                    // the join is polled after both failed and throws a's failure only
                     assertThat(thrown(() -> Futures.join(ha, hb).await())).isInstanceOf(TaskFailedException.class)
                             .hasCause(a);
                     assertThat(hb.isFinished()).isTrue();

@@ -127,6 +127,15 @@ public final class StealScheduler implements TaskOwner {
     @Override
     public void schedule(Task<?> task) {
         StealWorker w = currentWorker();
+        if (w != null && w.polling != null && w.polling != task && (task.queue == null || task.queue == w)) {
+            // Spawned or woken by the task this worker polls: next, in the LIFO slot; what was there goes on.
+            Task<?> previous = w.lifo;
+            w.lifo = task;
+            if (previous != null) {
+                w.enqueue(previous);
+            }
+            return;
+        }
         if (task.queue instanceof StealWorker home) {
             // It has run, on its home worker: its frames and its timers are there, it runs there again.
             if (home == w) {

@@ -32,6 +32,8 @@ import java.util.concurrent.locks.LockSupport;
 final class StealWorker implements Worker {
     /** How often the shared queue goes first (tokio's 61). */
     static final int INJECT_INTERVAL = 61;
+    /** At most this many polls in a row through the LIFO slot (tokio's 3), so a ping-pong pair cannot starve the rest. */
+    static final int MAX_LIFO_POLLS = 3;
 
     final StealScheduler scheduler;
     final int index;
@@ -57,6 +59,13 @@ final class StealWorker implements Worker {
      * so that a stream of new work cannot hold them back for ever. This thread only.
      */
     final ArrayDeque<Task<?>> deferred = new ArrayDeque<>();
+    /**
+     * The task most recently spawned or woken by the task this worker polls (tokio's LIFO slot): it runs
+     * right after that poll, while what it needs is still in the cache, sharing the poller's budget; at most
+     * {@link #MAX_LIFO_POLLS} in a row, then it goes to the back of its queue. Not stealable while here; it
+     * never stays here past the poll that filled it and the LIFO polls after. This thread only.
+     */
+    Task<?> lifo;
     /** Tasks that live here, woken on other threads. */
     final RemoteQueue remote = new RemoteQueue();
     /** Set while this worker parks (Dekker pair with the remote queue, as an executor's {@code sleeping}). */
@@ -88,7 +97,8 @@ final class StealWorker implements Worker {
                     t = steal();
                 }
                 if (t != null) {
-                    runTask(t);
+                    runTask(t, true);
+                    runLifo();
                 } else {
                     park();
                 }
@@ -160,14 +170,47 @@ final class StealWorker implements Worker {
         return scheduler.inject.pop();
     }
 
-    private void runTask(Task<?> t) {
+    /**
+     * Polls what the LIFO slot holds after a poll, up to {@link #MAX_LIFO_POLLS} in a row and while the budget
+     * lasts; then whatever is left in it goes to the back of its queue.
+     */
+    private void runLifo() {
+        for (int n = 0; lifo != null; n++) {
+            Task<?> t = lifo;
+            lifo = null;
+            if (n == MAX_LIFO_POLLS || budget.remaining() <= 0 || scheduler.stopping) {
+                enqueue(t);
+                return;
+            }
+            runTask(t, false);
+        }
+    }
+
+    /**
+     * Puts a task that was in the LIFO slot on the queue it would have gone to: its own list if it lives here,
+     * else the stealable local queue (waking a parked worker if nobody searches).
+     */
+    void enqueue(Task<?> t) {
+        if (t.queue == this) {
+            pinned.add(t);
+        } else {
+            queue.push(t, scheduler.inject);
+            if (!searching) {
+                scheduler.notifyParked();
+            }
+        }
+    }
+
+    private void runTask(Task<?> t, boolean freshBudget) {
         if (searching) {
             searching = false;
             if (scheduler.idle.transitionFromSearching()) {
                 scheduler.notifyParked(); // the last searcher found work: there may be more, let another look
             }
         }
-        budget.reset();
+        if (freshBudget) {
+            budget.reset(); // a LIFO poll shares the budget of the poll before it
+        }
         if (t.queue == null) {
             // Its first run: a coroutine task's frames will be frozen on this thread, and any task's timers go
             // to this worker's wheel; so it lives here from now on.
