@@ -3,7 +3,10 @@ package io.weft;
 import io.weft.coro.Await;
 import io.weft.steal.StealScheduler;
 import io.weft.sys.Affinity;
+import io.weft.sys.Topology;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,17 +34,20 @@ import java.util.function.BiConsumer;
  * }
  * }</pre>
  *
- * <p>Each worker has a bounded local run queue (256 tasks, FIFO); a worker
- * out of work steals half of another's; tasks spawned or woken from outside
- * go to a shared queue that every worker looks at, at the latest every 61st
- * task. Inside its tasks, {@code Weft.spawn} spawns onto the same executor.
+ * <p>Each worker has a bounded local run queue (256 tasks, FIFO) and a LIFO
+ * slot (the task a running task spawned or woke last runs right after it, at
+ * most 3 in a row); a worker out of work steals half of another's queue;
+ * tasks spawned or woken from outside go to a shared queue that every worker
+ * looks at, at the latest every 61st task. Inside its tasks,
+ * {@code Weft.spawn} spawns onto the same executor. A task that yields runs
+ * again after the tasks that were ready then.
  *
  * <p><b>What works in its tasks today:</b> spawning and joining, every
  * future and combinator, {@code yieldNow}, sleeps, timeouts and intervals
  * (each worker has a timer wheel), the shared sync family
  * ({@code Channel.bounded}, {@code Mutex.create}, {@code Semaphore},
- * {@code Notify}, ...), {@code Weft.spawnBlocking}. Not yet: sockets,
- * files, {@code TaskScope} and {@code JoinSet}, which throw
+ * {@code Notify}, ...), {@link TaskScope}, {@link JoinSet},
+ * {@code Weft.spawnBlocking}. Not yet: sockets and files, which throw
  * {@link IllegalStateException} saying so. Never here: the local sync
  * family, the SPSC channel's sides (bound to one thread) and task queues
  * with shares, which need tasks that stay on one thread; they throw,
@@ -55,13 +61,31 @@ import java.util.function.BiConsumer;
  */
 public final class StealingExecutor implements Executor, AutoCloseable {
     private static final AtomicInteger COUNT = new AtomicInteger();
+    private static final System.Logger LOG = System.getLogger("io.weft");
+    private final List<int[]> cpus;
 
     private final StealScheduler scheduler;
 
     private StealingExecutor(Builder b) {
         String name = b.name != null ? b.name : "weft-stealing-" + COUNT.incrementAndGet();
+        List<int[]> assigned = b.placement.isUnbound() ? b.placement.assign(b.workers, new Topology(List.of()))
+                : b.placement.assign(b.workers, Topology.ofThisProcess());
+        this.cpus = assigned;
         this.scheduler = new StealScheduler(this, name, b.workers, b.onUnobservedFailure);
-        scheduler.start();
+        scheduler.start(assigned);
+        if (!b.placement.isUnbound()) {
+            LOG.log(System.Logger.Level.INFO, "stealing executor " + name + ": " + b.workers
+                    + " worker(s), placement " + b.placement + " (" + Placement.describe(assigned) + ")");
+        }
+    }
+
+    /** The CPUs each worker may run on (an empty array: not pinned), by worker index. */
+    public List<int[]> cpus() {
+        List<int[]> out = new ArrayList<>(cpus.size());
+        for (int[] c : cpus) {
+            out.add(c.clone());
+        }
+        return out;
     }
 
     /** A StealingExecutor with one worker per CPU this process may use. */
@@ -167,6 +191,7 @@ public final class StealingExecutor implements Executor, AutoCloseable {
     public static final class Builder {
         private int workers = Math.max(1, Affinity.current().length);
         private String name;
+        private Placement placement = Placement.unbound();
         private BiConsumer<String, Throwable> onUnobservedFailure;
 
         private Builder() {
@@ -183,15 +208,32 @@ public final class StealingExecutor implements Executor, AutoCloseable {
 
         /** The prefix of the workers' thread names (default {@code weft-stealing-<n>}). */
         public Builder name(String prefix) {
-            if (prefix == null || prefix.isEmpty()) {
-                throw new IllegalArgumentException("name must not be empty");
+            if (prefix == null || prefix.isBlank()) {
+                throw new IllegalArgumentException("StealingExecutor name must not be blank");
             }
             this.name = prefix;
             return this;
         }
 
+        /**
+         * Where the workers run (default {@link Placement#unbound()}), as for a
+         * {@link LocalExecutorPool}: each worker thread pins itself before it
+         * runs a task. {@code build()} throws IllegalArgumentException for a
+         * placement this process cannot have (see {@link Placement}).
+         */
+        public Builder placement(Placement p) {
+            if (p == null) {
+                throw new NullPointerException("placement");
+            }
+            this.placement = p;
+            return this;
+        }
+
         /** Where failures of tasks nobody awaited go (task name, error); default: one WARNING each. */
         public Builder onUnobservedFailure(BiConsumer<String, Throwable> handler) {
+            if (handler == null) {
+                throw new NullPointerException("handler");
+            }
             this.onUnobservedFailure = handler;
             return this;
         }

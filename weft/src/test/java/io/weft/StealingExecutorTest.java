@@ -490,4 +490,48 @@ class StealingExecutorTest {
             assertThat(exchangesBeforeC).as("exchanges between C's spawn and its poll").isBetween(0L, 8L);
         }
     }
+
+    @Test
+    void eachWorkerPinsItselfAsThePlacementSaysBeforeItRunsATask() {
+        int[] usable = io.weft.sys.Affinity.current();
+        int cpu = usable[usable.length - 1];
+        try (StealingExecutor ex = StealingExecutor.builder().workers(2).name("steal-placed")
+                .placement(Placement.fenced(cpu)).build()) {
+            assertThat(ex.cpus()).hasSize(2).allSatisfy(set -> assertThat(set).containsExactly(cpu));
+            java.util.Set<String> seen = ConcurrentHashMap.newKeySet();
+            ex.blockOn(() -> {
+                List<JoinHandle<Void>> hs = new ArrayList<>();
+                for (int i = 0; i < 64; i++) {
+                    hs.add(Weft.spawn(() -> {
+                        seen.add(Thread.currentThread().getName() + " on "
+                                + java.util.Arrays.toString(io.weft.sys.Affinity.current()));
+                        return null;
+                    }));
+                }
+                for (JoinHandle<Void> h : hs) {
+                    h.await();
+                }
+                return null;
+            });
+            assertThat(seen).isNotEmpty().allMatch(s -> s.endsWith(" on [" + cpu + "]"));
+        }
+        try (StealingExecutor ex = StealingExecutor.builder().workers(1).build()) {
+            assertThat(ex.cpus()).hasSize(1).allSatisfy(set -> assertThat(set).isEmpty());
+        }
+    }
+
+    @Test
+    void badBuilderInputIsRefusedNamingTheProblem() {
+        assertThatThrownBy(() -> StealingExecutor.builder().workers(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one worker");
+        assertThatThrownBy(() -> StealingExecutor.builder().name(" "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blank");
+        assertThatThrownBy(() -> StealingExecutor.builder().placement(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("placement");
+        assertThatThrownBy(() -> StealingExecutor.builder().onUnobservedFailure(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("handler");
+        int usable = io.weft.sys.Affinity.current().length;
+        assertThatThrownBy(() -> StealingExecutor.builder().workers(usable + 1).placement(Placement.maxSpread())
+                .build()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("may use only");
+    }
 }

@@ -3,11 +3,13 @@ package io.weft.steal;
 import io.weft.coro.CoroutineTask;
 import io.weft.coro.Coroutines;
 import io.weft.executor.FailureReports;
+import io.weft.sys.Affinity;
 import io.weft.task.Budget;
 import io.weft.task.CurrentLoop;
 import io.weft.task.Task;
 import io.weft.task.TaskOwner;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
@@ -54,10 +56,24 @@ public final class StealScheduler implements TaskOwner {
         }
     }
 
-    /** Starts one platform thread per worker, named {@code name-i}. */
-    public void start() {
+    /**
+     * Starts one platform thread per worker, named {@code name-i}; worker i
+     * pins itself to {@code cpus.get(i)} first (an empty array: not pinned).
+     */
+    public void start(List<int[]> cpus) {
         for (StealWorker w : workers) {
-            Thread t = new Thread(w::run, name + "-" + w.index);
+            int[] mine = cpus.get(w.index);
+            Thread t = new Thread(() -> {
+                if (mine.length > 0) {
+                    try {
+                        Affinity.set(mine);
+                    } catch (RuntimeException e) {
+                        System.getLogger("io.weft").log(System.Logger.Level.WARNING, "worker " + name + "-" + w.index
+                                + " runs unpinned: pinning it to " + java.util.Arrays.toString(mine) + " failed", e);
+                    }
+                }
+                w.run();
+            }, name + "-" + w.index);
             w.thread = t;
             t.start();
         }
