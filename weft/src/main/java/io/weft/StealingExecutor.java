@@ -183,6 +183,11 @@ public final class StealingExecutor implements Executor, AutoCloseable {
         return scheduler.liveTasks();
     }
 
+    /** Its counters and each worker's, read now from any thread (see {@link StealingExecutorStats}). */
+    public StealingExecutorStats stats() {
+        return scheduler.stats();
+    }
+
     @Override
     public String toString() {
         return scheduler.toString();

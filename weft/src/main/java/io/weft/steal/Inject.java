@@ -17,6 +17,8 @@ final class Inject implements LocalQueue.Overflow<Task<?>> {
     private Task<?> tail;
     /** Written under the lock; read anywhere. */
     private volatile int length;
+    /** Batches a full local queue sent here; written under the lock, read anywhere. */
+    private volatile long overflows;
 
     void push(Task<?> t) {
         lock.lock();
@@ -36,6 +38,7 @@ final class Inject implements LocalQueue.Overflow<Task<?>> {
                 append((Task<?>) tasks[i]);
             }
             length = length + n;
+            overflows = overflows + 1;
         } finally {
             lock.unlock();
         }
@@ -49,6 +52,14 @@ final class Inject implements LocalQueue.Overflow<Task<?>> {
             tail.nextInQueue = t;
         }
         tail = t;
+    }
+
+    long overflows() {
+        return overflows;
+    }
+
+    int length() {
+        return length;
     }
 
     /** The oldest task, or null. */

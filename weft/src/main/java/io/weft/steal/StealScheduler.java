@@ -1,5 +1,6 @@
 package io.weft.steal;
 
+import io.weft.StealingExecutorStats;
 import io.weft.coro.CoroutineTask;
 import io.weft.coro.Coroutines;
 import io.weft.executor.FailureReports;
@@ -9,6 +10,7 @@ import io.weft.task.CurrentLoop;
 import io.weft.task.Task;
 import io.weft.task.TaskOwner;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,6 +33,8 @@ public final class StealScheduler implements TaskOwner {
     final Idle idle;
     /** Tasks spawned and not complete (a spawn adds, a completion takes away: any thread). */
     private final LongAdder live = new LongAdder();
+    /** Tasks spawned from outside the workers (those spawned on a worker are in its counters). */
+    private final LongAdder spawnedOutside = new LongAdder();
     private final FailureReports failures;
     private final ReentrantLock failuresLock = new ReentrantLock();
     private final Object facade;
@@ -118,6 +122,12 @@ public final class StealScheduler implements TaskOwner {
     /** Registers a new task (NOTIFIED, not yet queued) and queues it; aborted first if the executor closes. */
     void adopt(Task<?> t) {
         live.increment();
+        StealWorker w = currentWorker();
+        if (w != null) {
+            w.counters.spawned();
+        } else {
+            spawnedOutside.increment();
+        }
         if (closing) {
             t.abort(); // spawned while the executor closes: it never runs its body
         }
@@ -231,6 +241,7 @@ public final class StealScheduler implements TaskOwner {
     public void completed(Task<?> task) {
         if (task.queue instanceof StealWorker home) {
             home.unregister(task);
+            home.counters.completed();
         }
         live.decrement();
     }
@@ -258,6 +269,20 @@ public final class StealScheduler implements TaskOwner {
 
     public int liveTasks() {
         return (int) live.sum();
+    }
+
+    /** The counters now (any thread); see {@link StealingExecutorStats}. */
+    public StealingExecutorStats stats() {
+        List<StealingExecutorStats.Worker> ws = new ArrayList<>(workers.length);
+        long spawned = spawnedOutside.sum();
+        long completed = 0;
+        for (StealWorker w : workers) {
+            ws.add(w.counters.snapshot(w.index, Math.max(0, w.queue.size())));
+            spawned += w.counters.spawnedCount();
+            completed += w.counters.completedCount();
+        }
+        return new StealingExecutorStats(name, spawned, completed, liveTasks(), inject.length(), inject.overflows(),
+                List.copyOf(ws));
     }
 
     // =====================================================================

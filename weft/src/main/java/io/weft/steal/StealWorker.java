@@ -39,6 +39,8 @@ final class StealWorker implements Worker {
     final int index;
     final LocalQueue<Task<?>> queue = new LocalQueue<>();
     final Budget budget = new Budget();
+    /** Its counters: written by its thread, read by stats() anywhere. */
+    final WorkerCounters counters = new WorkerCounters();
     /** This worker's timer wheel: the sleeps, timeouts and intervals of the tasks that live here. Its thread only. */
     private final Timers timers = new Timers(Clock.system());
     /** Set before the thread starts; read by notifiers. */
@@ -115,6 +117,7 @@ final class StealWorker implements Worker {
         }
         for (Task<?> r; (r = remote.poll()) != null; ) {
             pinned.add(r);
+            counters.remoteWake();
         }
         if (tick % INJECT_INTERVAL == 0) {
             flushDeferred();
@@ -161,8 +164,10 @@ final class StealWorker implements Worker {
         for (int i = 0; i < n; i++) {
             StealWorker victim = all[(start + i) % n];
             if (victim != this) {
+                int before = queue.size();
                 Task<?> t = victim.queue.stealInto(queue);
                 if (t != null) {
+                    counters.steal(1 + queue.size() - before);
                     return t;
                 }
             }
@@ -211,6 +216,7 @@ final class StealWorker implements Worker {
         if (freshBudget) {
             budget.reset(); // a LIFO poll shares the budget of the poll before it
         }
+        counters.poll(!freshBudget);
         if (t.queue == null) {
             // Its first run: a coroutine task's frames will be frozen on this thread, and any task's timers go
             // to this worker's wheel; so it lives here from now on.
@@ -235,6 +241,7 @@ final class StealWorker implements Worker {
         if (lastSearcher && scheduler.hasWork()) {
             scheduler.notifyParked(); // work came in while it searched: wake somebody (maybe itself)
         }
+        counters.park();
         sleeping = true; // then look at the remote queue: pairs with wakeForHomeWork's offer-then-read
         while (!notified && remote.isEmpty() && !scheduler.stopping && (closeSeen || !scheduler.closing)) {
             long next = timers.nextDeadline();
@@ -249,6 +256,7 @@ final class StealWorker implements Worker {
             }
         }
         sleeping = false;
+        counters.unpark();
         if (notified) {
             notified = false;
             searching = true; // a notified worker is counted unparked and searching (Idle.workerToNotify)
@@ -299,7 +307,7 @@ final class StealWorker implements Worker {
         if (next != Long.MAX_VALUE) {
             long now = timers.clock().nanoTime();
             if (now - next >= 0) {
-                timers.fire(now);
+                counters.timersFired(timers.fire(now));
             }
         }
     }
