@@ -47,8 +47,8 @@ import java.util.function.BiConsumer;
  * (each worker has a timer wheel), the shared sync family
  * ({@code Channel.bounded}, {@code Mutex.create}, {@code Semaphore},
  * {@code Notify}, ...), {@link TaskScope}, {@link JoinSet},
- * {@code Weft.spawnBlocking}. Not yet: sockets and files, which throw
- * {@link IllegalStateException} saying so. Never here: the local sync
+ * {@code Weft.spawnBlocking}, sockets and files (each worker has a reactor,
+ * opened at its first I/O, and parks inside it). Never here: the local sync
  * family, the SPSC channel's sides (bound to one thread) and task queues
  * with shares, which need tasks that stay on one thread; they throw,
  * naming what to use instead.
@@ -58,6 +58,24 @@ import java.util.function.BiConsumer;
  * worker (its continuation's frames and its timers are there; the package
  * comment of {@code io.weft.steal} says why frames cannot move between
  * platform threads).
+ *
+ * <p><b>Sockets and files</b> belong to the worker whose task made them,
+ * and that task can use them across all its awaits (it never leaves the
+ * worker). Another task may start on another worker: hand it a stream with
+ * {@code TcpStream.detach()} and {@code MovedStream.attach()} in that task,
+ * as between the executors of a pool; used from the wrong worker, a socket
+ * throws IllegalStateException saying so. A listener is best bound by the
+ * task that accepts on it:
+ * <pre>{@code
+ * Weft.spawn(() -> {
+ *     try (TcpListener l = TcpListener.bind(addr)) {
+ *         for (;;) {
+ *             MovedStream<TcpStream> conn = l.accept().await().detach().await();
+ *             Weft.spawn(() -> { try (TcpStream s = conn.attach()) { serve(s); } });   // any worker
+ *         }
+ *     }
+ * });
+ * }</pre>
  */
 public final class StealingExecutor implements Executor, AutoCloseable {
     private static final AtomicInteger COUNT = new AtomicInteger();
@@ -71,7 +89,7 @@ public final class StealingExecutor implements Executor, AutoCloseable {
         List<int[]> assigned = b.placement.isUnbound() ? b.placement.assign(b.workers, new Topology(List.of()))
                 : b.placement.assign(b.workers, Topology.ofThisProcess());
         this.cpus = assigned;
-        this.scheduler = new StealScheduler(this, name, b.workers, b.onUnobservedFailure);
+        this.scheduler = new StealScheduler(this, name, b.workers, b.driver, b.onUnobservedFailure);
         scheduler.start(assigned);
         if (!b.placement.isUnbound()) {
             LOG.log(System.Logger.Level.INFO, "stealing executor " + name + ": " + b.workers
@@ -197,6 +215,7 @@ public final class StealingExecutor implements Executor, AutoCloseable {
         private int workers = Math.max(1, Affinity.current().length);
         private String name;
         private Placement placement = Placement.unbound();
+        private Driver driver;
         private BiConsumer<String, Throwable> onUnobservedFailure;
 
         private Builder() {
@@ -231,6 +250,19 @@ public final class StealingExecutor implements Executor, AutoCloseable {
                 throw new NullPointerException("placement");
             }
             this.placement = p;
+            return this;
+        }
+
+        /**
+         * The I/O driver of every worker's reactor (default as
+         * {@link LocalExecutor.Builder#driver}: the {@code weft.driver}
+         * property's, else the best this machine allows).
+         */
+        public Builder driver(Driver d) {
+            if (d == null) {
+                throw new NullPointerException("driver");
+            }
+            this.driver = d;
             return this;
         }
 

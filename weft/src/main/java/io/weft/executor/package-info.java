@@ -35,9 +35,10 @@
  *       a StealScheduler counts its live tasks, and each of its workers
  *       lists the tasks that live on it (its thread only).</li>
  *   <li><b>Timers, sockets and files</b> belong to one loop's wheel and
- *       reactor. A StealWorker has a wheel for the tasks that live on it
- *       (a task stays on the worker that first ran it); no reactor yet:
- *       sockets and files there throw, saying so.</li>
+ *       reactor. A StealWorker has a wheel and a reactor for the tasks that
+ *       live on it (a task stays on the worker that first ran it); a stream
+ *       handed to a task on another worker moves by detach/attach, else it
+ *       throws, saying so.</li>
  *   <li><b>Local sync primitives and task queues</b> capture their thread;
  *       on a worker whose tasks may move ({@code Worker.tasksStayOnThread()}
  *       false) they are refused at the call, naming the shared ones.

@@ -81,7 +81,8 @@ public final class NioDriver extends IoDriver {
         if (Thread.currentThread() != owner) {
             throw new IllegalStateException("a socket of the executor on thread " + owner.getName()
                     + " was used from thread " + Thread.currentThread().getName()
-                    + ": sockets belong to the executor that made them");
+                    + ": sockets belong to the executor (or the StealingExecutor worker) that made them;"
+                    + " hand a stream to another with detach() and attach()");
         }
     }
 

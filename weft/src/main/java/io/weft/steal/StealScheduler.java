@@ -1,5 +1,6 @@
 package io.weft.steal;
 
+import io.weft.Driver;
 import io.weft.StealingExecutorStats;
 import io.weft.coro.CoroutineTask;
 import io.weft.coro.Coroutines;
@@ -46,7 +47,12 @@ public final class StealScheduler implements TaskOwner {
     /** Workers leave their loops. */
     volatile boolean stopping;
 
-    public StealScheduler(Object facade, String name, int workers, BiConsumer<String, Throwable> onUnobservedFailure) {
+    /** The driver the builder asked for (null: the property's or the best available), for each worker's reactor. */
+    final Driver driverChoice;
+
+    public StealScheduler(Object facade, String name, int workers, Driver driverChoice,
+                          BiConsumer<String, Throwable> onUnobservedFailure) {
+        this.driverChoice = driverChoice;
         if (workers < 1) {
             throw new IllegalArgumentException("a StealingExecutor needs at least 1 worker, was " + workers);
         }

@@ -9,6 +9,7 @@ import io.weft.blocking.BlockingPool;
 import io.weft.blocking.BlockingTask;
 import io.weft.executor.RemoteQueue;
 import io.weft.executor.Worker;
+import io.weft.io.Drivers;
 import io.weft.io.IoDriver;
 import io.weft.task.Budget;
 import io.weft.task.CurrentLoop;
@@ -68,6 +69,8 @@ final class StealWorker implements Worker {
      * never stays here past the poll that filled it and the LIFO polls after. This thread only.
      */
     Task<?> lifo;
+    /** Its reactor, opened at the first I/O (its thread writes it once; notifiers read it to wake the worker). */
+    private volatile IoDriver driver;
     /** Tasks that live here, woken on other threads. */
     final RemoteQueue remote = new RemoteQueue();
     /** Set while this worker parks (Dekker pair with the remote queue, as an executor's {@code sleeping}). */
@@ -107,13 +110,23 @@ final class StealWorker implements Worker {
             }
         } finally {
             CurrentLoop.exit();
+            IoDriver d = driver;
+            if (d != null) {
+                d.close(); // every task has ended (a close waits for them): what is left in flight is reaped
+            }
         }
     }
 
     private Task<?> next() {
         Task<?> t;
-        if (++tick % INJECT_INTERVAL == 0 && (t = scheduler.inject.pop()) != null) {
-            return t;
+        if (++tick % INJECT_INTERVAL == 0) {
+            IoDriver d = driver;
+            if (d != null) {
+                d.poll(); // completions and readiness wake tasks that live here, onto pinned
+            }
+            if ((t = scheduler.inject.pop()) != null) {
+                return t;
+            }
         }
         for (Task<?> r; (r = remote.poll()) != null; ) {
             pinned.add(r);
@@ -243,15 +256,23 @@ final class StealWorker implements Worker {
         }
         counters.park();
         sleeping = true; // then look at the remote queue: pairs with wakeForHomeWork's offer-then-read
-        while (!notified && remote.isEmpty() && !scheduler.stopping && (closeSeen || !scheduler.closing)) {
+        // pinned: the reactor's park runs the wakers of completed I/O, which queue tasks that live here
+        while (!notified && remote.isEmpty() && pinned.isEmpty() && !scheduler.stopping
+                && (closeSeen || !scheduler.closing)) {
             long next = timers.nextDeadline();
-            if (next == Long.MAX_VALUE) {
-                LockSupport.park(this);
-            } else {
-                long wait = next - timers.clock().nanoTime();
+            long wait = -1;
+            if (next != Long.MAX_VALUE) {
+                wait = next - timers.clock().nanoTime();
                 if (wait <= 0) {
                     break; // a timer of a task that lives here is due
                 }
+            }
+            IoDriver d = driver;
+            if (d != null) {
+                d.park(wait); // inside the reactor: I/O, a timer or a notifier's wakeup() ends it
+            } else if (wait < 0) {
+                LockSupport.park(this);
+            } else {
                 LockSupport.parkNanos(this, wait);
             }
         }
@@ -314,6 +335,11 @@ final class StealWorker implements Worker {
 
     /** A notifier took this worker off the parked list (Idle set {@code notified}), or the executor closes or stops. */
     void unpark() {
+        IoDriver d = driver;
+        if (d != null) {
+            d.wakeup(); // it parks inside its reactor
+            return;
+        }
         Thread t = thread;
         if (t != null) {
             LockSupport.unpark(t);
@@ -384,14 +410,31 @@ final class StealWorker implements Worker {
                 + scheduler + " move between threads: use a LocalExecutor (or a LocalExecutorPool) for them");
     }
 
-    private IllegalStateException notYet(String what) {
-        return new IllegalStateException(what + " are not built yet on a StealingExecutor (" + scheduler
-                + "): run this task on a LocalExecutor or a LocalExecutorPool");
-    }
-
+    /**
+     * This worker's reactor, opened by its thread at the first I/O of a task
+     * that lives here: the builder's driver, else the {@code weft.driver}
+     * property's, else the best this machine allows. A socket or file
+     * belongs to it; the task that made it lives here, so it stays usable
+     * across that task's awaits; another task, on another worker, moves a
+     * stream with {@code detach()} and {@code attach()}.
+     */
     @Override
     public IoDriver driver() {
-        throw notYet("sockets and files");
+        IoDriver d = driver;
+        if (d != null) {
+            return d;
+        }
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException("I/O of worker " + name() + " used from thread "
+                    + Thread.currentThread().getName() + ": sockets and files belong to the worker that made them");
+        }
+        if (scheduler.stopping) {
+            throw new IllegalStateException(scheduler + " is closed");
+        }
+        d = Drivers.open(scheduler.driverChoice);
+        d.bindTo(thread);
+        driver = d; // before this worker ever parks in it: a notifier that reads it after its signal wakes it there
+        return d;
     }
 
     /** The wheel of this worker: a task that arms a timer has run here, so it lives here (see package-info). */

@@ -69,6 +69,19 @@
  * {@code Idle}; the jcstress test {@code StealParkTest} races a spawn from
  * outside against the last searcher parking.
  *
+ * <p>A worker that has opened its reactor (at the first I/O of a task that
+ * lives there) parks inside it ({@code IoDriver.park}, bounded by its next
+ * timer), and notifiers wake it with {@code IoDriver.wakeup()} instead of
+ * {@code LockSupport.unpark}. The reactor is written once (volatile) by the
+ * worker's thread during a task's poll, before the worker ever parks in it;
+ * a notifier sets {@code notified} or offers to the remote queue before it
+ * reads the reactor, and the worker reads both after, so a notifier that
+ * found no reactor was seen by the worker's re-check. The park also runs
+ * the wakers of completed I/O, which queue tasks that live here on
+ * {@code pinned}: the park loop ends when that is non-empty. The reactor is
+ * polled every 61 ticks while the worker has work, and closed by the
+ * worker's thread when it stops (after every task ended).
+ *
  * <h2>{@link io.weft.steal.LocalQueue}: a worker's run queue</h2>
  * <ul>
  *   <li><b>Threads.</b> One owner (the worker's thread) pushes and pops;
