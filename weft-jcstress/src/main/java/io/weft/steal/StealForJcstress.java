@@ -8,7 +8,7 @@ import io.weft.task.Task;
  * threads started, driven step by step by the actors of a test.
  */
 public final class StealForJcstress {
-    private final StealScheduler scheduler = new StealScheduler(null, "jcstress", 1, null);
+    private final StealScheduler scheduler = new StealScheduler(null, "jcstress", 1, null, null);
 
     /** The one worker is searching (it found nothing in its own queue). */
     public StealForJcstress() {
