@@ -95,6 +95,48 @@ public final class Weft {
     }
 
     /**
+     * Runs a blocking {@code body} on the current worker's thread, in the
+     * task that calls it, after handing the worker's queued tasks to the
+     * others (tokio's {@code block_in_place}): the tasks that were waiting
+     * there to start, and those the body spawns, run elsewhere meanwhile.
+     * For a call too short or too entangled with the task's state to be
+     * worth a {@link #spawnBlocking} (no hand-over to the blocking pool).
+     *
+     * <p>On a {@link StealingExecutor} only; the tasks that already live on
+     * this worker (they have run here; see {@link StealingExecutor}) and its
+     * sockets and timers wait until the body returns. On a LocalExecutor it
+     * throws IllegalStateException (nothing could run meanwhile: use
+     * {@code spawnBlocking(body).await()}); outside any executor it just
+     * calls {@code body}. What the body throws is rethrown as
+     * {@link StealingExecutor#blockOn} does: unchecked as it is, checked as
+     * the cause of a {@link TaskFailedException}.
+     */
+    public static <T> T blockInPlace(Callable<T> body) {
+        if (body == null) {
+            throw new NullPointerException("body");
+        }
+        Worker w = Worker.currentOrNull();
+        if (w == null) {
+            return callRethrowing(body);
+        }
+        if (w.tasksStayOnThread()) {
+            throw new IllegalStateException("Weft.blockInPlace in a task of " + w.name() + ", whose tasks cannot"
+                    + " run anywhere else meanwhile: use Weft.spawnBlocking(body).await()");
+        }
+        return w.blockInPlace(() -> callRethrowing(body));
+    }
+
+    private static <T> T callRethrowing(Callable<T> body) {
+        try {
+            return body.call();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new TaskFailedException("the body of Weft.blockInPlace failed: " + e, e);
+        }
+    }
+
+    /**
      * As {@link #spawnBlocking(Callable)}, with a name for messages and
      * failure reports (an unnamed one is {@code blocking#} and a number).
      */

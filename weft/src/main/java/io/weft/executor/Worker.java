@@ -68,6 +68,15 @@ public interface Worker {
         return spawn(null, body, into);
     }
 
+    /**
+     * Runs {@code body} on this thread after handing this worker's queued
+     * tasks to others ({@code Weft.blockInPlace}); only for a worker whose
+     * tasks move ({@link #tasksStayOnThread()} false).
+     */
+    default <T> T blockInPlace(java.util.function.Supplier<T> body) {
+        throw new IllegalStateException("blockInPlace is not for " + name());
+    }
+
     /** Spawns a task that polls {@code future}. */
     <T> Task<T> spawn(Future<T> future, TaskQueueHandle into);
 

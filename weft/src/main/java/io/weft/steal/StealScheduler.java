@@ -159,7 +159,11 @@ public final class StealScheduler implements TaskOwner {
     @Override
     public void schedule(Task<?> task) {
         StealWorker w = currentWorker();
-        if (w != null && w.polling != null && w.polling != task && (task.queue == null || task.queue == w)) {
+        if (w != null && w.blocking && task.queue == null) {
+            w = null; // in blockInPlace: a new task goes where the other workers take it
+        }
+        if (w != null && !w.blocking && w.polling != null && w.polling != task
+                && (task.queue == null || task.queue == w)) {
             // Spawned or woken by the task this worker polls: next, in the LIFO slot; what was there goes on.
             Task<?> previous = w.lifo;
             w.lifo = task;

@@ -69,6 +69,8 @@ final class StealWorker implements Worker {
      * never stays here past the poll that filled it and the LIFO polls after. This thread only.
      */
     Task<?> lifo;
+    /** In {@link #blockInPlace}: what this thread spawns goes to the shared queue. This thread only. */
+    boolean blocking;
     /** Its reactor, opened at the first I/O (its thread writes it once; notifiers read it to wake the worker). */
     private volatile IoDriver driver;
     /** Tasks that live here, woken on other threads. */
@@ -408,6 +410,46 @@ final class StealWorker implements Worker {
     private IllegalStateException noTaskQueues() {
         return new IllegalStateException("task queues with shares are per thread, and the tasks of "
                 + scheduler + " move between threads: use a LocalExecutor (or a LocalExecutorPool) for them");
+    }
+
+    /**
+     * {@code Weft.blockInPlace}: hands the tasks waiting here to start (the
+     * local queue, the LIFO slot) to the shared queue, waking a worker for
+     * them, then runs {@code body} on this thread; meanwhile what it spawns
+     * goes to the shared queue too. The tasks that live here wait.
+     */
+    @Override
+    public <T> T blockInPlace(java.util.function.Supplier<T> body) {
+        if (Thread.currentThread() != thread || polling == null) {
+            throw new IllegalStateException("Weft.blockInPlace outside a task of " + name());
+        }
+        if (blocking) {
+            return body.get(); // nested: already handed over
+        }
+        int handed = 0;
+        Task<?> l = lifo;
+        if (l != null) {
+            lifo = null;
+            if (l.queue == this) {
+                pinned.add(l);
+            } else {
+                scheduler.inject.push(l);
+                handed++;
+            }
+        }
+        for (Task<?> t; (t = queue.pop()) != null; ) {
+            scheduler.inject.push(t);
+            handed++;
+        }
+        if (handed > 0) {
+            scheduler.notifyParked();
+        }
+        blocking = true;
+        try {
+            return body.get();
+        } finally {
+            blocking = false;
+        }
     }
 
     /**

@@ -1,0 +1,81 @@
+package io.weft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Weft.blockInPlace: a blocking call on the worker's thread while its queued tasks run elsewhere. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class BlockInPlaceTest {
+
+    /**
+     * The task that will release the blocking call waits in this worker's
+     * LIFO slot, which no other worker can steal from: without the hand-over
+     * the call would wait for ever.
+     */
+    @Test
+    void theTasksWaitingOnThisWorkerRunElsewhereWhileItBlocks() {
+        try (StealingExecutor ex = StealingExecutor.builder().workers(2).name("bip").build()) {
+            for (int round = 0; round < 50; round++) {
+                String where = ex.blockOn(() -> {
+                    CountDownLatch allRan = new CountDownLatch(11);
+                    Set<String> ranOn = ConcurrentHashMap.newKeySet();
+                    for (int i = 0; i < 11; i++) { // the last waits in the LIFO slot, the others in the queue
+                        Weft.spawn(() -> {
+                            ranOn.add(Thread.currentThread().getName());
+                            allRan.countDown();
+                        });
+                    }
+                    String me = Thread.currentThread().getName();
+                    boolean inTime = Weft.blockInPlace(() -> allRan.await(20, TimeUnit.SECONDS));
+                    assertThat(inTime).as("all eleven ran while this worker blocked").isTrue();
+                    return ranOn.contains(me) ? "some ran here" : "all elsewhere";
+                });
+                assertThat(where).isEqualTo("all elsewhere");
+            }
+        }
+    }
+
+    @Test
+    void whatTheBodySpawnsRunsElsewhereAndWhatItThrowsComesBack() {
+        try (StealingExecutor ex = StealingExecutor.builder().workers(2).name("bip-spawn").build()) {
+            ex.blockOn(() -> {
+                String me = Thread.currentThread().getName();
+                CountDownLatch ran = new CountDownLatch(1);
+                String[] on = new String[1];
+                Weft.blockInPlace(() -> {
+                    Weft.spawn(() -> {
+                        on[0] = Thread.currentThread().getName();
+                        ran.countDown();
+                    });
+                    return ran.await(20, TimeUnit.SECONDS);
+                });
+                assertThat(on[0]).isNotNull().isNotEqualTo(me);
+                assertThat(Weft.blockInPlace(() -> 42)).isEqualTo(42);
+                assertThatThrownBy(() -> Weft.blockInPlace(() -> {
+                    throw new IllegalArgumentException("as is");
+                })).isInstanceOf(IllegalArgumentException.class).hasMessage("as is");
+                assertThatThrownBy(() -> Weft.blockInPlace(() -> {
+                    throw new IOException("checked");
+                })).isInstanceOf(TaskFailedException.class).hasCauseInstanceOf(IOException.class);
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void onALocalExecutorItSaysWhatToUseAndOutsideAnyExecutorItJustCalls() {
+        try (LocalExecutor ex = LocalExecutor.create()) {
+            assertThatThrownBy(() -> ex.run(() -> Weft.blockInPlace(() -> 1)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("spawnBlocking");
+        }
+        assertThat(Weft.blockInPlace(() -> "plain")).isEqualTo("plain");
+    }
+}
