@@ -131,7 +131,7 @@ if want burst; then
   echo "== a million tasks in fresh plain JVMs (default G1, -Xmx4g; $BURST_JVMS JVMs per mode, modes alternating)"
   : >"$OUT/burst.txt"
   for jvm in $(seq 1 "$BURST_JVMS"); do
-    for mode in yield-weft yield-vt spawn-weft spawn-fjp; do
+    for mode in yield-weft yield-vt spawn-weft spawn-steal1 spawn-fjp spawn-steal2 spawn-fjp2; do
       cmd=("$JAVA" "${FLAGS[@]}" -Xmx4g -cp "$JAR" io.weft.bench.FirstBurst "$mode" 3)
       [ "$jvm" = 1 ] && echo "   command: ${cmd[*]}"
       "${cmd[@]}" | sed "s/^/jvm $jvm: /" | tee -a "$OUT/burst.txt"

@@ -2,6 +2,7 @@ package io.weft.bench;
 
 import io.weft.JoinHandle;
 import io.weft.LocalExecutor;
+import io.weft.StealingExecutor;
 import io.weft.Weft;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,10 @@ import java.util.concurrent.ForkJoinPool;
  *   <li>{@code spawn-weft}: 1,000,000 {@code Weft.spawn(() -> i)}, then
  *       joined;</li>
  *   <li>{@code spawn-fjp}: 1,000,000 {@code CompletableFuture.supplyAsync}
- *       on a {@code ForkJoinPool(1)}, then joined.</li>
+ *       on a {@code ForkJoinPool(1)}, then joined;</li>
+ *   <li>{@code spawn-steal1}, {@code spawn-steal2}: {@code spawn-weft} in a
+ *       task of a StealingExecutor of 1 or 2 workers;
+ *       {@code spawn-fjp2}: {@code spawn-fjp} on a {@code ForkJoinPool(2)}.</li>
  * </ul>
  * <pre>
  * java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -Xmx4g \
@@ -46,9 +50,12 @@ public final class FirstBurst {
                 case "yield-weft" -> weft(n, true);
                 case "spawn-weft" -> weft(n, false);
                 case "yield-vt" -> virtualThreads(n);
-                case "spawn-fjp" -> forkJoin(n);
+                case "spawn-fjp" -> forkJoin(n, 1);
+                case "spawn-fjp2" -> forkJoin(n, 2);
+                case "spawn-steal1" -> stealing(n, 1);
+                case "spawn-steal2" -> stealing(n, 2);
                 default -> throw new IllegalArgumentException("unknown mode " + mode
-                        + " (yield-weft, yield-vt, spawn-weft, spawn-fjp)");
+                        + " (yield-weft, yield-vt, spawn-weft, spawn-fjp, spawn-fjp2, spawn-steal1, spawn-steal2)");
             };
             long t = System.nanoTime() - t0;
             if (sum != (long) n * (n - 1) / 2) {
@@ -60,22 +67,31 @@ public final class FirstBurst {
 
     static long weft(int n, boolean yield) {
         try (LocalExecutor ex = LocalExecutor.create()) {
-            return ex.run(() -> {
-                List<JoinHandle<Integer>> hs = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    int v = i;
-                    hs.add(yield ? Weft.spawn(() -> {
-                        Weft.yieldNow().await();
-                        return v;
-                    }) : Weft.spawn(() -> v));
-                }
-                long s = 0;
-                for (JoinHandle<Integer> h : hs) {
-                    s += h.await();
-                }
-                return s;
-            });
+            return ex.run(() -> spawnAndJoin(n, yield));
         }
+    }
+
+    static long stealing(int n, int workers) {
+        try (StealingExecutor ex = StealingExecutor.builder().workers(workers).build()) {
+            return ex.blockOn(() -> spawnAndJoin(n, false));
+        }
+    }
+
+    /** In a task: n tasks spawned (each yielding once, if asked), then joined; the sum of their values. */
+    private static long spawnAndJoin(int n, boolean yield) {
+        List<JoinHandle<Integer>> hs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int v = i;
+            hs.add(yield ? Weft.spawn(() -> {
+                Weft.yieldNow().await();
+                return v;
+            }) : Weft.spawn(() -> v));
+        }
+        long s = 0;
+        for (JoinHandle<Integer> h : hs) {
+            s += h.await();
+        }
+        return s;
     }
 
     static long virtualThreads(int n) throws InterruptedException {
@@ -96,8 +112,8 @@ public final class FirstBurst {
         return s;
     }
 
-    static long forkJoin(int n) {
-        ForkJoinPool pool = new ForkJoinPool(1);
+    static long forkJoin(int n, int parallelism) {
+        ForkJoinPool pool = new ForkJoinPool(parallelism);
         try {
             List<CompletableFuture<Integer>> fs = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
