@@ -1,12 +1,12 @@
 package io.weft.sync;
 
-import static io.weft.sync.ChannelTest.run;
-import static io.weft.sync.ChannelTest.yieldUntil;
+import static io.weft.sync.Kinds.run;
+import static io.weft.sync.Kinds.yieldUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.weft.ExecutorKind;
 import io.weft.JoinHandle;
-import io.weft.LocalExecutor;
 import io.weft.TaskCancelledException;
 import io.weft.Weft;
 import io.weft.sync.NotifyTest.Counting;
@@ -15,10 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** Barrier for both families: one trip and one leader per generation, reuse, cancelled waiters, threads. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -28,27 +25,27 @@ class BarrierTest {
         return local ? Barrier.local(n) : Barrier.create(n);
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void nTasksTripOncePerGenerationWithOneLeaderForThreeGenerations(boolean local) {
+    @Kinds.Every
+    void nTasksTripOncePerGenerationWithOneLeaderForThreeGenerations(ExecutorKind kind, boolean local) {
         final int n = 4;
         final int generations = 3;
-        run(() -> {
+        run(kind, () -> {
             var b = barrier(local, n);
-            int[] before = new int[generations]; // arrivals started in generation g
-            int[] leaders = new int[generations];
-            int[] passed = new int[generations];
+            // atomic: on STEALING_2 the parties run on two workers at once
+            AtomicIntegerArray before = new AtomicIntegerArray(generations); // arrivals started in generation g
+            AtomicIntegerArray leaders = new AtomicIntegerArray(generations);
+            AtomicIntegerArray passed = new AtomicIntegerArray(generations);
             List<JoinHandle<Void>> hs = new ArrayList<>();
             for (int t = 0; t < n; t++) {
                 hs.add(Weft.spawn(() -> {
                     for (int g = 0; g < generations; g++) {
-                        before[g]++;
+                        before.incrementAndGet(g);
                         boolean leader = b.arrive().await();
-                        assertThat(before[g]).as("nobody passes generation %d before all arrived", g).isEqualTo(n);
+                        assertThat(before.get(g)).as("nobody passes generation %d before all arrived", g).isEqualTo(n);
                         if (leader) {
-                            leaders[g]++;
+                            leaders.incrementAndGet(g);
                         }
-                        passed[g]++;
+                        passed.incrementAndGet(g);
                     }
                 }));
             }
@@ -56,17 +53,18 @@ class BarrierTest {
                 h.await();
             }
             assertThat(b.generation()).as("one trip per generation").isEqualTo(generations);
-            assertThat(leaders).containsOnly(1);
-            assertThat(passed).containsOnly(n);
+            for (int g = 0; g < generations; g++) {
+                assertThat(leaders.get(g)).as("leaders of generation %d", g).isEqualTo(1);
+                assertThat(passed.get(g)).as("passed generation %d", g).isEqualTo(n);
+            }
             assertThat(b.arrived()).isZero();
             return null;
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void theLastArrivalLeadsAndEveryWaiterIsWokenOnce(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void theLastArrivalLeadsAndEveryWaiterIsWokenOnce(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var b = barrier(local, 3);
             var c1 = new Counting();
             var c2 = new Counting();
@@ -101,10 +99,9 @@ class BarrierTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void aWaiterCancelledBeforeTheTripDoesNotCount(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void aWaiterCancelledBeforeTheTripDoesNotCount(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var b = barrier(local, 2);
             var gone = new Counting();
             var fg = b.arrive();
@@ -151,21 +148,21 @@ class BarrierTest {
         });
     }
 
-    @Test
-    void oneParty() {
-        run(() -> {
-            var b = Barrier.local(1);
+    @Kinds.Every
+    void oneParty(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
+            var b = barrier(local, 1);
             for (int i = 0; i < 3; i++) {
                 assertThat(b.arrive().await()).isTrue();
             }
             assertThat(b.generation()).isEqualTo(3);
+            assertThatThrownBy(() -> barrier(local, 0)).isInstanceOf(IllegalArgumentException.class);
             return null;
         });
-        assertThatThrownBy(() -> Barrier.create(0)).isInstanceOf(IllegalArgumentException.class);
     }
 
-    @Test
-    void aSharedBarrierBetweenPlainThreadsAndATask() throws Exception {
+    @Kinds.Shared
+    void aSharedBarrierBetweenPlainThreadsAndATask(ExecutorKind kind) throws Exception {
         final int threads = 2;
         final int n = threads + 1;
         final int generations = 3;
@@ -196,12 +193,10 @@ class BarrierTest {
             ts.add(t);
             t.start();
         }
-        try (var ex = LocalExecutor.create()) {
-            ex.run(() -> {
-                Weft.spawn(party::run).await();
-                return null;
-            });
-        }
+        run(kind, () -> {
+            Weft.spawn(party::run).await();
+            return null;
+        });
         for (Thread t : ts) {
             t.join();
         }
@@ -212,25 +207,23 @@ class BarrierTest {
         }
     }
 
-    @Test
-    void aLocalBarrierRefusesOtherThreads() throws Exception {
+    @Kinds.Local
+    void aLocalBarrierRefusesOtherThreads(ExecutorKind kind) {
         AtomicReference<Throwable> fromOther = new AtomicReference<>();
-        try (var ex = LocalExecutor.create()) {
-            ex.run(() -> {
-                var b = Barrier.local(2);
-                Thread t = new Thread(() -> {
-                    try {
-                        b.arrive().poll(new Counting().cx);
-                    } catch (Throwable e) {
-                        fromOther.set(e);
-                    }
-                });
-                t.start();
-                t.join();
-                assertThat(b.arrived()).isZero();
-                return null;
+        run(kind, () -> {
+            var b = Barrier.local(2);
+            Thread t = new Thread(() -> {
+                try {
+                    b.arrive().poll(new Counting().cx);
+                } catch (Throwable e) {
+                    fromOther.set(e);
+                }
             });
-        }
+            t.start();
+            t.join();
+            assertThat(b.arrived()).isZero();
+            return null;
+        });
         assertThat(fromOther.get()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("Barrier.local").hasMessageContaining("used from thread");
     }

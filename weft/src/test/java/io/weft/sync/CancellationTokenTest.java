@@ -1,11 +1,12 @@
 package io.weft.sync;
 
-import static io.weft.sync.ChannelTest.run;
+import static io.weft.sync.Kinds.run;
+import static io.weft.sync.Kinds.yieldUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.weft.ExecutorKind;
 import io.weft.JoinHandle;
-import io.weft.LocalExecutor;
 import io.weft.TaskCancelledException;
 import io.weft.Weft;
 import io.weft.sync.NotifyTest.Counting;
@@ -13,12 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
-/** CancellationToken for both families: the tree, waiters woken once, pruning, aborts, threads. */
+/**
+ * CancellationToken for both families: the tree, waiters woken once,
+ * pruning, aborts, threads; on every kind of {@link Kinds} (the local family
+ * on LOCAL and POOL), plain threads with executors of each kind.
+ */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class CancellationTokenTest {
 
@@ -26,10 +28,9 @@ class CancellationTokenTest {
         return local ? CancellationToken.local() : CancellationToken.create();
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void cancellingTheRootCancelsEveryDescendantAndWakesEveryWaiterExactlyOnce(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void cancellingTheRootCancelsEveryDescendantAndWakesEveryWaiterExactlyOnce(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var root = token(local);
             var a = root.child();
             var b = root.child();
@@ -71,10 +72,9 @@ class CancellationTokenTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void aChildOfACancelledTokenIsCancelledAtOnce(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void aChildOfACancelledTokenIsCancelledAtOnce(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var root = token(local);
             var mid = root.child();
             root.cancel();
@@ -89,10 +89,9 @@ class CancellationTokenTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void cancellingAChildLeavesItsParentAndSiblingsAndIsPrunedFromTheParent(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void cancellingAChildLeavesItsParentAndSiblingsAndIsPrunedFromTheParent(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var root = token(local);
             var a = root.child();
             var b = root.child();
@@ -132,10 +131,10 @@ class CancellationTokenTest {
         });
     }
 
-    @Test
-    void aDeepChainIsCancelledWithoutOverflowingTheStack() {
-        run(() -> {
-            var root = CancellationToken.local();
+    @Kinds.Every
+    void aDeepChainIsCancelledWithoutOverflowingTheStack(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
+            var root = token(local);
             var t = root;
             for (int i = 0; i < 100_000; i++) {
                 t = t.child();
@@ -146,31 +145,28 @@ class CancellationTokenTest {
         });
     }
 
-    @Test
-    void cancelFromAPlainThreadWakesATaskAwaitingTheSharedToken() throws Exception {
+    @Kinds.Shared
+    void cancelFromAPlainThreadWakesATaskAwaitingTheSharedToken(ExecutorKind kind) {
         var root = CancellationToken.create();
         var child = root.child();
-        int got;
-        try (var ex = LocalExecutor.create()) {
-            got = ex.run(() -> {
-                JoinHandle<Integer> waiter = Weft.spawn(() -> {
-                    child.cancelled().await();
-                    return 7;
-                });
-                Weft.yieldNow().await(); // the waiter is queued on the child, normally
-                Thread canceller = new Thread(root::cancel);
-                canceller.start();
-                int v = waiter.await();
-                canceller.join();
-                return v;
+        int got = run(kind, () -> {
+            JoinHandle<Integer> waiter = Weft.spawn(() -> {
+                child.cancelled().await();
+                return 7;
             });
-        }
+            Weft.yieldNow().await(); // the waiter is queued on the child, normally
+            Thread canceller = new Thread(root::cancel);
+            canceller.start();
+            int v = waiter.await();
+            canceller.join();
+            return v;
+        });
         assertThat(got).isEqualTo(7);
         assertThat(child.isCancelled()).isTrue();
     }
 
-    @Test
-    void aPlainThreadAwaitsASharedTokenCancelledByATask() throws Exception {
+    @Kinds.Shared
+    void aPlainThreadAwaitsASharedTokenCancelledByATask(ExecutorKind kind) throws Exception {
         var root = CancellationToken.create();
         var child = root.child();
         AtomicReference<Throwable> error = new AtomicReference<>();
@@ -182,46 +178,42 @@ class CancellationTokenTest {
             }
         });
         waiter.start();
-        try (var ex = LocalExecutor.create()) {
-            ex.run(() -> {
-                root.cancel();
-                return null;
-            });
-        }
+        run(kind, () -> {
+            root.cancel();
+            return null;
+        });
         waiter.join();
         assertThat(error.get()).isNull();
     }
 
-    @Test
-    void aLocalTokenRefusesOtherThreads() throws Exception {
+    @Kinds.Local
+    void aLocalTokenRefusesOtherThreads(ExecutorKind kind) {
         AtomicReference<Throwable> fromOther = new AtomicReference<>();
         List<Throwable> more = new ArrayList<>();
-        try (var ex = LocalExecutor.create()) {
-            ex.run(() -> {
-                var token = CancellationToken.local();
-                var child = token.child();
-                Thread t = new Thread(() -> {
+        run(kind, () -> {
+            var token = CancellationToken.local();
+            var child = token.child();
+            Thread t = new Thread(() -> {
+                try {
+                    token.cancel();
+                } catch (Throwable e) {
+                    fromOther.set(e);
+                }
+                for (Runnable r : List.<Runnable>of(child::isCancelled, child::child, child::cancel)) {
                     try {
-                        token.cancel();
+                        r.run();
                     } catch (Throwable e) {
-                        fromOther.set(e);
+                        more.add(e);
                     }
-                    for (Runnable r : List.<Runnable>of(child::isCancelled, child::child, child::cancel)) {
-                        try {
-                            r.run();
-                        } catch (Throwable e) {
-                            more.add(e);
-                        }
-                    }
-                });
-                t.start();
-                t.join();
-                assertThat(token.isCancelled()).isFalse();
-                assertThat(child.isCancelled()).isFalse();
-                assertThat(token.childCount()).isEqualTo(1);
-                return null;
+                }
             });
-        }
+            t.start();
+            t.join();
+            assertThat(token.isCancelled()).isFalse();
+            assertThat(child.isCancelled()).isFalse();
+            assertThat(token.childCount()).isEqualTo(1);
+            return null;
+        });
         assertThat(fromOther.get()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("CancellationToken.local").hasMessageContaining("used from thread");
         assertThat(more).hasSize(3).allMatch(e -> e instanceof IllegalStateException);
@@ -229,13 +221,12 @@ class CancellationTokenTest {
                 .hasMessageContaining("outside a weft executor");
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void anAbortedWaiterIsRemoved(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void anAbortedWaiterIsRemoved(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var token = token(local);
             JoinHandle<Void> a = Weft.spawn(() -> token.cancelled().await());
-            ChannelTest.yieldUntil(() -> token.waiterCount() == 1);
+            yieldUntil(() -> token.waiterCount() == 1);
             a.abort();
             assertThatThrownBy(a::await).isInstanceOf(TaskCancelledException.class);
             assertThat(token.waiterCount()).as("the aborted waiter left the queue").isZero();

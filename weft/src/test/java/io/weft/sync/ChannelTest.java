@@ -1,46 +1,40 @@
 package io.weft.sync;
 
+import static io.weft.sync.Kinds.run;
+import static io.weft.sync.Kinds.settle;
+import static io.weft.sync.Kinds.yieldUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.weft.Context;
+import io.weft.ExecutorKind;
 import io.weft.JoinHandle;
-import io.weft.LocalExecutor;
 import io.weft.Poll;
 import io.weft.TaskCancelledException;
 import io.weft.Weft;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Timeout;
 
-/** Channels inside one executor, run for both families (local and shared). */
+/**
+ * Channels inside one executor, for both families, on the kinds of
+ * {@link Kinds}: aborts between a wake and the next run, and the budget,
+ * where the children share their parent's thread; the rest on every kind.
+ */
+// SEPARATE_THREAD: a lost wake leaves the loop waiting for ever; the test then fails instead of blocking the run
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ChannelTest {
 
     static IntFunction<Channel<Integer>> bounded(boolean local) {
         return cap -> local ? Channel.localBounded(cap) : Channel.bounded(cap);
     }
 
-    static <T> T run(java.util.concurrent.Callable<T> body) {
-        try (var ex = LocalExecutor.create()) {
-            return ex.run(body);
-        }
-    }
-
-    /** Yields until the predicate holds, at most 1,000 times (a failing assertion, never a hang). */
-    static void yieldUntil(java.util.function.BooleanSupplier cond) {
-        for (int i = 0; i < 1_000 && !cond.getAsBoolean(); i++) {
-            Weft.yieldNow().await();
-        }
-        assertThat(cond.getAsBoolean()).as("condition reached within 1,000 yields").isTrue();
-    }
-
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void pingPongDeliversEveryMessageInOrder(boolean local) {
-        List<Integer> got = run(() -> {
+    @Kinds.Every
+    void pingPongDeliversEveryMessageInOrder(ExecutorKind kind, boolean local) {
+        List<Integer> got = run(kind, () -> {
             var ping = bounded(local).apply(1);
             var pong = bounded(local).apply(1);
             var echo = Weft.spawn(() -> {
@@ -62,10 +56,9 @@ class ChannelTest {
         }
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void boundedSendSuspendsWhenFullAndResumesOnRecv(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void boundedSendSuspendsWhenFullAndResumesOnRecv(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var ch = bounded(local).apply(2);
             AtomicInteger sent = new AtomicInteger();
             var producer = Weft.spawn(() -> {
@@ -74,16 +67,13 @@ class ChannelTest {
                     sent.incrementAndGet();
                 }
             });
-            for (int i = 0; i < 10; i++) {
-                Weft.yieldNow().await();
-            }
+            yieldUntil(() -> sent.get() == 2);
+            settle();
             assertThat(sent).as("two fit, the third send waits").hasValue(2);
             assertThat(ch.sender().trySend(99)).as("trySend on a full channel").isFalse();
             assertThat(ch.receiver().recv().await()).isEqualTo(0);
             yieldUntil(() -> sent.get() == 3);
-            for (int i = 0; i < 10; i++) {
-                Weft.yieldNow().await();
-            }
+            settle();
             assertThat(sent).as("one recv frees exactly one slot").hasValue(3);
             List<Integer> rest = new ArrayList<>();
             for (int i = 1; i < 5; i++) {
@@ -96,10 +86,9 @@ class ChannelTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void lastSenderClosingDrainsThenEndsTheStream(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void lastSenderClosingDrainsThenEndsTheStream(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var ch = bounded(local).apply(8);
             var tx2 = ch.sender().copy();
             ch.sender().trySend(1);
@@ -135,10 +124,10 @@ class ChannelTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void closedReceiverGivesValuesBackToWaitingAndNewSenders(boolean local) {
-        run(() -> {
+    /** On STEALING_2 the blocked send may come after the close, which gives its value back as well. */
+    @Kinds.Every
+    void closedReceiverGivesValuesBackToWaitingAndNewSenders(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var ch = bounded(local).apply(1);
             ch.sender().trySend(1);
             var blocked = Weft.spawn(() -> {
@@ -149,7 +138,7 @@ class ChannelTest {
                     return e.<Integer>valueAs();
                 }
             });
-            Weft.yieldNow().await();
+            settle();
             ch.receiver().close();
             assertThat(blocked.await()).as("the waiting send got its value back").isEqualTo(2);
             assertThatThrownBy(() -> ch.sender().send(3).await()).isInstanceOf(ChannelClosedException.class)
@@ -160,15 +149,15 @@ class ChannelTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void abortedReceiverThatWasWokenPassesTheMessageOn(boolean local) {
-        run(() -> {
+    /** SameThread: a queues before b, and is aborted after its wake and before it runs again. */
+    @Kinds.SameThread
+    void abortedReceiverThatWasWokenPassesTheMessageOn(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var ch = bounded(local).apply(4);
             AtomicInteger aGot = new AtomicInteger(-1);
             JoinHandle<Void> a = Weft.spawn(() -> aGot.set(ch.receiver().recv().await()));
             JoinHandle<Integer> b = Weft.spawn(() -> ch.receiver().recv().await());
-            Weft.yieldNow().await(); // both wait, a first
+            settle(); // both wait, a first
             assertThat(ch.sender().trySend(7)).isTrue(); // wakes a (a hint, the value stays)
             a.abort(); // before a runs again
             assertThatThrownBy(a::await).isInstanceOf(TaskCancelledException.class);
@@ -180,13 +169,13 @@ class ChannelTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void abortedOnlyReceiverLeavesTheMessageInTheChannel(boolean local) {
-        run(() -> {
+    /** SameThread: a is aborted after the send woke it and before it runs again (elsewhere it may take the value). */
+    @Kinds.SameThread
+    void abortedOnlyReceiverLeavesTheMessageInTheChannel(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var ch = bounded(local).apply(4);
             JoinHandle<Integer> a = Weft.spawn(() -> ch.receiver().recv().await());
-            Weft.yieldNow().await();
+            settle();
             ch.sender().trySend(5);
             a.abort();
             assertThatThrownBy(a::await).isInstanceOf(TaskCancelledException.class);
@@ -196,15 +185,15 @@ class ChannelTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void abortedWokenSenderPassesTheFreeSlotOnAndSendsNothing(boolean local) {
-        run(() -> {
+    /** SameThread: a queues before b, and is aborted after its wake and before it runs again. */
+    @Kinds.SameThread
+    void abortedWokenSenderPassesTheFreeSlotOnAndSendsNothing(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var ch = bounded(local).apply(1);
             ch.sender().trySend(0);
             JoinHandle<Void> a = Weft.spawn(() -> ch.sender().send(1).await());
             JoinHandle<Void> b = Weft.spawn(() -> ch.sender().send(2).await());
-            Weft.yieldNow().await();
+            settle();
             assertThat(ch.receiver().tryRecv()).isEqualTo(0); // frees a slot, wakes a
             a.abort();
             assertThatThrownBy(a::await).isInstanceOf(TaskCancelledException.class);
@@ -216,10 +205,9 @@ class ChannelTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void handPolledRecvCancelledAfterWakeHandsTheHintOn(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void handPolledRecvCancelledAfterWakeHandsTheHintOn(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var ch = bounded(local).apply(4);
             AtomicInteger wakes = new AtomicInteger();
             var first = ch.receiver().recv();
@@ -241,13 +229,11 @@ class ChannelTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void recvOfBufferedValuesSpendsTheBudgetAndLetsOthersRun(boolean local) {
-        run(() -> {
-            var ch = Channel.<Integer>localUnbounded();
-            var shared = Channel.<Integer>unbounded();
-            var c = local ? ch : shared;
+    /** SameThread: only the budget's yield lets the other task run; a second worker could run it anyway, or late. */
+    @Kinds.SameThread
+    void recvOfBufferedValuesSpendsTheBudgetAndLetsOthersRun(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
+            var c = local ? Channel.<Integer>localUnbounded() : Channel.<Integer>unbounded();
             for (int i = 0; i < 1_000; i++) {
                 c.sender().trySend(i);
             }
@@ -270,10 +256,9 @@ class ChannelTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void nullValuesAreRefused(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void nullValuesAreRefused(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var ch = bounded(local).apply(1);
             assertThatThrownBy(() -> ch.sender().trySend(null)).isInstanceOf(NullPointerException.class);
             assertThatThrownBy(() -> ch.sender().send(null)).isInstanceOf(NullPointerException.class);

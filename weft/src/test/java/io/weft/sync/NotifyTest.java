@@ -1,19 +1,27 @@
 package io.weft.sync;
 
-import static io.weft.sync.ChannelTest.run;
-import static io.weft.sync.ChannelTest.yieldUntil;
+import static io.weft.sync.Kinds.run;
+import static io.weft.sync.Kinds.settle;
+import static io.weft.sync.Kinds.yieldUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.weft.Context;
+import io.weft.ExecutorKind;
 import io.weft.JoinHandle;
 import io.weft.TaskCancelledException;
 import io.weft.Weft;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
-/** Notify for both families: permits, FIFO, notifyWaiters, cancellation. Futures polled by hand with counting wakers. */
+/**
+ * Notify for both families: permits, FIFO, notifyWaiters, cancellation,
+ * mostly with futures polled by hand with counting wakers; tasks waking each
+ * other on every kind (see {@link Kinds} for which family runs where).
+ */
+// SEPARATE_THREAD: a lost wake leaves the loop waiting for ever; the test then fails instead of blocking the run
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class NotifyTest {
 
     static Notify notify(boolean local) {
@@ -26,10 +34,9 @@ class NotifyTest {
         final Context cx = new Context(wakes::incrementAndGet);
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void notifyOneWithoutWaitersStoresOnePermitOnly(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void notifyOneWithoutWaitersStoresOnePermitOnly(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var n = notify(local);
             n.notifyOne();
             n.notifyOne();
@@ -43,10 +50,9 @@ class NotifyTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void notifyOneWakesTheFirstWaiterOnly(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void notifyOneWakesTheFirstWaiterOnly(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var n = notify(local);
             var a = new Counting();
             var b = new Counting();
@@ -66,10 +72,9 @@ class NotifyTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void notifyWaitersWakesEveryQueuedWaiterAndStoresNothing(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void notifyWaitersWakesEveryQueuedWaiterAndStoresNothing(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var n = notify(local);
             var cs = new Counting[3];
             var fs = new WaitFuture[3];
@@ -89,10 +94,10 @@ class NotifyTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void abortedTaskThatWasNotifiedPassesTheNotificationOn(boolean local) {
-        run(() -> {
+    /** SameThread: a and b must be queued in that order, and a aborted after its wake and before it runs again. */
+    @Kinds.SameThread
+    void abortedTaskThatWasNotifiedPassesTheNotificationOn(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var n = notify(local);
             AtomicInteger done = new AtomicInteger();
             JoinHandle<Void> a = Weft.spawn(() -> {
@@ -103,7 +108,7 @@ class NotifyTest {
                 n.notified().await();
                 done.incrementAndGet();
             });
-            Weft.yieldNow().await();
+            settle();
             n.notifyOne(); // handed to a
             a.abort();
             assertThatThrownBy(a::await).isInstanceOf(TaskCancelledException.class);
@@ -112,7 +117,7 @@ class NotifyTest {
             assertThat(done).as("b got a's notification, a did not finish").hasValue(1);
 
             JoinHandle<Void> c = Weft.spawn(() -> n.notified().await());
-            Weft.yieldNow().await();
+            settle();
             n.notifyOne();
             c.abort();
             assertThatThrownBy(c::await).isInstanceOf(TaskCancelledException.class);
@@ -122,10 +127,33 @@ class NotifyTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void cancelledWaiterOfNotifyWaitersPassesNothingOn(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void twoTasksTakeTurnsAThousandTimesAndNoWakeIsLost(ExecutorKind kind, boolean local) {
+        int rounds = run(kind, () -> {
+            var ping = notify(local);
+            var pong = notify(local);
+            AtomicInteger turn = new AtomicInteger(); // even: the root's turn, odd: the echo's
+            JoinHandle<Void> echo = Weft.spawn(() -> {
+                for (int i = 0; i < 1_000; i++) {
+                    ping.notified().await();
+                    assertThat(turn.getAndIncrement() % 2).as("the echo's turn").isEqualTo(1);
+                    pong.notifyOne();
+                }
+            });
+            for (int i = 0; i < 1_000; i++) {
+                assertThat(turn.getAndIncrement() % 2).as("the root's turn").isZero();
+                ping.notifyOne(); // stored if the echo is not waiting yet
+                pong.notified().await();
+            }
+            echo.await();
+            return turn.get();
+        });
+        assertThat(rounds).isEqualTo(2_000);
+    }
+
+    @Kinds.Every
+    void cancelledWaiterOfNotifyWaitersPassesNothingOn(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var n = notify(local);
             var a = new Counting();
             var fa = n.notified();

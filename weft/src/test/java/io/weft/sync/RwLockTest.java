@@ -1,17 +1,19 @@
 package io.weft.sync;
 
-import static io.weft.sync.ChannelTest.run;
-import static io.weft.sync.ChannelTest.yieldUntil;
+import static io.weft.sync.Kinds.run;
+import static io.weft.sync.Kinds.settle;
+import static io.weft.sync.Kinds.yieldUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.weft.ExecutorKind;
 import io.weft.JoinHandle;
-import io.weft.LocalExecutor;
 import io.weft.TaskCancelledException;
 import io.weft.Weft;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,27 +21,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * RwLock: sharing, exclusion and FIFO order inside one executor for both
  * families; aborts and cross-thread use on the shared one; the local one
  * refusing other threads. Events are ordered by yields and flags, never by
- * sleeping.
+ * sleeping. Run on the kinds of {@link Kinds}: FIFO order and aborts of
+ * queued tasks where the children share their parent's thread, the rest
+ * (exclusion, maxReaders, random aborts, plain threads) on every kind.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RwLockTest {
 
     static <T> RwLock<T> rw(boolean local, T value) {
         return local ? RwLock.local(value) : RwLock.create(value);
-    }
-
-    /** Yields a few times: enough for every runnable task of this executor to reach its next await. */
-    static void settle() {
-        for (int i = 0; i < 10; i++) {
-            Weft.yieldNow().await();
-        }
     }
 
     /** A task that takes the read lock, records "name in", waits for {@code release}, records "name out". */
@@ -70,10 +65,9 @@ class RwLockTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void readersShareAWriterExcludesAndGuardsCloseOnce(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void readersShareAWriterExcludesAndGuardsCloseOnce(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var lock = rw(local, "a");
             assertThat(lock.isLocal()).isEqualTo(local);
             var r1 = lock.tryRead();
@@ -110,10 +104,10 @@ class RwLockTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void aWaitingWriterHoldsBackLaterReaders(boolean local) {
-        run(() -> {
+    /** SameThread: W must be queued (settled) before tryRead and R1 try to pass it. */
+    @Kinds.SameThread
+    void aWaitingWriterHoldsBackLaterReaders(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var lock = rw(local, 0);
             List<String> events = new ArrayList<>();
             AtomicBoolean release = new AtomicBoolean();
@@ -134,10 +128,10 @@ class RwLockTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void readersQueuedBehindAWriterAreAdmittedTogetherUpToTheNextWriter(boolean local) {
-        run(() -> {
+    /** SameThread: the readers and writers queue in the order they were spawned, one yield apart. */
+    @Kinds.SameThread
+    void readersQueuedBehindAWriterAreAdmittedTogetherUpToTheNextWriter(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var lock = rw(local, 0);
             List<String> events = new ArrayList<>();
             AtomicBoolean releaseBatch = new AtomicBoolean();
@@ -146,10 +140,10 @@ class RwLockTest {
             List<JoinHandle<Void>> tasks = new ArrayList<>();
             for (String name : List.of("R1", "R2", "R3")) {
                 tasks.add(reader(lock, name, events, releaseBatch));
-                Weft.yieldNow().await(); // queued in this order
+                settle(); // queued in this order
             }
             tasks.add(writer(lock, "W2", events, releaseRest));
-            Weft.yieldNow().await();
+            settle();
             tasks.add(reader(lock, "R4", events, releaseRest));
             settle();
             assertThat(events).isEmpty();
@@ -171,13 +165,12 @@ class RwLockTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void maxReadersLimitsTheReadersInsideAndAWriterTakesThemAll(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void maxReadersLimitsTheReadersInsideAndAWriterTakesThemAll(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var lock = local ? RwLock.local(0, 2) : RwLock.create(0, 2);
             assertThat(lock.maxReaders()).isEqualTo(2);
-            List<String> events = new ArrayList<>();
+            List<String> events = new CopyOnWriteArrayList<>(); // R3 may run on another worker
             AtomicBoolean release = new AtomicBoolean(true);
             var r1 = lock.tryRead();
             var r2 = lock.tryRead();
@@ -202,16 +195,16 @@ class RwLockTest {
         assertThat(RwLock.create(0).maxReaders()).isEqualTo(RwLock.MAX_READERS);
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void abortedWriterThatWasHandedTheLockPassesItToTheReadersBehind(boolean local) {
-        run(() -> {
+    /** SameThread: W queues before R1, and is aborted after it was handed the lock and before it runs again. */
+    @Kinds.SameThread
+    void abortedWriterThatWasHandedTheLockPassesItToTheReadersBehind(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var lock = rw(local, 0);
             List<String> events = new ArrayList<>();
             AtomicBoolean release = new AtomicBoolean(true);
             var r0 = lock.tryRead();
             var w = writer(lock, "W", events, release);
-            Weft.yieldNow().await();
+            settle();
             var r1 = reader(lock, "R1", events, release);
             settle();
             r0.close(); // the lock is moved to W and W is woken, but has not run
@@ -227,16 +220,16 @@ class RwLockTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void abortedWriterAtTheHeadLetsTheReadersBehindItJoinTheReadersInside(boolean local) {
-        run(() -> {
+    /** SameThread: W queues before R1 (else R1 would share with r0 at once, with nothing to test). */
+    @Kinds.SameThread
+    void abortedWriterAtTheHeadLetsTheReadersBehindItJoinTheReadersInside(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var lock = rw(local, 0);
             List<String> events = new ArrayList<>();
             AtomicBoolean release = new AtomicBoolean();
             var r0 = lock.tryRead();
             var w = writer(lock, "W", events, release);
-            Weft.yieldNow().await();
+            settle();
             var r1 = reader(lock, "R1", events, release);
             settle();
             assertThat(events).isEmpty();
@@ -252,10 +245,9 @@ class RwLockTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void guardsHeldAcrossAwaitsByAThousandTasks(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void guardsHeldAcrossAwaitsByAThousandTasks(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var lock = rw(local, 0);
             AtomicInteger readersIn = new AtomicInteger();
             AtomicInteger writersIn = new AtomicInteger();
@@ -313,8 +305,8 @@ class RwLockTest {
         long b;
     }
 
-    @Test
-    void plainThreadsAndTwoExecutorsShareALockAndEveryReaderSeesAConsistentPair() throws Exception {
+    @Kinds.Shared
+    void plainThreadsAndTwoExecutorsShareALockAndEveryReaderSeesAConsistentPair(ExecutorKind kind) throws Exception {
         final int taskWriters = 5;
         final int taskReaders = 20;
         final int threadWrites = 2_000;
@@ -364,8 +356,8 @@ class RwLockTest {
             CompletableFuture<Void> f = new CompletableFuture<>();
             done.add(f);
             threads.add(new Thread(() -> {
-                try (var ex = LocalExecutor.create()) {
-                    f.complete(ex.run(executorBody));
+                try {
+                    f.complete(run(kind, executorBody));
                 } catch (Throwable t) {
                     f.completeExceptionally(t);
                 }
@@ -412,8 +404,8 @@ class RwLockTest {
      * writes and reads: a counting probe checks the lock is never held by a
      * writer together with anybody, and the end checks it is never lost.
      */
-    @Test
-    void abortedReadersAndWritersNeverLoseOrDoubleTheLock() throws Exception {
+    @Kinds.Shared
+    void abortedReadersAndWritersNeverLoseOrDoubleTheLock(ExecutorKind kind) throws Exception {
         RwLock<Integer> lock = RwLock.create(0, 3);
         AtomicInteger readersIn = new AtomicInteger();
         AtomicInteger writersIn = new AtomicInteger();
@@ -449,69 +441,71 @@ class RwLockTest {
         });
         other.setDaemon(true); // if the lock is lost it never ends: let the JVM exit anyway
         AtomicReference<Integer> aborts = new AtomicReference<>();
-        try (var ex = LocalExecutor.create()) {
-            ex.run(() -> {
-                other.start();
-                List<JoinHandle<Void>> all = new ArrayList<>();
-                List<JoinHandle<Void>> live = new ArrayList<>();
-                int[] serial = {0};
-                java.util.function.Supplier<JoinHandle<Void>> spawn = () -> {
-                    boolean isWriter = serial[0]++ % 3 == 0;
-                    return Weft.spawn(() -> {
-                        for (;;) {
-                            if (isWriter) {
-                                try (var g = lock.write().await()) {
-                                    asWriter.run();
-                                    try {
-                                        Weft.yieldNow().await(); // may be aborted here, holding the lock
-                                    } finally {
-                                        writersIn.decrementAndGet();
-                                    }
+        run(kind, () -> {
+            other.start();
+            List<JoinHandle<Void>> all = new ArrayList<>();
+            List<JoinHandle<Void>> live = new ArrayList<>();
+            int[] serial = {0};
+            java.util.function.Supplier<JoinHandle<Void>> spawn = () -> {
+                boolean isWriter = serial[0]++ % 3 == 0;
+                return Weft.spawn(() -> {
+                    for (;;) {
+                        if (isWriter) {
+                            try (var g = lock.write().await()) {
+                                asWriter.run();
+                                try {
+                                    Weft.yieldNow().await(); // may be aborted here, holding the lock
+                                } finally {
+                                    writersIn.decrementAndGet();
                                 }
-                            } else {
-                                try (var g = lock.read().await()) {
-                                    asReader.run();
-                                    try {
-                                        Weft.yieldNow().await();
-                                    } finally {
-                                        readersIn.decrementAndGet();
-                                    }
+                            }
+                        } else {
+                            try (var g = lock.read().await()) {
+                                asReader.run();
+                                try {
+                                    Weft.yieldNow().await();
+                                } finally {
+                                    readersIn.decrementAndGet();
                                 }
                             }
                         }
-                    });
-                };
-                for (int i = 0; i < 8; i++) {
+                    }
+                });
+            };
+            for (int i = 0; i < 8; i++) {
+                var h = spawn.get();
+                live.add(h);
+                all.add(h);
+            }
+            int n = 0;
+            // 3,000 rounds, and on until a reader got in (for 10 s at most): on STEALING_2 a writer holding the lock
+            // on the other worker may be descheduled by the OS for all 3,000 rounds, which take a few milliseconds
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            for (int round = 1; round <= 3_000 || maxReadersIn.get() == 0 && System.nanoTime() - deadline < 0;
+                    round++) {
+                Weft.yieldNow().await();
+                if (round % 2 == 0) {
+                    live.remove(round % live.size()).abort();
+                    n++;
                     var h = spawn.get();
                     live.add(h);
                     all.add(h);
                 }
-                int n = 0;
-                for (int round = 1; round <= 3_000; round++) {
-                    Weft.yieldNow().await();
-                    if (round % 2 == 0) {
-                        live.remove(round % live.size()).abort();
-                        n++;
-                        var h = spawn.get();
-                        live.add(h);
-                        all.add(h);
-                    }
+            }
+            stop.set(true);
+            for (var h : live) {
+                h.abort();
+            }
+            for (var h : all) {
+                try {
+                    h.await();
+                } catch (TaskCancelledException expected) {
+                    // every one of them ends aborted
                 }
-                stop.set(true);
-                for (var h : live) {
-                    h.abort();
-                }
-                for (var h : all) {
-                    try {
-                        h.await();
-                    } catch (TaskCancelledException expected) {
-                        // every one of them ends aborted
-                    }
-                }
-                aborts.set(n);
-                return null;
-            });
-        }
+            }
+            aborts.set(n);
+            return null;
+        });
         other.join(TimeUnit.SECONDS.toMillis(10)); // never waits when the lock was not lost
         assertThat(other.isAlive()).as("the plain thread is stuck in write() or read(): the lock was lost").isFalse();
         assertThat(aborts.get()).isPositive();
@@ -521,40 +515,38 @@ class RwLockTest {
         assertThat(lock.tryWrite()).as("free at the end").isNotNull();
     }
 
-    @Test
-    void theLocalLockRefusesAnotherThreadAndNamesTheProblem() throws Exception {
+    @Kinds.Local
+    void theLocalLockRefusesAnotherThreadAndNamesTheProblem(ExecutorKind kind) {
         AtomicReference<Throwable> tryRead = new AtomicReference<>();
         AtomicReference<Throwable> tryWrite = new AtomicReference<>();
         AtomicReference<Throwable> read = new AtomicReference<>();
-        try (var ex = LocalExecutor.create()) {
-            ex.run(() -> {
-                var lock = RwLock.local(1);
-                assertThat(lock.isLocal()).isTrue();
-                Thread t = new Thread(() -> {
-                    try {
-                        lock.tryRead();
-                    } catch (Throwable e) {
-                        tryRead.set(e);
-                    }
-                    try {
-                        lock.tryWrite();
-                    } catch (Throwable e) {
-                        tryWrite.set(e);
-                    }
-                    try {
-                        lock.read().await();
-                    } catch (Throwable e) {
-                        read.set(e);
-                    }
-                });
-                t.start();
-                t.join();
-                try (var w = lock.tryWrite()) {
-                    assertThat(w).as("the other thread took nothing").isNotNull();
+        run(kind, () -> {
+            var lock = RwLock.local(1);
+            assertThat(lock.isLocal()).isTrue();
+            Thread t = new Thread(() -> {
+                try {
+                    lock.tryRead();
+                } catch (Throwable e) {
+                    tryRead.set(e);
                 }
-                return null;
+                try {
+                    lock.tryWrite();
+                } catch (Throwable e) {
+                    tryWrite.set(e);
+                }
+                try {
+                    lock.read().await();
+                } catch (Throwable e) {
+                    read.set(e);
+                }
             });
-        }
+            t.start();
+            t.join();
+            try (var w = lock.tryWrite()) {
+                assertThat(w).as("the other thread took nothing").isNotNull();
+            }
+            return null;
+        });
         assertThat(tryRead.get()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("RwLock.local").hasMessageContaining("used from thread");
         assertThat(tryWrite.get()).isInstanceOf(IllegalStateException.class);

@@ -1,30 +1,39 @@
 package io.weft.sync;
 
-import static io.weft.sync.ChannelTest.run;
-import static io.weft.sync.ChannelTest.yieldUntil;
+import static io.weft.sync.Kinds.run;
+import static io.weft.sync.Kinds.settle;
+import static io.weft.sync.Kinds.yieldUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.weft.ExecutorKind;
 import io.weft.JoinHandle;
 import io.weft.TaskCancelledException;
 import io.weft.Weft;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
-/** Semaphore, Mutex and Oneshot inside one executor, for both families. */
+/**
+ * Semaphore, Mutex and Oneshot inside one executor, for both families, on
+ * the kinds of {@link Kinds}: FIFO order and aborts of granted waiters on the
+ * kinds whose tasks' children share their thread, exclusion and permit counts
+ * on every kind.
+ */
+// SEPARATE_THREAD: a lost wake leaves the loop waiting for ever; the test then fails instead of blocking the run
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SemaphoreMutexTest {
 
     static Semaphore semaphore(boolean local, long permits) {
         return local ? Semaphore.local(permits) : Semaphore.create(permits);
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void waitersAreServedInArrivalOrderAndABigRequestHoldsBackSmallOnes(boolean local) {
-        run(() -> {
+    /** SameThread: the three waiters queue in the order they were spawned, one yield apart. */
+    @Kinds.SameThread
+    void waitersAreServedInArrivalOrderAndABigRequestHoldsBackSmallOnes(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var sem = semaphore(local, 0);
             List<String> order = new ArrayList<>();
             List<Semaphore.Permit> held = new ArrayList<>();
@@ -34,12 +43,10 @@ class SemaphoreMutexTest {
                     order.add("got " + n);
                     held.add(p);
                 });
-                Weft.yieldNow().await();
+                settle();
             }
             sem.release(2);
-            for (int i = 0; i < 10; i++) {
-                Weft.yieldNow().await();
-            }
+            settle();
             assertThat(order).as("the head wants 3: nobody behind it may pass").isEmpty();
             assertThat(sem.tryAcquire(1)).as("tryAcquire does not barge past waiters").isNull();
             sem.release(1);
@@ -61,10 +68,10 @@ class SemaphoreMutexTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void abortedWaiterThatWasGrantedGivesItsPermitsToTheNext(boolean local) {
-        run(() -> {
+    /** SameThread: a is queued before b, and aborted after its grant and before it runs again. */
+    @Kinds.SameThread
+    void abortedWaiterThatWasGrantedGivesItsPermitsToTheNext(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var sem = semaphore(local, 0);
             JoinHandle<Long> a = Weft.spawn(() -> sem.acquire(2).await().count());
             JoinHandle<Long> b = Weft.spawn(() -> {
@@ -72,7 +79,7 @@ class SemaphoreMutexTest {
                     return p.count();
                 }
             });
-            Weft.yieldNow().await();
+            settle();
             sem.release(2); // moved to a, a is woken
             assertThat(sem.availablePermits()).isZero();
             a.abort();
@@ -84,15 +91,15 @@ class SemaphoreMutexTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void abortedHeadWaiterLetsTheOnesBehindIt(boolean local) {
-        run(() -> {
+    /** SameThread: big queues before small is spawned (else small would take the one permit at once). */
+    @Kinds.SameThread
+    void abortedHeadWaiterLetsTheOnesBehindIt(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var sem = semaphore(local, 1);
             JoinHandle<Long> big = Weft.spawn(() -> sem.acquire(5).await().count());
-            Weft.yieldNow().await();
+            settle();
             JoinHandle<Long> small = Weft.spawn(() -> sem.acquire(1).await().count());
-            Weft.yieldNow().await();
+            settle();
             assertThat(small.isFinished()).isFalse();
             big.abort();
             assertThatThrownBy(big::await).isInstanceOf(TaskCancelledException.class);
@@ -102,10 +109,9 @@ class SemaphoreMutexTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void mutexHeldAcrossAwaitsExcludesTheOtherThousandTasks(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void mutexHeldAcrossAwaitsExcludesTheOtherThousandTasks(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var mutex = local ? Mutex.local(0) : Mutex.create(0);
             AtomicInteger inside = new AtomicInteger();
             AtomicInteger maxInside = new AtomicInteger();
@@ -137,13 +143,41 @@ class SemaphoreMutexTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void oneshotDeliversOnceAndReportsASenderThatGaveUp(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void aCountingSemaphoreNeverLendsMoreThanItHasAcrossAwaits(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
+            var sem = semaphore(local, 3);
+            AtomicInteger inUse = new AtomicInteger();
+            AtomicInteger maxInUse = new AtomicInteger();
+            List<JoinHandle<Void>> tasks = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                long n = 1 + i % 2;
+                tasks.add(Weft.spawn(() -> {
+                    for (int k = 0; k < 5; k++) {
+                        try (var p = sem.acquire(n).await()) {
+                            assertThat(p.count()).isEqualTo(n);
+                            maxInUse.accumulateAndGet(inUse.addAndGet((int) n), Math::max);
+                            Weft.yieldNow().await(); // the others run and queue meanwhile
+                            inUse.addAndGet((int) -n);
+                        }
+                    }
+                }));
+            }
+            for (var t : tasks) {
+                t.await();
+            }
+            assertThat(maxInUse.get()).as("never more than the three permits out").isBetween(2, 3);
+            assertThat(sem.availablePermits()).as("every permit came back").isEqualTo(3);
+            return null;
+        });
+    }
+
+    @Kinds.Every
+    void oneshotDeliversOnceAndReportsASenderThatGaveUp(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             Oneshot<String> o = local ? Oneshot.local() : Oneshot.create();
             JoinHandle<String> r = Weft.spawn(() -> o.recv().await());
-            Weft.yieldNow().await();
+            settle();
             o.send("x");
             assertThatThrownBy(() -> o.send("y")).isInstanceOf(ChannelClosedException.class)
                     .extracting(e -> ((ChannelClosedException) e).value()).isEqualTo("y");
@@ -151,7 +185,7 @@ class SemaphoreMutexTest {
 
             Oneshot<String> empty = local ? Oneshot.local() : Oneshot.create();
             JoinHandle<String> r2 = Weft.spawn(() -> empty.recv().await());
-            Weft.yieldNow().await();
+            settle();
             empty.closeSender();
             assertThatThrownBy(r2::await).hasRootCauseInstanceOf(ChannelClosedException.class);
 

@@ -1,12 +1,12 @@
 package io.weft.sync;
 
-import static io.weft.sync.ChannelTest.run;
-import static io.weft.sync.ChannelTest.yieldUntil;
+import static io.weft.sync.Kinds.run;
+import static io.weft.sync.Kinds.yieldUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.weft.ExecutorKind;
 import io.weft.JoinHandle;
-import io.weft.LocalExecutor;
 import io.weft.TaskCancelledException;
 import io.weft.Weft;
 import io.weft.sync.NotifyTest.Counting;
@@ -17,12 +17,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
-/** Watch for both families: versions seen per receiver, coalescing, close, cancellation, threads. */
+/**
+ * Watch for both families: versions seen per receiver, coalescing, close,
+ * cancellation, threads. On the kinds of {@link Kinds}: a watcher task that
+ * must not run between two sends, and an abort between a wake and the next
+ * run, where the children share their parent's thread; the rest on every
+ * kind, the cross-thread tests with executors of each kind.
+ */
 // SEPARATE_THREAD: a lost wake leaves the loop waiting for ever; the test then fails instead of blocking the run
 @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class WatchTest {
@@ -31,10 +34,9 @@ class WatchTest {
         return local ? Watch.local(initial) : Watch.create(initial);
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void changedWaitsForANewerVersionThenMarksItSeen(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void changedWaitsForANewerVersionThenMarksItSeen(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var w = watch(local, 0);
             var rx = w.subscribe();
             assertThat(rx.hasChanged()).as("a new receiver has seen the current version").isFalse();
@@ -68,10 +70,9 @@ class WatchTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void severalSendsBetweenTwoChangedWakeOnceWithTheLatestValue(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void severalSendsBetweenTwoChangedWakeOnceWithTheLatestValue(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var w = watch(local, 0);
             var rx = w.subscribe();
             var c = new Counting();
@@ -86,8 +87,16 @@ class WatchTest {
             var g = rx.changed();
             assertThat(g.poll(c.cx).isReady()).as("the three sends made one change").isFalse();
             g.cancel();
+            return null;
+        });
+    }
 
-            // a task counting its wakes sees the same
+    /** SameThread: the watcher must not run between sends that no yield separates. */
+    @Kinds.SameThread
+    void aWatcherTaskSeesSendsWithNoYieldBetweenThemAsOneChange(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
+            var w = watch(local, 0);
+            var rx = w.subscribe();
             List<Integer> observed = new ArrayList<>();
             AtomicInteger changes = new AtomicInteger();
             JoinHandle<Void> watcher = Weft.spawn(() -> {
@@ -117,10 +126,9 @@ class WatchTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void eachReceiverTracksItsOwnSeenVersion(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void eachReceiverTracksItsOwnSeenVersion(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var w = watch(local, 0);
             var a = w.subscribe();
             w.sender().send(1);
@@ -142,10 +150,9 @@ class WatchTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void closingTheSenderReportsAnUnseenVersionFirstThenTheEnd(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void closingTheSenderReportsAnUnseenVersionFirstThenTheEnd(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var w = watch(local, 0);
             var seen = w.subscribe();
             var unseen = w.subscribe();
@@ -189,10 +196,9 @@ class WatchTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void sendNeedsAReceiverButSendReplaceAlwaysStores(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void sendNeedsAReceiverButSendReplaceAlwaysStores(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var w = watch(local, 0);
             assertThat(w.sender().isClosed()).isTrue();
             assertThatThrownBy(() -> w.sender().send(1)).isInstanceOf(ChannelClosedException.class)
@@ -222,10 +228,9 @@ class WatchTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void closingAReceiverFailsItsOwnWaitersOnly(boolean local) {
-        run(() -> {
+    @Kinds.Every
+    void closingAReceiverFailsItsOwnWaitersOnly(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var w = watch(local, 0);
             var mine = w.subscribe();
             var other = w.subscribe();
@@ -250,10 +255,10 @@ class WatchTest {
         });
     }
 
-    @ParameterizedTest(name = "local={0}")
-    @ValueSource(booleans = {true, false})
-    void aChangedWokenThenAbortedLeavesTheVersionUnseen(boolean local) {
-        run(() -> {
+    /** SameThread: a is aborted after its wake and before it runs again (elsewhere it may see the version first). */
+    @Kinds.SameThread
+    void aChangedWokenThenAbortedLeavesTheVersionUnseen(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
             var w = watch(local, 0);
             var rx = w.subscribe();
             var other = w.subscribe();
@@ -290,8 +295,8 @@ class WatchTest {
         });
     }
 
-    @Test
-    void aPlainThreadPublishesVersionsToTasksOnTwoExecutorsAndAPlainThread() throws Exception {
+    @Kinds.Shared
+    void aPlainThreadPublishesVersionsToTasksOnTwoExecutorsAndAPlainThread(ExecutorKind kind) throws Exception {
         final int versions = 20_000;
         Watch<Integer> w = Watch.create(0);
         var onOther = w.subscribe();
@@ -318,8 +323,8 @@ class WatchTest {
         CountDownLatch started = new CountDownLatch(1);
         CompletableFuture<Seen> other = new CompletableFuture<>();
         Thread otherLoop = new Thread(() -> {
-            try (var ex = LocalExecutor.create()) {
-                other.complete(ex.run(() -> follow.apply(onOther)));
+            try {
+                other.complete(run(kind, () -> follow.apply(onOther)));
             } catch (Throwable t) {
                 other.completeExceptionally(t);
             }
@@ -348,13 +353,10 @@ class WatchTest {
         otherLoop.start();
         plainThread.start();
         publisher.start();
-        Seen mine;
-        try (var ex = LocalExecutor.create()) {
-            mine = ex.run(() -> {
-                started.countDown();
-                return Weft.spawn(() -> follow.apply(here)).await();
-            });
-        }
+        Seen mine = run(kind, () -> {
+            started.countDown();
+            return Weft.spawn(() -> follow.apply(here)).await();
+        });
         publisher.join();
         for (Seen s : List.of(mine, other.get(20, TimeUnit.SECONDS), plain.get(20, TimeUnit.SECONDS))) {
             assertThat(s.increasing()).isTrue();
@@ -365,8 +367,8 @@ class WatchTest {
         plainThread.join();
     }
 
-    @Test
-    void twoExecutorsTakeTurnsThroughTwoSharedWatches() throws Exception {
+    @Kinds.Shared
+    void twoExecutorsTakeTurnsThroughTwoSharedWatches(ExecutorKind kind) throws Exception {
         // a handshake: each side publishes a turn number and waits for the other's; no turn is skipped
         final int rounds = 2_000;
         Watch<Integer> ping = Watch.create(0);
@@ -375,8 +377,8 @@ class WatchTest {
         var pongRx = pong.subscribe();
         CompletableFuture<Integer> echo = new CompletableFuture<>();
         Thread other = new Thread(() -> {
-            try (var ex = LocalExecutor.create()) {
-                echo.complete(ex.run(() -> {
+            try {
+                echo.complete(run(kind, () -> {
                     int n = 0;
                     for (int i = 1; i <= rounds; i++) {
                         pingRx.changed().await();
@@ -394,47 +396,43 @@ class WatchTest {
             }
         });
         other.start();
-        try (var ex = LocalExecutor.create()) {
-            ex.run(() -> {
-                for (int i = 1; i <= rounds; i++) {
-                    ping.sender().send(i);
-                    pongRx.changed().await();
-                    assertThat(pongRx.borrowAndUpdate()).isEqualTo(i);
-                }
-                return null;
-            });
-        }
+        run(kind, () -> {
+            for (int i = 1; i <= rounds; i++) {
+                ping.sender().send(i);
+                pongRx.changed().await();
+                assertThat(pongRx.borrowAndUpdate()).isEqualTo(i);
+            }
+            return null;
+        });
         assertThat(echo.get(20, TimeUnit.SECONDS)).isEqualTo(rounds);
         other.join();
     }
 
-    @Test
-    void aLocalWatchRefusesOtherThreadsAndNamesTheProblem() throws Exception {
+    @Kinds.Local
+    void aLocalWatchRefusesOtherThreadsAndNamesTheProblem(ExecutorKind kind) {
         AtomicReference<Throwable> fromOther = new AtomicReference<>();
-        try (var ex = LocalExecutor.create()) {
-            ex.run(() -> {
-                var w = Watch.local(0);
-                var rx = w.subscribe();
-                Thread t = new Thread(() -> {
-                    try {
-                        w.sender().send(1);
-                    } catch (Throwable e) {
-                        fromOther.set(e);
-                    }
-                    assertThatThrownBy(w::subscribe).isInstanceOf(IllegalStateException.class);
-                    assertThatThrownBy(rx::borrow).isInstanceOf(IllegalStateException.class);
-                    assertThatThrownBy(() -> rx.changed().poll(new Counting().cx))
-                            .isInstanceOf(IllegalStateException.class);
-                });
-                t.start();
-                t.join();
-                assertThat(w.isLocal()).isTrue();
-                assertThat(w.receiverCount()).isEqualTo(1);
-                assertThat(rx.hasChanged()).as("nothing got in").isFalse();
-                assertThat(rx.borrow()).isZero();
-                return null;
+        run(kind, () -> {
+            var w = Watch.local(0);
+            var rx = w.subscribe();
+            Thread t = new Thread(() -> {
+                try {
+                    w.sender().send(1);
+                } catch (Throwable e) {
+                    fromOther.set(e);
+                }
+                assertThatThrownBy(w::subscribe).isInstanceOf(IllegalStateException.class);
+                assertThatThrownBy(rx::borrow).isInstanceOf(IllegalStateException.class);
+                assertThatThrownBy(() -> rx.changed().poll(new Counting().cx))
+                        .isInstanceOf(IllegalStateException.class);
             });
-        }
+            t.start();
+            t.join();
+            assertThat(w.isLocal()).isTrue();
+            assertThat(w.receiverCount()).isEqualTo(1);
+            assertThat(rx.hasChanged()).as("nothing got in").isFalse();
+            assertThat(rx.borrow()).isZero();
+            return null;
+        });
         assertThat(fromOther.get()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("Watch.local").hasMessageContaining("used from thread");
         assertThatThrownBy(() -> Watch.local(1)).isInstanceOf(IllegalStateException.class)
