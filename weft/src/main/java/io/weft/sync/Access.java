@@ -34,10 +34,21 @@ abstract sealed class Access permits Access.Local, Access.Shared {
         Worker ex = Worker.current(what);
         if (!ex.tasksStayOnThread()) {
             throw new IllegalStateException(what + " made in a task of " + ex.name() + ", whose tasks may move"
-                    + " between threads: local primitives are for the tasks of one thread; use the shared one"
-                    + " (e.g. Channel.bounded instead of Channel.localBounded)");
+                    + " between threads: local primitives are for the tasks of one thread; use the shared one, "
+                    + sharedOf(what));
         }
         return new Local(ex, Thread.currentThread(), what);
+    }
+
+    /** The shared constructor beside a local one: {@code X.local} is {@code X.create}, {@code Channel.localBounded} {@code Channel.bounded}. */
+    static String sharedOf(String local) {
+        if (local.endsWith(".localBounded")) {
+            return local.replace(".localBounded", ".bounded");
+        }
+        if (local.endsWith(".localUnbounded")) {
+            return local.replace(".localUnbounded", ".unbounded");
+        }
+        return local.replace(".local", ".create");
     }
 
     static final class Shared extends Access {

@@ -94,6 +94,11 @@ public final class Channel<T> {
         return new Channel<>(Access.local("Channel.localBounded"), checkCapacity(capacity));
     }
 
+    /** A local channel of {@code capacity} whose errors name {@code what} (the primitive built on it). */
+    static <T> Channel<T> localNamed(String what, int capacity) {
+        return new Channel<>(Access.local(what), checkCapacity(capacity));
+    }
+
     /** A local channel without bound. */
     public static <T> Channel<T> localUnbounded() {
         return new Channel<>(Access.local("Channel.localUnbounded"), Integer.MAX_VALUE);

@@ -22,7 +22,7 @@ public final class Oneshot<T> {
     }
 
     public static <T> Oneshot<T> local() {
-        return new Oneshot<>(Channel.localBounded(1));
+        return new Oneshot<>(Channel.localNamed("Oneshot.local", 1));
     }
 
     /** Sends the value and closes the sending side; never waits. */

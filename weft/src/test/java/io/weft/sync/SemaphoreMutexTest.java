@@ -55,7 +55,10 @@ class SemaphoreMutexTest {
             held.get(0).close();
             held.get(0).close(); // once only
             yieldUntil(() -> order.size() == 3);
-            assertThat(order).containsExactly("got 3", "got 1", "got 2");
+            // 1 and 2 are both granted by that one release, in arrival order; the order they then run in is the
+            // executor's (a StealingExecutor's LIFO slot runs the last woken first)
+            assertThat(order).hasSize(3).startsWith("got 3");
+            assertThat(order.subList(1, 3)).containsExactlyInAnyOrder("got 1", "got 2");
             assertThat(sem.availablePermits()).isZero();
             held.forEach(Semaphore.Permit::close);
             assertThat(sem.availablePermits()).isEqualTo(3);
