@@ -2,7 +2,6 @@ package io.weft.sync;
 
 import static io.weft.sync.Kinds.run;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.weft.ExecutorKind;
