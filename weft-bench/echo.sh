@@ -12,7 +12,8 @@
 # Usage: weft-bench/echo.sh            (no arguments; everything is set by the environment)
 # Environment (all optional):
 #   WEFT_DRIVERS  weft drivers to run (default "uring epoll nio")
-#   SERVERS       which servers (default "weft netty-epoll netty-uring vthreads")
+#   SERVERS       which servers (default "weft netty-epoll netty-uring vthreads"; weft-stealing:
+#                 the EchoServer on a StealingExecutor of WORKERS workers)
 #   WARMUP        seconds of warm-up load per server (default 5)
 #   DURATION      seconds measured per server (default 10)
 #   CONNECTIONS   client connections (default 64);  SIZE  message bytes (default 64)

@@ -365,10 +365,12 @@ i=0
 each_server() {
   local main=$1 app=$2 s d port
   for s in $SERVERS; do
-    if [ "$s" = weft ]; then
+    if [ "$s" = weft ] || [ "$s" = weft-stealing ]; then
       for d in $WEFT_DRIVERS; do
         port=$((PORT + i)); i=$((i + 1))
-        weft_cmd "$main" "$d" "$port"; bench "weft-$d" "$port"
+        weft_cmd "$main" "$d" "$port"
+        [ "$s" = weft-stealing ] && CMD+=(--executor stealing)
+        bench "$s-$d" "$port"
       done
       continue
     fi
@@ -381,7 +383,7 @@ each_server() {
         if declare -F other_server >/dev/null && other_server "$s" "$port"; then
           continue
         fi
-        echo "unknown server '$s' in SERVERS (expected weft netty-epoll netty-uring vthreads${OTHER_SERVERS:+ $OTHER_SERVERS})" >&2
+        echo "unknown server '$s' in SERVERS (expected weft weft-stealing netty-epoll netty-uring vthreads${OTHER_SERVERS:+ $OTHER_SERVERS})" >&2
         exit 2 ;;
     esac
   done

@@ -11,11 +11,17 @@ import java.nio.ByteBuffer;
 /**
  * A TCP echo server: one task per connection writes back what it reads;
  * an idle connection holds no buffer (see {@link #echo}).
- * {@code io.weft.examples.EchoServer [--port 7007] [--driver uring|epoll|nio] [--executors N] [--placement unbound|spread|pack] [--pin CPU]}
+ * {@code io.weft.examples.EchoServer [--port 7007] [--driver uring|epoll|nio] [--executors N] [--placement unbound|spread|pack] [--pin CPU] [--executor pool|stealing]}
  */
 public final class EchoServer {
     public static void main(String[] args) throws Exception {
         ServerArgs a = ServerArgs.parse(args, 7007);
+        if (a.stealing()) {
+            // a task stays on the worker that first ran it: one pool of buffers per worker thread
+            ThreadLocal<Buffers> perWorker = ThreadLocal.withInitial(() -> new Buffers(16 * 1024, false, 1024));
+            a.serveStealing("echo", s -> echo(s, perWorker.get()));
+            return;
+        }
         a.serveOnEach("echo", () -> {
             SocketOptions opts = SocketOptions.DEFAULT.withReusePort(a.executors() > 1);
             try (TcpListener l = TcpListener.bind(new InetSocketAddress(a.host(), a.port()), opts)) {

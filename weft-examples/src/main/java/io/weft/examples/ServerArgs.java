@@ -4,20 +4,31 @@ import io.weft.Driver;
 import io.weft.JoinHandle;
 import io.weft.LocalExecutorPool;
 import io.weft.Placement;
+import io.weft.StealingExecutor;
+import io.weft.Weft;
+import io.weft.net.MovedStream;
+import io.weft.net.TcpListener;
+import io.weft.net.TcpStream;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /**
  * Command-line options of the example servers:
  * {@code [--port N] [--host ADDR] [--driver uring|epoll|nio] [--executors N]
- * [--placement unbound|spread|pack] [--pin CPU]}. The server runs on a
- * {@link LocalExecutorPool} of {@code --executors} executors; with several,
- * each binds the port with SO_REUSEPORT and the kernel spreads connections.
- * {@code --placement} places them (maxSpread, maxPack or unbound, the
- * default); {@code --pin CPU} pins executor i to CPU+i instead.
+ * [--placement unbound|spread|pack] [--pin CPU] [--executor pool|stealing]}.
+ * The server runs on a {@link LocalExecutorPool} of {@code --executors}
+ * executors; with several, each binds the port with SO_REUSEPORT and the
+ * kernel spreads connections. {@code --placement} places them (maxSpread,
+ * maxPack or unbound, the default); {@code --pin CPU} pins executor i to
+ * CPU+i instead. With {@code --executor stealing} (servers that support it)
+ * it runs on a {@link StealingExecutor} of {@code --executors} workers
+ * instead: one task accepts, and each connection is served by a task of its
+ * own on whichever worker takes it (see {@link #serveStealing}).
  */
-record ServerArgs(String host, int port, Driver driver, int executors, Placement placement) {
+record ServerArgs(String host, int port, Driver driver, int executors, Placement placement, boolean stealing) {
 
     static ServerArgs parse(String[] args, int defaultPort) {
         String host = "127.0.0.1";
@@ -26,6 +37,7 @@ record ServerArgs(String host, int port, Driver driver, int executors, Placement
         int executors = 1;
         int pin = -1;
         String placement = null;
+        boolean stealing = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -39,8 +51,13 @@ record ServerArgs(String host, int port, Driver driver, int executors, Placement
                 case "--executors" -> executors = Integer.parseInt(v);
                 case "--pin" -> pin = Integer.parseInt(v);
                 case "--placement" -> placement = v;
+                case "--executor" -> stealing = switch (v) {
+                    case "pool" -> false;
+                    case "stealing" -> true;
+                    default -> throw new IllegalArgumentException("--executor " + v + ": expected pool or stealing");
+                };
                 default -> throw new IllegalArgumentException("unknown option " + a
-                        + " (expected --port, --host, --driver, --executors, --placement, --pin)");
+                        + " (expected --port, --host, --driver, --executors, --placement, --pin, --executor)");
             }
         }
         if (executors < 1) {
@@ -49,7 +66,7 @@ record ServerArgs(String host, int port, Driver driver, int executors, Placement
         if (pin >= 0 && placement != null) {
             throw new IllegalArgumentException("--pin and --placement both place the executors: give one");
         }
-        return new ServerArgs(host, port, driver, executors, placement(placement, pin, executors));
+        return new ServerArgs(host, port, driver, executors, placement(placement, pin, executors), stealing);
     }
 
     private static Placement placement(String name, int pin, int executors) {
@@ -89,8 +106,38 @@ record ServerArgs(String host, int port, Driver driver, int executors, Placement
         return b.build();
     }
 
+    /**
+     * On a StealingExecutor of {@code executors} workers, placed and on the
+     * driver asked for: one task binds {@code host:port} and accepts; each
+     * connection is detached and served by {@code handler} in a task of its
+     * own, which attaches it on whichever worker starts it (a socket belongs
+     * to the worker whose task made it). Runs until the JVM exits.
+     */
+    void serveStealing(String name, Consumer<TcpStream> handler) {
+        StealingExecutor.Builder b = StealingExecutor.builder().name(name).workers(executors).placement(placement);
+        if (driver != null) {
+            b.driver(driver);
+        }
+        try (StealingExecutor ex = b.build()) {
+            ex.blockOn(() -> {
+                try (TcpListener l = TcpListener.bind(new InetSocketAddress(host, port))) {
+                    System.out.println(name + ": listening on " + l.localAddress() + " (StealingExecutor, "
+                            + executors + " worker(s))");
+                    for (;;) {
+                        MovedStream<TcpStream> conn = l.accept().await().detach().await();
+                        Weft.spawn(() -> handler.accept(conn.attach()));
+                    }
+                }
+            });
+        }
+    }
+
     /** Runs {@code server} as a task on every executor of a new pool, until they all end (or the JVM exits). */
     void serveOnEach(String name, Callable<Void> server) {
+        if (stealing) {
+            throw new IllegalArgumentException(name + ": --executor stealing is not supported by this server yet"
+                    + " (EchoServer has it)");
+        }
         try (LocalExecutorPool pool = pool(name)) {
             for (JoinHandle<Void> h : pool.spawnOnEach(server)) {
                 h.await();
