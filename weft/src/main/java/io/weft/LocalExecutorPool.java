@@ -4,7 +4,6 @@ import io.weft.coro.Coroutines;
 import io.weft.executor.ExecutorCore;
 import io.weft.executor.Worker;
 import io.weft.sys.Affinity;
-import io.weft.sys.Topology;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,11 +90,7 @@ public final class LocalExecutorPool implements AutoCloseable {
 
     /** The CPUs each executor may run on (an empty array: not pinned), by executor index. */
     public List<int[]> cpus() {
-        List<int[]> out = new ArrayList<>(cpus.size());
-        for (int[] c : cpus) {
-            out.add(c.clone());
-        }
-        return out;
+        return Placement.copies(cpus);
     }
 
     /**
@@ -275,8 +270,7 @@ public final class LocalExecutorPool implements AutoCloseable {
          */
         public LocalExecutorPool build() {
             String prefix = name != null ? name : "weft-pool-" + SEQ.incrementAndGet();
-            List<int[]> assigned = placement.isUnbound() ? placement.assign(executors, new Topology(List.of()))
-                    : placement.assign(executors, Topology.ofThisProcess());
+            List<int[]> assigned = placement.assignHere(executors);
             List<LocalExecutor> built = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();
             AtomicReference<Throwable> failed = new AtomicReference<>();

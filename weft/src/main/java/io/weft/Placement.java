@@ -80,6 +80,20 @@ public final class Placement {
         return kind == Kind.UNBOUND;
     }
 
+    /** {@link #assign} on this process's topology (read from sysfs unless the placement is unbound). */
+    List<int[]> assignHere(int executors) {
+        return assign(executors, isUnbound() ? new Topology(List.of()) : Topology.ofThisProcess());
+    }
+
+    /** A copy of {@code sets}, each array copied, for a caller that may change it. */
+    static List<int[]> copies(List<int[]> sets) {
+        List<int[]> out = new ArrayList<>(sets.size());
+        for (int[] c : sets) {
+            out.add(c.clone());
+        }
+        return out;
+    }
+
     /**
      * The CPU set of each of {@code executors} executors, on {@code topology}
      * (an empty set: not pinned).

@@ -3,9 +3,7 @@ package io.weft;
 import io.weft.coro.Await;
 import io.weft.steal.StealScheduler;
 import io.weft.sys.Affinity;
-import io.weft.sys.Topology;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
@@ -86,8 +84,7 @@ public final class StealingExecutor implements Executor, AutoCloseable {
 
     private StealingExecutor(Builder b) {
         String name = b.name != null ? b.name : "weft-stealing-" + COUNT.incrementAndGet();
-        List<int[]> assigned = b.placement.isUnbound() ? b.placement.assign(b.workers, new Topology(List.of()))
-                : b.placement.assign(b.workers, Topology.ofThisProcess());
+        List<int[]> assigned = b.placement.assignHere(b.workers);
         this.cpus = assigned;
         this.scheduler = new StealScheduler(this, name, b.workers, b.driver, b.onUnobservedFailure);
         scheduler.start(assigned);
@@ -99,11 +96,7 @@ public final class StealingExecutor implements Executor, AutoCloseable {
 
     /** The CPUs each worker may run on (an empty array: not pinned), by worker index. */
     public List<int[]> cpus() {
-        List<int[]> out = new ArrayList<>(cpus.size());
-        for (int[] c : cpus) {
-            out.add(c.clone());
-        }
-        return out;
+        return Placement.copies(cpus);
     }
 
     /** A StealingExecutor with one worker per CPU this process may use. */

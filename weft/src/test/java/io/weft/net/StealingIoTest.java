@@ -73,23 +73,7 @@ class StealingIoTest {
                     int conn = c;
                     clients.add(Weft.spawn(() -> {
                         clientsOn.add(Thread.currentThread().getName());
-                        long ok = 0;
-                        try (TcpStream s = TcpStream.connect(addr).await()) {
-                            ByteBuffer in = ByteBuffer.allocateDirect(64);
-                            for (int i = 0; i < messages; i++) {
-                                byte[] m = message(conn, i, 1 + (conn + i) % 64);
-                                s.writeAll(ByteBuffer.wrap(m)).await();
-                                in.clear().limit(m.length);
-                                s.readExact(in).await();
-                                byte[] got = new byte[m.length];
-                                in.flip().get(got);
-                                assertThat(got).isEqualTo(m);
-                                ok++;
-                            }
-                            s.shutdownOutput();
-                            assertThat(s.read(in.clear()).await()).isEqualTo(-1);
-                        }
-                        return ok;
+                        return TcpTest.echoClient(addr, conn, messages);
                     }));
                 }
                 long total = 0;

@@ -43,6 +43,32 @@ class TcpTest {
         return new InetSocketAddress("127.0.0.1", 0);
     }
 
+    /**
+     * In a task: connects to an echo server at {@code addr}, sends
+     * {@code messages} messages of connection {@code conn} one at a time,
+     * checks each echo byte for byte, half-closes and expects the end; how
+     * many came back right.
+     */
+    static long echoClient(InetSocketAddress addr, int conn, int messages) throws java.io.IOException {
+        long ok = 0;
+        try (TcpStream s = TcpStream.connect(addr).await()) {
+            ByteBuffer in = ByteBuffer.allocateDirect(64);
+            for (int i = 0; i < messages; i++) {
+                byte[] m = message(conn, i, 1 + (conn + i) % 64);
+                s.writeAll(ByteBuffer.wrap(m)).await();
+                in.clear().limit(m.length);
+                s.readExact(in).await();
+                byte[] got = new byte[m.length];
+                in.flip().get(got);
+                assertThat(got).isEqualTo(m);
+                ok++;
+            }
+            s.shutdownOutput();
+            assertThat(s.read(in.clear()).await()).isEqualTo(-1);
+        }
+        return ok;
+    }
+
     static byte[] message(int conn, int i, int len) {
         byte[] b = new byte[len];
         for (int k = 0; k < len; k++) {
@@ -79,25 +105,7 @@ class TcpTest {
                 List<JoinHandle<Long>> clients = new ArrayList<>();
                 for (int c = 0; c < conns; c++) {
                     int conn = c;
-                    clients.add(Weft.spawn(() -> {
-                        long ok = 0;
-                        try (TcpStream s = TcpStream.connect(addr).await()) {
-                            ByteBuffer in = ByteBuffer.allocateDirect(64);
-                            for (int i = 0; i < messages; i++) {
-                                byte[] m = message(conn, i, 1 + (conn + i) % 64);
-                                s.writeAll(ByteBuffer.wrap(m)).await();
-                                in.clear().limit(m.length);
-                                s.readExact(in).await();
-                                byte[] got = new byte[m.length];
-                                in.flip().get(got);
-                                assertThat(got).isEqualTo(m);
-                                ok++;
-                            }
-                            s.shutdownOutput();
-                            assertThat(s.read(in.clear()).await()).isEqualTo(-1);
-                        }
-                        return ok;
-                    }));
+                    clients.add(Weft.spawn(() -> echoClient(addr, conn, messages)));
                 }
                 long total = 0;
                 for (JoinHandle<Long> c : clients) {
