@@ -23,7 +23,8 @@
 # Usage: weft-bench/http.sh            (no arguments; everything is set by the environment)
 # Environment (all optional):
 #   WEFT_DRIVERS  weft drivers to run (default "uring epoll nio")
-#   SERVERS       which servers (default "weft netty-epoll netty-uring vthreads nginx")
+#   SERVERS       which servers (default "weft netty-epoll netty-uring vthreads nginx"; weft-stealing:
+#                 HttpHello on a StealingExecutor of WORKERS workers)
 #   WARMUP        seconds of each warm-up run (default 5);  WARMUP_RUNS  how many (default 2)
 #   DURATION      seconds measured per server (default 10)
 #   PIPELINE      pipeline depths, each a run of every server (default "1 16")

@@ -23,7 +23,7 @@ import java.time.format.DateTimeFormatter;
  *
  * <pre>
  * java -jar weft-examples/target/weft-examples.jar   (see README)
- *   io.weft.examples.HttpHello [--port 8080] [--driver uring|epoll|nio] [--executors N] [--placement unbound|spread|pack] [--pin CPU]
+ *   io.weft.examples.HttpHello [--port 8080] [--driver uring|epoll|nio] [--executors N] [--placement unbound|spread|pack] [--pin CPU] [--executor pool|stealing]
  * </pre>
  */
 public final class HttpHello {
@@ -33,6 +33,19 @@ public final class HttpHello {
 
     /** The response, with a Date header refreshed every second; one per executor, loop thread only. */
     private byte[] response = response();
+    /** On a StealingExecutor: one response for every worker, refreshed by one task; read by any. */
+    private static volatile byte[] shared = response();
+    /** Whether this instance answers with {@link #shared} (one instance per worker thread of a StealingExecutor). */
+    private final boolean useShared;
+
+    /** A server for one executor (a LocalExecutor, or one of a pool). */
+    HttpHello() {
+        this(false);
+    }
+
+    private HttpHello(boolean useShared) {
+        this.useShared = useShared;
+    }
 
     private static byte[] response() {
         String head = "HTTP/1.1 200 OK\r\nServer: weft\r\nContent-Type: text/plain\r\nContent-Length: " + BODY.length
@@ -59,6 +72,18 @@ public final class HttpHello {
 
     public static void main(String[] args) throws Exception {
         ServerArgs a = ServerArgs.parse(args, 8080);
+        if (a.stealing()) {
+            // a connection's task stays on the worker that first ran it: buffers per worker thread, one response
+            ThreadLocal<HttpHello> perWorker = ThreadLocal.withInitial(() -> new HttpHello(true));
+            a.serveStealing("http", s -> perWorker.get().connection(s), () -> {
+                Interval tick = Interval.every(Duration.ofSeconds(1));
+                for (;;) {
+                    tick.tick().await();
+                    shared = response();
+                }
+            });
+            return;
+        }
         a.serveOnEach("http", () -> {
             new HttpHello().serve(a, Weft.executorIndex()); // one per executor: its buffers and Date header
             return null;
@@ -184,7 +209,7 @@ public final class HttpHello {
                 body -= n;
                 start = end = 0;
             }
-            byte[] resp = response;
+            byte[] resp = useShared ? shared : response;
             if (out.remaining() < resp.length) {
                 s.writeAll(out.flip()).await();
                 out.clear();

@@ -114,6 +114,11 @@ record ServerArgs(String host, int port, Driver driver, int executors, Placement
      * to the worker whose task made it). Runs until the JVM exits.
      */
     void serveStealing(String name, Consumer<TcpStream> handler) {
+        serveStealing(name, handler, null);
+    }
+
+    /** As {@link #serveStealing(String, Consumer)}, with {@code chore} (may be null) spawned beside the accept loop. */
+    void serveStealing(String name, Consumer<TcpStream> handler, Runnable chore) {
         StealingExecutor.Builder b = StealingExecutor.builder().name(name).workers(executors).placement(placement);
         if (driver != null) {
             b.driver(driver);
@@ -123,6 +128,9 @@ record ServerArgs(String host, int port, Driver driver, int executors, Placement
                 try (TcpListener l = TcpListener.bind(new InetSocketAddress(host, port))) {
                     System.out.println(name + ": listening on " + l.localAddress() + " (StealingExecutor, "
                             + executors + " worker(s))");
+                    if (chore != null) {
+                        Weft.spawn(chore);
+                    }
                     for (;;) {
                         MovedStream<TcpStream> conn = l.accept().await().detach().await();
                         Weft.spawn(() -> handler.accept(conn.attach()));
@@ -136,7 +144,7 @@ record ServerArgs(String host, int port, Driver driver, int executors, Placement
     void serveOnEach(String name, Callable<Void> server) {
         if (stealing) {
             throw new IllegalArgumentException(name + ": --executor stealing is not supported by this server yet"
-                    + " (EchoServer has it)");
+                    + " (EchoServer and HttpHello have it)");
         }
         try (LocalExecutorPool pool = pool(name)) {
             for (JoinHandle<Void> h : pool.spawnOnEach(server)) {
