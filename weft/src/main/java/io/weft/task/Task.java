@@ -250,14 +250,17 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
 
     private void complete(Object out) {
         int before = transitionToComplete(out);
-        if ((before & JOIN_WAKER) != 0) {
-            wakeJoiners();
-        }
         if (out instanceof Failure f && (before & JOIN_INTEREST) == 0) {
             owner.failedUnobserved(this, f.error);
         }
         released();
+        // The owner counts it out before any joiner hears of it: a joiner on another thread (a StealingExecutor's
+        // other worker, a blockOn caller) that sees it complete never sees it still counted as live, and a close
+        // that waits for no live task finds its unobserved failure already reported.
         owner.completed(this);
+        if ((before & JOIN_WAKER) != 0) {
+            wakeJoiners();
+        }
     }
 
     /** Marker for "the poll returned pending" from {@link #pollTask()}. */

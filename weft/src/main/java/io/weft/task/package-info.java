@@ -104,7 +104,10 @@
  *       and wake each waker once. A waiter that pushed before the completing
  *       CAS is either woken here (it had set JOIN_WAKER) or sees COMPLETE in
  *       its own CAS (it had not). Unlike tokio's single join-waker slot, the
- *       stack lets many waiters on many threads share one handle.</li>
+ *       stack lets many waiters on many threads share one handle. It comes
+ *       last in toComplete, after the unobserved-failure report and the
+ *       owner's {@code completed} count: whoever a join wake reaches finds
+ *       the task counted out.</li>
  * </ol>
  *
  * <h2>Tasks that run on no executor</h2>
