@@ -122,7 +122,8 @@ class BlockingTaskTest {
         BlockingTask<String> unpolled = BlockingTask.spawn(pool, "unpolled", () -> {
             throw boom;
         }, sink);
-        assertThat(within30s(unpolled::isFinished)).isTrue();
+        // the task is seen finished (its state word) a moment before the pool thread reports it: wait for the report
+        assertThat(within30s(() -> unpolled.isFinished() && !unobserved.isEmpty())).isTrue();
         assertThat(unobserved).containsExactly(boom);
         assertThatThrownBy(unpolled::await).isInstanceOf(TaskFailedException.class).cause().isSameAs(boom);
 
