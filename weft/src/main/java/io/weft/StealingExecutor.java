@@ -69,11 +69,13 @@ import java.util.function.BiConsumer;
  *     try (TcpListener l = TcpListener.bind(addr)) {
  *         for (;;) {
  *             MovedStream<TcpStream> conn = l.accept().await().detach().await();
- *             Weft.spawn(() -> { try (TcpStream s = conn.attach()) { serve(s); } });   // any worker
+ *             conn.closeWhenDone(Weft.spawn(() -> { try (TcpStream s = conn.attach()) { serve(s); } }));
  *         }
  *     }
  * });
  * }</pre>
+ * ({@code closeWhenDone}: a connection whose task is aborted before it ran,
+ * say by a close, is closed rather than lost.)
  */
 public final class StealingExecutor implements Executor, AutoCloseable {
     private static final AtomicInteger COUNT = new AtomicInteger();

@@ -133,7 +133,7 @@ record ServerArgs(String host, int port, Driver driver, int executors, Placement
                     }
                     for (;;) {
                         MovedStream<TcpStream> conn = l.accept().await().detach().await();
-                        Weft.spawn(() -> handler.accept(conn.attach()));
+                        conn.closeWhenDone(Weft.spawn(() -> handler.accept(conn.attach())));
                     }
                 }
             });

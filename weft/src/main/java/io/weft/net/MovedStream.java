@@ -1,8 +1,10 @@
 package io.weft.net;
 
+import io.weft.JoinHandle;
 import io.weft.executor.Worker;
 import io.weft.io.DetachedStream;
 import io.weft.io.StreamHandle;
+import io.weft.task.Task;
 import java.util.function.Function;
 
 /**
@@ -15,7 +17,7 @@ import java.util.function.Function;
  * <pre>{@code
  * TcpStream conn = listener.accept().await();
  * MovedStream<TcpStream> moving = conn.detach().await();
- * pool.spawnOn(next++ % pool.size(), () -> serve(moving.attach()));
+ * moving.closeWhenDone(pool.spawnOn(next++ % pool.size(), () -> serve(moving.attach())));
  * }</pre>
  *
  * Any thread may hold it. Bytes a cancelled read had kept for the next read
@@ -39,6 +41,35 @@ public final class MovedStream<S extends SocketStream> implements AutoCloseable 
      */
     public S attach() {
         return wrap.apply(detached.attach(Worker.current("MovedStream.attach").driver()));
+    }
+
+    /**
+     * Closes this stream when {@code task} ends, if nobody attached it by
+     * then, and returns {@code task}: hand a stream to the task that will
+     * attach it this way, and a task aborted before it ever ran (its
+     * executor closing, a scope shutting down) does not leave the
+     * connection open.
+     *
+     * <pre>{@code
+     * MovedStream<TcpStream> conn = listener.accept().await().detach().await();
+     * conn.closeWhenDone(Weft.spawn(() -> { try (TcpStream s = conn.attach()) { serve(s); } }));
+     * }</pre>
+     *
+     * It does not count as awaiting the task: a failure nobody awaits is
+     * still reported as unobserved. A stream the task attached is the
+     * task's, and stays open if the task handed it on.
+     */
+    public <T> JoinHandle<T> closeWhenDone(JoinHandle<T> task) {
+        if (task == null) {
+            throw new NullPointerException("task");
+        }
+        if (!(task instanceof Task<T> t)) {
+            throw new IllegalArgumentException("closeWhenDone takes the handle of a weft task, not " + task);
+        }
+        if (!t.wakeOnCompletion(detached::close, false)) {
+            detached.close(); // it has ended already
+        }
+        return task;
     }
 
     /** Closes the stream if nobody attached it (then {@link #attach()} throws); idempotent. */

@@ -397,6 +397,16 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
      * child that fails on another thread meanwhile is not taken as received).
      */
     public final boolean wakeOnCompletion(Waker w) {
+        return wakeOnCompletion(w, true);
+    }
+
+    /**
+     * As {@link #wakeOnCompletion(Waker)}; with {@code interest} false it
+     * does not count as awaiting the task (JOIN_INTEREST stays as it is), so
+     * a failure nobody awaits is still reported as unobserved: for a
+     * bystander that only needs to know when the task ends.
+     */
+    public final boolean wakeOnCompletion(Waker w, boolean interest) {
         pushJoiner(w);
         // Read the state after the push: a completer that took the join stack before our push
         // had set COMPLETE before that, so we see it here. Then publish JOIN_WAKER (and
@@ -406,7 +416,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
             if ((s & COMPLETE) != 0) {
                 return false;
             }
-            int next = s | JOIN_WAKER | JOIN_INTEREST;
+            int next = s | JOIN_WAKER | (interest ? JOIN_INTEREST : 0);
             if (next == s) {
                 return true;
             }
