@@ -28,7 +28,7 @@ final class DrivenTask extends Task<Integer> {
     int polls;
     int cancels;
 
-    DrivenTask(CountingOwner owner, Object result) {
+    DrivenTask(io.weft.task.TaskOwner owner, Object result) {
         super(owner, "driven");
         this.result = result;
     }

@@ -3,15 +3,17 @@ package io.weft.steal;
 import io.weft.task.Task;
 
 /**
- * jcstress only (in weft's package, from the weft-jcstress module): the
- * idle protocol of a StealingExecutor's scheduler with one worker and no
- * threads started, driven step by step by the actors of a test.
+ * jcstress only (in weft's package, from the weft-jcstress module): a
+ * StealingExecutor's scheduler with no threads started, driven step by step
+ * by the actors of a test: its idle protocol with one worker, and a steal
+ * and first run against a wake with two.
  */
 public final class StealForJcstress {
-    private final StealScheduler scheduler = new StealScheduler(null, "jcstress", 1, null, null);
+    private final StealScheduler scheduler;
 
     /** The one worker is searching (it found nothing in its own queue). */
     public StealForJcstress() {
+        this.scheduler = new StealScheduler(null, "jcstress", 1, null, null);
         if (!scheduler.idle.transitionToSearching()) {
             throw new IllegalStateException("the only worker could not search");
         }
@@ -40,5 +42,59 @@ public final class StealForJcstress {
 
     public int queued() {
         return scheduler.inject.size();
+    }
+
+    /** Two workers, for a steal and first run against a wake. */
+    public static StealForJcstress twoWorkers() {
+        return new StealForJcstress(2);
+    }
+
+    /** Set up before the actors start: {@code task} (new, so NOTIFIED) waits in worker 0's local queue. */
+    public void pushOnWorker0(Task<?> task) {
+        scheduler.workers[0].queue.push(task, scheduler.inject);
+    }
+
+    private StealForJcstress(int workers) {
+        this.scheduler = new StealScheduler(null, "jcstress", workers, null, null);
+    }
+
+    /** The scheduler, as the owner of the tasks a test makes. */
+    public io.weft.task.TaskOwner owner() {
+        return scheduler;
+    }
+
+    /**
+     * Worker 1 steals from worker 0 and runs what it took as a worker runs a
+     * task's first turn: it becomes the task's home, then polls it. The task
+     * it took, or null.
+     */
+    public Task<?> stealAndRunOnWorker1() {
+        StealWorker w1 = scheduler.workers[1];
+        Task<?> t = scheduler.workers[0].queue.stealInto(w1.queue);
+        if (t != null) {
+            t.queue = w1;
+            t.turn();
+        }
+        return t;
+    }
+
+    /** Where {@code task} is queued now, as a count per place: {worker 1's remote queue, any other queue}. */
+    public int[] whereQueued(Task<?> task) {
+        int home = 0;
+        int elsewhere = 0;
+        StealWorker w1 = scheduler.workers[1];
+        for (Task<?> t; (t = w1.remote.poll()) != null; ) {
+            if (t == task) {
+                home++;
+            }
+        }
+        for (StealWorker w : scheduler.workers) {
+            for (Task<?> t; (t = w.queue.pop()) != null; ) {
+                elsewhere += t == task ? 1 : 0;
+            }
+            elsewhere += (int) w.pinned.stream().filter(t -> t == task).count();
+        }
+        elsewhere += scheduler.inject.size();
+        return new int[] {home, elsewhere};
     }
 }

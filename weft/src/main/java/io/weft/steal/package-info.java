@@ -67,7 +67,10 @@
  * counts as searching) or by itself, woken for a task of its own
  * ({@code Idle.unparkSelf}). The counts and the re-check are in
  * {@code Idle}; the jcstress test {@code StealParkTest} races a spawn from
- * outside against the last searcher parking.
+ * outside against the last searcher parking, and {@code WakeVsStealTest} a
+ * wake from outside against a steal and first run (the wake is served once:
+ * by that poll, or by one entry on the new home's remote queue, never on a
+ * queue another worker could take it from).
  *
  * <p>A worker that has opened its reactor (at the first I/O of a task that
  * lives there) parks inside it ({@code IoDriver.park}, bounded by its next
