@@ -36,9 +36,22 @@ public enum ExecutorKind {
 
     /** An executor of this kind, started; close it. */
     public Running open() {
+        return open(null);
+    }
+
+    /**
+     * An executor of this kind whose failures nobody awaited go to
+     * {@code onUnobservedFailure} (task name, error; null: the default, a
+     * warning), started; close it.
+     */
+    public Running open(java.util.function.BiConsumer<String, Throwable> onUnobservedFailure) {
         return switch (this) {
             case LOCAL -> {
-                LocalExecutor ex = LocalExecutor.create();
+                LocalExecutor.Builder b = LocalExecutor.builder();
+                if (onUnobservedFailure != null) {
+                    b.onUnobservedFailure(onUnobservedFailure);
+                }
+                LocalExecutor ex = b.build();
                 yield new Running() {
                     @Override
                     public <T> T run(Callable<T> root) {
@@ -52,7 +65,11 @@ public enum ExecutorKind {
                 };
             }
             case POOL -> {
-                LocalExecutorPool pool = LocalExecutorPool.builder().name("kind-pool").executors(2).build();
+                LocalExecutorPool.Builder b = LocalExecutorPool.builder().name("kind-pool").executors(2);
+                if (onUnobservedFailure != null) {
+                    b.onUnobservedFailure(onUnobservedFailure);
+                }
+                LocalExecutorPool pool = b.build();
                 yield new Running() {
                     @Override
                     public <T> T run(Callable<T> root) {
@@ -66,8 +83,12 @@ public enum ExecutorKind {
                 };
             }
             case STEALING_1, STEALING_2 -> {
-                StealingExecutor ex = StealingExecutor.builder().name("kind-steal")
-                        .workers(this == STEALING_1 ? 1 : 2).build();
+                StealingExecutor.Builder b = StealingExecutor.builder().name("kind-steal")
+                        .workers(this == STEALING_1 ? 1 : 2);
+                if (onUnobservedFailure != null) {
+                    b.onUnobservedFailure(onUnobservedFailure);
+                }
+                StealingExecutor ex = b.build();
                 yield new Running() {
                     @Override
                     public <T> T run(Callable<T> root) {

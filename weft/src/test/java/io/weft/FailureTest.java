@@ -9,7 +9,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** Tasks that throw: awaited failures, unobserved failures, the executor keeps going. */
+/**
+ * Tasks that throw: awaited failures, unobserved failures, the executor
+ * keeps going; on every executor kind (a task left unrun at the end of
+ * {@code run} on a LocalExecutor only: the other kinds go on running it).
+ */
 class FailureTest {
 
     record Report(String task, Throwable error) {
@@ -19,12 +23,16 @@ class FailureTest {
         return LocalExecutor.builder().onUnobservedFailure((n, e) -> reports.add(new Report(n, e))).build();
     }
 
-    @Test
-    void awaitOfFailedTaskThrowsTaskFailedExceptionWithTheCause() {
+    private static ExecutorKind.Running recording(ExecutorKind kind, List<Report> reports) {
+        return kind.open((n, e) -> reports.add(new Report(n, e)));
+    }
+
+    @EveryKind
+    void awaitOfFailedTaskThrowsTaskFailedExceptionWithTheCause(ExecutorKind kind) {
         var boom = new IllegalArgumentException("boom");
         var checked = new IOException("io");
         List<Report> reports = new CopyOnWriteArrayList<>();
-        try (var ex = recording(reports)) {
+        try (var ex = recording(kind, reports)) {
             ex.run(() -> {
                 var h1 = Weft.spawn(() -> {
                     throw boom;
@@ -43,10 +51,10 @@ class FailureTest {
         assertThat(reports).as("awaited failures are not reported").isEmpty();
     }
 
-    @Test
-    void pollBasedTaskThatThrowsFailsItsHandle() {
+    @EveryKind
+    void pollBasedTaskThatThrowsFailsItsHandle(ExecutorKind kind) {
         var boom = new IllegalStateException("poll failed");
-        try (var ex = LocalExecutor.create()) {
+        try (var ex = kind.open()) {
             Throwable t = ex.run(() -> {
                 var h = Weft.spawn((Future<Integer>) cx -> {
                     throw boom;
@@ -62,9 +70,9 @@ class FailureTest {
         }
     }
 
-    @Test
-    void executorKeepsRunningOtherTasksAfterAFailure() {
-        try (var ex = LocalExecutor.builder().onUnobservedFailure((n, e) -> { }).build()) {
+    @EveryKind
+    void executorKeepsRunningOtherTasksAfterAFailure(ExecutorKind kind) {
+        try (var ex = kind.open((n, e) -> { })) {
             int sum = ex.run(() -> {
                 List<JoinHandle<Integer>> hs = new ArrayList<>();
                 for (int i = 0; i < 20; i++) {
@@ -95,11 +103,11 @@ class FailureTest {
         }
     }
 
-    @Test
-    void unobservedFailureIsReportedExactlyOnceWithTheTasksError() {
+    @EveryKind
+    void unobservedFailureIsReportedExactlyOnceWithTheTasksError(ExecutorKind kind) {
         var boom = new RuntimeException("nobody looks");
         List<Report> reports = new CopyOnWriteArrayList<>();
-        var ex = recording(reports);
+        var ex = recording(kind, reports);
         ex.run(() -> {
             Weft.spawn(() -> {
                 throw boom;
@@ -136,10 +144,10 @@ class FailureTest {
         assertThat(reports).isEmpty();
     }
 
-    @Test
-    void failureAwaitedAfterItHappenedIsNotReported() {
+    @EveryKind
+    void failureAwaitedAfterItHappenedIsNotReported(ExecutorKind kind) {
         List<Report> reports = new CopyOnWriteArrayList<>();
-        try (var ex = recording(reports)) {
+        try (var ex = recording(kind, reports)) {
             ex.run(() -> {
                 var h = Weft.spawn(() -> {
                     throw new RuntimeException("seen later");
@@ -155,10 +163,10 @@ class FailureTest {
         assertThat(reports).isEmpty();
     }
 
-    @Test
-    void failureAwaitedFromAPlainThreadIsNotReported() {
+    @EveryKind
+    void failureAwaitedFromAPlainThreadIsNotReported(ExecutorKind kind) {
         List<Report> reports = new CopyOnWriteArrayList<>();
-        var ex = recording(reports);
+        var ex = recording(kind, reports);
         JoinHandle<Object> h = ex.run(() -> {
             var t = Weft.spawn(() -> {
                 throw new RuntimeException("read outside");
@@ -173,11 +181,11 @@ class FailureTest {
         assertThat(reports).isEmpty();
     }
 
-    @Test
-    void failureOfTheRootIsThrownByRunAndNotReported() {
+    @EveryKind
+    void failureOfTheRootIsThrownByRunAndNotReported(ExecutorKind kind) {
         List<Report> reports = new CopyOnWriteArrayList<>();
         var boom = new IllegalStateException("root");
-        try (var ex = recording(reports)) {
+        try (var ex = recording(kind, reports)) {
             assertThatThrownBy(() -> ex.run(() -> {
                 throw boom;
             })).isSameAs(boom);
@@ -185,13 +193,13 @@ class FailureTest {
         assertThat(reports).isEmpty();
     }
 
-    @Test
-    void throwingFailureHandlerDoesNotBreakClose() {
+    @EveryKind
+    void throwingFailureHandlerDoesNotBreakClose(ExecutorKind kind) {
         List<String> calls = new CopyOnWriteArrayList<>();
-        var ex = LocalExecutor.builder().onUnobservedFailure((n, e) -> {
+        var ex = kind.open((n, e) -> {
             calls.add(e.getMessage());
             throw new RuntimeException("handler broke");
-        }).build();
+        });
         ex.run(() -> {
             Weft.spawn(() -> {
                 throw new RuntimeException("a");
