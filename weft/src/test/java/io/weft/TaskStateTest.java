@@ -7,7 +7,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** The task state word as seen through polls, wakes and aborts. */
+/**
+ * The task state word as seen through polls, wakes and aborts; the tests
+ * that read no LocalExecutor counter on the other executor kinds too.
+ */
 class TaskStateTest {
 
     @Test
@@ -110,9 +113,9 @@ class TaskStateTest {
         }
     }
 
-    @Test
-    void abortOfFinishedTaskChangesNothing() {
-        try (var ex = LocalExecutor.create()) {
+    @EveryKind
+    void abortOfFinishedTaskChangesNothing(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             int r = ex.run(() -> {
                 var h = Weft.spawn(() -> 42);
                 assertThat(h.await()).isEqualTo(42);
@@ -144,9 +147,9 @@ class TaskStateTest {
         }
     }
 
-    @Test
-    void abortDuringThePollThatReturnsTheValueKeepsTheValue() {
-        try (var ex = LocalExecutor.create()) {
+    @SameThreadKinds // the handle is published to the task after its spawn
+    void abortDuringThePollThatReturnsTheValueKeepsTheValue(ExecutorKind kind) {
+        try (var ex = kind.open()) {
             AtomicReference<JoinHandle<Integer>> self = new AtomicReference<>();
             AtomicInteger polls = new AtomicInteger();
             Future<Integer> f = cx -> {
