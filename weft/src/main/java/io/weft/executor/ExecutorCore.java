@@ -21,6 +21,7 @@ import io.weft.task.Budget;
 import io.weft.task.CurrentLoop;
 import io.weft.task.FutureTask;
 import io.weft.task.Task;
+import io.weft.task.TaskList;
 import io.weft.task.TaskOwner;
 import io.weft.time.Timers;
 import java.lang.invoke.MethodHandles;
@@ -103,7 +104,7 @@ public final class ExecutorCore implements Worker, TaskOwner {
      * an intrusive list, so that close() finds the tasks on no run queue.
      * Tasks that never wait never touch it (nor its long-lived head field).
      */
-    Task<?> suspendedHead;
+    final TaskList suspended = new TaskList();
 
 
     /** Shutdown and close: the phase and what waits for it (see package-info, "Shutdown and close"). */
@@ -302,15 +303,7 @@ public final class ExecutorCore implements Worker, TaskOwner {
 
     @Override
     public void suspended(Task<?> t) {
-        if (!t.registered) {
-            t.registered = true;
-            Task<?> h = suspendedHead;
-            t.nextLive = h;
-            if (h != null) {
-                h.prevLive = t;
-            }
-            suspendedHead = t;
-        }
+        suspended.add(t);
     }
 
     @Override
@@ -320,20 +313,7 @@ public final class ExecutorCore implements Worker, TaskOwner {
 
     @Override
     public void completed(Task<?> t) {
-        if (t.registered) {
-            Task<?> p = t.prevLive;
-            Task<?> n = t.nextLive;
-            if (p == null) {
-                suspendedHead = n;
-            } else {
-                p.nextLive = n;
-            }
-            if (n != null) {
-                n.prevLive = p;
-            }
-            t.prevLive = t.nextLive = null;
-            t.registered = false;
-        }
+        suspended.remove(t);
         tasksCompleted++;
         ((TaskQueue) t.queue).tasksCompleted++;
     }

@@ -294,11 +294,12 @@ final class Lifecycle {
         }
         if (live == 0) {
             finishClose();
-        } else if (closeAfter == null && !core.scheduler.inSlice() && !core.scheduler.hasRunnable() && core.suspendedHead != null
-                && core.suspendedHead.isCancelRequested()) {
+        } else if (closeAfter == null && !core.scheduler.inSlice() && !core.scheduler.hasRunnable()
+                && core.suspended.first() != null && core.suspended.first().isCancelRequested()) {
             // Aborted tasks are always queued, so one still live here would never finish.
+            Task<?> stuck = core.suspended.first();
             throw new IllegalStateException(live + " task(s) did not finish their cancellation, e.g. task "
-                    + core.suspendedHead + ": " + Task.describe(core.suspendedHead.state()));
+                    + stuck + ": " + Task.describe(stuck.state()));
         }
     }
 
@@ -312,11 +313,11 @@ final class Lifecycle {
                 t.abort();
             }
         });
-        for (Task<?> t = core.suspendedHead; t != null; t = t.nextLive) {
+        core.suspended.forEach(t -> {
             if (t != keep) {
                 t.abort();
             }
-        }
+        });
     }
 
     /** Loop thread: no task is left; reports failures nobody saw, closes the reactor. */

@@ -31,7 +31,7 @@
  *       ExecutorCore; for a StealScheduler, the budget of the worker polling
  *       it then, the task's home, which polls it ever after.</li>
  *   <li><b>The registry of live tasks</b>: an ExecutorCore keeps the
- *       suspended ones in a list of its loop thread ({@code suspendedHead});
+ *       suspended ones in a list of its loop thread ({@code suspended}, a {@code task.TaskList});
  *       a StealScheduler counts its live tasks, and each of its workers
  *       lists the tasks that live on it (its thread only).</li>
  *   <li><b>Timers, sockets and files</b> belong to one loop's wheel and

@@ -15,6 +15,7 @@ import io.weft.task.Budget;
 import io.weft.task.CurrentLoop;
 import io.weft.task.FutureTask;
 import io.weft.task.Task;
+import io.weft.task.TaskList;
 import io.weft.time.Timers;
 import java.util.ArrayDeque;
 import java.util.SplittableRandom;
@@ -79,8 +80,8 @@ final class StealWorker implements Worker {
     private volatile boolean sleeping;
     private int tick;
     private final SplittableRandom random;
-    /** The tasks that live here and have not completed (an intrusive list through Task.prevLive/nextLive); this thread only. */
-    private Task<?> residents;
+    /** The tasks that live here and have not completed; this thread only. */
+    private final TaskList residents = new TaskList();
     /** This worker has aborted its residents for the executor's close. */
     private boolean closeSeen;
 
@@ -121,7 +122,8 @@ final class StealWorker implements Worker {
 
     private Task<?> next() {
         Task<?> t;
-        if (++tick % INJECT_INTERVAL == 0) {
+        boolean maintenance = ++tick % INJECT_INTERVAL == 0;
+        if (maintenance) {
             IoDriver d = driver;
             if (d != null) {
                 d.poll(); // completions and readiness wake tasks that live here, onto pinned
@@ -134,7 +136,7 @@ final class StealWorker implements Worker {
             pinned.add(r);
             counters.remoteWake();
         }
-        if (tick % INJECT_INTERVAL == 0) {
+        if (maintenance) {
             flushDeferred();
         }
         // Alternate between the tasks that live here and the stealable ones, so neither starves the other.
@@ -236,7 +238,7 @@ final class StealWorker implements Worker {
             // Its first run: a coroutine task's frames will be frozen on this thread, and any task's timers go
             // to this worker's wheel; so it lives here from now on.
             t.queue = this;
-            register(t);
+            residents.add(t);
         }
         if (scheduler.closing) {
             t.abort(); // taken off a queue during a close: it runs its cancellation path, not its body
@@ -288,40 +290,14 @@ final class StealWorker implements Worker {
         }
     }
 
-    private void register(Task<?> t) {
-        t.registered = true;
-        t.nextLive = residents;
-        if (residents != null) {
-            residents.prevLive = t;
-        }
-        residents = t;
-    }
-
     /** A resident completed (on this thread: it runs only here). */
     void unregister(Task<?> t) {
-        if (!t.registered) {
-            return;
-        }
-        t.registered = false;
-        Task<?> p = t.prevLive;
-        Task<?> n = t.nextLive;
-        if (p != null) {
-            p.nextLive = n;
-        } else {
-            residents = n;
-        }
-        if (n != null) {
-            n.prevLive = p;
-        }
-        t.prevLive = null;
-        t.nextLive = null;
+        residents.remove(t);
     }
 
     /** The executor closes: every task that lives here runs its cancellation path soon (each abort queues it here). */
     private void abortResidents() {
-        for (Task<?> t = residents; t != null; t = t.nextLive) {
-            t.abort();
-        }
+        residents.forEach(Task::abort);
     }
 
     /** Fires the timers that are due (their tasks live here: the wakes go to {@link #pinned}). */

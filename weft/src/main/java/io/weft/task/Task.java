@@ -88,11 +88,11 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
     public Task<?> nextInQueue;
     /**
      * Links of the owner's registry of tasks that have waited at least once
-     * (so that close() finds tasks that are on no run queue).
+     * (so that close() finds tasks that are on no run queue): a {@link TaskList}'s.
      */
-    public Task<?> prevLive;
-    public Task<?> nextLive;
-    public boolean registered;
+    Task<?> prevLive;
+    Task<?> nextLive;
+    boolean registered;
 
     /**
      * True while the owner polls this task (set and cleared by the owner in
