@@ -114,7 +114,7 @@ public final class StealScheduler implements TaskOwner {
             throw new RejectedExecutionException("executor " + name + " is shutting down: it takes no new tasks");
         }
         CoroutineTask<T> t = new CoroutineTask<>(this, taskName, body);
-        adopt(t);
+        adopt(t, w);
         if (w == null && refusing) {
             // A close or shutdown began while this spawn went on. We counted the task, then read refusing; it
             // raises refusing, then waits for the count: either it waits for this task (read false) or the
@@ -125,10 +125,13 @@ public final class StealScheduler implements TaskOwner {
         return t;
     }
 
-    /** Registers a new task (NOTIFIED, not yet queued) and queues it; aborted first if the executor closes. */
-    void adopt(Task<?> t) {
+    /**
+     * Registers a new task (NOTIFIED, not yet queued) and queues it; aborted
+     * first if the executor closes. {@code w}: the worker spawning it (this
+     * thread's), or null from outside.
+     */
+    void adopt(Task<?> t, StealWorker w) {
         live.increment();
-        StealWorker w = currentWorker();
         if (w != null) {
             w.counters.spawned();
         } else {
@@ -137,7 +140,7 @@ public final class StealScheduler implements TaskOwner {
         if (closing) {
             t.abort(); // spawned while the executor closes: it never runs its body
         }
-        schedule(t);
+        schedule(t, w);
     }
 
     // =====================================================================
@@ -154,11 +157,16 @@ public final class StealScheduler implements TaskOwner {
      * a full one goes to the shared queue), waking a parked worker if this
      * one has more than it can run next and nobody searches; from
      * elsewhere, onto the shared queue, waking a parked worker if nobody
-     * searches.
+     * searches. Either kind, spawned or woken by the task a worker polls
+     * (and living there, if it has run), goes to that worker's LIFO slot.
      */
     @Override
     public void schedule(Task<?> task) {
-        StealWorker w = currentWorker();
+        schedule(task, currentWorker());
+    }
+
+    /** {@link #schedule(Task)} from {@code w}, this thread's worker (null: from outside). */
+    private void schedule(Task<?> task, StealWorker w) {
         if (w != null && w.blocking && task.queue == null) {
             w = null; // in blockInPlace: a new task goes where the other workers take it
         }

@@ -369,7 +369,7 @@ final class StealWorker implements Worker {
             throw noTaskQueues();
         }
         FutureTask<T> t = new FutureTask<>(scheduler, null, future);
-        scheduler.adopt(t);
+        scheduler.adopt(t, this);
         return t;
     }
 
