@@ -80,14 +80,7 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
         try {
             return s.get();
         } catch (TaskFailedException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw e;
+            throw TaskFailedException.rootFailure(e);
         }
     }
 

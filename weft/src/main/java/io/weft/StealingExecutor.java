@@ -142,14 +142,7 @@ public final class StealingExecutor implements Executor, AutoCloseable {
         try {
             return Await.blockOn(h);
         } catch (TaskFailedException f) {
-            Throwable cause = f.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error e) {
-                throw e;
-            }
-            throw f;
+            throw TaskFailedException.rootFailure(f);
         }
     }
 

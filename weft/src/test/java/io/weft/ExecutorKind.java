@@ -144,13 +144,7 @@ public enum ExecutorKind {
         try {
             return h.await();
         } catch (TaskFailedException f) {
-            if (f.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (f.getCause() instanceof Error e) {
-                throw e;
-            }
-            throw f;
+            throw TaskFailedException.rootFailure(f);
         }
     }
 }
