@@ -64,7 +64,7 @@ public final class JoinSet<T> implements AutoCloseable {
         synchronized (this) {
             if (executor == null) {
                 executor = ex;
-            } else if (executor != ex && (ex.facade() == null || ex.facade() != executor.facade())) {
+            } else if (!executor.sameExecutor(ex)) {
                 throw new IllegalStateException("JoinSet belongs to executor " + executor.name() + ", not "
                         + ex.name());
             }

@@ -367,7 +367,7 @@ public final class TaskScope implements AutoCloseable {
     /** The worker running the caller, which must be one of the executor that owns the scope. */
     Worker checkThread(String what) {
         Worker here = Worker.currentOrNull();
-        if (here == null || (here != executor && (here.facade() == null || here.facade() != executor.facade()))) {
+        if (here == null || !executor.sameExecutor(here)) {
             throw new IllegalStateException("TaskScope." + what + " called outside the tasks of executor "
                     + executor.name() + ", which owns the scope");
         }

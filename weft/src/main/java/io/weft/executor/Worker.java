@@ -51,6 +51,14 @@ public interface Worker {
     /** The public object of the executor ({@code LocalExecutor}, ...). */
     Object facade();
 
+    /**
+     * Whether {@code other} belongs to the same executor as this worker: the
+     * same worker, or another worker of the same StealingExecutor.
+     */
+    default boolean sameExecutor(Worker other) {
+        return other == this || (facade() != null && facade() == other.facade());
+    }
+
     /** The executor's index in its pool; 0 outside a pool. */
     int poolIndex();
 
