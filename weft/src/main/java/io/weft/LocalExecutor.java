@@ -1,11 +1,13 @@
 package io.weft;
 
+import io.weft.diag.PollProbe;
 import io.weft.executor.ExecutorCore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * One thread's executor: its task queues, its timers, and the loop that runs
@@ -45,6 +47,9 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
         String name = b.name != null ? b.name : "weft-" + SEQ.incrementAndGet();
         this.core = new ExecutorCore(this, name, b.pinCpu, b.spinNanos, b.preemptNanos, b.onUnobservedFailure,
                 b.clock, b.driver);
+        if (b.stallNanos != 0) {
+            core.detectStalls(b.stallNanos < 0 ? PollProbe.defaultThreshold(b.preemptNanos) : b.stallNanos, b.onStall);
+        }
     }
 
     public static LocalExecutor create() {
@@ -216,6 +221,21 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
         return core.driver().kind();
     }
 
+    /**
+     * Every live task of this executor: id, name, queue, state, age, polls,
+     * and where each suspended task waits (its frames at the {@code await}).
+     * From any thread: the executor's loop collects it between two polls, so
+     * that no task resumes while its frames are read; if the loop does not
+     * answer within a quarter of a second (a task that never yields holds
+     * it), the dump holds what can be seen from outside: the task it runs,
+     * with its thread's stack. From a task of this executor, that task is
+     * listed as running. {@link TaskInfo#toText} and {@link TaskInfo#toJson}
+     * format it.
+     */
+    public List<TaskInfo> dumpTasks() {
+        return core.dumpTasks();
+    }
+
     /** The counters; exact on the executor's thread, possibly stale from another. */
     public ExecutorStats stats() {
         return core.stats();
@@ -240,8 +260,39 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
         private BiConsumer<String, Throwable> onUnobservedFailure;
         private Clock clock = Clock.system();
         private Driver driver;
+        /** 0: off; -1: on with the default threshold. */
+        private long stallNanos;
+        private Consumer<Stall> onStall;
 
         private Builder() {
+        }
+
+        /**
+         * Reports a task that runs longer than {@code threshold} without
+         * yielding, while it runs: one report with the executor thread's
+         * stack sampled then, one more when the task gives the thread back
+         * (see {@link Stall}). One watchdog thread samples every detecting
+         * executor of the process, at a quarter of the smallest threshold;
+         * off by default, and then it costs nothing.
+         */
+        public Builder detectStalls(Duration threshold) {
+            this.stallNanos = PollProbe.threshold(threshold);
+            return this;
+        }
+
+        /** {@link #detectStalls(Duration)} with glommio's default: the time slice plus max(10 ms, a tenth of it). */
+        public Builder detectStalls() {
+            this.stallNanos = -1;
+            return this;
+        }
+
+        /** Where stall reports go (on the watchdog thread); default: a WARNING through System.Logger "io.weft". */
+        public Builder onStall(Consumer<Stall> handler) {
+            if (handler == null) {
+                throw new NullPointerException("onStall(handler): handler");
+            }
+            this.onStall = handler;
+            return this;
         }
 
         /** The executor's name, used in messages and stats. */

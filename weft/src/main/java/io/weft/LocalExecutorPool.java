@@ -1,6 +1,8 @@
 package io.weft;
 
 import io.weft.coro.Coroutines;
+import io.weft.diag.PollProbe;
+import io.weft.diag.TaskDumps;
 import io.weft.executor.ExecutorCore;
 import io.weft.executor.Worker;
 import io.weft.sys.Affinity;
@@ -79,6 +81,18 @@ public final class LocalExecutorPool implements AutoCloseable {
     }
 
     /** The number of executors. */
+    /**
+     * Every live task of every executor of the pool, the executors'
+     * loops answering at once (see {@link LocalExecutor#dumpTasks()}).
+     */
+    public List<TaskInfo> dumpTasks() {
+        List<TaskDumps.Site> sites = new ArrayList<>(executors.size());
+        for (LocalExecutor ex : executors) {
+            sites.add(ex.core().dumpSite());
+        }
+        return TaskDumps.dumpAll(sites);
+    }
+
     public int size() {
         return executors.size();
     }
@@ -201,8 +215,32 @@ public final class LocalExecutorPool implements AutoCloseable {
         private Driver driver;
         private Consumer<LocalExecutor.Builder> configure = b -> { };
         private BiConsumer<String, Throwable> onUnobservedFailure;
+        /** 0: off; -1: on with each executor's default threshold. */
+        private long stallNanos;
+        private Consumer<Stall> onStall;
 
         private Builder() {
+        }
+
+        /** Stall detection on every executor, as {@link LocalExecutor.Builder#detectStalls(Duration)}. */
+        public Builder detectStalls(Duration threshold) {
+            this.stallNanos = PollProbe.threshold(threshold);
+            return this;
+        }
+
+        /** Stall detection on every executor with glommio's default threshold ({@link LocalExecutor.Builder#detectStalls()}). */
+        public Builder detectStalls() {
+            this.stallNanos = -1;
+            return this;
+        }
+
+        /** Where the stall reports of every executor go (on the watchdog thread); default: a WARNING. */
+        public Builder onStall(Consumer<Stall> handler) {
+            if (handler == null) {
+                throw new NullPointerException("onStall(handler): handler");
+            }
+            this.onStall = handler;
+            return this;
         }
 
         /** How many executors (default: the CPUs this process may use). */
@@ -290,6 +328,14 @@ public final class LocalExecutorPool implements AutoCloseable {
                         b.name(exName);
                         if (driver != null) {
                             b.driver(driver);
+                        }
+                        if (stallNanos > 0) {
+                            b.detectStalls(Duration.ofNanos(stallNanos));
+                        } else if (stallNanos < 0) {
+                            b.detectStalls();
+                        }
+                        if (onStall != null) {
+                            b.onStall(onStall);
                         }
                         if (onUnobservedFailure != null) {
                             b.onUnobservedFailure((task, error) -> onUnobservedFailure.accept(exName + "/" + task, error));

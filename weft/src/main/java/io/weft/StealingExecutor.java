@@ -1,6 +1,7 @@
 package io.weft;
 
 import io.weft.coro.Await;
+import io.weft.diag.PollProbe;
 import io.weft.steal.StealScheduler;
 import io.weft.sys.Affinity;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * An executor whose tasks move to whichever worker thread is free: tokio's
@@ -80,6 +82,8 @@ import java.util.function.BiConsumer;
 public final class StealingExecutor implements Executor, AutoCloseable {
     private static final AtomicInteger COUNT = new AtomicInteger();
     private static final System.Logger LOG = System.getLogger("io.weft");
+    /** The slice the default stall threshold is computed from: the LocalExecutor's default time slice. */
+    private static final long DEFAULT_SLICE_NANOS = 100_000_000L;
     private final List<int[]> cpus;
 
     private final StealScheduler scheduler;
@@ -89,6 +93,10 @@ public final class StealingExecutor implements Executor, AutoCloseable {
         List<int[]> assigned = b.placement.assignHere(b.workers);
         this.cpus = assigned;
         this.scheduler = new StealScheduler(this, name, b.workers, b.driver, b.onUnobservedFailure);
+        if (b.stallNanos != 0) {
+            scheduler.detectStalls(b.stallNanos < 0 ? PollProbe.defaultThreshold(DEFAULT_SLICE_NANOS) : b.stallNanos,
+                    b.onStall);
+        }
         scheduler.start(assigned);
         if (!b.placement.isUnbound()) {
             LOG.log(System.Logger.Level.INFO, "stealing executor " + name + ": " + b.workers
@@ -190,6 +198,19 @@ public final class StealingExecutor implements Executor, AutoCloseable {
     }
 
     /** Its counters and each worker's, read now from any thread (see {@link StealingExecutorStats}). */
+    /**
+     * Every live task of this executor, as {@link LocalExecutor#dumpTasks()}
+     * gives them: each worker lists, on its own thread between two polls,
+     * the tasks that live on it (those that have started there: a task
+     * stays on the worker of its first run) and those waiting in its queue
+     * to start. Tasks queued from outside and not yet taken by a worker
+     * are not listed ({@link #stats()} counts them). The executor field of
+     * each entry names its worker.
+     */
+    public List<TaskInfo> dumpTasks() {
+        return scheduler.dumpTasks();
+    }
+
     public StealingExecutorStats stats() {
         return scheduler.stats();
     }
@@ -205,8 +226,36 @@ public final class StealingExecutor implements Executor, AutoCloseable {
         private Placement placement = Placement.unbound();
         private Driver driver;
         private BiConsumer<String, Throwable> onUnobservedFailure;
+        /** 0: off; -1: on with the default threshold. */
+        private long stallNanos;
+        private Consumer<Stall> onStall;
 
         private Builder() {
+        }
+
+        /**
+         * Reports a task that runs longer than {@code threshold} on a worker
+         * without yielding, as {@link LocalExecutor.Builder#detectStalls(Duration)}
+         * does (each worker is watched; a report names the worker).
+         */
+        public Builder detectStalls(Duration threshold) {
+            this.stallNanos = PollProbe.threshold(threshold);
+            return this;
+        }
+
+        /** {@link #detectStalls(Duration)} with the LocalExecutor's default: 110 ms (a 100 ms slice plus 10 ms). */
+        public Builder detectStalls() {
+            this.stallNanos = -1;
+            return this;
+        }
+
+        /** Where stall reports go (on the watchdog thread); default: a WARNING through System.Logger "io.weft". */
+        public Builder onStall(Consumer<Stall> handler) {
+            if (handler == null) {
+                throw new NullPointerException("onStall(handler): handler");
+            }
+            this.onStall = handler;
+            return this;
         }
 
         /** How many workers (default: the CPUs this process may use). */

@@ -231,6 +231,16 @@ public final class Weft {
      * The index of the current executor in its {@link LocalExecutorPool}
      * (0 for an executor outside a pool).
      */
+    /**
+     * Every live task of every executor in this process that is not
+     * closed (each as its executor's {@code dumpTasks()} gives it): what an
+     * operator's dump on demand prints, {@link TaskInfo#toText} for a
+     * thread-dump-like text, {@link TaskInfo#toJson} for tools. Any thread.
+     */
+    public static java.util.List<TaskInfo> dumpAllTasks() {
+        return io.weft.diag.Registry.dumpAll();
+    }
+
     public static int executorIndex() {
         return Worker.current("Weft.executorIndex").poolIndex();
     }

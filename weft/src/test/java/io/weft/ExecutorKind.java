@@ -36,7 +36,7 @@ public enum ExecutorKind {
 
     /** An executor of this kind, started; close it. */
     public Running open() {
-        return open(null);
+        return open(new Settings(null, null, null));
     }
 
     /**
@@ -45,17 +45,41 @@ public enum ExecutorKind {
      * warning), started; close it.
      */
     public Running open(java.util.function.BiConsumer<String, Throwable> onUnobservedFailure) {
+        return open(new Settings(onUnobservedFailure, null, null));
+    }
+
+    /**
+     * What a test may set on an executor of any kind (null: the default):
+     * the unobserved-failure handler, stall detection and its handler.
+     */
+    public record Settings(java.util.function.BiConsumer<String, Throwable> onUnobservedFailure,
+                           java.time.Duration stallThreshold, java.util.function.Consumer<Stall> onStall) {
+    }
+
+    /** An executor of this kind with {@code s}, started; close it. */
+    public Running open(Settings s) {
         return switch (this) {
             case LOCAL -> {
                 LocalExecutor.Builder b = LocalExecutor.builder();
-                if (onUnobservedFailure != null) {
-                    b.onUnobservedFailure(onUnobservedFailure);
+                if (s.onUnobservedFailure() != null) {
+                    b.onUnobservedFailure(s.onUnobservedFailure());
+                }
+                if (s.stallThreshold() != null) {
+                    b.detectStalls(s.stallThreshold());
+                }
+                if (s.onStall() != null) {
+                    b.onStall(s.onStall());
                 }
                 LocalExecutor ex = b.build();
                 yield new Running() {
                     @Override
                     public <T> T run(Callable<T> root) {
                         return ex.run(root);
+                    }
+
+                    @Override
+                    public java.util.List<TaskInfo> dumpTasks() {
+                        return ex.dumpTasks();
                     }
 
                     @Override
@@ -66,14 +90,25 @@ public enum ExecutorKind {
             }
             case POOL -> {
                 LocalExecutorPool.Builder b = LocalExecutorPool.builder().name("kind-pool").executors(2);
-                if (onUnobservedFailure != null) {
-                    b.onUnobservedFailure(onUnobservedFailure);
+                if (s.onUnobservedFailure() != null) {
+                    b.onUnobservedFailure(s.onUnobservedFailure());
+                }
+                if (s.stallThreshold() != null) {
+                    b.detectStalls(s.stallThreshold());
+                }
+                if (s.onStall() != null) {
+                    b.onStall(s.onStall());
                 }
                 LocalExecutorPool pool = b.build();
                 yield new Running() {
                     @Override
                     public <T> T run(Callable<T> root) {
                         return unwrapped(pool.spawnOn(1, root));
+                    }
+
+                    @Override
+                    public java.util.List<TaskInfo> dumpTasks() {
+                        return pool.dumpTasks();
                     }
 
                     @Override
@@ -85,14 +120,25 @@ public enum ExecutorKind {
             case STEALING_1, STEALING_2 -> {
                 StealingExecutor.Builder b = StealingExecutor.builder().name("kind-steal")
                         .workers(this == STEALING_1 ? 1 : 2);
-                if (onUnobservedFailure != null) {
-                    b.onUnobservedFailure(onUnobservedFailure);
+                if (s.onUnobservedFailure() != null) {
+                    b.onUnobservedFailure(s.onUnobservedFailure());
+                }
+                if (s.stallThreshold() != null) {
+                    b.detectStalls(s.stallThreshold());
+                }
+                if (s.onStall() != null) {
+                    b.onStall(s.onStall());
                 }
                 StealingExecutor ex = b.build();
                 yield new Running() {
                     @Override
                     public <T> T run(Callable<T> root) {
                         return ex.blockOn(root);
+                    }
+
+                    @Override
+                    public java.util.List<TaskInfo> dumpTasks() {
+                        return ex.dumpTasks();
                     }
 
                     @Override
@@ -112,6 +158,9 @@ public enum ExecutorKind {
          * as the cause of a {@link TaskFailedException}).
          */
         <T> T run(Callable<T> root);
+
+        /** Every live task of the executor ({@code dumpTasks()} of its kind); any thread. */
+        java.util.List<TaskInfo> dumpTasks();
 
         /** Runs {@code root} as a poll-based task of its own; its value, or what it threw, as {@link #run(Callable)}. */
         default <T> T run(Future<T> root) {

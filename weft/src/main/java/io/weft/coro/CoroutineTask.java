@@ -146,6 +146,22 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         held = NOTHING;
     }
 
+    /**
+     * The body's frames where it is suspended in {@link #await}, innermost
+     * first, from the await the body called (the runtime's own frames above
+     * it and the continuation's entry below the body are cut). Empty if it
+     * is not suspended there. Only on the thread that runs the task, while
+     * it is not being polled (see {@link Task#suspendedStack}).
+     */
+    @Override
+    public StackTraceElement[] suspendedStack() {
+        TaskContinuation c = cont;
+        if (c == null || held != AWAITING) {
+            return NO_FRAMES;
+        }
+        return StackFrames.ofTask(c.getStackTrace());
+    }
+
     /** {@link Await#spendInTask}: not cancelled, and one unit of the budget spent. */
     boolean spendForFastAwait() {
         return !isCancelRequested() && owner.budget().tryConsume();

@@ -113,6 +113,8 @@ public final class ExecutorCore implements Worker, TaskOwner {
     long parkLimit = Long.MAX_VALUE;
     /** This executor's index in its pool; 0 outside a pool. */
     private int poolIndex;
+    /** Its poll probe, the requests its loop answers, its side of task dumps. */
+    final CoreDiagnostics diag;
 
     // counters
     private long tasksSpawned;
@@ -146,6 +148,27 @@ public final class ExecutorCore implements Worker, TaskOwner {
         this.spinNanos = spinNanos;
         this.failures = new FailureReports(name, failureHandler);
         this.scheduler = new Scheduler(this, preemptNanos);
+        this.diag = new CoreDiagnostics(this);
+    }
+
+    /** Turns stall detection on (before the loop first runs): polls longer than {@code thresholdNanos} are reported. */
+    public void detectStalls(long thresholdNanos, java.util.function.Consumer<io.weft.Stall> handler) {
+        diag.detectStalls(thresholdNanos, handler);
+    }
+
+    /** Every live task of this executor (see {@link io.weft.diag.TaskDumps}); any thread. */
+    public java.util.List<io.weft.TaskInfo> dumpTasks() {
+        return diag.dumpTasks();
+    }
+
+    /** This executor's side of a dump that spans several executors (a pool's). */
+    public io.weft.diag.TaskDumps.Site dumpSite() {
+        return diag;
+    }
+
+    /** The loop thread while a loop runs, else null. */
+    Thread loopThread() {
+        return thread;
     }
 
     /** A LocalExecutor's tasks never leave its thread. */
@@ -214,6 +237,7 @@ public final class ExecutorCore implements Worker, TaskOwner {
         assert inLoop();
         t.queue = q;
         t.assignId(++tasksSpawned);
+        t.assignBorn(diag.coarseNanos);
         q.tasksSpawned++;
         scheduler.enqueue(t, q); // a new task starts NOTIFIED: we own it until it runs
         if (lifecycle.closing) {
@@ -428,6 +452,8 @@ public final class ExecutorCore implements Worker, TaskOwner {
             Affinity.pin(pinCpu);
         }
         CurrentLoop.enter(this);
+        diag.coarseNanos = System.nanoTime();
+        diag.probe.loopEntered(me);
         IoDriver d = driver;
         if (d != null) {
             d.bindTo(me);
@@ -436,6 +462,8 @@ public final class ExecutorCore implements Worker, TaskOwner {
     }
 
     void exit() {
+        diag.runRequests(); // a dump asked for now gets its answer before the loop goes
+        diag.probe.loopExited();
         if (interruptedWhileIdle) {
             interruptedWhileIdle = false;
             Thread.currentThread().interrupt();
@@ -465,6 +493,7 @@ public final class ExecutorCore implements Worker, TaskOwner {
                 n += f;
             }
         }
+        diag.runRequests(); // between two polls: a dump reads the suspended tasks here, where none can resume
         lifecycle.afterTurn(); // a shutdown or close asked for meanwhile (one volatile read when there is none)
         return n;
     }
@@ -522,7 +551,7 @@ public final class ExecutorCore implements Worker, TaskOwner {
         }
         sleeping = true; // pairs with the read of sleeping in schedule() and wakeLoop(): one side sees the other
         try {
-            if (!remote.isEmpty() || lifecycle.due()) {
+            if (!remote.isEmpty() || lifecycle.due() || diag.hasRequests()) {
                 return;
             }
             parks++;
@@ -551,6 +580,7 @@ public final class ExecutorCore implements Worker, TaskOwner {
             }
         } finally {
             sleeping = false;
+            diag.coarseNanos = System.nanoTime(); // what it admits next was born after the park
         }
     }
 

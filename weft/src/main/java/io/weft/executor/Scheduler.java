@@ -105,6 +105,8 @@ final class Scheduler {
             return false;
         }
         long start = System.nanoTime();
+        CoreDiagnostics diag = core.diag;
+        diag.coarseNanos = start;
         q.status = TaskQueue.RUNNING;
         q.waitNanos += start - q.activatedAt;
         q.slices++;
@@ -115,7 +117,9 @@ final class Scheduler {
             budget.reset();
             q.polls++;
             polls++;
+            diag.probe.begin(t);
             t.turn();
+            diag.probe.end();
             boolean checkClock = ++tick % CLOCK_CHECK_INTERVAL == 0;
             if (tick % MAINTENANCE_INTERVAL == 0 || maintenanceDue) {
                 maintenanceDue = false;
@@ -125,7 +129,7 @@ final class Scheduler {
             if (root != null && root.isFinished()) {
                 break;
             }
-            if (checkClock && System.nanoTime() - sliceDeadline >= 0) {
+            if (checkClock && (diag.coarseNanos = System.nanoTime()) - sliceDeadline >= 0) {
                 break;
             }
         }

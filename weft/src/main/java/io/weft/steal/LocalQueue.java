@@ -166,6 +166,21 @@ public final class LocalQueue<T> {
         return true;
     }
 
+    /**
+     * Owner only, for a dump: calls {@code f} on each task in the queue now,
+     * head first, including those a thief is taking (they were here a moment
+     * ago). Only the owner writes slots, and only past the tail, so the
+     * slots read here do not change meanwhile.
+     */
+    @SuppressWarnings("unchecked")
+    public void forEachQueued(java.util.function.Consumer<T> f) {
+        long h = (long) HEAD.getAcquire(this);
+        int t = (int) TAIL.get(this);
+        for (int i = steal(h); i != t; i++) {
+            f.accept((T) slots[i & mask]);
+        }
+    }
+
     /** Owner only: the task at the head, or null if there is none. */
     @SuppressWarnings("unchecked")
     public T pop() {

@@ -27,7 +27,7 @@ import java.util.function.BiConsumer;
  * tasks. See {@code package-info.java} for the threads and the ownership of
  * a task.
  */
-public final class StealScheduler implements TaskOwner {
+public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Dumpable {
     final String name;
     final StealWorker[] workers;
     final Inject inject = new Inject();
@@ -71,6 +71,7 @@ public final class StealScheduler implements TaskOwner {
      * pins itself to {@code cpus.get(i)} first (an empty array: not pinned).
      */
     public void start(List<int[]> cpus) {
+        io.weft.diag.Registry.add(this);
         for (StealWorker w : workers) {
             int[] mine = cpus.get(w.index);
             Thread t = new Thread(() -> {
@@ -91,6 +92,19 @@ public final class StealScheduler implements TaskOwner {
 
     Object facade() {
         return facade;
+    }
+
+    /** Turns stall detection on for every worker (before {@link #start}). */
+    public void detectStalls(long thresholdNanos, java.util.function.Consumer<io.weft.Stall> handler) {
+        for (StealWorker w : workers) {
+            w.probe = new io.weft.diag.PollProbe(w.name(), thresholdNanos, handler);
+        }
+    }
+
+    /** Every live task that has started on a worker or waits in a worker's queue (see StealingExecutor.dumpTasks). */
+    @Override
+    public List<io.weft.TaskInfo> dumpTasks() {
+        return io.weft.diag.TaskDumps.dumpAll(List.of(workers));
     }
 
     public int workers() {
@@ -133,6 +147,7 @@ public final class StealScheduler implements TaskOwner {
     void adopt(Task<?> t, StealWorker w) {
         live.increment();
         if (w != null) {
+            w.number(t);
             w.counters.spawned();
         } else {
             spawnedOutside.increment();

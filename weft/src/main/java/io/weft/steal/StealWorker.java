@@ -7,6 +7,8 @@ import io.weft.Shares;
 import io.weft.TaskQueueHandle;
 import io.weft.blocking.BlockingPool;
 import io.weft.blocking.BlockingTask;
+import io.weft.diag.PollProbe;
+import io.weft.diag.TaskDumps;
 import io.weft.executor.RemoteQueue;
 import io.weft.executor.Worker;
 import io.weft.io.Drivers;
@@ -20,6 +22,7 @@ import io.weft.time.Timers;
 import java.util.ArrayDeque;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -31,7 +34,7 @@ import java.util.concurrent.locks.LockSupport;
  * from its stealable queue; else the shared queue); else steal (while
  * searching); else park until woken or the next timer.
  */
-final class StealWorker implements Worker {
+final class StealWorker implements Worker, TaskDumps.Site {
     /** How often the shared queue goes first (tokio's 61). */
     static final int INJECT_INTERVAL = 61;
     /** At most this many polls in a row through the LIFO slot (tokio's 3), so a ping-pong pair cannot starve the rest. */
@@ -84,15 +87,31 @@ final class StealWorker implements Worker {
     private final TaskList residents = new TaskList();
     /** This worker has aborted its residents for the executor's close. */
     private boolean closeSeen;
+    /** What it polls now, for the stall watchdog and for dumps it cannot answer; set before the thread starts. */
+    PollProbe probe;
+    /** Work for this thread between two polls (dump requests); any thread offers, this thread runs. */
+    private final ConcurrentLinkedQueue<Runnable> requests = new ConcurrentLinkedQueue<>();
+    /** System.nanoTime as this thread last read it (every 16 ticks, after a park): a new task's birth. */
+    long coarseNanos = System.nanoTime();
+    /** How many tasks this worker has numbered: their ids are {@code n * workers + index + 1}. This thread only. */
+    private long numbered;
 
     StealWorker(StealScheduler scheduler, int index) {
         this.scheduler = scheduler;
         this.index = index;
         this.random = new SplittableRandom(0x5eed + index);
+        this.probe = new PollProbe(name(), 0, null);
+    }
+
+    /** Gives {@code t} its id and its birth, on this thread (a spawn here, or its first run if it came from outside). */
+    void number(Task<?> t) {
+        t.assignId(numbered++ * scheduler.workers.length + index + 1);
+        t.assignBorn(coarseNanos);
     }
 
     void run() {
         CurrentLoop.enter(this);
+        probe.loopEntered(Thread.currentThread());
         try {
             while (!scheduler.stopping) {
                 if (scheduler.closing && !closeSeen) {
@@ -112,6 +131,8 @@ final class StealWorker implements Worker {
                 }
             }
         } finally {
+            runRequests(); // a dump asked for now gets its answer before the worker goes
+            probe.loopExited();
             CurrentLoop.exit();
             IoDriver d = driver;
             if (d != null) {
@@ -123,7 +144,11 @@ final class StealWorker implements Worker {
     private Task<?> next() {
         Task<?> t;
         boolean maintenance = ++tick % INJECT_INTERVAL == 0;
+        if ((tick & 15) == 0) {
+            coarseNanos = System.nanoTime();
+        }
         if (maintenance) {
+            runRequests(); // between two polls: a dump reads the tasks that live here, where none can resume
             IoDriver d = driver;
             if (d != null) {
                 d.poll(); // completions and readiness wake tasks that live here, onto pinned
@@ -239,14 +264,19 @@ final class StealWorker implements Worker {
             // to this worker's wheel; so it lives here from now on.
             t.queue = this;
             residents.add(t);
+            if (t.id() == 0) {
+                number(t); // spawned from outside
+            }
         }
         if (scheduler.closing) {
             t.abort(); // taken off a queue during a close: it runs its cancellation path, not its body
         }
         polling = t;
+        probe.begin(t);
         try {
             t.turn();
         } finally {
+            probe.end();
             polling = null;
         }
     }
@@ -262,7 +292,7 @@ final class StealWorker implements Worker {
         sleeping = true; // then look at the remote queue: pairs with wakeForHomeWork's offer-then-read
         // pinned: the reactor's park runs the wakers of completed I/O, which queue tasks that live here
         while (!notified && remote.isEmpty() && pinned.isEmpty() && !scheduler.stopping
-                && (closeSeen || !scheduler.closing)) {
+                && (closeSeen || !scheduler.closing) && requests.isEmpty()) {
             long next = timers.nextDeadline();
             long wait = -1;
             if (next != Long.MAX_VALUE) {
@@ -281,7 +311,9 @@ final class StealWorker implements Worker {
             }
         }
         sleeping = false;
+        coarseNanos = System.nanoTime();
         counters.unpark();
+        runRequests();
         if (notified) {
             notified = false;
             searching = true; // a notified worker is counted unparked and searching (Idle.workerToNotify)
@@ -329,6 +361,54 @@ final class StealWorker implements Worker {
         if (sleeping) { // pairs with the store of sleeping in park(): one of the two sees the other
             unpark();
         }
+    }
+
+    // =====================================================================
+    // Dumps
+    // =====================================================================
+
+    private void runRequests() {
+        if (!requests.isEmpty()) {
+            for (Runnable r; (r = requests.poll()) != null; ) {
+                r.run();
+            }
+        }
+    }
+
+    @Override
+    public String dumpName() {
+        return name();
+    }
+
+    @Override
+    public PollProbe probe() {
+        return probe;
+    }
+
+    @Override
+    public boolean onLoopThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** This thread: the tasks that live here, then those queued here that have not started (the LIFO slot first). */
+    @Override
+    public void collect(TaskDumps.Collector out) {
+        residents.forEach(t -> out.add(t, "default"));
+        Task<?> l = lifo;
+        if (l != null) {
+            out.add(l, "default");
+        }
+        queue.forEachQueued(t -> out.add(t, "default"));
+    }
+
+    @Override
+    public boolean post(Runnable r) {
+        if (scheduler.stopping) {
+            return false;
+        }
+        requests.offer(r);
+        wakeForHomeWork(); // after the offer: pairs with park's sleeping-then-look
+        return true;
     }
 
     // =====================================================================

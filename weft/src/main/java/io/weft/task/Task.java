@@ -80,6 +80,13 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
     private long id;
     /** Woken by its own poll (owner thread only): queue it again after the poll, still RUNNING. */
     private boolean selfWoken;
+    /** How many times it has been polled (the polling thread writes it; dumps read it on that thread). */
+    private int polls;
+    /**
+     * When its executor took it in ({@code System.nanoTime()}, as its worker last read the clock: within
+     * a few polls of the truth, never a clock read per spawn); 0 until then. Set once, like {@link #id}.
+     */
+    private long born;
 
     // ---- the owner's bookkeeping: touched only by the owner thread ----
     /** The owner's run queue for this task. */
@@ -124,6 +131,35 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
     public final TaskOwner owner() {
         return owner;
     }
+
+    /** Called once by the owner's thread when it takes the task in: {@code nanos} is its worker's recent clock read. */
+    public final void assignBorn(long nanos) {
+        this.born = nanos;
+    }
+
+    /** When the executor took the task in ({@code System.nanoTime()}, coarse), or 0 before. */
+    public final long born() {
+        return born;
+    }
+
+    /** How many times the task has been polled. */
+    public final int polls() {
+        return polls;
+    }
+
+    /**
+     * Where the task waits, innermost frame first, for a dump: the stack
+     * of a coroutine task suspended in {@code await()}; empty for a task
+     * with no frames of its own (a future polled by the executor, a task
+     * not yet started). Only on the thread that runs the task, while it
+     * is not being polled: a suspended continuation is read only where it
+     * cannot resume meanwhile.
+     */
+    public StackTraceElement[] suspendedStack() {
+        return NO_FRAMES;
+    }
+
+    protected static final StackTraceElement[] NO_FRAMES = new StackTraceElement[0];
 
     // =====================================================================
     // Running: called by the owner thread only.
@@ -222,6 +258,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
         }
         selfWoken = false;
         polling = true;
+        polls++;
         Object out;
         try {
             out = (r == ToRunning.SUCCESS) ? pollTask() : cancelTask();

@@ -1,0 +1,151 @@
+package io.weft.diag;
+
+import io.weft.Stall;
+import io.weft.task.Task;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.function.Consumer;
+
+/**
+ * What one executor thread (a LocalExecutor's loop, a StealingExecutor's
+ * worker) polls now, for those who look from outside: the stall watchdog
+ * and a dump that the loop cannot answer in time. The loop thread writes
+ * it around each poll ({@link #begin}, {@link #end}); with stall detection
+ * off that is one reference store and one null store per poll, with no
+ * clock read.
+ *
+ * <p>Ordering: the loop writes {@code start} (opaque), then {@code task}
+ * (release); a reader acquires {@code task}, reads {@code start}, and
+ * acquires {@code task} again: the same task both times means the start
+ * it read belongs to a poll of that task (see {@link StallWatchdog}).
+ */
+public final class PollProbe {
+    private static final VarHandle TASK;
+    private static final VarHandle START;
+    private static final VarHandle LAST_START;
+    private static final VarHandle LAST_END;
+
+    static {
+        try {
+            var l = MethodHandles.lookup();
+            TASK = l.findVarHandle(PollProbe.class, "task", Task.class);
+            START = l.findVarHandle(PollProbe.class, "start", long.class);
+            LAST_START = l.findVarHandle(PollProbe.class, "lastStart", long.class);
+            LAST_END = l.findVarHandle(PollProbe.class, "lastEnd", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The name reports give the executor (a worker's name on a StealingExecutor). */
+    final String executor;
+    /** Polls longer than this are stalls; 0: detection off. */
+    final long thresholdNanos;
+    final Consumer<Stall> onStall;
+
+    /** The task being polled, or null between polls; the loop thread writes it (release). */
+    @SuppressWarnings("unused")
+    private Task<?> task;
+    /** When the current poll began (System.nanoTime); written only with detection on. */
+    @SuppressWarnings("unused")
+    private long start;
+    /** The last poll that ended: its start and end; written only with detection on. */
+    @SuppressWarnings("unused")
+    private long lastStart;
+    @SuppressWarnings("unused")
+    private long lastEnd;
+    /** The loop thread while a loop runs, else null. */
+    private volatile Thread thread;
+
+    // ---- the watchdog's, under this probe's monitor ----
+    /** The start of the poll reported as a stall and not yet as ended; 0 if none. */
+    long reportedStart;
+    Stall reported;
+
+    /**
+     * @param executor       the name reports use
+     * @param thresholdNanos a poll longer than this is a stall; 0 turns detection off
+     * @param onStall        where reports go (null: a WARNING through System.Logger "io.weft")
+     */
+    public PollProbe(String executor, long thresholdNanos, Consumer<Stall> onStall) {
+        this.executor = executor;
+        this.thresholdNanos = thresholdNanos;
+        this.onStall = onStall != null ? onStall : StallWatchdog::log;
+    }
+
+    /** Whether stall detection is on. */
+    public boolean detecting() {
+        return thresholdNanos > 0;
+    }
+
+    /** The loop starts on this thread: the watchdog looks at it from now on (if detection is on). */
+    public void loopEntered(Thread t) {
+        thread = t;
+        if (thresholdNanos > 0) {
+            StallWatchdog.register(this);
+        }
+    }
+
+    /** The loop ends: a stall still unreported as ended is reported now, and the watchdog forgets the probe. */
+    public void loopExited() {
+        if (thresholdNanos > 0) {
+            StallWatchdog.unregister(this);
+        }
+        thread = null;
+    }
+
+    /** Loop thread: a poll of {@code t} begins. */
+    public void begin(Task<?> t) {
+        if (thresholdNanos > 0) {
+            START.setOpaque(this, System.nanoTime());
+        }
+        TASK.setRelease(this, t);
+    }
+
+    /** Loop thread: the poll ends. */
+    public void end() {
+        if (thresholdNanos > 0) {
+            LAST_END.setOpaque(this, System.nanoTime());
+            LAST_START.setOpaque(this, (long) START.getOpaque(this));
+        }
+        TASK.setRelease(this, null);
+    }
+
+    /** The task being polled now, from any thread (may be stale by the time it is used). */
+    public Task<?> polling() {
+        return (Task<?>) TASK.getAcquire(this);
+    }
+
+    /** The loop thread, or null when no loop runs. */
+    public Thread thread() {
+        return thread;
+    }
+
+    long start() {
+        return (long) START.getOpaque(this);
+    }
+
+    long lastStart() {
+        return (long) LAST_START.getOpaque(this);
+    }
+
+    long lastEnd() {
+        return (long) LAST_END.getOpaque(this);
+    }
+
+    /** A builder's {@code detectStalls(threshold)} argument in ns, or the error that names what is wrong. */
+    public static long threshold(java.time.Duration threshold) {
+        if (threshold == null) {
+            throw new NullPointerException("detectStalls(threshold): threshold");
+        }
+        if (threshold.isNegative() || threshold.isZero()) {
+            throw new IllegalArgumentException("detectStalls(" + threshold + "): the threshold must be positive");
+        }
+        return threshold.toNanos();
+    }
+
+    /** glommio's default threshold: the time slice plus the larger of 10 ms and a tenth of it. */
+    public static long defaultThreshold(long sliceNanos) {
+        return sliceNanos + Math.max(10_000_000L, sliceNanos / 10);
+    }
+}

@@ -1,0 +1,54 @@
+package io.weft.diag;
+
+import io.weft.TaskInfo;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The executors of this process, for {@code Weft.dumpAllTasks()}: each
+ * executor registers when it is made and leaves when it closes. Held
+ * weakly, so an executor dropped without a close is not kept alive by it.
+ */
+public final class Registry {
+    /** An executor that can dump its tasks. */
+    public interface Dumpable {
+        List<TaskInfo> dumpTasks();
+    }
+
+    private static final List<WeakReference<Dumpable>> ALL = new ArrayList<>();
+
+    private Registry() {
+    }
+
+    public static void add(Dumpable d) {
+        synchronized (ALL) {
+            ALL.removeIf(r -> r.get() == null);
+            ALL.add(new WeakReference<>(d));
+        }
+    }
+
+    public static void remove(Dumpable d) {
+        synchronized (ALL) {
+            ALL.removeIf(r -> r.get() == null || r.get() == d);
+        }
+    }
+
+    /** Every live task of every executor in the process that is not closed. */
+    public static List<TaskInfo> dumpAll() {
+        List<Dumpable> live = new ArrayList<>();
+        synchronized (ALL) {
+            for (WeakReference<Dumpable> r : ALL) {
+                Dumpable d = r.get();
+                if (d != null) {
+                    live.add(d);
+                }
+            }
+        }
+        List<TaskInfo> all = new ArrayList<>();
+        for (Dumpable d : live) {
+            all.addAll(d.dumpTasks());
+        }
+        return all;
+    }
+}

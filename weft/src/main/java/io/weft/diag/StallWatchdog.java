@@ -1,0 +1,158 @@
+package io.weft.diag;
+
+import io.weft.Stall;
+import io.weft.coro.StackFrames;
+import io.weft.task.Task;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The one thread per process that watches the executor threads whose stall
+ * detection is on: every quarter of the smallest threshold (at least 1 ms,
+ * at most 250 ms) it reads each {@link PollProbe}; a poll that has run
+ * longer than its threshold is reported at once, with the executor
+ * thread's stack sampled then (the stall is still going on), and reported
+ * again when it is over, with its whole time. The thread starts with the
+ * first probe and exits once the last is gone.
+ *
+ * <p>A poll longer than the threshold by less than one sampling period may
+ * end before a sample sees it, and is then not reported; every poll longer
+ * than the threshold plus the period is.
+ */
+public final class StallWatchdog {
+    private static final System.Logger LOG = System.getLogger("io.weft");
+    private static final Object LOCK = new Object();
+    /** Under LOCK. */
+    private static final List<PollProbe> PROBES = new ArrayList<>();
+    /** Under LOCK: the watchdog thread, null when none runs. */
+    private static Thread thread;
+
+    private StallWatchdog() {
+    }
+
+    static void register(PollProbe p) {
+        synchronized (LOCK) {
+            PROBES.add(p);
+            if (thread == null) {
+                thread = Thread.ofPlatform().daemon().name("weft-stall-watchdog").unstarted(StallWatchdog::watch);
+                thread.start();
+            } else {
+                LockSupport.unpark(thread); // a smaller threshold may shorten the period
+            }
+        }
+    }
+
+    static void unregister(PollProbe p) {
+        synchronized (LOCK) {
+            PROBES.remove(p);
+            if (thread != null) {
+                LockSupport.unpark(thread); // the last one gone: it exits now
+            }
+        }
+        synchronized (p) {
+            if (p.reportedStart != 0) {
+                reportEnd(p, System.nanoTime()); // the loop has ended: its last poll is over
+            }
+        }
+    }
+
+    /** The watchdog thread if one runs (for tests: it exits once no executor detects stalls). */
+    public static Thread threadIfRunning() {
+        synchronized (LOCK) {
+            return thread;
+        }
+    }
+
+    private static void watch() {
+        PollProbe[] probes = new PollProbe[0];
+        for (;;) {
+            long period;
+            synchronized (LOCK) {
+                if (PROBES.isEmpty()) {
+                    thread = null;
+                    return;
+                }
+                probes = PROBES.toArray(probes);
+                period = 250_000_000L;
+                for (PollProbe p : PROBES) {
+                    period = Math.min(period, Math.max(1_000_000L, p.thresholdNanos / 4));
+                }
+            }
+            for (PollProbe p : probes) {
+                if (p == null) {
+                    break;
+                }
+                try {
+                    synchronized (p) {
+                        look(p);
+                    }
+                } catch (Throwable t) {
+                    LOG.log(System.Logger.Level.ERROR, "weft stall watchdog: looking at executor " + p.executor
+                            + " failed", t);
+                }
+            }
+            java.util.Arrays.fill(probes, null);
+            LockSupport.parkNanos(StallWatchdog.class, period);
+        }
+    }
+
+    /** One look at one executor thread. */
+    private static void look(PollProbe p) {
+        Task<?> t = p.polling();
+        long start = p.start();
+        boolean consistent = t != null && p.polling() == t; // the start read belongs to a poll of t
+        long now = System.nanoTime();
+        if (p.reportedStart != 0 && !(consistent && start == p.reportedStart)) {
+            reportEnd(p, now);
+        }
+        if (consistent && start != p.reportedStart && now - start >= p.thresholdNanos) {
+            Thread th = p.thread();
+            if (th == null) {
+                return;
+            }
+            StackTraceElement[] stack = StackFrames.ofRunningTask(th.getStackTrace());
+            if (p.polling() != t || p.start() != start) {
+                return; // it yielded while its stack was taken: the stack may be another poll's
+            }
+            Stall s = new Stall(p.executor, describe(t), Duration.ofNanos(System.nanoTime() - start), stack, false);
+            p.reportedStart = start;
+            p.reported = s;
+            deliver(p, s);
+        }
+    }
+
+    /** The stall reported for {@code p} is over: report it with its whole time. */
+    private static void reportEnd(PollProbe p, long now) {
+        long start = p.reportedStart;
+        Stall began = p.reported;
+        p.reportedStart = 0;
+        p.reported = null;
+        long end = p.lastStart() == start ? p.lastEnd() : now;
+        deliver(p, new Stall(began.executor(), began.task(), Duration.ofNanos(Math.max(end - start,
+                began.running().toNanos())), began.stack(), true));
+    }
+
+    private static void deliver(PollProbe p, Stall s) {
+        try {
+            p.onStall.accept(s);
+        } catch (Throwable e) {
+            LOG.log(System.Logger.Level.ERROR, "the onStall handler of executor " + p.executor + " threw", e);
+        }
+    }
+
+    /** The task as a report names it: its label and, on a LocalExecutor, its task queue. */
+    static String describe(Task<?> t) {
+        String label = t.toString();
+        if (t.name() != null && t.id() != 0) {
+            label += " (#" + t.id() + ")";
+        }
+        return t.queue instanceof io.weft.TaskQueueHandle q ? label + " in queue " + q.name() : label;
+    }
+
+    /** The default handler: one WARNING through System.Logger "io.weft". */
+    static void log(Stall s) {
+        LOG.log(System.Logger.Level.WARNING, s.toString());
+    }
+}

@@ -1,0 +1,118 @@
+package io.weft.executor;
+
+import io.weft.Stall;
+import io.weft.TaskInfo;
+import io.weft.diag.PollProbe;
+import io.weft.diag.Registry;
+import io.weft.diag.TaskDumps;
+import io.weft.task.Task;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+
+/**
+ * What a LocalExecutor shows of itself: its poll probe (for the stall
+ * watchdog and for dumps its loop cannot answer), the requests its loop
+ * answers between polls, and its side of a task dump. Made with its
+ * {@link ExecutorCore}; the probe is replaced before the loop first runs
+ * if the builder asks for stall detection.
+ */
+final class CoreDiagnostics implements TaskDumps.Site, Registry.Dumpable {
+    private final ExecutorCore core;
+    /** Work for the loop thread between two polls (dump requests); any thread offers, the loop runs. */
+    private final ConcurrentLinkedQueue<Runnable> requests = new ConcurrentLinkedQueue<>();
+    PollProbe probe;
+    /** System.nanoTime as the loop last read it (slice starts, clock checks, wake-ups): a new task's birth. */
+    long coarseNanos;
+
+    CoreDiagnostics(ExecutorCore core) {
+        this.core = core;
+        this.probe = new PollProbe(core.name, 0, null);
+        Registry.add(this);
+    }
+
+    void detectStalls(long thresholdNanos, Consumer<Stall> handler) {
+        probe = new PollProbe(core.name, thresholdNanos, handler);
+    }
+
+    /** Whether a request waits (read by the idle loop after it announced its sleep). */
+    boolean hasRequests() {
+        return !requests.isEmpty();
+    }
+
+    /** Loop thread, between polls: answers what was asked. */
+    void runRequests() {
+        if (!requests.isEmpty()) {
+            for (Runnable r; (r = requests.poll()) != null; ) {
+                r.run();
+            }
+        }
+    }
+
+    @Override
+    public String dumpName() {
+        return core.name;
+    }
+
+    @Override
+    public PollProbe probe() {
+        return probe;
+    }
+
+    @Override
+    public boolean onLoopThread() {
+        return core.inLoop();
+    }
+
+    /** Loop thread: the queued tasks (in their queues' order), then every other task that has waited. */
+    @Override
+    public void collect(TaskDumps.Collector out) {
+        core.scheduler.forEachQueued(t -> out.add(t, queueName(t)));
+        core.suspended.forEach(t -> out.add(t, queueName(t)));
+        Task<?> running = probe.polling();
+        if (running != null) {
+            out.add(running, queueName(running)); // a task that never waited before, dumping from its own poll
+        }
+    }
+
+    private static String queueName(Task<?> t) {
+        return t.queue instanceof TaskQueue q ? q.name : "default";
+    }
+
+    /**
+     * Has the loop answer {@code r} between two polls; with no loop
+     * running, this thread takes the loop for the time of {@code r}. False
+     * if the executor is closed, or its loop is free but this thread
+     * cannot take it (it runs another executor).
+     */
+    @Override
+    public boolean post(Runnable r) {
+        for (;;) {
+            if (core.isClosed()) {
+                return false;
+            }
+            if (core.loopThread() != null) {
+                requests.offer(r);
+                core.unparkIfSleeping(); // after the offer: pairs with the idle loop's sleeping-then-look
+                return true;
+            }
+            if (core.tryEnter()) {
+                try {
+                    r.run();
+                } finally {
+                    core.exit();
+                }
+                return true;
+            }
+            if (io.weft.task.CurrentLoop.get() != null || Thread.currentThread().isVirtual()) {
+                return false;
+            }
+            Thread.onSpinWait(); // a loop is starting or ending: look again
+        }
+    }
+
+    @Override
+    public List<TaskInfo> dumpTasks() {
+        return TaskDumps.dump(this);
+    }
+}

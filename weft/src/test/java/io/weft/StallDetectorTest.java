@@ -1,0 +1,136 @@
+package io.weft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.weft.diag.StallWatchdog;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stall detector on every executor kind: a task that holds its thread
+ * past the threshold is reported while it does, with the stack of what it
+ * runs, and once more when it gives the thread back; a task that yields in
+ * time never is; the watchdog thread goes when the last detecting executor
+ * closes.
+ */
+class StallDetectorTest {
+
+    /** Spins the calling thread for {@code millis} without yielding. */
+    static void spinFor(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() - end < 0) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @EveryKind
+    void aTaskThatSpinsPastTheThresholdIsReportedWhileItSpinsThenWhenItEnds(ExecutorKind kind) {
+        List<Stall> reports = new CopyOnWriteArrayList<>();
+        AtomicBoolean spinning = new AtomicBoolean();
+        List<Boolean> spinningWhenReported = new CopyOnWriteArrayList<>();
+        try (var ex = kind.open(new ExecutorKind.Settings(null, Duration.ofMillis(50), s -> {
+            spinningWhenReported.add(spinning.get());
+            reports.add(s);
+        }))) {
+            ex.run(() -> Weft.spawn("spinner", () -> {
+                spinning.set(true);
+                spinFor(200);
+                spinning.set(false);
+                return null;
+            }).await());
+        } // closed: the watchdog has let go of its probes, so no report comes after this
+        assertThat(reports).as("one report while it spins, one when it ends").hasSize(2);
+        Stall during = reports.get(0);
+        Stall after = reports.get(1);
+        assertThat(during.ended()).isFalse();
+        assertThat(spinningWhenReported.get(0)).as("reported while the task still spun").isTrue();
+        assertThat(during.task()).startsWith("spinner");
+        assertThat(during.running()).isGreaterThanOrEqualTo(Duration.ofMillis(50)).isLessThan(Duration.ofMillis(200));
+        assertThat(Arrays.stream(during.stack()).map(StackTraceElement::getMethodName))
+                .as("the stack sampled while it spun shows the spinning method").contains("spinFor");
+        assertThat(during.stack()[during.stack().length - 1].getClassName())
+                .as("cut at the task's body").startsWith(StallDetectorTest.class.getName());
+        assertThat(after.ended()).isTrue();
+        assertThat(after.task()).isEqualTo(during.task());
+        assertThat(after.executor()).isEqualTo(during.executor());
+        assertThat(after.running()).as("the whole poll").isGreaterThanOrEqualTo(Duration.ofMillis(200));
+        assertThat(during.toString()).contains("has run").contains("at " + StallDetectorTest.class.getName());
+    }
+
+    @EveryKind
+    void aTaskThatYieldsEveryFiveMillisecondsIsNeverReported(ExecutorKind kind) {
+        List<Stall> reports = new CopyOnWriteArrayList<>();
+        try (var ex = kind.open(new ExecutorKind.Settings(null, Duration.ofMillis(50), reports::add))) {
+            ex.run(() -> Weft.spawn(() -> {
+                for (int i = 0; i < 40; i++) {
+                    spinFor(5);
+                    Weft.yieldNow().await();
+                }
+                return null;
+            }).await());
+        }
+        assertThat(reports).isEmpty();
+    }
+
+    @EveryKind
+    void aHandlerThatThrowsDoesNotStopTheReports(ExecutorKind kind) {
+        List<Stall> reports = new CopyOnWriteArrayList<>();
+        try (var ex = kind.open(new ExecutorKind.Settings(null, Duration.ofMillis(20), s -> {
+            reports.add(s);
+            throw new IllegalStateException("a handler that fails");
+        }))) {
+            ex.run(() -> {
+                spinFor(80);
+                Weft.yieldNow().await();
+                spinFor(80);
+                return null;
+            });
+        }
+        assertThat(reports).extracting(Stall::ended).containsExactly(false, true, false, true);
+    }
+
+    @Test
+    void theWatchdogThreadExitsWhenTheLastDetectingExecutorCloses() throws InterruptedException {
+        Thread watchdog;
+        try (var a = LocalExecutor.builder().detectStalls(Duration.ofMillis(40)).start();
+             var b = StealingExecutor.builder().workers(1).detectStalls().build()) {
+            a.spawn(() -> 1).await();
+            b.blockOn(() -> 2);
+            watchdog = StallWatchdog.threadIfRunning();
+            assertThat(watchdog).isNotNull();
+            a.close();
+            assertThat(watchdog.isAlive()).as("b still detects stalls").isTrue();
+        }
+        watchdog.join(5_000);
+        assertThat(watchdog.isAlive()).isFalse();
+        assertThat(StallWatchdog.threadIfRunning()).isNull();
+    }
+
+    @Test
+    void anExecutorWithoutDetectionStartsNoWatchdog() {
+        try (var ex = LocalExecutor.create()) {
+            ex.run(() -> {
+                spinFor(5);
+                return null;
+            });
+            assertThat(StallWatchdog.threadIfRunning()).isNull();
+        }
+    }
+
+    @Test
+    void aThresholdThatIsNotPositiveIsRefusedByName() {
+        assertThatThrownBy(() -> LocalExecutor.builder().detectStalls(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be positive");
+        assertThatThrownBy(() -> StealingExecutor.builder().detectStalls(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("detectStalls(PT-0.001S)");
+        assertThatThrownBy(() -> LocalExecutorPool.builder().detectStalls(null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("threshold");
+        assertThatThrownBy(() -> LocalExecutor.builder().onStall(null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("handler");
+    }
+}

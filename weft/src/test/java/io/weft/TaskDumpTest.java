@@ -1,0 +1,274 @@
+package io.weft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.weft.sync.Notify;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Task dumps on every executor kind: what each live task is, and where a
+ * suspended one waits, read where it cannot resume meanwhile; from a task
+ * of the executor, from another thread, and of an executor stuck in a task
+ * that never yields.
+ */
+class TaskDumpTest {
+
+    static void c(Notify gate) {
+        gate.notified().await();
+    }
+
+    static void b(Notify gate) {
+        c(gate);
+    }
+
+    static void a(Notify gate) {
+        b(gate);
+    }
+
+    /** Spawns three named tasks suspended in a -> b -> c; returns once a dump shows all three there. */
+    static List<JoinHandle<Object>> suspendThreeInABC(Notify gate, Supplier<List<TaskInfo>> dump) {
+        List<JoinHandle<Object>> hs = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            hs.add(Weft.spawn("waiter-" + i, () -> {
+                a(gate);
+                return null;
+            }));
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (waitersInC(dump.get()).size() < 3) {
+            assertThat(System.nanoTime()).as("the three tasks suspend in c within 10 s").isLessThan(deadline);
+            Weft.yieldNow().await();
+        }
+        return hs;
+    }
+
+    static List<TaskInfo> waitersInC(List<TaskInfo> dump) {
+        return dump.stream().filter(t -> t.name() != null && t.name().startsWith("waiter-"))
+                .filter(t -> t.state() == TaskInfo.State.SUSPENDED && t.stack().length > 0
+                        && Arrays.stream(t.stack()).anyMatch(f -> f.getMethodName().equals("c")))
+                .toList();
+    }
+
+    static void assertSuspendedInABC(TaskInfo t) {
+        List<String> methods = Arrays.stream(t.stack()).map(StackTraceElement::getMethodName).toList();
+        int c = methods.indexOf("c");
+        assertThat(c).as("c is near the top of %s", methods).isBetween(0, 2);
+        assertThat(methods.subList(c, c + 3)).as("innermost first").containsExactly("c", "b", "a");
+        assertThat(t.stack()[c].getClassName()).isEqualTo(TaskDumpTest.class.getName());
+        assertThat(t.polls()).isGreaterThanOrEqualTo(1);
+        assertThat(t.id()).isPositive();
+        assertThat(t.age().isNegative()).isFalse();
+        assertThat(t.queue()).isEqualTo("default");
+    }
+
+    @EveryKind
+    void threeTasksSuspendedInABCShowThoseFramesWhenTheirExecutorDumpsFromATask(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            List<TaskInfo> dump = ex.run(() -> {
+                Notify gate = Notify.create();
+                var hs = suspendThreeInABC(gate, ex::dumpTasks);
+                List<TaskInfo> d = ex.dumpTasks();
+                gate.notifyWaiters();
+                for (var h : hs) {
+                    h.await();
+                }
+                return d;
+            });
+            List<TaskInfo> waiters = waitersInC(dump);
+            assertThat(waiters).extracting(TaskInfo::name)
+                    .containsExactlyInAnyOrder("waiter-1", "waiter-2", "waiter-3");
+            waiters.forEach(TaskDumpTest::assertSuspendedInABC);
+            TaskInfo me = dump.stream().filter(t -> t.state() == TaskInfo.State.RUNNING).findFirst().orElseThrow();
+            assertThat(me.stack()).as("the dumping task's own stack, from its call down to its body").isNotEmpty();
+            assertThat(me.stack()[0].getClassName()).as("cut below the dump call").doesNotStartWith("io.weft.diag");
+            assertThat(Arrays.stream(me.stack()).map(StackTraceElement::getClassName))
+                    .anyMatch(c -> c.startsWith(TaskDumpTest.class.getName()));
+        }
+    }
+
+    @EveryKind
+    void aDumpFromAnotherThreadShowsTheSameWhileTheExecutorRuns(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            List<TaskInfo> dump = ex.run(() -> {
+                Notify gate = Notify.create();
+                var hs = suspendThreeInABC(gate, ex::dumpTasks);
+                List<TaskInfo> d = Weft.spawnBlocking(ex::dumpTasks).await(); // asked from a pool thread
+                gate.notifyWaiters();
+                for (var h : hs) {
+                    h.await();
+                }
+                return d;
+            });
+            List<TaskInfo> waiters = waitersInC(dump);
+            assertThat(waiters).hasSize(3);
+            waiters.forEach(TaskDumpTest::assertSuspendedInABC);
+            assertThat(dump).as("nothing runs while a loop answers a dump").noneMatch(
+                    t -> t.state() == TaskInfo.State.RUNNING);
+            String text = TaskInfo.toText(dump);
+            assertThat(text).contains("\"waiter-1\"").contains("State: SUSPENDED")
+                    .contains("at " + TaskDumpTest.class.getName() + ".c(");
+            String json = TaskInfo.toJson(dump);
+            assertThat(json).startsWith("{\"tasks\":[").endsWith("]}").contains("\"name\":\"waiter-2\"")
+                    .contains("\"state\":\"SUSPENDED\"");
+        }
+    }
+
+    static void spinUntil(AtomicBoolean stop) {
+        while (!stop.get()) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @EveryKind
+    void aDumpOfAnExecutorStuckInATaskReturnsWithThatTaskRunning(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            AtomicBoolean started = new AtomicBoolean();
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicReference<List<TaskInfo>> seen = new AtomicReference<>();
+            ex.run(() -> {
+                var spinner = Weft.spawn("spinner", () -> {
+                    started.set(true);
+                    spinUntil(stop);
+                    return null;
+                });
+                var dumper = Weft.spawnBlocking(() -> {
+                    try {
+                        while (!started.get()) {
+                            Thread.onSpinWait();
+                        }
+                        seen.set(ex.dumpTasks());
+                    } finally {
+                        stop.set(true);
+                    }
+                    return null;
+                });
+                dumper.await();
+                return spinner.await();
+            });
+            TaskInfo spinner = seen.get().stream().filter(t -> "spinner".equals(t.name())).findFirst().orElseThrow();
+            assertThat(spinner.state()).isEqualTo(TaskInfo.State.RUNNING);
+            assertThat(Arrays.stream(spinner.stack()).map(StackTraceElement::getMethodName)).contains("spinUntil");
+        }
+    }
+
+    @EveryKind
+    void dumpingFromAnotherThreadWhileTasksSuspendAndResumeNeverFails(ExecutorKind kind) throws Exception {
+        long runNanos = 2_500_000_000L; // 10 s in all over the four kinds
+        try (var ex = kind.open()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            int[] dumps = {0};
+            Thread dumper = Thread.ofPlatform().start(() -> {
+                try {
+                    while (!stop.get()) {
+                        for (TaskInfo t : ex.dumpTasks()) {
+                            assertThat(t.state()).isNotNull();
+                            assertThat(t.stack()).isNotNull();
+                        }
+                        dumps[0]++;
+                    }
+                } catch (Throwable t) {
+                    failed.set(t);
+                }
+            });
+            long rounds = ex.run(() -> {
+                List<JoinHandle<Long>> hs = new ArrayList<>();
+                long end = System.nanoTime() + runNanos;
+                for (int i = 0; i < 16; i++) {
+                    int me = i;
+                    hs.add(Weft.spawn(() -> {
+                        long n = 0;
+                        while (System.nanoTime() - end < 0) {
+                            a2(me);
+                            n++;
+                        }
+                        return n;
+                    }));
+                }
+                long total = 0;
+                for (var h : hs) {
+                    total += h.await();
+                }
+                return total;
+            });
+            stop.set(true);
+            dumper.join();
+            assertThat(failed.get()).isNull();
+            assertThat(dumps[0]).as("dumps taken").isPositive();
+            assertThat(rounds).isPositive();
+        }
+    }
+
+    /** Suspends and resumes at a few depths: a yield, a sleep of zero, a yield in a nested frame. */
+    static void a2(int i) {
+        Weft.yieldNow().await();
+        if (i % 2 == 0) {
+            Weft.sleep(java.time.Duration.ZERO).await();
+        }
+        b2();
+    }
+
+    static void b2() {
+        Weft.yieldNow().await();
+    }
+
+    @Test
+    void dumpAllTasksListsTheTasksOfEveryExecutorInTheProcess() throws Exception {
+        try (var local = LocalExecutor.builder().name("dump-local").start();
+             var stealing = StealingExecutor.builder().name("dump-steal").workers(2).build()) {
+            Notify gate = Notify.create();
+            var h1 = local.spawn("in-local", () -> {
+                gate.notified().await();
+                return 1;
+            });
+            var h2 = stealing.spawn(() -> Weft.spawn("in-stealing", () -> {
+                gate.notified().await();
+                return 2;
+            }).await());
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            List<TaskInfo> all;
+            do {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                Thread.onSpinWait();
+                all = Weft.dumpAllTasks();
+            } while (all.stream().filter(t -> t.state() == TaskInfo.State.SUSPENDED
+                    && ("in-local".equals(t.name()) || "in-stealing".equals(t.name()))).count() < 2);
+            assertThat(all).anyMatch(t -> "in-local".equals(t.name()) && t.executor().equals("dump-local"));
+            assertThat(all).anyMatch(t -> "in-stealing".equals(t.name()) && t.executor().startsWith("dump-steal-"));
+            gate.notifyWaiters();
+            assertThat(h1.await()).isEqualTo(1);
+            assertThat(h2.await()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void tenThousandSuspendedTasksAreAllInTheDump() {
+        try (var ex = LocalExecutor.create()) {
+            int n = ex.run(() -> {
+                Notify gate = Notify.create();
+                List<JoinHandle<Object>> hs = new ArrayList<>();
+                for (int i = 0; i < 10_000; i++) {
+                    hs.add(Weft.spawn(() -> {
+                        gate.notified().await();
+                        return null;
+                    }));
+                }
+                Weft.yieldNow().await(); // they all run once and suspend
+                int suspended = (int) Weft.spawnBlocking(ex::dumpTasks).await().stream()
+                        .filter(t -> t.state() == TaskInfo.State.SUSPENDED && t.stack().length > 0).count();
+                gate.notifyWaiters();
+                for (var h : hs) {
+                    h.await();
+                }
+                return suspended;
+            });
+            assertThat(n).as("the 10,000 and the root, which awaits the dump").isEqualTo(10_001);
+        }
+    }
+}
