@@ -9,6 +9,13 @@ import io.weft.task.Budget;
 public final class Context {
     private final Waker waker;
     private final Budget budget;
+    /**
+     * A coroutine task's {@link TaskLocal} bindings (key, value, key, value,
+     * ...; null: none), kept here because a task's context lives as long as
+     * the task and costs no field on a task that never uses one. Only the
+     * task's own code touches it, on the thread polling the task.
+     */
+    Object[] locals;
 
     /** A context with no budget limit (for driving futures by hand, and tests). */
     public Context(Waker waker) {

@@ -162,6 +162,15 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         return StackFrames.ofTask(c.getStackTrace());
     }
 
+    /** The task's context, made on first use (an await, a {@code TaskLocal}); the task's own thread. */
+    Context context() {
+        Context c = cx;
+        if (c == null) {
+            c = cx = new Context(this, owner.budget());
+        }
+        return c;
+    }
+
     /** {@link Await#spendInTask}: not cancelled, and one unit of the budget spent. */
     boolean spendForFastAwait() {
         return !isCancelRequested() && owner.budget().tryConsume();
@@ -180,10 +189,7 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
      */
     @SuppressWarnings("unchecked")
     <R> R await(Future<R> future) {
-        Context cx = this.cx;
-        if (cx == null) {
-            cx = this.cx = new Context(this, owner.budget());
-        }
+        Context cx = context();
         if (isCancelRequested()) {
             throw new TaskCancelledException("task " + this + " was cancelled");
         }

@@ -37,4 +37,10 @@ public final class Coroutines {
     public static io.weft.task.Task<?> currentTask() {
         return AVAILABLE ? TaskContinuation.currentTask() : null;
     }
+
+    /** The context of the coroutine task running on this thread (made if it had none), or null outside one. */
+    public static io.weft.Context currentContext() {
+        CoroutineTask<?> t = AVAILABLE ? TaskContinuation.currentTask() : null;
+        return t != null ? t.context() : null;
+    }
 }
