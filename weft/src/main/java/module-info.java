@@ -6,6 +6,8 @@
  * {@code io.weft.fs} (files); the other packages are the machinery behind it.
  */
 module io.weft {
+    requires java.management; // the debug check of awaits (the thread's locks), the executors' MBeans
+    requires jdk.jfr; // weft's JFR events (off unless a recording enables them)
     requires jdk.unsupported; // com.sun.nio.file.ExtendedOpenOption.DIRECT for O_DIRECT through FileChannel
     exports io.weft;
     exports io.weft.fs;

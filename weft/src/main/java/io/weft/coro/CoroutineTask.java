@@ -197,6 +197,9 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         if (p.isReady()) {
             return p.get();
         }
+        if (AwaitChecks.enabled()) {
+            AwaitChecks.beforeSuspend(this); // debug: throws here rather than suspend holding a lock
+        }
         slot = future;
         held = AWAITING;
         TaskContinuation.suspend();

@@ -56,6 +56,8 @@ public final class PollProbe {
     private long lastEnd;
     /** The loop thread while a loop runs, else null. */
     private volatile Thread thread;
+    /** The current poll's start was read (detection or SlowPoll on when it began); the loop thread only. */
+    private boolean timed;
 
     // ---- the watchdog's, under this probe's monitor ----
     /** The start of the poll reported as a stall and not yet as ended; 0 if none. */
@@ -96,7 +98,8 @@ public final class PollProbe {
 
     /** Loop thread: a poll of {@code t} begins. */
     public void begin(Task<?> t) {
-        if (thresholdNanos > 0) {
+        if (thresholdNanos > 0 || WeftEvents.slowPollOn) {
+            timed = true;
             START.setOpaque(this, System.nanoTime());
         }
         TASK.setRelease(this, t);
@@ -104,9 +107,15 @@ public final class PollProbe {
 
     /** Loop thread: the poll ends. */
     public void end() {
-        if (thresholdNanos > 0) {
-            LAST_END.setOpaque(this, System.nanoTime());
-            LAST_START.setOpaque(this, (long) START.getOpaque(this));
+        if (timed) {
+            timed = false;
+            long now = System.nanoTime();
+            long began = (long) START.getOpaque(this);
+            LAST_END.setOpaque(this, now);
+            LAST_START.setOpaque(this, began);
+            if (WeftEvents.slowPollOn) {
+                WeftEvents.pollEnded(executor, (Task<?>) TASK.getOpaque(this), now - began);
+            }
         }
         TASK.setRelease(this, null);
     }

@@ -14,6 +14,36 @@ public final class Registry {
     /** An executor that can dump its tasks. */
     public interface Dumpable {
         List<TaskInfo> dumpTasks();
+
+        /** Its counters now, one line per executor thread (a StealingExecutor's workers each). */
+        List<Statistics> statistics();
+    }
+
+    /** One executor thread's counters, for the periodic JFR event. */
+    public record Statistics(String executor, long alive, long spawned, long completed, long polls, long parks,
+                             long remoteWakes, long busyNanos) {
+    }
+
+    /** The counters of every executor of the process that is not closed. */
+    static List<Statistics> statistics() {
+        List<Statistics> all = new ArrayList<>();
+        for (Dumpable d : live()) {
+            all.addAll(d.statistics());
+        }
+        return all;
+    }
+
+    private static List<Dumpable> live() {
+        List<Dumpable> live = new ArrayList<>();
+        synchronized (ALL) {
+            for (WeakReference<Dumpable> r : ALL) {
+                Dumpable d = r.get();
+                if (d != null) {
+                    live.add(d);
+                }
+            }
+        }
+        return live;
     }
 
     private static final List<WeakReference<Dumpable>> ALL = new ArrayList<>();
@@ -22,6 +52,7 @@ public final class Registry {
     }
 
     public static void add(Dumpable d) {
+        WeftEvents.init(); // JFR's listener: weft's events follow the recordings from now on
         synchronized (ALL) {
             ALL.removeIf(r -> r.get() == null);
             ALL.add(new WeakReference<>(d));
@@ -36,17 +67,8 @@ public final class Registry {
 
     /** Every live task of every executor in the process that is not closed. */
     public static List<TaskInfo> dumpAll() {
-        List<Dumpable> live = new ArrayList<>();
-        synchronized (ALL) {
-            for (WeakReference<Dumpable> r : ALL) {
-                Dumpable d = r.get();
-                if (d != null) {
-                    live.add(d);
-                }
-            }
-        }
         List<TaskInfo> all = new ArrayList<>();
-        for (Dumpable d : live) {
+        for (Dumpable d : live()) {
             all.addAll(d.dumpTasks());
         }
         return all;

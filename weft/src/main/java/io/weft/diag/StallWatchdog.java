@@ -116,7 +116,15 @@ public final class StallWatchdog {
             if (p.polling() != t || p.start() != start) {
                 return; // it yielded while its stack was taken: the stack may be another poll's
             }
+            Thread.State state = th.getState();
             Stall s = new Stall(p.executor, describe(t), Duration.ofNanos(System.nanoTime() - start), stack, false);
+            if (state == Thread.State.BLOCKED) {
+                LOG.log(System.Logger.Level.WARNING, "executor " + p.executor + ": its thread is blocked entering a"
+                        + " monitor in task " + s.task() + ". If another task of this executor suspended inside"
+                        + " synchronized on that object, it holds the monitor and cannot release it until this"
+                        + " thread runs it again: a deadlock. Use io.weft.sync.Mutex for a lock held across"
+                        + " awaits; -Dweft.debug.checkAwaits=true makes such an await throw where it happens.");
+            }
             p.reportedStart = start;
             p.reported = s;
             deliver(p, s);
@@ -135,6 +143,7 @@ public final class StallWatchdog {
     }
 
     private static void deliver(PollProbe p, Stall s) {
+        WeftEvents.stall(s);
         try {
             p.onStall.accept(s);
         } catch (Throwable e) {

@@ -112,6 +112,16 @@ final class CoreDiagnostics implements TaskDumps.Site, Registry.Dumpable {
     }
 
     @Override
+    public List<Registry.Statistics> statistics() {
+        if (core.isClosed()) {
+            return List.of();
+        }
+        io.weft.ExecutorStats s = core.stats(); // plain fields read from another thread: a recent view
+        return List.of(new Registry.Statistics(core.name, s.tasksSpawned() - s.tasksCompleted(), s.tasksSpawned(),
+                s.tasksCompleted(), s.polls(), s.parks(), s.remoteWakes(), s.runtimeNanos()));
+    }
+
+    @Override
     public List<TaskInfo> dumpTasks() {
         return TaskDumps.dump(this);
     }
