@@ -13,6 +13,9 @@ import java.util.List;
 public final class Registry {
     /** An executor that can dump its tasks. */
     public interface Dumpable {
+        /** The executor's name (its MBean's). */
+        String name();
+
         List<TaskInfo> dumpTasks();
 
         /** Its counters now, one line per executor thread (a StealingExecutor's workers each). */
@@ -47,6 +50,8 @@ public final class Registry {
     }
 
     private static final List<WeakReference<Dumpable>> ALL = new ArrayList<>();
+    /** Under ALL's monitor: each executor's MBean (which holds its executor weakly). */
+    private static final java.util.WeakHashMap<Dumpable, Jmx.Bean> BEANS = new java.util.WeakHashMap<>();
 
     private Registry() {
     }
@@ -56,13 +61,27 @@ public final class Registry {
         synchronized (ALL) {
             ALL.removeIf(r -> r.get() == null);
             ALL.add(new WeakReference<>(d));
+            Jmx.Bean b = Jmx.register(d);
+            if (b != null) {
+                BEANS.put(d, b);
+            }
         }
     }
 
+    /** The executor has closed: out of dumps, its MBean unregistered. */
     public static void remove(Dumpable d) {
         synchronized (ALL) {
             ALL.removeIf(r -> r.get() == null || r.get() == d);
+            Jmx.Bean b = BEANS.remove(d);
+            if (b != null) {
+                Jmx.unregister(b);
+            }
         }
+    }
+
+    /** Waits until the MBeans of the executors made or closed so far are registered or gone (tests). */
+    public static void awaitJmx() throws InterruptedException {
+        Jmx.awaitIdle();
     }
 
     /** Every live task of every executor in the process that is not closed. */

@@ -50,6 +50,16 @@ final class CoreDiagnostics implements TaskDumps.Site, Registry.Dumpable {
     }
 
     @Override
+    public String name() {
+        return core.name;
+    }
+
+    /** The executor has closed (its loop thread, at the end of the close). */
+    void closed() {
+        Registry.remove(this);
+    }
+
+    @Override
     public String dumpName() {
         return core.name;
     }

@@ -328,6 +328,7 @@ final class Lifecycle {
             d.close();
         }
         phase = CLOSED;
+        core.diag.closed();
         terminated.complete(null);
     }
 }

@@ -102,6 +102,11 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
     }
 
     @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
     public List<io.weft.diag.Registry.Statistics> statistics() {
         if (stopping) {
             return List.of();
@@ -393,6 +398,7 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
         } finally {
             failuresLock.unlock();
         }
+        io.weft.diag.Registry.remove(this);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

@@ -1,0 +1,218 @@
+package io.weft.diag;
+
+import io.weft.ExecutorMXBean;
+import io.weft.TaskInfo;
+import java.lang.management.ManagementFactory;
+import java.lang.ref.WeakReference;
+import java.util.ArrayDeque;
+import java.util.List;
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/**
+ * Registers each executor's {@link ExecutorMXBean}. Starting the platform
+ * MBean server takes a tenth of a second of CPU, so registrations and
+ * removals are queued to a daemon thread ("weft-jmx") that exists only
+ * while there is something to do, and that waits one second
+ * ({@code -Dweft.jmx.delayMillis}) before it first starts the server: an
+ * executor never waits for JMX, and a program that is over within a
+ * second (a first try, a benchmark's first round) never pays for it. A name taken twice
+ * (two executors named alike) gets {@code -2}, {@code -3}, ... The bean
+ * holds its executor weakly.
+ */
+final class Jmx {
+    private static final boolean ON = !"false".equals(System.getProperty("weft.jmx"));
+    private static final System.Logger LOG = System.getLogger("io.weft");
+    /** Under the monitor of QUEUE: pending work; the thread runs while it is not empty. */
+    private static final ArrayDeque<Runnable> QUEUE = new ArrayDeque<>();
+    private static boolean running;
+    /** Under QUEUE's monitor: the weft-jmx thread has waited its first delay. */
+    private static boolean delayed;
+    private static final long DELAY_MILLIS = Long.getLong("weft.jmx.delayMillis", 1000);
+
+    private Jmx() {
+    }
+
+    /** Queues the registration of {@code d}'s bean; null if JMX is off. */
+    static Bean register(Registry.Dumpable d) {
+        if (!ON) {
+            return null;
+        }
+        Bean b = new Bean(d);
+        submit(b::register);
+        return b;
+    }
+
+    static void unregister(Bean b) {
+        submit(b::unregister);
+    }
+
+    private static void submit(Runnable r) {
+        synchronized (QUEUE) {
+            QUEUE.add(r);
+            if (running) {
+                return;
+            }
+            running = true;
+        }
+        Thread.ofPlatform().daemon().name("weft-jmx").start(Jmx::drain);
+    }
+
+    private static void drain() {
+        boolean first;
+        synchronized (QUEUE) {
+            first = !delayed;
+            delayed = true;
+        }
+        if (first && DELAY_MILLIS > 0) {
+            try {
+                Thread.sleep(DELAY_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (;;) {
+            Runnable r;
+            synchronized (QUEUE) {
+                r = QUEUE.poll();
+                if (r == null) {
+                    running = false;
+                    QUEUE.notifyAll();
+                    return;
+                }
+            }
+            try {
+                r.run();
+            } catch (Throwable e) {
+                LOG.log(System.Logger.Level.WARNING, "weft: a JMX registration failed", e);
+            }
+        }
+    }
+
+    /** Waits until the queued registrations are done (tests). */
+    static void awaitIdle() throws InterruptedException {
+        synchronized (QUEUE) {
+            while (running) {
+                QUEUE.wait();
+            }
+        }
+    }
+
+    /** One executor's bean: its counters summed over its threads, its dumps. */
+    static final class Bean implements ExecutorMXBean {
+        private final WeakReference<Registry.Dumpable> executor;
+        private final String name;
+        private ObjectName registeredAs;
+        private boolean gone;
+
+        Bean(Registry.Dumpable d) {
+            this.executor = new WeakReference<>(d);
+            this.name = d.name();
+        }
+
+        /** On the weft-jmx thread. */
+        void register() {
+            if (gone) {
+                return;
+            }
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            for (int n = 1; ; n++) {
+                try {
+                    String value = n == 1 ? name : name + "-" + n;
+                    if (!value.matches("[A-Za-z0-9._-]+")) {
+                        value = ObjectName.quote(value);
+                    }
+                    ObjectName on = new ObjectName("io.weft:type=Executor,name=" + value);
+                    server.registerMBean(this, on);
+                    registeredAs = on;
+                    return;
+                } catch (InstanceAlreadyExistsException taken) {
+                    // another executor has this name: try the next suffix
+                } catch (Exception e) {
+                    LOG.log(System.Logger.Level.WARNING, "weft: executor " + name + " has no MBean", e);
+                    return;
+                }
+            }
+        }
+
+        /** On the weft-jmx thread. */
+        void unregister() {
+            gone = true;
+            if (registeredAs != null) {
+                try {
+                    ManagementFactory.getPlatformMBeanServer().unregisterMBean(registeredAs);
+                } catch (Exception e) {
+                    LOG.log(System.Logger.Level.DEBUG, "weft: MBean " + registeredAs + " was gone", e);
+                }
+                registeredAs = null;
+            }
+        }
+
+        private long sum(java.util.function.ToLongFunction<Registry.Statistics> f) {
+            Registry.Dumpable d = executor.get();
+            long s = 0;
+            if (d != null) {
+                for (Registry.Statistics st : d.statistics()) {
+                    s += f.applyAsLong(st);
+                }
+            }
+            return s;
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public long getTasksAlive() {
+            return sum(Registry.Statistics::alive);
+        }
+
+        @Override
+        public long getTasksSpawned() {
+            return sum(Registry.Statistics::spawned);
+        }
+
+        @Override
+        public long getTasksCompleted() {
+            return sum(Registry.Statistics::completed);
+        }
+
+        @Override
+        public long getPolls() {
+            return sum(Registry.Statistics::polls);
+        }
+
+        @Override
+        public long getParks() {
+            return sum(Registry.Statistics::parks);
+        }
+
+        @Override
+        public long getRemoteWakes() {
+            return sum(Registry.Statistics::remoteWakes);
+        }
+
+        @Override
+        public long getBusyNanos() {
+            return sum(Registry.Statistics::busyNanos);
+        }
+
+        private List<TaskInfo> tasks() {
+            Registry.Dumpable d = executor.get();
+            return d != null ? d.dumpTasks() : List.of();
+        }
+
+        @Override
+        public String dumpTasks() {
+            return TaskInfo.toText(tasks());
+        }
+
+        @Override
+        public String dumpTasksJson() {
+            return TaskInfo.toJson(tasks());
+        }
+    }
+}
