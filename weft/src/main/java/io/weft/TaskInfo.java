@@ -20,9 +20,16 @@ import java.util.List;
  * @param stack    where it is: for a suspended or queued coroutine task, its frames at the {@code await()}
  *                 where it waits, innermost first; for a running task, its thread's; empty for a task with
  *                 no frames of its own (not started yet, or a future the executor polls)
+ * @param spawnedAt where it was spawned, innermost first, with {@code -Dweft.debug.spawnSite=true}; else empty
  */
 public record TaskInfo(long id, String name, String executor, String queue, TaskInfo.State state,
-                       Duration age, long polls, StackTraceElement[] stack) {
+                       Duration age, long polls, StackTraceElement[] stack, StackTraceElement[] spawnedAt) {
+
+    /** A task with no recorded spawn site. */
+    public TaskInfo(long id, String name, String executor, String queue, TaskInfo.State state, Duration age,
+                    long polls, StackTraceElement[] stack) {
+        this(id, name, executor, queue, state, age, polls, stack, new StackTraceElement[0]);
+    }
 
     /** Where a task is. */
     public enum State {
@@ -57,6 +64,12 @@ public record TaskInfo(long id, String name, String executor, String queue, Task
                 .append("\n   weft.TaskInfo.State: ").append(state);
         for (StackTraceElement f : stack) {
             b.append("\n\tat ").append(f);
+        }
+        if (spawnedAt.length > 0) {
+            b.append("\n   spawned at:");
+            for (StackTraceElement f : spawnedAt) {
+                b.append("\n\tat ").append(f);
+            }
         }
         b.append('\n');
     }
@@ -97,6 +110,13 @@ public record TaskInfo(long id, String name, String executor, String queue, Task
                 }
                 jsonString(b, t.stack[j].toString());
             }
+            b.append("],\"spawnedAt\":[");
+            for (int j = 0; j < t.spawnedAt.length; j++) {
+                if (j > 0) {
+                    b.append(',');
+                }
+                jsonString(b, t.spawnedAt[j].toString());
+            }
             b.append("]}");
         }
         return b.append("]}").toString();
@@ -132,7 +152,7 @@ public record TaskInfo(long id, String name, String executor, String queue, Task
     public boolean equals(Object o) {
         return o instanceof TaskInfo t && t.id == id && java.util.Objects.equals(t.name, name)
                 && t.executor.equals(executor) && t.queue.equals(queue) && t.state == state && t.age.equals(age)
-                && t.polls == polls && Arrays.equals(t.stack, stack);
+                && t.polls == polls && Arrays.equals(t.stack, stack) && Arrays.equals(t.spawnedAt, spawnedAt);
     }
 
     @Override

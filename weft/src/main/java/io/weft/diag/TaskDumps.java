@@ -170,7 +170,8 @@ public final class TaskDumps {
                                  StackTraceElement[] stack) {
         long born = t.born();
         Duration age = Duration.ofNanos(born == 0 ? 0 : Math.max(0, now - born));
-        return new TaskInfo(t.id(), t.name(), executor, queue, state, age, t.polls(), stack);
+        return new TaskInfo(t.id(), t.name(), executor, queue, state, age, t.polls(), stack,
+                io.weft.task.SpawnSites.of(t));
     }
 
     /** The calling thread's stack below the dump call (dumpTasks, dumpAllTasks) down to its task's body. */

@@ -111,6 +111,9 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
     protected Task(TaskOwner owner, String name) {
         this.owner = owner;
         this.name = name;
+        if (SpawnSites.ON) {
+            SpawnSites.record(this);
+        }
     }
 
     /** The name given at spawn, or null. */
