@@ -24,6 +24,7 @@ import java.time.format.DateTimeFormatter;
  * <pre>
  * java -jar weft-examples/target/weft-examples.jar   (see README)
  *   io.weft.examples.HttpHello [--port 8080] [--driver uring|epoll|nio] [--executors N] [--placement unbound|spread|pack] [--pin CPU] [--executor pool|stealing]
+ *     [--detect-stalls MS] [--dump-on-signal USR2]   (with --detect-stalls, GET /stall holds a thread a second)
  * </pre>
  */
 public final class HttpHello {
@@ -70,8 +71,20 @@ public final class HttpHello {
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** With {@code --detect-stalls}: {@code GET /stall} holds its executor's thread a second, for the stall report. */
+    private static boolean stallDemo;
+
+    /** Spins {@code millis} without yielding: what a blocking call or a long computation in a handler does. */
+    static void holdTheThread(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() - end < 0) {
+            Thread.onSpinWait();
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         ServerArgs a = ServerArgs.parse(args, 8080);
+        stallDemo = a.stallThreshold() != null;
         if (a.stealing()) {
             // a connection's task stays on the worker that first ran it: buffers per worker thread, one response
             ThreadLocal<HttpHello> perWorker = ThreadLocal.withInitial(() -> new HttpHello(true));
@@ -208,6 +221,10 @@ public final class HttpHello {
                 }
                 body -= n;
                 start = end = 0;
+            }
+            if (stallDemo && p.targetEnd - p.targetStart >= 6 && new String(in, p.targetStart, 6,
+                    StandardCharsets.US_ASCII).equals("/stall")) {
+                holdTheThread(1000); // the operator's demo: a request that never yields (see README)
             }
             byte[] resp = useShared ? shared : response;
             if (out.remaining() < resp.length) {

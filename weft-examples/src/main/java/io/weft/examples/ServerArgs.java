@@ -5,11 +5,13 @@ import io.weft.JoinHandle;
 import io.weft.LocalExecutorPool;
 import io.weft.Placement;
 import io.weft.StealingExecutor;
+import io.weft.TaskInfo;
 import io.weft.Weft;
 import io.weft.net.MovedStream;
 import io.weft.net.TcpListener;
 import io.weft.net.TcpStream;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,7 +20,8 @@ import java.util.function.Consumer;
 /**
  * Command-line options of the example servers:
  * {@code [--port N] [--host ADDR] [--driver uring|epoll|nio] [--executors N]
- * [--placement unbound|spread|pack] [--pin CPU] [--executor pool|stealing]}.
+ * [--placement unbound|spread|pack] [--pin CPU] [--executor pool|stealing]
+ * [--detect-stalls MS] [--dump-on-signal USR2]}.
  * The server runs on a {@link LocalExecutorPool} of {@code --executors}
  * executors; with several, each binds the port with SO_REUSEPORT and the
  * kernel spreads connections. {@code --placement} places them (maxSpread,
@@ -27,8 +30,14 @@ import java.util.function.Consumer;
  * it runs on a {@link StealingExecutor} of {@code --executors} workers
  * instead: one task accepts, and each connection is served by a task of its
  * own on whichever worker takes it (see {@link #serveStealing}).
+ * {@code --detect-stalls MS} reports a task that holds its thread longer
+ * than MS milliseconds, while it does (a WARNING with the thread's stack);
+ * {@code --dump-on-signal USR2} prints every task of the process (a task
+ * dump, as {@code Weft.dumpAllTasks()}) each time the process gets that
+ * signal: {@code kill -USR2 <pid>}.
  */
-record ServerArgs(String host, int port, Driver driver, int executors, Placement placement, boolean stealing) {
+record ServerArgs(String host, int port, Driver driver, int executors, Placement placement, boolean stealing,
+                  Duration stallThreshold, String dumpSignal) {
 
     static ServerArgs parse(String[] args, int defaultPort) {
         String host = "127.0.0.1";
@@ -38,6 +47,8 @@ record ServerArgs(String host, int port, Driver driver, int executors, Placement
         int pin = -1;
         String placement = null;
         boolean stealing = false;
+        Duration stalls = null;
+        String dumpSignal = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -56,8 +67,11 @@ record ServerArgs(String host, int port, Driver driver, int executors, Placement
                     case "stealing" -> true;
                     default -> throw new IllegalArgumentException("--executor " + v + ": expected pool or stealing");
                 };
+                case "--detect-stalls" -> stalls = Duration.ofMillis(Long.parseLong(v));
+                case "--dump-on-signal" -> dumpSignal = v;
                 default -> throw new IllegalArgumentException("unknown option " + a
-                        + " (expected --port, --host, --driver, --executors, --placement, --pin, --executor)");
+                        + " (expected --port, --host, --driver, --executors, --placement, --pin, --executor,"
+                        + " --detect-stalls, --dump-on-signal)");
             }
         }
         if (executors < 1) {
@@ -66,7 +80,27 @@ record ServerArgs(String host, int port, Driver driver, int executors, Placement
         if (pin >= 0 && placement != null) {
             throw new IllegalArgumentException("--pin and --placement both place the executors: give one");
         }
-        return new ServerArgs(host, port, driver, executors, placement(placement, pin, executors), stealing);
+        ServerArgs parsed = new ServerArgs(host, port, driver, executors, placement(placement, pin, executors),
+                stealing, stalls, dumpSignal);
+        if (dumpSignal != null) {
+            installDump(dumpSignal);
+        }
+        return parsed;
+    }
+
+    /** Prints a dump of every task in the process each time the process gets {@code signal}. */
+    @SuppressWarnings("removal")
+    private static void installDump(String signal) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), sig -> {
+                List<TaskInfo> tasks = Weft.dumpAllTasks();
+                System.out.println(TaskInfo.toText(tasks));
+                System.out.flush();
+            });
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--dump-on-signal " + signal + ": " + e.getMessage()
+                    + " (USR2 is free on Linux)", e);
+        }
     }
 
     private static Placement placement(String name, int pin, int executors) {
@@ -103,6 +137,9 @@ record ServerArgs(String host, int port, Driver driver, int executors, Placement
         if (driver != null) {
             b.driver(driver);
         }
+        if (stallThreshold != null) {
+            b.detectStalls(stallThreshold);
+        }
         return b.build();
     }
 
@@ -122,6 +159,9 @@ record ServerArgs(String host, int port, Driver driver, int executors, Placement
         StealingExecutor.Builder b = StealingExecutor.builder().name(name).workers(executors).placement(placement);
         if (driver != null) {
             b.driver(driver);
+        }
+        if (stallThreshold != null) {
+            b.detectStalls(stallThreshold);
         }
         try (StealingExecutor ex = b.build()) {
             ex.blockOn(() -> {

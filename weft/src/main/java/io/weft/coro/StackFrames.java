@@ -31,12 +31,19 @@ public final class StackFrames {
         return Arrays.copyOfRange(frames, 0, bodyEnd(frames, 0));
     }
 
-    /** The index just past the body's own frames: where {@code CoroutineTask.run} calls it. */
+    /**
+     * The index just past the body's own frames: where {@code CoroutineTask.run}
+     * calls it, less the adapter {@code Weft.spawn(Runnable)} puts around a body.
+     */
     private static int bodyEnd(StackTraceElement[] frames, int from) {
         for (int i = from; i < frames.length; i++) {
             if (frames[i].getClassName().equals(CoroutineTask.class.getName())
                     && frames[i].getMethodName().equals("run")) {
-                return i;
+                int end = i;
+                while (end > from + 1 && frames[end - 1].getClassName().equals("io.weft.Weft")) {
+                    end--;
+                }
+                return end;
             }
         }
         return frames.length;
