@@ -151,9 +151,44 @@ class TaskDumpTest {
                 dumper.await();
                 return spinner.await();
             });
-            TaskInfo spinner = seen.get().stream().filter(t -> "spinner".equals(t.name())).findFirst().orElseThrow();
-            assertThat(spinner.state()).isEqualTo(TaskInfo.State.RUNNING);
+            // a LocalExecutor without stall detection shows the stuck task by its id (no name): see TaskDumps
+            TaskInfo spinner = seen.get().stream().filter(t -> t.state() == TaskInfo.State.RUNNING).findFirst()
+                    .orElseThrow();
+            assertThat(spinner.id()).isPositive();
+            assertThat(spinner.name()).isIn("spinner", null);
             assertThat(Arrays.stream(spinner.stack()).map(StackTraceElement::getMethodName)).contains("spinUntil");
+        }
+    }
+
+    @EveryKind
+    void withStallDetectionOnAStuckTaskIsShownWithItsName(ExecutorKind kind) {
+        try (var ex = kind.open(new ExecutorKind.Settings(null, java.time.Duration.ofSeconds(30), s -> { }))) {
+            AtomicBoolean started = new AtomicBoolean();
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicReference<List<TaskInfo>> seen = new AtomicReference<>();
+            ex.run(() -> {
+                var spinner = Weft.spawn("spinner", () -> {
+                    started.set(true);
+                    spinUntil(stop);
+                    return null;
+                });
+                Weft.spawnBlocking(() -> {
+                    try {
+                        while (!started.get()) {
+                            Thread.onSpinWait();
+                        }
+                        seen.set(ex.dumpTasks());
+                    } finally {
+                        stop.set(true);
+                    }
+                    return null;
+                }).await();
+                return spinner.await();
+            });
+            TaskInfo spinner = seen.get().stream().filter(t -> t.state() == TaskInfo.State.RUNNING).findFirst()
+                    .orElseThrow();
+            assertThat(spinner.name()).isEqualTo("spinner");
+            assertThat(spinner.queue()).isEqualTo("default");
         }
     }
 
@@ -216,6 +251,27 @@ class TaskDumpTest {
 
     static void b2() {
         Weft.yieldNow().await();
+    }
+
+    @Test
+    void aDumpThatHoldsAnIdleExecutorsLoopForAMomentNeverMakesRunFail() throws Exception {
+        try (var ex = LocalExecutor.create()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread dumper = Thread.ofPlatform().start(() -> {
+                while (!stop.get()) {
+                    ex.dumpTasks(); // no loop runs between the runs below: the dump takes it for its read
+                }
+            });
+            try {
+                for (int i = 0; i < 2_000; i++) {
+                    int v = i;
+                    assertThat(ex.run(() -> v)).isEqualTo(v); // threw "already running" while a dump held the loop
+                }
+            } finally {
+                stop.set(true);
+                dumper.join();
+            }
+        }
     }
 
     @Test

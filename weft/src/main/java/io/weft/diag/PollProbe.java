@@ -21,6 +21,7 @@ import java.util.function.Consumer;
  */
 public final class PollProbe {
     private static final VarHandle TASK;
+    private static final VarHandle TASK_ID;
     private static final VarHandle START;
     private static final VarHandle LAST_START;
     private static final VarHandle LAST_END;
@@ -29,6 +30,7 @@ public final class PollProbe {
         try {
             var l = MethodHandles.lookup();
             TASK = l.findVarHandle(PollProbe.class, "task", Task.class);
+            TASK_ID = l.findVarHandle(PollProbe.class, "taskId", long.class);
             START = l.findVarHandle(PollProbe.class, "start", long.class);
             LAST_START = l.findVarHandle(PollProbe.class, "lastStart", long.class);
             LAST_END = l.findVarHandle(PollProbe.class, "lastEnd", long.class);
@@ -43,9 +45,17 @@ public final class PollProbe {
     final long thresholdNanos;
     final Consumer<Stall> onStall;
 
-    /** The task being polled, or null between polls; the loop thread writes it (release). */
+    /**
+     * The task being polled, or null between polls; the loop thread writes it (release), only while the
+     * poll is timed (stall detection or SlowPoll on). A reference stored per poll into this long-lived
+     * object costs the GC's card-marking barrier, measured at 6 ns per spawn and join; so untimed polls
+     * store only {@link #taskId}.
+     */
     @SuppressWarnings("unused")
     private Task<?> task;
+    /** The id of the task being polled, or 0 between polls (opaque), when the poll is not timed. */
+    @SuppressWarnings("unused")
+    private long taskId;
     /** When the current poll began (System.nanoTime); written only with detection on. */
     @SuppressWarnings("unused")
     private long start;
@@ -99,30 +109,47 @@ public final class PollProbe {
     /** Loop thread: a poll of {@code t} begins. */
     public void begin(Task<?> t) {
         if (thresholdNanos > 0 || WeftEvents.slowPollOn) {
-            timed = true;
-            START.setOpaque(this, System.nanoTime());
+            beginTimed(t);
+        } else {
+            TASK_ID.setOpaque(this, t.id());
         }
-        TASK.setRelease(this, t);
+    }
+
+    private void beginTimed(Task<?> t) {
+        timed = true;
+        START.setOpaque(this, System.nanoTime());
+        TASK.setRelease(this, t); // after the start: the watchdog's acquire of the task sees it
     }
 
     /** Loop thread: the poll ends. */
     public void end() {
         if (timed) {
-            timed = false;
-            long now = System.nanoTime();
-            long began = (long) START.getOpaque(this);
-            LAST_END.setOpaque(this, now);
-            LAST_START.setOpaque(this, began);
-            if (WeftEvents.slowPollOn) {
-                WeftEvents.pollEnded(executor, (Task<?>) TASK.getOpaque(this), now - began);
-            }
+            endTimed();
+        } else {
+            TASK_ID.setOpaque(this, 0L);
+        }
+    }
+
+    private void endTimed() {
+        timed = false;
+        long now = System.nanoTime();
+        long began = (long) START.getOpaque(this);
+        LAST_END.setOpaque(this, now);
+        LAST_START.setOpaque(this, began);
+        if (WeftEvents.slowPollOn) {
+            WeftEvents.pollEnded(executor, (Task<?>) TASK.getOpaque(this), now - began);
         }
         TASK.setRelease(this, null);
     }
 
-    /** The task being polled now, from any thread (may be stale by the time it is used). */
+    /** The task being polled now if the poll is timed, from any thread (may be stale by the time it is used). */
     public Task<?> polling() {
         return (Task<?>) TASK.getAcquire(this);
+    }
+
+    /** The id of the task being polled now if the poll is not timed, else 0 (any thread; may be stale). */
+    public long pollingId() {
+        return (long) TASK_ID.getOpaque(this);
     }
 
     /** The loop thread, or null when no loop runs. */

@@ -44,6 +44,15 @@ public final class TaskDumps {
         void collect(Collector out);
 
         /**
+         * The task this site's thread polls now, as another thread can see
+         * it (a racy read at worst), or null if it cannot be told; the
+         * default: the probe's, set while polls are timed.
+         */
+        default Task<?> pollingSeenFromOutside() {
+            return probe().polling();
+        }
+
+        /**
          * Has the loop run {@code r} soon, between two polls; false if no loop
          * runs and none can (closed). A site whose loop runs only while a
          * caller drives it (a LocalExecutor's {@code run}) runs {@code r} on
@@ -95,7 +104,7 @@ public final class TaskDumps {
         List<TaskInfo> mine = null;
         for (Site s : sites) {
             if (s.onLoopThread()) {
-                Collector c = new Collector(s, s.probe().polling()); // the caller's own task runs
+                Collector c = new Collector(s, io.weft.coro.Coroutines.currentTask()); // the caller's task runs
                 s.collect(c);
                 mine = c.out;
                 continue;
@@ -150,17 +159,27 @@ public final class TaskDumps {
         }
     }
 
-    /** What a dump sees of a loop that does not answer: the task it polls, with its thread's stack. */
+    /**
+     * What a dump sees of a loop that does not answer: the task it polls,
+     * with its thread's stack. Where only its id can be seen (a
+     * LocalExecutor without stall detection), the entry has the id, no
+     * name, and the queue {@code ?}.
+     */
     private static List<TaskInfo> seenFromOutside(Site site) {
         PollProbe p = site.probe();
-        Task<?> t = p.polling();
+        Task<?> t = site.pollingSeenFromOutside();
+        long id = t != null ? t.id() : p.pollingId();
         Thread th = p.thread();
-        if (t == null || th == null) {
+        if ((t == null && id == 0) || th == null) {
             return List.of();
         }
         StackTraceElement[] stack = StackFrames.ofRunningTask(th.getStackTrace());
-        if (p.polling() != t) {
+        if (t != null ? site.pollingSeenFromOutside() != t : p.pollingId() != id) {
             stack = new StackTraceElement[0]; // it yielded meanwhile: the stack may be another poll's
+        }
+        if (t == null) {
+            return List.of(new TaskInfo(id, null, site.dumpName(), "?", TaskInfo.State.RUNNING, Duration.ZERO, 0,
+                    stack));
         }
         String queue = t.queue instanceof io.weft.TaskQueueHandle q ? q.name() : "default";
         return List.of(info(t, site.dumpName(), queue, TaskInfo.State.RUNNING, System.nanoTime(), stack));

@@ -27,8 +27,13 @@ import jdk.jfr.Timespan;
  * kept by a recorder listener, so JFR is never started by weft.
  */
 public final class WeftEvents {
-    /** Whether a recording has {@code io.weft.SlowPoll} on; read by the loops around each poll. */
-    static volatile boolean slowPollOn;
+    /**
+     * Whether a recording has {@code io.weft.SlowPoll} on; read by the loops around each poll. A plain
+     * field: a loop reads it again after every poll (a call the JIT cannot see through), so it sees a
+     * change within a poll or two, and a volatile read there would cost the loop the freedom to keep its
+     * other fields in registers.
+     */
+    static boolean slowPollOn;
     /** Polls at least this long are committed as SlowPoll ({@code -Dweft.jfr.slowPollMillis}, default 10). */
     static volatile long slowPollNanos = Long.getLong("weft.jfr.slowPollMillis", 10) * 1_000_000L;
     private static boolean periodicAdded;

@@ -79,7 +79,7 @@ final class CoreDiagnostics implements TaskDumps.Site, Registry.Dumpable {
     public void collect(TaskDumps.Collector out) {
         core.scheduler.forEachQueued(t -> out.add(t, queueName(t)));
         core.suspended.forEach(t -> out.add(t, queueName(t)));
-        Task<?> running = probe.polling();
+        Task<?> running = io.weft.coro.Coroutines.currentTask();
         if (running != null) {
             out.add(running, queueName(running)); // a task that never waited before, dumping from its own poll
         }
@@ -106,12 +106,7 @@ final class CoreDiagnostics implements TaskDumps.Site, Registry.Dumpable {
                 core.unparkIfSleeping(); // after the offer: pairs with the idle loop's sleeping-then-look
                 return true;
             }
-            if (core.tryEnter()) {
-                try {
-                    r.run();
-                } finally {
-                    core.exit();
-                }
+            if (core.runBorrowed(r)) {
                 return true;
             }
             if (io.weft.task.CurrentLoop.get() != null || Thread.currentThread().isVirtual()) {

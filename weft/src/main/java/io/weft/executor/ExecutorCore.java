@@ -424,11 +424,44 @@ public final class ExecutorCore implements Worker, TaskOwner {
             throw new IllegalStateException(what + "() called on a virtual thread: a weft executor needs a platform thread");
         }
         if (!THREAD.compareAndSet(this, null, me)) {
-            Thread t = thread;
-            throw new IllegalStateException("executor " + name + " is already running on "
-                    + (t != null ? t.getName() : "another thread"));
+            boolean mine;
+            synchronized (borrowLock) { // a dump that holds the idle loop gives it back first
+                mine = THREAD.compareAndSet(this, null, me);
+            }
+            if (!mine) {
+                Thread t = thread;
+                throw new IllegalStateException("executor " + name + " is already running on "
+                        + (t != null ? t.getName() : "another thread"));
+            }
         }
         boundTo(me);
+    }
+
+    /**
+     * Held by a thread that holds the loop for a moment because none ran (a
+     * dump, {@link #tryBorrow}) for as long as it holds it; a {@code run}
+     * whose CAS of {@code thread} failed takes it and tries again, so a loop
+     * held only by such a borrower never makes {@code run} fail.
+     */
+    private final Object borrowLock = new Object();
+
+    /**
+     * Runs {@code r} on this thread as the loop if no thread runs it (a
+     * dump's read of the tasks); false, without running it, if one does or
+     * this thread cannot take it.
+     */
+    boolean runBorrowed(Runnable r) {
+        synchronized (borrowLock) {
+            if (!tryEnter()) {
+                return false;
+            }
+            try {
+                r.run();
+            } finally {
+                exit();
+            }
+            return true;
+        }
     }
 
     /**

@@ -390,6 +390,13 @@ final class StealWorker implements Worker, TaskDumps.Site {
         return Thread.currentThread() == thread;
     }
 
+    /** Its own {@code polling}, which it writes anyway: a plain field read from elsewhere, stale at worst. */
+    @Override
+    public Task<?> pollingSeenFromOutside() {
+        Task<?> t = probe.polling();
+        return t != null ? t : polling;
+    }
+
     /** This thread: the tasks that live here, then those queued here that have not started (the LIFO slot first). */
     @Override
     public void collect(TaskDumps.Collector out) {
