@@ -47,8 +47,9 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
         String name = b.name != null ? b.name : "weft-" + SEQ.incrementAndGet();
         this.core = new ExecutorCore(this, name, b.pinCpu, b.spinNanos, b.preemptNanos, b.onUnobservedFailure,
                 b.clock, b.driver);
-        if (b.stallNanos != 0) {
-            core.detectStalls(b.stallNanos < 0 ? PollProbe.defaultThreshold(b.preemptNanos) : b.stallNanos, b.onStall);
+        if (b.stallNanos != 0 || b.pollTimeHistogram) {
+            core.diagnostics(b.stallNanos < 0 ? PollProbe.defaultThreshold(b.preemptNanos) : b.stallNanos, b.onStall,
+                    b.pollTimeHistogram);
         }
     }
 
@@ -236,6 +237,11 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
         return core.dumpTasks();
     }
 
+    /** tokio's runtime metrics of this executor (any thread); see {@link ExecutorMetrics}. */
+    public ExecutorMetrics metrics() {
+        return core.metrics();
+    }
+
     /** The counters; exact on the executor's thread, possibly stale from another. */
     public ExecutorStats stats() {
         return core.stats();
@@ -263,8 +269,19 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
         /** 0: off; -1: on with the default threshold. */
         private long stallNanos;
         private Consumer<Stall> onStall;
+        private boolean pollTimeHistogram;
 
         private Builder() {
+        }
+
+        /**
+         * Records how long each poll takes in a log-scale histogram
+         * ({@link ExecutorMetrics#pollTimes()}, tokio's poll-time histogram):
+         * two clock reads per poll, so off by default.
+         */
+        public Builder pollTimeHistogram() {
+            this.pollTimeHistogram = true;
+            return this;
         }
 
         /**

@@ -93,6 +93,15 @@ public final class LocalExecutorPool implements AutoCloseable {
         return TaskDumps.dumpAll(sites);
     }
 
+    /** tokio's runtime metrics, one entry per executor (any thread); see {@link ExecutorMetrics}. */
+    public List<ExecutorMetrics> metrics() {
+        List<ExecutorMetrics> out = new ArrayList<>(executors.size());
+        for (LocalExecutor ex : executors) {
+            out.add(ex.metrics());
+        }
+        return out;
+    }
+
     public int size() {
         return executors.size();
     }
@@ -218,8 +227,15 @@ public final class LocalExecutorPool implements AutoCloseable {
         /** 0: off; -1: on with each executor's default threshold. */
         private long stallNanos;
         private Consumer<Stall> onStall;
+        private boolean pollTimeHistogram;
 
         private Builder() {
+        }
+
+        /** Every executor records its poll times, as {@link LocalExecutor.Builder#pollTimeHistogram()}. */
+        public Builder pollTimeHistogram() {
+            this.pollTimeHistogram = true;
+            return this;
         }
 
         /** Stall detection on every executor, as {@link LocalExecutor.Builder#detectStalls(Duration)}. */
@@ -336,6 +352,9 @@ public final class LocalExecutorPool implements AutoCloseable {
                         }
                         if (onStall != null) {
                             b.onStall(onStall);
+                        }
+                        if (pollTimeHistogram) {
+                            b.pollTimeHistogram();
                         }
                         if (onUnobservedFailure != null) {
                             b.onUnobservedFailure((task, error) -> onUnobservedFailure.accept(exName + "/" + task, error));

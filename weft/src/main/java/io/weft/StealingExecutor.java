@@ -93,9 +93,9 @@ public final class StealingExecutor implements Executor, AutoCloseable {
         List<int[]> assigned = b.placement.assignHere(b.workers);
         this.cpus = assigned;
         this.scheduler = new StealScheduler(this, name, b.workers, b.driver, b.onUnobservedFailure);
-        if (b.stallNanos != 0) {
-            scheduler.detectStalls(b.stallNanos < 0 ? PollProbe.defaultThreshold(DEFAULT_SLICE_NANOS) : b.stallNanos,
-                    b.onStall);
+        if (b.stallNanos != 0 || b.pollTimeHistogram) {
+            scheduler.diagnostics(b.stallNanos < 0 ? PollProbe.defaultThreshold(DEFAULT_SLICE_NANOS) : b.stallNanos,
+                    b.onStall, b.pollTimeHistogram);
         }
         scheduler.start(assigned);
         if (!b.placement.isUnbound()) {
@@ -211,6 +211,11 @@ public final class StealingExecutor implements Executor, AutoCloseable {
         return scheduler.dumpTasks();
     }
 
+    /** tokio's runtime metrics, one entry per worker (any thread); see {@link ExecutorMetrics}. */
+    public List<ExecutorMetrics> metrics() {
+        return scheduler.metrics();
+    }
+
     public StealingExecutorStats stats() {
         return scheduler.stats();
     }
@@ -229,8 +234,15 @@ public final class StealingExecutor implements Executor, AutoCloseable {
         /** 0: off; -1: on with the default threshold. */
         private long stallNanos;
         private Consumer<Stall> onStall;
+        private boolean pollTimeHistogram;
 
         private Builder() {
+        }
+
+        /** Every worker records its poll times, as {@link LocalExecutor.Builder#pollTimeHistogram()}. */
+        public Builder pollTimeHistogram() {
+            this.pollTimeHistogram = true;
+            return this;
         }
 
         /**

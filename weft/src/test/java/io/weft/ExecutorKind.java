@@ -53,7 +53,12 @@ public enum ExecutorKind {
      * the unobserved-failure handler, stall detection and its handler.
      */
     public record Settings(java.util.function.BiConsumer<String, Throwable> onUnobservedFailure,
-                           java.time.Duration stallThreshold, java.util.function.Consumer<Stall> onStall) {
+                           java.time.Duration stallThreshold, java.util.function.Consumer<Stall> onStall,
+                           boolean pollTimeHistogram) {
+        public Settings(java.util.function.BiConsumer<String, Throwable> onUnobservedFailure,
+                        java.time.Duration stallThreshold, java.util.function.Consumer<Stall> onStall) {
+            this(onUnobservedFailure, stallThreshold, onStall, false);
+        }
     }
 
     /** An executor of this kind with {@code s}, started; close it. */
@@ -70,6 +75,9 @@ public enum ExecutorKind {
                 if (s.onStall() != null) {
                     b.onStall(s.onStall());
                 }
+                if (s.pollTimeHistogram()) {
+                    b.pollTimeHistogram();
+                }
                 LocalExecutor ex = b.build();
                 yield new Running() {
                     @Override
@@ -80,6 +88,11 @@ public enum ExecutorKind {
                     @Override
                     public java.util.List<TaskInfo> dumpTasks() {
                         return ex.dumpTasks();
+                    }
+
+                    @Override
+                    public java.util.List<ExecutorMetrics> metrics() {
+                        return java.util.List.of(ex.metrics());
                     }
 
                     @Override
@@ -99,6 +112,9 @@ public enum ExecutorKind {
                 if (s.onStall() != null) {
                     b.onStall(s.onStall());
                 }
+                if (s.pollTimeHistogram()) {
+                    b.pollTimeHistogram();
+                }
                 LocalExecutorPool pool = b.build();
                 yield new Running() {
                     @Override
@@ -109,6 +125,11 @@ public enum ExecutorKind {
                     @Override
                     public java.util.List<TaskInfo> dumpTasks() {
                         return pool.dumpTasks();
+                    }
+
+                    @Override
+                    public java.util.List<ExecutorMetrics> metrics() {
+                        return pool.metrics();
                     }
 
                     @Override
@@ -129,6 +150,9 @@ public enum ExecutorKind {
                 if (s.onStall() != null) {
                     b.onStall(s.onStall());
                 }
+                if (s.pollTimeHistogram()) {
+                    b.pollTimeHistogram();
+                }
                 StealingExecutor ex = b.build();
                 yield new Running() {
                     @Override
@@ -139,6 +163,11 @@ public enum ExecutorKind {
                     @Override
                     public java.util.List<TaskInfo> dumpTasks() {
                         return ex.dumpTasks();
+                    }
+
+                    @Override
+                    public java.util.List<ExecutorMetrics> metrics() {
+                        return ex.metrics();
                     }
 
                     @Override
@@ -161,6 +190,9 @@ public enum ExecutorKind {
 
         /** Every live task of the executor ({@code dumpTasks()} of its kind); any thread. */
         java.util.List<TaskInfo> dumpTasks();
+
+        /** The metrics of each of its threads ({@code metrics()} of its kind); any thread. */
+        java.util.List<ExecutorMetrics> metrics();
 
         /** Runs {@code root} as a poll-based task of its own; its value, or what it threw, as {@link #run(Callable)}. */
         default <T> T run(Future<T> root) {

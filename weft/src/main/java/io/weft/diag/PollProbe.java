@@ -44,6 +44,10 @@ public final class PollProbe {
     /** Polls longer than this are stalls; 0: detection off. */
     final long thresholdNanos;
     final Consumer<Stall> onStall;
+    /** Its poll times, or null if not asked for. */
+    private final PollHistogram histogram;
+    /** Every poll is timed (stall detection or the histogram is on). */
+    private final boolean alwaysTimed;
 
     /**
      * The task being polled, or null between polls; the loop thread writes it (release), only while the
@@ -80,9 +84,21 @@ public final class PollProbe {
      * @param onStall        where reports go (null: a WARNING through System.Logger "io.weft")
      */
     public PollProbe(String executor, long thresholdNanos, Consumer<Stall> onStall) {
+        this(executor, thresholdNanos, onStall, false);
+    }
+
+    /** As above; {@code histogram}: record every poll's time ({@code pollTimeHistogram()} on a builder). */
+    public PollProbe(String executor, long thresholdNanos, Consumer<Stall> onStall, boolean histogram) {
         this.executor = executor;
         this.thresholdNanos = thresholdNanos;
         this.onStall = onStall != null ? onStall : StallWatchdog::log;
+        this.histogram = histogram ? new PollHistogram() : null;
+        this.alwaysTimed = thresholdNanos > 0 || histogram;
+    }
+
+    /** The poll times so far ({@link io.weft.PollTimes#NONE} if not recorded); any thread. */
+    public io.weft.PollTimes pollTimes() {
+        return histogram != null ? histogram.snapshot() : io.weft.PollTimes.NONE;
     }
 
     /** Whether stall detection is on. */
@@ -108,7 +124,7 @@ public final class PollProbe {
 
     /** Loop thread: a poll of {@code t} begins. */
     public void begin(Task<?> t) {
-        if (thresholdNanos > 0 || WeftEvents.slowPollOn) {
+        if (alwaysTimed || WeftEvents.slowPollOn) {
             beginTimed(t);
         } else {
             TASK_ID.setOpaque(this, t.id());
@@ -136,6 +152,9 @@ public final class PollProbe {
         long began = (long) START.getOpaque(this);
         LAST_END.setOpaque(this, now);
         LAST_START.setOpaque(this, began);
+        if (histogram != null) {
+            histogram.record(now - began);
+        }
         if (WeftEvents.slowPollOn) {
             WeftEvents.pollEnded(executor, (Task<?>) TASK.getOpaque(this), now - began);
         }

@@ -31,8 +31,8 @@ final class CoreDiagnostics implements TaskDumps.Site, Registry.Dumpable {
         Registry.add(this);
     }
 
-    void detectStalls(long thresholdNanos, Consumer<Stall> handler) {
-        probe = new PollProbe(core.name, thresholdNanos, handler);
+    void configure(long stallNanos, Consumer<Stall> handler, boolean pollTimeHistogram) {
+        probe = new PollProbe(core.name, stallNanos, handler, pollTimeHistogram);
     }
 
     /** Whether a request waits (read by the idle loop after it announced its sleep). */

@@ -121,6 +121,7 @@ public final class ExecutorCore implements Worker, TaskOwner {
     private long tasksCompleted;
     private long remoteWakes;
     private long parks;
+    private long unparks;
     private long timedParks;
     private long lastParkNanos = -1;
     private long clockJumps;
@@ -151,9 +152,21 @@ public final class ExecutorCore implements Worker, TaskOwner {
         this.diag = new CoreDiagnostics(this);
     }
 
-    /** Turns stall detection on (before the loop first runs): polls longer than {@code thresholdNanos} are reported. */
-    public void detectStalls(long thresholdNanos, java.util.function.Consumer<io.weft.Stall> handler) {
-        diag.detectStalls(thresholdNanos, handler);
+    /**
+     * Before the loop first runs: stall detection ({@code stallNanos} &gt; 0:
+     * polls longer are reported to {@code handler}) and the poll-time histogram.
+     */
+    public void diagnostics(long stallNanos, java.util.function.Consumer<io.weft.Stall> handler,
+                            boolean pollTimeHistogram) {
+        diag.configure(stallNanos, handler, pollTimeHistogram);
+    }
+
+    /** tokio's metrics of this executor; any thread (a value may lag a little). */
+    public io.weft.ExecutorMetrics metrics() {
+        IoDriver d = driver;
+        return new io.weft.ExecutorMetrics(name, tasksSpawned - tasksCompleted, tasksSpawned, tasksCompleted,
+                scheduler.polls, scheduler.runtimeNanos, parks, unparks, remoteWakes, budget.forcedYields(),
+                scheduler.queued(), 0, 0, 0, d != null ? d.completions() : 0, diag.probe.pollTimes());
     }
 
     /** Every live task of this executor (see {@link io.weft.diag.TaskDumps}); any thread. */
@@ -582,12 +595,14 @@ public final class ExecutorCore implements Worker, TaskOwner {
             // does not stop on interrupts (abort tasks or close it instead); the flag is restored when run returns.
             interruptedWhileIdle = true;
         }
+        boolean parked = false;
         sleeping = true; // pairs with the read of sleeping in schedule() and wakeLoop(): one side sees the other
         try {
             if (!remote.isEmpty() || lifecycle.due() || diag.hasRequests()) {
                 return;
             }
             parks++;
+            parked = true;
             IoDriver d = driver;
             if (next == Long.MAX_VALUE) {
                 long limit = parkLimit == Long.MAX_VALUE ? -1 : Math.max(parkLimit - System.nanoTime(), 0);
@@ -613,6 +628,9 @@ public final class ExecutorCore implements Worker, TaskOwner {
             }
         } finally {
             sleeping = false;
+            if (parked) {
+                unparks++;
+            }
             diag.coarseNanos = System.nanoTime(); // what it admits next was born after the park
         }
     }

@@ -180,6 +180,15 @@ final class Scheduler {
         maintenanceDue = true;
     }
 
+    /** Tasks on the run queues now. */
+    int queued() {
+        int n = 0;
+        for (TaskQueue q : queues) {
+            n += q.size;
+        }
+        return n;
+    }
+
     /** Every task on a run queue. */
     void forEachQueued(Consumer<Task<?>> action) {
         for (TaskQueue q : queues) {

@@ -220,6 +220,7 @@ public final class EpollDriver extends FdDriver {
             s.readiness |= bits;
             woken += s.waiters.wake(bits & (FdOp.READ | FdOp.WRITE));
         }
+        handled(woken);
         return woken;
     }
 

@@ -21,6 +21,33 @@ public abstract class IoDriver {
     /** The executor's loop thread; set by the executor each time its loop starts on a thread. */
     protected volatile Thread owner = Thread.currentThread();
 
+    /** Completions and readiness events handled (the loop thread adds, opaquely; any thread reads). */
+    private static final java.lang.invoke.VarHandle COMPLETIONS;
+
+    static {
+        try {
+            COMPLETIONS = java.lang.invoke.MethodHandles.lookup().findVarHandle(IoDriver.class, "completions",
+                    long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private long completions;
+
+    /** The loop thread handled {@code n} completions or readiness events. */
+    protected final void handled(int n) {
+        if (n > 0) {
+            COMPLETIONS.setOpaque(this, (long) COMPLETIONS.getOpaque(this) + n);
+        }
+    }
+
+    /** Completions and readiness events handled so far; any thread. */
+    public final long completions() {
+        return (long) COMPLETIONS.getOpaque(this);
+    }
+
     public abstract Driver kind();
 
     /** The executor's loop now runs on {@code loop} (each {@code run} may borrow a different thread). */

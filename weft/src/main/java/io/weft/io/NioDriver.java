@@ -167,7 +167,9 @@ public final class NioDriver extends IoDriver {
     private void selected(SelectionKey k) {
         NioSocket s = (NioSocket) k.attachment();
         if (!s.closed) {
-            woken += s.selected(k.readyOps());
+            int n = s.selected(k.readyOps());
+            woken += n;
+            handled(n);
         }
     }
 

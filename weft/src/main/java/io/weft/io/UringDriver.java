@@ -542,6 +542,7 @@ public final class UringDriver extends FdDriver {
                 break;
             }
         }
+        handled(n);
         return n;
     }
 

@@ -126,8 +126,9 @@ public final class LocalQueue<T> {
      * Owner only: queues {@code task} at the tail. A full queue first moves
      * its older half, with {@code task}, to {@code overflow} (tokio does the
      * same), or, while a steal is making room anyway, just {@code task}.
+     * Returns whether the queue was full (what went to {@code overflow}).
      */
-    public void push(T task, Overflow<T> overflow) {
+    public boolean push(T task, Overflow<T> overflow) {
         for (;;) {
             long h = (long) HEAD.getAcquire(this); // pairs with a stealer's CAS giving slots back
             int steal = steal(h);
@@ -135,15 +136,15 @@ public final class LocalQueue<T> {
             if (t - steal < capacity) {
                 slots[t & mask] = task;
                 TAIL.setRelease(this, t + 1); // pairs with a stealer's getAcquire of tail: the task is visible
-                return;
+                return false;
             }
             if (steal != real(h)) {
                 Object[] one = {task}; // a stealer is taking half: let it, and send just this one
                 overflow.pushBatch(one, 1);
-                return;
+                return true;
             }
             if (moveHalf(h, t, task, overflow)) {
-                return;
+                return true;
             }
             // a stealer claimed tasks meanwhile: room may have appeared; go round
         }

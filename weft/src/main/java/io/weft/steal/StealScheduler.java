@@ -94,11 +94,21 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
         return facade;
     }
 
-    /** Turns stall detection on for every worker (before {@link #start}). */
-    public void detectStalls(long thresholdNanos, java.util.function.Consumer<io.weft.Stall> handler) {
+    /** Before {@link #start}: stall detection ({@code stallNanos} &gt; 0) and the poll-time histogram, on every worker. */
+    public void diagnostics(long stallNanos, java.util.function.Consumer<io.weft.Stall> handler,
+                            boolean pollTimeHistogram) {
         for (StealWorker w : workers) {
-            w.probe = new io.weft.diag.PollProbe(w.name(), thresholdNanos, handler);
+            w.probe = new io.weft.diag.PollProbe(w.name(), stallNanos, handler, pollTimeHistogram);
         }
+    }
+
+    /** tokio's metrics of each worker; any thread. */
+    public List<io.weft.ExecutorMetrics> metrics() {
+        List<io.weft.ExecutorMetrics> out = new ArrayList<>(workers.length);
+        for (StealWorker w : workers) {
+            out.add(w.metrics());
+        }
+        return out;
     }
 
     @Override
@@ -226,7 +236,9 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
             return;
         }
         if (w != null) {
-            w.queue.push(task, inject);
+            if (w.queue.push(task, inject)) {
+                w.counters.overflow();
+            }
             if (!w.searching && w.queue.size() > 1) {
                 notifyParked();
             }

@@ -4,6 +4,7 @@ import io.weft.Clock;
 import io.weft.Future;
 import io.weft.Latency;
 import io.weft.Shares;
+import io.weft.StealingExecutorStats;
 import io.weft.TaskQueueHandle;
 import io.weft.blocking.BlockingPool;
 import io.weft.blocking.BlockingTask;
@@ -241,7 +242,9 @@ final class StealWorker implements Worker, TaskDumps.Site {
         if (t.queue == this) {
             pinned.add(t);
         } else {
-            queue.push(t, scheduler.inject);
+            if (queue.push(t, scheduler.inject)) {
+                counters.overflow();
+            }
             if (!searching) {
                 scheduler.notifyParked();
             }
@@ -388,6 +391,16 @@ final class StealWorker implements Worker, TaskDumps.Site {
     @Override
     public boolean onLoopThread() {
         return Thread.currentThread() == thread;
+    }
+
+    /** tokio's metrics of this worker; any thread (its thread's plain fields may lag a little). */
+    io.weft.ExecutorMetrics metrics() {
+        StealingExecutorStats.Worker s = counters.snapshot(index, Math.max(0, queue.size()));
+        IoDriver d = driver;
+        return new io.weft.ExecutorMetrics(name(), residents.size(), counters.spawnedCount(),
+                counters.completedCount(), s.polls(), s.busyNanos(), s.parks(), s.unparks(), s.remoteWakes(),
+                budget.forcedYields(), s.queueDepth(), s.steals(), s.stolen(), counters.overflowCount(),
+                d != null ? d.completions() : 0, probe.pollTimes());
     }
 
     /** Its own {@code polling}, which it writes anyway: a plain field read from elsewhere, stale at worst. */

@@ -24,6 +24,7 @@ final class WorkerCounters {
     private static final VarHandle SPAWNED;
     private static final VarHandle COMPLETED;
     private static final VarHandle BUSY;
+    private static final VarHandle OVERFLOWS;
 
     static {
         try {
@@ -39,6 +40,7 @@ final class WorkerCounters {
             SPAWNED = l.findVarHandle(WorkerCounters.class, "spawned", long.class);
             COMPLETED = l.findVarHandle(WorkerCounters.class, "completed", long.class);
             BUSY = l.findVarHandle(WorkerCounters.class, "busyNanos", long.class);
+            OVERFLOWS = l.findVarHandle(WorkerCounters.class, "overflows", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -55,6 +57,7 @@ final class WorkerCounters {
     private long spawned;
     private long completed;
     private long busyNanos;
+    private long overflows;
     /** When the worker last left a park (or started); its thread only. */
     private long busySince = System.nanoTime();
 
@@ -95,6 +98,15 @@ final class WorkerCounters {
 
     void completed() {
         COMPLETED.setOpaque(this, completed + 1);
+    }
+
+    /** Its full local queue sent half of it to the shared queue. */
+    void overflow() {
+        OVERFLOWS.setOpaque(this, (long) OVERFLOWS.getOpaque(this) + 1);
+    }
+
+    long overflowCount() {
+        return (long) OVERFLOWS.getOpaque(this);
     }
 
     long spawnedCount() {

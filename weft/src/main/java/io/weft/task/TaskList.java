@@ -11,6 +11,12 @@ import java.util.function.Consumer;
  */
 public final class TaskList {
     private Task<?> head;
+    /** Tasks in the list (its thread writes; another thread may read a stale value). */
+    private int size;
+
+    public int size() {
+        return size;
+    }
 
     /** Adds {@code t} unless it is in already. */
     public void add(Task<?> t) {
@@ -18,6 +24,7 @@ public final class TaskList {
             return;
         }
         t.registered = true;
+        size++;
         t.nextLive = head;
         if (head != null) {
             head.prevLive = t;
@@ -31,6 +38,7 @@ public final class TaskList {
             return;
         }
         t.registered = false;
+        size--;
         Task<?> p = t.prevLive;
         Task<?> n = t.nextLive;
         if (p != null) {
