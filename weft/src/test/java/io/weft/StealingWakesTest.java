@@ -39,6 +39,13 @@ class StealingWakesTest {
                 int me = j;
                 waiters.add(ex.spawn(() -> {
                     homes.add(Thread.currentThread().getName());
+                    // Hold this worker until the other has started a waiter too: the idle protocol must wake it
+                    // for the waiters still queued (without this, on a loaded machine one worker could take all
+                    // of them before the other was scheduled, and no wake would cross).
+                    long deadline = System.nanoTime() + 30_000_000_000L;
+                    while (homes.size() < 2 && System.nanoTime() - deadline < 0) {
+                        Thread.onSpinWait();
+                    }
                     for (int r = 0; r < rounds; r++) {
                         go[me].acquire().await();
                         taken[me]++;
