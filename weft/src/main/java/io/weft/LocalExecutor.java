@@ -1,6 +1,6 @@
 package io.weft;
 
-import io.weft.diag.PollProbe;
+import io.weft.diag.DiagnosticSettings;
 import io.weft.executor.ExecutorCore;
 import java.time.Duration;
 import java.util.List;
@@ -47,9 +47,8 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
         String name = b.name != null ? b.name : "weft-" + SEQ.incrementAndGet();
         this.core = new ExecutorCore(this, name, b.pinCpu, b.spinNanos, b.preemptNanos, b.onUnobservedFailure,
                 b.clock, b.driver);
-        if (b.stallNanos != 0 || b.pollTimeHistogram) {
-            core.diagnostics(b.stallNanos < 0 ? PollProbe.defaultThreshold(b.preemptNanos) : b.stallNanos, b.onStall,
-                    b.pollTimeHistogram);
+        if (b.diag.any()) {
+            core.diagnostics(b.diag.stallNanos(b.preemptNanos), b.diag.onStall(), b.diag.histogram());
         }
     }
 
@@ -266,10 +265,8 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
         private BiConsumer<String, Throwable> onUnobservedFailure;
         private Clock clock = Clock.system();
         private Driver driver;
-        /** 0: off; -1: on with the default threshold. */
-        private long stallNanos;
-        private Consumer<Stall> onStall;
-        private boolean pollTimeHistogram;
+        /** Stall detection, its handler, the poll-time histogram (a pool copies its own in). */
+        final DiagnosticSettings diag = new DiagnosticSettings();
 
         private Builder() {
         }
@@ -280,7 +277,7 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
          * two clock reads per poll, so off by default.
          */
         public Builder pollTimeHistogram() {
-            this.pollTimeHistogram = true;
+            diag.pollTimeHistogram();
             return this;
         }
 
@@ -293,22 +290,19 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
          * off by default, and then it costs nothing.
          */
         public Builder detectStalls(Duration threshold) {
-            this.stallNanos = PollProbe.threshold(threshold);
+            diag.detectStalls(threshold);
             return this;
         }
 
         /** {@link #detectStalls(Duration)} with glommio's default: the time slice plus max(10 ms, a tenth of it). */
         public Builder detectStalls() {
-            this.stallNanos = -1;
+            diag.detectStalls();
             return this;
         }
 
         /** Where stall reports go (on the watchdog thread); default: a WARNING through System.Logger "io.weft". */
         public Builder onStall(Consumer<Stall> handler) {
-            if (handler == null) {
-                throw new NullPointerException("onStall(handler): handler");
-            }
-            this.onStall = handler;
+            diag.onStall(handler);
             return this;
         }
 

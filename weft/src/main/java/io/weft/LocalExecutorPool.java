@@ -1,7 +1,7 @@
 package io.weft;
 
 import io.weft.coro.Coroutines;
-import io.weft.diag.PollProbe;
+import io.weft.diag.DiagnosticSettings;
 import io.weft.diag.TaskDumps;
 import io.weft.executor.ExecutorCore;
 import io.weft.executor.Worker;
@@ -224,38 +224,33 @@ public final class LocalExecutorPool implements AutoCloseable {
         private Driver driver;
         private Consumer<LocalExecutor.Builder> configure = b -> { };
         private BiConsumer<String, Throwable> onUnobservedFailure;
-        /** 0: off; -1: on with each executor's default threshold. */
-        private long stallNanos;
-        private Consumer<Stall> onStall;
-        private boolean pollTimeHistogram;
+        /** Given to every executor's builder. */
+        private final DiagnosticSettings diag = new DiagnosticSettings();
 
         private Builder() {
         }
 
         /** Every executor records its poll times, as {@link LocalExecutor.Builder#pollTimeHistogram()}. */
         public Builder pollTimeHistogram() {
-            this.pollTimeHistogram = true;
+            diag.pollTimeHistogram();
             return this;
         }
 
         /** Stall detection on every executor, as {@link LocalExecutor.Builder#detectStalls(Duration)}. */
         public Builder detectStalls(Duration threshold) {
-            this.stallNanos = PollProbe.threshold(threshold);
+            diag.detectStalls(threshold);
             return this;
         }
 
         /** Stall detection on every executor with glommio's default threshold ({@link LocalExecutor.Builder#detectStalls()}). */
         public Builder detectStalls() {
-            this.stallNanos = -1;
+            diag.detectStalls();
             return this;
         }
 
         /** Where the stall reports of every executor go (on the watchdog thread); default: a WARNING. */
         public Builder onStall(Consumer<Stall> handler) {
-            if (handler == null) {
-                throw new NullPointerException("onStall(handler): handler");
-            }
-            this.onStall = handler;
+            diag.onStall(handler);
             return this;
         }
 
@@ -345,17 +340,7 @@ public final class LocalExecutorPool implements AutoCloseable {
                         if (driver != null) {
                             b.driver(driver);
                         }
-                        if (stallNanos > 0) {
-                            b.detectStalls(Duration.ofNanos(stallNanos));
-                        } else if (stallNanos < 0) {
-                            b.detectStalls();
-                        }
-                        if (onStall != null) {
-                            b.onStall(onStall);
-                        }
-                        if (pollTimeHistogram) {
-                            b.pollTimeHistogram();
-                        }
+                        diag.copyTo(b.diag);
                         if (onUnobservedFailure != null) {
                             b.onUnobservedFailure((task, error) -> onUnobservedFailure.accept(exName + "/" + task, error));
                         }

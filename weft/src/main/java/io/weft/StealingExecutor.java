@@ -1,7 +1,7 @@
 package io.weft;
 
 import io.weft.coro.Await;
-import io.weft.diag.PollProbe;
+import io.weft.diag.DiagnosticSettings;
 import io.weft.steal.StealScheduler;
 import io.weft.sys.Affinity;
 import java.time.Duration;
@@ -93,9 +93,8 @@ public final class StealingExecutor implements Executor, AutoCloseable {
         List<int[]> assigned = b.placement.assignHere(b.workers);
         this.cpus = assigned;
         this.scheduler = new StealScheduler(this, name, b.workers, b.driver, b.onUnobservedFailure);
-        if (b.stallNanos != 0 || b.pollTimeHistogram) {
-            scheduler.diagnostics(b.stallNanos < 0 ? PollProbe.defaultThreshold(DEFAULT_SLICE_NANOS) : b.stallNanos,
-                    b.onStall, b.pollTimeHistogram);
+        if (b.diag.any()) {
+            scheduler.diagnostics(b.diag.stallNanos(DEFAULT_SLICE_NANOS), b.diag.onStall(), b.diag.histogram());
         }
         scheduler.start(assigned);
         if (!b.placement.isUnbound()) {
@@ -231,17 +230,14 @@ public final class StealingExecutor implements Executor, AutoCloseable {
         private Placement placement = Placement.unbound();
         private Driver driver;
         private BiConsumer<String, Throwable> onUnobservedFailure;
-        /** 0: off; -1: on with the default threshold. */
-        private long stallNanos;
-        private Consumer<Stall> onStall;
-        private boolean pollTimeHistogram;
+        private final DiagnosticSettings diag = new DiagnosticSettings();
 
         private Builder() {
         }
 
         /** Every worker records its poll times, as {@link LocalExecutor.Builder#pollTimeHistogram()}. */
         public Builder pollTimeHistogram() {
-            this.pollTimeHistogram = true;
+            diag.pollTimeHistogram();
             return this;
         }
 
@@ -251,22 +247,19 @@ public final class StealingExecutor implements Executor, AutoCloseable {
          * does (each worker is watched; a report names the worker).
          */
         public Builder detectStalls(Duration threshold) {
-            this.stallNanos = PollProbe.threshold(threshold);
+            diag.detectStalls(threshold);
             return this;
         }
 
         /** {@link #detectStalls(Duration)} with the LocalExecutor's default: 110 ms (a 100 ms slice plus 10 ms). */
         public Builder detectStalls() {
-            this.stallNanos = -1;
+            diag.detectStalls();
             return this;
         }
 
         /** Where stall reports go (on the watchdog thread); default: a WARNING through System.Logger "io.weft". */
         public Builder onStall(Consumer<Stall> handler) {
-            if (handler == null) {
-                throw new NullPointerException("onStall(handler): handler");
-            }
-            this.onStall = handler;
+            diag.onStall(handler);
             return this;
         }
 

@@ -59,6 +59,25 @@ public enum ExecutorKind {
                         java.time.Duration stallThreshold, java.util.function.Consumer<Stall> onStall) {
             this(onUnobservedFailure, stallThreshold, onStall, false);
         }
+
+        /** Gives what is set to a builder of any kind, through its setters. */
+        void applyTo(java.util.function.Consumer<java.util.function.BiConsumer<String, Throwable>> failures,
+                     java.util.function.Consumer<java.time.Duration> stalls,
+                     java.util.function.Consumer<java.util.function.Consumer<Stall>> stallHandler,
+                     Runnable histogram) {
+            if (onUnobservedFailure != null) {
+                failures.accept(onUnobservedFailure);
+            }
+            if (stallThreshold != null) {
+                stalls.accept(stallThreshold);
+            }
+            if (onStall != null) {
+                stallHandler.accept(onStall);
+            }
+            if (pollTimeHistogram) {
+                histogram.run();
+            }
+        }
     }
 
     /** An executor of this kind with {@code s}, started; close it. */
@@ -66,18 +85,7 @@ public enum ExecutorKind {
         return switch (this) {
             case LOCAL -> {
                 LocalExecutor.Builder b = LocalExecutor.builder();
-                if (s.onUnobservedFailure() != null) {
-                    b.onUnobservedFailure(s.onUnobservedFailure());
-                }
-                if (s.stallThreshold() != null) {
-                    b.detectStalls(s.stallThreshold());
-                }
-                if (s.onStall() != null) {
-                    b.onStall(s.onStall());
-                }
-                if (s.pollTimeHistogram()) {
-                    b.pollTimeHistogram();
-                }
+                s.applyTo(b::onUnobservedFailure, b::detectStalls, b::onStall, b::pollTimeHistogram);
                 LocalExecutor ex = b.build();
                 yield new Running() {
                     @Override
@@ -103,18 +111,7 @@ public enum ExecutorKind {
             }
             case POOL -> {
                 LocalExecutorPool.Builder b = LocalExecutorPool.builder().name("kind-pool").executors(2);
-                if (s.onUnobservedFailure() != null) {
-                    b.onUnobservedFailure(s.onUnobservedFailure());
-                }
-                if (s.stallThreshold() != null) {
-                    b.detectStalls(s.stallThreshold());
-                }
-                if (s.onStall() != null) {
-                    b.onStall(s.onStall());
-                }
-                if (s.pollTimeHistogram()) {
-                    b.pollTimeHistogram();
-                }
+                s.applyTo(b::onUnobservedFailure, b::detectStalls, b::onStall, b::pollTimeHistogram);
                 LocalExecutorPool pool = b.build();
                 yield new Running() {
                     @Override
@@ -141,18 +138,7 @@ public enum ExecutorKind {
             case STEALING_1, STEALING_2 -> {
                 StealingExecutor.Builder b = StealingExecutor.builder().name("kind-steal")
                         .workers(this == STEALING_1 ? 1 : 2);
-                if (s.onUnobservedFailure() != null) {
-                    b.onUnobservedFailure(s.onUnobservedFailure());
-                }
-                if (s.stallThreshold() != null) {
-                    b.detectStalls(s.stallThreshold());
-                }
-                if (s.onStall() != null) {
-                    b.onStall(s.onStall());
-                }
-                if (s.pollTimeHistogram()) {
-                    b.pollTimeHistogram();
-                }
+                s.applyTo(b::onUnobservedFailure, b::detectStalls, b::onStall, b::pollTimeHistogram);
                 StealingExecutor ex = b.build();
                 yield new Running() {
                     @Override

@@ -125,35 +125,41 @@ class TaskDumpTest {
         }
     }
 
+    /**
+     * A dump of {@code ex} asked from a pool thread while a task named
+     * "spinner" holds an executor thread without yielding (it stops once the
+     * dump has returned).
+     */
+    static List<TaskInfo> dumpWhileStuck(ExecutorKind.Running ex) {
+        AtomicBoolean started = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        return ex.run(() -> {
+            var spinner = Weft.spawn("spinner", () -> {
+                started.set(true);
+                spinUntil(stop);
+                return null;
+            });
+            List<TaskInfo> seen = Weft.spawnBlocking(() -> {
+                try {
+                    while (!started.get()) {
+                        Thread.onSpinWait();
+                    }
+                    return ex.dumpTasks();
+                } finally {
+                    stop.set(true);
+                }
+            }).await();
+            spinner.await();
+            return seen;
+        });
+    }
+
     @EveryKind
     void aDumpOfAnExecutorStuckInATaskReturnsWithThatTaskRunning(ExecutorKind kind) {
         try (var ex = kind.open()) {
-            AtomicBoolean started = new AtomicBoolean();
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicReference<List<TaskInfo>> seen = new AtomicReference<>();
-            ex.run(() -> {
-                var spinner = Weft.spawn("spinner", () -> {
-                    started.set(true);
-                    spinUntil(stop);
-                    return null;
-                });
-                var dumper = Weft.spawnBlocking(() -> {
-                    try {
-                        while (!started.get()) {
-                            Thread.onSpinWait();
-                        }
-                        seen.set(ex.dumpTasks());
-                    } finally {
-                        stop.set(true);
-                    }
-                    return null;
-                });
-                dumper.await();
-                return spinner.await();
-            });
             // a LocalExecutor without stall detection shows the stuck task by its id (no name): see TaskDumps
-            TaskInfo spinner = seen.get().stream().filter(t -> t.state() == TaskInfo.State.RUNNING).findFirst()
-                    .orElseThrow();
+            TaskInfo spinner = dumpWhileStuck(ex).stream().filter(t -> t.state() == TaskInfo.State.RUNNING)
+                    .findFirst().orElseThrow();
             assertThat(spinner.id()).isPositive();
             assertThat(spinner.name()).isIn("spinner", null);
             assertThat(Arrays.stream(spinner.stack()).map(StackTraceElement::getMethodName)).contains("spinUntil");
@@ -163,30 +169,8 @@ class TaskDumpTest {
     @EveryKind
     void withStallDetectionOnAStuckTaskIsShownWithItsName(ExecutorKind kind) {
         try (var ex = kind.open(new ExecutorKind.Settings(null, java.time.Duration.ofSeconds(30), s -> { }))) {
-            AtomicBoolean started = new AtomicBoolean();
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicReference<List<TaskInfo>> seen = new AtomicReference<>();
-            ex.run(() -> {
-                var spinner = Weft.spawn("spinner", () -> {
-                    started.set(true);
-                    spinUntil(stop);
-                    return null;
-                });
-                Weft.spawnBlocking(() -> {
-                    try {
-                        while (!started.get()) {
-                            Thread.onSpinWait();
-                        }
-                        seen.set(ex.dumpTasks());
-                    } finally {
-                        stop.set(true);
-                    }
-                    return null;
-                }).await();
-                return spinner.await();
-            });
-            TaskInfo spinner = seen.get().stream().filter(t -> t.state() == TaskInfo.State.RUNNING).findFirst()
-                    .orElseThrow();
+            TaskInfo spinner = dumpWhileStuck(ex).stream().filter(t -> t.state() == TaskInfo.State.RUNNING)
+                    .findFirst().orElseThrow();
             assertThat(spinner.name()).isEqualTo("spinner");
             assertThat(spinner.queue()).isEqualTo("default");
         }

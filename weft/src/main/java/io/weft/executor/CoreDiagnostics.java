@@ -7,7 +7,7 @@ import io.weft.diag.Registry;
 import io.weft.diag.TaskDumps;
 import io.weft.task.Task;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import io.weft.diag.LoopRequests;
 import java.util.function.Consumer;
 
 /**
@@ -20,7 +20,7 @@ import java.util.function.Consumer;
 final class CoreDiagnostics implements TaskDumps.Site, Registry.Dumpable {
     private final ExecutorCore core;
     /** Work for the loop thread between two polls (dump requests); any thread offers, the loop runs. */
-    private final ConcurrentLinkedQueue<Runnable> requests = new ConcurrentLinkedQueue<>();
+    private final LoopRequests requests = new LoopRequests();
     PollProbe probe;
     /** System.nanoTime as the loop last read it (slice starts, clock checks, wake-ups): a new task's birth. */
     long coarseNanos;
@@ -42,11 +42,7 @@ final class CoreDiagnostics implements TaskDumps.Site, Registry.Dumpable {
 
     /** Loop thread, between polls: answers what was asked. */
     void runRequests() {
-        if (!requests.isEmpty()) {
-            for (Runnable r; (r = requests.poll()) != null; ) {
-                r.run();
-            }
-        }
+        requests.runAll();
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.weft.StealingExecutorStats;
 import io.weft.TaskQueueHandle;
 import io.weft.blocking.BlockingPool;
 import io.weft.blocking.BlockingTask;
+import io.weft.diag.LoopRequests;
 import io.weft.diag.PollProbe;
 import io.weft.diag.TaskDumps;
 import io.weft.executor.RemoteQueue;
@@ -23,7 +24,6 @@ import io.weft.time.Timers;
 import java.util.ArrayDeque;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -91,7 +91,7 @@ final class StealWorker implements Worker, TaskDumps.Site {
     /** What it polls now, for the stall watchdog and for dumps it cannot answer; set before the thread starts. */
     PollProbe probe;
     /** Work for this thread between two polls (dump requests); any thread offers, this thread runs. */
-    private final ConcurrentLinkedQueue<Runnable> requests = new ConcurrentLinkedQueue<>();
+    private final LoopRequests requests = new LoopRequests();
     /** System.nanoTime as this thread last read it (every 16 ticks, after a park): a new task's birth. */
     long coarseNanos = System.nanoTime();
     /** How many tasks this worker has numbered: their ids are {@code n * workers + index + 1}. This thread only. */
@@ -371,11 +371,7 @@ final class StealWorker implements Worker, TaskDumps.Site {
     // =====================================================================
 
     private void runRequests() {
-        if (!requests.isEmpty()) {
-            for (Runnable r; (r = requests.poll()) != null; ) {
-                r.run();
-            }
-        }
+        requests.runAll();
     }
 
     @Override

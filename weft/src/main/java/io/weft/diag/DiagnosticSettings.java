@@ -1,0 +1,63 @@
+package io.weft.diag;
+
+import io.weft.Stall;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * What an executor builder (LocalExecutor, LocalExecutorPool,
+ * StealingExecutor) was asked to watch: stall detection, where stall
+ * reports go, the poll-time histogram. The builders' setters delegate here,
+ * so the three check their arguments alike.
+ */
+public final class DiagnosticSettings {
+    /** 0: off; -1: on with the default threshold; else the threshold in ns. */
+    private long stallNanos;
+    private Consumer<Stall> onStall;
+    private boolean histogram;
+
+    public void detectStalls(Duration threshold) {
+        stallNanos = PollProbe.threshold(threshold);
+    }
+
+    /** Stall detection with glommio's default threshold (see {@link PollProbe#defaultThreshold}). */
+    public void detectStalls() {
+        stallNanos = -1;
+    }
+
+    public void onStall(Consumer<Stall> handler) {
+        if (handler == null) {
+            throw new NullPointerException("onStall(handler): handler");
+        }
+        onStall = handler;
+    }
+
+    public void pollTimeHistogram() {
+        histogram = true;
+    }
+
+    /** Whether anything is asked for (else the executor keeps its default probes). */
+    public boolean any() {
+        return stallNanos != 0 || histogram;
+    }
+
+    /** The stall threshold in ns for an executor whose time slice is {@code sliceNanos}; 0: off. */
+    public long stallNanos(long sliceNanos) {
+        return stallNanos < 0 ? PollProbe.defaultThreshold(sliceNanos) : stallNanos;
+    }
+
+    public Consumer<Stall> onStall() {
+        return onStall;
+    }
+
+    public boolean histogram() {
+        return histogram;
+    }
+
+    /** Asks {@code other} for the same (a pool's settings, given to each of its executors' builders). */
+    public void copyTo(DiagnosticSettings other) {
+        other.stallNanos = stallNanos;
+        other.onStall = onStall;
+        other.histogram = histogram;
+    }
+}
