@@ -28,6 +28,9 @@ class JmxTest {
             assertThat((Long) SERVER.getAttribute(name, "TasksSpawned")).isGreaterThanOrEqualTo(2);
             assertThat((Long) SERVER.getAttribute(name, "TasksCompleted")).isGreaterThanOrEqualTo(1);
             assertThat(SERVER.getAttribute(name, "Name")).isEqualTo("jmx-local");
+            assertThat((Long) SERVER.getAttribute(name, "Parks") - (Long) SERVER.getAttribute(name, "Unparks"))
+                    .as("park/unpark parity: 0 or 1 parked").isBetween(0L, 1L);
+            assertThat((Long) SERVER.getAttribute(name, "BudgetForcedYields")).isNotNegative();
             String dump;
             do {
                 dump = (String) SERVER.invoke(name, "dumpTasks", null, null);

@@ -1,6 +1,7 @@
 package io.weft.diag;
 
 import io.weft.ExecutorMXBean;
+import io.weft.ExecutorMetrics;
 import io.weft.TaskInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.WeakReference;
@@ -149,11 +150,11 @@ final class Jmx {
             }
         }
 
-        private long sum(java.util.function.ToLongFunction<Registry.Statistics> f) {
+        private long sum(java.util.function.ToLongFunction<ExecutorMetrics> f) {
             Registry.Dumpable d = executor.get();
             long s = 0;
             if (d != null) {
-                for (Registry.Statistics st : d.statistics()) {
+                for (ExecutorMetrics st : d.metrics()) {
                     s += f.applyAsLong(st);
                 }
             }
@@ -167,37 +168,62 @@ final class Jmx {
 
         @Override
         public long getTasksAlive() {
-            return sum(Registry.Statistics::alive);
+            return sum(ExecutorMetrics::tasksAlive);
         }
 
         @Override
         public long getTasksSpawned() {
-            return sum(Registry.Statistics::spawned);
+            return sum(ExecutorMetrics::tasksSpawned);
         }
 
         @Override
         public long getTasksCompleted() {
-            return sum(Registry.Statistics::completed);
+            return sum(ExecutorMetrics::tasksCompleted);
         }
 
         @Override
         public long getPolls() {
-            return sum(Registry.Statistics::polls);
+            return sum(ExecutorMetrics::polls);
         }
 
         @Override
         public long getParks() {
-            return sum(Registry.Statistics::parks);
+            return sum(ExecutorMetrics::parks);
         }
 
         @Override
         public long getRemoteWakes() {
-            return sum(Registry.Statistics::remoteWakes);
+            return sum(ExecutorMetrics::remoteWakes);
         }
 
         @Override
         public long getBusyNanos() {
-            return sum(Registry.Statistics::busyNanos);
+            return sum(ExecutorMetrics::busyNanos);
+        }
+
+        @Override
+        public long getUnparks() {
+            return sum(ExecutorMetrics::unparks);
+        }
+
+        @Override
+        public long getBudgetForcedYields() {
+            return sum(ExecutorMetrics::budgetForcedYields);
+        }
+
+        @Override
+        public long getQueueDepth() {
+            return sum(ExecutorMetrics::queueDepth);
+        }
+
+        @Override
+        public long getSteals() {
+            return sum(ExecutorMetrics::steals);
+        }
+
+        @Override
+        public long getReactorCompletions() {
+            return sum(ExecutorMetrics::reactorCompletions);
         }
 
         private List<TaskInfo> tasks() {

@@ -1,5 +1,6 @@
 package io.weft.diag;
 
+import io.weft.ExecutorMetrics;
 import io.weft.TaskInfo;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -18,20 +19,15 @@ public final class Registry {
 
         List<TaskInfo> dumpTasks();
 
-        /** Its counters now, one line per executor thread (a StealingExecutor's workers each). */
-        List<Statistics> statistics();
-    }
-
-    /** One executor thread's counters, for the periodic JFR event. */
-    public record Statistics(String executor, long alive, long spawned, long completed, long polls, long parks,
-                             long remoteWakes, long busyNanos) {
+        /** Its metrics now, one entry per executor thread (a StealingExecutor's workers each). */
+        List<ExecutorMetrics> metrics();
     }
 
     /** The counters of every executor of the process that is not closed. */
-    static List<Statistics> statistics() {
-        List<Statistics> all = new ArrayList<>();
+    static List<ExecutorMetrics> metrics() {
+        List<ExecutorMetrics> all = new ArrayList<>();
         for (Dumpable d : live()) {
-            all.addAll(d.statistics());
+            all.addAll(d.metrics());
         }
         return all;
     }

@@ -107,15 +107,20 @@ public final class WeftEvents {
     }
 
     private static void emitStatistics() {
-        for (Registry.Statistics s : Registry.statistics()) {
+        for (io.weft.ExecutorMetrics s : Registry.metrics()) {
             ExecutorStatistics e = new ExecutorStatistics();
             e.executor = s.executor();
-            e.tasksAlive = s.alive();
-            e.tasksSpawned = s.spawned();
-            e.tasksCompleted = s.completed();
+            e.tasksAlive = s.tasksAlive();
+            e.tasksSpawned = s.tasksSpawned();
+            e.tasksCompleted = s.tasksCompleted();
             e.polls = s.polls();
             e.parks = s.parks();
+            e.unparks = s.unparks();
             e.remoteWakes = s.remoteWakes();
+            e.budgetForcedYields = s.budgetForcedYields();
+            e.queueDepth = s.queueDepth();
+            e.steals = s.steals();
+            e.reactorCompletions = s.reactorCompletions();
             e.busy = s.busyNanos();
             e.commit();
         }
@@ -191,8 +196,18 @@ public final class WeftEvents {
         long polls;
         @Label("Parks")
         long parks;
+        @Label("Unparks")
+        long unparks;
         @Label("Remote Wakes")
         long remoteWakes;
+        @Label("Budget-Forced Yields")
+        long budgetForcedYields;
+        @Label("Queue Depth")
+        long queueDepth;
+        @Label("Steals")
+        long steals;
+        @Label("Reactor Completions")
+        long reactorCompletions;
         @Label("Busy Time")
         @Timespan
         long busy;

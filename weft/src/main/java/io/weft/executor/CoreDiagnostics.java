@@ -113,13 +113,8 @@ final class CoreDiagnostics implements TaskDumps.Site, Registry.Dumpable {
     }
 
     @Override
-    public List<Registry.Statistics> statistics() {
-        if (core.isClosed()) {
-            return List.of();
-        }
-        io.weft.ExecutorStats s = core.stats(); // plain fields read from another thread: a recent view
-        return List.of(new Registry.Statistics(core.name, s.tasksSpawned() - s.tasksCompleted(), s.tasksSpawned(),
-                s.tasksCompleted(), s.polls(), s.parks(), s.remoteWakes(), s.runtimeNanos()));
+    public List<io.weft.ExecutorMetrics> metrics() {
+        return core.isClosed() ? List.of() : List.of(core.metrics());
     }
 
     @Override

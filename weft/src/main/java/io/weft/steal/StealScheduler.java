@@ -102,8 +102,12 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
         }
     }
 
-    /** tokio's metrics of each worker; any thread. */
+    /** tokio's metrics of each worker; any thread (none once closed). */
+    @Override
     public List<io.weft.ExecutorMetrics> metrics() {
+        if (stopping) {
+            return List.of();
+        }
         List<io.weft.ExecutorMetrics> out = new ArrayList<>(workers.length);
         for (StealWorker w : workers) {
             out.add(w.metrics());
@@ -114,21 +118,6 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
     @Override
     public String name() {
         return name;
-    }
-
-    @Override
-    public List<io.weft.diag.Registry.Statistics> statistics() {
-        if (stopping) {
-            return List.of();
-        }
-        List<io.weft.diag.Registry.Statistics> out = new ArrayList<>(workers.length);
-        for (StealWorker w : workers) {
-            StealingExecutorStats.Worker s = w.counters.snapshot(w.index, Math.max(0, w.queue.size()));
-            out.add(new io.weft.diag.Registry.Statistics(w.name(), w.counters.spawnedCount()
-                    - w.counters.completedCount(), w.counters.spawnedCount(), w.counters.completedCount(), s.polls(),
-                    s.parks(), s.remoteWakes(), s.busyNanos()));
-        }
-        return out;
     }
 
     /** Every live task that has started on a worker or waits in a worker's queue (see StealingExecutor.dumpTasks). */
