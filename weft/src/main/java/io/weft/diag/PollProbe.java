@@ -132,8 +132,13 @@ public final class PollProbe {
     }
 
     private void beginTimed(Task<?> t) {
+        beginTimedAt(t, System.nanoTime());
+    }
+
+    /** A timed poll of {@code t} begins at {@code startNanos} (the loop thread; public for the jcstress test). */
+    public void beginTimedAt(Task<?> t, long startNanos) {
         timed = true;
-        START.setOpaque(this, System.nanoTime());
+        START.setOpaque(this, startNanos);
         TASK.setRelease(this, t); // after the start: the watchdog's acquire of the task sees it
     }
 
@@ -176,7 +181,8 @@ public final class PollProbe {
         return thread;
     }
 
-    long start() {
+    /** When the current timed poll began (what the watchdog reads; public for the jcstress test). */
+    public long start() {
         return (long) START.getOpaque(this);
     }
 
