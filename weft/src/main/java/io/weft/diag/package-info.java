@@ -13,7 +13,10 @@
  *       the loop does not answer) read them: they acquire {@code task},
  *       read {@code start}, and acquire {@code task} again; the same task
  *       twice means that start is of a poll of that task (the loop writes
- *       start before the task). The watchdog's own fields
+ *       start before the task; jcstress {@code PollProbeTest} shows that a
+ *       later task is never paired with an earlier start). With detection
+ *       and SlowPoll off the loop stores only the task's id (opaque), for a
+ *       dump it cannot answer. The watchdog's own fields
  *       ({@code reportedStart}, {@code reported}) are under the probe's
  *       monitor, which the watchdog holds while it looks and a closing
  *       loop takes to report a stall's end: after {@code loopExited}
