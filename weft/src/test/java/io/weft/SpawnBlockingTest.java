@@ -206,6 +206,10 @@ class SpawnBlockingTest {
                 });
                 assertThatThrownBy(awaited::await).isInstanceOf(TaskFailedException.class);
                 assertThat(eventually(unawaited::isFinished)).isTrue();
+                // the pool thread offers the report just after it publishes the completion: wait for the offer,
+                // or the close below may sweep before it and the report go to the pool thread (a failure after
+                // close, the next test's case)
+                assertThat(eventually(() -> ex.core().holdsFailureReports())).isTrue();
                 return null;
             });
         } // close reports what nobody looked at

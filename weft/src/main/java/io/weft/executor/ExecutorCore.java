@@ -360,6 +360,11 @@ public final class ExecutorCore implements Worker, TaskOwner {
         failures.add(task, error);
     }
 
+    /** Whether an unobserved failure waits for its report (loop thread; for tests). */
+    public boolean holdsFailureReports() {
+        return failures.holdsAny();
+    }
+
     /** A task this executor spawned and does not run (a blocking task) failed unobserved; any thread. */
     public void failedUnobservedElsewhere(Task<?> task, Throwable error) {
         failures.addFromElsewhere(task, error);

@@ -58,6 +58,11 @@ public final class FailureReports {
         }
     }
 
+    /** Whether a failure waits to be reported or forgotten (the executor's thread; for tests). */
+    public boolean holdsAny() {
+        return !elsewhere.isEmpty() || !pending.isEmpty();
+    }
+
     /** The executor's last sweep, at close: everything left is reported, and later failures by their threads. */
     public void sweepLast() {
         sweep(true);
