@@ -82,7 +82,16 @@ public final class Placement {
 
     /** {@link #assign} on this process's topology (read from sysfs unless the placement is unbound). */
     List<int[]> assignHere(int executors) {
-        return assign(executors, isUnbound() ? new Topology(List.of()) : Topology.ofThisProcess());
+        return assignHere(executors, "executor");
+    }
+
+    /** As {@link #assignHere(int)}; {@code unit} names what is placed in messages ("executor", "worker"). */
+    List<int[]> assignHere(int n, String unit) {
+        return assign(n, isUnbound() ? new Topology(List.of()) : Topology.ofThisProcess(), unit);
+    }
+
+    List<int[]> assign(int executors, Topology topology) {
+        return assign(executors, topology, "executor");
     }
 
     /** A copy of {@code sets}, each array copied, for a caller that may change it. */
@@ -98,7 +107,7 @@ public final class Placement {
      * The CPU set of each of {@code executors} executors, on {@code topology}
      * (an empty set: not pinned).
      */
-    List<int[]> assign(int executors, Topology topology) {
+    List<int[]> assign(int executors, Topology topology, String unit) {
         int[] usable = topology.ids();
         Set<Integer> allowed = Arrays.stream(usable).boxed().collect(Collectors.toCollection(TreeSet::new));
         List<int[]> out = new ArrayList<>(executors);
@@ -119,8 +128,8 @@ public final class Placement {
                 List<Integer> order = kind == Kind.SPREAD ? topology.spreadOrder() : topology.packOrder();
                 if (executors > order.size()) {
                     throw new IllegalArgumentException((kind == Kind.SPREAD ? "maxSpread" : "maxPack") + " with "
-                            + executors + " executors: this process may use only " + order.size() + " CPU(s) "
-                            + allowed + " (sched_getaffinity); give fewer executors, or another placement");
+                            + executors + " " + unit + "s: this process may use only " + order.size() + " CPU(s) "
+                            + allowed + " (sched_getaffinity); give fewer " + unit + "s, or another placement");
                 }
                 for (int i = 0; i < executors; i++) {
                     out.add(new int[] {order.get(i)});
@@ -129,7 +138,7 @@ public final class Placement {
             case CUSTOM -> {
                 if (sets.size() != executors) {
                     throw new IllegalArgumentException("Placement.custom has " + sets.size() + " CPU set(s) for "
-                            + executors + " executors");
+                            + executors + " " + unit + "s");
                 }
                 for (int[] set : sets) {
                     checkUsable(set, allowed, "custom");

@@ -90,7 +90,7 @@ public final class StealingExecutor implements Executor, AutoCloseable {
 
     private StealingExecutor(Builder b) {
         String name = b.name != null ? b.name : "weft-stealing-" + COUNT.incrementAndGet();
-        List<int[]> assigned = b.placement.assignHere(b.workers);
+        List<int[]> assigned = b.placement.assignHere(b.workers, "worker");
         this.cpus = assigned;
         this.scheduler = new StealScheduler(this, name, b.workers, b.driver, b.onUnobservedFailure);
         if (b.diag.any()) {

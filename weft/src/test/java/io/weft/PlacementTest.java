@@ -98,4 +98,13 @@ class PlacementTest {
                 + " 1 CPU(s) [0]");
         assertThat(out).contains("unbound pool ran on 2 executors");
     }
+
+    @Test
+    void aStealingExecutorWithMoreWorkersThanCpusSaysWorkers() {
+        int cpus = io.weft.sys.Affinity.current().length;
+        assertThatThrownBy(() -> StealingExecutor.builder().workers(cpus + 1).placement(Placement.maxSpread()).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxSpread with " + (cpus + 1) + " workers: this process may use only")
+                .hasMessageContaining("give fewer workers");
+    }
 }
