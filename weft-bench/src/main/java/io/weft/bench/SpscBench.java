@@ -63,9 +63,19 @@ public class SpscBench {
 
     private LocalExecutor consumer;
 
+    /**
+     * How long each executor spins before it parks ({@code -Dspsc.spinMicros}, default 0: the rows
+     * above park at once, as the JCTools handshake does); to see what spinning in the idle loop buys.
+     */
+    static final long SPIN_MICROS = Long.getLong("spsc.spinMicros", 0);
+
+    static LocalExecutor.Builder executor(String name) {
+        return LocalExecutor.builder().name(name).spinBeforePark(java.time.Duration.ofNanos(SPIN_MICROS * 1_000));
+    }
+
     @Setup(Level.Trial)
     public void setup() {
-        consumer = LocalExecutor.builder().name("spsc-bench-consumer").build();
+        consumer = executor("spsc-bench-consumer").build();
         Tenure.now();
     }
 
@@ -77,7 +87,7 @@ public class SpscBench {
     /** Starts a thread whose own LocalExecutor runs {@code body} as its root task. */
     private static Thread producerExecutor(Runnable body) {
         return Thread.ofPlatform().name("spsc-bench-producer").start(() -> {
-            try (LocalExecutor ex = LocalExecutor.builder().name("spsc-bench-producer").build()) {
+            try (LocalExecutor ex = executor("spsc-bench-producer").build()) {
                 ex.run(() -> {
                     body.run();
                     return null;
