@@ -11,14 +11,11 @@ import io.weft.Shares;
 import io.weft.TaskQueueHandle;
 import io.weft.blocking.BlockingPool;
 import io.weft.blocking.BlockingTask;
-import io.weft.coro.Await;
 import io.weft.coro.CoroutineTask;
 import io.weft.coro.Coroutines;
 import io.weft.io.Drivers;
 import io.weft.io.IoDriver;
-import io.weft.sys.Affinity;
 import io.weft.task.Budget;
-import io.weft.task.CurrentLoop;
 import io.weft.task.FutureTask;
 import io.weft.task.Task;
 import io.weft.task.TaskList;
@@ -58,12 +55,11 @@ public final class ExecutorCore implements Worker, TaskOwner {
 
     final String name;
     private final int pinCpu;
-    private final long spinNanos;
     final FailureReports failures;
     private final Object facade;
     /** The clock of the timers (see package-info, "Time"); the scheduler's slices stay on System.nanoTime. */
     private final Clock clock;
-    /** The clock is paused (virtual): the idle loop moves it to the next deadline instead of parking. */
+    /** The clock is paused (virtual): a due timer is read on it, not on System.nanoTime. */
     private final boolean pausedClock;
 
     /**
@@ -72,8 +68,8 @@ public final class ExecutorCore implements Worker, TaskOwner {
      * two threads never both run the loop. Read by other threads to choose
      * the road.
      */
-    private volatile Thread thread;
-    private static final VarHandle THREAD;
+    volatile Thread thread;
+    static final VarHandle THREAD;
 
     static {
         try {
@@ -83,8 +79,8 @@ public final class ExecutorCore implements Worker, TaskOwner {
             throw new ExceptionInInitializerError(e);
         }
     }
-    /** Set by the loop just before it parks; read by remote producers (Dekker pair with the remote queue). */
-    private volatile boolean sleeping;
+    /** Set by the loop just before it parks ({@link IdlePark}); read by remote producers (Dekker pair with the remote queue). */
+    volatile boolean sleeping;
 
     /** The driver asked for (null: the property's or the best available); opened at the first I/O. */
     private final Driver driverChoice;
@@ -115,16 +111,15 @@ public final class ExecutorCore implements Worker, TaskOwner {
     private int poolIndex;
     /** Its poll probe, the requests its loop answers, its side of task dumps. */
     final CoreDiagnostics diag;
+    /** What the loop does when nothing is runnable: spin, jump a paused clock, or park. */
+    final IdlePark idlePark;
+    /** Which thread runs the loop: taking it, giving it back, lending it to a dump. */
+    private final LoopEntry entry;
 
     // counters
     private long tasksSpawned;
     private long tasksCompleted;
     private long remoteWakes;
-    private long parks;
-    private long unparks;
-    private long timedParks;
-    private long lastParkNanos = -1;
-    private long clockJumps;
     private long timerFires;
 
     public ExecutorCore(Object facade, String name, int pinCpu, long spinNanos, long preemptNanos,
@@ -146,10 +141,11 @@ public final class ExecutorCore implements Worker, TaskOwner {
         this.facade = facade;
         this.name = name;
         this.pinCpu = pinCpu;
-        this.spinNanos = spinNanos;
         this.failures = new FailureReports(name, failureHandler);
         this.scheduler = new Scheduler(this, preemptNanos);
         this.diag = new CoreDiagnostics(this);
+        this.idlePark = new IdlePark(this, spinNanos);
+        this.entry = new LoopEntry(this, pinCpu);
     }
 
     /**
@@ -165,7 +161,7 @@ public final class ExecutorCore implements Worker, TaskOwner {
     public io.weft.ExecutorMetrics metrics() {
         IoDriver d = driver;
         return new io.weft.ExecutorMetrics(name, tasksSpawned - tasksCompleted, tasksSpawned, tasksCompleted,
-                scheduler.polls, scheduler.runtimeNanos, parks, unparks, remoteWakes, budget.forcedYields(),
+                scheduler.polls, scheduler.runtimeNanos, idlePark.parks, idlePark.unparks, remoteWakes, budget.forcedYields(),
                 scheduler.queued(), 0, 0, 0, d != null ? d.completions() : 0, diag.probe.pollTimes());
     }
 
@@ -427,104 +423,23 @@ public final class ExecutorCore implements Worker, TaskOwner {
         lifecycle.afterTurn();
     }
 
-    private int[] savedAffinity;
-    /** The loop thread was interrupted while idle: the flag was cleared to park, and is set again by exit(). */
-    private boolean interruptedWhileIdle;
-
     private void enter(String what) {
-        Thread me = Thread.currentThread();
-        Worker other = Worker.currentOrNull();
-        if (other != null) {
-            throw new IllegalStateException(what + "() called re-entrantly: this thread already runs executor "
-                    + other.name() + "; spawn a task instead of running a nested executor");
-        }
-        if (me.isVirtual()) {
-            throw new IllegalStateException(what + "() called on a virtual thread: a weft executor needs a platform thread");
-        }
-        if (!THREAD.compareAndSet(this, null, me)) {
-            boolean mine;
-            synchronized (borrowLock) { // a dump that holds the idle loop gives it back first
-                mine = THREAD.compareAndSet(this, null, me);
-            }
-            if (!mine) {
-                Thread t = thread;
-                throw new IllegalStateException("executor " + name + " is already running on "
-                        + (t != null ? t.getName() : "another thread"));
-            }
-        }
-        boundTo(me);
+        entry.enter(what);
     }
 
-    /**
-     * Held by a thread that holds the loop for a moment because none ran (a
-     * dump, {@link #tryBorrow}) for as long as it holds it; a {@code run}
-     * whose CAS of {@code thread} failed takes it and tries again, so a loop
-     * held only by such a borrower never makes {@code run} fail.
-     */
-    private final Object borrowLock = new Object();
-
-    /**
-     * Runs {@code r} on this thread as the loop if no thread runs it (a
-     * dump's read of the tasks); false, without running it, if one does or
-     * this thread cannot take it.
-     */
+    /** See {@link LoopEntry#runBorrowed}. */
     boolean runBorrowed(Runnable r) {
-        synchronized (borrowLock) {
-            if (!tryEnter()) {
-                return false;
-            }
-            try {
-                r.run();
-            } finally {
-                exit();
-            }
-            return true;
-        }
+        return entry.runBorrowed(r);
     }
 
-    /**
-     * Takes the loop if no thread runs it (for a close or shutdown that must
-     * drive it itself); false if another thread runs it or this thread
-     * cannot (it runs another executor, or is virtual).
-     */
+    /** See {@link LoopEntry#tryEnter}. */
     boolean tryEnter() {
-        Thread me = Thread.currentThread();
-        if (CurrentLoop.get() != null || me.isVirtual() || !THREAD.compareAndSet(this, null, me)) {
-            return false;
-        }
-        boundTo(me);
-        return true;
+        return entry.tryEnter();
     }
 
-    /** The rest of entering, once {@code thread} is this thread. */
-    private void boundTo(Thread me) {
-        if (pinCpu >= 0) {
-            savedAffinity = Affinity.current();
-            Affinity.pin(pinCpu);
-        }
-        CurrentLoop.enter(this);
-        diag.coarseNanos = System.nanoTime();
-        diag.probe.loopEntered(me);
-        IoDriver d = driver;
-        if (d != null) {
-            d.bindTo(me);
-        }
-        drainRemote();
-    }
-
+    /** See {@link LoopEntry#exit}. */
     void exit() {
-        diag.runRequests(); // a dump asked for now gets its answer before the loop goes
-        diag.probe.loopExited();
-        if (interruptedWhileIdle) {
-            interruptedWhileIdle = false;
-            Thread.currentThread().interrupt();
-        }
-        CurrentLoop.exit();
-        if (savedAffinity != null) {
-            Affinity.set(savedAffinity);
-            savedAffinity = null;
-        }
-        thread = null; // last: a close or shutdown waiting on another thread may take the loop from here on
+        entry.exit();
     }
 
     /** Drains the remote queue, polls the driver, fires due timers; how much it found. Called during slices too. */
@@ -564,80 +479,9 @@ public final class ExecutorCore implements Worker, TaskOwner {
         return n;
     }
 
-    /**
-     * Nothing runnable: look for work, spin for {@code spinNanos}, then park
-     * until a wake, the next timer, or a change of phase. On a paused clock,
-     * instead of a timed park the clock jumps to the next timer's deadline
-     * (the loop then fires it); with no timer at all the loop parks until a
-     * remote wake.
-     */
+    /** Nothing runnable: see {@link IdlePark#idle}. */
     void idle() {
-        if (maintenance() > 0 || scheduler.hasRunnable()) {
-            return;
-        }
-        failures.sweep(false);
-        if (lifecycle.due()) {
-            return;
-        }
-        if (spinNanos > 0) {
-            long until = System.nanoTime() + spinNanos;
-            while (remote.isEmpty() && System.nanoTime() - until < 0) {
-                Thread.onSpinWait();
-            }
-            if (!remote.isEmpty()) {
-                return;
-            }
-        }
-        long next = timers.nextDeadline();
-        if (pausedClock && next != Long.MAX_VALUE) {
-            // Every task waits: virtual time moves straight to the next deadline (no park).
-            ((Clock.Paused) clock).advanceTo(next);
-            clockJumps++;
-            return;
-        }
-        if (Thread.interrupted()) {
-            // An interrupt would make every park return at once: the idle loop would spin. The executor
-            // does not stop on interrupts (abort tasks or close it instead); the flag is restored when run returns.
-            interruptedWhileIdle = true;
-        }
-        boolean parked = false;
-        sleeping = true; // pairs with the read of sleeping in schedule() and wakeLoop(): one side sees the other
-        try {
-            if (!remote.isEmpty() || lifecycle.due() || diag.hasRequests()) {
-                return;
-            }
-            parks++;
-            parked = true;
-            IoDriver d = driver;
-            if (next == Long.MAX_VALUE) {
-                long limit = parkLimit == Long.MAX_VALUE ? -1 : Math.max(parkLimit - System.nanoTime(), 0);
-                if (d != null) {
-                    d.park(limit);
-                } else if (limit < 0) {
-                    LockSupport.park(this);
-                } else {
-                    LockSupport.parkNanos(this, limit);
-                }
-            } else {
-                long wait = next - clock.nanoTime();
-                if (wait > 0) {
-                    timedParks++;
-                    lastParkNanos = wait;
-                    long limit = parkLimit - System.nanoTime();
-                    if (d != null) {
-                        d.park(Math.min(wait, Math.max(limit, 0))); // no longer than the next deadline
-                    } else {
-                        LockSupport.parkNanos(this, Math.min(wait, limit));
-                    }
-                }
-            }
-        } finally {
-            sleeping = false;
-            if (parked) {
-                unparks++;
-            }
-            diag.coarseNanos = System.nanoTime(); // what it admits next was born after the park
-        }
+        idlePark.idle();
     }
 
     // =====================================================================
@@ -679,17 +523,17 @@ public final class ExecutorCore implements Worker, TaskOwner {
 
     /** Times the idle loop parked with a timeout (until the next timer's deadline). */
     public long timedParks() {
-        return timedParks;
+        return idlePark.timedParks;
     }
 
     /** The timeout of the last timed park, in ns of the clock; -1 if none yet. */
     public long lastParkNanos() {
-        return lastParkNanos;
+        return idlePark.lastParkNanos;
     }
 
     /** Times the idle loop moved a paused clock to the next deadline. */
     public long clockJumps() {
-        return clockJumps;
+        return idlePark.clockJumps;
     }
 
     /** Timers fired by the loop. */
@@ -767,8 +611,8 @@ public final class ExecutorCore implements Worker, TaskOwner {
     // =====================================================================
 
     public ExecutorStats stats() {
-        return new ExecutorStats(name, tasksSpawned, tasksCompleted, scheduler.polls, remoteWakes, parks,
-                scheduler.runtimeNanos, timerFires, timedParks, clockJumps, scheduler.stats());
+        return new ExecutorStats(name, tasksSpawned, tasksCompleted, scheduler.polls, remoteWakes, idlePark.parks,
+                scheduler.runtimeNanos, timerFires, idlePark.timedParks, idlePark.clockJumps, scheduler.stats());
     }
 
     public int liveTasks() {

@@ -120,7 +120,11 @@
  *       runs it itself until what it waits for, or its deadline; otherwise it
  *       waits on the future, looking every 20 ms whether the loop's thread has
  *       left (a {@code run} whose root finished), in which case it takes over.
- *       The loop's thread clears {@code thread} last when it leaves.</li>
+ *       A dump from another thread while no thread runs the loop takes it
+ *       for its read under {@code LoopEntry}'s borrow lock; a {@code run}
+ *       whose CAS fails takes that lock and tries once more, so a borrow
+ *       never makes it fail. The loop's thread clears {@code thread} last
+ *       when it leaves ({@code LoopEntry}).</li>
  * </ul>
  *
  * <h2>Task queues</h2>
