@@ -53,15 +53,8 @@ public final class AwaitChecks {
         if (info == null) {
             return;
         }
-        StackTraceElement[] frames = info.getStackTrace();
-        int body = frames.length;
-        for (int i = 0; i < frames.length; i++) {
-            if (frames[i].getClassName().equals(CoroutineTask.class.getName())
-                    && frames[i].getMethodName().equals("run")) {
-                body = i; // frames above it are the task's; a monitor taken below it (by who runs the executor) stays
-                break;
-            }
-        }
+        // frames above the body's entry are the task's; a monitor taken below it (by who runs the executor) stays
+        int body = StackFrames.entryFrame(info.getStackTrace(), 0);
         for (MonitorInfo m : info.getLockedMonitors()) {
             int depth = m.getLockedStackDepth();
             if (depth >= 0 && depth < body) {

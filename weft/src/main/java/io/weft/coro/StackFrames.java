@@ -36,14 +36,25 @@ public final class StackFrames {
      * calls it, less the adapter {@code Weft.spawn(Runnable)} puts around a body.
      */
     private static int bodyEnd(StackTraceElement[] frames, int from) {
+        int end = entryFrame(frames, from);
+        if (end < frames.length) {
+            while (end > from + 1 && frames[end - 1].getClassName().equals("io.weft.Weft")) {
+                end--;
+            }
+        }
+        return end;
+    }
+
+    /**
+     * The index of {@code CoroutineTask.run}, the frame that calls a task's
+     * body (the frames above it are the task's, those below the loop's), from
+     * {@code from} on; {@code frames.length} if there is none.
+     */
+    static int entryFrame(StackTraceElement[] frames, int from) {
         for (int i = from; i < frames.length; i++) {
             if (frames[i].getClassName().equals(CoroutineTask.class.getName())
                     && frames[i].getMethodName().equals("run")) {
-                int end = i;
-                while (end > from + 1 && frames[end - 1].getClassName().equals("io.weft.Weft")) {
-                    end--;
-                }
-                return end;
+                return i;
             }
         }
         return frames.length;

@@ -157,7 +157,8 @@ public final class StallWatchdog {
         if (t.name() != null && t.id() != 0) {
             label += " (#" + t.id() + ")";
         }
-        return t.queue instanceof io.weft.TaskQueueHandle q ? label + " in queue " + q.name() : label;
+        String queue = TaskDumps.taskQueueName(t);
+        return queue != null ? label + " in queue " + queue : label;
     }
 
     /** The default handler: one WARNING through System.Logger "io.weft". */

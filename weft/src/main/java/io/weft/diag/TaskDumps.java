@@ -75,7 +75,7 @@ public final class TaskDumps {
         }
 
         /** Adds {@code t} (on the site's loop thread) unless it is in already; its state from its state word. */
-        public void add(Task<?> t, String queue) {
+        public void add(Task<?> t) {
             if (t.isFinished() || !seen.add(t)) {
                 return;
             }
@@ -88,7 +88,7 @@ public final class TaskDumps {
                 state = (t.state() & Task.NOTIFIED) != 0 ? TaskInfo.State.QUEUED : TaskInfo.State.SUSPENDED;
                 stack = t.suspendedStack();
             }
-            out.add(info(t, site.dumpName(), queue, state, now, stack));
+            out.add(info(t, site.dumpName(), state, now, stack));
         }
     }
 
@@ -181,16 +181,25 @@ public final class TaskDumps {
             return List.of(new TaskInfo(id, null, site.dumpName(), "?", TaskInfo.State.RUNNING, Duration.ZERO, 0,
                     stack));
         }
-        String queue = t.queue instanceof io.weft.TaskQueueHandle q ? q.name() : "default";
-        return List.of(info(t, site.dumpName(), queue, TaskInfo.State.RUNNING, System.nanoTime(), stack));
+        return List.of(info(t, site.dumpName(), TaskInfo.State.RUNNING, System.nanoTime(), stack));
     }
 
-    private static TaskInfo info(Task<?> t, String executor, String queue, TaskInfo.State state, long now,
+    /**
+     * The name of {@code t}'s task queue, or null where it has none (a task
+     * of a StealingExecutor, whose {@code queue} is its home worker, or one
+     * not yet taken in). Read from another thread it may be stale.
+     */
+    static String taskQueueName(Task<?> t) {
+        return t.queue instanceof io.weft.TaskQueueHandle q ? q.name() : null;
+    }
+
+    private static TaskInfo info(Task<?> t, String executor, TaskInfo.State state, long now,
                                  StackTraceElement[] stack) {
         long born = t.born();
         Duration age = Duration.ofNanos(born == 0 ? 0 : Math.max(0, now - born));
-        return new TaskInfo(t.id(), t.name(), executor, queue, state, age, t.polls(), stack,
-                io.weft.task.SpawnSites.of(t));
+        String queue = taskQueueName(t);
+        return new TaskInfo(t.id(), t.name(), executor, queue != null ? queue : "default", state, age, t.polls(),
+                stack, io.weft.task.SpawnSites.of(t));
     }
 
     /** The calling thread's stack below the dump call (dumpTasks, dumpAllTasks) down to its task's body. */

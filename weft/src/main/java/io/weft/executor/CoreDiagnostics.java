@@ -2,12 +2,12 @@ package io.weft.executor;
 
 import io.weft.Stall;
 import io.weft.TaskInfo;
+import io.weft.diag.LoopRequests;
 import io.weft.diag.PollProbe;
 import io.weft.diag.Registry;
 import io.weft.diag.TaskDumps;
 import io.weft.task.Task;
 import java.util.List;
-import io.weft.diag.LoopRequests;
 import java.util.function.Consumer;
 
 /**
@@ -73,16 +73,12 @@ final class CoreDiagnostics implements TaskDumps.Site, Registry.Dumpable {
     /** Loop thread: the queued tasks (in their queues' order), then every other task that has waited. */
     @Override
     public void collect(TaskDumps.Collector out) {
-        core.scheduler.forEachQueued(t -> out.add(t, queueName(t)));
-        core.suspended.forEach(t -> out.add(t, queueName(t)));
+        core.scheduler.forEachQueued(out::add);
+        core.suspended.forEach(out::add);
         Task<?> running = io.weft.coro.Coroutines.currentTask();
         if (running != null) {
-            out.add(running, queueName(running)); // a task that never waited before, dumping from its own poll
+            out.add(running); // a task that never waited before, dumping from its own poll
         }
-    }
-
-    private static String queueName(Task<?> t) {
-        return t.queue instanceof TaskQueue q ? q.name : "default";
     }
 
     /**

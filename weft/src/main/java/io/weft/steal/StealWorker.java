@@ -409,12 +409,12 @@ final class StealWorker implements Worker, TaskDumps.Site {
     /** This thread: the tasks that live here, then those queued here that have not started (the LIFO slot first). */
     @Override
     public void collect(TaskDumps.Collector out) {
-        residents.forEach(t -> out.add(t, "default"));
+        residents.forEach(out::add);
         Task<?> l = lifo;
         if (l != null) {
-            out.add(l, "default");
+            out.add(l);
         }
-        queue.forEachQueued(t -> out.add(t, "default"));
+        queue.forEachQueued(out::add);
     }
 
     @Override
