@@ -17,10 +17,10 @@ public final class DiagnosticSettings {
     private boolean histogram;
 
     public void detectStalls(Duration threshold) {
-        stallNanos = PollProbe.threshold(threshold);
+        stallNanos = threshold(threshold);
     }
 
-    /** Stall detection with glommio's default threshold (see {@link PollProbe#defaultThreshold}). */
+    /** Stall detection with glommio's default threshold (see {@link #defaultThreshold}). */
     public void detectStalls() {
         stallNanos = -1;
     }
@@ -43,7 +43,7 @@ public final class DiagnosticSettings {
 
     /** The stall threshold in ns for an executor whose time slice is {@code sliceNanos}; 0: off. */
     public long stallNanos(long sliceNanos) {
-        return stallNanos < 0 ? PollProbe.defaultThreshold(sliceNanos) : stallNanos;
+        return stallNanos < 0 ? defaultThreshold(sliceNanos) : stallNanos;
     }
 
     public Consumer<Stall> onStall() {
@@ -59,5 +59,21 @@ public final class DiagnosticSettings {
         other.stallNanos = stallNanos;
         other.onStall = onStall;
         other.histogram = histogram;
+    }
+
+    /** A builder's {@code detectStalls(threshold)} argument in ns, or the error that names what is wrong. */
+    private static long threshold(Duration threshold) {
+        if (threshold == null) {
+            throw new NullPointerException("detectStalls(threshold): threshold");
+        }
+        if (threshold.isNegative() || threshold.isZero()) {
+            throw new IllegalArgumentException("detectStalls(" + threshold + "): the threshold must be positive");
+        }
+        return threshold.toNanos();
+    }
+
+    /** glommio's default threshold: the time slice plus the larger of 10 ms and a tenth of it. */
+    private static long defaultThreshold(long sliceNanos) {
+        return sliceNanos + Math.max(10_000_000L, sliceNanos / 10);
     }
 }

@@ -60,10 +60,10 @@ public final class PollProbe {
     /** The id of the task being polled, or 0 between polls (opaque), when the poll is not timed. */
     @SuppressWarnings("unused")
     private long taskId;
-    /** When the current poll began (System.nanoTime); written only with detection on. */
+    /** When the current poll began (System.nanoTime); written only while polls are timed. */
     @SuppressWarnings("unused")
     private long start;
-    /** The last poll that ended: its start and end; written only with detection on. */
+    /** The last poll that ended: its start and end; written only while polls are timed. */
     @SuppressWarnings("unused")
     private long lastStart;
     @SuppressWarnings("unused")
@@ -99,11 +99,6 @@ public final class PollProbe {
     /** The poll times so far ({@link io.weft.PollTimes#NONE} if not recorded); any thread. */
     public io.weft.PollTimes pollTimes() {
         return histogram != null ? histogram.snapshot() : io.weft.PollTimes.NONE;
-    }
-
-    /** Whether stall detection is on. */
-    public boolean detecting() {
-        return thresholdNanos > 0;
     }
 
     /** The loop starts on this thread: the watchdog looks at it from now on (if detection is on). */
@@ -192,21 +187,5 @@ public final class PollProbe {
 
     long lastEnd() {
         return (long) LAST_END.getOpaque(this);
-    }
-
-    /** A builder's {@code detectStalls(threshold)} argument in ns, or the error that names what is wrong. */
-    public static long threshold(java.time.Duration threshold) {
-        if (threshold == null) {
-            throw new NullPointerException("detectStalls(threshold): threshold");
-        }
-        if (threshold.isNegative() || threshold.isZero()) {
-            throw new IllegalArgumentException("detectStalls(" + threshold + "): the threshold must be positive");
-        }
-        return threshold.toNanos();
-    }
-
-    /** glommio's default threshold: the time slice plus the larger of 10 ms and a tenth of it. */
-    public static long defaultThreshold(long sliceNanos) {
-        return sliceNanos + Math.max(10_000_000L, sliceNanos / 10);
     }
 }
