@@ -86,7 +86,13 @@ class StallDetectorTest {
         }))) {
             ex.run(() -> {
                 spinFor(80);
-                Weft.yieldNow().await();
+                // Until the first stall's two reports are out: the watchdog delivers them (and logs what the
+                // handler threw, slowly the first time in a JVM) before it looks again, and a second spin that
+                // began meanwhile could end before a look saw it.
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (reports.size() < 2 && System.nanoTime() - deadline < 0) {
+                    Weft.sleep(Duration.ofMillis(1)).await();
+                }
                 spinFor(80);
                 return null;
             });
