@@ -5,8 +5,10 @@ import io.weft.ExecutorMetrics;
 import io.weft.TaskInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.WeakReference;
-import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -14,8 +16,9 @@ import javax.management.ObjectName;
 /**
  * Registers each executor's {@link ExecutorMXBean}. Starting the platform
  * MBean server takes a tenth of a second of CPU, so registrations and
- * removals are queued to a daemon thread ("weft-jmx") that exists only
- * while there is something to do, and that waits one second
+ * removals are queued to a daemon thread ("weft-jmx", a one-thread
+ * ThreadPoolExecutor) that exists only while there is something to do,
+ * and that waits one second
  * ({@code -Dweft.jmx.delayMillis}) before it first starts the server: an
  * executor never waits for JMX, and a program that is over within a
  * second (a first try, a benchmark's first round) never pays for it. A name taken twice
@@ -25,12 +28,12 @@ import javax.management.ObjectName;
 final class Jmx {
     private static final boolean ON = !"false".equals(System.getProperty("weft.jmx"));
     private static final System.Logger LOG = System.getLogger("io.weft");
-    /** Under the monitor of QUEUE: pending work; the thread runs while it is not empty. */
-    private static final ArrayDeque<Runnable> QUEUE = new ArrayDeque<>();
-    private static boolean running;
-    /** Under QUEUE's monitor: the weft-jmx thread has waited its first delay. */
-    private static boolean delayed;
     private static final long DELAY_MILLIS = Long.getLong("weft.jmx.delayMillis", 1000);
+    /** One daemon thread, started for queued work and gone a second after the last; in order. */
+    private static final ThreadPoolExecutor WORKER = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> Thread.ofPlatform().daemon().name("weft-jmx").unstarted(r));
+    /** The worker has waited its first delay (the worker's thread only). */
+    private static boolean delayed;
 
     private Jmx() {
     }
@@ -50,37 +53,13 @@ final class Jmx {
     }
 
     private static void submit(Runnable r) {
-        synchronized (QUEUE) {
-            QUEUE.add(r);
-            if (running) {
-                return;
-            }
-            running = true;
-        }
-        Thread.ofPlatform().daemon().name("weft-jmx").start(Jmx::drain);
-    }
-
-    private static void drain() {
-        boolean first;
-        synchronized (QUEUE) {
-            first = !delayed;
-            delayed = true;
-        }
-        if (first && DELAY_MILLIS > 0) {
-            try {
-                Thread.sleep(DELAY_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        for (;;) {
-            Runnable r;
-            synchronized (QUEUE) {
-                r = QUEUE.poll();
-                if (r == null) {
-                    running = false;
-                    QUEUE.notifyAll();
-                    return;
+        WORKER.execute(() -> {
+            if (!delayed) {
+                delayed = true;
+                try {
+                    Thread.sleep(DELAY_MILLIS); // the first time: a program over within a second never starts JMX
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }
             try {
@@ -88,15 +67,15 @@ final class Jmx {
             } catch (Throwable e) {
                 LOG.log(System.Logger.Level.WARNING, "weft: a JMX registration failed", e);
             }
-        }
+        });
     }
 
-    /** Waits until the queued registrations are done (tests). */
+    /** Waits until the registrations and removals queued so far are done (tests). */
     static void awaitIdle() throws InterruptedException {
-        synchronized (QUEUE) {
-            while (running) {
-                QUEUE.wait();
-            }
+        try {
+            WORKER.submit(() -> { }).get(); // one thread, in order: done after everything queued before it
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
         }
     }
 
