@@ -53,7 +53,7 @@ public final class WeftEvents {
     private WeftEvents() {
     }
 
-    /** Makes sure the listener is registered (the loops call it once, when an executor is made). */
+    /** Makes sure the listener is registered ({@link Registry#add} calls it as each executor is made). */
     public static void init() {
     }
 
