@@ -133,6 +133,15 @@ public final class StealingExecutor implements Executor, AutoCloseable {
     }
 
     /**
+     * Spawns a poll-based future as a task of this executor, from any thread
+     * (tokio's {@code Runtime::spawn}): as {@link #spawn(Callable)}, with no
+     * continuation; the task may move to another worker after any poll.
+     */
+    public <T> JoinHandle<T> spawn(Future<T> future) {
+        return scheduler.spawn(future);
+    }
+
+    /**
      * Runs {@code root} as a task of this executor and waits for it on the
      * calling thread, which must not be one of its workers. What it throws is
      * rethrown as {@link LocalExecutor#run} does: an unchecked exception or

@@ -126,6 +126,59 @@ class StealingExecutorTest {
     }
 
     @Test
+    void aPollBasedFutureSpawnedFromOutsideRunsOnAWorkerAndIsRefusedAfterClose() {
+        StealingExecutor ex = twoWorkers();
+        Thread test = Thread.currentThread();
+        JoinHandle<Thread> ran = ex.spawn(cx -> Poll.ready(Thread.currentThread()));
+        assertThat(ran.await()).isNotSameAs(test);
+        io.weft.sync.Oneshot<Integer> value = io.weft.sync.Oneshot.create();
+        JoinHandle<Integer> waiting = ex.spawn(value.recv());
+        value.send(7);
+        assertThat(waiting.await()).isEqualTo(7);
+        assertThatThrownBy(() -> ex.spawn((Future<Integer>) null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("future");
+        ex.close();
+        assertThatThrownBy(() -> ex.spawn(Futures.ready(1)))
+                .isInstanceOf(RejectedExecutionException.class).hasMessageContaining("shutting down");
+    }
+
+    /**
+     * The live count is the spawns minus the completions, each worker
+     * counting its own: a close that read zero too early would stop the
+     * workers with tasks left unfinished.
+     */
+    @Test
+    void aCloseWhileTasksSpawnOnBothWorkersFinishesEveryTaskItCounted() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            StealingExecutor ex = twoWorkers();
+            java.util.Queue<JoinHandle<?>> spawned = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            AtomicInteger started = new AtomicInteger();
+            for (int r = 0; r < 4; r++) {
+                spawned.add(ex.spawn(() -> spawnForever(spawned, started)));
+            }
+            while (started.get() < 10_000) {
+                Thread.onSpinWait();
+            }
+            ex.close();
+            assertThat(ex.liveTasks()).isZero();
+            assertThat(spawned).as("round " + round + ": every task spawned before the close ended")
+                    .allMatch(JoinHandle::isFinished);
+        }
+    }
+
+    /** Spawns children (each spawning one grandchild) until cancelled. */
+    static Void spawnForever(java.util.Queue<JoinHandle<?>> spawned, AtomicInteger started) {
+        while (true) {
+            spawned.add(Weft.spawn(() -> {
+                started.incrementAndGet();
+                spawned.add(Weft.spawn(() -> started.incrementAndGet()));
+                return null;
+            }));
+            Weft.yieldNow().await();
+        }
+    }
+
+    @Test
     void aTreeOfSpawnsInsideTasksAddsUp() {
         try (StealingExecutor ex = twoWorkers()) {
             long sum = ex.blockOn(() -> sumTree(0, 1 << 16));

@@ -1,6 +1,10 @@
 package io.weft.bench;
 
+import io.weft.Context;
+import io.weft.Future;
+import io.weft.Futures;
 import io.weft.JoinHandle;
+import io.weft.Poll;
 import io.weft.StealingExecutor;
 import io.weft.Weft;
 import io.weft.sync.Oneshot;
@@ -44,6 +48,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code chainedSpawn}: a chain of 1,000 spawns, each spawning the
  *       next (per spawn).</li>
  * </ul>
+ * Each weft shape also runs with poll-based tasks ({@code ...WeftPoll}:
+ * a {@link Future} spawned as a task, no continuation), the shape tokio's
+ * own figures have (a Rust {@code async} block is a state machine, not a
+ * stack): the difference between a shape's two weft rows is what the
+ * continuations cost, the rest is the scheduler's.
  * ForkJoinPool's yield is a task that submits itself again, and its
  * ping-pong a task whose value comes back through a second, asynchronous
  * stage; virtual threads use {@code Thread.yield()} and two
@@ -64,6 +73,8 @@ public class StealBench {
     static final int YIELDS = 1_000;
     static final int PINGS = 1_000;
     static final int CHAIN = 1_000;
+    static final Poll<Void> READY = Poll.ready(null);
+    static final Future<Integer> ONE = Futures.ready(1);
 
     private StealingExecutor weft;
     private ForkJoinPool fjp;
@@ -98,6 +109,25 @@ public class StealBench {
                         done.send(1);
                     }
                     return null;
+                });
+            }
+            return done.recv().await();
+        });
+    }
+
+    /** The same with poll-based tasks (no continuation: the shape of a Rust async block). */
+    @Benchmark
+    @OperationsPerInvocation(SPAWNS)
+    public int spawnManyLocalWeftPoll() {
+        return weft.blockOn(() -> {
+            AtomicInteger left = new AtomicInteger(SPAWNS);
+            Oneshot<Integer> done = Oneshot.create();
+            for (int i = 0; i < SPAWNS; i++) {
+                Weft.spawn(cx -> {
+                    if (left.decrementAndGet() == 0) {
+                        done.send(1);
+                    }
+                    return READY;
                 });
             }
             return done.recv().await();
@@ -152,6 +182,20 @@ public class StealBench {
 
     @Benchmark
     @OperationsPerInvocation(SPAWNS)
+    public long spawnManyRemoteIdleWeftPoll() {
+        List<JoinHandle<Integer>> hs = new ArrayList<>(SPAWNS);
+        for (int i = 0; i < SPAWNS; i++) {
+            hs.add(weft.spawn(ONE));
+        }
+        long s = 0;
+        for (JoinHandle<Integer> h : hs) {
+            s += h.await();
+        }
+        return s;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(SPAWNS)
     public long spawnManyRemoteIdleForkJoin() {
         List<CompletableFuture<Integer>> fs = new ArrayList<>(SPAWNS);
         for (int i = 0; i < SPAWNS; i++) {
@@ -190,6 +234,33 @@ public class StealBench {
                         Weft.yieldNow().await();
                     }
                     return null;
+                }));
+            }
+            for (JoinHandle<Void> h : hs) {
+                h.await();
+            }
+            return hs.size();
+        });
+    }
+
+    /** A poll-based task that wakes itself and returns pending YIELDS times (tokio's yield_now). */
+    @Benchmark
+    @OperationsPerInvocation(YIELD_TASKS * YIELDS)
+    public int yieldManyWeftPoll() {
+        return weft.blockOn(() -> {
+            List<JoinHandle<Void>> hs = new ArrayList<>(YIELD_TASKS);
+            for (int t = 0; t < YIELD_TASKS; t++) {
+                hs.add(Weft.spawn(new Future<Void>() {
+                    int left = YIELDS;
+
+                    @Override
+                    public Poll<Void> poll(Context cx) {
+                        if (--left == 0) {
+                            return READY;
+                        }
+                        cx.waker().wake();
+                        return Poll.pending();
+                    }
                 }));
             }
             for (JoinHandle<Void> h : hs) {
@@ -267,6 +338,43 @@ public class StealBench {
         });
     }
 
+    /** The same with poll-based tasks: the partner maps its oneshot into the other. */
+    @Benchmark
+    @OperationsPerInvocation(PINGS)
+    public int pingPongWeftPoll() {
+        return weft.blockOn(() -> {
+            AtomicInteger left = new AtomicInteger(PINGS);
+            Oneshot<Integer> done = Oneshot.create();
+            for (int i = 0; i < PINGS; i++) {
+                Weft.spawn(new Future<Void>() {
+                    Future<Integer> pong;
+
+                    @Override
+                    public Poll<Void> poll(Context cx) {
+                        if (pong == null) {
+                            Oneshot<Integer> ping = Oneshot.create();
+                            Oneshot<Integer> back = Oneshot.create();
+                            Weft.spawn(ping.recv().map(v -> {
+                                back.send(v);
+                                return null;
+                            }));
+                            ping.send(1);
+                            pong = back.recv();
+                        }
+                        if (!pong.poll(cx).isReady()) {
+                            return Poll.pending();
+                        }
+                        if (left.decrementAndGet() == 0) {
+                            done.send(1);
+                        }
+                        return READY;
+                    }
+                });
+            }
+            return done.recv().await();
+        });
+    }
+
     @Benchmark
     @OperationsPerInvocation(PINGS)
     public int pingPongForkJoin() {
@@ -334,6 +442,27 @@ public class StealBench {
             Weft.spawn(() -> chainWeft(done, n - 1));
         }
         return null;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(CHAIN)
+    public int chainedSpawnWeftPoll() {
+        return weft.blockOn(() -> {
+            Oneshot<Integer> done = Oneshot.create();
+            Weft.spawn(chainWeftPoll(done, CHAIN));
+            return done.recv().await();
+        });
+    }
+
+    static Future<Void> chainWeftPoll(Oneshot<Integer> done, int n) {
+        return cx -> {
+            if (n == 0) {
+                done.send(1);
+            } else {
+                Weft.spawn(chainWeftPoll(done, n - 1));
+            }
+            return READY;
+        };
     }
 
     @Benchmark

@@ -41,7 +41,7 @@ public final class StealForJcstress {
     }
 
     public int queued() {
-        return scheduler.inject.size();
+        return scheduler.inject.length();
     }
 
     /** Two workers, for a steal and first run against a wake. */
@@ -94,7 +94,7 @@ public final class StealForJcstress {
             }
             elsewhere += (int) w.pinned.stream().filter(t -> t == task).count();
         }
-        elsewhere += scheduler.inject.size();
+        elsewhere += scheduler.inject.length();
         return new int[] {home, elsewhere};
     }
 }

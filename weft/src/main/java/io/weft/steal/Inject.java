@@ -1,95 +1,157 @@
 package io.weft.steal;
 
 import io.weft.task.Task;
-import java.util.concurrent.locks.ReentrantLock;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The executor's shared run queue: tasks spawned or woken from outside its
- * workers, and what a full local queue sends away. A lock and an intrusive
- * FIFO list through {@code Task.nextInQueue}, as tokio's inject queue; the
- * length is also kept in a volatile field, so that a worker can see it
- * empty without the lock.
+ * workers, and what a full local queue sends away. FIFO, intrusive through
+ * {@code Task.nextInQueue}, and without a lock on either end:
+ * <ul>
+ *   <li>any thread pushes onto a stack ({@link #pushed}, newest first) with
+ *       one compare-and-set;</li>
+ *   <li>one worker at a time (the holder of {@link #taking}) pops: from
+ *       {@link #taken}, the older tasks in their order, and when that is
+ *       empty it takes the whole stack at once and reverses it there.</li>
+ * </ul>
+ * A ReentrantLock on both ends before: the spawning thread and two workers
+ * taking turns on it parked and unparked each other (a quarter of the
+ * CPU of {@code StealBench.spawnManyRemoteIdle*} was in the lock).
+ *
+ * <p>Memory: a push writes the task's link, then publishes it with the
+ * compare-and-set (release); the taker's get-and-set of the stack
+ * (acquire) is its partner. The links of taken tasks and {@link #taken}
+ * are written only by the holder of {@link #taking}, whose release
+ * (the flag's volatile store) the next holder's compare-and-set acquires.
+ * No ABA: the stack is only ever taken whole, never popped one by one.
  */
 final class Inject implements LocalQueue.Overflow<Task<?>> {
-    private final ReentrantLock lock = new ReentrantLock();
-    /** Under the lock. */
-    private Task<?> head;
-    private Task<?> tail;
-    /** Written under the lock; read anywhere. */
-    private volatile int length;
-    /** Batches a full local queue sent here; written under the lock, read anywhere. */
-    private volatile long overflows;
+    private static final VarHandle PUSHED;
+    private static final VarHandle TAKING;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            PUSHED = l.findVarHandle(Inject.class, "pushed", Task.class);
+            TAKING = l.findVarHandle(Inject.class, "taking", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Tasks pushed and not yet taken, newest first. Any thread, by compare-and-set; taken whole. */
+    private volatile Task<?> pushed;
+    /** Taken off the stack, oldest first. Written by the holder of {@link #taking}; read anywhere (isEmpty). */
+    private volatile Task<?> taken;
+    /** Set by the one worker popping. */
+    private volatile boolean taking;
+    /** Batches a full local queue sent here; any thread. */
+    private final LongAdder overflows = new LongAdder();
 
     void push(Task<?> t) {
-        lock.lock();
-        try {
-            append(t);
-            length = length + 1;
-        } finally {
-            lock.unlock();
-        }
+        Task<?> top;
+        do {
+            top = pushed;
+            t.nextInQueue = top;
+        } while (!PUSHED.weakCompareAndSet(this, top, t));
     }
 
+    /** {@code tasks[0..n)}, oldest first, in one compare-and-set. */
     @Override
     public void pushBatch(Object[] tasks, int n) {
-        lock.lock();
-        try {
-            for (int i = 0; i < n; i++) {
-                append((Task<?>) tasks[i]);
-            }
-            length = length + n;
-            overflows = overflows + 1;
-        } finally {
-            lock.unlock();
+        if (n == 0) {
+            return;
         }
-    }
-
-    private void append(Task<?> t) {
-        t.nextInQueue = null;
-        if (tail == null) {
-            head = t;
-        } else {
-            tail.nextInQueue = t;
+        for (int i = n - 1; i > 0; i--) {
+            ((Task<?>) tasks[i]).nextInQueue = (Task<?>) tasks[i - 1];
         }
-        tail = t;
+        Task<?> newest = (Task<?>) tasks[n - 1];
+        Task<?> oldest = (Task<?>) tasks[0];
+        Task<?> top;
+        do {
+            top = pushed;
+            oldest.nextInQueue = top;
+        } while (!PUSHED.weakCompareAndSet(this, top, newest));
+        overflows.increment();
     }
 
     long overflows() {
-        return overflows;
+        return overflows.sum();
     }
 
+    /**
+     * How many tasks wait here: counted link by link as the taker (the
+     * links reachable from the stack's top change only when it is taken), so
+     * for stats, never on a hot road; no counter is kept per push.
+     */
     int length() {
-        return length;
+        acquireTaking(false);
+        try {
+            int n = 0;
+            for (Task<?> t = taken; t != null; t = t.nextInQueue) {
+                n++;
+            }
+            for (Task<?> t = pushed; t != null; t = t.nextInQueue) {
+                n++;
+            }
+            return n;
+        } finally {
+            taking = false;
+        }
     }
 
-    /** The oldest task, or null. */
+    /** Spins (yielding after a while) until this thread is the taker, or false if the queue turned empty. */
+    private boolean acquireTaking(boolean unlessEmpty) {
+        for (int spins = 0; !TAKING.compareAndSet(this, false, true); spins++) {
+            if (unlessEmpty && isEmpty()) {
+                return false;
+            }
+            if (spins < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // the taker may have lost its CPU
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The oldest task, or null if there is none. While another worker pops,
+     * this one waits for it (a few instructions, never a park) unless the
+     * queue turns empty meanwhile.
+     */
     Task<?> pop() {
-        if (length == 0) {
+        if (isEmpty()) {
             return null;
         }
-        lock.lock();
+        if (!acquireTaking(true)) {
+            return null;
+        }
         try {
-            Task<?> t = head;
+            Task<?> t = taken;
             if (t == null) {
-                return null;
+                Task<?> s = (Task<?>) PUSHED.getAndSet(this, (Task<?>) null);
+                if (s == null) {
+                    return null;
+                }
+                while (s != null) { // newest first: reversed, oldest first
+                    Task<?> older = s.nextInQueue;
+                    s.nextInQueue = t;
+                    t = s;
+                    s = older;
+                }
             }
-            head = t.nextInQueue;
-            if (head == null) {
-                tail = null;
-            }
+            taken = t.nextInQueue;
             t.nextInQueue = null;
-            length = length - 1;
             return t;
         } finally {
-            lock.unlock();
+            taking = false;
         }
     }
 
     boolean isEmpty() {
-        return length == 0;
-    }
-
-    int size() {
-        return length;
+        return taken == null && pushed == null;
     }
 }

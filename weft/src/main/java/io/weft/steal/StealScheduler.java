@@ -1,6 +1,7 @@
 package io.weft.steal;
 
 import io.weft.Driver;
+import io.weft.Future;
 import io.weft.StealingExecutorStats;
 import io.weft.coro.CoroutineTask;
 import io.weft.coro.Coroutines;
@@ -8,6 +9,7 @@ import io.weft.executor.FailureReports;
 import io.weft.sys.Affinity;
 import io.weft.task.Budget;
 import io.weft.task.CurrentLoop;
+import io.weft.task.FutureTask;
 import io.weft.task.Task;
 import io.weft.task.TaskOwner;
 import java.time.Duration;
@@ -32,10 +34,15 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
     final StealWorker[] workers;
     final Inject inject = new Inject();
     final Idle idle;
-    /** Tasks spawned and not complete (a spawn adds, a completion takes away: any thread). */
-    private final LongAdder live = new LongAdder();
-    /** Tasks spawned from outside the workers (those spawned on a worker are in its counters). */
+    /**
+     * Tasks spawned from outside the workers (those spawned on a worker are
+     * in its counters). With the workers' spawn and completion counters it
+     * gives the count of live tasks ({@link #liveTasks}): no shared counter
+     * is touched by a spawn or a completion on a worker.
+     */
     private final LongAdder spawnedOutside = new LongAdder();
+    /** Tasks completed off their home worker's thread (none is expected; counted so that none is missed). */
+    private final LongAdder completedElsewhere = new LongAdder();
     private final FailureReports failures;
     private final ReentrantLock failuresLock = new ReentrantLock();
     private final Object facade;
@@ -142,11 +149,19 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
     /** A coroutine task, from any thread: queued on this thread's worker, else on the shared queue. */
     public <T> Task<T> spawn(String taskName, Callable<T> body) {
         Coroutines.ensureAvailable();
+        return spawnTask(new CoroutineTask<>(this, taskName, body));
+    }
+
+    /** A poll-based task, from any thread: as {@link #spawn(String, Callable)}. */
+    public <T> Task<T> spawn(Future<T> future) {
+        return spawnTask(new FutureTask<>(this, null, future));
+    }
+
+    private <T> Task<T> spawnTask(Task<T> t) {
         StealWorker w = currentWorker();
         if (w == null && refusing) {
             throw new RejectedExecutionException("executor " + name + " is shutting down: it takes no new tasks");
         }
-        CoroutineTask<T> t = new CoroutineTask<>(this, taskName, body);
         adopt(t, w);
         if (w == null && refusing) {
             // A close or shutdown began while this spawn went on. We counted the task, then read refusing; it
@@ -163,8 +178,7 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
      * first if the executor closes. {@code w}: the worker spawning it (this
      * thread's), or null from outside.
      */
-    void adopt(Task<?> t, StealWorker w) {
-        live.increment();
+    private void adopt(Task<?> t, StealWorker w) {
         if (w != null) {
             w.number(t);
             w.counters.spawned();
@@ -293,11 +307,12 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
     /** On the task's home worker (a task completes where it runs, and it runs only at home once started). */
     @Override
     public void completed(Task<?> task) {
-        if (task.queue instanceof StealWorker home) {
+        if (task.queue instanceof StealWorker home && home.thread == Thread.currentThread()) {
             home.unregister(task);
             home.counters.completed();
+        } else {
+            completedElsewhere.increment();
         }
-        live.decrement();
     }
 
     @Override
@@ -321,8 +336,27 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
         return stopping ? "executor " + name + " is closed" : null;
     }
 
+    /**
+     * Spawned minus completed, from any thread. The completions are read
+     * first, with acquire loads, then the spawns. A task whose completion is
+     * read has its spawn read too (counted before the task was queued), and
+     * so has every task it spawned (counted before its completion, on its
+     * thread): the figure is never negative, and it reads zero only if no
+     * task is alive (a live task's nearest ancestor whose spawn was read, an
+     * outside spawn at the root, counts as not completed). A close waits
+     * for that zero; no spawn can follow it (only a live task, or an
+     * outside spawn, refused by then, spawns).
+     */
     public int liveTasks() {
-        return (int) live.sum();
+        long done = completedElsewhere.sum();
+        for (StealWorker w : workers) {
+            done += w.counters.completedCount();
+        }
+        long spawned = spawnedOutside.sum();
+        for (StealWorker w : workers) {
+            spawned += w.counters.spawnedCount();
+        }
+        return (int) (spawned - done);
     }
 
     /** The counters now (any thread); see {@link StealingExecutorStats}. */
@@ -411,7 +445,7 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
 
     /** Waits until no task is live or the deadline passes; whether none is. */
     private boolean waitForNoLiveTasks(long deadline) {
-        while (live.sum() != 0) {
+        while (liveTasks() != 0) {
             long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
             if (left <= 0) {
                 return false;

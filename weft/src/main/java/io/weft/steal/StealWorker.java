@@ -17,7 +17,6 @@ import io.weft.io.Drivers;
 import io.weft.io.IoDriver;
 import io.weft.task.Budget;
 import io.weft.task.CurrentLoop;
-import io.weft.task.FutureTask;
 import io.weft.task.Task;
 import io.weft.task.TaskList;
 import io.weft.time.Timers;
@@ -464,9 +463,7 @@ final class StealWorker implements Worker, TaskDumps.Site {
         if (into != null) {
             throw noTaskQueues();
         }
-        FutureTask<T> t = new FutureTask<>(scheduler, null, future);
-        scheduler.adopt(t, this);
-        return t;
+        return scheduler.spawn(future);
     }
 
     @Override

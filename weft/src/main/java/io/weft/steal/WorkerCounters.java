@@ -92,12 +92,18 @@ final class WorkerCounters {
         TIMERS.setOpaque(this, timerFires + n);
     }
 
+    /**
+     * A task spawned here, counted before it is queued: a release store, so
+     * that whoever sees the task's completion counted (an acquire load of
+     * {@link #completedCount}) sees its spawn counted too.
+     */
     void spawned() {
-        SPAWNED.setOpaque(this, spawned + 1);
+        SPAWNED.setRelease(this, spawned + 1);
     }
 
+    /** A task completed here (its home): a release store, the partner of {@link #completedCount}'s acquire. */
     void completed() {
-        COMPLETED.setOpaque(this, completed + 1);
+        COMPLETED.setRelease(this, completed + 1);
     }
 
     /** Its full local queue sent half of it to the shared queue. */
@@ -113,8 +119,9 @@ final class WorkerCounters {
         return (long) SPAWNED.getOpaque(this);
     }
 
+    /** An acquire load: the spawn counts read after it include every task whose completion it counts. */
     long completedCount() {
-        return (long) COMPLETED.getOpaque(this);
+        return (long) COMPLETED.getAcquire(this);
     }
 
     /** What the worker's counters read now (any thread). */

@@ -41,9 +41,13 @@
  *       {@code budget}, {@code polling}, {@code searching} and the owner's
  *       end of its {@code LocalQueue} (push, pop); thieves take from the
  *       other end (see LocalQueue).</li>
- *   <li>Any thread: {@code schedule} (a wake), the shared queue (a lock),
- *       a worker's {@code RemoteQueue} (an MPSC queue), the count of live
- *       tasks (a {@code LongAdder}), the failure reports' offer. A worker's
+ *   <li>Any thread: {@code schedule} (a wake), the shared queue (a
+ *       compare-and-set push; one worker at a time takes, see
+ *       {@code Inject}), a worker's {@code RemoteQueue} (an MPSC queue), the
+ *       count of spawns from outside (a {@code LongAdder}; the live count is
+ *       the spawns minus the completions, each worker counting its own with
+ *       release stores, see {@code StealScheduler.liveTasks}), the failure
+ *       reports' offer. A worker's
  *       list of the tasks that live on it ({@code residents}, through
  *       {@code Task.prevLive/nextLive}) is its thread's alone: a task joins
  *       it at its first run and leaves it when it completes, both on that

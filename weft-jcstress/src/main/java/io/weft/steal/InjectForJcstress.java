@@ -1,0 +1,25 @@
+package io.weft.steal;
+
+import io.weft.task.Task;
+
+/** jcstress only (in weft's package, from the weft-jcstress module): a StealingExecutor's shared queue. */
+public final class InjectForJcstress {
+    private final Inject inject = new Inject();
+
+    public void push(Task<?> t) {
+        inject.push(t);
+    }
+
+    /** As a full local queue sends its older half: oldest first. */
+    public void pushBatch(Task<?>... tasks) {
+        inject.pushBatch(tasks.clone(), tasks.length);
+    }
+
+    public Task<?> pop() {
+        return inject.pop();
+    }
+
+    public int length() {
+        return inject.length();
+    }
+}
