@@ -4,6 +4,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import io.weft.steal.InjectForJcstress;
+import io.weft.steal.LocalQueue;
 import io.weft.task.Task;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,6 +130,56 @@ public final class InjectTest {
         public void arbiter(II_Result r) {
             List<Integer> all = new ArrayList<>(first);
             all.addAll(second);
+            drain(q, all);
+            report(r, all);
+        }
+    }
+
+    @JCStressTest
+    @Description("Inject: two workers each take a batch onto their local queue while a pusher pushes; each task once.")
+    @Outcome(id = "31, 5", expect = ACCEPTABLE, desc = "Each of the 5 tasks came out exactly once.")
+    @Outcome(expect = FORBIDDEN, desc = "A task lost or duplicated.")
+    @State
+    public static class TwoBatchTakersVsPush {
+        final InjectForJcstress q = new InjectForJcstress();
+        final LocalQueue<Task<?>> local1 = new LocalQueue<>(4);
+        final LocalQueue<Task<?>> local2 = new LocalQueue<>(4);
+        final List<Integer> first = new ArrayList<>();
+        final List<Integer> second = new ArrayList<>();
+
+        {
+            q.push(task(1));
+            q.pushBatch(task(2), task(3));
+        }
+
+        @Actor
+        public void taker1() {
+            Task<?> t = q.popInto(local1, 3);
+            if (t != null) {
+                first.add(number(t));
+            }
+            q.push(task(4));
+            q.push(task(5));
+        }
+
+        @Actor
+        public void taker2() {
+            Task<?> t = q.popInto(local2, 3);
+            if (t != null) {
+                second.add(number(t));
+            }
+        }
+
+        @Arbiter
+        public void arbiter(II_Result r) {
+            List<Integer> all = new ArrayList<>(first);
+            all.addAll(second);
+            for (Task<?> t; (t = local1.pop()) != null; ) {
+                all.add(number(t));
+            }
+            for (Task<?> t; (t = local2.pop()) != null; ) {
+                all.add(number(t));
+            }
             drain(q, all);
             report(r, all);
         }

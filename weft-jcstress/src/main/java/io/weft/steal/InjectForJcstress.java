@@ -19,6 +19,11 @@ public final class InjectForJcstress {
         return inject.pop();
     }
 
+    /** A worker's take of a batch: the first task, the rest (up to max - 1) onto {@code local}. */
+    public Task<?> popInto(LocalQueue<Task<?>> local, int max) {
+        return inject.popInto(local, max);
+    }
+
     public int length() {
         return inject.length();
     }

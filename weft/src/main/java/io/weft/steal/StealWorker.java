@@ -37,6 +37,8 @@ import java.util.concurrent.locks.LockSupport;
 final class StealWorker implements Worker, TaskDumps.Site {
     /** How often the shared queue goes first (tokio's 61). */
     static final int INJECT_INTERVAL = 61;
+    /** At most this many tasks taken off the shared queue at once (one for now, the rest onto the local queue). */
+    static final int INJECT_BATCH = 64;
     /** At most this many polls in a row through the LIFO slot (tokio's 3), so a ping-pong pair cannot starve the rest. */
     static final int MAX_LIFO_POLLS = 3;
 
@@ -153,7 +155,7 @@ final class StealWorker implements Worker, TaskDumps.Site {
             if (d != null) {
                 d.poll(); // completions and readiness wake tasks that live here, onto pinned
             }
-            if ((t = scheduler.inject.pop()) != null) {
+            if ((t = fromInject()) != null) {
                 return t;
             }
         }
@@ -179,7 +181,17 @@ final class StealWorker implements Worker, TaskDumps.Site {
         if (t == null && flushDeferred()) {
             t = pinned.poll(); // nothing else here: the tasks that yielded run again
         }
-        return t != null ? t : scheduler.inject.pop();
+        return t != null ? t : fromInject();
+    }
+
+    /**
+     * The oldest task of the shared queue, with up to {@link #INJECT_BATCH}
+     * - 1 more moved behind it onto this worker's queue (where the others
+     * may steal them); null if it is empty.
+     */
+    private Task<?> fromInject() {
+        int room = queue.capacity() - queue.size();
+        return scheduler.inject.popInto(queue, Math.max(1, Math.min(INJECT_BATCH, room)));
     }
 
     /** Moves the tasks that yielded behind this worker's own list; false if there were none. */
@@ -214,7 +226,7 @@ final class StealWorker implements Worker, TaskDumps.Site {
                 }
             }
         }
-        return scheduler.inject.pop();
+        return fromInject();
     }
 
     /**
