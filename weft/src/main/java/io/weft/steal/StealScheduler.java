@@ -243,10 +243,21 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
                 w.counters.overflow();
             }
             if (!w.searching && w.queue.size() > 1) {
-                notifyParked();
+                notifyOthers();
             }
         } else {
             inject.push(task);
+            notifyParked();
+        }
+    }
+
+    /**
+     * A worker has more queued than it runs next: wakes another (see
+     * {@link #notifyParked}), if there is another (one worker has nobody to
+     * wake, and the read of the idle word costs an atomic per spawn).
+     */
+    void notifyOthers() {
+        if (workers.length > 1) {
             notifyParked();
         }
     }

@@ -257,7 +257,7 @@ final class StealWorker implements Worker, TaskDumps.Site {
                 counters.overflow();
             }
             if (!searching) {
-                scheduler.notifyParked();
+                scheduler.notifyOthers();
             }
         }
     }
