@@ -25,8 +25,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \
- *      -Xms4g -Xmx4g -XX:+UseParallelGC -cp weft-bench/target/benchmarks.jar io.weft.bench.MemoryPerTask [N] [weft|vt|both]
+ *      -Xms4g -Xmx4g -XX:+UseParallelGC -cp weft-bench/target/benchmarks.jar io.weft.bench.MemoryPerTask [N] [weft|vt|both|cont]
  * </pre>
+ * {@code cont} measures the floor under any continuation-based task: bare
+ * JDK continuations, each suspended one call below its entry.
  * Add {@code -Dhistogram=true} to print where the bytes are (the class
  * histogram while the tasks are suspended; that takes an extra full GC).
  * <pre>
@@ -202,6 +204,44 @@ public final class MemoryPerTask {
         return new Result("virtual thread (LockSupport.park())", n, before, during, after, t1 - t0, t3 - t2, done);
     }
 
+    static final jdk.internal.vm.ContinuationScope BARE = new jdk.internal.vm.ContinuationScope("bare");
+
+    private static void bareBody() {
+        jdk.internal.vm.Continuation.yield(BARE);
+    }
+
+    /**
+     * Not a peer: the floor under any task built on the JDK's continuation,
+     * one bare {@code Continuation} suspended in a method its entry calls
+     * (no task object, no waker, no future), each resumed to its end after.
+     */
+    static Result bareContinuations(int n, boolean measured) {
+        jdk.internal.vm.Continuation[] cs = new jdk.internal.vm.Continuation[n];
+        long before = usedAfterGc();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            cs[i] = new jdk.internal.vm.Continuation(BARE, MemoryPerTask::bareBody);
+            cs[i].run();
+        }
+        long t1 = System.nanoTime();
+        long during = usedAfterGc();
+        if (measured) {
+            histogram("bare continuations");
+        }
+        long t2 = System.nanoTime();
+        int done = 0;
+        for (jdk.internal.vm.Continuation c : cs) {
+            c.run();
+            if (c.isDone()) {
+                done++;
+            }
+        }
+        long t3 = System.nanoTime();
+        java.util.Arrays.fill(cs, null);
+        long after = usedAfterGc();
+        return new Result("bare JDK Continuation (the floor)", n, before, during, after, t1 - t0, t3 - t2, done);
+    }
+
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0].replace("_", "")) : 1_000_000;
         String which = args.length > 1 ? args[1] : "both";
@@ -225,6 +265,13 @@ public final class MemoryPerTask {
                 virtualThreads(warm, false);
             }
             rs.add(virtualThreads(n, true));
+        }
+
+        if (which.equals("cont")) {
+            for (int i = 0; i < 3; i++) {
+                bareContinuations(warm, false);
+            }
+            rs.add(bareContinuations(n, true));
         }
 
         System.out.println();
