@@ -135,7 +135,8 @@ public final class StealingExecutor implements Executor, AutoCloseable {
     /**
      * Spawns a poll-based future as a task of this executor, from any thread
      * (tokio's {@code Runtime::spawn}): as {@link #spawn(Callable)}, with no
-     * continuation; the task may move to another worker after any poll.
+     * continuation; like every task here, any worker may take it until it
+     * first runs, and it stays on that worker from then on.
      */
     public <T> JoinHandle<T> spawn(Future<T> future) {
         return scheduler.spawn(future);

@@ -52,8 +52,8 @@ class BudgetTest {
         }
     }
 
-    @Test
-    void consumeBudgetReturnsFalseAfter128ConsumptionsWithinOnePoll() {
+    @EveryKind
+    void consumeBudgetReturnsFalseAfter128ConsumptionsWithinOnePoll(ExecutorKind kind) {
         List<Boolean> firstPoll = new ArrayList<>();
         List<Boolean> secondPoll = new ArrayList<>();
         AtomicInteger polls = new AtomicInteger();
@@ -68,7 +68,7 @@ class BudgetTest {
             }
             return Poll.ready("ok");
         };
-        try (var ex = LocalExecutor.create()) {
+        try (var ex = kind.open()) {
             assertThat(ex.run(() -> Weft.spawn(probe).await())).isEqualTo("ok");
         }
         for (List<Boolean> l : List.of(firstPoll, secondPoll)) {
@@ -77,11 +77,11 @@ class BudgetTest {
         }
     }
 
-    @Test
-    void budgetIsSharedAcrossAwaitsWithinOneTurnOfACoroutine() {
+    @EveryKind
+    void budgetIsSharedAcrossAwaitsWithinOneTurnOfACoroutine(ExecutorKind kind) {
         List<Boolean> seen = new ArrayList<>();
         Future<Boolean> spender = cx -> Poll.ready(cx.consumeBudget());
-        try (var ex = LocalExecutor.create()) {
+        try (var ex = kind.open()) {
             ex.run(() -> {
                 Weft.yieldNow().await();
                 for (int i = 0; i < 129; i++) {
