@@ -54,9 +54,15 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
         }
     }
 
-    /** Accessed only through {@link #STATE}. */
+    /**
+     * Accessed only through {@link #STATE}. Starts NOTIFIED, written plainly
+     * in the constructor (a volatile initializer costs a full fence per
+     * spawn): the task reaches other threads through a queue or a handle
+     * published with release semantics, and a racy publication could only
+     * show a stale 0, which every read-modify-write of the word corrects.
+     */
     @SuppressWarnings("unused")
-    private volatile int state = NOTIFIED;
+    private volatile int state;
 
     /** Join waiters, a Treiber stack; accessed only through {@link #JOINERS}. */
     @SuppressWarnings("unused")
@@ -109,6 +115,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
     private boolean polling;
 
     protected Task(TaskOwner owner, String name) {
+        STATE.set(this, NOTIFIED);
         this.owner = owner;
         this.name = name;
         if (SpawnSites.ON) {
