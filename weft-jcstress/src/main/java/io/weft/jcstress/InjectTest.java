@@ -42,6 +42,16 @@ public final class InjectTest {
         }
     }
 
+    /** Pops {@code times} times, appending the numbers of the tasks it got. */
+    static void pop(InjectForJcstress q, int times, List<Integer> into) {
+        for (int i = 0; i < times; i++) {
+            Task<?> t = q.pop();
+            if (t != null) {
+                into.add(number(t));
+            }
+        }
+    }
+
     /** (a bit per task seen, how many were seen). */
     static void report(II_Result r, List<Integer> seen) {
         int mask = 0;
@@ -76,12 +86,7 @@ public final class InjectTest {
 
         @Actor
         public void taker() {
-            for (int i = 0; i < 3; i++) {
-                Task<?> t = q.pop();
-                if (t != null) {
-                    taken.add(number(t));
-                }
-            }
+            pop(q, 3, taken);
         }
 
         @Arbiter
@@ -109,21 +114,12 @@ public final class InjectTest {
 
         @Actor
         public void taker1() {
-            take(first);
+            pop(q, 2, first);
         }
 
         @Actor
         public void taker2() {
-            take(second);
-        }
-
-        void take(List<Integer> into) {
-            for (int i = 0; i < 2; i++) {
-                Task<?> t = q.pop();
-                if (t != null) {
-                    into.add(number(t));
-                }
-            }
+            pop(q, 2, second);
         }
 
         @Arbiter
@@ -207,12 +203,7 @@ public final class InjectTest {
 
         @Actor
         public void taker() {
-            for (int i = 0; i < 2; i++) {
-                Task<?> t = q.pop();
-                if (t != null) {
-                    taken.add(number(t));
-                }
-            }
+            pop(q, 2, taken);
         }
 
         @Arbiter
