@@ -121,6 +121,13 @@
  *       start of the next one, on whatever thread: that is the only
  *       ordering, every guarded field is a plain field.</li>
  * </ul>
+ * The shared {@code Oneshot} ({@code Oneshot.create()}) has no lock and an
+ * algorithm of its own: one state word (claimed, sent, taken, either side
+ * closed, waiters, and a lock bit that guards only the list of waiting
+ * recvs), so that a send with nobody waiting is one compare-and-set; its
+ * class comment gives the rules, jcstress {@code OneshotSendVsRecvTest},
+ * {@code OneshotCloseVsRecvTest} and {@code OneshotWaitersTest} check them.
+ * {@code Oneshot.local()} is the local family's channel of capacity one.
  * {@code SpscChannel} (and {@code ChannelMesh} and {@code Sharded}, built
  * on it) is neither: each of its two sides belongs to one thread (the
  * first to use it, or the one that joins the mesh), checked on every entry
