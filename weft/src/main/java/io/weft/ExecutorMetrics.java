@@ -7,7 +7,7 @@ package io.weft;
  * a value that thread wrote, a little stale at worst.
  *
  * @param executor           the executor's name, or the worker's ({@code name-i})
- * @param tasksAlive         tasks spawned and not finished (on a worker: those living on it, that have started there)
+ * @param tasksAlive         tasks spawned and not finished (on a worker: those living on it whose first poll has ended)
  * @param tasksSpawned       tasks spawned here
  * @param tasksCompleted     tasks finished here
  * @param polls              task polls

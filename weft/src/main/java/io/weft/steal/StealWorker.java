@@ -85,7 +85,7 @@ final class StealWorker implements Worker, TaskDumps.Site {
     private volatile boolean sleeping;
     private int tick;
     private final SplittableRandom random;
-    /** The tasks that live here and have not completed; this thread only. */
+    /** The tasks that live here, have been polled and have not completed; this thread only. */
     private final TaskList residents = new TaskList();
     /** This worker has aborted its residents for the executor's close. */
     private boolean closeSeen;
@@ -277,7 +277,6 @@ final class StealWorker implements Worker, TaskDumps.Site {
             // Its first run: a coroutine task's frames will be frozen on this thread, and any task's timers go
             // to this worker's wheel; so it lives here from now on.
             t.queue = this;
-            residents.add(t);
             if (t.id() == 0) {
                 number(t); // spawned from outside
             }
@@ -292,6 +291,11 @@ final class StealWorker implements Worker, TaskDumps.Site {
         } finally {
             probe.end();
             polling = null;
+        }
+        if (!t.isFinished()) {
+            // It lives here (once in the list: add does nothing for a task in it). A task that ends in its first
+            // poll, most of them, never joins: the list is read between polls only (a close, a dump).
+            residents.add(t);
         }
     }
 
