@@ -15,10 +15,12 @@
  * {@code ReentrantLock} whose owner and waiters were taken from the stale
  * thread, which hung two workers. So:
  * <ul>
- *   <li>a task that has not run yet (and a poll-based task, which has no
- *       frames) is stealable: it sits in a worker's {@code LocalQueue} or the
- *       shared queue, and any worker may take it;</li>
- *   <li>the worker that first runs a coroutine task becomes its home
+ *   <li>a task that has not run yet is stealable: it sits in a worker's
+ *       {@code LocalQueue} or the shared queue, and any worker may take
+ *       it;</li>
+ *   <li>the worker that first runs a task becomes its home (a coroutine
+ *       task's frames are frozen there, and any task's timers are in that
+ *       worker's wheel, a poll-based task's too)
  *       ({@code Task.queue}, written by that worker before the first poll,
  *       read by wakers after their CAS of the state word, which orders it);
  *       from then on every wake queues it there: onto the home's own list
@@ -33,6 +35,10 @@
  * Load still spreads (new tasks go to whichever worker is free); a task
  * that suspends does not move afterwards. Moving suspended tasks needs a
  * thread identity per task (a virtual thread's), which is left for later.
+ * What that costs, measured (BENCHMARKS.md, TCP echo): a burst of
+ * connections accepted by one task all start, through its worker's LIFO
+ * slot, on that worker before a parked worker wakes to steal, and stay
+ * there.
  *
  * <h2>Threads</h2>
  * <ul>
@@ -50,8 +56,8 @@
  *       reports' offer. A worker's
  *       list of the tasks that live on it ({@code residents}, through
  *       {@code Task.prevLive/nextLive}) is its thread's alone: a task joins
- *       it at its first run and leaves it when it completes, both on that
- *       worker.</li>
+ *       it after a poll that leaves it unfinished and leaves it when it
+ *       completes, both on that worker.</li>
  *   <li>The task state word and its transitions are those of
  *       {@code io.weft.task}: whichever worker takes a task off a queue owns
  *       it for the turn (RUNNING); the self-wake shortcut is taken only on
