@@ -52,11 +52,14 @@ class StealingIoTest {
      * 1,000 client tasks, each on whichever worker takes it, against an
      * accept loop that hands every connection to a handler task spawned
      * after a detach: the handlers start on either worker (stolen or not) and
-     * attach the stream there. Every byte echoed is checked.
+     * attach the stream there. Every byte echoed is checked. Which worker
+     * serves is not asserted: a burst of accepts may leave every handler on
+     * the acceptor's worker (its LIFO slot runs them first; BENCHMARKS.md,
+     * TCP echo); the next test makes one start on the other.
      */
     @ParameterizedTest
     @EnumSource(Driver.class)
-    void echoOfAThousandConnectionsServedOnBothWorkers(Driver d) {
+    void echoOfAThousandConnectionsWithHandlersWhereverTheyStart(Driver d) {
         int conns = 1000;
         int messages = 20;
         Set<String> acceptors = ConcurrentHashMap.newKeySet();
