@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
@@ -175,6 +176,42 @@ class StealingExecutorTest {
                 return null;
             }));
             Weft.yieldNow().await();
+        }
+    }
+
+    /**
+     * One task spawns 64 tasks in a burst that each wait (as an acceptor
+     * spawns a handler per connection): they must not all start, and so
+     * live for good, on the spawner's worker. Without the hand-off before a
+     * first run, the spawner's LIFO slot ran every one of them there before
+     * the other worker woke to steal.
+     */
+    @Test
+    void aBurstOfLongLivedTasksSpawnedByOneTaskStartsOnBothWorkers() {
+        try (StealingExecutor ex = twoWorkers()) {
+            Map<String, Integer> startedOn = ex.blockOn(() -> {
+                Map<String, Integer> on = new ConcurrentHashMap<>();
+                AtomicInteger started = new AtomicInteger();
+                io.weft.sync.CancellationToken release = io.weft.sync.CancellationToken.create();
+                List<JoinHandle<Void>> hs = new ArrayList<>();
+                for (int i = 0; i < 64; i++) {
+                    hs.add(Weft.spawn(() -> {
+                        on.merge(Thread.currentThread().getName(), 1, Integer::sum);
+                        started.incrementAndGet();
+                        release.cancelled().await();
+                    }));
+                }
+                while (started.get() < 64) {
+                    Weft.yieldNow().await();
+                }
+                release.cancel();
+                for (JoinHandle<Void> h : hs) {
+                    h.await();
+                }
+                return on;
+            });
+            assertThat(startedOn).as("the workers the 64 started on").hasSize(2);
+            assertThat(startedOn.values()).allMatch(n -> n >= 16);
         }
     }
 

@@ -37,6 +37,8 @@ import java.util.concurrent.locks.LockSupport;
 final class StealWorker implements Worker, TaskDumps.Site {
     /** How often the shared queue goes first (tokio's 61). */
     static final int INJECT_INTERVAL = 61;
+    /** How many more tasks living here than on another worker make a new task start there (see handOff). */
+    static final int HANDOFF_MARGIN = 8;
     /** At most this many tasks taken off the shared queue at once (one for now, the rest onto the local queue). */
     static final int INJECT_BATCH = 64;
     /** At most this many polls in a row through the LIFO slot (tokio's 3), so a ping-pong pair cannot starve the rest. */
@@ -84,6 +86,8 @@ final class StealWorker implements Worker, TaskDumps.Site {
     /** Set while this worker parks (Dekker pair with the remote queue, as an executor's {@code sleeping}). */
     private volatile boolean sleeping;
     private int tick;
+    /** Alternates while this worker hands new tasks to a less loaded one (see handOff). This thread only. */
+    private boolean handOffTurn;
     private final SplittableRandom random;
     /** The tasks that live here, have been polled and have not completed; this thread only. */
     private final TaskList residents = new TaskList();
@@ -272,6 +276,9 @@ final class StealWorker implements Worker, TaskDumps.Site {
         if (freshBudget) {
             budget.reset(); // a LIFO poll shares the budget of the poll before it
         }
+        if (t.queue == null && handOff(t)) {
+            return;
+        }
         counters.poll(!freshBudget);
         if (t.queue == null) {
             // Its first run: a coroutine task's frames will be frozen on this thread, and any task's timers go
@@ -297,6 +304,46 @@ final class StealWorker implements Worker, TaskDumps.Site {
             // poll, most of them, never joins: the list is read between polls only (a close, a dump).
             residents.add(t);
         }
+    }
+
+    /**
+     * Before a task's first run, which makes this worker its home for life:
+     * if another worker has far fewer tasks living on it (at least
+     * {@link #HANDOFF_MARGIN} fewer and under four fifths as many), every
+     * other such task is homed there instead, before it runs, and queued on
+     * that worker's remote queue (waking it). Without it, a burst of long-lived
+     * tasks spawned by one task (connections accepted by one acceptor) all
+     * started here through the LIFO slot before a parked worker woke to
+     * steal, and stayed (BENCHMARKS.md, TCP echo). Tasks that end in their
+     * first poll never become residents, so spawn-heavy work is untouched.
+     * Every other, not every: the other worker counts a task only after
+     * polling it, so handing over all would overshoot.
+     */
+    private boolean handOff(Task<?> t) {
+        StealWorker[] all = scheduler.workers;
+        int mine = residents.size();
+        if (all.length == 1 || mine < HANDOFF_MARGIN || scheduler.closing || blocking) {
+            return false;
+        }
+        StealWorker target = null;
+        int least = mine;
+        for (StealWorker w : all) {
+            int n = w.residents.size(); // another worker's: a recent value is enough here
+            if (n < least) {
+                least = n;
+                target = w;
+            }
+        }
+        if (target == null || mine < least + HANDOFF_MARGIN || mine * 4 < least * 5 || (handOffTurn ^= true)) {
+            return false;
+        }
+        if (t.id() == 0) {
+            number(t); // spawned from outside: numbered where it was taken
+        }
+        t.queue = target; // before the offer, whose release publishes it to the target
+        target.remote.offer(t);
+        target.wakeForHomeWork();
+        return true;
     }
 
     private void park() {

@@ -35,10 +35,16 @@
  * Load still spreads (new tasks go to whichever worker is free); a task
  * that suspends does not move afterwards. Moving suspended tasks needs a
  * thread identity per task (a virtual thread's), which is left for later.
- * What that costs, measured (BENCHMARKS.md, TCP echo): a burst of
- * connections accepted by one task all start, through its worker's LIFO
- * slot, on that worker before a parked worker wakes to steal, and stay
- * there.
+ * Since the first run chooses for life, it is balanced: a worker about to
+ * run a task for the first time while another has at least 8 fewer tasks
+ * living on it (and under four fifths as many) hands every other such task
+ * to that worker instead ({@code StealWorker.handOff}): it writes the
+ * task's home, then offers it to that worker's remote queue (the offer's
+ * release is the home's partner), and the task is that worker's from then
+ * on, exactly as if it had been stolen. Before that, a burst of
+ * connections accepted by one task all started, through its worker's LIFO
+ * slot, on that worker before a parked worker woke to steal, and stayed
+ * there (BENCHMARKS.md, TCP echo).
  *
  * <h2>Threads</h2>
  * <ul>
