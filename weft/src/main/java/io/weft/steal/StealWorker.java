@@ -37,8 +37,6 @@ import java.util.concurrent.locks.LockSupport;
 final class StealWorker implements Worker, TaskDumps.Site {
     /** How often the shared queue goes first (tokio's 61). */
     static final int INJECT_INTERVAL = 61;
-    /** How many more tasks living here than on another worker make a new task start there (see handOff). */
-    static final int HANDOFF_MARGIN = 8;
     /** At most this many tasks taken off the shared queue at once (one for now, the rest onto the local queue). */
     static final int INJECT_BATCH = 64;
     /** At most this many polls in a row through the LIFO slot (tokio's 3), so a ping-pong pair cannot starve the rest. */
@@ -86,9 +84,9 @@ final class StealWorker implements Worker, TaskDumps.Site {
     /** Set while this worker parks (Dekker pair with the remote queue, as an executor's {@code sleeping}). */
     private volatile boolean sleeping;
     private int tick;
-    /** Alternates while this worker hands new tasks to a less loaded one (see handOff). This thread only. */
-    private boolean handOffTurn;
-    private final SplittableRandom random;
+    /** Alternates while this worker hands new tasks to a less loaded one (Spread.handOff). This thread only. */
+    boolean handOffTurn;
+    final SplittableRandom random;
     /** The tasks that live here, have been polled and have not completed; this thread only. */
     private final TaskList residents = new TaskList();
     /** This worker has aborted its residents for the executor's close. */
@@ -127,7 +125,7 @@ final class StealWorker implements Worker, TaskDumps.Site {
                 fireDueTimers();
                 Task<?> t = next();
                 if (t == null) {
-                    t = steal();
+                    t = Spread.steal(this);
                 }
                 if (t != null) {
                     runTask(t, true);
@@ -193,7 +191,7 @@ final class StealWorker implements Worker, TaskDumps.Site {
      * - 1 more moved behind it onto this worker's queue (where the others
      * may steal them); null if it is empty.
      */
-    private Task<?> fromInject() {
+    Task<?> fromInject() {
         int room = queue.capacity() - queue.size();
         return scheduler.inject.popInto(queue, Math.max(1, Math.min(INJECT_BATCH, room)));
     }
@@ -206,31 +204,6 @@ final class StealWorker implements Worker, TaskDumps.Site {
         pinned.addAll(deferred);
         deferred.clear();
         return true;
-    }
-
-    /** Takes half of another worker's queue (from a random one on), or a task of the shared queue. */
-    private Task<?> steal() {
-        if (!searching) {
-            if (!scheduler.idle.transitionToSearching()) {
-                return null;
-            }
-            searching = true;
-        }
-        StealWorker[] all = scheduler.workers;
-        int n = all.length;
-        int start = n == 1 ? 0 : random.nextInt(n);
-        for (int i = 0; i < n; i++) {
-            StealWorker victim = all[(start + i) % n];
-            if (victim != this) {
-                int before = queue.size();
-                Task<?> t = victim.queue.stealInto(queue);
-                if (t != null) {
-                    counters.steal(1 + queue.size() - before);
-                    return t;
-                }
-            }
-        }
-        return fromInject();
     }
 
     /**
@@ -276,7 +249,7 @@ final class StealWorker implements Worker, TaskDumps.Site {
         if (freshBudget) {
             budget.reset(); // a LIFO poll shares the budget of the poll before it
         }
-        if (t.queue == null && handOff(t)) {
+        if (t.queue == null && Spread.handOff(this, t)) {
             return;
         }
         counters.poll(!freshBudget);
@@ -304,46 +277,6 @@ final class StealWorker implements Worker, TaskDumps.Site {
             // poll, most of them, never joins: the list is read between polls only (a close, a dump).
             residents.add(t);
         }
-    }
-
-    /**
-     * Before a task's first run, which makes this worker its home for life:
-     * if another worker has far fewer tasks living on it (at least
-     * {@link #HANDOFF_MARGIN} fewer and under four fifths as many), every
-     * other such task is homed there instead, before it runs, and queued on
-     * that worker's remote queue (waking it). Without it, a burst of long-lived
-     * tasks spawned by one task (connections accepted by one acceptor) all
-     * started here through the LIFO slot before a parked worker woke to
-     * steal, and stayed (BENCHMARKS.md, TCP echo). Tasks that end in their
-     * first poll never become residents, so spawn-heavy work is untouched.
-     * Every other, not every: the other worker counts a task only after
-     * polling it, so handing over all would overshoot.
-     */
-    private boolean handOff(Task<?> t) {
-        StealWorker[] all = scheduler.workers;
-        int mine = residents.size();
-        if (all.length == 1 || mine < HANDOFF_MARGIN || scheduler.closing || blocking) {
-            return false;
-        }
-        StealWorker target = null;
-        int least = mine;
-        for (StealWorker w : all) {
-            int n = w.residents.size(); // another worker's: a recent value is enough here
-            if (n < least) {
-                least = n;
-                target = w;
-            }
-        }
-        if (target == null || mine < least + HANDOFF_MARGIN || mine * 4 < least * 5 || (handOffTurn ^= true)) {
-            return false;
-        }
-        if (t.id() == 0) {
-            number(t); // spawned from outside: numbered where it was taken
-        }
-        t.queue = target; // before the offer, whose release publishes it to the target
-        target.remote.offer(t);
-        target.wakeForHomeWork();
-        return true;
     }
 
     private void park() {
@@ -385,6 +318,11 @@ final class StealWorker implements Worker, TaskDumps.Site {
         } else {
             searching = !scheduler.idle.unparkSelf(this); // false: it left the parked list itself, not searching
         }
+    }
+
+    /** How many tasks live here (polled, not completed); another thread reads a recent value. */
+    int residentCount() {
+        return residents.size();
     }
 
     /** A resident completed (on this thread: it runs only here). */
