@@ -167,6 +167,47 @@ class StealingExecutorTest {
         }
     }
 
+    /**
+     * The same with children that wait for good, so that they pile up as
+     * residents and new ones are handed from one worker to the other before
+     * their first run: a close still ends every one (their finally blocks
+     * run), wherever it was handed.
+     */
+    @Test
+    void aCloseWhileWaitingTasksAreHandedBetweenWorkersEndsEveryOne() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            StealingExecutor ex = twoWorkers();
+            java.util.Queue<JoinHandle<?>> spawned = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            AtomicInteger started = new AtomicInteger();
+            AtomicInteger finallies = new AtomicInteger();
+            io.weft.sync.CancellationToken never = io.weft.sync.CancellationToken.create();
+            spawned.add(ex.spawn(() -> {
+                while (true) {
+                    spawned.add(Weft.spawn(() -> {
+                        started.incrementAndGet();
+                        try {
+                            never.cancelled().await();
+                        } finally {
+                            finallies.incrementAndGet();
+                        }
+                        return null;
+                    }));
+                    Weft.yieldNow().await();
+                }
+            }));
+            while (started.get() < 2_000) {
+                Thread.onSpinWait();
+            }
+            assertThat(ex.metrics()).as("waiting tasks live on both workers").hasSize(2)
+                    .allMatch(m -> m.tasksAlive() > 0);
+            ex.close();
+            assertThat(ex.liveTasks()).isZero();
+            assertThat(spawned).as("round " + round + ": every task spawned before the close ended")
+                    .allMatch(JoinHandle::isFinished);
+            assertThat(finallies.get()).as("every waiting task ran its finally").isEqualTo(started.get());
+        }
+    }
+
     /** Spawns children (each spawning one grandchild) until cancelled. */
     static Void spawnForever(java.util.Queue<JoinHandle<?>> spawned, AtomicInteger started) {
         while (true) {
