@@ -195,8 +195,12 @@ class StealingExecutorTest {
                     Weft.yieldNow().await();
                 }
             }));
-            while (started.get() < 2_000) {
-                Thread.onSpinWait();
+            // Until 2,000 have started and both workers have some (yielding: with two CPUs, this thread spinning
+            // and one worker spawning can keep the other worker's thread off a CPU for a while), at most 10 s.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while ((started.get() < 2_000 || ex.metrics().stream().anyMatch(m -> m.tasksAlive() == 0))
+                    && System.nanoTime() < deadline) {
+                Thread.yield();
             }
             assertThat(ex.metrics()).as("waiting tasks live on both workers").hasSize(2)
                     .allMatch(m -> m.tasksAlive() > 0);
