@@ -10,7 +10,7 @@ import io.weft.task.Task;
  * (a hand-off). Both run on the thread of the worker {@code w}.
  */
 final class Spread {
-    /** How many more tasks living on a worker than on another make a new task start there (see handOff). */
+    /** How many more tasks living on a worker than on another make a new task start there (see homeOfNewTask). */
     static final int HANDOFF_MARGIN = 8;
 
     private Spread() {
@@ -42,23 +42,24 @@ final class Spread {
     }
 
     /**
-     * Before the first run of {@code t} on {@code w}: if another worker has
-     * far fewer tasks living on it (at least {@link #HANDOFF_MARGIN} fewer
-     * and under four fifths as many), every other such task is homed there
-     * instead, before it runs, and queued on that worker's remote queue
-     * (waking it); true if {@code t} went. Without it, a burst of long-lived
-     * tasks spawned by one task (connections accepted by one acceptor) all
-     * started on its worker through the LIFO slot before a parked worker
-     * woke to steal, and stayed (BENCHMARKS.md, TCP echo). Tasks that end in
-     * their first poll never count as living on a worker, so spawn-heavy work
-     * is untouched. Every other, not every: the other worker counts a task
-     * only after polling it, so handing over all would overshoot.
+     * Where a task about to run for the first time on {@code w} is to live:
+     * {@code w}, unless another worker has far fewer tasks living on it (at
+     * least {@link #HANDOFF_MARGIN} fewer and under four fifths as many);
+     * then every other such task goes there instead, before it runs (the
+     * caller queues it on that worker's remote queue, waking it). Without
+     * it, a burst of long-lived tasks spawned by one task (connections
+     * accepted by one acceptor) all started on its worker through the LIFO
+     * slot before a parked worker woke to steal, and stayed (BENCHMARKS.md,
+     * TCP echo). Tasks that end in their first poll never count as living on
+     * a worker, so spawn-heavy work is untouched. Every other, not every: the
+     * other worker counts a task only after polling it, so handing over all
+     * would overshoot.
      */
-    static boolean handOff(StealWorker w, Task<?> t) {
+    static StealWorker homeOfNewTask(StealWorker w) {
         StealWorker[] all = w.scheduler.workers;
         int mine = w.residentCount();
         if (all.length == 1 || mine < HANDOFF_MARGIN || w.scheduler.closing || w.blocking) {
-            return false;
+            return w;
         }
         StealWorker target = null;
         int least = mine;
@@ -70,14 +71,8 @@ final class Spread {
             }
         }
         if (target == null || mine < least + HANDOFF_MARGIN || mine * 4 < least * 5 || (w.handOffTurn ^= true)) {
-            return false;
+            return w;
         }
-        if (t.id() == 0) {
-            w.number(t); // spawned from outside: numbered where it was taken
-        }
-        t.queue = target; // before the offer, whose release publishes it to the target
-        target.remote.offer(t);
-        target.wakeForHomeWork();
-        return true;
+        return target;
     }
 }

@@ -84,7 +84,7 @@ final class StealWorker implements Worker, TaskDumps.Site {
     /** Set while this worker parks (Dekker pair with the remote queue, as an executor's {@code sleeping}). */
     private volatile boolean sleeping;
     private int tick;
-    /** Alternates while this worker hands new tasks to a less loaded one (Spread.handOff). This thread only. */
+    /** Alternates while this worker hands new tasks to a less loaded one (Spread.homeOfNewTask). This thread only. */
     boolean handOffTurn;
     final SplittableRandom random;
     /** The tasks that live here, have been polled and have not completed; this thread only. */
@@ -249,18 +249,21 @@ final class StealWorker implements Worker, TaskDumps.Site {
         if (freshBudget) {
             budget.reset(); // a LIFO poll shares the budget of the poll before it
         }
-        if (t.queue == null && Spread.handOff(this, t)) {
-            return;
-        }
-        counters.poll(!freshBudget);
         if (t.queue == null) {
-            // Its first run: a coroutine task's frames will be frozen on this thread, and any task's timers go
-            // to this worker's wheel; so it lives here from now on.
-            t.queue = this;
+            // Its first run: a coroutine task's frames will be frozen on the thread that runs it, and any task's
+            // timers go to that worker's wheel; so it lives there from now on: here, or where Spread sends it.
             if (t.id() == 0) {
                 number(t); // spawned from outside
             }
+            StealWorker home = Spread.homeOfNewTask(this);
+            t.queue = home; // before the offer, whose release publishes it to that worker
+            if (home != this) {
+                home.remote.offer(t);
+                home.wakeForHomeWork();
+                return;
+            }
         }
+        counters.poll(!freshBudget);
         if (scheduler.closing) {
             t.abort(); // taken off a queue during a close: it runs its cancellation path, not its body
         }
