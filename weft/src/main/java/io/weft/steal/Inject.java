@@ -1,5 +1,6 @@
 package io.weft.steal;
 
+import io.weft.task.SpinWait;
 import io.weft.task.Task;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -108,35 +109,18 @@ final class Inject implements LocalQueue.Overflow<Task<?>> {
             if (unlessEmpty && isEmpty()) {
                 return false;
             }
-            if (spins < 64) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield(); // the taker may have lost its CPU
-            }
+            SpinWait.backOff(spins); // the taker is a few instructions from letting go
         }
         return true;
     }
 
     /**
-     * The oldest task, or null if there is none. While another worker pops,
-     * this one waits for it (a few instructions, never a park) unless the
-     * queue turns empty meanwhile.
-     */
-    Task<?> pop() {
-        if (isEmpty() || !acquireTaking(true)) {
-            return null;
-        }
-        try {
-            return takeOne();
-        } finally {
-            taking = false;
-        }
-    }
-
-    /**
-     * As {@link #pop}, and up to {@code max - 1} more tasks, in their order,
-     * pushed onto {@code local} (the calling worker's own queue, with at
-     * least that many free slots): one turn as the taker for a batch, which
+     * The oldest task, or null if there is none, and up to {@code max - 1}
+     * more tasks, in their order, pushed onto {@code local} (the calling
+     * worker's own queue, with at least that many free slots; untouched when
+     * {@code max} is 1). While another worker takes, this one waits for it (a
+     * few instructions, never a park) unless the queue turns empty
+     * meanwhile. One turn as the taker for a batch, which
      * the other workers may steal from there (tokio takes a batch too). Two
      * workers taking one task at a time spent a tenth of
      * {@code spawnManyRemoteIdle}'s CPU on the taker's flag.
