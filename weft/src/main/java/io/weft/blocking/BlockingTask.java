@@ -2,6 +2,7 @@ package io.weft.blocking;
 
 import io.weft.TaskCancelledException;
 import io.weft.task.Budget;
+import io.weft.task.SpinWait;
 import io.weft.task.Task;
 import io.weft.task.TaskOwner;
 import java.lang.invoke.MethodHandles;
@@ -158,13 +159,9 @@ public final class BlockingTask<T> extends Task<T> implements Runnable {
     private void endInterrupts() {
         int r = (int) RUN.compareAndExchange(this, STARTED, ENDED);
         if (r != STARTED) {
-            int spins = 0;
-            while ((r = (int) RUN.getAcquire(this)) == INTERRUPTING) { // pairs with setRelease(INTERRUPTED) in aborted
-                if (++spins < 64) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
+            // the acquire pairs with setRelease(INTERRUPTED) in aborted
+            for (int spins = 1; (r = (int) RUN.getAcquire(this)) == INTERRUPTING; spins++) {
+                SpinWait.backOff(spins);
             }
             if (r != INTERRUPTED) {
                 throw new IllegalStateException("blocking task " + this + " ended its body in run state " + r);

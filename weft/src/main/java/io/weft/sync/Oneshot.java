@@ -3,6 +3,7 @@ package io.weft.sync;
 import io.weft.Context;
 import io.weft.Poll;
 import io.weft.Waker;
+import io.weft.task.SpinWait;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -111,7 +112,7 @@ public final class Oneshot<T> {
                 throw new ChannelClosedException("send on a oneshot whose receiver is closed", value);
             }
             if ((s & LOCKED) != 0) {
-                backOff(spins);
+                SpinWait.backOff(spins);
             } else if ((s & WAITING) == 0) {
                 // Nobody waits (and nobody can start to: a recv links itself only under LOCKED, then sees SENT).
                 // Claimed and published in one step; the value follows, and a taker waits the moment for it.
@@ -199,18 +200,10 @@ public final class Oneshot<T> {
     private T take() {
         T v;
         for (int spins = 0; (v = (T) VALUE.getAcquire(this)) == null; spins++) {
-            backOff(spins);
+            SpinWait.backOff(spins);
         }
         value = null;
         return v;
-    }
-
-    private static void backOff(int spins) {
-        if (spins < 64) {
-            Thread.onSpinWait();
-        } else {
-            Thread.yield(); // the other thread may have lost its CPU
-        }
     }
 
     private static ChannelClosedException endOfStream(int s) {
@@ -226,7 +219,7 @@ public final class Oneshot<T> {
             if ((s & LOCKED) == 0 && STATE.weakCompareAndSet(this, s, s | LOCKED)) {
                 return s;
             }
-            backOff(spins);
+            SpinWait.backOff(spins);
         }
     }
 
