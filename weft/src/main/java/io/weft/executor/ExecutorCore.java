@@ -512,6 +512,16 @@ public final class ExecutorCore implements Worker, TaskOwner {
         return false;
     }
 
+    @Override
+    public boolean awake() {
+        return !sleeping && thread != null;
+    }
+
+    @Override
+    public boolean othersReady() {
+        return scheduler.othersReady() || !remote.isEmpty();
+    }
+
     public Timers timers() {
         return timers;
     }

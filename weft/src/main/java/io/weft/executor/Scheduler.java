@@ -88,6 +88,12 @@ final class Scheduler {
         }
     }
 
+    /** Whether a task besides the running one is queued: in the running queue, or in another active one. */
+    boolean othersReady() {
+        TaskQueue q = runningQueue;
+        return (q != null && !q.isEmpty()) || !active.isEmpty();
+    }
+
     /** Whether some queue has a task to run. */
     boolean hasRunnable() {
         return !active.isEmpty();

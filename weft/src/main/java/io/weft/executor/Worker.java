@@ -104,4 +104,23 @@ public interface Worker {
 
     /** Whether the running task should yield (its slice is over, a timer is due, a wake came from afar). */
     boolean needPreempt();
+
+    /**
+     * Whether this worker's loop runs and is not parked: any thread may
+     * ask. A task of another executor spinning for this one's next value
+     * (an {@code SpscChannel} side) stops when it is not: nothing will come
+     * before a wake. False when the kind cannot tell.
+     */
+    default boolean awake() {
+        return false;
+    }
+
+    /**
+     * Whether some task other than the running one is ready to run here
+     * (queued, or woken from another thread): the running task should not
+     * spin. Loop thread only. True when the kind cannot tell.
+     */
+    default boolean othersReady() {
+        return true;
+    }
 }

@@ -74,6 +74,11 @@
  * then load with sequential consistency, so at least one sees the other:
  * either the loop finds the task before parking, or the waker unparks it.
  * An unpark that arrives before the park leaves a permit, so the park returns.
+ * Any thread may also read {@code sleeping} (and {@code thread}) as a hint,
+ * through {@code Worker.awake()}: an {@code SpscChannel} side spinning for
+ * this executor's next value stops once it reads the executor parked. A
+ * stale read costs only a spin that ends early or runs to its time limit;
+ * no wake depends on it.
  *
  * <h2>Time</h2>
  * Two clocks, on purpose. The <b>executor's clock</b> ({@code io.weft.Clock},

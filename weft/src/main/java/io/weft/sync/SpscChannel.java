@@ -109,7 +109,10 @@ import java.lang.invoke.VarHandle;
  * suspension, and without letting the operation escape (so the JIT may keep
  * it off the heap). Anything else (no room, no value, a close, a spent
  * budget, a cancellation, a plain thread) takes the ordinary road with a
- * fresh operation. The jcstress tests {@code SpscWakeTest}
+ * fresh operation. Before that road, a send (recv) that found the ring
+ * full (empty) spins a moment while the other side's executor is awake and
+ * nothing else is ready on its own ({@link SpscSpin}: at most 2 µs,
+ * {@code -Dweft.spsc.spinNanos}). The jcstress tests {@code SpscWakeTest}
  * ({@code SendVsSleepingRecv}, {@code RecvVsSleepingSend}, their close
  * variants and {@code CancelledRecvVsSend}) pin both pairs and the hand-on,
  * across a wrap of the ring.
@@ -194,6 +197,21 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
      */
     private void svElement(int i, Object v) {
         SLOT.setVolatile(ring, RING_PAD + i, v);
+    }
+
+    /**
+     * Whether slot {@code head + k} holds a value ({@code forValue},
+     * consumer) or slot {@code tail + k} is free (producer); for
+     * {@link SpscSpin}, which asks on a ring it found empty (full), where the
+     * other side fills (frees) slots in order from there: so it also says
+     * that every slot before it is.
+     */
+    boolean ready(boolean forValue, int k) {
+        int i = (forValue ? head : tail) + k;
+        if (i >= capacity) {
+            i -= capacity;
+        }
+        return forValue ? lvElement(i) != null : lvElement(i) == null;
     }
 
     private int next(int i) {
@@ -375,7 +393,8 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
             Object v = value;
             value = null;
             state = DONE;
-            if (!producerClosed && !lvReceiverClosed() && hasRoom() && Await.spendInTask()) {
+            if (!producerClosed && !lvReceiverClosed() && (hasRoom() || SpscSpin.spin(SpscChannel.this, producer, consumer, false))
+                    && Await.spendInTask()) {
                 publish(v);
                 if (!sendWaiters.isEmpty()) {
                     serveSendHead(); // it barged past them: the first may have been woken for this slot
@@ -409,7 +428,7 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
     // The consumer's side (consumer thread only)
     // =====================================================================
 
-    private boolean closedForRecv() {
+    boolean closedForRecv() {
         return lvSenderClosed() || lvReceiverClosed();
     }
 
@@ -549,6 +568,9 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
             consumer.check();
             state = DONE;
             Object v = lvElement(head); // pairs with the producer's svElement(v), as in peek()
+            if (v == null && SpscSpin.spin(SpscChannel.this, consumer, producer, true)) {
+                v = lvElement(head);
+            }
             if (v != null && Await.spendInTask()) {
                 take();
                 if (!recvWaiters.isEmpty()) {

@@ -65,6 +65,8 @@ final class SpscLayout {
         int freeAhead;
         /** The sending side was closed. Producer thread only (the consumer reads {@code senderClosed}). */
         boolean producerClosed;
+        /** Spins of sends waiting for a free slot, and spins that ended in a suspension (tests read them). Producer thread only. */
+        long sendSpinRounds, sendSpinsGivenUp;
         /** The receiving side was closed: set once by the consumer, read by the producer on every send. */
         private boolean receiverClosed;
         /**
@@ -149,6 +151,8 @@ final class SpscLayout {
 
         /** The next slot the consumer empties. Consumer thread only. */
         int head;
+        /** Spins of recvs waiting for a value, and spins that ended in a suspension (tests read them). Consumer thread only. */
+        long recvSpinRounds, recvSpinsGivenUp;
         /** The sending side was closed: set once by the producer, read by the consumer on an empty ring. */
         private boolean senderClosed;
         /**

@@ -28,14 +28,10 @@ final class ThreadBinding {
         }
     }
 
-    /** The owning thread, and the name of the executor running on it then (null for a plain thread). */
-    private record Owner(Thread thread, String executor) {
+    /** The owning thread, and the executor running on it then (null for a plain thread). */
+    private record Owner(Thread thread, Worker executor) {
         String describe() {
-            return describe(thread, executor);
-        }
-
-        static String describe(Thread t, String executor) {
-            return "thread " + t.getName() + (executor == null ? " (no executor)" : " (executor " + executor + ")");
+            return "thread " + thread.getName() + (executor == null ? " (no executor)" : " (executor " + executor.name() + ")");
         }
     }
 
@@ -51,6 +47,16 @@ final class ThreadBinding {
     ThreadBinding(String what, boolean anyThread) {
         this.what = what;
         this.anyThread = anyThread;
+    }
+
+    /**
+     * The executor whose loop thread owns this side, or null (unbound, or a
+     * plain thread). Any thread: the other side asks whether this one's
+     * executor is awake ({@code SpscChannel}'s spin).
+     */
+    Worker executor() {
+        Owner o = (Owner) OWNER.getAcquire(this); // pairs with the CAS that bound it
+        return o == null ? null : o.executor;
     }
 
     /** Binds to the calling thread if unbound; throws if another thread owns it. */
@@ -76,7 +82,7 @@ final class ThreadBinding {
         }
         Thread me = Thread.currentThread();
         Worker ex = Worker.currentOrNull();
-        Owner mine = new Owner(me, ex == null ? null : ex.name());
+        Owner mine = new Owner(me, ex);
         Owner o = (Owner) OWNER.compareAndExchange(this, null, mine);
         if (o == null) {
             thread = me;
