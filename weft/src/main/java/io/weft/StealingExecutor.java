@@ -59,25 +59,30 @@ import java.util.function.Consumer;
  * comment of {@code io.weft.steal} says why frames cannot move between
  * platform threads).
  *
- * <p><b>Sockets and files</b> belong to the worker whose task made them,
- * and that task can use them across all its awaits (it never leaves the
- * worker). Another task may start on another worker: hand it a stream with
- * {@code TcpStream.detach()} and {@code MovedStream.attach()} in that task,
- * as between the executors of a pool; used from the wrong worker, a socket
- * throws IllegalStateException saying so. A listener is best bound by the
- * task that accepts on it:
+ * <p><b>Sockets and files</b> belong to the worker whose task made them
+ * (its reactor), and that task can use them across all its awaits (it never
+ * leaves the worker). A stream handed to a task that starts on another
+ * worker moves there by itself at that task's first awaited operation on it,
+ * as a connection handed to a spawned task does in tokio:
  * <pre>{@code
  * Weft.spawn(() -> {
  *     try (TcpListener l = TcpListener.bind(addr)) {
  *         for (;;) {
- *             MovedStream<TcpStream> conn = l.accept().await().detach().await();
- *             conn.closeWhenDone(Weft.spawn(() -> { try (TcpStream s = conn.attach()) { serve(s); } }));
+ *             TcpStream conn = l.accept().await();
+ *             Weft.spawn(() -> { try (conn) { serve(conn); } });   // may start on any worker
  *         }
  *     }
  * });
  * }</pre>
- * ({@code closeWhenDone}: a connection whose task is aborted before it ran,
- * say by a close, is closed rather than lost.)
+ * A stream moves only with nothing pending on it: a stream used at once by
+ * tasks on two workers (a read on one, a write on the other) gets an
+ * IllegalStateException saying so at the move; {@code tryRead} never waits,
+ * so from another worker it asks for an awaited {@code readable()} first
+ * (see {@code io.weft.net.StreamMove}). {@code TcpStream.detach()} and
+ * {@code MovedStream.attach()} still move a stream by hand, as between the
+ * executors of a pool. Listeners and files do not move: bind a listener in
+ * the task that accepts on it, and use a file in the task that opened it
+ * (from another worker they throw IllegalStateException saying so).
  */
 public final class StealingExecutor implements Executor, AutoCloseable {
     private static final AtomicInteger COUNT = new AtomicInteger();

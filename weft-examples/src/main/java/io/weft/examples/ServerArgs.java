@@ -7,7 +7,6 @@ import io.weft.Placement;
 import io.weft.StealingExecutor;
 import io.weft.TaskInfo;
 import io.weft.Weft;
-import io.weft.net.MovedStream;
 import io.weft.net.TcpListener;
 import io.weft.net.TcpStream;
 import java.net.InetSocketAddress;
@@ -146,9 +145,9 @@ record ServerArgs(String host, int port, Driver driver, int executors, Placement
     /**
      * On a StealingExecutor of {@code executors} workers, placed and on the
      * driver asked for: one task binds {@code host:port} and accepts; each
-     * connection is detached and served by {@code handler} in a task of its
-     * own, which attaches it on whichever worker starts it (a socket belongs
-     * to the worker whose task made it). Runs until the JVM exits.
+     * connection is served by {@code handler} in a task of its own, on
+     * whichever worker starts it (the stream moves there at its first
+     * read). Runs until the JVM exits.
      */
     void serveStealing(String name, Consumer<TcpStream> handler) {
         serveStealing(name, handler, null);
@@ -172,8 +171,8 @@ record ServerArgs(String host, int port, Driver driver, int executors, Placement
                         Weft.spawn(chore);
                     }
                     for (;;) {
-                        MovedStream<TcpStream> conn = l.accept().await().detach().await();
-                        conn.closeWhenDone(Weft.spawn(() -> handler.accept(conn.attach())));
+                        TcpStream conn = l.accept().await();
+                        Weft.spawn(() -> handler.accept(conn)); // moves to the worker its task starts on
                     }
                 }
             });

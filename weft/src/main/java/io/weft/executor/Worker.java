@@ -88,6 +88,16 @@ public interface Worker {
     /** Spawns a task that polls {@code future}. */
     <T> Task<T> spawn(Future<T> future, TaskQueueHandle into);
 
+    /**
+     * From a task on another worker of the same executor: a task that polls
+     * {@code future} on this worker's thread, for work that must run there
+     * (taking a socket off this worker's reactor). Only for a worker whose
+     * tasks move ({@link #tasksStayOnThread()} false).
+     */
+    default <T> Task<T> spawnHere(Future<T> future) {
+        throw new UnsupportedOperationException("spawnHere is not for " + name());
+    }
+
     /** Runs {@code body} on the blocking pool; a failure nobody awaits is reported by this worker's executor. */
     <T> Task<T> spawnBlocking(String name, Callable<T> body);
 

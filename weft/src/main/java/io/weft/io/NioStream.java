@@ -129,6 +129,11 @@ public final class NioStream extends NioSocket implements StreamHandle {
     }
 
     @Override
+    public boolean onOwnerThread() {
+        return driver.owner() == Thread.currentThread();
+    }
+
+    @Override
     public void shutdownOutput() throws IOException {
         checkOpen();
         try {

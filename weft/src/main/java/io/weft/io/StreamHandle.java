@@ -45,6 +45,9 @@ public interface StreamHandle {
 
     boolean isOpen();
 
+    /** Whether the calling thread is the loop thread of the driver it is registered with (any thread may ask). */
+    boolean onOwnerThread();
+
     /** Closes; idempotent. Operations still pending fail with ClosedChannelException. */
     void close();
 

@@ -1,6 +1,7 @@
 package io.weft.net;
 
 import io.weft.CancellableFuture;
+import io.weft.executor.Worker;
 import io.weft.io.StreamHandle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,10 +18,31 @@ import java.nio.ByteBuffer;
  * stream is -1, as in java.nio.
  */
 public abstract sealed class SocketStream implements AutoCloseable permits TcpStream, UnixStream {
-    final StreamHandle handle;
+    /**
+     * The handle, registered with the reactor on {@link #home}'s thread;
+     * replaced when the stream moves (see {@link StreamMove}).
+     */
+    volatile StreamHandle handle;
+    /**
+     * The StealingExecutor worker whose reactor holds {@link #handle}, or
+     * null: a stream of a LocalExecutor, which moves only by detach and
+     * attach.
+     */
+    volatile Worker home;
+    /** What moves it between the workers of a StealingExecutor; null when {@link #home} is. */
+    final StreamMove mover;
 
     SocketStream(StreamHandle handle) {
         this.handle = handle;
+        Worker w = Worker.currentOrNull();
+        this.home = w != null && !w.tasksStayOnThread() ? w : null;
+        this.mover = home == null ? null : new StreamMove(this);
+    }
+
+    /** The handle if this thread may use it; null if the stream must first move here (a StealingExecutor's). */
+    private StreamHandle here() {
+        StreamHandle h = handle;
+        return mover == null || h.onOwnerThread() ? h : null; // a LocalExecutor's: the driver's check speaks
     }
 
     /**
@@ -34,12 +56,14 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
      * this stream has returned.
      */
     public CancellableFuture<Integer> read(ByteBuffer dst) {
-        return handle.read(dst);
+        StreamHandle h = here();
+        return h != null ? h.read(dst) : mover.then(x -> x.read(dst));
     }
 
     /** As {@link #read(ByteBuffer)}, into a native or heap segment from its start. */
     public CancellableFuture<Integer> read(MemorySegment dst) {
-        return handle.read(dst);
+        StreamHandle h = here();
+        return h != null ? h.read(dst) : mover.then(x -> x.read(dst));
     }
 
     /**
@@ -53,7 +77,8 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
      * <p><b>Cancel safety:</b> nothing is consumed; cancelling it loses nothing.
      */
     public CancellableFuture<Void> readable() {
-        return handle.readable();
+        StreamHandle h = here();
+        return h != null ? h.readable() : mover.then(StreamHandle::readable);
     }
 
     /**
@@ -76,7 +101,13 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
      * }</pre>
      */
     public int tryRead(ByteBuffer dst) {
-        return handle.tryRead(dst);
+        StreamHandle h = here();
+        if (h == null) {
+            throw new IllegalStateException(this + " is on another worker of this StealingExecutor: tryRead never"
+                    + " waits, so it cannot bring the stream here; await readable() (or any read or write) first,"
+                    + " which moves it");
+        }
+        return h.tryRead(dst);
     }
 
     /**
@@ -91,12 +122,14 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
      * mid-message should close the stream after a cancelled write.
      */
     public CancellableFuture<Integer> write(ByteBuffer src) {
-        return handle.write(src);
+        StreamHandle h = here();
+        return h != null ? h.write(src) : mover.then(x -> x.write(src));
     }
 
     /** As {@link #write(ByteBuffer)}, from a native or heap segment. */
     public CancellableFuture<Integer> write(MemorySegment src) {
-        return handle.write(src);
+        StreamHandle h = here();
+        return h != null ? h.write(src) : mover.then(x -> x.write(src));
     }
 
     /**
@@ -107,7 +140,8 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
      * {@link #read}.
      */
     public CancellableFuture<Void> readExact(ByteBuffer dst) {
-        return StreamLoops.readExact(handle, dst);
+        StreamHandle h = here();
+        return h != null ? StreamLoops.readExact(h, dst) : mover.then(x -> StreamLoops.readExact(x, dst));
     }
 
     /**
@@ -117,7 +151,8 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
      * writes completed; the cancelled write itself is as {@link #write}.
      */
     public CancellableFuture<Void> writeAll(ByteBuffer src) {
-        return StreamLoops.writeAll(handle, src);
+        StreamHandle h = here();
+        return h != null ? StreamLoops.writeAll(h, src) : mover.then(x -> StreamLoops.writeAll(x, src));
     }
 
     /** Half-close: the peer reads end of stream; this side can still read. */
@@ -130,13 +165,22 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
     }
 
     public boolean isOpen() {
-        return handle.isOpen();
+        return (mover == null || !mover.isClosed()) && handle.isOpen();
     }
 
-    /** Closes; idempotent. Pending operations fail with AsynchronousCloseException. */
+    /**
+     * Closes; idempotent. Pending operations fail with AsynchronousCloseException.
+     * On a StealingExecutor, from another worker than the stream's: closed
+     * there (its reactor's thread), at once for this stream's users.
+     */
     @Override
     public void close() {
-        handle.close();
+        StreamHandle h = here();
+        if (h != null) {
+            h.close();
+        } else {
+            mover.closeFromAfar();
+        }
     }
 
     @Override

@@ -13,6 +13,12 @@
  * task of the other executor {@code attach()}es, once. So one executor may
  * accept and others serve, without SO_REUSEPORT.
  *
+ * <p>Between the workers of one StealingExecutor a stream also moves by
+ * itself: the first awaited operation on it from a task of another worker
+ * takes it off its worker's reactor and registers it with its own, then
+ * runs ({@code StreamMove}). So a connection handed to a
+ * spawned task serves wherever that task starts.
+ *
  * <h2>Reading and writing at once</h2>
  * A stream is full duplex: one task may wait in a read while another waits
  * in a write of the same stream (a proxy copies each direction in its own

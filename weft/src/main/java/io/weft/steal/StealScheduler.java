@@ -157,6 +157,29 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
         return spawnTask(new FutureTask<>(this, null, future));
     }
 
+    /**
+     * A poll-based task spawned by a task of another worker, homed on
+     * {@code home} from the start ({@code Worker.spawnHere}): counted and
+     * numbered by the spawning worker, written to {@code home}'s remote
+     * queue (whose release publishes its home), and never stolen.
+     */
+    <T> Task<T> spawnOn(StealWorker home, Future<T> future) {
+        StealWorker w = currentWorker();
+        if (w == null) {
+            throw new IllegalStateException("spawnHere is called by a task of " + name + ", not from " + Thread.currentThread().getName());
+        }
+        FutureTask<T> t = new FutureTask<>(this, null, future);
+        w.number(t);
+        w.counters.spawned();
+        if (closing) {
+            t.abort(); // the executor closes: it never polls its future
+        }
+        t.queue = home;
+        home.remote.offer(t);
+        home.wakeForHomeWork();
+        return t;
+    }
+
     private <T> Task<T> spawnTask(Task<T> t) {
         StealWorker w = currentWorker();
         if (w == null && refusing) {

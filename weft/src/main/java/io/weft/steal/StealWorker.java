@@ -471,6 +471,11 @@ final class StealWorker implements Worker, TaskDumps.Site {
     }
 
     @Override
+    public <T> Task<T> spawnHere(Future<T> future) {
+        return scheduler.spawnOn(this, future);
+    }
+
+    @Override
     public <T> Task<T> spawnBlocking(String taskName, Callable<T> body) {
         return BlockingTask.spawn(BlockingPool.shared(), taskName, body, scheduler::failedUnobserved);
     }

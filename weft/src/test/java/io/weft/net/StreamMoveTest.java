@@ -1,0 +1,296 @@
+package io.weft.net;
+
+import static io.weft.net.StealingIoTest.on;
+import static io.weft.net.TcpTest.loopback;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.weft.Driver;
+import io.weft.JoinHandle;
+import io.weft.StealingExecutor;
+import io.weft.Weft;
+import io.weft.sync.Oneshot;
+import io.weft.time.TimedOutException;
+import io.weft.time.Timeout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.Timeout.ThreadMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A stream of a StealingExecutor used by a task on another worker moves
+ * there by itself ({@link StreamMove}), once per driver this kernel allows:
+ * a connection handed to a spawned task serves wherever that task starts,
+ * as in tokio; a move that would take a stream from under a pending
+ * operation fails, saying so; a close from afar closes; an operation
+ * cancelled during a move loses nothing.
+ */
+@org.junit.jupiter.api.Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = ThreadMode.SEPARATE_THREAD)
+class StreamMoveTest {
+
+    /**
+     * Spawns {@code body} so that it starts on the other worker: the caller's
+     * task holds its own worker (spinning, a test device) until the body has
+     * started, after a second spawn displaced it from the LIFO slot into the
+     * queue the other worker steals from.
+     */
+    static <T> JoinHandle<T> spawnOnTheOtherWorker(Callable<T> body) {
+        String home = Thread.currentThread().getName();
+        AtomicReference<String> startedOn = new AtomicReference<>();
+        JoinHandle<T> h = Weft.spawn(() -> {
+            startedOn.set(Thread.currentThread().getName());
+            return body.call();
+        });
+        Weft.spawn(() -> { });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (startedOn.get() == null && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(startedOn.get()).as("started on the other worker").isNotNull().isNotEqualTo(home);
+        return h;
+    }
+
+    static String text(ByteBuffer b, int n) {
+        return new String(b.array(), 0, n, StandardCharsets.US_ASCII);
+    }
+
+    static ByteBuffer ascii(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Reads {@code s} to its end. */
+    static String readAll(TcpStream s) {
+        ByteBuffer in = ByteBuffer.allocate(256);
+        StringBuilder got = new StringBuilder();
+        for (int n; (n = s.read(in.clear()).await()) > 0; ) {
+            got.append(text(in, n));
+        }
+        return got.toString();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aStreamAcceptedOnOneWorkerServesATaskThatStartedOnTheOther(Driver d) {
+        try (StealingExecutor ex = on(d)) {
+            ex.blockOn(() -> {
+                try (TcpListener l = TcpListener.bind(loopback());
+                        TcpStream client = TcpStream.connect(l.localAddress()).await()) {
+                    String home = Thread.currentThread().getName();
+                    TcpStream served = l.accept().await();
+                    JoinHandle<String> handler = spawnOnTheOtherWorker(() -> {
+                        try (served) {
+                            ByteBuffer buf = ByteBuffer.allocate(64);
+                            int n = served.read(buf).await();
+                            served.writeAll(ascii("echo " + text(buf, n))).await();
+                        }
+                        return Thread.currentThread().getName();
+                    });
+                    client.writeAll(ascii("hello")).await();
+                    assertThat(handler.await()).as("served by").isNotEqualTo(home);
+                    assertThat(readAll(client)).isEqualTo("echo hello");
+                    assertThat(served.mover.moves()).as("moves").isEqualTo(1);
+                    return null;
+                }
+            });
+        }
+    }
+
+    /**
+     * The tokio way: the accept loop spawns a handler with the stream, no
+     * detach; 1,000 connections, every byte checked, handlers on whichever
+     * worker starts them.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void echoOfAThousandConnectionsHandedToSpawnedTasksAsTheyAre(Driver d) {
+        int conns = 1000;
+        int messages = 20;
+        LongAdder moves = new LongAdder();
+        try (StealingExecutor ex = on(d)) {
+            long checked = ex.blockOn(() -> {
+                Oneshot<InetSocketAddress> bound = Oneshot.create();
+                JoinHandle<Void> server = Weft.spawn(() -> {
+                    List<JoinHandle<Void>> echoes = new ArrayList<>();
+                    try (TcpListener l = TcpListener.bind(loopback())) {
+                        bound.send(l.localAddress());
+                        for (int c = 0; c < conns; c++) {
+                            TcpStream conn = l.accept().await();
+                            echoes.add(Weft.spawn(() -> {
+                                try (conn) {
+                                    ByteBuffer buf = ByteBuffer.allocate(4096);
+                                    while (conn.read(buf.clear()).await() > 0) {
+                                        conn.writeAll(buf.flip()).await();
+                                    }
+                                    moves.add(conn.mover.moves());
+                                }
+                                return null;
+                            }));
+                        }
+                    }
+                    for (JoinHandle<Void> e : echoes) {
+                        e.await();
+                    }
+                    return null;
+                });
+                InetSocketAddress addr = bound.recv().await();
+                List<JoinHandle<Long>> clients = new ArrayList<>();
+                for (int c = 0; c < conns; c++) {
+                    int conn = c;
+                    clients.add(Weft.spawn(() -> TcpTest.echoClient(addr, conn, messages)));
+                }
+                long total = 0;
+                for (JoinHandle<Long> c : clients) {
+                    total += c.await();
+                }
+                server.await();
+                return total;
+            });
+            assertThat(checked).isEqualTo((long) conns * messages);
+            assertThat(moves.sum()).as("moves (one at most per connection)").isBetween(0L, (long) conns);
+        }
+    }
+
+    /**
+     * A read pending on the other worker: a write from home cannot take the
+     * stream from under it and says why; once the read has completed the
+     * write moves the stream back and goes out.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aMoveFromUnderAPendingOperationFailsSayingWhyAndTheStreamStaysUsable(Driver d) {
+        try (StealingExecutor ex = on(d)) {
+            ex.blockOn(() -> {
+                try (TcpListener l = TcpListener.bind(loopback());
+                        TcpStream client = TcpStream.connect(l.localAddress()).await();
+                        TcpStream served = l.accept().await()) {
+                    JoinHandle<Integer> reader = spawnOnTheOtherWorker(
+                            () -> served.read(ByteBuffer.allocate(8)).await());
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (served.mover.moves() == 0 && System.nanoTime() < deadline) {
+                        Weft.yieldNow().await(); // the move's detach runs on this worker
+                    }
+                    assertThat(served.mover.moves()).as("the reader took it").isEqualTo(1);
+                    String failure = null;
+                    try {
+                        served.write(ascii("x")).await();
+                    } catch (IllegalStateException e) {
+                        failure = e.getMessage();
+                    }
+                    assertThat(failure).as("a write from home during the read").isNotNull()
+                            .contains("could not move").contains("pending");
+                    client.writeAll(ascii("r")).await();
+                    assertThat(reader.await()).as("the reader's byte").isEqualTo(1);
+                    served.writeAll(ascii("back")).await();
+                    served.close();
+                    assertThat(readAll(client)).isEqualTo("back");
+                    assertThat(served.mover.moves()).isEqualTo(2);
+                    return null;
+                }
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aCloseFromTheOtherWorkerClosesTheConnection(Driver d) {
+        try (StealingExecutor ex = on(d)) {
+            ex.blockOn(() -> {
+                try (TcpListener l = TcpListener.bind(loopback());
+                        TcpStream client = TcpStream.connect(l.localAddress()).await()) {
+                    TcpStream served = l.accept().await();
+                    spawnOnTheOtherWorker(() -> {
+                        served.close();
+                        return null;
+                    }).await();
+                    assertThat(served.isOpen()).isFalse();
+                    assertThat(readAll(client)).as("the peer reads the end").isEmpty();
+                    try {
+                        served.write(ascii("late")).await();
+                        throw new AssertionError("a write after the close went through");
+                    } catch (UncheckedIOException closed) {
+                        assertThat(closed).hasCauseInstanceOf(ClosedChannelException.class);
+                    }
+                    return null;
+                }
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void tryReadFromTheOtherWorkerSaysToAwaitReadableFirst(Driver d) {
+        try (StealingExecutor ex = on(d)) {
+            String message = ex.blockOn(() -> {
+                try (TcpListener l = TcpListener.bind(loopback());
+                        TcpStream client = TcpStream.connect(l.localAddress()).await();
+                        TcpStream served = l.accept().await()) {
+                    client.writeAll(ascii("t")).await();
+                    return spawnOnTheOtherWorker(() -> {
+                        String said;
+                        try {
+                            served.tryRead(ByteBuffer.allocate(8));
+                            said = "no error";
+                        } catch (IllegalStateException e) {
+                            said = e.getMessage();
+                        }
+                        served.readable().await(); // moves it here
+                        ByteBuffer one = ByteBuffer.allocate(8);
+                        assertThat(served.tryRead(one)).isEqualTo(1);
+                        return said;
+                    }).await();
+                }
+            });
+            assertThat(message).contains("readable()");
+        }
+    }
+
+    /**
+     * A read on the other worker gives up (a timeout) while its move waits
+     * for the home worker, which is busy: it did nothing, and the next read
+     * takes the stream and the bytes.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aReadCancelledWhileTheStreamMovesLosesNothing(Driver d) throws IOException {
+        try (StealingExecutor ex = on(d)) {
+            String got = ex.blockOn(() -> {
+                try (TcpListener l = TcpListener.bind(loopback());
+                        TcpStream client = TcpStream.connect(l.localAddress()).await();
+                        TcpStream served = l.accept().await()) {
+                    client.writeAll(ascii("kept")).await();
+                    AtomicBoolean gaveUp = new AtomicBoolean();
+                    JoinHandle<String> reader = spawnOnTheOtherWorker(() -> {
+                        ByteBuffer buf = ByteBuffer.allocate(8);
+                        try {
+                            Timeout.of(Duration.ofMillis(20), served.read(buf)).await();
+                            return "read before the move could happen";
+                        } catch (TimedOutException expected) {
+                            gaveUp.set(true);
+                        }
+                        int n = served.read(buf).await();
+                        return text(buf, n);
+                    });
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (!gaveUp.get() && System.nanoTime() < deadline) {
+                        Thread.onSpinWait(); // holds the home worker: the detach waits for it
+                    }
+                    assertThat(gaveUp).as("the first read gave up").isTrue();
+                    return reader.await();
+                }
+            });
+            assertThat(got).isEqualTo("kept");
+        }
+    }
+}
