@@ -33,6 +33,13 @@
  *       sleeps ({@code sleeping}, a Dekker pair with the remote queue as
  *       in an executor's loop).</li>
  * </ul>
+ * One kind of task is homed before it runs: a poll-based task that a task
+ * of another worker spawns onto a given worker ({@code Worker.spawnHere},
+ * {@code StealScheduler.spawnOn}) for work that must run on that worker's
+ * thread, taking a stream off its reactor so that the stream can follow a
+ * task elsewhere ({@code io.weft.net.StreamMove}). The spawning worker
+ * numbers and counts it, writes its home, and offers it to the home's
+ * remote queue, whose release publishes the home; it is never stolen.
  * Load still spreads (new tasks go to whichever worker is free); a task
  * that suspends does not move afterwards. Moving suspended tasks needs a
  * thread identity per task (a virtual thread's), which is left for later.
