@@ -80,9 +80,12 @@ import java.util.function.Consumer;
  * so from another worker it asks for an awaited {@code readable()} first
  * (see {@code io.weft.net.StreamMove}). {@code TcpStream.detach()} and
  * {@code MovedStream.attach()} still move a stream by hand, as between the
- * executors of a pool. Listeners and files do not move: bind a listener in
- * the task that accepts on it, and use a file in the task that opened it
- * (from another worker they throw IllegalStateException saying so).
+ * executors of a pool. A listener stays on the worker whose task bound it:
+ * an accept from a task of another worker runs there and hands the
+ * connection over (a hop between threads per accept; an accept loop that
+ * binds its own listener pays none). Files do not move: use a file in the
+ * task that opened it (from another worker it throws IllegalStateException
+ * saying so).
  */
 public final class StealingExecutor implements Executor, AutoCloseable {
     private static final AtomicInteger COUNT = new AtomicInteger();

@@ -9,7 +9,9 @@ import java.net.SocketAddress;
 
 /**
  * A TCP server socket of the current executor: made and used by tasks of
- * one executor (the executor's driver runs its operations).
+ * one executor (the executor's driver runs its operations). On a
+ * StealingExecutor any worker's task may accept and close: the listener's
+ * own worker runs it (see {@code io.weft.net}'s package comment).
  *
  * <pre>{@code
  * try (var listener = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))) {
@@ -19,9 +21,11 @@ import java.net.SocketAddress;
  */
 public final class TcpListener implements AutoCloseable {
     private final ListenerHandle handle;
+    private final ListenerAccepts<TcpStream> accepts;
 
     private TcpListener(ListenerHandle handle) {
         this.handle = handle;
+        this.accepts = new ListenerAccepts<>(handle, TcpStream::new);
     }
 
     /** Binds with {@link SocketOptions#DEFAULT} (backlog 1024, SO_REUSEADDR). */
@@ -46,7 +50,7 @@ public final class TcpListener implements AutoCloseable {
      * is returned by the next accept, or closed with the listener.
      */
     public CancellableFuture<TcpStream> accept() {
-        return handle.accept().map(TcpStream::new);
+        return accepts.accept();
     }
 
     public InetSocketAddress localAddress() throws IOException {
@@ -60,7 +64,7 @@ public final class TcpListener implements AutoCloseable {
     /** Closes; idempotent. A pending accept fails with AsynchronousCloseException. */
     @Override
     public void close() {
-        handle.close();
+        accepts.close();
     }
 
     @Override

@@ -14,9 +14,11 @@ import java.nio.file.Path;
  */
 public final class UnixListener implements AutoCloseable {
     private final ListenerHandle handle;
+    private final ListenerAccepts<UnixStream> accepts;
 
     private UnixListener(ListenerHandle handle) {
         this.handle = handle;
+        this.accepts = new ListenerAccepts<>(handle, UnixStream::new);
     }
 
     public static UnixListener bind(Path path) throws IOException {
@@ -30,7 +32,7 @@ public final class UnixListener implements AutoCloseable {
 
     /** The next connection; cancel safety as {@link TcpListener#accept()}: no connection is lost. */
     public CancellableFuture<UnixStream> accept() {
-        return handle.accept().map(UnixStream::new);
+        return accepts.accept();
     }
 
     public UnixDomainSocketAddress localAddress() throws IOException {
@@ -43,7 +45,7 @@ public final class UnixListener implements AutoCloseable {
 
     @Override
     public void close() {
-        handle.close();
+        accepts.close();
     }
 
     @Override

@@ -17,7 +17,9 @@
  * itself: the first awaited operation on it from a task of another worker
  * takes it off its worker's reactor and registers it with its own, then
  * runs ({@code StreamMove}). So a connection handed to a
- * spawned task serves wherever that task starts.
+ * spawned task serves wherever that task starts. A listener does not move:
+ * an accept awaited on another worker runs on the listener's, and the
+ * connection it gives then moves as any stream ({@code ListenerAccepts}).
  *
  * <h2>Reading and writing at once</h2>
  * A stream is full duplex: one task may wait in a read while another waits

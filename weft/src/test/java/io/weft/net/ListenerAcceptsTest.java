@@ -1,0 +1,141 @@
+package io.weft.net;
+
+import static io.weft.net.StealingIoTest.on;
+import static io.weft.net.StreamMoveTest.ascii;
+import static io.weft.net.StreamMoveTest.readAll;
+import static io.weft.net.StreamMoveTest.spawnOnTheOtherWorker;
+import static io.weft.net.TcpTest.loopback;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.weft.Driver;
+import io.weft.JoinHandle;
+import io.weft.StealingExecutor;
+import io.weft.Weft;
+import io.weft.time.TimedOutException;
+import io.weft.time.Timeout;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout.ThreadMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A listener of a StealingExecutor used by a task on another worker
+ * ({@link ListenerAccepts}), once per driver this kernel allows: its accepts
+ * run on the listener's worker and hand the connection over; an accept
+ * given up there loses no connection; a close from afar closes it.
+ */
+@org.junit.jupiter.api.Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = ThreadMode.SEPARATE_THREAD)
+class ListenerAcceptsTest {
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void anAcceptLoopOnTheOtherWorkerServesAListenerBoundHere(Driver d) {
+        int conns = 20;
+        try (StealingExecutor ex = on(d)) {
+            ex.blockOn(() -> {
+                try (TcpListener l = TcpListener.bind(loopback())) {
+                    String home = Thread.currentThread().getName();
+                    JoinHandle<String> loop = spawnOnTheOtherWorker(() -> {
+                        List<JoinHandle<Void>> handlers = new ArrayList<>();
+                        for (int c = 0; c < conns; c++) {
+                            TcpStream conn = l.accept().await();
+                            handlers.add(Weft.spawn(() -> {
+                                try (conn) {
+                                    conn.writeAll(ascii("hi " + conn.remoteAddress().getPort())).await();
+                                }
+                                return null;
+                            }));
+                        }
+                        for (JoinHandle<Void> h : handlers) {
+                            h.await();
+                        }
+                        return Thread.currentThread().getName();
+                    });
+                    InetSocketAddress addr = l.localAddress();
+                    for (int c = 0; c < conns; c++) {
+                        try (TcpStream client = TcpStream.connect(addr).await()) {
+                            assertThat(readAll(client)).isEqualTo("hi " + client.localAddress().getPort());
+                        }
+                    }
+                    assertThat(loop.await()).as("the accept loop ran on").isNotEqualTo(home);
+                    return null;
+                }
+            });
+        }
+    }
+
+    /**
+     * An accept on the other worker gives up (a timeout, nobody connecting
+     * yet); a connection made then is accepted by the next accept, from
+     * either worker.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void anAcceptGivenUpOnTheOtherWorkerLosesNoConnection(Driver d) {
+        try (StealingExecutor ex = on(d)) {
+            ex.blockOn(() -> {
+                try (TcpListener l = TcpListener.bind(loopback())) {
+                    InetSocketAddress addr = l.localAddress();
+                    String outcome = spawnOnTheOtherWorker(() -> {
+                        try {
+                            Timeout.of(Duration.ofMillis(20), l.accept()).await();
+                            return "accepted with nobody connecting";
+                        } catch (TimedOutException expected) {
+                            return "gave up";
+                        }
+                    }).await();
+                    assertThat(outcome).isEqualTo("gave up");
+                    try (TcpStream first = TcpStream.connect(addr).await();
+                            TcpStream second = TcpStream.connect(addr).await()) {
+                        JoinHandle<Integer> afar = spawnOnTheOtherWorker(() -> {
+                            try (TcpStream s = l.accept().await()) {
+                                return s.remoteAddress().getPort();
+                            }
+                        });
+                        int here;
+                        try (TcpStream s = l.accept().await()) {
+                            here = s.remoteAddress().getPort();
+                        }
+                        assertThat(List.of(here, afar.await())).as("both connections accepted, once each")
+                                .containsExactlyInAnyOrder(first.localAddress().getPort(),
+                                        second.localAddress().getPort());
+                    }
+                    return null;
+                }
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aListenerClosedFromTheOtherWorkerRefusesConnections(Driver d) {
+        try (StealingExecutor ex = on(d)) {
+            ex.blockOn(() -> {
+                TcpListener l = TcpListener.bind(loopback());
+                InetSocketAddress addr = l.localAddress();
+                spawnOnTheOtherWorker(() -> {
+                    l.close();
+                    return null;
+                }).await();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (l.isOpen() && System.nanoTime() < deadline) {
+                    Weft.yieldNow().await(); // the close runs here, on the listener's worker
+                }
+                assertThat(l.isOpen()).isFalse();
+                try {
+                    TcpStream.connect(addr).await().close();
+                    throw new AssertionError("connected to a closed listener");
+                } catch (UncheckedIOException refused) {
+                    assertThat(refused).hasCauseInstanceOf(ConnectException.class);
+                }
+                return null;
+            });
+        }
+    }
+}
