@@ -83,9 +83,9 @@ import java.util.function.Consumer;
  * executors of a pool. A listener stays on the worker whose task bound it:
  * an accept from a task of another worker runs there and hands the
  * connection over (a hop between threads per accept; an accept loop that
- * binds its own listener pays none). Files do not move: use a file in the
- * task that opened it (from another worker it throws IllegalStateException
- * saying so).
+ * binds its own listener pays none). A file stays on the worker whose task
+ * opened it in the same way: tasks of other workers have its operations run
+ * there (see {@code io.weft.fs}'s package comment).
  */
 public final class StealingExecutor implements Executor, AutoCloseable {
     private static final AtomicInteger COUNT = new AtomicInteger();

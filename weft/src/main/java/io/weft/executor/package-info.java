@@ -36,9 +36,12 @@
  *       lists the tasks that live on it (its thread only).</li>
  *   <li><b>Timers, sockets and files</b> belong to one loop's wheel and
  *       reactor. A StealWorker has a wheel and a reactor for the tasks that
- *       live on it (a task stays on the worker that first ran it); a stream
- *       handed to a task on another worker moves by detach/attach, else it
- *       throws, saying so.</li>
+ *       live on it (a task stays on the worker that first ran it). A stream
+ *       used by a task of another worker moves to that worker at its first
+ *       awaited operation there ({@code net.StreamMove}); a listener or a
+ *       file stays on its worker, whose thread runs the operations of other
+ *       workers' tasks as tasks of its own ({@link io.weft.executor.OnHome},
+ *       {@code Worker.spawnHere}).</li>
  *   <li><b>Local sync primitives and task queues</b> capture their thread;
  *       on a worker whose tasks may move ({@code Worker.tasksStayOnThread()}
  *       false) they are refused at the call, naming the shared ones.
@@ -50,8 +53,9 @@
  *   <li><b>Sleeps, timeouts and intervals</b> arm their timer in the wheel
  *       of the thread that polls them, which must have the clock they were
  *       made with.</li>
- *   <li><b>Streams</b> move only by {@code detach}/{@code attach} between
- *       executors of the same driver kind.</li>
+ *   <li><b>Streams</b> move between executors only by
+ *       {@code detach}/{@code attach} (of the same driver kind); between the
+ *       workers of one StealingExecutor also by themselves (above).</li>
  * </ul>
  *
  * <h2>Threads</h2>

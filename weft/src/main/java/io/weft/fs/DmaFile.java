@@ -1,6 +1,7 @@
 package io.weft.fs;
 
 import io.weft.CancellableFuture;
+import io.weft.executor.OnHome;
 import io.weft.executor.Worker;
 import io.weft.io.FileHandle;
 import java.lang.foreign.Arena;
@@ -8,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A file opened with O_DIRECT, as glommio's DmaFile: reads and writes bypass
@@ -22,9 +24,17 @@ public final class DmaFile implements AutoCloseable {
     public static final int ALIGNMENT = 4096;
 
     private final FileHandle handle;
+    /** On a StealingExecutor, the worker that opened it: other workers' tasks use it through there. Else null. */
+    private final OnHome home;
 
     private DmaFile(FileHandle handle) {
         this.handle = handle;
+        this.home = OnHome.ofCurrent();
+    }
+
+    /** {@code op} here, or on the file's worker for a task of another (see {@code io.weft.fs}'s package comment). */
+    private <T> CancellableFuture<T> on(Supplier<CancellableFuture<T>> op) {
+        return home == null || home.here() ? op.get() : home.run(toString(), op);
     }
 
     /**
@@ -66,7 +76,7 @@ public final class DmaFile implements AutoCloseable {
      */
     public CancellableFuture<Integer> readAt(MemorySegment dst, long position) {
         checkBuffer(dst, position);
-        return handle.readAt(dst, position);
+        return on(() -> handle.readAt(dst, position));
     }
 
     /**
@@ -78,7 +88,7 @@ public final class DmaFile implements AutoCloseable {
      */
     public CancellableFuture<Void> readExactAt(MemorySegment dst, long position) {
         checkBuffer(dst, position);
-        return FileLoops.readExact(handle, dst, position, ALIGNMENT);
+        return on(() -> FileLoops.readExact(handle, dst, position, ALIGNMENT));
     }
 
     /**
@@ -89,17 +99,17 @@ public final class DmaFile implements AutoCloseable {
      */
     public CancellableFuture<Integer> writeAt(MemorySegment src, long position) {
         checkBuffer(src, position);
-        return handle.writeAt(src, position);
+        return on(() -> handle.writeAt(src, position));
     }
 
     /** fstat(2)'s size. <b>Cancel safety:</b> nothing to keep. */
     public CancellableFuture<Long> size() {
-        return handle.size();
+        return on(() -> handle.size());
     }
 
     /** fsync(2). <b>Cancel safety:</b> a cancelled fsync may still have run; call it again to know. */
     public CancellableFuture<Void> fsync() {
-        return handle.fsync();
+        return on(() -> handle.fsync());
     }
 
     public Path path() {
@@ -113,7 +123,11 @@ public final class DmaFile implements AutoCloseable {
     /** As {@link File#close()}: a pending operation fails with AsynchronousCloseException. */
     @Override
     public void close() {
-        handle.close();
+        if (home == null || home.here()) {
+            handle.close();
+        } else {
+            home.post(toString(), handle::close); // on its worker, where its operations run
+        }
     }
 
     @Override

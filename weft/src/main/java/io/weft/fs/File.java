@@ -1,6 +1,7 @@
 package io.weft.fs;
 
 import io.weft.CancellableFuture;
+import io.weft.executor.OnHome;
 import io.weft.executor.Worker;
 import io.weft.io.FileHandle;
 import java.io.UncheckedIOException;
@@ -9,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A file of the current executor, read and written at explicit offsets, with
@@ -30,9 +32,17 @@ import java.util.Set;
  */
 public final class File implements AutoCloseable {
     final FileHandle handle;
+    /** On a StealingExecutor, the worker that opened it: other workers' tasks use it through there. Else null. */
+    private final OnHome home;
 
     File(FileHandle handle) {
         this.handle = handle;
+        this.home = OnHome.ofCurrent();
+    }
+
+    /** {@code op} here, or on the file's worker for a task of another (see the package comment). */
+    private <T> CancellableFuture<T> on(Supplier<CancellableFuture<T>> op) {
+        return home == null || home.here() ? op.get() : home.run(toString(), op);
     }
 
     /**
@@ -60,12 +70,12 @@ public final class File implements AutoCloseable {
      * reachable until then.
      */
     public CancellableFuture<Integer> readAt(ByteBuffer dst, long position) {
-        return handle.readAt(dst, position);
+        return on(() -> handle.readAt(dst, position));
     }
 
     /** As {@link #readAt(ByteBuffer, long)}, into {@code dst} from its start; the same cancel safety. */
     public CancellableFuture<Integer> readAt(MemorySegment dst, long position) {
-        return handle.readAt(dst, position);
+        return on(() -> handle.readAt(dst, position));
     }
 
     /**
@@ -79,7 +89,7 @@ public final class File implements AutoCloseable {
      * its position after them.
      */
     public CancellableFuture<Void> readExactAt(ByteBuffer dst, long position) {
-        return FileLoops.readExact(handle, dst, position);
+        return on(() -> FileLoops.readExact(handle, dst, position));
     }
 
     /**
@@ -90,7 +100,7 @@ public final class File implements AutoCloseable {
      * far {@code dst} was filled is not reported.
      */
     public CancellableFuture<Void> readExactAt(MemorySegment dst, long position) {
-        return FileLoops.readExact(handle, dst, position, 1);
+        return on(() -> FileLoops.readExact(handle, dst, position, 1));
     }
 
     /**
@@ -106,12 +116,12 @@ public final class File implements AutoCloseable {
      * writing it again at the same position is safe.
      */
     public CancellableFuture<Integer> writeAt(ByteBuffer src, long position) {
-        return handle.writeAt(src, position);
+        return on(() -> handle.writeAt(src, position));
     }
 
     /** As {@link #writeAt(ByteBuffer, long)}, from {@code src}'s start; the same cancel safety. */
     public CancellableFuture<Integer> writeAt(MemorySegment src, long position) {
-        return handle.writeAt(src, position);
+        return on(() -> handle.writeAt(src, position));
     }
 
     /**
@@ -123,7 +133,7 @@ public final class File implements AutoCloseable {
      * {@link #writeAt}).
      */
     public CancellableFuture<Void> writeAllAt(ByteBuffer src, long position) {
-        return FileLoops.writeAll(handle, src, position);
+        return on(() -> FileLoops.writeAll(handle, src, position));
     }
 
     /**
@@ -133,7 +143,7 @@ public final class File implements AutoCloseable {
      * <p><b>Cancel safety:</b> nothing is lost; what was read is dropped.
      */
     public CancellableFuture<byte[]> readAll() {
-        return FileLoops.readAll(handle);
+        return on(() -> FileLoops.readAll(handle));
     }
 
     /**
@@ -142,7 +152,7 @@ public final class File implements AutoCloseable {
      * <p><b>Cancel safety:</b> nothing to keep.
      */
     public CancellableFuture<Long> size() {
-        return handle.size();
+        return on(() -> handle.size());
     }
 
     /**
@@ -152,7 +162,7 @@ public final class File implements AutoCloseable {
      * on epoll and nio); nothing is lost either way: call it again to know.
      */
     public CancellableFuture<Void> fsync() {
-        return handle.fsync();
+        return on(() -> handle.fsync());
     }
 
     public Path path() {
@@ -174,7 +184,11 @@ public final class File implements AutoCloseable {
      */
     @Override
     public void close() {
-        handle.close();
+        if (home == null || home.here()) {
+            handle.close();
+        } else {
+            home.post(toString(), handle::close); // on its worker, where its operations run
+        }
     }
 
     @Override

@@ -15,6 +15,14 @@
  * (every method but {@code path()}, {@code isOpen()} and
  * {@code toString()}) and at a poll of an operation's future.
  *
+ * <p>On a StealingExecutor the file belongs to the worker whose task opened
+ * it, and a task of another worker of the same executor may use it too: its
+ * operations are made and run on the file's worker, as a task there
+ * ({@code io.weft.executor.OnHome}, a hop between threads per operation;
+ * the checks "at the call" below then come from {@code await()}), and
+ * {@code close()} from there closes it on its worker. A task on the file's
+ * worker pays nothing for this.
+ *
  * <h2>At the call</h2>
  * In FileChannel's order, after the thread: a file that was closed throws
  * ClosedChannelException (as the cause of UncheckedIOException); reading a

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.Driver;
 import io.weft.JoinHandle;
+import io.weft.OtherWorker;
 import io.weft.StealingExecutor;
 import io.weft.Weft;
 import io.weft.sync.Oneshot;
@@ -24,7 +25,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Timeout.ThreadMode;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,26 +41,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 @org.junit.jupiter.api.Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = ThreadMode.SEPARATE_THREAD)
 class StreamMoveTest {
 
-    /**
-     * Spawns {@code body} so that it starts on the other worker: the caller's
-     * task holds its own worker (spinning, a test device) until the body has
-     * started, after a second spawn displaced it from the LIFO slot into the
-     * queue the other worker steals from.
-     */
     static <T> JoinHandle<T> spawnOnTheOtherWorker(Callable<T> body) {
-        String home = Thread.currentThread().getName();
-        AtomicReference<String> startedOn = new AtomicReference<>();
-        JoinHandle<T> h = Weft.spawn(() -> {
-            startedOn.set(Thread.currentThread().getName());
-            return body.call();
-        });
-        Weft.spawn(() -> { });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (startedOn.get() == null && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertThat(startedOn.get()).as("started on the other worker").isNotNull().isNotEqualTo(home);
-        return h;
+        return OtherWorker.spawn(body);
     }
 
     static String text(ByteBuffer b, int n) {

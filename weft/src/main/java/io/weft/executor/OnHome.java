@@ -1,0 +1,146 @@
+package io.weft.executor;
+
+import io.weft.CancellableFuture;
+import io.weft.Context;
+import io.weft.Poll;
+import io.weft.TaskFailedException;
+import io.weft.task.Task;
+import java.util.function.Supplier;
+
+/**
+ * The worker of a StealingExecutor that a resource belongs to (a file: its
+ * descriptor is in that worker's reactor, and its operations are that
+ * thread's), and the road for a task of another worker to use it: the
+ * operation is made and run on the home worker, as a task of it
+ * ({@link Worker#spawnHere}), and its result handed over. A task on the home
+ * worker calls the resource directly ({@link #here()}, one comparison).
+ *
+ * <p><b>Cancel safety</b> of an operation run this way is the operation's
+ * own: giving it up aborts the task on the home worker, which cancels the
+ * operation there (or finds it complete: what it returned is dropped, as
+ * for an operation cancelled after it completed).
+ */
+public final class OnHome {
+    private final Worker home;
+    private final Thread thread;
+
+    private OnHome(Worker home) {
+        this.home = home;
+        this.thread = Thread.currentThread();
+    }
+
+    /** The current worker, if its tasks move between workers (a StealingExecutor's); else null: nothing to forward. */
+    public static OnHome ofCurrent() {
+        Worker w = Worker.currentOrNull();
+        return w != null && !w.tasksStayOnThread() ? new OnHome(w) : null;
+    }
+
+    /** Whether the calling thread is the home worker's. */
+    public boolean here() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** The home worker's name, for messages. */
+    public String name() {
+        return home.name();
+    }
+
+    /**
+     * {@code op}, made and run on the home worker for a task of another
+     * worker of the same executor (else an IllegalStateException saying
+     * whose the resource is); {@code what} names the resource in it.
+     */
+    public <T> CancellableFuture<T> run(String what, Supplier<CancellableFuture<T>> op) {
+        return new Forwarded<>(what, op);
+    }
+
+    /** Runs {@code r} on the home worker, later (a close from afar); from a worker of the same executor. */
+    public void post(String what, Runnable r) {
+        check(what);
+        home.spawnHere(cx -> {
+            r.run();
+            return Poll.ready(null);
+        });
+    }
+
+    private void check(String what) {
+        Worker here = Worker.currentOrNull();
+        if (here == null || !home.sameExecutor(here)) {
+            throw new IllegalStateException(what + " belongs to " + home.name() + " and was used from thread "
+                    + Thread.currentThread().getName() + ": only tasks of that executor may use it");
+        }
+    }
+
+    /** Made at its first poll, on the home worker's thread. */
+    private static final class Lazy<T> implements CancellableFuture<T> {
+        private final Supplier<CancellableFuture<T>> make;
+        private CancellableFuture<T> inner;
+
+        Lazy(Supplier<CancellableFuture<T>> make) {
+            this.make = make;
+        }
+
+        @Override
+        public Poll<T> poll(Context cx) {
+            if (inner == null) {
+                inner = make.get();
+            }
+            return inner.poll(cx);
+        }
+
+        @Override
+        public void cancel() {
+            if (inner != null) {
+                inner.cancel();
+            }
+        }
+    }
+
+    private final class Forwarded<T> implements CancellableFuture<T> {
+        private final String what;
+        private final Supplier<CancellableFuture<T>> op;
+        private Task<T> task;
+        /** The operation itself, when polled on the home worker. */
+        private CancellableFuture<T> inner;
+
+        Forwarded(String what, Supplier<CancellableFuture<T>> op) {
+            this.what = what;
+            this.op = op;
+        }
+
+        @Override
+        public Poll<T> poll(Context cx) {
+            if (inner != null) {
+                return inner.poll(cx);
+            }
+            if (task == null) {
+                if (here()) { // polled on the home worker after all: no hop
+                    inner = op.get();
+                    return inner.poll(cx);
+                }
+                check(what);
+                task = home.spawnHere(new Lazy<>(op));
+            }
+            if (!task.isFinished() && task.wakeOnCompletion(cx.waker(), true)) {
+                return Poll.pending();
+            }
+            try {
+                return Poll.ready(task.peek());
+            } catch (TaskFailedException failed) {
+                if (failed.getCause() instanceof RuntimeException r) {
+                    throw r; // the operation's own failure, as a call at home throws it
+                }
+                throw failed;
+            }
+        }
+
+        @Override
+        public void cancel() {
+            if (inner != null) {
+                inner.cancel();
+            } else if (task != null) {
+                task.abort(); // cancels the operation on the home worker, unless it completed
+            }
+        }
+    }
+}

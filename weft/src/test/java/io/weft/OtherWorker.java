@@ -1,0 +1,35 @@
+package io.weft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** A test device for a StealingExecutor of two workers: a task made to start on the other worker. */
+public final class OtherWorker {
+    private OtherWorker() {
+    }
+
+    /**
+     * Spawns {@code body} so that it starts on the other worker: the caller's
+     * task holds its own worker (spinning) until the body has started, after
+     * a second spawn displaced it from the LIFO slot into the queue the other
+     * worker steals from.
+     */
+    public static <T> JoinHandle<T> spawn(Callable<T> body) {
+        String home = Thread.currentThread().getName();
+        AtomicReference<String> startedOn = new AtomicReference<>();
+        JoinHandle<T> h = Weft.spawn(() -> {
+            startedOn.set(Thread.currentThread().getName());
+            return body.call();
+        });
+        Weft.spawn(() -> { });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (startedOn.get() == null && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(startedOn.get()).as("started on the other worker").isNotNull().isNotEqualTo(home);
+        return h;
+    }
+}
