@@ -5,6 +5,7 @@ import io.weft.Context;
 import io.weft.Poll;
 import io.weft.TaskFailedException;
 import io.weft.task.Task;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -51,7 +52,16 @@ public final class OnHome {
      * whose the resource is); {@code what} names the resource in it.
      */
     public <T> CancellableFuture<T> run(String what, Supplier<CancellableFuture<T>> op) {
-        return new Forwarded<>(what, op);
+        return new Forwarded<>(what, op, null);
+    }
+
+    /**
+     * As {@link #run(String, Supplier)}; a result the operation had already
+     * produced when the caller gave it up goes to {@code dropped} (on any
+     * thread) instead of being lost: an accepted connection, handed back.
+     */
+    public <T> CancellableFuture<T> run(String what, Supplier<CancellableFuture<T>> op, Consumer<T> dropped) {
+        return new Forwarded<>(what, op, dropped);
     }
 
     /** Runs {@code r} on the home worker, later (a close from afar); from a worker of the same executor. */
@@ -99,13 +109,15 @@ public final class OnHome {
     private final class Forwarded<T> implements CancellableFuture<T> {
         private final String what;
         private final Supplier<CancellableFuture<T>> op;
+        private final Consumer<T> dropped;
         private Task<T> task;
         /** The operation itself, when polled on the home worker. */
         private CancellableFuture<T> inner;
 
-        Forwarded(String what, Supplier<CancellableFuture<T>> op) {
+        Forwarded(String what, Supplier<CancellableFuture<T>> op, Consumer<T> dropped) {
             this.what = what;
             this.op = op;
+            this.dropped = dropped;
         }
 
         @Override
@@ -139,8 +151,22 @@ public final class OnHome {
             if (inner != null) {
                 inner.cancel();
             } else if (task != null) {
-                task.abort(); // cancels the operation on the home worker, unless it completed
+                Task<T> t = task;
+                t.abort(); // cancels the operation on the home worker, unless it completed
+                if (dropped != null && !t.wakeOnCompletion(() -> drop(t), true)) {
+                    drop(t);
+                }
             }
+        }
+
+        private void drop(Task<T> t) {
+            T value;
+            try {
+                value = t.peek();
+            } catch (RuntimeException cancelledOrFailed) {
+                return; // it produced nothing
+            }
+            dropped.accept(value);
         }
     }
 }

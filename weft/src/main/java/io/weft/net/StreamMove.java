@@ -140,11 +140,16 @@ final class StreamMove {
                 closeMoved(m);
             }
         } else {
-            home.spawnHere(cx -> {
-                h.close(); // on its reactor's thread
-                return Poll.ready(null);
-            });
+            closeOn(home, h);
         }
+    }
+
+    /** Closes {@code h} on {@code home}, its reactor's thread. */
+    private static void closeOn(Worker home, StreamHandle h) {
+        home.spawnHere(cx -> {
+            h.close();
+            return Poll.ready(null);
+        });
     }
 
     private synchronized void closeMoved(Task<DetachedStream> m) {
@@ -153,10 +158,7 @@ final class StreamMove {
             try {
                 m.peek().close();
             } catch (RuntimeException stayed) {
-                stream.home.spawnHere(cx -> {
-                    stream.handle.close(); // the detach failed: the stream is still at home
-                    return Poll.ready(null);
-                });
+                closeOn(stream.home, stream.handle); // the detach failed: the stream is still at home
             }
         }
     }
