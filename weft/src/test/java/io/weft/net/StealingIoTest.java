@@ -24,9 +24,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,30 +70,42 @@ class StealingIoTest {
         Set<String> handlers = ConcurrentHashMap.newKeySet();
         Set<String> clientsOn = ConcurrentHashMap.newKeySet();
         try (StealingExecutor ex = on(d)) {
-            long checked = ex.blockOn(() -> {
-                Oneshot<InetSocketAddress> bound = Oneshot.create();
-                JoinHandle<Void> server = Weft.spawn(() -> serve(conns, bound, acceptors, handlers));
-                InetSocketAddress addr = bound.recv().await();
-                List<JoinHandle<Long>> clients = new ArrayList<>();
-                for (int c = 0; c < conns; c++) {
-                    int conn = c;
-                    clients.add(Weft.spawn(() -> {
-                        clientsOn.add(Thread.currentThread().getName());
-                        return TcpTest.echoClient(addr, conn, messages);
-                    }));
-                }
-                long total = 0;
-                for (JoinHandle<Long> c : clients) {
-                    total += c.await();
-                }
-                server.await();
-                return total;
-            });
+            long checked = echoAgainst(ex, conns, messages, clientsOn,
+                    bound -> () -> serve(conns, bound, acceptors, handlers));
             assertThat(checked).isEqualTo((long) conns * messages);
             assertThat(acceptors).as("the accept loop never left its worker").hasSize(1);
             assertThat(handlers).isNotEmpty(); // where: as the LIFO slot and the thieves had it (see the next test)
             assertThat(clientsOn).isNotEmpty();
         }
+    }
+
+    /**
+     * Runs the server that {@code server} makes (it sends its address to the
+     * oneshot it is given) and {@code conns} echo clients of {@code messages}
+     * each, every client a task on whichever worker takes it (noted in
+     * {@code clientsOn}); the messages echoed and checked.
+     */
+    static long echoAgainst(StealingExecutor ex, int conns, int messages, Set<String> clientsOn,
+            Function<Oneshot<InetSocketAddress>, Callable<Void>> server) {
+        return ex.blockOn(() -> {
+            Oneshot<InetSocketAddress> bound = Oneshot.create();
+            JoinHandle<Void> s = Weft.spawn(server.apply(bound));
+            InetSocketAddress addr = bound.recv().await();
+            List<JoinHandle<Long>> clients = new ArrayList<>();
+            for (int c = 0; c < conns; c++) {
+                int conn = c;
+                clients.add(Weft.spawn(() -> {
+                    clientsOn.add(Thread.currentThread().getName());
+                    return TcpTest.echoClient(addr, conn, messages);
+                }));
+            }
+            long total = 0;
+            for (JoinHandle<Long> c : clients) {
+                total += c.await();
+            }
+            s.await();
+            return total;
+        });
     }
 
     /**

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -102,43 +103,28 @@ class StreamMoveTest {
         int messages = 20;
         LongAdder moves = new LongAdder();
         try (StealingExecutor ex = on(d)) {
-            long checked = ex.blockOn(() -> {
-                Oneshot<InetSocketAddress> bound = Oneshot.create();
-                JoinHandle<Void> server = Weft.spawn(() -> {
-                    List<JoinHandle<Void>> echoes = new ArrayList<>();
-                    try (TcpListener l = TcpListener.bind(loopback())) {
-                        bound.send(l.localAddress());
-                        for (int c = 0; c < conns; c++) {
-                            TcpStream conn = l.accept().await();
-                            echoes.add(Weft.spawn(() -> {
-                                try (conn) {
-                                    ByteBuffer buf = ByteBuffer.allocate(4096);
-                                    while (conn.read(buf.clear()).await() > 0) {
-                                        conn.writeAll(buf.flip()).await();
-                                    }
-                                    moves.add(conn.mover.moves());
+            long checked = StealingIoTest.echoAgainst(ex, conns, messages, ConcurrentHashMap.newKeySet(), bound -> () -> {
+                List<JoinHandle<Void>> echoes = new ArrayList<>();
+                try (TcpListener l = TcpListener.bind(loopback())) {
+                    bound.send(l.localAddress());
+                    for (int c = 0; c < conns; c++) {
+                        TcpStream conn = l.accept().await();
+                        echoes.add(Weft.spawn(() -> {
+                            try (conn) {
+                                ByteBuffer buf = ByteBuffer.allocate(4096);
+                                while (conn.read(buf.clear()).await() > 0) {
+                                    conn.writeAll(buf.flip()).await();
                                 }
-                                return null;
-                            }));
-                        }
+                                moves.add(conn.mover.moves());
+                            }
+                            return null;
+                        }));
                     }
-                    for (JoinHandle<Void> e : echoes) {
-                        e.await();
-                    }
-                    return null;
-                });
-                InetSocketAddress addr = bound.recv().await();
-                List<JoinHandle<Long>> clients = new ArrayList<>();
-                for (int c = 0; c < conns; c++) {
-                    int conn = c;
-                    clients.add(Weft.spawn(() -> TcpTest.echoClient(addr, conn, messages)));
                 }
-                long total = 0;
-                for (JoinHandle<Long> c : clients) {
-                    total += c.await();
+                for (JoinHandle<Void> e : echoes) {
+                    e.await();
                 }
-                server.await();
-                return total;
+                return null;
             });
             assertThat(checked).isEqualTo((long) conns * messages);
             assertThat(moves.sum()).as("moves (one at most per connection)").isBetween(0L, (long) conns);
