@@ -1,22 +1,89 @@
 package io.weft.net;
 
 import io.weft.CancellableFuture;
+import io.weft.Context;
+import io.weft.Poll;
+import io.weft.executor.OnHome;
 import io.weft.executor.Worker;
 import io.weft.io.DatagramHandle;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
 
 /**
  * A UDP socket of the current executor (IPv4 or IPv6). Each send is one
  * datagram; a receive gets one datagram, truncated to the buffer's room.
+ *
+ * <p>On a StealingExecutor the socket stays on the worker whose task bound
+ * it; a task of another worker may send and receive too, the operation
+ * running on the socket's worker ({@link OnHome}; a receive lands in a
+ * buffer of its own there and is copied into {@code dst} by the caller, so
+ * that a datagram received for a caller that gave up is kept for the next
+ * receive). {@code connect} is for the socket's own worker.
  */
 public final class UdpSocket implements AutoCloseable {
     private final DatagramHandle handle;
+    /** On a StealingExecutor, the worker that bound it; else null. */
+    private final OnHome home;
+    /** Datagrams received from afar for receives given up meanwhile: the next receive's. Any thread. */
+    private final ConcurrentLinkedQueue<Received> kept = new ConcurrentLinkedQueue<>();
+
+    /** A datagram received on the socket's worker for a task of another: its sender and its bytes. */
+    private record Received(SocketAddress from, byte[] bytes) {
+        /** Copies into {@code dst} what fits (a datagram is truncated to the room, as a receive does); the length stored. */
+        int copyInto(ByteBuffer dst) {
+            int n = Math.min(bytes.length, dst.remaining());
+            dst.put(bytes, 0, n);
+            return n;
+        }
+    }
 
     private UdpSocket(DatagramHandle handle) {
         this.handle = handle;
+        this.home = OnHome.ofCurrent();
+    }
+
+    private boolean local() {
+        return home == null || home.here();
+    }
+
+    /** A receive answered by a kept datagram; cancelled before its poll, it keeps the datagram for the next. */
+    private <T> CancellableFuture<T> fromKept(Received k, Function<Received, T> deliver) {
+        return new CancellableFuture<>() {
+            private Received left = k;
+
+            @Override
+            public Poll<T> poll(Context cx) {
+                Received r = left;
+                if (r == null) {
+                    throw new IllegalStateException("receive polled after it completed or was cancelled");
+                }
+                left = null;
+                return Poll.ready(deliver.apply(r));
+            }
+
+            @Override
+            public void cancel() {
+                Received r = left;
+                left = null;
+                if (r != null) {
+                    kept.add(r);
+                }
+            }
+        };
+    }
+
+    /** A receive from afar: made on the socket's worker into a buffer of its own, the datagram kept if given up. */
+    private CancellableFuture<Received> receiveAfar(int room, boolean connected) {
+        return home.run(toString(), () -> {
+            ByteBuffer tmp = ByteBuffer.allocate(room);
+            CancellableFuture<SocketAddress> r = connected ? handle.receive(tmp).map(n -> (SocketAddress) null)
+                    : handle.receiveFrom(tmp);
+            return r.map(from -> new Received(from, java.util.Arrays.copyOf(tmp.array(), tmp.position())));
+        }, kept::add);
     }
 
     /** Binds {@code address} (port 0: any free port). */
@@ -33,7 +100,7 @@ public final class UdpSocket implements AutoCloseable {
 
     /** Sends {@code src}'s remaining bytes as one datagram to {@code target}; the count. */
     public CancellableFuture<Integer> sendTo(ByteBuffer src, SocketAddress target) {
-        return handle.sendTo(src, target);
+        return local() ? handle.sendTo(src, target) : home.run(toString(), () -> handle.sendTo(src, target));
     }
 
     /**
@@ -45,22 +112,40 @@ public final class UdpSocket implements AutoCloseable {
      * been sent (a datagram goes whole or not at all).
      */
     public CancellableFuture<SocketAddress> receiveFrom(ByteBuffer dst) {
-        return handle.receiveFrom(dst);
+        Received k = kept.poll();
+        if (k != null) {
+            return fromKept(k, r -> {
+                r.copyInto(dst);
+                return r.from();
+            });
+        }
+        return local() ? handle.receiveFrom(dst) : receiveAfar(dst.remaining(), false).map(r -> {
+            r.copyInto(dst);
+            return r.from();
+        });
     }
 
     /** From now on, sends go to {@code peer} and only its datagrams are received. */
     public void connect(SocketAddress peer) throws IOException {
+        if (!local()) {
+            throw new IllegalStateException("connect() " + this + " in a task of " + home.name()
+                    + ", the worker whose task bound it, before tasks of other workers use it");
+        }
         handle.connect(peer);
     }
 
     /** Sends to the connected peer. */
     public CancellableFuture<Integer> send(ByteBuffer src) {
-        return handle.send(src);
+        return local() ? handle.send(src) : home.run(toString(), () -> handle.send(src));
     }
 
     /** Receives from the connected peer; the datagram's length (as stored in dst). */
     public CancellableFuture<Integer> receive(ByteBuffer dst) {
-        return handle.receive(dst);
+        Received k = kept.poll();
+        if (k != null) {
+            return fromKept(k, r -> r.copyInto(dst));
+        }
+        return local() ? handle.receive(dst) : receiveAfar(dst.remaining(), true).map(r -> r.copyInto(dst));
     }
 
     public InetSocketAddress localAddress() throws IOException {
@@ -73,7 +158,12 @@ public final class UdpSocket implements AutoCloseable {
 
     @Override
     public void close() {
-        handle.close();
+        if (local()) {
+            handle.close();
+        } else {
+            home.post(toString(), handle::close); // on its worker, where its operations run
+        }
+        kept.clear();
     }
 
     @Override

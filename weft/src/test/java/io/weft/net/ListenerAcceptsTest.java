@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.Driver;
 import io.weft.JoinHandle;
+import io.weft.OnceThenCancel;
 import io.weft.StealingExecutor;
 import io.weft.Weft;
 import io.weft.time.TimedOutException;
@@ -106,6 +107,28 @@ class ListenerAcceptsTest {
                                 .containsExactlyInAnyOrder(first.localAddress().getPort(),
                                         second.localAddress().getPort());
                     }
+                    return null;
+                }
+            });
+        }
+    }
+
+    /** An accept on the other worker given up just as it took a connection hands it to the next accept. */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void anAcceptGivenUpAsItTookAConnectionHandsItBack(Driver d) {
+        try (StealingExecutor ex = on(d)) {
+            ex.blockOn(() -> {
+                try (TcpListener l = TcpListener.bind(loopback());
+                        TcpStream client = TcpStream.connect(l.localAddress()).await()) {
+                    int port = spawnOnTheOtherWorker(() -> {
+                        // the accept runs on the listener's worker and completes; its caller gives up at the wake
+                        new OnceThenCancel(l.accept()).await();
+                        try (TcpStream s = Timeout.of(Duration.ofSeconds(10), l.accept()).await()) {
+                            return s.remoteAddress().getPort();
+                        }
+                    }).await();
+                    assertThat(port).as("the connection handed back").isEqualTo(client.localAddress().getPort());
                     return null;
                 }
             });
