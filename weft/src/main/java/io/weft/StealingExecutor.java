@@ -83,9 +83,10 @@ import java.util.function.Consumer;
  * executors of a pool. A listener stays on the worker whose task bound it:
  * an accept from a task of another worker runs there and hands the
  * connection over (a hop between threads per accept; an accept loop that
- * binds its own listener pays none). A file stays on the worker whose task
- * opened it in the same way: tasks of other workers have its operations run
- * there (see {@code io.weft.fs}'s package comment).
+ * binds its own listener pays none). A UDP socket, and a file, stay on the
+ * worker whose task made them in the same way: tasks of other workers have
+ * their operations run there (see the package comments of {@code io.weft.net}
+ * and {@code io.weft.fs}).
  */
 public final class StealingExecutor implements Executor, AutoCloseable {
     private static final AtomicInteger COUNT = new AtomicInteger();

@@ -19,7 +19,10 @@
  * runs ({@code StreamMove}). So a connection handed to a
  * spawned task serves wherever that task starts. A listener does not move:
  * an accept awaited on another worker runs on the listener's, and the
- * connection it gives then moves as any stream ({@code ListenerAccepts}).
+ * connection it gives then moves as any stream ({@code ListenerAccepts}). A
+ * UDP socket does not move either: sends and receives from another worker
+ * run on its worker ({@code io.weft.executor.OnHome}); {@code connect} is
+ * for its own worker.
  *
  * <h2>Reading and writing at once</h2>
  * A stream is full duplex: one task may wait in a read while another waits
