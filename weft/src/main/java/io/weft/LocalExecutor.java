@@ -326,7 +326,12 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
             return this;
         }
 
-        /** How long an idle loop spins looking for work before it parks (default 0). */
+        /**
+         * How long an idle loop spins looking for work before it parks
+         * (default 0): wakes from other threads, and I/O (the reactor is
+         * polled every 32 rounds of the spin). It burns the thread's CPU
+         * while there is nothing to do.
+         */
         public Builder spinBeforePark(Duration d) {
             this.spinNanos = nonNegative(d, "spinBeforePark");
             return this;
@@ -404,7 +409,8 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
             return new LocalExecutor(this);
         }
 
-        private static long nonNegative(Duration d, String what) {
+        /** A duration setting's nanoseconds; {@code what} names the setting in the error (also StealingExecutor's). */
+        static long nonNegative(Duration d, String what) {
             if (d == null) {
                 throw new NullPointerException(what);
             }

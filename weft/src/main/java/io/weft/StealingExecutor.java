@@ -105,6 +105,7 @@ public final class StealingExecutor implements Executor, AutoCloseable {
         if (b.diag.any()) {
             scheduler.diagnostics(b.diag.stallNanos(DEFAULT_SLICE_NANOS), b.diag.onStall(), b.diag.histogram());
         }
+        scheduler.spinBeforePark(b.spinNanos);
         scheduler.start(assigned);
         if (!b.placement.isUnbound()) {
             LOG.log(System.Logger.Level.INFO, "stealing executor " + name + ": " + b.workers
@@ -250,8 +251,22 @@ public final class StealingExecutor implements Executor, AutoCloseable {
         private Driver driver;
         private BiConsumer<String, Throwable> onUnobservedFailure;
         private final DiagnosticSettings diag = new DiagnosticSettings();
+        private long spinNanos;
 
         private Builder() {
+        }
+
+        /**
+         * How long a worker with nothing to run spins, looking for work
+         * queued to it or to the executor, before it parks (default 0), as
+         * {@link LocalExecutor.Builder#spinBeforePark(Duration)}: a wake that
+         * comes meanwhile (a task woken from another worker or thread, an
+         * operation run here for a task of another worker) costs no unpark.
+         * The spin burns the worker's CPU while there is nothing to do.
+         */
+        public Builder spinBeforePark(Duration d) {
+            this.spinNanos = LocalExecutor.Builder.nonNegative(d, "spinBeforePark");
+            return this;
         }
 
         /** Every worker records its poll times, as {@link LocalExecutor.Builder#pollTimeHistogram()}. */

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * workers otherwise idle (so each hop wakes a parked worker, and the answer
  * wakes the caller's). Run:
  * {@code java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED --enable-native-access=ALL-UNNAMED
- * -Dweft.driver=io_uring -cp weft-bench/target/benchmarks.jar io.weft.bench.OnHomeCost [n]}.
+ * -Dweft.driver=io_uring -cp weft-bench/target/benchmarks.jar io.weft.bench.OnHomeCost [n [spinBeforePark in us]]}.
  */
 public final class OnHomeCost {
     private OnHomeCost() {
@@ -26,9 +26,11 @@ public final class OnHomeCost {
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        long spinMicros = args.length > 1 ? Long.parseLong(args[1]) : 0;
         Path p = Files.createTempFile("weft-onhome", ".bin");
         Files.write(p, new byte[4096]);
-        try (StealingExecutor ex = StealingExecutor.builder().workers(2).name("onhome").build()) {
+        try (StealingExecutor ex = StealingExecutor.builder().workers(2).name("onhome")
+                .spinBeforePark(java.time.Duration.ofNanos(spinMicros * 1000)).build()) {
             ex.blockOn(() -> {
                 try (File f = File.open(p, StandardOpenOption.READ).await()) {
                     for (int round = 0; round < 5; round++) {

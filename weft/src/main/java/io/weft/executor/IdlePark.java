@@ -59,7 +59,12 @@ final class IdlePark {
         }
         if (spinNanos > 0) {
             long until = System.nanoTime() + spinNanos;
+            int round = 0;
             while (core.remote.isEmpty() && System.nanoTime() - until < 0) {
+                IoDriver d = core.driverIfOpen();
+                if ((++round & 31) == 0 && d != null && d.poll() > 0) {
+                    return; // I/O completed meanwhile: its tasks run now, not after the spin
+                }
                 Thread.onSpinWait();
             }
             if (!core.remote.isEmpty()) {

@@ -73,6 +73,14 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
         }
     }
 
+    /** How long a worker with nothing to run spins before it parks; set before {@link #start}. */
+    long spinNanos;
+
+    /** See {@code StealingExecutor.Builder.spinBeforePark}; before {@link #start} (the threads' start publishes it). */
+    public void spinBeforePark(long nanos) {
+        this.spinNanos = nanos;
+    }
+
     /**
      * Starts one platform thread per worker, named {@code name-i}; worker i
      * pins itself to {@code cpus.get(i)} first (an empty array: not pinned).

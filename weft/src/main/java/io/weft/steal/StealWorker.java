@@ -130,7 +130,7 @@ final class StealWorker implements Worker, TaskDumps.Site {
                 if (t != null) {
                     runTask(t, true);
                     runLifo();
-                } else {
+                } else if (!spinForWork()) {
                     park();
                 }
             }
@@ -280,6 +280,37 @@ final class StealWorker implements Worker, TaskDumps.Site {
             // poll, most of them, never joins: the list is read between polls only (a close, a dump).
             residents.add(t);
         }
+    }
+
+    /**
+     * Nothing to run: spins up to {@code spinBeforePark} until something
+     * comes (a task queued here or to the executor, a due timer, a close, a
+     * dump request, I/O: the reactor is polled every 32 rounds); true when
+     * something did.
+     */
+    private boolean spinForWork() {
+        long spin = scheduler.spinNanos;
+        if (spin <= 0) {
+            return false;
+        }
+        long until = System.nanoTime() + spin;
+        long timer = timers.nextDeadline();
+        int round = 0;
+        do {
+            IoDriver d = driver;
+            if ((++round & 31) == 0 && d != null && d.poll() > 0) {
+                return true; // completions woke tasks that live here, onto pinned
+            }
+            if (!remote.isEmpty() || !pinned.isEmpty() || scheduler.hasWork() || scheduler.stopping
+                    || (scheduler.closing && !closeSeen) || !requests.isEmpty()) {
+                return true;
+            }
+            if (timer != Long.MAX_VALUE && timer - timers.clock().nanoTime() <= 0) {
+                return true;
+            }
+            Thread.onSpinWait();
+        } while (System.nanoTime() - until < 0);
+        return false;
     }
 
     private void park() {

@@ -95,6 +95,9 @@
  * wake from outside against a steal and first run (the wake is served once:
  * by that poll, or by one entry on the new home's remote queue, never on a
  * queue another worker could take it from).
+ * A worker built with {@code spinBeforePark} first spins that long, looking
+ * at its own queues, the executor's, its timers and (every 32 rounds) its
+ * reactor; it is not parked meanwhile, so nothing needs to unpark it.
  *
  * <p>A worker that has opened its reactor (at the first I/O of a task that
  * lives there) parks inside it ({@code IoDriver.park}, bounded by its next
