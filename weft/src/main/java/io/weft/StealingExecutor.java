@@ -106,6 +106,9 @@ public final class StealingExecutor implements Executor, AutoCloseable {
             scheduler.diagnostics(b.diag.stallNanos(DEFAULT_SLICE_NANOS), b.diag.onStall(), b.diag.histogram());
         }
         scheduler.spinBeforePark(b.spinNanos);
+        if (b.blockingThreads > 0) {
+            scheduler.blockingThreads(b.blockingThreads);
+        }
         scheduler.start(assigned);
         if (!b.placement.isUnbound()) {
             LOG.log(System.Logger.Level.INFO, "stealing executor " + name + ": " + b.workers
@@ -252,8 +255,26 @@ public final class StealingExecutor implements Executor, AutoCloseable {
         private BiConsumer<String, Throwable> onUnobservedFailure;
         private final DiagnosticSettings diag = new DiagnosticSettings();
         private long spinNanos;
+        private int blockingThreads;
 
         private Builder() {
+        }
+
+        /**
+         * At most {@code max} threads run this executor's
+         * {@code Weft.spawnBlocking} bodies at once, in a pool of its own
+         * (tokio's {@code max_blocking_threads}); the rest wait in FIFO
+         * order. Default: the JVM's shared pool ({@code -Dweft.blockingThreads},
+         * 64), which also runs host name lookups and the file calls of the
+         * epoll and nio drivers. Idle threads end after the shared pool's
+         * keep-alive.
+         */
+        public Builder blockingThreads(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("blockingThreads(" + max + "): at least 1 thread");
+            }
+            this.blockingThreads = max;
+            return this;
         }
 
         /**

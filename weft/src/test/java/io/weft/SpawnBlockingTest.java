@@ -15,10 +15,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -284,5 +287,39 @@ class SpawnBlockingTest {
                 return null;
             });
         }
+    }
+
+    /** A StealingExecutor's own cap: at most 2 bodies at once, on threads named after it; all 6 run. */
+    @Test
+    void aStealingExecutorsBlockingThreadsCapItsBodies() {
+        assertThatThrownBy(() -> StealingExecutor.builder().blockingThreads(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blockingThreads(0)");
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        CountDownLatch two = new CountDownLatch(2);
+        try (StealingExecutor ex = StealingExecutor.builder().workers(2).name("capped").blockingThreads(2).build()) {
+            int done = ex.blockOn(() -> {
+                List<JoinHandle<Integer>> hs = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    hs.add(Weft.spawnBlocking(() -> {
+                        threads.add(Thread.currentThread().getName());
+                        most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                        two.countDown();
+                        two.await(); // the first two wait for each other: both slots are taken at once
+                        running.decrementAndGet();
+                        return 1;
+                    }));
+                }
+                int n = 0;
+                for (JoinHandle<Integer> h : hs) {
+                    n += h.await();
+                }
+                return n;
+            });
+            assertThat(done).isEqualTo(6);
+        }
+        assertThat(most.get()).as("bodies at once").isEqualTo(2);
+        assertThat(threads).isNotEmpty().allMatch(t -> t.startsWith("weft-blocking-capped-"));
     }
 }

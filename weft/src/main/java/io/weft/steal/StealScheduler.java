@@ -73,6 +73,19 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
         }
     }
 
+    /** Where {@code Weft.spawnBlocking} runs for this executor's tasks: the JVM's pool unless the builder set a cap. */
+    private volatile io.weft.blocking.BlockingPool blocking = io.weft.blocking.BlockingPool.shared();
+
+    /** A blocking pool of this executor's own, of at most {@code max} threads (the builder's blockingThreads). */
+    public void blockingThreads(int max) {
+        this.blocking = new io.weft.blocking.BlockingPool(max, io.weft.blocking.BlockingPool.shared().keepAliveNanos(),
+                "weft-blocking-" + name + "-");
+    }
+
+    io.weft.blocking.BlockingPool blockingPool() {
+        return blocking;
+    }
+
     /** How long a worker with nothing to run spins before it parks; set before {@link #start}. */
     long spinNanos;
 

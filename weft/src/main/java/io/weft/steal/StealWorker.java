@@ -6,7 +6,6 @@ import io.weft.Latency;
 import io.weft.Shares;
 import io.weft.StealingExecutorStats;
 import io.weft.TaskQueueHandle;
-import io.weft.blocking.BlockingPool;
 import io.weft.blocking.BlockingTask;
 import io.weft.diag.LoopRequests;
 import io.weft.diag.PollProbe;
@@ -508,7 +507,7 @@ final class StealWorker implements Worker, TaskDumps.Site {
 
     @Override
     public <T> Task<T> spawnBlocking(String taskName, Callable<T> body) {
-        return BlockingTask.spawn(BlockingPool.shared(), taskName, body, scheduler::failedUnobserved);
+        return BlockingTask.spawn(scheduler.blockingPool(), taskName, body, scheduler::failedUnobserved);
     }
 
     @Override
