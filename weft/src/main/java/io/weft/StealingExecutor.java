@@ -262,12 +262,12 @@ public final class StealingExecutor implements Executor, AutoCloseable {
 
         /**
          * At most {@code max} threads run this executor's
-         * {@code Weft.spawnBlocking} bodies at once, in a pool of its own
-         * (tokio's {@code max_blocking_threads}); the rest wait in FIFO
-         * order. Default: the JVM's shared pool ({@code -Dweft.blockingThreads},
-         * 64), which also runs host name lookups and the file calls of the
-         * epoll and nio drivers. Idle threads end after the shared pool's
-         * keep-alive.
+         * {@code Weft.spawnBlocking} bodies and host name lookups at once,
+         * in a pool of its own (tokio's {@code max_blocking_threads}); the
+         * rest wait in FIFO order. Default: the JVM's shared pool
+         * ({@code -Dweft.blockingThreads}, 64), which also runs the file
+         * calls of the epoll and nio drivers. Idle threads end after the
+         * shared pool's keep-alive.
          */
         public Builder blockingThreads(int max) {
             if (max < 1) {

@@ -9,9 +9,9 @@
  *       demand, are daemons named {@code weft-blocking-N} and end after
  *       {@code weft.blockingKeepAlive} ms idle (default 10,000, as
  *       tokio's). A StealingExecutor built with {@code blockingThreads(max)}
- *       runs its tasks' {@code spawnBlocking} bodies in a pool of its own
- *       ({@code weft-blocking-<name>-N}); host lookups and file calls stay
- *       on the shared one.</li>
+ *       runs its tasks' {@code spawnBlocking} bodies and host name lookups
+ *       in a pool of its own ({@code weft-blocking-<name>-N}); the file
+ *       calls of epoll and nio stay on the shared one.</li>
  *   <li>{@link io.weft.blocking.BlockingTask}: a user's body
  *       ({@code Weft.spawnBlocking}) and a host name lookup
  *       ({@code TcpStream.connect(host, port)}), with a join handle. An
