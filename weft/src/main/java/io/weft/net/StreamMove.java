@@ -70,6 +70,11 @@ final class StreamMove {
         return moves;
     }
 
+    /** Whether a move is in flight (tests read it). */
+    synchronized boolean moving() {
+        return move != null;
+    }
+
     /** {@code op} on the stream once it is on this worker (it moves here first if need be). */
     <T> CancellableFuture<T> then(Function<StreamHandle, CancellableFuture<T>> op) {
         return new MoveThen<>(op);
@@ -108,6 +113,9 @@ final class StreamMove {
             d = m.peek();
         } catch (RuntimeException failed) { // the detach threw, or was cancelled by a close of the executor
             Throwable why = failed instanceof TaskFailedException && failed.getCause() != null ? failed.getCause() : failed;
+            if (why instanceof UncheckedIOException io) {
+                throw io; // closed at home meanwhile: the operation fails as it would there
+            }
             throw new IllegalStateException(stream + " could not move from " + stream.home.name() + " to "
                     + here.name() + ": " + why.getMessage(), why);
         }

@@ -197,6 +197,35 @@ class StreamMoveTest {
         }
     }
 
+    /** Closed at home while a read of the other worker waits for its move: that read fails as closed. */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aStreamClosedAtHomeDuringAMoveFailsTheWaitingOperationAsClosed(Driver d) {
+        try (StealingExecutor ex = on(d)) {
+            String outcome = ex.blockOn(() -> {
+                try (TcpListener l = TcpListener.bind(loopback());
+                        TcpStream client = TcpStream.connect(l.localAddress()).await()) {
+                    TcpStream served = l.accept().await();
+                    JoinHandle<String> reader = spawnOnTheOtherWorker(() -> {
+                        try {
+                            served.read(ByteBuffer.allocate(8)).await();
+                            return "read";
+                        } catch (UncheckedIOException e) {
+                            return e.getCause().getClass().getSimpleName();
+                        }
+                    });
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (!served.mover.moving() && System.nanoTime() < deadline) {
+                        Thread.onSpinWait(); // holds this worker: the move's detach waits for it
+                    }
+                    served.close();
+                    return reader.await();
+                }
+            });
+            assertThat(outcome).isEqualTo("ClosedChannelException");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Driver.class)
     void tryReadFromTheOtherWorkerSaysToAwaitReadableFirst(Driver d) {
