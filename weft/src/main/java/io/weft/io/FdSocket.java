@@ -81,11 +81,23 @@ public abstract class FdSocket {
         return closed ? new UncheckedIOException(new AsynchronousCloseException()) : null;
     }
 
+    /**
+     * The system calls for a call on this descriptor from the calling
+     * thread: the driver's on its loop thread, else the thread's own
+     * ({@link Linux#local()}): their scratch memory and captured errno
+     * belong to one thread, and the calls that need no loop state
+     * (options, addresses, shutdown) may come from a task of another
+     * worker of a StealingExecutor.
+     */
+    protected Linux sys() {
+        return driver.owner() == Thread.currentThread() ? driver.sys() : Linux.local();
+    }
+
     protected SocketAddress name(boolean peer) throws IOException {
         if (closed) {
             throw new ClosedChannelException();
         }
-        Linux sys = driver.sys();
+        Linux sys = sys();
         MemorySegment buf = sys.scratch();
         MemorySegment addr = buf.asSlice(0, SockAddr.MAX_LEN);
         MemorySegment len = buf.asSlice(SockAddr.MAX_LEN, 4);

@@ -179,7 +179,7 @@ public final class FdStream extends FdSocket implements StreamHandle {
         if (closed) {
             throw new java.nio.channels.ClosedChannelException();
         }
-        int rc = driver.sys().shutdown(fd, Linux.SHUT_WR);
+        int rc = sys().shutdown(fd, Linux.SHUT_WR);
         if (rc < 0 && rc != -Linux.ENOTCONN) {
             throw Errno.socketError("shutdown(SHUT_WR)", rc);
         }
@@ -190,7 +190,7 @@ public final class FdStream extends FdSocket implements StreamHandle {
         if (closed) {
             throw new java.nio.channels.ClosedChannelException();
         }
-        int rc = driver.sys().setsockopt(fd, Linux.IPPROTO_TCP, Linux.TCP_NODELAY, on ? 1 : 0);
+        int rc = sys().setsockopt(fd, Linux.IPPROTO_TCP, Linux.TCP_NODELAY, on ? 1 : 0);
         if (rc < 0) {
             throw Errno.socketError("setsockopt(TCP_NODELAY)", rc);
         }
@@ -204,7 +204,7 @@ public final class FdStream extends FdSocket implements StreamHandle {
         // SO_LINGER counts whole seconds: a positive linger under one second is rounded up, never down to a reset
         int secs = linger == null || linger.isZero() ? 0
                 : (int) Math.min(Integer.MAX_VALUE, Math.max(1, linger.plusNanos(999_999_999).toSeconds()));
-        int rc = driver.sys().setLinger(fd, linger != null, secs);
+        int rc = sys().setLinger(fd, linger != null, secs);
         if (rc < 0) {
             throw Errno.socketError("setsockopt(SO_LINGER)", rc);
         }

@@ -226,6 +226,54 @@ class StreamMoveTest {
         }
     }
 
+    /**
+     * Addresses and options of a stream asked from the other worker (they
+     * never wait, so the stream does not move) while its own worker asks
+     * its listener's address, 200,000 times each: every answer right (each
+     * thread's own scratch memory for the system calls; sharing the loop's
+     * mixed the two threads' addresses).
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void addressesAskedFromTwoWorkersAtOnceAreEachRight(Driver d) {
+        int n = 200_000;
+        try (StealingExecutor ex = on(d)) {
+            ex.blockOn(() -> {
+                try (TcpListener l = TcpListener.bind(loopback());
+                        TcpStream client = TcpStream.connect(l.localAddress()).await();
+                        TcpStream served = l.accept().await()) {
+                    int listening = l.localAddress().getPort();
+                    int peer = client.localAddress().getPort();
+                    AtomicBoolean go = new AtomicBoolean();
+                    JoinHandle<Integer> afar = spawnOnTheOtherWorker(() -> {
+                        while (!go.get()) {
+                            Thread.onSpinWait();
+                        }
+                        int wrong = 0;
+                        for (int i = 0; i < n; i++) {
+                            served.setNoDelay(true);
+                            if (served.remoteAddress().getPort() != peer) {
+                                wrong++;
+                            }
+                        }
+                        return wrong;
+                    });
+                    go.set(true);
+                    int wrong = 0;
+                    for (int i = 0; i < n; i++) {
+                        if (l.localAddress().getPort() != listening) {
+                            wrong++;
+                        }
+                    }
+                    assertThat(wrong).as("wrong answers on the stream's worker").isZero();
+                    assertThat(afar.await()).as("wrong answers on the other worker").isZero();
+                    assertThat(served.mover.moves()).as("nothing awaited: no move").isZero();
+                    return null;
+                }
+            });
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Driver.class)
     void tryReadFromTheOtherWorkerSaysToAwaitReadableFirst(Driver d) {
