@@ -1,8 +1,6 @@
 package io.weft.net;
 
 import io.weft.CancellableFuture;
-import io.weft.Context;
-import io.weft.Poll;
 import io.weft.executor.OnHome;
 import io.weft.io.ListenerHandle;
 import io.weft.io.StreamHandle;
@@ -47,7 +45,7 @@ final class ListenerAccepts<S extends SocketStream> {
     CancellableFuture<S> accept() {
         S back = handedBack.poll();
         if (back != null) {
-            return new HandedBack(back);
+            return new GivenBack<>(back, c -> c, handedBack::add);
         }
         if (home == null || home.here()) {
             return handle.accept().map(wrap);
@@ -76,34 +74,6 @@ final class ListenerAccepts<S extends SocketStream> {
     private void closeHandedBack() {
         for (S s; (s = handedBack.poll()) != null; ) {
             s.close();
-        }
-    }
-
-    /** An accept answered by a connection handed back; cancelled before it was polled, it hands it back again. */
-    private final class HandedBack implements CancellableFuture<S> {
-        private S conn;
-
-        HandedBack(S conn) {
-            this.conn = conn;
-        }
-
-        @Override
-        public Poll<S> poll(Context cx) {
-            S c = conn;
-            if (c == null) {
-                throw new IllegalStateException("accept polled after it completed or was cancelled");
-            }
-            conn = null;
-            return Poll.ready(c);
-        }
-
-        @Override
-        public void cancel() {
-            S c = conn;
-            conn = null;
-            if (c != null) {
-                handedBack.add(c);
-            }
         }
     }
 }

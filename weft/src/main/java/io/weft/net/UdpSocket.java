@@ -1,8 +1,6 @@
 package io.weft.net;
 
 import io.weft.CancellableFuture;
-import io.weft.Context;
-import io.weft.Poll;
 import io.weft.executor.OnHome;
 import io.weft.executor.Worker;
 import io.weft.io.DatagramHandle;
@@ -11,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Function;
 
 /**
  * A UDP socket of the current executor (IPv4 or IPv6). Each send is one
@@ -48,32 +45,6 @@ public final class UdpSocket implements AutoCloseable {
 
     private boolean local() {
         return home == null || home.here();
-    }
-
-    /** A receive answered by a kept datagram; cancelled before its poll, it keeps the datagram for the next. */
-    private <T> CancellableFuture<T> fromKept(Received k, Function<Received, T> deliver) {
-        return new CancellableFuture<>() {
-            private Received left = k;
-
-            @Override
-            public Poll<T> poll(Context cx) {
-                Received r = left;
-                if (r == null) {
-                    throw new IllegalStateException("receive polled after it completed or was cancelled");
-                }
-                left = null;
-                return Poll.ready(deliver.apply(r));
-            }
-
-            @Override
-            public void cancel() {
-                Received r = left;
-                left = null;
-                if (r != null) {
-                    kept.add(r);
-                }
-            }
-        };
     }
 
     /** A receive from afar: made on the socket's worker into a buffer of its own, the datagram kept if given up. */
@@ -114,10 +85,10 @@ public final class UdpSocket implements AutoCloseable {
     public CancellableFuture<SocketAddress> receiveFrom(ByteBuffer dst) {
         Received k = kept.poll();
         if (k != null) {
-            return fromKept(k, r -> {
+            return new GivenBack<>(k, r -> {
                 r.copyInto(dst);
                 return r.from();
-            });
+            }, kept::add);
         }
         return local() ? handle.receiveFrom(dst) : receiveAfar(dst.remaining(), false).map(r -> {
             r.copyInto(dst);
@@ -143,7 +114,7 @@ public final class UdpSocket implements AutoCloseable {
     public CancellableFuture<Integer> receive(ByteBuffer dst) {
         Received k = kept.poll();
         if (k != null) {
-            return fromKept(k, r -> r.copyInto(dst));
+            return new GivenBack<>(k, r -> r.copyInto(dst), kept::add);
         }
         return local() ? handle.receive(dst) : receiveAfar(dst.remaining(), true).map(r -> r.copyInto(dst));
     }
