@@ -8,10 +8,13 @@ package io.weft;
  */
 public final class OnceThenCancel implements Future<Void> {
     private final CancellableFuture<?> f;
+    private final Runnable afterFirstPoll;
     private boolean polled;
 
-    public OnceThenCancel(CancellableFuture<?> f) {
+    /** {@code afterFirstPoll} runs once the first poll found {@code f} pending (a test holds its peer until then). */
+    public OnceThenCancel(CancellableFuture<?> f, Runnable afterFirstPoll) {
         this.f = f;
+        this.afterFirstPoll = afterFirstPoll;
     }
 
     @Override
@@ -21,6 +24,7 @@ public final class OnceThenCancel implements Future<Void> {
             if (f.poll(cx).isReady()) {
                 throw new AssertionError("the operation was ready at its first poll");
             }
+            afterFirstPoll.run();
             return Poll.pending();
         }
         f.cancel();

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Timeout.ThreadMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -121,13 +122,16 @@ class ListenerAcceptsTest {
             ex.blockOn(() -> {
                 try (TcpListener l = TcpListener.bind(loopback());
                         TcpStream client = TcpStream.connect(l.localAddress()).await()) {
-                    int port = spawnOnTheOtherWorker(() -> {
+                    AtomicBoolean firstPolled = new AtomicBoolean();
+                    JoinHandle<Integer> body = spawnOnTheOtherWorker(() -> {
                         // the accept runs on the listener's worker and completes; its caller gives up at the wake
-                        new OnceThenCancel(l.accept()).await();
+                        new OnceThenCancel(l.accept(), () -> firstPolled.set(true)).await();
                         try (TcpStream s = Timeout.of(Duration.ofSeconds(10), l.accept()).await()) {
                             return s.remoteAddress().getPort();
                         }
-                    }).await();
+                    });
+                    StealingUdpTest.holdUntil(firstPolled); // the accept runs here only after its first poll
+                    int port = body.await();
                     assertThat(port).as("the connection handed back").isEqualTo(client.localAddress().getPort());
                     return null;
                 }

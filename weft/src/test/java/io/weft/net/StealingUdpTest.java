@@ -8,14 +8,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.weft.Driver;
+import io.weft.JoinHandle;
 import io.weft.OnceThenCancel;
 import io.weft.OtherWorker;
 import io.weft.StealingExecutor;
-import java.net.SocketAddress;
 import io.weft.time.Timeout;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -62,19 +64,30 @@ class StealingUdpTest {
         try (StealingExecutor ex = on(d)) {
             String got = ex.blockOn(() -> {
                 try (UdpSocket srv = UdpSocket.bind(loopback()); UdpSocket cli = UdpSocket.bind(loopback())) {
-                    return OtherWorker.spawn(() -> {
-                        cli.sendTo(ascii("kept"), srv.localAddress()).await();
+                    cli.sendTo(ascii("kept"), srv.localAddress()).await(); // waits in the kernel for srv
+                    AtomicBoolean firstPolled = new AtomicBoolean();
+                    JoinHandle<String> body = OtherWorker.spawn(() -> {
                         ByteBuffer lost = ByteBuffer.allocate(64);
                         // the receive runs on the socket's worker and completes; its caller gives up at the wake
-                        new OnceThenCancel(srv.receiveFrom(lost)).await();
+                        new OnceThenCancel(srv.receiveFrom(lost), () -> firstPolled.set(true)).await();
                         ByteBuffer in = ByteBuffer.allocate(64);
                         Timeout.of(Duration.ofSeconds(10), srv.receiveFrom(in)).await(); // lost: a timeout
-
                         return text(in, in.position()) + (lost.position() == 0 ? "" : " (also in the buffer given up)");
-                    }).await();
+                    });
+                    holdUntil(firstPolled); // the receive runs here only after its first poll found it pending
+                    return body.await();
                 }
             });
             assertThat(got).isEqualTo("kept");
         }
+    }
+
+    /** Holds this worker (spinning, a test device) until {@code flag} is set; at most 30 s. */
+    static void holdUntil(AtomicBoolean flag) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!flag.get() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(flag).as("set in time").isTrue();
     }
 }
