@@ -28,7 +28,11 @@ public final class UdpSocket implements AutoCloseable {
     /** Datagrams received from afar for receives given up meanwhile: the next receive's. Any thread. */
     private final ConcurrentLinkedQueue<Received> kept = new ConcurrentLinkedQueue<>();
 
-    /** A datagram received on the socket's worker for a task of another: its sender and its bytes. */
+    /**
+     * A datagram received on the socket's worker for a task of another: its
+     * sender (null when a {@code receive()} took it: only a later
+     * {@code receive()}, which needs no sender, gets it back) and its bytes.
+     */
     private record Received(SocketAddress from, byte[] bytes) {
         /** Copies into {@code dst} what fits (a datagram is truncated to the room, as a receive does); the length stored. */
         int copyInto(ByteBuffer dst) {
@@ -45,6 +49,19 @@ public final class UdpSocket implements AutoCloseable {
 
     private boolean local() {
         return home == null || home.here();
+    }
+
+    /** The oldest kept datagram ({@code needSender}: one with its sender), taken; null if none. */
+    private Received takeKept(boolean needSender) {
+        if (kept.isEmpty()) {
+            return null;
+        }
+        for (Received r : kept) {
+            if ((!needSender || r.from() != null) && kept.remove(r)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** A receive from afar: made on the socket's worker into a buffer of its own, the datagram kept if given up. */
@@ -83,7 +100,7 @@ public final class UdpSocket implements AutoCloseable {
      * been sent (a datagram goes whole or not at all).
      */
     public CancellableFuture<SocketAddress> receiveFrom(ByteBuffer dst) {
-        Received k = kept.poll();
+        Received k = takeKept(true);
         if (k != null) {
             return new GivenBack<>(k, r -> {
                 r.copyInto(dst);
@@ -112,7 +129,7 @@ public final class UdpSocket implements AutoCloseable {
 
     /** Receives from the connected peer; the datagram's length (as stored in dst). */
     public CancellableFuture<Integer> receive(ByteBuffer dst) {
-        Received k = kept.poll();
+        Received k = takeKept(false);
         if (k != null) {
             return new GivenBack<>(k, r -> r.copyInto(dst), kept::add);
         }

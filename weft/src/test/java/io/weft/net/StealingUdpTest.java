@@ -82,6 +82,39 @@ class StealingUdpTest {
         }
     }
 
+    /**
+     * A connected socket: a {@code receive()} given up from afar keeps its
+     * datagram without a sender, so a {@code receiveFrom} takes the next one
+     * from the kernel (never a null sender) and the next {@code receive()}
+     * gets the kept one.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aDatagramKeptByAReceiveIsNotGivenToAReceiveFromWithoutItsSender(Driver d) {
+        try (StealingExecutor ex = on(d)) {
+            String got = ex.blockOn(() -> {
+                try (UdpSocket srv = UdpSocket.bind(loopback()); UdpSocket cli = UdpSocket.bind(loopback())) {
+                    srv.connect(cli.localAddress());
+                    cli.sendTo(ascii("one"), srv.localAddress()).await();
+                    AtomicBoolean firstPolled = new AtomicBoolean();
+                    JoinHandle<String> body = OtherWorker.spawn(() -> {
+                        new OnceThenCancel(srv.receive(ByteBuffer.allocate(64)), () -> firstPolled.set(true)).await();
+                        cli.sendTo(ascii("two"), srv.localAddress()).await();
+                        ByteBuffer a = ByteBuffer.allocate(64);
+                        SocketAddress from = srv.receiveFrom(a).await();
+                        ByteBuffer b = ByteBuffer.allocate(64);
+                        int n = Timeout.of(Duration.ofSeconds(10), srv.receive(b)).await();
+                        return text(a, a.position()) + " from " + (from == null ? "nobody" : "the peer") + ", then "
+                                + text(b, n);
+                    });
+                    holdUntil(firstPolled);
+                    return body.await();
+                }
+            });
+            assertThat(got).isEqualTo("two from the peer, then one");
+        }
+    }
+
     /** Holds this worker (spinning, a test device) until {@code flag} is set; at most 30 s. */
     static void holdUntil(AtomicBoolean flag) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
