@@ -22,61 +22,70 @@ import java.util.function.Supplier;
  * for an operation cancelled after it completed).
  */
 public final class OnHome {
+    /** A resource of an executor whose tasks stay on their thread: everything runs where it is called. */
+    private static final OnHome LOCAL = new OnHome(null, null);
+
+    /** The home worker; null for {@link #LOCAL}. */
     private final Worker home;
     private final Thread thread;
 
-    private OnHome(Worker home) {
+    private OnHome(Worker home, Thread thread) {
         this.home = home;
-        this.thread = Thread.currentThread();
+        this.thread = thread;
     }
 
-    /** The current worker, if its tasks move between workers (a StealingExecutor's); else null: nothing to forward. */
+    /**
+     * The current worker, if its tasks move between workers (a
+     * StealingExecutor's); else one that runs everything where it is called
+     * (the resource's own thread check then speaks).
+     */
     public static OnHome ofCurrent() {
         Worker w = Worker.currentOrNull();
-        return w != null && !w.tasksStayOnThread() ? new OnHome(w) : null;
+        return w != null && !w.tasksStayOnThread() ? new OnHome(w, Thread.currentThread()) : LOCAL;
     }
 
-    /** Whether the calling thread is the home worker's. */
+    /** Whether an operation called now runs here: on the home worker's thread, or for a resource that does not move. */
     public boolean here() {
-        return Thread.currentThread() == thread;
+        return home == null || Thread.currentThread() == thread;
     }
 
-    /** The home worker's name, for messages. */
+    /** The home worker's name, for messages (only where {@link #here()} is false). */
     public String name() {
         return home.name();
     }
 
     /**
-     * {@code op}, made and run on the home worker for a task of another
-     * worker of the same executor (else an IllegalStateException saying
-     * whose the resource is); {@code what} names the resource in it.
+     * {@code op} made here if {@link #here()}, else made and run on the home
+     * worker for a task of another worker of the same executor (else an
+     * IllegalStateException naming {@code resource} and whose it is).
      */
-    public <T> CancellableFuture<T> run(String what, Supplier<CancellableFuture<T>> op) {
-        return new Forwarded<>(what, op, null);
+    public <T> CancellableFuture<T> run(Object resource, Supplier<CancellableFuture<T>> op) {
+        return here() ? op.get() : new Forwarded<>(resource, op, null);
     }
 
     /**
-     * As {@link #run(String, Supplier)}; a result the operation had already
+     * As {@link #run(Object, Supplier)}; a result the operation had already
      * produced when the caller gave it up goes to {@code dropped} (on any
      * thread) instead of being lost: an accepted connection, handed back.
      */
-    public <T> CancellableFuture<T> run(String what, Supplier<CancellableFuture<T>> op, Consumer<T> dropped) {
-        return new Forwarded<>(what, op, dropped);
+    public <T> CancellableFuture<T> run(Object resource, Supplier<CancellableFuture<T>> op, Consumer<T> dropped) {
+        return here() ? op.get() : new Forwarded<>(resource, op, dropped);
     }
 
-    /** Runs {@code r} on the home worker, later (a close from afar); from a worker of the same executor. */
-    public void post(String what, Runnable r) {
-        check(what);
-        home.spawnHere(cx -> {
-            r.run();
-            return Poll.ready(null);
-        });
+    /** Closes the resource with {@code close}: now if {@link #here()}, else later on the home worker. */
+    public void close(Object resource, Runnable close) {
+        if (here()) {
+            close.run();
+        } else {
+            check(resource);
+            home.runHere(close);
+        }
     }
 
-    private void check(String what) {
+    private void check(Object resource) {
         Worker here = Worker.currentOrNull();
         if (here == null || !home.sameExecutor(here)) {
-            throw new IllegalStateException(what + " belongs to " + home.name() + " and was used from thread "
+            throw new IllegalStateException(resource + " belongs to " + home.name() + " and was used from thread "
                     + Thread.currentThread().getName() + ": only tasks of that executor may use it");
         }
     }
@@ -107,15 +116,15 @@ public final class OnHome {
     }
 
     private final class Forwarded<T> implements CancellableFuture<T> {
-        private final String what;
+        private final Object resource;
         private final Supplier<CancellableFuture<T>> op;
         private final Consumer<T> dropped;
         private Task<T> task;
         /** The operation itself, when polled on the home worker. */
         private CancellableFuture<T> inner;
 
-        Forwarded(String what, Supplier<CancellableFuture<T>> op, Consumer<T> dropped) {
-            this.what = what;
+        Forwarded(Object resource, Supplier<CancellableFuture<T>> op, Consumer<T> dropped) {
+            this.resource = resource;
             this.op = op;
             this.dropped = dropped;
         }
@@ -130,7 +139,7 @@ public final class OnHome {
                     inner = op.get();
                     return inner.poll(cx);
                 }
-                check(what);
+                check(resource);
                 task = home.spawnHere(new Lazy<>(op));
             }
             if (!task.isFinished() && task.wakeOnCompletion(cx.waker(), true)) {

@@ -3,6 +3,7 @@ package io.weft.executor;
 import io.weft.Clock;
 import io.weft.Future;
 import io.weft.Latency;
+import io.weft.Poll;
 import io.weft.Shares;
 import io.weft.TaskQueueHandle;
 import io.weft.io.IoDriver;
@@ -96,6 +97,14 @@ public interface Worker {
      */
     default <T> Task<T> spawnHere(Future<T> future) {
         throw new UnsupportedOperationException("spawnHere is not for " + name());
+    }
+
+    /** {@code r}, run later on this worker's thread as a task of it ({@link #spawnHere}): a close from afar. */
+    default void runHere(Runnable r) {
+        spawnHere(cx -> {
+            r.run();
+            return Poll.ready(null);
+        });
     }
 
     /** Runs {@code body} on the blocking pool; a failure nobody awaits is reported by this worker's executor. */

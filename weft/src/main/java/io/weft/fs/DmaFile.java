@@ -9,7 +9,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * A file opened with O_DIRECT, as glommio's DmaFile: reads and writes bypass
@@ -24,7 +23,7 @@ public final class DmaFile implements AutoCloseable {
     public static final int ALIGNMENT = 4096;
 
     private final FileHandle handle;
-    /** On a StealingExecutor, the worker that opened it: other workers' tasks use it through there. Else null. */
+    /** On a StealingExecutor, the worker that opened it: other workers' tasks use it through there. */
     private final OnHome home;
 
     private DmaFile(FileHandle handle) {
@@ -32,10 +31,6 @@ public final class DmaFile implements AutoCloseable {
         this.home = OnHome.ofCurrent();
     }
 
-    /** {@code op} here, or on the file's worker for a task of another (see {@code io.weft.fs}'s package comment). */
-    private <T> CancellableFuture<T> on(Supplier<CancellableFuture<T>> op) {
-        return home == null || home.here() ? op.get() : home.run(toString(), op);
-    }
 
     /**
      * Opens {@code path} with O_DIRECT and {@link java.nio.file.StandardOpenOption}s, as {@link File#open}.
@@ -76,7 +71,7 @@ public final class DmaFile implements AutoCloseable {
      */
     public CancellableFuture<Integer> readAt(MemorySegment dst, long position) {
         checkBuffer(dst, position);
-        return on(() -> handle.readAt(dst, position));
+        return home.run(this, () -> handle.readAt(dst, position));
     }
 
     /**
@@ -88,7 +83,7 @@ public final class DmaFile implements AutoCloseable {
      */
     public CancellableFuture<Void> readExactAt(MemorySegment dst, long position) {
         checkBuffer(dst, position);
-        return on(() -> FileLoops.readExact(handle, dst, position, ALIGNMENT));
+        return home.run(this, () -> FileLoops.readExact(handle, dst, position, ALIGNMENT));
     }
 
     /**
@@ -99,17 +94,17 @@ public final class DmaFile implements AutoCloseable {
      */
     public CancellableFuture<Integer> writeAt(MemorySegment src, long position) {
         checkBuffer(src, position);
-        return on(() -> handle.writeAt(src, position));
+        return home.run(this, () -> handle.writeAt(src, position));
     }
 
     /** fstat(2)'s size. <b>Cancel safety:</b> nothing to keep. */
     public CancellableFuture<Long> size() {
-        return on(() -> handle.size());
+        return home.run(this, () -> handle.size());
     }
 
     /** fsync(2). <b>Cancel safety:</b> a cancelled fsync may still have run; call it again to know. */
     public CancellableFuture<Void> fsync() {
-        return on(() -> handle.fsync());
+        return home.run(this, () -> handle.fsync());
     }
 
     public Path path() {
@@ -123,11 +118,7 @@ public final class DmaFile implements AutoCloseable {
     /** As {@link File#close()}: a pending operation fails with AsynchronousCloseException. */
     @Override
     public void close() {
-        if (home == null || home.here()) {
-            handle.close();
-        } else {
-            home.post(toString(), handle::close); // on its worker, where its operations run
-        }
+        home.close(this, handle::close); // from another worker: on the file's, where its operations run
     }
 
     @Override

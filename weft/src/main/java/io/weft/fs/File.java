@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * A file of the current executor, read and written at explicit offsets, with
@@ -32,7 +31,7 @@ import java.util.function.Supplier;
  */
 public final class File implements AutoCloseable {
     final FileHandle handle;
-    /** On a StealingExecutor, the worker that opened it: other workers' tasks use it through there. Else null. */
+    /** On a StealingExecutor, the worker that opened it: other workers' tasks use it through there. */
     private final OnHome home;
 
     File(FileHandle handle) {
@@ -40,10 +39,6 @@ public final class File implements AutoCloseable {
         this.home = OnHome.ofCurrent();
     }
 
-    /** {@code op} here, or on the file's worker for a task of another (see the package comment). */
-    private <T> CancellableFuture<T> on(Supplier<CancellableFuture<T>> op) {
-        return home == null || home.here() ? op.get() : home.run(toString(), op);
-    }
 
     /**
      * Opens {@code path} with {@link java.nio.file.StandardOpenOption}s (READ
@@ -70,12 +65,12 @@ public final class File implements AutoCloseable {
      * reachable until then.
      */
     public CancellableFuture<Integer> readAt(ByteBuffer dst, long position) {
-        return on(() -> handle.readAt(dst, position));
+        return home.run(this, () -> handle.readAt(dst, position));
     }
 
     /** As {@link #readAt(ByteBuffer, long)}, into {@code dst} from its start; the same cancel safety. */
     public CancellableFuture<Integer> readAt(MemorySegment dst, long position) {
-        return on(() -> handle.readAt(dst, position));
+        return home.run(this, () -> handle.readAt(dst, position));
     }
 
     /**
@@ -89,7 +84,7 @@ public final class File implements AutoCloseable {
      * its position after them.
      */
     public CancellableFuture<Void> readExactAt(ByteBuffer dst, long position) {
-        return on(() -> FileLoops.readExact(handle, dst, position));
+        return home.run(this, () -> FileLoops.readExact(handle, dst, position));
     }
 
     /**
@@ -100,7 +95,7 @@ public final class File implements AutoCloseable {
      * far {@code dst} was filled is not reported.
      */
     public CancellableFuture<Void> readExactAt(MemorySegment dst, long position) {
-        return on(() -> FileLoops.readExact(handle, dst, position, 1));
+        return home.run(this, () -> FileLoops.readExact(handle, dst, position, 1));
     }
 
     /**
@@ -116,12 +111,12 @@ public final class File implements AutoCloseable {
      * writing it again at the same position is safe.
      */
     public CancellableFuture<Integer> writeAt(ByteBuffer src, long position) {
-        return on(() -> handle.writeAt(src, position));
+        return home.run(this, () -> handle.writeAt(src, position));
     }
 
     /** As {@link #writeAt(ByteBuffer, long)}, from {@code src}'s start; the same cancel safety. */
     public CancellableFuture<Integer> writeAt(MemorySegment src, long position) {
-        return on(() -> handle.writeAt(src, position));
+        return home.run(this, () -> handle.writeAt(src, position));
     }
 
     /**
@@ -133,7 +128,7 @@ public final class File implements AutoCloseable {
      * {@link #writeAt}).
      */
     public CancellableFuture<Void> writeAllAt(ByteBuffer src, long position) {
-        return on(() -> FileLoops.writeAll(handle, src, position));
+        return home.run(this, () -> FileLoops.writeAll(handle, src, position));
     }
 
     /**
@@ -143,7 +138,7 @@ public final class File implements AutoCloseable {
      * <p><b>Cancel safety:</b> nothing is lost; what was read is dropped.
      */
     public CancellableFuture<byte[]> readAll() {
-        return on(() -> FileLoops.readAll(handle));
+        return home.run(this, () -> FileLoops.readAll(handle));
     }
 
     /**
@@ -152,7 +147,7 @@ public final class File implements AutoCloseable {
      * <p><b>Cancel safety:</b> nothing to keep.
      */
     public CancellableFuture<Long> size() {
-        return on(() -> handle.size());
+        return home.run(this, () -> handle.size());
     }
 
     /**
@@ -162,7 +157,7 @@ public final class File implements AutoCloseable {
      * on epoll and nio); nothing is lost either way: call it again to know.
      */
     public CancellableFuture<Void> fsync() {
-        return on(() -> handle.fsync());
+        return home.run(this, () -> handle.fsync());
     }
 
     public Path path() {
@@ -184,11 +179,7 @@ public final class File implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (home == null || home.here()) {
-            handle.close();
-        } else {
-            home.post(toString(), handle::close); // on its worker, where its operations run
-        }
+        home.close(this, handle::close); // from another worker: on the file's, where its operations run
     }
 
     @Override

@@ -31,7 +31,7 @@ import java.util.function.Function;
 final class ListenerAccepts<S extends SocketStream> {
     private final ListenerHandle handle;
     private final Function<StreamHandle, S> wrap;
-    /** On a StealingExecutor, the worker whose reactor holds the listener; else null. */
+    /** On a StealingExecutor, the worker whose reactor holds the listener (its accepts run there). */
     private final OnHome home;
     /** Connections taken for accepts given up meanwhile: the next accept's. */
     private final ConcurrentLinkedQueue<S> handedBack = new ConcurrentLinkedQueue<>();
@@ -47,11 +47,8 @@ final class ListenerAccepts<S extends SocketStream> {
         if (back != null) {
             return new GivenBack<>(back, c -> c, handedBack::add);
         }
-        if (home == null || home.here()) {
-            return handle.accept().map(wrap);
-        }
-        // made and polled on the listener's worker, the stream made there too
-        return home.run(handle.toString(), () -> handle.accept().map(wrap), this::handBack);
+        // from another worker: made and polled on the listener's, the stream made there too
+        return home.run(handle, () -> handle.accept().map(wrap), this::handBack);
     }
 
     private void handBack(S conn) {
@@ -63,11 +60,7 @@ final class ListenerAccepts<S extends SocketStream> {
 
     /** Closes the listener (on its worker, from another one), then what was handed back. */
     void close() {
-        if (home == null || home.here()) {
-            handle.close();
-        } else {
-            home.post(handle.toString(), handle::close); // on its reactor's thread
-        }
+        home.close(handle, handle::close); // from another worker: on the listener's, its reactor's thread
         closeHandedBack();
     }
 

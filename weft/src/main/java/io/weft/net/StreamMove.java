@@ -148,16 +148,8 @@ final class StreamMove {
                 closeMoved(m);
             }
         } else {
-            closeOn(home, h);
+            home.runHere(h::close); // on its reactor's thread
         }
-    }
-
-    /** Closes {@code h} on {@code home}, its reactor's thread. */
-    private static void closeOn(Worker home, StreamHandle h) {
-        home.spawnHere(cx -> {
-            h.close();
-            return Poll.ready(null);
-        });
     }
 
     private synchronized void closeMoved(Task<DetachedStream> m) {
@@ -166,7 +158,7 @@ final class StreamMove {
             try {
                 m.peek().close();
             } catch (RuntimeException stayed) {
-                closeOn(stream.home, stream.handle); // the detach failed: the stream is still at home
+                stream.home.runHere(stream.handle::close); // the detach failed: the stream is still at home
             }
         }
     }

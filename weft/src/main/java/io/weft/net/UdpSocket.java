@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class UdpSocket implements AutoCloseable {
     private final DatagramHandle handle;
-    /** On a StealingExecutor, the worker that bound it; else null. */
+    /** On a StealingExecutor, the worker that bound it: other workers' tasks use it through there. */
     private final OnHome home;
     /** Datagrams received from afar for receives given up meanwhile: the next receive's. Any thread. */
     private final ConcurrentLinkedQueue<Received> kept = new ConcurrentLinkedQueue<>();
@@ -47,10 +47,6 @@ public final class UdpSocket implements AutoCloseable {
         this.home = OnHome.ofCurrent();
     }
 
-    private boolean local() {
-        return home == null || home.here();
-    }
-
     /** The oldest kept datagram ({@code needSender}: one with its sender), taken; null if none. */
     private Received takeKept(boolean needSender) {
         if (kept.isEmpty()) {
@@ -66,7 +62,7 @@ public final class UdpSocket implements AutoCloseable {
 
     /** A receive from afar: made on the socket's worker into a buffer of its own, the datagram kept if given up. */
     private CancellableFuture<Received> receiveAfar(int room, boolean connected) {
-        return home.run(toString(), () -> {
+        return home.run(this, () -> {
             ByteBuffer tmp = ByteBuffer.allocate(room);
             CancellableFuture<SocketAddress> r = connected ? handle.receive(tmp).map(n -> (SocketAddress) null)
                     : handle.receiveFrom(tmp);
@@ -88,7 +84,7 @@ public final class UdpSocket implements AutoCloseable {
 
     /** Sends {@code src}'s remaining bytes as one datagram to {@code target}; the count. */
     public CancellableFuture<Integer> sendTo(ByteBuffer src, SocketAddress target) {
-        return local() ? handle.sendTo(src, target) : home.run(toString(), () -> handle.sendTo(src, target));
+        return home.run(this, () -> handle.sendTo(src, target));
     }
 
     /**
@@ -107,7 +103,7 @@ public final class UdpSocket implements AutoCloseable {
                 return r.from();
             }, kept::add);
         }
-        return local() ? handle.receiveFrom(dst) : receiveAfar(dst.remaining(), false).map(r -> {
+        return home.here() ? handle.receiveFrom(dst) : receiveAfar(dst.remaining(), false).map(r -> {
             r.copyInto(dst);
             return r.from();
         });
@@ -115,7 +111,7 @@ public final class UdpSocket implements AutoCloseable {
 
     /** From now on, sends go to {@code peer} and only its datagrams are received. */
     public void connect(SocketAddress peer) throws IOException {
-        if (!local()) {
+        if (!home.here()) {
             throw new IllegalStateException("connect() " + this + " in a task of " + home.name()
                     + ", the worker whose task bound it, before tasks of other workers use it");
         }
@@ -124,7 +120,7 @@ public final class UdpSocket implements AutoCloseable {
 
     /** Sends to the connected peer. */
     public CancellableFuture<Integer> send(ByteBuffer src) {
-        return local() ? handle.send(src) : home.run(toString(), () -> handle.send(src));
+        return home.run(this, () -> handle.send(src));
     }
 
     /** Receives from the connected peer; the datagram's length (as stored in dst). */
@@ -133,7 +129,7 @@ public final class UdpSocket implements AutoCloseable {
         if (k != null) {
             return new GivenBack<>(k, r -> r.copyInto(dst), kept::add);
         }
-        return local() ? handle.receive(dst) : receiveAfar(dst.remaining(), true).map(r -> r.copyInto(dst));
+        return home.here() ? handle.receive(dst) : receiveAfar(dst.remaining(), true).map(r -> r.copyInto(dst));
     }
 
     public InetSocketAddress localAddress() throws IOException {
@@ -146,11 +142,7 @@ public final class UdpSocket implements AutoCloseable {
 
     @Override
     public void close() {
-        if (local()) {
-            handle.close();
-        } else {
-            home.post(toString(), handle::close); // on its worker, where its operations run
-        }
+        home.close(this, handle::close); // from another worker: on the socket's, where its operations run
         kept.clear();
     }
 
