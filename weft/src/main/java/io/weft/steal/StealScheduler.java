@@ -2,6 +2,7 @@ package io.weft.steal;
 
 import io.weft.Driver;
 import io.weft.Future;
+import io.weft.blocking.BlockingPool;
 import io.weft.StealingExecutorStats;
 import io.weft.coro.CoroutineTask;
 import io.weft.coro.Coroutines;
@@ -73,16 +74,15 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
         }
     }
 
-    /** Where {@code Weft.spawnBlocking} runs for this executor's tasks: the JVM's pool unless the builder set a cap. */
-    private volatile io.weft.blocking.BlockingPool blocking = io.weft.blocking.BlockingPool.shared();
+    /** Where {@code Weft.spawnBlocking} runs for this executor's tasks: the JVM's pool unless the builder set a cap; set before {@link #start} (the threads' start publishes it). */
+    private BlockingPool blocking = BlockingPool.shared();
 
-    /** A blocking pool of this executor's own, of at most {@code max} threads (the builder's blockingThreads). */
+    /** A blocking pool of this executor's own, of at most {@code max} threads (the builder's); before {@link #start}. */
     public void blockingThreads(int max) {
-        this.blocking = new io.weft.blocking.BlockingPool(max, io.weft.blocking.BlockingPool.shared().keepAliveNanos(),
-                "weft-blocking-" + name + "-");
+        this.blocking = new BlockingPool(max, BlockingPool.shared().keepAliveNanos(), "weft-blocking-" + name + "-");
     }
 
-    io.weft.blocking.BlockingPool blockingPool() {
+    BlockingPool blockingPool() {
         return blocking;
     }
 
@@ -190,14 +190,9 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
             throw new IllegalStateException("spawnHere is called by a task of " + name + ", not from " + Thread.currentThread().getName());
         }
         FutureTask<T> t = new FutureTask<>(this, null, future);
-        w.number(t);
-        w.counters.spawned();
-        if (closing) {
-            t.abort(); // the executor closes: it never polls its future
-        }
+        register(t, w);
         t.queue = home;
-        home.remote.offer(t);
-        home.wakeForHomeWork();
+        home.offerFromAfar(t);
         return t;
     }
 
@@ -218,11 +213,16 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
     }
 
     /**
-     * Registers a new task (NOTIFIED, not yet queued) and queues it; aborted
-     * first if the executor closes. {@code w}: the worker spawning it (this
-     * thread's), or null from outside.
+     * Registers a new task (NOTIFIED, not yet queued) and queues it.
+     * {@code w}: the worker spawning it (this thread's), or null from outside.
      */
     private void adopt(Task<?> t, StealWorker w) {
+        register(t, w);
+        schedule(t, w);
+    }
+
+    /** Numbers and counts a new task (by {@code w}, or as spawned from outside); aborted first if the executor closes. */
+    private void register(Task<?> t, StealWorker w) {
         if (w != null) {
             w.number(t);
             w.counters.spawned();
@@ -232,7 +232,6 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
         if (closing) {
             t.abort(); // spawned while the executor closes: it never runs its body
         }
-        schedule(t, w);
     }
 
     // =====================================================================
@@ -277,8 +276,7 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
             if (home == w) {
                 (w.polling == task ? home.deferred : home.pinned).add(task); // a yield runs after the others
             } else {
-                home.remote.offer(task);
-                home.wakeForHomeWork();
+                home.offerFromAfar(task);
             }
             return;
         }

@@ -257,8 +257,7 @@ final class StealWorker implements Worker, TaskDumps.Site {
             StealWorker home = Spread.homeOfNewTask(this);
             t.queue = home; // before the offer, whose release publishes it to that worker
             if (home != this) {
-                home.remote.offer(t);
-                home.wakeForHomeWork();
+                home.offerFromAfar(t);
                 return;
             }
         }
@@ -392,7 +391,17 @@ final class StealWorker implements Worker, TaskDumps.Site {
         }
     }
 
-    /** After a task homed here was offered to {@link #remote} from another thread: wake this worker if it sleeps. */
+    /**
+     * From another thread: queues {@code t}, a task that lives here, on
+     * {@link #remote} (whose release publishes {@code t.queue} to this
+     * worker), and wakes this worker if it sleeps.
+     */
+    void offerFromAfar(Task<?> t) {
+        remote.offer(t);
+        wakeForHomeWork();
+    }
+
+    /** After work for this worker was offered from another thread: wake it if it sleeps. */
     void wakeForHomeWork() {
         if (sleeping) { // pairs with the store of sleeping in park(): one of the two sees the other
             unpark();
