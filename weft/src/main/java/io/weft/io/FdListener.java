@@ -40,11 +40,6 @@ public final class FdListener extends FdSocket implements ListenerHandle {
     }
 
     @Override
-    public boolean onOwnerThread() {
-        return driver.owner() == Thread.currentThread();
-    }
-
-    @Override
     public String toString() {
         return "FdListener[fd=" + fd + (closed ? ", closed]" : "]");
     }

@@ -90,7 +90,12 @@ public abstract class FdSocket {
      * worker of a StealingExecutor.
      */
     protected Linux sys() {
-        return driver.owner() == Thread.currentThread() ? driver.sys() : Linux.local();
+        return onOwnerThread() ? driver.sys() : Linux.local();
+    }
+
+    /** Whether the calling thread is the driver's loop thread (any thread may ask; the streams and listeners' answer). */
+    public boolean onOwnerThread() {
+        return driver.owner() == Thread.currentThread();
     }
 
     protected SocketAddress name(boolean peer) throws IOException {

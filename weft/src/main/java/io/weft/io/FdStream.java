@@ -170,11 +170,6 @@ public final class FdStream extends FdSocket implements StreamHandle {
     }
 
     @Override
-    public boolean onOwnerThread() {
-        return driver.owner() == Thread.currentThread();
-    }
-
-    @Override
     public void shutdownOutput() throws IOException {
         if (closed) {
             throw new java.nio.channels.ClosedChannelException();

@@ -14,9 +14,6 @@ public interface ListenerHandle {
 
     boolean isOpen();
 
-    /** Whether the calling thread is the loop thread of the driver it is registered with (any thread may ask). */
-    boolean onOwnerThread();
-
     /** Closes; idempotent. Pending accepts fail with ClosedChannelException. */
     void close();
 }

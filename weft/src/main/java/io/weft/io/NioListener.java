@@ -30,11 +30,6 @@ public final class NioListener extends NioSocket implements ListenerHandle {
     }
 
     @Override
-    public boolean onOwnerThread() {
-        return driver.owner() == Thread.currentThread();
-    }
-
-    @Override
     public String toString() {
         return "NioListener[" + ch + (closed ? ", closed]" : "]");
     }

@@ -52,6 +52,11 @@ public abstract class NioSocket {
     /** The selection-key operation ({@code OP_READ}, {@code OP_ACCEPT}, ...) for one readiness bit. */
     protected abstract int opOf(int bit);
 
+    /** Whether the calling thread is the driver's loop thread (any thread may ask; the streams and listeners' answer). */
+    public boolean onOwnerThread() {
+        return driver.owner() == Thread.currentThread();
+    }
+
     public boolean isOpen() {
         return !closed;
     }

@@ -129,11 +129,6 @@ public final class NioStream extends NioSocket implements StreamHandle {
     }
 
     @Override
-    public boolean onOwnerThread() {
-        return driver.owner() == Thread.currentThread();
-    }
-
-    @Override
     public void shutdownOutput() throws IOException {
         checkOpen();
         try {
