@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /** A test device for a StealingExecutor of two workers: a task made to start on the other worker. */
 public final class OtherWorker {
@@ -25,11 +26,26 @@ public final class OtherWorker {
             return body.call();
         });
         Weft.spawn(() -> { });
+        holdUntil(() -> startedOn.get() != null, "the task to start");
+        assertThat(startedOn.get()).as("started on the other worker").isNotEqualTo(home);
+        return h;
+    }
+
+    /** Holds the calling task's worker (spinning: no other task runs on it) until {@code done}; at most 30 s. */
+    public static void holdUntil(BooleanSupplier done, String what) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (startedOn.get() == null && System.nanoTime() < deadline) {
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertThat(startedOn.get()).as("started on the other worker").isNotNull().isNotEqualTo(home);
-        return h;
+        assertThat(done.getAsBoolean()).as("waited 30 s, holding the worker, for " + what).isTrue();
+    }
+
+    /** Yields (the worker runs its other tasks meanwhile) until {@code done}; at most 30 s. */
+    public static void yieldUntil(BooleanSupplier done, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            Weft.yieldNow().await();
+        }
+        assertThat(done.getAsBoolean()).as("waited 30 s, yielding, for " + what).isTrue();
     }
 }

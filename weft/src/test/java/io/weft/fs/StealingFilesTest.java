@@ -97,10 +97,7 @@ class StealingFilesTest {
                     f.close();
                     return null;
                 }).await();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (f.isOpen() && System.nanoTime() < deadline) {
-                    Weft.yieldNow().await(); // the close runs here, on the file's worker
-                }
+                OtherWorker.yieldUntil(() -> !f.isOpen(), "the close"); // it runs here, on the file's worker
                 assertThat(f.isOpen()).isFalse();
                 Throwable failure = null;
                 try {

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.weft.Driver;
 import io.weft.JoinHandle;
 import io.weft.OnceThenCancel;
+import io.weft.OtherWorker;
 import io.weft.StealingExecutor;
 import io.weft.Weft;
 import io.weft.time.TimedOutException;
@@ -130,7 +131,7 @@ class ListenerAcceptsTest {
                             return s.remoteAddress().getPort();
                         }
                     });
-                    StealingUdpTest.holdUntil(firstPolled); // the accept runs here only after its first poll
+                    OtherWorker.holdUntil(firstPolled::get, "the first poll"); // the accept runs here only after it
                     int port = body.await();
                     assertThat(port).as("the connection handed back").isEqualTo(client.localAddress().getPort());
                     return null;
@@ -150,10 +151,7 @@ class ListenerAcceptsTest {
                     l.close();
                     return null;
                 }).await();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (l.isOpen() && System.nanoTime() < deadline) {
-                    Weft.yieldNow().await(); // the close runs here, on the listener's worker
-                }
+                OtherWorker.yieldUntil(() -> !l.isOpen(), "the close"); // it runs here, on the listener's worker
                 assertThat(l.isOpen()).isFalse();
                 try {
                     TcpStream.connect(addr).await().close();

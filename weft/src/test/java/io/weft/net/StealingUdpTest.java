@@ -74,7 +74,7 @@ class StealingUdpTest {
                         Timeout.of(Duration.ofSeconds(10), srv.receiveFrom(in)).await(); // lost: a timeout
                         return text(in, in.position()) + (lost.position() == 0 ? "" : " (also in the buffer given up)");
                     });
-                    holdUntil(firstPolled); // the receive runs here only after its first poll found it pending
+                    OtherWorker.holdUntil(firstPolled::get, "the first poll"); // the receive runs here only after it
                     return body.await();
                 }
             });
@@ -107,20 +107,11 @@ class StealingUdpTest {
                         return text(a, a.position()) + " from " + (from == null ? "nobody" : "the peer") + ", then "
                                 + text(b, n);
                     });
-                    holdUntil(firstPolled);
+                    OtherWorker.holdUntil(firstPolled::get, "the first poll");
                     return body.await();
                 }
             });
             assertThat(got).isEqualTo("two from the peer, then one");
         }
-    }
-
-    /** Holds this worker (spinning, a test device) until {@code flag} is set; at most 30 s. */
-    static void holdUntil(AtomicBoolean flag) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!flag.get() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertThat(flag).as("set in time").isTrue();
     }
 }

@@ -146,10 +146,7 @@ class StreamMoveTest {
                         TcpStream served = l.accept().await()) {
                     JoinHandle<Integer> reader = spawnOnTheOtherWorker(
                             () -> served.read(ByteBuffer.allocate(8)).await());
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                    while (served.mover.moves() == 0 && System.nanoTime() < deadline) {
-                        Weft.yieldNow().await(); // the move's detach runs on this worker
-                    }
+                    OtherWorker.yieldUntil(() -> served.mover.moves() > 0, "the move"); // its detach runs here
                     assertThat(served.mover.moves()).as("the reader took it").isEqualTo(1);
                     String failure = null;
                     try {
@@ -214,10 +211,7 @@ class StreamMoveTest {
                             return e.getCause().getClass().getSimpleName();
                         }
                     });
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                    while (!served.mover.moving() && System.nanoTime() < deadline) {
-                        Thread.onSpinWait(); // holds this worker: the move's detach waits for it
-                    }
+                    OtherWorker.holdUntil(served.mover::moving, "the move to start"); // its detach waits for this worker
                     served.close();
                     return reader.await();
                 }
@@ -328,10 +322,7 @@ class StreamMoveTest {
                         int n = served.read(buf).await();
                         return text(buf, n);
                     });
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                    while (!gaveUp.get() && System.nanoTime() < deadline) {
-                        Thread.onSpinWait(); // holds the home worker: the detach waits for it
-                    }
+                    OtherWorker.holdUntil(gaveUp::get, "the first read to give up"); // the detach waits for this worker
                     assertThat(gaveUp).as("the first read gave up").isTrue();
                     return reader.await();
                 }
@@ -384,10 +375,7 @@ class StreamMoveTest {
                     return null;
                 });
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while ((handlers.get() < 20 || connected.get() < 20) && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            OtherWorker.holdUntil(() -> handlers.get() == 20 && connected.get() == 20, "handlers and clients");
             assertThat(handlers.get() + connected.get()).as("handlers and clients started").isEqualTo(40);
             // closed now, with reads pending on both ends and some handlers' streams perhaps on the move
             ex.close();
