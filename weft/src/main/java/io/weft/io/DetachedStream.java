@@ -86,15 +86,19 @@ public abstract sealed class DetachedStream permits DetachedStream.Fd, DetachedS
     static final class Nio extends DetachedStream {
         final SocketChannel channel;
 
-        Nio(SocketChannel channel) {
-            super(Driver.NIO, null);
+        Nio(SocketChannel channel, byte[] leftover) {
+            super(Driver.NIO, leftover);
             this.channel = channel;
         }
 
         @Override
         StreamHandle adopt(IoDriver driver) {
             try {
-                return ((NioDriver) driver).adopt(channel);
+                NioStream s = ((NioDriver) driver).adopt(channel);
+                if (leftover != null) {
+                    s.unread(leftover);
+                }
+                return s;
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(NioErrors.rename("register", e));
             }

@@ -22,39 +22,35 @@ import java.nio.ByteBuffer;
  * copied out, so it should not be written to meanwhile.
  */
 public final class FdStream extends FdSocket implements StreamHandle {
-    private byte[] leftover;
-    private int leftoverPos;
+    private final KeptBytes leftover = new KeptBytes();
 
     public FdStream(FdDriver driver, int fd) {
         super(driver, fd);
     }
 
     void keepLeftover(MemorySegment bytes) {
-        byte[] add = bytes.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-        if (leftover == null || leftoverPos == leftover.length) {
-            leftover = add;
-            leftoverPos = 0;
-        } else {
-            byte[] merged = new byte[leftover.length - leftoverPos + add.length];
-            System.arraycopy(leftover, leftoverPos, merged, 0, leftover.length - leftoverPos);
-            System.arraycopy(add, 0, merged, leftover.length - leftoverPos, add.length);
-            leftover = merged;
-            leftoverPos = 0;
-        }
+        leftover.keep(bytes);
     }
 
     /** Copies kept bytes into {@code dst}; the count (0 when none are kept). */
     int takeLeftover(MemorySegment dst) {
-        if (leftover == null) {
-            return 0;
+        return leftover.take(dst);
+    }
+
+    @Override
+    public void unread(byte[] bytes) {
+        driver.checkThread();
+        leftover.unread(bytes);
+    }
+
+    /** Whether an operation of a task is pending on it (not cancelled). */
+    private boolean busy() {
+        for (ListedOp<?> l = waiters.head(); l != null; l = l.nextWaiter()) {
+            if (((FdOp<?>) l).state != FdOp.CANCELLED) {
+                return true;
+            }
         }
-        int n = (int) Math.min(dst.byteSize(), leftover.length - leftoverPos);
-        MemorySegment.copy(MemorySegment.ofArray(leftover), leftoverPos, dst, 0, n);
-        leftoverPos += n;
-        if (leftoverPos == leftover.length) {
-            leftover = null;
-        }
-        return n;
+        return false;
     }
 
     @Override
@@ -80,23 +76,16 @@ public final class FdStream extends FdSocket implements StreamHandle {
             @Override
             public Poll<DetachedStream> poll(Context cx) {
                 checkOpen();
-                for (ListedOp<?> l = waiters.head(); l != null; l = l.nextWaiter()) {
-                    if (((FdOp<?>) l).state != FdOp.CANCELLED) {
-                        throw new IllegalStateException("detach of " + self + ": an operation of a task is pending on"
-                                + " it (" + l.getClass().getSimpleName() + "); a stream moves with nothing pending");
-                    }
+                if (busy()) {
+                    throw new IllegalStateException("detach of " + self + ": an operation of a task is pending on"
+                            + " it; a stream moves with nothing pending");
                 }
                 if (driver.wakeWhenCancelledOpsEnd(self, cx.waker())) {
                     return Poll.pending(); // what they bring is kept in leftover, and moves with the stream
                 }
                 driver.deregister(self);
                 closed = true; // for this executor: the descriptor stays open and moves
-                byte[] left = null;
-                if (leftover != null) {
-                    left = java.util.Arrays.copyOfRange(leftover, leftoverPos, leftover.length);
-                    leftover = null;
-                }
-                return Poll.ready(new DetachedStream.Fd(driver.kind(), fd, left));
+                return Poll.ready(new DetachedStream.Fd(driver.kind(), fd, leftover.drain()));
             }
 
             @Override
@@ -325,7 +314,7 @@ public final class FdStream extends FdSocket implements StreamHandle {
             if (state == NEW) {
                 FdStream s = (FdStream) socket;
                 s.checkOpen();
-                if (s.leftover != null) {
+                if (!s.leftover.isEmpty()) {
                     state = DONE;
                     return Poll.ready(null);
                 }

@@ -25,6 +25,8 @@ public final class NioStream extends NioSocket implements StreamHandle {
     private final SocketChannel ch;
     /** shutdownOutput was called: java.nio would say ClosedChannelException, the descriptor drivers EPIPE. */
     private boolean outputShut;
+    /** Bytes handed back undelivered ({@link #unread}); the next read returns them first. Loop thread only. */
+    private final KeptBytes kept = new KeptBytes();
 
     NioStream(NioDriver driver, SocketChannel ch) {
         super(driver, ch);
@@ -75,7 +77,7 @@ public final class NioStream extends NioSocket implements StreamHandle {
                 }
                 closed = true; // for this executor: the channel stays open and moves
                 driver.deregister(self);
-                return Poll.ready(new DetachedStream.Nio(ch));
+                return Poll.ready(new DetachedStream.Nio(ch, kept.drain()));
             }
 
             @Override
@@ -83,6 +85,12 @@ public final class NioStream extends NioSocket implements StreamHandle {
                 // nothing was taken: the stream stays where it is
             }
         };
+    }
+
+    @Override
+    public void unread(byte[] bytes) {
+        driver.checkThread();
+        kept.unread(bytes);
     }
 
     @Override
@@ -104,6 +112,11 @@ public final class NioStream extends NioSocket implements StreamHandle {
         }
         if (!dst.hasRemaining()) {
             return 0;
+        }
+        int k = kept.take(MemorySegment.ofBuffer(dst));
+        if (k > 0) {
+            dst.position(dst.position() + k);
+            return k;
         }
         Integer n;
         try {
@@ -222,7 +235,17 @@ public final class NioStream extends NioSocket implements StreamHandle {
 
         @Override
         Integer immediate() {
-            return (buf != null ? buf.remaining() : seg.byteSize()) == 0 ? 0 : null;
+            if ((buf != null ? buf.remaining() : seg.byteSize()) == 0) {
+                return 0;
+            }
+            int n = ((NioStream) socket).kept.take(buf != null ? MemorySegment.ofBuffer(buf) : seg);
+            if (n == 0) {
+                return null;
+            }
+            if (buf != null) {
+                buf.position(buf.position() + n);
+            }
+            return n;
         }
 
         @Override
@@ -265,6 +288,11 @@ public final class NioStream extends NioSocket implements StreamHandle {
         @Override
         String call() {
             return "poll";
+        }
+
+        @Override
+        Boolean immediate() {
+            return ((NioStream) socket).kept.isEmpty() ? null : Boolean.TRUE;
         }
 
         @Override

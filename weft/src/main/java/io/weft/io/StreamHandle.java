@@ -13,24 +13,10 @@ import java.nio.ByteBuffer;
  * {@link java.io.UncheckedIOException} whose cause is the precise
  * {@link IOException}.
  */
-public interface StreamHandle {
-
-    /** Reads into {@code dst} from its position; the count, or -1 at end of stream. */
-    CancellableFuture<Integer> read(ByteBuffer dst);
-
-    /** Reads into {@code dst} (native or heap); the count, or -1 at end of stream. */
-    CancellableFuture<Integer> read(MemorySegment dst);
-
-    /** Ready once a read would not wait (bytes, the end of stream or an error); holds no buffer meanwhile. */
-    CancellableFuture<Void> readable();
+public interface StreamHandle extends StreamOps {
 
     /** Reads what is there now, without waiting: the count, -1 at end of stream, 0 if nothing is. */
     int tryRead(ByteBuffer dst);
-
-    /** Writes from {@code src} from its position; the count written (at least 1 unless src is empty). */
-    CancellableFuture<Integer> write(ByteBuffer src);
-
-    CancellableFuture<Integer> write(MemorySegment src);
 
     void shutdownOutput() throws IOException;
 
@@ -47,6 +33,14 @@ public interface StreamHandle {
 
     /** Whether the calling thread is the loop thread of the driver it is registered with (any thread may ask). */
     boolean onOwnerThread();
+
+    /**
+     * Puts {@code bytes}, read from this stream earlier and never delivered,
+     * back before every byte not yet read: the next read (or tryRead)
+     * returns them first, and {@link #readable()} is ready at once. They move
+     * with the stream on {@link #detach()}. Loop thread only.
+     */
+    void unread(byte[] bytes);
 
     /** Closes; idempotent. Operations still pending fail with ClosedChannelException. */
     void close();

@@ -3,6 +3,7 @@ package io.weft.net;
 import io.weft.CancellableFuture;
 import io.weft.executor.Worker;
 import io.weft.io.StreamHandle;
+import io.weft.io.StreamOps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
@@ -39,10 +40,14 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
         this.mover = home == null ? null : new StreamMove(this);
     }
 
-    /** The handle if this thread may use it; null if the stream must first move here (a StealingExecutor's). */
+    /**
+     * The handle if this thread may use it; null if the stream must first
+     * move here (a StealingExecutor's), or is on its way elsewhere (its
+     * handle here is already detached: closed for this thread).
+     */
     private StreamHandle here() {
         StreamHandle h = handle;
-        return mover == null || h.onOwnerThread() ? h : null; // a LocalExecutor's: the driver's check speaks
+        return mover == null || h.onOwnerThread() && h.isOpen() ? h : null; // a LocalExecutor's: the driver's check speaks
     }
 
     /**
@@ -53,17 +58,17 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
      * and returned first by the next read or {@link #tryRead}. A direct
      * buffer or native segment may be written by the kernel until that
      * completion, so do not reuse it for other data before the next read on
-     * this stream has returned.
+     * this stream has returned. A read from a task of another worker while
+     * the stream stays on its own (see {@link #write}) that is given up
+     * after it read hands its bytes back: the next read returns them.
      */
     public CancellableFuture<Integer> read(ByteBuffer dst) {
-        StreamHandle h = here();
-        return h != null ? h.read(dst) : mover.then(x -> x.read(dst));
+        return mover == null ? handle.read(dst) : mover.then(x -> x.read(dst));
     }
 
     /** As {@link #read(ByteBuffer)}, into a native or heap segment from its start. */
     public CancellableFuture<Integer> read(MemorySegment dst) {
-        StreamHandle h = here();
-        return h != null ? h.read(dst) : mover.then(x -> x.read(dst));
+        return mover == null ? handle.read(dst) : mover.then(x -> x.read(dst));
     }
 
     /**
@@ -77,8 +82,7 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
      * <p><b>Cancel safety:</b> nothing is consumed; cancelling it loses nothing.
      */
     public CancellableFuture<Void> readable() {
-        StreamHandle h = here();
-        return h != null ? h.readable() : mover.then(StreamHandle::readable);
+        return mover == null ? handle.readable() : mover.then(StreamOps::readable);
     }
 
     /**
@@ -105,7 +109,8 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
         if (h == null) {
             throw new IllegalStateException(this + " is on another worker of this StealingExecutor: tryRead never"
                     + " waits, so it cannot bring the stream here; await readable() (or any read or write) first,"
-                    + " which moves it");
+                    + " which moves it" + (mover.shared() ? " (this stream stays where it is while a task there has"
+                    + " an operation pending on it: use read from here)" : ""));
         }
         return h.tryRead(dst);
     }
@@ -120,16 +125,25 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
      * known: the stream then holds a prefix of these bytes, whole and in
      * order before anything written later, so a protocol that cannot resume
      * mid-message should close the stream after a cancelled write.
+     *
+     * <p><b>On a StealingExecutor</b> a stream follows the task that uses it
+     * (it moves to that task's worker at its first operation there), except
+     * while a task on its current worker has an operation pending on it: two
+     * tasks on two workers using one stream at once (a proxy's two
+     * directions, a reader and a writer). Then the stream stays, and each
+     * operation from the other worker is run on the stream's worker and its
+     * result handed back, at the cost of a hop there and back (at most 64 KiB
+     * a read or write). Such a write given up after the stream's worker sent
+     * it has sent its bytes, on every driver (as a cancelled write on
+     * io_uring).
      */
     public CancellableFuture<Integer> write(ByteBuffer src) {
-        StreamHandle h = here();
-        return h != null ? h.write(src) : mover.then(x -> x.write(src));
+        return mover == null ? handle.write(src) : mover.then(x -> x.write(src));
     }
 
     /** As {@link #write(ByteBuffer)}, from a native or heap segment. */
     public CancellableFuture<Integer> write(MemorySegment src) {
-        StreamHandle h = here();
-        return h != null ? h.write(src) : mover.then(x -> x.write(src));
+        return mover == null ? handle.write(src) : mover.then(x -> x.write(src));
     }
 
     /**
@@ -140,8 +154,7 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
      * {@link #read}.
      */
     public CancellableFuture<Void> readExact(ByteBuffer dst) {
-        StreamHandle h = here();
-        return h != null ? StreamLoops.readExact(h, dst) : mover.then(x -> StreamLoops.readExact(x, dst));
+        return StreamLoops.readExact(mover == null ? handle : mover.followed(), dst);
     }
 
     /**
@@ -151,21 +164,41 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
      * writes completed; the cancelled write itself is as {@link #write}.
      */
     public CancellableFuture<Void> writeAll(ByteBuffer src) {
-        StreamHandle h = here();
-        return h != null ? StreamLoops.writeAll(h, src) : mover.then(x -> StreamLoops.writeAll(x, src));
+        return StreamLoops.writeAll(mover == null ? handle : mover.followed(), src);
     }
 
     /** Half-close: the peer reads end of stream; this side can still read. */
     public void shutdownOutput() throws IOException {
-        handle.shutdownOutput();
+        set(StreamHandle::shutdownOutput);
     }
 
     public void setNoDelay(boolean on) throws IOException {
-        handle.setNoDelay(on);
+        set(h -> h.setNoDelay(on));
+    }
+
+    /** A call on the socket that needs no loop thread (a setting, a shutdown). */
+    interface Setting {
+        void apply(StreamHandle h) throws IOException;
+    }
+
+    /**
+     * Applies {@code s} now; on a StealingExecutor's stream caught between
+     * two reactors (its handle detached, the next not yet attached), applied
+     * by the move as it lands, before any operation there.
+     */
+    void set(Setting s) throws IOException {
+        StreamHandle h = handle;
+        if (mover != null && !h.isOpen() && mover.afterMove(s)) {
+            return;
+        }
+        s.apply(handle); // the handle now: the move may have landed meanwhile
     }
 
     public boolean isOpen() {
-        return (mover == null || !mover.isClosed()) && handle.isOpen();
+        if (mover == null) {
+            return handle.isOpen();
+        }
+        return !mover.isClosed() && (handle.isOpen() || mover.moving()); // moving: detached from one reactor, not yet on the next
     }
 
     /**

@@ -5,7 +5,7 @@ import io.weft.Context;
 import io.weft.Future;
 import io.weft.Futures;
 import io.weft.Poll;
-import io.weft.io.StreamHandle;
+import io.weft.io.StreamOps;
 import java.io.EOFException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -15,21 +15,21 @@ final class StreamLoops {
     private StreamLoops() {
     }
 
-    static CancellableFuture<Void> readExact(StreamHandle h, ByteBuffer dst) {
+    static CancellableFuture<Void> readExact(StreamOps h, ByteBuffer dst) {
         return new Loop(h, dst, true);
     }
 
-    static CancellableFuture<Void> writeAll(StreamHandle h, ByteBuffer src) {
+    static CancellableFuture<Void> writeAll(StreamOps h, ByteBuffer src) {
         return new Loop(h, src, false);
     }
 
     private static final class Loop implements CancellableFuture<Void> {
-        private final StreamHandle h;
+        private final StreamOps h;
         private final ByteBuffer buf;
         private final boolean reading;
         private Future<Integer> op;
 
-        Loop(StreamHandle h, ByteBuffer buf, boolean reading) {
+        Loop(StreamOps h, ByteBuffer buf, boolean reading) {
             this.h = h;
             this.buf = buf;
             this.reading = reading;

@@ -6,8 +6,12 @@ import io.weft.Poll;
 import io.weft.executor.Worker;
 import io.weft.io.DetachedStream;
 import io.weft.io.StreamHandle;
+import io.weft.io.StreamOps;
 import io.weft.task.Task;
 import io.weft.TaskFailedException;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.io.UncheckedIOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.function.Function;
@@ -35,11 +39,16 @@ import java.util.function.Function;
  *       first ({@link #claim}) takes the stream to its own worker; the
  *       others find it on a foreign worker again and start the next
  *       move.</li>
- *   <li>A move fails, and the stream stays where it was, if an operation
- *       is pending on it at home (a stream used at once by tasks on two
- *       workers, a read on one and a write on the other: keep both on one
- *       task, or detach and attach by hand); the waiting operation throws
- *       the detach's IllegalStateException, saying so.</li>
+ *   <li>A stream that a task at home has an operation pending on does not
+ *       move (a stream used at once by tasks on two workers: a proxy's two
+ *       directions, a read on one and a write on the other). It is then
+ *       <em>shared</em>: the other workers' operations are run on its
+ *       worker and their results handed back ({@link RemoteStream}, one
+ *       hop each). It stays shared until {@value #IDLE_TO_MOVE} forwarded
+ *       operations in a row find nothing else pending at home; then the
+ *       next operation from afar moves it again (so two tasks that take
+ *       turns on one stream do not bounce it between workers at every
+ *       operation).</li>
  *   <li>A close from another worker marks the stream closed at once for
  *       its users; the descriptor is closed on its home (a task there), or,
  *       during a move, by whoever ends the move.</li>
@@ -47,7 +56,10 @@ import java.util.function.Function;
  *
  * <p><b>Cancel safety:</b> an operation cancelled while it waits for a move
  * did nothing; the move goes on, and the next operation (from any worker)
- * takes the stream, with the bytes a cancelled read had kept.
+ * takes the stream, with the bytes a cancelled read had kept. A forwarded
+ * read given up after it read hands its bytes back ({@link #giveBack}): on
+ * the stream's worker they go before every byte not yet read; during a
+ * move they wait here and go to the stream once it lands.
  */
 final class StreamMove {
     private final SocketStream stream;
@@ -57,6 +69,71 @@ final class StreamMove {
     private volatile boolean closed;
     /** Moves completed (tests read it). Guarded by this. */
     private long moves;
+    /** Found busy at home: operations from afar are forwarded there. Written under this; read without it. */
+    private volatile boolean shared;
+    /** Operations run on the stream's worker for tasks of others (tests read it). Guarded by this. */
+    private long forwards;
+    /**
+     * Operations of tasks under way on the stream's handle where it is
+     * (applied to it, not yet complete, failed or cancelled): a move waits
+     * for none, and forwarded operations count as busy while any is. The
+     * thread of the current handle only.
+     */
+    private int activeHere;
+    /** Forwarded operations in a row that found nothing else pending at home. Guarded by this. */
+    private int idleForwards;
+    /** Settings made during a move, for the stream once it lands. Guarded by this. */
+    private final java.util.ArrayList<SocketStream.Setting> settings = new java.util.ArrayList<>(0);
+    /** Bytes given back during a move, for the stream once it lands. Guarded by this. */
+    private byte[] stash;
+    /** The view a task of another worker uses while the stream is shared. */
+    private final RemoteStream remote = new RemoteStream(this);
+    /**
+     * The stream's operations, each finding the stream where it is at its
+     * first poll: what readExact and writeAll loop over, so that the stream
+     * may move (or be shared) between two of their operations.
+     */
+    private final StreamOps followed = new StreamOps() {
+        @Override
+        public CancellableFuture<Integer> read(ByteBuffer dst) {
+            return then(x -> x.read(dst));
+        }
+
+        @Override
+        public CancellableFuture<Integer> read(MemorySegment dst) {
+            return then(x -> x.read(dst));
+        }
+
+        @Override
+        public CancellableFuture<Void> readable() {
+            return then(StreamOps::readable);
+        }
+
+        @Override
+        public CancellableFuture<Integer> write(ByteBuffer src) {
+            return then(x -> x.write(src));
+        }
+
+        @Override
+        public CancellableFuture<Integer> write(MemorySegment src) {
+            return then(x -> x.write(src));
+        }
+    };
+
+    /** Forwarded operations in a row that find the stream idle at home before it may move again. */
+    static final int IDLE_TO_MOVE = 4;
+
+    /** What a forwarded operation's task returns when the stream was no longer on its worker. */
+    static final Object RETRY = new Object();
+
+    /** Thrown by a forwarded operation that found the stream gone from that worker: look again. */
+    static final class Retry extends RuntimeException {
+        static final Retry INSTANCE = new Retry();
+
+        private Retry() {
+            super("the stream moved", null, false, false);
+        }
+    }
 
     StreamMove(SocketStream stream) {
         this.stream = stream;
@@ -75,12 +152,37 @@ final class StreamMove {
         return move != null;
     }
 
-    /** {@code op} on the stream once it is on this worker (it moves here first if need be). */
-    <T> CancellableFuture<T> then(Function<StreamHandle, CancellableFuture<T>> op) {
+    synchronized long forwards() {
+        return forwards;
+    }
+
+    /** Whether {@code h}, closed, is the stream's handle and no move is in flight: the stream is closed. */
+    private synchronized boolean closedHere(StreamHandle h) {
+        return move == null && stream.handle == h;
+    }
+
+    /** Whether operations from afar are forwarded to the stream's worker (tests read it). */
+    boolean shared() {
+        return shared;
+    }
+
+    StreamOps followed() {
+        return followed;
+    }
+
+    /**
+     * {@code op} on the stream once it is on this worker (it moves here
+     * first if need be), or forwarded to its worker while it is shared.
+     */
+    <T> CancellableFuture<T> then(Function<StreamOps, CancellableFuture<T>> op) {
         return new MoveThen<>(op);
     }
 
-    /** The move in flight, started (a detach on the home worker) if none is; {@code here} asks. */
+    /**
+     * The move in flight, started (a detach on the home worker, unless an
+     * operation is pending there) if none is; null if the stream is shared
+     * and no move is in flight. {@code here} asks.
+     */
     private synchronized Task<DetachedStream> moveFor(Worker here) {
         if (closed) {
             throw new UncheckedIOException(new ClosedChannelException());
@@ -92,9 +194,126 @@ final class StreamMove {
                         + here.name() + ": a stream moves by itself only between the workers of one"
                         + " StealingExecutor; hand it to another executor with detach() and attach()");
             }
-            move = home.spawnHere(stream.handle.detach());
+            if (shared) {
+                return null;
+            }
+            move = home.spawnHere(new DetachUnlessBusy(stream.handle));
         }
         return move;
+    }
+
+    /** On the home worker: the detach, or null (no move) if an operation of a task is under way on the stream. */
+    private final class DetachUnlessBusy implements CancellableFuture<DetachedStream> {
+        private final StreamHandle h;
+        private CancellableFuture<DetachedStream> detach;
+
+        DetachUnlessBusy(StreamHandle h) {
+            this.h = h;
+        }
+
+        @Override
+        public Poll<DetachedStream> poll(Context cx) {
+            if (detach == null) {
+                if (h.isOpen() && activeHere > 0) {
+                    return Poll.ready(null);
+                }
+                detach = h.detach();
+            }
+            return detach.poll(cx);
+        }
+
+        @Override
+        public void cancel() {
+            if (detach != null) {
+                detach.cancel();
+            }
+        }
+    }
+
+    /** A forwarded operation's task, on {@code stream.home}; {@code here()} asks for it. */
+    Task<Object> spawnAtHome(CancellableFuture<Object> atHome) {
+        return stream.home.spawnHere(atHome);
+    }
+
+    /**
+     * On the worker a forwarded operation was sent to: the stream's handle
+     * if the stream is still there and not moving, else null (the operation
+     * looks again). Counts the operations that find nothing else pending
+     * (see {@link #IDLE_TO_MOVE}).
+     */
+    synchronized StreamHandle enterAtHome() {
+        if (closed) {
+            throw new UncheckedIOException(new ClosedChannelException());
+        }
+        StreamHandle h = stream.handle;
+        if (move != null || !h.onOwnerThread()) {
+            return null;
+        }
+        if (activeHere > 0) {
+            idleForwards = 0;
+        } else if (++idleForwards >= IDLE_TO_MOVE) {
+            idleForwards = 0;
+            shared = false;
+        }
+        forwards++;
+        activeHere++;
+        return h;
+    }
+
+    /** A forwarded operation that {@link #enterAtHome} let in ended (the stream's worker). */
+    void leftHome() {
+        activeHere--;
+    }
+
+    /**
+     * Bytes a forwarded read took from the stream for a caller that gave it
+     * up (any thread): back into the stream, before every byte not yet read.
+     */
+    void giveBack(byte[] bytes) {
+        Worker home;
+        synchronized (this) {
+            if (closed) {
+                return; // nobody reads a closed stream
+            }
+            if (move != null) {
+                stash = stash == null ? bytes : concat(stash, bytes); // read later than those stashed before
+                return;
+            }
+            StreamHandle h = stream.handle;
+            if (h.onOwnerThread()) {
+                h.unread(bytes);
+                return;
+            }
+            home = stream.home;
+        }
+        home.runHere(() -> giveBack(bytes)); // queued there before any later operation of this caller
+    }
+
+    /** {@code s} kept for the stream once the move in flight lands; false if none is in flight. Any thread. */
+    synchronized boolean afterMove(SocketStream.Setting s) {
+        if (move == null) {
+            return false;
+        }
+        settings.add(s);
+        return true;
+    }
+
+    /** The settings made during the move, on {@code h}, the stream where it is now (its worker's thread). Guarded by this. */
+    private void applySettings(StreamHandle h) {
+        for (SocketStream.Setting s : settings) {
+            try {
+                s.apply(h);
+            } catch (IOException | UncheckedIOException failed) {
+                // the connection failed meanwhile: its next operation reports it
+            }
+        }
+        settings.clear();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 
     /**
@@ -111,6 +330,22 @@ final class StreamMove {
         DetachedStream d;
         try {
             d = m.peek();
+            if (d == null) { // busy at home: the stream stays, and operations from afar go there
+                if (closed) {
+                    stream.home.runHere(stream.handle::close); // closed from afar meanwhile: close it there
+                    throw new UncheckedIOException(new ClosedChannelException());
+                }
+                shared = true;
+                idleForwards = 0;
+                if (!settings.isEmpty()) {
+                    stream.home.runHere(() -> {
+                        synchronized (this) {
+                            applySettings(stream.handle);
+                        }
+                    });
+                }
+                return;
+            }
         } catch (RuntimeException failed) { // the detach threw, or was cancelled by a close of the executor
             Throwable why = failed instanceof TaskFailedException && failed.getCause() != null ? failed.getCause() : failed;
             if (why instanceof UncheckedIOException io) {
@@ -123,7 +358,13 @@ final class StreamMove {
             d.close();
             throw new UncheckedIOException(new ClosedChannelException());
         }
-        stream.handle = d.attach(here.driver());
+        StreamHandle h = d.attach(here.driver());
+        if (stash != null) {
+            h.unread(stash);
+            stash = null;
+        }
+        applySettings(h);
+        stream.handle = h;
         stream.home = here;
         moves++;
     }
@@ -156,48 +397,86 @@ final class StreamMove {
         if (move == m) {
             move = null;
             try {
-                m.peek().close();
-            } catch (RuntimeException stayed) {
-                stream.home.runHere(stream.handle::close); // the detach failed: the stream is still at home
+                DetachedStream d = m.peek();
+                if (d != null) {
+                    d.close();
+                    return;
+                }
+            } catch (RuntimeException detachFailed) {
+                // the stream is still at home
             }
+            stream.home.runHere(stream.handle::close); // it did not move (busy, or the detach failed): close it at home
         }
     }
 
     /** An operation from another worker: waits for the stream to move here, then runs {@code op} on it. */
     private final class MoveThen<T> implements CancellableFuture<T> {
-        private final Function<StreamHandle, CancellableFuture<T>> op;
+        private final Function<StreamOps, CancellableFuture<T>> op;
         private CancellableFuture<T> inner;
+        /** {@link #inner} runs on the stream's handle here: counted in {@link #activeHere}. */
+        private boolean counted;
 
-        MoveThen(Function<StreamHandle, CancellableFuture<T>> op) {
+        MoveThen(Function<StreamOps, CancellableFuture<T>> op) {
             this.op = op;
+        }
+
+        private void ended() {
+            if (counted) {
+                counted = false;
+                activeHere--;
+            }
         }
 
         @Override
         public Poll<T> poll(Context cx) {
-            while (inner == null) {
+            for (;;) {
+                if (inner != null) {
+                    try {
+                        Poll<T> p = inner.poll(cx);
+                        if (p.isReady()) {
+                            ended();
+                        }
+                        return p;
+                    } catch (Retry moved) {
+                        inner = null; // forwarded, but the stream had left that worker: look where it is now
+                    } catch (RuntimeException | Error failed) {
+                        ended();
+                        throw failed;
+                    }
+                }
                 if (closed) {
                     throw new UncheckedIOException(new ClosedChannelException());
                 }
                 StreamHandle h = stream.handle;
-                if (h.onOwnerThread()) {
+                if (h.onOwnerThread() && (h.isOpen() || closedHere(h))) { // not a handle detached for a move
                     inner = op.apply(h);
-                    break;
+                    counted = true;
+                    activeHere++;
+                    continue;
                 }
                 Worker here = Worker.current("a socket operation");
                 Task<DetachedStream> m = moveFor(here);
+                if (m == null) {
+                    inner = op.apply(remote); // shared: run on the stream's worker
+                    continue;
+                }
                 if (!m.isFinished() && m.wakeOnCompletion(cx.waker(), true)) {
                     return Poll.pending();
                 }
-                claim(m, here);
+                claim(m, here); // here now, or shared
             }
-            return inner.poll(cx);
         }
 
-        /** <b>Cancel safety:</b> see the class comment: the move goes on; the operation did nothing, or is cancelled. */
+        /**
+         * <b>Cancel safety:</b> see the class comment: the move goes on; the
+         * operation did nothing, or is cancelled (a forwarded read hands back
+         * what it read).
+         */
         @Override
         public void cancel() {
             if (inner != null) {
                 inner.cancel();
+                ended();
             }
         }
     }

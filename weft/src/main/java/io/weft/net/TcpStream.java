@@ -160,7 +160,7 @@ public final class TcpStream extends SocketStream {
         if (linger != null && linger.isNegative()) {
             throw new IllegalArgumentException("setLinger(" + linger + "): must not be negative");
         }
-        handle.setLinger(linger);
+        set(h -> h.setLinger(linger));
     }
 
     public InetSocketAddress localAddress() throws IOException {

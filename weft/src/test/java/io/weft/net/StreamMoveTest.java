@@ -35,9 +35,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * A stream of a StealingExecutor used by a task on another worker moves
  * there by itself ({@link StreamMove}), once per driver this kernel allows:
  * a connection handed to a spawned task serves wherever that task starts,
- * as in tokio; a move that would take a stream from under a pending
- * operation fails, saying so; a close from afar closes; an operation
- * cancelled during a move loses nothing.
+ * as in tokio; a close from afar closes; an operation cancelled during a
+ * move loses nothing. (A stream that cannot move because a task at home
+ * has an operation pending on it: {@code SharedStreamTest}.)
  */
 @org.junit.jupiter.api.Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = ThreadMode.SEPARATE_THREAD)
 class StreamMoveTest {
@@ -128,43 +128,6 @@ class StreamMoveTest {
             });
             assertThat(checked).isEqualTo((long) conns * messages);
             assertThat(moves.sum()).as("moves (one at most per connection)").isBetween(0L, (long) conns);
-        }
-    }
-
-    /**
-     * A read pending on the other worker: a write from home cannot take the
-     * stream from under it and says why; once the read has completed the
-     * write moves the stream back and goes out.
-     */
-    @ParameterizedTest
-    @EnumSource(Driver.class)
-    void aMoveFromUnderAPendingOperationFailsSayingWhyAndTheStreamStaysUsable(Driver d) {
-        try (StealingExecutor ex = on(d)) {
-            ex.blockOn(() -> {
-                try (TcpListener l = TcpListener.bind(loopback());
-                        TcpStream client = TcpStream.connect(l.localAddress()).await();
-                        TcpStream served = l.accept().await()) {
-                    JoinHandle<Integer> reader = spawnOnTheOtherWorker(
-                            () -> served.read(ByteBuffer.allocate(8)).await());
-                    OtherWorker.yieldUntil(() -> served.mover.moves() > 0, "the move"); // its detach runs here
-                    assertThat(served.mover.moves()).as("the reader took it").isEqualTo(1);
-                    String failure = null;
-                    try {
-                        served.write(ascii("x")).await();
-                    } catch (IllegalStateException e) {
-                        failure = e.getMessage();
-                    }
-                    assertThat(failure).as("a write from home during the read").isNotNull()
-                            .contains("could not move").contains("pending");
-                    client.writeAll(ascii("r")).await();
-                    assertThat(reader.await()).as("the reader's byte").isEqualTo(1);
-                    served.writeAll(ascii("back")).await();
-                    served.close();
-                    assertThat(readAll(client)).isEqualTo("back");
-                    assertThat(served.mover.moves()).isEqualTo(2);
-                    return null;
-                }
-            });
         }
     }
 

@@ -1,0 +1,215 @@
+package io.weft.net;
+
+import io.weft.CancellableFuture;
+import io.weft.Context;
+import io.weft.Poll;
+import io.weft.TaskFailedException;
+import io.weft.io.StreamHandle;
+import io.weft.io.StreamOps;
+import io.weft.task.Task;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A stream of a StealingExecutor as a task of another worker sees it while
+ * the stream stays on its own worker because a task there has an operation
+ * pending on it ({@link StreamMove}'s shared mode: a proxy's two directions
+ * on two workers). Each read, write or readable is made and run on the
+ * stream's worker as a task of it, and its result handed back (one hop
+ * there and back per operation). The caller's buffer is never touched by
+ * the other thread: a read lands in a buffer of its own there and is copied
+ * into the caller's here, a write sends a copy taken here (at most
+ * {@link #CHUNK} bytes an operation, as a write may write less than asked).
+ *
+ * <p><b>Cancel safety.</b> A read given up after it read bytes on the
+ * stream's worker hands them back to the stream
+ * ({@link StreamMove#giveBack}): the next read, from any task, returns them
+ * first. A write given up after the stream's worker sent it has sent those
+ * bytes, and the count is lost, as for a write cancelled on io_uring. A
+ * readable given up consumed nothing.
+ */
+final class RemoteStream implements StreamOps {
+    /** The most bytes one forwarded read or write carries. */
+    static final int CHUNK = 64 * 1024;
+
+    private final StreamMove mover;
+
+    RemoteStream(StreamMove mover) {
+        this.mover = mover;
+    }
+
+    /** Bytes read on the stream's worker: the first {@code n} of {@code bytes}, or n of -1 at end of stream. */
+    private record Chunk(byte[] bytes, int n) {
+    }
+
+    private static CancellableFuture<Chunk> readChunk(StreamHandle h, int len) {
+        byte[] b = new byte[len];
+        return h.read(ByteBuffer.wrap(b)).map(n -> new Chunk(b, n));
+    }
+
+    private void giveBack(Chunk c) {
+        if (c.n() > 0) {
+            mover.giveBack(Arrays.copyOf(c.bytes(), c.n()));
+        }
+    }
+
+    @Override
+    public CancellableFuture<Integer> read(ByteBuffer dst) {
+        int len = Math.min(dst.remaining(), CHUNK);
+        return new Forward<>(h -> readChunk(h, len), this::giveBack).map(c -> {
+            if (c.n() > 0) {
+                dst.put(c.bytes(), 0, c.n());
+            }
+            return c.n();
+        });
+    }
+
+    @Override
+    public CancellableFuture<Integer> read(MemorySegment dst) {
+        int len = (int) Math.min(dst.byteSize(), CHUNK);
+        return new Forward<>(h -> readChunk(h, len), this::giveBack).map(c -> {
+            if (c.n() > 0) {
+                MemorySegment.copy(MemorySegment.ofArray(c.bytes()), 0, dst, 0, c.n());
+            }
+            return c.n();
+        });
+    }
+
+    @Override
+    public CancellableFuture<Void> readable() {
+        return new Forward<>(StreamHandle::readable, null);
+    }
+
+    @Override
+    public CancellableFuture<Integer> write(ByteBuffer src) {
+        byte[] copy = new byte[Math.min(src.remaining(), CHUNK)];
+        src.get(src.position(), copy);
+        return new Forward<>(h -> h.write(ByteBuffer.wrap(copy)), null).map(n -> {
+            src.position(src.position() + n);
+            return n;
+        });
+    }
+
+    @Override
+    public CancellableFuture<Integer> write(MemorySegment src) {
+        byte[] copy = src.asSlice(0, Math.min(src.byteSize(), CHUNK)).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        return new Forward<>(h -> h.write(ByteBuffer.wrap(copy)), null);
+    }
+
+    /**
+     * {@code atHome} made and run on the stream's worker, as a task of it,
+     * its result handed over. If the stream is no longer there when that
+     * task runs (it moved, or is moving), the task does nothing and this
+     * throws {@link StreamMove.Retry}: the operation looks where the stream
+     * is now.
+     */
+    private final class Forward<T> implements CancellableFuture<T> {
+        private final Function<StreamHandle, CancellableFuture<T>> atHome;
+        /** Where a result produced for a caller that gave up goes (on any thread); null: nowhere. */
+        private final Consumer<T> dropped;
+        private Task<Object> task;
+
+        Forward(Function<StreamHandle, CancellableFuture<T>> atHome, Consumer<T> dropped) {
+            this.atHome = atHome;
+            this.dropped = dropped;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Poll<T> poll(Context cx) {
+            if (task == null) {
+                task = mover.spawnAtHome(new AtHome());
+            }
+            if (!task.isFinished() && task.wakeOnCompletion(cx.waker(), true)) {
+                return Poll.pending();
+            }
+            Object r;
+            try {
+                r = task.peek();
+            } catch (TaskFailedException failed) {
+                if (failed.getCause() instanceof RuntimeException e) {
+                    throw e; // the operation's own failure, as a call at home throws it
+                }
+                throw failed;
+            } finally {
+                task = null;
+            }
+            if (r == StreamMove.RETRY) {
+                throw StreamMove.Retry.INSTANCE;
+            }
+            return Poll.ready((T) r);
+        }
+
+        @Override
+        public void cancel() {
+            Task<Object> t = task;
+            if (t != null) {
+                task = null;
+                t.abort(); // cancels the operation on the stream's worker, unless it completed
+                if (dropped != null && !t.wakeOnCompletion(() -> drop(t), true)) {
+                    drop(t);
+                }
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private void drop(Task<Object> t) {
+            Object r;
+            try {
+                r = t.peek();
+            } catch (RuntimeException cancelledOrFailed) {
+                return; // it produced nothing
+            }
+            if (r != StreamMove.RETRY) {
+                dropped.accept((T) r);
+            }
+        }
+
+        /** The task on the stream's worker: the operation, if the stream is still there. */
+        private final class AtHome implements CancellableFuture<Object> {
+            private CancellableFuture<T> inner;
+            private boolean ended;
+
+            @Override
+            public Poll<Object> poll(Context cx) {
+                if (inner == null) {
+                    StreamHandle h = mover.enterAtHome();
+                    if (h == null) {
+                        return Poll.ready(StreamMove.RETRY);
+                    }
+                    inner = atHome.apply(h);
+                }
+                Poll<T> p;
+                try {
+                    p = inner.poll(cx);
+                } catch (RuntimeException | Error failed) {
+                    end();
+                    throw failed;
+                }
+                if (!p.isReady()) {
+                    return Poll.pending();
+                }
+                end();
+                return Poll.ready(p.get());
+            }
+
+            private void end() {
+                if (!ended) {
+                    ended = true;
+                    mover.leftHome();
+                }
+            }
+
+            @Override
+            public void cancel() {
+                if (inner != null) {
+                    inner.cancel();
+                    end();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package io.weft.net;
+
+import static io.weft.net.StealingIoTest.on;
+import static io.weft.net.StreamMoveTest.ascii;
+import static io.weft.net.StreamMoveTest.readAll;
+import static io.weft.net.StreamMoveTest.text;
+import static io.weft.net.TcpTest.loopback;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.weft.Driver;
+import io.weft.JoinHandle;
+import io.weft.OnceThenCancel;
+import io.weft.OtherWorker;
+import io.weft.StealingExecutor;
+import io.weft.Weft;
+import io.weft.time.Timeout;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout.ThreadMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A stream of a StealingExecutor used at once by tasks on two workers (a
+ * read pending on one, a write from the other: a proxy's two directions)
+ * stays on its worker, and the other worker's operations are forwarded there
+ * ({@link StreamMove}'s shared mode, {@link RemoteStream}), once per driver
+ * this kernel allows: every byte arrives, in order, both ways; a forwarded
+ * read given up after it read hands its bytes back; once nothing is pending
+ * at home any more, the stream follows its user again.
+ */
+@org.junit.jupiter.api.Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = ThreadMode.SEPARATE_THREAD)
+class SharedStreamTest {
+
+    /**
+     * A read pending on the other worker (the stream moved there): a write
+     * from home is forwarded there and goes out; once the read completed, the
+     * forwarded writes find the stream idle, and after a few of them the
+     * next write moves it back.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aWriteFromHomeDuringAReadOnTheOtherWorkerIsSentThereThenTheStreamComesBack(Driver d) {
+        try (StealingExecutor ex = on(d)) {
+            ex.blockOn(() -> {
+                try (TcpListener l = TcpListener.bind(loopback());
+                        TcpStream client = TcpStream.connect(l.localAddress()).await();
+                        TcpStream served = l.accept().await()) {
+                    JoinHandle<Integer> reader = OtherWorker.spawn(() -> served.read(ByteBuffer.allocate(8)).await());
+                    OtherWorker.yieldUntil(() -> served.mover.moves() > 0, "the move"); // its detach runs here
+                    served.writeAll(ascii("x")).await();
+                    assertThat(served.mover.shared()).as("shared while the read is pending there").isTrue();
+                    assertThat(served.mover.forwards()).as("forwarded").isEqualTo(1);
+                    client.writeAll(ascii("r")).await();
+                    assertThat(reader.await()).as("the reader's byte").isEqualTo(1);
+                    for (int i = 0; i < StreamMove.IDLE_TO_MOVE; i++) {
+                        served.writeAll(ascii(String.valueOf(i))).await();
+                    }
+                    assertThat(served.mover.shared()).as("shared after idle forwards").isFalse();
+                    assertThat(served.mover.moves()).as("moves so far").isEqualTo(1);
+                    served.writeAll(ascii("back")).await();
+                    assertThat(served.mover.moves()).as("moved back by the write").isEqualTo(2);
+                    served.close();
+                    assertThat(readAll(client)).isEqualTo("x0123back");
+                    return null;
+                }
+            });
+        }
+    }
+
+    /**
+     * A forwarded read given up just as it read (the wake of its completion
+     * cancels it): the bytes go back to the stream, and the next read gets
+     * them, in order before what came after.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aForwardedReadGivenUpAfterItReadHandsItsBytesBack(Driver d) {
+        try (StealingExecutor ex = on(d)) {
+            String got = ex.blockOn(() -> {
+                try (TcpListener l = TcpListener.bind(loopback());
+                        TcpStream client = TcpStream.connect(l.localAddress()).await();
+                        TcpStream served = l.accept().await()) {
+                    // a task on the other worker takes the stream there and keeps an operation pending on it
+                    java.util.concurrent.atomic.AtomicBoolean there = new java.util.concurrent.atomic.AtomicBoolean();
+                    JoinHandle<Void> waiting = OtherWorker.spawn(() -> {
+                        served.write(ByteBuffer.allocate(0)).await(); // takes the stream there
+                        assertThat(served.tryRead(ByteBuffer.allocate(1))).as("nothing yet").isZero(); // clears a stale bit
+                        there.set(true); // a move of the stream waits for this task: it runs on this worker
+                        return served.readable().await();
+                    });
+                    OtherWorker.yieldUntil(there::get, "the stream there"); // its detach runs here
+                    served.writeAll(ascii("hi")).await(); // forwarded: the stream is busy there
+                    assertThat(served.mover.shared()).as("shared").isTrue();
+                    ByteBuffer buf = ByteBuffer.allocate(16);
+                    new OnceThenCancel(served.read(buf), () -> Weft.spawn(() -> client.writeAll(ascii("first")).await()))
+                            .await();
+                    assertThat(buf.position()).as("the given-up read left the buffer alone").isZero();
+                    client.writeAll(ascii("+then")).await();
+                    StringBuilder all = new StringBuilder();
+                    while (all.length() < "first+then".length()) {
+                        int n = Timeout.of(Duration.ofSeconds(10), served.read(buf.clear())).await();
+                        all.append(text(buf, n));
+                    }
+                    waiting.await();
+                    assertThat(served.mover.forwards()).as("forwarded operations").isGreaterThanOrEqualTo(3);
+                    ByteBuffer hi = ByteBuffer.allocate(2);
+                    client.readExact(hi).await();
+                    assertThat(text(hi, 2)).isEqualTo("hi");
+                    return all.toString();
+                }
+            });
+            assertThat(got).isEqualTo("first+then");
+        }
+    }
+
+    /**
+     * Between a move's detach (on the stream's worker) and its landing (on
+     * the worker of the operation that asked for it, held busy here), an
+     * operation on the old worker waits for the move and takes the stream
+     * back, instead of failing on the detached handle as closed; a
+     * half-close meanwhile is applied as the stream lands; the stream reads
+     * as open throughout.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void anOperationBetweenADetachAndItsLandingWaitsForTheStream(Driver d) {
+        try (StealingExecutor ex = on(d)) {
+            ex.blockOn(() -> {
+                try (TcpListener l = TcpListener.bind(loopback());
+                        TcpStream client = TcpStream.connect(l.localAddress()).await();
+                        TcpStream served = l.accept().await()) {
+                    JoinHandle<Integer> reader = OtherWorker.spawn(() -> served.read(ByteBuffer.allocate(8)).await());
+                    java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+                    // starts once the reader has suspended, waiting for its move; holds that worker
+                    JoinHandle<Void> holder = OtherWorker.spawn(() -> {
+                        OtherWorker.holdUntil(release::get, "the release");
+                        return null;
+                    });
+                    OtherWorker.yieldUntil(() -> !served.handle.isOpen(), "the detach"); // it runs here
+                    assertThat(served.mover.moving()).as("detached, not landed").isTrue();
+                    assertThat(served.isOpen()).as("open while it moves").isTrue();
+                    served.writeAll(ascii("x")).await();
+                    served.shutdownOutput();
+                    release.set(true);
+                    holder.await();
+                    client.writeAll(ascii("y")).await();
+                    assertThat(reader.await()).as("the reader's byte").isEqualTo(1);
+                    assertThat(readAll(client)).as("the write, then the end").isEqualTo("x");
+                    return null;
+                }
+            });
+        }
+    }
+
+    /**
+     * A proxy with a task per direction, the two on different workers, as
+     * {@code TcpProxy} does (each task reads one stream while the other task
+     * writes to it): 4 MiB of random bytes through it to an echo server and
+     * back, each byte checked. Client and echo server are plain threads.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aProxyWithATaskPerDirectionOnEachWorkerCarriesEveryByte(Driver d) throws Exception {
+        byte[] data = new byte[4 << 20];
+        new Random(11).nextBytes(data);
+        try (ServerSocket upstream = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+                StealingExecutor ex = on(d)) {
+            CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> echoOnce(upstream));
+            CompletableFuture<InetSocketAddress> proxyAt = new CompletableFuture<>();
+            CompletableFuture<byte[]> back = new CompletableFuture<>();
+            Thread client = Thread.ofPlatform().start(() -> {
+                try (Socket s = new Socket()) {
+                    s.connect(proxyAt.get());
+                    Thread writer = Thread.ofPlatform().start(() -> {
+                        try {
+                            OutputStream out = s.getOutputStream();
+                            for (int i = 0; i < data.length; i += 8192) {
+                                out.write(data, i, Math.min(8192, data.length - i));
+                            }
+                            s.shutdownOutput();
+                        } catch (IOException e) {
+                            back.completeExceptionally(e);
+                        }
+                    });
+                    back.complete(s.getInputStream().readAllBytes());
+                    writer.join();
+                } catch (Exception e) {
+                    back.completeExceptionally(e);
+                }
+            });
+            long[] forwards = ex.blockOn(() -> {
+                try (TcpListener l = TcpListener.bind(loopback())) {
+                    proxyAt.complete(l.localAddress());
+                    TcpStream in = l.accept().await();
+                    TcpStream out = TcpStream.connect(upstream.getLocalSocketAddress()).await();
+                    try (in; out) {
+                        JoinHandle<Long> up = OtherWorker.spawn(() -> pipe(in, out));
+                        long down = pipe(out, in);
+                        assertThat(up.await()).as("bytes up").isEqualTo(data.length);
+                        assertThat(down).as("bytes down").isEqualTo(data.length);
+                    }
+                    return new long[] {in.mover.forwards(), out.mover.forwards()};
+                }
+            });
+            client.join();
+            echo.get(30, TimeUnit.SECONDS);
+            byte[] got = back.get(30, TimeUnit.SECONDS);
+            assertThat(got.length).as("bytes back").isEqualTo(data.length);
+            assertThat(Arrays.equals(got, data)).as("every byte back, in order").isTrue();
+            assertThat(forwards[0] + forwards[1]).as("operations forwarded").isPositive();
+        }
+    }
+
+    /** Copies {@code from} to {@code to} until its end, then half-closes {@code to}; the bytes copied. */
+    static long pipe(TcpStream from, TcpStream to) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocateDirect(16 * 1024);
+        long n = 0;
+        for (int r; (r = from.read(buf.clear()).await()) > 0; ) {
+            to.writeAll(buf.flip()).await();
+            n += r;
+        }
+        to.shutdownOutput();
+        return n;
+    }
+
+    /** One connection of {@code server}: everything read is written back, then the output is shut. */
+    static void echoOnce(ServerSocket server) {
+        try (Socket s = server.accept()) {
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            byte[] buf = new byte[8192];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                out.write(buf, 0, n);
+            }
+            s.shutdownOutput();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
