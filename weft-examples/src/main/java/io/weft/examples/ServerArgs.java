@@ -183,7 +183,7 @@ record ServerArgs(String host, int port, Driver driver, int executors, Placement
     void serveOnEach(String name, Callable<Void> server) {
         if (stealing) {
             throw new IllegalArgumentException(name + ": --executor stealing is not supported by this server yet"
-                    + " (EchoServer and HttpHello have it)");
+                    + " (EchoServer, HttpHello and TcpProxy have it)");
         }
         try (LocalExecutorPool pool = pool(name)) {
             for (JoinHandle<Void> h : pool.spawnOnEach(server)) {

@@ -24,7 +24,7 @@ import java.util.List;
  * which also ends the other direction's pending read.
  *
  * <pre>
- * io.weft.examples.TcpProxy --upstream HOST:PORT [--port 8081] [--driver uring|epoll|nio] [--executors N] [--placement unbound|spread|pack] [--pin CPU]
+ * io.weft.examples.TcpProxy --upstream HOST:PORT [--port 8081] [--driver uring|epoll|nio] [--executors N] [--placement unbound|spread|pack] [--pin CPU] [--executor pool|stealing]
  * </pre>
  */
 public final class TcpProxy {
@@ -42,6 +42,11 @@ public final class TcpProxy {
         InetSocketAddress upstream = address(rest.get(at + 1));
         rest.subList(at, at + 2).clear();
         ServerArgs a = ServerArgs.parse(rest.toArray(String[]::new), 8081);
+        if (a.stealing()) {
+            // each connection's two directions are two tasks, on whichever workers run them
+            a.serveStealing("proxy", client -> proxy(client, upstream));
+            return;
+        }
         a.serveOnEach("proxy", () -> {
             SocketOptions opts = SocketOptions.DEFAULT.withReusePort(a.executors() > 1);
             try (TcpListener l = TcpListener.bind(new InetSocketAddress(a.host(), a.port()), opts)) {

@@ -22,8 +22,8 @@ class ServerArgsTest {
     @Test
     void aServerWithoutAStealingModeRefusesItByName() {
         ServerArgs a = ServerArgs.parse(new String[] {"--executor", "stealing"}, 2);
-        assertThatThrownBy(() -> a.serveOnEach("proxy", () -> null))
+        assertThatThrownBy(() -> a.serveOnEach("relay", () -> null))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("proxy: --executor stealing is not supported by this server yet");
+                .hasMessageContaining("relay: --executor stealing is not supported by this server yet");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.weft.JoinHandle;
 import io.weft.LocalExecutor;
+import io.weft.StealingExecutor;
 import io.weft.Weft;
 import io.weft.net.TcpListener;
 import io.weft.net.TcpStream;
@@ -57,46 +58,61 @@ class TcpProxyTest {
         return b;
     }
 
+    static final int CONNS = 200;
+    static final int MESSAGES = 20;
+
     @Test
     void manyConnectionsGetTheirOwnBytesBack() {
-        int conns = 200;
-        int messages = 20;
         try (LocalExecutor ex = LocalExecutor.builder().build()) {
-            long checked = ex.run(() -> {
-                AtomicInteger open = new AtomicInteger();
-                try (TcpListener up = TcpListener.bind(loopback()); TcpListener proxy = TcpListener.bind(loopback())) {
-                    JoinHandle<Void> upstream = echoUpstream(up, open);
-                    JoinHandle<Void> serve = proxyTo(proxy, up);
-                    List<JoinHandle<Long>> clients = new ArrayList<>();
-                    for (int c = 0; c < conns; c++) {
-                        int conn = c;
-                        clients.add(Weft.spawn(() -> {
-                            long n = 0;
-                            try (TcpStream s = TcpStream.connect(proxy.localAddress()).await()) {
-                                for (int i = 0; i < messages; i++) {
-                                    byte[] m = message(conn, i);
-                                    s.writeAll(ByteBuffer.wrap(m)).await();
-                                    ByteBuffer back = ByteBuffer.allocate(m.length);
-                                    s.readExact(back).await();
-                                    if (!Arrays.equals(back.array(), m)) {
-                                        throw new AssertionError("connection " + conn + ", message " + i + " came back changed");
-                                    }
-                                    n++;
-                                }
+            assertThat(ex.run(TcpProxyTest::manyConnections)).isEqualTo((long) CONNS * MESSAGES);
+        }
+    }
+
+    /**
+     * The same on a StealingExecutor of two workers: each connection's two
+     * directions are two tasks, which may run on different workers, each
+     * reading the stream the other writes to.
+     */
+    @Test
+    void manyConnectionsGetTheirOwnBytesBackOnAStealingExecutor() {
+        try (StealingExecutor ex = StealingExecutor.builder().workers(2).build()) {
+            assertThat(ex.blockOn(TcpProxyTest::manyConnections)).isEqualTo((long) CONNS * MESSAGES);
+        }
+    }
+
+    /** {@link #CONNS} clients through the proxy to an echo upstream, {@link #MESSAGES} each, every byte checked; the messages checked. */
+    static long manyConnections() throws java.io.IOException {
+        AtomicInteger open = new AtomicInteger();
+        try (TcpListener up = TcpListener.bind(loopback()); TcpListener proxy = TcpListener.bind(loopback())) {
+            JoinHandle<Void> upstream = echoUpstream(up, open);
+            JoinHandle<Void> serve = proxyTo(proxy, up);
+            List<JoinHandle<Long>> clients = new ArrayList<>();
+            for (int c = 0; c < CONNS; c++) {
+                int conn = c;
+                clients.add(Weft.spawn(() -> {
+                    long n = 0;
+                    try (TcpStream s = TcpStream.connect(proxy.localAddress()).await()) {
+                        for (int i = 0; i < MESSAGES; i++) {
+                            byte[] m = message(conn, i);
+                            s.writeAll(ByteBuffer.wrap(m)).await();
+                            ByteBuffer back = ByteBuffer.allocate(m.length);
+                            s.readExact(back).await();
+                            if (!Arrays.equals(back.array(), m)) {
+                                throw new AssertionError("connection " + conn + ", message " + i + " came back changed");
                             }
-                            return n;
-                        }));
+                            n++;
+                        }
                     }
-                    long total = 0;
-                    for (JoinHandle<Long> h : clients) {
-                        total += h.await();
-                    }
-                    serve.abort();
-                    upstream.abort();
-                    return total;
-                }
-            });
-            assertThat(checked).isEqualTo((long) conns * messages);
+                    return n;
+                }));
+            }
+            long total = 0;
+            for (JoinHandle<Long> h : clients) {
+                total += h.await();
+            }
+            serve.abort();
+            upstream.abort();
+            return total;
         }
     }
 

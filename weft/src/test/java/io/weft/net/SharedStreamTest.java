@@ -205,7 +205,15 @@ class SharedStreamTest {
                     TcpStream in = l.accept().await();
                     TcpStream out = TcpStream.connect(upstream.getLocalSocketAddress()).await();
                     try (in; out) {
-                        JoinHandle<Long> up = OtherWorker.spawn(() -> pipe(in, out));
+                        JoinHandle<Long> up = OtherWorker.spawn(() -> {
+                            try {
+                                return pipe(in, out);
+                            } catch (RuntimeException | IOException e) {
+                                in.close(); // ends the other direction too, so that the test fails now
+                                out.close();
+                                throw e;
+                            }
+                        });
                         long down = pipe(out, in);
                         assertThat(up.await()).as("bytes up").isEqualTo(data.length);
                         assertThat(down).as("bytes down").isEqualTo(data.length);
