@@ -20,12 +20,14 @@ import java.util.function.Function;
  * How a stream of a StealingExecutor follows the task that uses it. A
  * stream is registered with the reactor of one worker (its home); a task
  * that started on another worker (a connection handed to a spawned task,
- * the usual server) cannot use it there. So the first awaited operation
- * from another worker of the same executor moves it: a task on the home
- * takes it off that reactor ({@link StreamHandle#detach()}, with nothing
- * pending on it), and the waiting operation registers it with its own
- * worker's reactor, then runs. From then on the stream lives there, as the
- * task does (tasks do not move after their first run).
+ * the usual server) cannot use it there. So every operation of such a
+ * stream finds the stream at its first poll ({@link #then}; readExact and
+ * writeAll at each of their reads and writes), and the first from another
+ * worker of the same executor moves it: a task on the home takes it off
+ * that reactor ({@link StreamHandle#detach()}, with no operation under way
+ * on it), and the waiting operation registers it with its own worker's
+ * reactor, then runs. From then on the stream lives there, as the task
+ * does (tasks do not move after their first run).
  *
  * <h2>Threads</h2>
  * Any worker of the executor may start a move; the fields here are guarded
@@ -49,6 +51,15 @@ import java.util.function.Function;
  *       next operation from afar moves it again (so two tasks that take
  *       turns on one stream do not bounce it between workers at every
  *       operation).</li>
+ *   <li>Operations under way on the handle where it is
+ *       ({@link #activeHere}: applied, not yet ended) are counted by that
+ *       worker's thread alone, which is also where a detach runs and
+ *       decides: it detaches only with none under way. Between a detach
+ *       and its landing the old handle is closed for its worker; an
+ *       operation there waits for the move and may claim it itself
+ *       ({@code closedHere} tells a detached handle from a closed stream),
+ *       a setting (shutdownOutput, setNoDelay, setLinger) is applied as the
+ *       stream lands, and the stream reads as open.</li>
  *   <li>A close from another worker marks the stream closed at once for
  *       its users; the descriptor is closed on its home (a task there), or,
  *       during a move, by whoever ends the move.</li>

@@ -17,7 +17,13 @@
  * itself: the first awaited operation on it from a task of another worker
  * takes it off its worker's reactor and registers it with its own, then
  * runs ({@code StreamMove}). So a connection handed to a
- * spawned task serves wherever that task starts. A listener does not move:
+ * spawned task serves wherever that task starts. While a task on its worker
+ * has an operation under way on it (two tasks on two workers using one
+ * stream at once: a proxy's two directions), it stays, and the other
+ * worker's reads, writes and readables are run on its worker and their
+ * results handed back ({@code RemoteStream}: the bytes travel in buffers of
+ * their own, never the caller's; a read given up after it read hands its
+ * bytes back to the stream). A listener does not move:
  * an accept awaited on another worker runs on the listener's, and the
  * connection it gives then moves as any stream ({@code ListenerAccepts}). A
  * UDP socket does not move either: sends and receives from another worker
@@ -31,7 +37,8 @@
  * either task ends the other's pending operation with
  * AsynchronousCloseException. Several reads (or writes) pending at once on
  * one stream are allowed, but which of them gets which bytes is the order
- * the kernel takes them in: give each direction to one task.
+ * the kernel takes them in: give each direction to one task. On a
+ * StealingExecutor the two tasks may run on two workers (see above).
  *
  * <h2>Errors</h2>
  * Operations that may wait return a {@link io.weft.Future}. A failed system
