@@ -142,17 +142,7 @@ public final class OnHome {
                 check(resource);
                 task = home.spawnHere(new Lazy<>(op));
             }
-            if (!task.isFinished() && task.wakeOnCompletion(cx.waker(), true)) {
-                return Poll.pending();
-            }
-            try {
-                return Poll.ready(task.peek());
-            } catch (TaskFailedException failed) {
-                if (failed.getCause() instanceof RuntimeException r) {
-                    throw r; // the operation's own failure, as a call at home throws it
-                }
-                throw failed;
-            }
+            return handOver(task, cx);
         }
 
         @Override
@@ -160,22 +150,50 @@ public final class OnHome {
             if (inner != null) {
                 inner.cancel();
             } else if (task != null) {
-                Task<T> t = task;
-                t.abort(); // cancels the operation on the home worker, unless it completed
-                if (dropped != null && !t.wakeOnCompletion(() -> drop(t), true)) {
-                    drop(t);
-                }
+                giveUp(task, dropped);
             }
         }
+    }
 
-        private void drop(Task<T> t) {
-            T value;
-            try {
-                value = t.peek();
-            } catch (RuntimeException cancelledOrFailed) {
-                return; // it produced nothing
-            }
-            dropped.accept(value);
+    /**
+     * The result of {@code t}, a task that runs an operation on another
+     * worker for the caller: pending while it runs ({@code cx} is woken when
+     * it ends), else its value, or its failure thrown as the operation's own
+     * (as a call on that worker throws it).
+     */
+    public static <T> Poll<T> handOver(Task<T> t, Context cx) {
+        if (!t.isFinished() && t.wakeOnCompletion(cx.waker(), true)) {
+            return Poll.pending();
         }
+        try {
+            return Poll.ready(t.peek());
+        } catch (TaskFailedException failed) {
+            if (failed.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw failed;
+        }
+    }
+
+    /**
+     * The caller gives up {@code t} (see {@link #handOver}): aborted, which
+     * cancels its operation unless it completed; a value it produced all the
+     * same goes to {@code dropped} (on any thread) if not null.
+     */
+    public static <T> void giveUp(Task<T> t, Consumer<T> dropped) {
+        t.abort();
+        if (dropped != null && !t.wakeOnCompletion(() -> drop(t, dropped), true)) {
+            drop(t, dropped);
+        }
+    }
+
+    private static <T> void drop(Task<T> t, Consumer<T> dropped) {
+        T value;
+        try {
+            value = t.peek();
+        } catch (RuntimeException cancelledOrFailed) {
+            return; // it produced nothing
+        }
+        dropped.accept(value);
     }
 }

@@ -3,7 +3,7 @@ package io.weft.net;
 import io.weft.CancellableFuture;
 import io.weft.Context;
 import io.weft.Poll;
-import io.weft.TaskFailedException;
+import io.weft.executor.OnHome;
 import io.weft.io.StreamHandle;
 import io.weft.io.StreamOps;
 import io.weft.task.Task;
@@ -58,6 +58,9 @@ final class RemoteStream implements StreamOps {
 
     @Override
     public CancellableFuture<Integer> read(ByteBuffer dst) {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read into a read-only buffer");
+        }
         int len = Math.min(dst.remaining(), CHUNK);
         return new Forward<>(h -> readChunk(h, len), this::giveBack).map(c -> {
             if (c.n() > 0) {
@@ -69,6 +72,9 @@ final class RemoteStream implements StreamOps {
 
     @Override
     public CancellableFuture<Integer> read(MemorySegment dst) {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read into a read-only segment");
+        }
         int len = (int) Math.min(dst.byteSize(), CHUNK);
         return new Forward<>(h -> readChunk(h, len), this::giveBack).map(c -> {
             if (c.n() > 0) {
@@ -123,48 +129,28 @@ final class RemoteStream implements StreamOps {
             if (task == null) {
                 task = mover.spawnAtHome(new AtHome());
             }
-            if (!task.isFinished() && task.wakeOnCompletion(cx.waker(), true)) {
+            Poll<Object> p = OnHome.handOver(task, cx);
+            if (!p.isReady()) {
                 return Poll.pending();
             }
-            Object r;
-            try {
-                r = task.peek();
-            } catch (TaskFailedException failed) {
-                if (failed.getCause() instanceof RuntimeException e) {
-                    throw e; // the operation's own failure, as a call at home throws it
-                }
-                throw failed;
-            } finally {
-                task = null;
-            }
-            if (r == StreamMove.RETRY) {
+            task = null;
+            if (p.get() == StreamMove.RETRY) {
                 throw StreamMove.Retry.INSTANCE;
             }
-            return Poll.ready((T) r);
+            return Poll.ready((T) p.get());
         }
 
         @Override
+        @SuppressWarnings("unchecked")
         public void cancel() {
             Task<Object> t = task;
             if (t != null) {
                 task = null;
-                t.abort(); // cancels the operation on the stream's worker, unless it completed
-                if (dropped != null && !t.wakeOnCompletion(() -> drop(t), true)) {
-                    drop(t);
-                }
-            }
-        }
-
-        @SuppressWarnings("unchecked")
-        private void drop(Task<Object> t) {
-            Object r;
-            try {
-                r = t.peek();
-            } catch (RuntimeException cancelledOrFailed) {
-                return; // it produced nothing
-            }
-            if (r != StreamMove.RETRY) {
-                dropped.accept((T) r);
+                OnHome.giveUp(t, dropped == null ? null : r -> {
+                    if (r != StreamMove.RETRY) {
+                        dropped.accept((T) r);
+                    }
+                });
             }
         }
 
