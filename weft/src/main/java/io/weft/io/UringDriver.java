@@ -9,9 +9,7 @@ import io.weft.sys.Linux;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -59,11 +57,9 @@ import java.util.List;
  *
  * <p><b>Wakes.</b> {@link #park} waits in io_uring_enter(GETEVENTS, min 1)
  * with the timeout passed through IORING_ENTER_EXT_ARG. {@link #wakeup()}
- * (any thread) writes an eventfd that always has a read in the ring, re-armed
- * after each completion; a wake written while no read is armed stays in the
- * eventfd's counter, so the read armed before the next wait completes at once:
- * no wake is lost. The executor calls wakeup() only after the loop announced
- * it is about to park.
+ * (any thread) writes an eventfd that always has a read in the ring
+ * ({@link UringWake}). The executor calls wakeup() only after the loop
+ * announced it is about to park.
  *
  * <p><b>Flags, and why not SINGLE_ISSUER / DEFER_TASKRUN.</b> The ring is set
  * up with COOP_TASKRUN | TASKRUN_FLAG (no interrupt of the loop thread for
@@ -104,60 +100,34 @@ public final class UringDriver extends FdDriver {
     static final long CLOSE_TIMEOUT_NANOS = 5_000_000_000L;
 
     /** user_data of the eventfd read that carries wakes from other threads. */
-    private static final long WAKE = -1L;
+    private static final long WAKE = UringWake.USER_DATA;
     /** user_data of an async cancel: its own completion is ignored. */
     private static final long CANCEL = -2L;
     /** IORING_ASYNC_CANCEL_ALL: every request with the user_data, not only the first. */
     private static final int ASYNC_CANCEL_ALL = 1;
-    private static final int GEN_MASK = 0x7fff_ffff;
-    private static final MemorySegment ONE;
     /** Drivers whose close timed out with ops still in the kernel: their memory must stay reachable and mapped. */
     private static final List<UringDriver> ABANDONED = new ArrayList<>();
 
-    static {
-        ONE = Arena.global().allocate(8, 8);
-        ONE.set(ValueLayout.JAVA_LONG, 0, 1L);
-    }
 
     private final UringRing ring;
-    private final int eventFd;
+    private final UringWake wake;
     private final Arena arena = Arena.ofShared();
-    /** What the wake read reads into: the eventfd's counter, the number of wakeup() calls it carries. */
-    private final MemorySegment wakeBuf;
     private final SocketTable sockets = new SocketTable();
 
-    /** The in-flight table: ops by slot; a slot's generation changes each time it is freed. */
-    private FdOp<?>[] ops = new FdOp<?>[256];
-    private int[] gens = new int[256];
-    /** The loop epoch each op was submitted in (see {@link #epoch}). */
-    private int[] epochs = new int[256];
-    private int[] freeSlots = new int[256];
-    private int freeCount;
-    private int nextSlot;
-    private int inFlight;
+    /** The in-flight table. */
+    private final UringSlots slots = new UringSlots();
 
     /** Changes each time the loop moves to another thread: an op of an earlier epoch was submitted by another thread. */
     private int epoch;
     private Thread loopThread = Thread.currentThread();
-    /** Wake reads in the kernel: 1, or 2 for a moment after a rebind; 0 only until the next submission. */
-    private int wakeReads;
-    /** The thread that submitted the newest wake read (its completion runs as that thread's task work). */
-    private Thread wakeThread;
     private boolean closed;
 
     // counters
-    private long submitted;
-    private long completed;
-    private long cancels;
-    private long lateResults;
-    private long restarts;
-    private long wakeupsReceived;
-    private long enters;
+    private final UringStats stats = new UringStats();
 
-    private UringDriver(UringRing ring, int eventFd) {
+    private UringDriver(UringRing ring) throws IOException {
         this.ring = ring;
-        this.eventFd = eventFd;
-        this.wakeBuf = arena.allocate(8, 8);
+        this.wake = UringWake.open(arena);
     }
 
     /** A ring of {@link #DEFAULT_ENTRIES}; IOException naming the call and errno when the kernel refuses. */
@@ -171,20 +141,19 @@ public final class UringDriver extends FdDriver {
                 UringRing.SETUP_CLAMP | UringRing.SETUP_SUBMIT_ALL | UringRing.SETUP_COOP_TASKRUN
                         | UringRing.SETUP_TASKRUN_FLAG,
                 UringRing.SETUP_CLAMP);
-        Linux sys = Linux.local();
-        // A blocking eventfd: the ring waits for it (see "Blocking descriptors"); a write blocks only at 2^64-2.
-        int ev = sys.eventfd(0, Linux.O_CLOEXEC);
-        if (ev < 0) {
+        UringDriver d;
+        try {
+            d = new UringDriver(ring); // its eventfd is blocking: the ring waits for it (see "Blocking descriptors")
+        } catch (IOException | RuntimeException e) {
             ring.close();
-            throw new IOException("eventfd: " + Errno.describe(ev));
+            throw e;
         }
-        UringDriver d = new UringDriver(ring, ev);
         try {
             d.armWake();
             d.submitNow();
         } catch (RuntimeException e) {
             ring.close();
-            sys.close(ev);
+            d.wake.close(Linux.local());
             throw e;
         }
         return d;
@@ -265,7 +234,7 @@ public final class UringDriver extends FdDriver {
             return; // NEW: never submitted
         }
         if (op.inKernel) {
-            cancelInKernel(userData(op.slot)); // the op leaves the table at its own completion
+            cancelInKernel(slots.userData(op.slot)); // the op leaves the table at its own completion
         } else if (op.hasResult) {
             op.hasResult = false; // completed, never looked at: keep what it got
             keep(op, op.result);
@@ -304,23 +273,23 @@ public final class UringDriver extends FdDriver {
     /** Writes op's entry; the op is WAITING and in the table until its completion. */
     private void submit(FdOp<?> op) {
         Sqe sqe = sqe();
-        int slot = takeSlot(op);
+        int slot = slots.take(op, epoch);
         try {
             op.prepare(sqe);
         } catch (RuntimeException | Error e) {
             sqe.opcode(Sqe.OP_NOP).userData(CANCEL); // the entry is taken: make it harmless
-            dropSlot(slot);
+            slots.drop(slot);
             giveBack(op);
             throw e;
         }
-        sqe.userData(userData(slot));
+        sqe.userData(slots.userData(slot));
         op.slot = slot;
         op.state = FdOp.WAITING;
         op.inKernel = true;
         op.hasResult = false;
         op.socket.inKernel++;
         op.socket.waiters.add(op);
-        submitted++;
+        stats.submitted++;
         if (op.socket instanceof FdFile) {
             // A file op goes to the kernel at once, as fio does by default (iodepth_batch_submit=1): the
             // device starts on it while the loop runs the other tasks. One enter per file op; measured
@@ -337,7 +306,7 @@ public final class UringDriver extends FdDriver {
         if (userData == WAKE) {
             sqe.opFlags(ASYNC_CANCEL_ALL);
         }
-        cancels++;
+        stats.cancels++;
     }
 
     /** A free submission entry; a full SQ is submitted first. */
@@ -372,41 +341,8 @@ public final class UringDriver extends FdDriver {
     }
 
     private int enter(int minComplete, int flags, long timeoutNanos) {
-        enters++;
+        stats.enters++;
         return ring.enter(minComplete, flags, timeoutNanos);
-    }
-
-    // ---- the in-flight table ----
-
-    private int takeSlot(FdOp<?> op) {
-        int slot;
-        if (freeCount > 0) {
-            slot = freeSlots[--freeCount];
-        } else {
-            slot = nextSlot++;
-            if (slot == ops.length) {
-                ops = Arrays.copyOf(ops, slot * 2);
-                gens = Arrays.copyOf(gens, slot * 2);
-                epochs = Arrays.copyOf(epochs, slot * 2);
-                freeSlots = Arrays.copyOf(freeSlots, slot * 2);
-            }
-        }
-        ops[slot] = op;
-        epochs[slot] = epoch;
-        inFlight++;
-        return slot;
-    }
-
-    private void dropSlot(int slot) {
-        ops[slot] = null;
-        gens[slot] = (gens[slot] + 1) & GEN_MASK;
-        freeSlots[freeCount++] = slot;
-        inFlight--;
-    }
-
-    /** user_data of an op: its generation, then its slot; never negative (WAKE and CANCEL are). */
-    private long userData(int slot) {
-        return ((long) gens[slot] << 32) | slot;
     }
 
     private void giveBack(FdOp<?> op) {
@@ -420,7 +356,7 @@ public final class UringDriver extends FdDriver {
     /** A cancelled op's result: keep what must not be lost, then give its buffer back. */
     private void keep(FdOp<?> op, long res) {
         if (res >= 0) {
-            lateResults++;
+            stats.lateResults++;
         }
         try {
             op.completeCancelled(res);
@@ -453,26 +389,16 @@ public final class UringDriver extends FdDriver {
             return 0;
         }
         if (ud == WAKE) {
-            if (res == 8) {
-                wakeupsReceived += wakeBuf.get(ValueLayout.JAVA_LONG, 0); // the eventfd's counter: wakeup() calls
-            }
-            wakeReads--;
-            if (wakeReads == 0 && !closed) {
+            if (wake.completed(res) && !closed) {
                 armWake();
             }
             return 0;
         }
+        FdOp<?> op = slots.find(ud, res);
         int slot = (int) ud;
-        int gen = (int) (ud >>> 32);
-        FdOp<?> op = slot >= 0 && slot < nextSlot ? ops[slot] : null;
-        if (op == null || gens[slot] != gen) {
-            throw new IllegalStateException("io_uring completion (user_data 0x" + Long.toHexString(ud) + ", res "
-                    + res + ") matches no operation in flight: slot " + slot + " holds " + op + " of generation "
-                    + (slot >= 0 && slot < nextSlot ? gens[slot] : -1));
-        }
-        boolean earlierThread = epochs[slot] != epoch;
-        dropSlot(slot);
-        completed++;
+        boolean earlierThread = slots.epoch(slot) != epoch;
+        slots.drop(slot);
+        stats.completed++;
         op.slot = -1;
         op.inKernel = false;
         op.socket.inKernel--;
@@ -491,7 +417,7 @@ public final class UringDriver extends FdDriver {
             // Not asked for: the thread that submitted it has exited, and the kernel ends the ops of an exiting
             // thread. Submitted again from this one.
             giveBack(op);
-            restarts++;
+            stats.restarts++;
             submit(op);
             return 0;
         }
@@ -508,10 +434,7 @@ public final class UringDriver extends FdDriver {
 
     /** Queues a read of the eventfd: its completion ends a park when another thread calls {@link #wakeup()}. */
     private void armWake() {
-        Sqe sqe = sqe();
-        sqe.opcode(Sqe.OP_READ).fd(eventFd).addr(wakeBuf).len(8).off(0).userData(WAKE);
-        wakeReads++;
-        wakeThread = Thread.currentThread();
+        wake.arm(sqe());
     }
 
     // =====================================================================
@@ -555,7 +478,7 @@ public final class UringDriver extends FdDriver {
             poll();
             return;
         }
-        if (wakeReads == 0) {
+        if (wake.reads() == 0) {
             armWake(); // not reachable in practice: reap re-arms; without it a wake could not end this wait
         }
         int rc = enter(1, 0, timeoutNanos);
@@ -567,7 +490,7 @@ public final class UringDriver extends FdDriver {
 
     @Override
     public void wakeup() {
-        Linux.local().write(eventFd, ONE, 8);
+        wake.wakeup();
     }
 
     @Override
@@ -577,7 +500,7 @@ public final class UringDriver extends FdDriver {
             loopThread = loop;
             epoch++;
         }
-        if (!closed && wakeReads > 0 && wakeThread != loop && Thread.currentThread() == loop) {
+        if (!closed && wake.armedByOtherThan(loop)) {
             // The wake read's completion runs as task work of the thread that submitted it; one of this
             // thread's takes over, so a wake never waits for that thread to enter the kernel.
             cancelInKernel(WAKE);
@@ -587,7 +510,7 @@ public final class UringDriver extends FdDriver {
 
     @Override
     public int pending() {
-        return inFlight;
+        return slots.size();
     }
 
     // =====================================================================
@@ -624,7 +547,7 @@ public final class UringDriver extends FdDriver {
             for (ListedOp<?> l = s.waiters.head(); l != null && n < live.length; l = l.nextWaiter()) {
                 FdOp<?> op = (FdOp<?>) l;
                 if (op.state != FdOp.CANCELLED) {
-                    live[n++] = userData(op.slot);
+                    live[n++] = slots.userData(op.slot);
                 }
             }
             for (int i = 0; i < n; i++) {
@@ -647,20 +570,20 @@ public final class UringDriver extends FdDriver {
             return;
         }
         closed = true; // no wake read is re-armed from here on
-        for (int slot = 0; slot < nextSlot; slot++) {
-            FdOp<?> op = ops[slot];
+        for (int slot = 0; slot < slots.limit(); slot++) {
+            FdOp<?> op = slots.at(slot);
             if (op != null && op.state != FdOp.CANCELLED) {
                 op.state = FdOp.CANCELLED; // nobody will poll it: its completion goes to completeCancelled
                 op.waker = null;
-                cancelInKernel(userData(slot));
+                cancelInKernel(slots.userData(slot));
             }
         }
-        if (wakeReads > 0) {
+        if (wake.reads() > 0) {
             cancelInKernel(WAKE);
         }
         sockets.closeAll();
         long deadline = System.nanoTime() + CLOSE_TIMEOUT_NANOS;
-        while (inFlight > 0 || wakeReads > 0) {
+        while (slots.size() > 0 || wake.reads() > 0) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 break;
@@ -672,15 +595,15 @@ public final class UringDriver extends FdDriver {
             }
             reap();
         }
-        boolean drained = inFlight == 0 && wakeReads == 0;
-        sys.close(eventFd);
+        boolean drained = slots.size() == 0 && wake.reads() == 0;
+        wake.close(sys);
         ring.close(); // the kernel cancels what is left in its own time
         if (drained) {
             arena.close();
             buffers.close();
         } else {
-            LOG.log(System.Logger.Level.WARNING, "io_uring driver closed with " + inFlight + " operation(s) and "
-                    + wakeReads + " wake read(s) still in the kernel after " + CLOSE_TIMEOUT_NANOS / 1_000_000
+            LOG.log(System.Logger.Level.WARNING, "io_uring driver closed with " + slots.size() + " operation(s) and "
+                    + wake.reads() + " wake read(s) still in the kernel after " + CLOSE_TIMEOUT_NANOS / 1_000_000
                     + " ms; their buffers are kept for the life of the JVM");
             synchronized (ABANDONED) {
                 ABANDONED.add(this); // the kernel may still write into them
@@ -692,29 +615,9 @@ public final class UringDriver extends FdDriver {
     // Stats
     // =====================================================================
 
-    /** Ops submitted since the driver opened. */
-    public long submitted() {
-        return submitted;
-    }
-
-    /** Op completions handled since the driver opened (not counting wakes and cancels). */
-    public long completed() {
-        return completed;
-    }
-
-    /** Ops the kernel dropped because the thread that submitted them exited, submitted again. */
-    public long restarts() {
-        return restarts;
-    }
-
-    /** Async cancels submitted. */
-    public long cancels() {
-        return cancels;
-    }
-
-    /** Cancelled ops the kernel had finished anyway: their result went to {@link FdOp#completeCancelled}. */
-    public long lateResults() {
-        return lateResults;
+    /** The driver's counters. */
+    public UringStats stats() {
+        return stats;
     }
 
     /**
@@ -722,17 +625,12 @@ public final class UringDriver extends FdDriver {
      * is armed, i.e. except for a moment after the loop moved to another thread).
      */
     public long wakeupsReceived() {
-        return wakeupsReceived;
+        return wake.received();
     }
 
     /** Entries written and not yet taken by the kernel. */
     int unsubmitted() {
         return ring.unsubmitted();
-    }
-
-    /** io_uring_enter calls. */
-    public long enters() {
-        return enters;
     }
 
     /** Native buffers lent to the kernel right now. */
@@ -742,6 +640,6 @@ public final class UringDriver extends FdDriver {
 
     @Override
     public String toString() {
-        return "UringDriver[" + ring + ", inFlight=" + inFlight + ", sockets=" + sockets.size() + "]";
+        return "UringDriver[" + ring + ", inFlight=" + slots.size() + ", sockets=" + sockets.size() + "]";
     }
 }

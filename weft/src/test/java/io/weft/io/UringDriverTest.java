@@ -157,7 +157,7 @@ class UringDriverTest {
         UringDriver d = closeWithReadsInFlight();
         assertThat(d.pending()).as("ops in flight after close").isZero();
         assertThat(d.buffersLent()).as("pool buffers still lent").isZero();
-        assertThat(d.cancels()).as("async cancels").isGreaterThanOrEqualTo(41);
+        assertThat(d.stats().cancels()).as("async cancels").isGreaterThanOrEqualTo(41);
         assertThat(descriptors()).isEqualTo(before);
     }
 
@@ -303,7 +303,7 @@ class UringDriverTest {
                             pos = check(buf, n, pos);
                         }
                         writer.join();
-                        return new long[] {pos, completedReads, d.cancels(), d.lateResults(), d.pending()};
+                        return new long[] {pos, completedReads, d.stats().cancels(), d.stats().lateResults(), d.pending()};
                     }
                 }
             });
@@ -378,7 +378,7 @@ class UringDriverTest {
         c.start();
         c.join();
         assertThat(failed.get()).isNull();
-        assertThat(d[0].restarts()).as("ops the kernel dropped when B exited, submitted again").isPositive();
+        assertThat(d[0].stats().restarts()).as("ops the kernel dropped when B exited, submitted again").isPositive();
         ex.close(); // on a fourth thread: the server's accept, submitted by C, is cancelled and reaped
         assertThat(d[0].pending()).isZero();
         assertThat(descriptors()).isEqualTo(before);
@@ -481,7 +481,7 @@ class UringDriverTest {
                 reads.add(f);
             }
             assertThat(d.unsubmitted()).as("the SQ holds 4").isLessThanOrEqualTo(4);
-            assertThat(d.enters()).as("full SQ submitted at once").isGreaterThanOrEqualTo((n - 4) / 4);
+            assertThat(d.stats().enters()).as("full SQ submitted at once").isGreaterThanOrEqualTo((n - 4) / 4);
             for (int i = 0; i < n; i++) {
                 writeByte(pairs.get(i)[1], i); // the CQ holds 8: the rest waits in the kernel's overflow list
             }
@@ -492,7 +492,7 @@ class UringDriverTest {
                 assertThat(p.get()).isEqualTo(1);
                 assertThat(bufs.get(i).get(0)).isEqualTo((byte) i);
             }
-            assertThat(d.completed()).isEqualTo(n);
+            assertThat(d.stats().completed()).isEqualTo(n);
             assertThat(d.pending()).isZero();
             assertThat(d.buffersLent()).isZero();
         } finally {
@@ -606,7 +606,7 @@ class UringDriverTest {
             assertThat(d.pending()).isEqualTo(1);
             server.accept().close(); // room again: the SYN sent again (after about 1 s) is answered
             parkUntil(d, wakes, 1);
-            assertThat(d.restarts()).as("the connect X submitted, dropped when X exited, restarted").isEqualTo(1);
+            assertThat(d.stats().restarts()).as("the connect X submitted, dropped when X exited, restarted").isEqualTo(1);
             Poll<StreamHandle> p = connect.get().poll(cx);
             assertThat(p.isReady()).isTrue();
             StreamHandle h = p.get();
