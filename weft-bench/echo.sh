@@ -13,7 +13,10 @@
 # Environment (all optional):
 #   WEFT_DRIVERS  weft drivers to run (default "uring epoll nio")
 #   SERVERS       which servers (default "weft netty-epoll netty-uring vthreads"; weft-stealing:
-#                 the EchoServer on a StealingExecutor of WORKERS workers)
+#                 the EchoServer on a StealingExecutor of WORKERS workers; proxy-DRIVER and
+#                 proxy-stealing-DRIVER: weft's TcpProxy on DRIVER (a pool of WORKERS executors, or a
+#                 StealingExecutor of WORKERS workers) in front of a weft EchoServer of one executor
+#                 on the same driver, port PORT+1000: the figures are the proxy's)
 #   WARMUP        seconds of warm-up load per server (default 5)
 #   DURATION      seconds measured per server (default 10)
 #   CONNECTIONS   client connections (default 64);  SIZE  message bytes (default 64)
@@ -93,6 +96,25 @@ bench() {
   echo "JVM options of the Java servers: ${FLAGS[*]} ${JVM_OPTS[*]}; Netty also ${NETTY_OPTS[*]}"
 } >"$RESULT.head"
 cat "$RESULT.head"
+
+# other_server NAME PORT: proxy-DRIVER, proxy-stealing-DRIVER (see SERVERS); 1 for any other name.
+other_server() {
+  local name=$1 port=$2 kind drv up=$(($2 + 1000))
+  case $name in
+    proxy-stealing-*) kind=stealing; drv=${name#proxy-stealing-} ;;
+    proxy-*) kind=pool; drv=${name#proxy-} ;;
+    *) return 1 ;;
+  esac
+  "$JAVA" "${FLAGS[@]}" "${JVM_OPTS[@]}" -cp "$JAR" io.weft.examples.EchoServer --port "$up" --driver "$drv" \
+    >"$OUT/echo-$name.upstream.log" 2>&1 9>&- &
+  local upstream=$!
+  PIDS+=("$upstream")
+  weft_cmd io.weft.examples.TcpProxy "$drv" "$port"
+  CMD+=(--upstream "127.0.0.1:$up")
+  if [ "$kind" = stealing ]; then CMD+=(--executor stealing); fi
+  bench "$name" "$port"
+  stop_pid "$upstream"
+}
 
 each_server io.weft.examples.EchoServer echo
 
