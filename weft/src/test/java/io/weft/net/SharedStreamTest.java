@@ -17,6 +17,8 @@ import io.weft.time.Timeout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -26,6 +28,7 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Timeout.ThreadMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -42,6 +45,28 @@ import org.junit.jupiter.params.provider.EnumSource;
 @org.junit.jupiter.api.Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = ThreadMode.SEPARATE_THREAD)
 class SharedStreamTest {
 
+    /** What a test does with a connection: both ends, on a StealingExecutor's worker. */
+    interface ConnectionBody<T> {
+        T run(TcpStream client, TcpStream served) throws Exception;
+    }
+
+    /**
+     * {@code body} in the root task of a StealingExecutor of two workers on
+     * {@code d}, with a connection whose two ends that task made (and closes
+     * after).
+     */
+    static <T> T onAConnection(Driver d, ConnectionBody<T> body) {
+        try (StealingExecutor ex = on(d)) {
+            return ex.blockOn(() -> {
+                try (TcpListener l = TcpListener.bind(loopback());
+                        TcpStream client = TcpStream.connect(l.localAddress()).await();
+                        TcpStream served = l.accept().await()) {
+                    return body.run(client, served);
+                }
+            });
+        }
+    }
+
     /**
      * A read pending on the other worker (the stream moved there): a write
      * from home is forwarded there and goes out; once the read completed, the
@@ -51,31 +76,25 @@ class SharedStreamTest {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void aWriteFromHomeDuringAReadOnTheOtherWorkerIsSentThereThenTheStreamComesBack(Driver d) {
-        try (StealingExecutor ex = on(d)) {
-            ex.blockOn(() -> {
-                try (TcpListener l = TcpListener.bind(loopback());
-                        TcpStream client = TcpStream.connect(l.localAddress()).await();
-                        TcpStream served = l.accept().await()) {
-                    JoinHandle<Integer> reader = OtherWorker.spawn(() -> served.read(ByteBuffer.allocate(8)).await());
-                    OtherWorker.yieldUntil(() -> served.mover.moves() > 0, "the move"); // its detach runs here
-                    served.writeAll(ascii("x")).await();
-                    assertThat(served.mover.shared()).as("shared while the read is pending there").isTrue();
-                    assertThat(served.mover.forwards()).as("forwarded").isEqualTo(1);
-                    client.writeAll(ascii("r")).await();
-                    assertThat(reader.await()).as("the reader's byte").isEqualTo(1);
-                    for (int i = 0; i < StreamMove.IDLE_TO_MOVE; i++) {
-                        served.writeAll(ascii(String.valueOf(i))).await();
-                    }
-                    assertThat(served.mover.shared()).as("shared after idle forwards").isFalse();
-                    assertThat(served.mover.moves()).as("moves so far").isEqualTo(1);
-                    served.writeAll(ascii("back")).await();
-                    assertThat(served.mover.moves()).as("moved back by the write").isEqualTo(2);
-                    served.close();
-                    assertThat(readAll(client)).isEqualTo("x0123back");
-                    return null;
-                }
-            });
-        }
+        onAConnection(d, (client, served) -> {
+            JoinHandle<Integer> reader = OtherWorker.spawn(() -> served.read(ByteBuffer.allocate(8)).await());
+            OtherWorker.yieldUntil(() -> served.mover.moves() > 0, "the move"); // its detach runs here
+            served.writeAll(ascii("x")).await();
+            assertThat(served.mover.shared()).as("shared while the read is pending there").isTrue();
+            assertThat(served.mover.forwards()).as("forwarded").isEqualTo(1);
+            client.writeAll(ascii("r")).await();
+            assertThat(reader.await()).as("the reader's byte").isEqualTo(1);
+            for (int i = 0; i < StreamMove.IDLE_TO_MOVE; i++) {
+                served.writeAll(ascii(String.valueOf(i))).await();
+            }
+            assertThat(served.mover.shared()).as("shared after idle forwards").isFalse();
+            assertThat(served.mover.moves()).as("moves so far").isEqualTo(1);
+            served.writeAll(ascii("back")).await();
+            assertThat(served.mover.moves()).as("moved back by the write").isEqualTo(2);
+            served.close();
+            assertThat(readAll(client)).isEqualTo("x0123back");
+            return null;
+        });
     }
 
     /**
@@ -103,50 +122,44 @@ class SharedStreamTest {
      * stream move here; then everything read here, "first" included.
      */
     static String readAfterAGivenUpRead(Driver d, boolean moveAfter) {
-        try (StealingExecutor ex = on(d)) {
-            return ex.blockOn(() -> {
-                try (TcpListener l = TcpListener.bind(loopback());
-                        TcpStream client = TcpStream.connect(l.localAddress()).await();
-                        TcpStream served = l.accept().await()) {
-                    // a task on the other worker takes the stream there and keeps an operation pending on it
-                    java.util.concurrent.atomic.AtomicBoolean there = new java.util.concurrent.atomic.AtomicBoolean();
-                    JoinHandle<Void> waiting = OtherWorker.spawn(() -> {
-                        served.write(ByteBuffer.allocate(0)).await(); // takes the stream there
-                        assertThat(served.tryRead(ByteBuffer.allocate(1))).as("nothing yet").isZero(); // clears a stale bit
-                        there.set(true); // a move of the stream waits for this task: it runs on this worker
-                        return served.readable().await();
-                    });
-                    OtherWorker.yieldUntil(there::get, "the stream there"); // its detach runs here
-                    served.writeAll(ascii("hi")).await(); // forwarded: the stream is busy there
-                    assertThat(served.mover.shared()).as("shared").isTrue();
-                    ByteBuffer buf = ByteBuffer.allocate(16);
-                    new OnceThenCancel(served.read(buf), () -> Weft.spawn(() -> client.writeAll(ascii("first")).await()))
-                            .await();
-                    assertThat(buf.position()).as("the given-up read left the buffer alone").isZero();
-                    String sent = "hi";
-                    if (moveAfter) {
-                        waiting.await(); // its readable saw "first": nothing is pending there now
-                        for (int i = 0; i < StreamMove.IDLE_TO_MOVE; i++) {
-                            served.writeAll(ascii("w")).await();
-                            sent += "w";
-                        }
-                        assertThat(served.mover.shared()).as("shared after idle forwards").isFalse();
-                    }
-                    client.writeAll(ascii("+then")).await();
-                    StringBuilder all = new StringBuilder();
-                    while (all.length() < "first+then".length()) {
-                        int n = Timeout.of(Duration.ofSeconds(10), served.read(buf.clear())).await();
-                        all.append(text(buf, n));
-                    }
-                    waiting.await();
-                    assertThat(served.mover.moves()).as("moves").isEqualTo(moveAfter ? 2 : 1);
-                    ByteBuffer back = ByteBuffer.allocate(sent.length());
-                    client.readExact(back).await();
-                    assertThat(text(back, sent.length())).isEqualTo(sent);
-                    return all.toString();
-                }
+        return onAConnection(d, (client, served) -> {
+            // a task on the other worker takes the stream there and keeps an operation pending on it
+            AtomicBoolean there = new AtomicBoolean();
+            JoinHandle<Void> waiting = OtherWorker.spawn(() -> {
+                served.write(ByteBuffer.allocate(0)).await(); // takes the stream there
+                assertThat(served.tryRead(ByteBuffer.allocate(1))).as("nothing yet").isZero(); // clears a stale bit
+                there.set(true); // a move of the stream waits for this task: it runs on this worker
+                return served.readable().await();
             });
-        }
+            OtherWorker.yieldUntil(there::get, "the stream there"); // its detach runs here
+            served.writeAll(ascii("hi")).await(); // forwarded: the stream is busy there
+            assertThat(served.mover.shared()).as("shared").isTrue();
+            ByteBuffer buf = ByteBuffer.allocate(16);
+            new OnceThenCancel(served.read(buf), () -> Weft.spawn(() -> client.writeAll(ascii("first")).await()))
+                    .await();
+            assertThat(buf.position()).as("the given-up read left the buffer alone").isZero();
+            String sent = "hi";
+            if (moveAfter) {
+                waiting.await(); // its readable saw "first": nothing is pending there now
+                for (int i = 0; i < StreamMove.IDLE_TO_MOVE; i++) {
+                    served.writeAll(ascii("w")).await();
+                    sent += "w";
+                }
+                assertThat(served.mover.shared()).as("shared after idle forwards").isFalse();
+            }
+            client.writeAll(ascii("+then")).await();
+            StringBuilder all = new StringBuilder();
+            while (all.length() < "first+then".length()) {
+                int n = Timeout.of(Duration.ofSeconds(10), served.read(buf.clear())).await();
+                all.append(text(buf, n));
+            }
+            waiting.await();
+            assertThat(served.mover.moves()).as("moves").isEqualTo(moveAfter ? 2 : 1);
+            ByteBuffer back = ByteBuffer.allocate(sent.length());
+            client.readExact(back).await();
+            assertThat(text(back, sent.length())).isEqualTo(sent);
+            return all.toString();
+        });
     }
 
     /**
@@ -160,32 +173,26 @@ class SharedStreamTest {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void anOperationBetweenADetachAndItsLandingWaitsForTheStream(Driver d) {
-        try (StealingExecutor ex = on(d)) {
-            ex.blockOn(() -> {
-                try (TcpListener l = TcpListener.bind(loopback());
-                        TcpStream client = TcpStream.connect(l.localAddress()).await();
-                        TcpStream served = l.accept().await()) {
-                    JoinHandle<Integer> reader = OtherWorker.spawn(() -> served.read(ByteBuffer.allocate(8)).await());
-                    java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
-                    // starts once the reader has suspended, waiting for its move; holds that worker
-                    JoinHandle<Void> holder = OtherWorker.spawn(() -> {
-                        OtherWorker.holdUntil(release::get, "the release");
-                        return null;
-                    });
-                    OtherWorker.yieldUntil(() -> !served.handle.isOpen(), "the detach"); // it runs here
-                    assertThat(served.mover.moving()).as("detached, not landed").isTrue();
-                    assertThat(served.isOpen()).as("open while it moves").isTrue();
-                    served.writeAll(ascii("x")).await();
-                    served.shutdownOutput();
-                    release.set(true);
-                    holder.await();
-                    client.writeAll(ascii("y")).await();
-                    assertThat(reader.await()).as("the reader's byte").isEqualTo(1);
-                    assertThat(readAll(client)).as("the write, then the end").isEqualTo("x");
-                    return null;
-                }
+        onAConnection(d, (client, served) -> {
+            JoinHandle<Integer> reader = OtherWorker.spawn(() -> served.read(ByteBuffer.allocate(8)).await());
+            AtomicBoolean release = new AtomicBoolean();
+            // starts once the reader has suspended, waiting for its move; holds that worker
+            JoinHandle<Void> holder = OtherWorker.spawn(() -> {
+                OtherWorker.holdUntil(release::get, "the release");
+                return null;
             });
-        }
+            OtherWorker.yieldUntil(() -> !served.handle.isOpen(), "the detach"); // it runs here
+            assertThat(served.mover.moving()).as("detached, not landed").isTrue();
+            assertThat(served.isOpen()).as("open while it moves").isTrue();
+            served.writeAll(ascii("x")).await();
+            served.shutdownOutput();
+            release.set(true);
+            holder.await();
+            client.writeAll(ascii("y")).await();
+            assertThat(reader.await()).as("the reader's byte").isEqualTo(1);
+            assertThat(readAll(client)).as("the write, then the end").isEqualTo("x");
+            return null;
+        });
     }
 
     /**
@@ -199,7 +206,7 @@ class SharedStreamTest {
     void aProxyWithATaskPerDirectionOnEachWorkerCarriesEveryByte(Driver d) throws Exception {
         byte[] data = new byte[4 << 20];
         new Random(11).nextBytes(data);
-        try (ServerSocket upstream = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        try (ServerSocket upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
                 StealingExecutor ex = on(d)) {
             CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> echoOnce(upstream));
             CompletableFuture<InetSocketAddress> proxyAt = new CompletableFuture<>();
@@ -278,7 +285,7 @@ class SharedStreamTest {
             }
             s.shutdownOutput();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }
