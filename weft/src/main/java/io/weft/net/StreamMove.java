@@ -67,7 +67,9 @@ import java.util.function.Function;
  *
  * <p><b>Cancel safety:</b> an operation cancelled while it waits for a move
  * did nothing; the move goes on, and the next operation (from any worker)
- * takes the stream, with the bytes a cancelled read had kept. A forwarded
+ * takes the stream, with the bytes a cancelled read had kept; if none is
+ * waiting for it, the move lands back on the stream's worker as it ends
+ * ({@link #abandon}), so that no stream is left off every reactor. A forwarded
  * read given up after it read hands its bytes back ({@link #giveBack}): on
  * the stream's worker they go before every byte not yet read; during a
  * move they wait here and go to the stream once it lands.
@@ -376,8 +378,45 @@ final class StreamMove {
         }
         applySettings(h);
         stream.handle = h;
-        stream.home = here;
-        moves++;
+        if (stream.home != here) {
+            stream.home = here;
+            moves++;
+        }
+    }
+
+    /**
+     * An operation waiting for {@code m} gave up (on its worker's thread):
+     * nobody may ever claim the move, and a stream detached from one
+     * reactor and attached to none would be closed by no executor's close.
+     * So a finished move lands here, and one still running lands back on
+     * the stream's worker as it ends (as if it had not moved); an operation
+     * still waiting for it then finds it taken and looks again.
+     */
+    void abandon(Task<DetachedStream> m, Worker here) {
+        if (!m.isFinished() && m.wakeOnCompletion(() -> landAtHome(m), false)) {
+            return;
+        }
+        if (here != null) {
+            claimQuietly(m, here);
+        } else {
+            closeMoved(m); // given up off any worker: the executor is closing
+        }
+    }
+
+    private void landAtHome(Task<DetachedStream> m) {
+        if (stream.handle.onOwnerThread()) {
+            claimQuietly(m, stream.home);
+        } else {
+            closeMoved(m); // ended off its worker: the executor is closing, and nobody will use the stream
+        }
+    }
+
+    private void claimQuietly(Task<DetachedStream> m, Worker w) {
+        try {
+            claim(m, w);
+        } catch (RuntimeException nothingLanded) {
+            // the detach failed or the stream was closed: nothing is left to land
+        }
     }
 
     /** A close from a worker other than the stream's home. */
@@ -426,6 +465,8 @@ final class StreamMove {
         private CancellableFuture<T> inner;
         /** {@link #inner} runs on the stream's handle here: counted in {@link #activeHere}. */
         private boolean counted;
+        /** The move this operation waits for, or null. */
+        private Task<DetachedStream> waitingFor;
 
         MoveThen(Function<StreamOps, CancellableFuture<T>> op) {
             this.op = op;
@@ -472,8 +513,10 @@ final class StreamMove {
                     continue;
                 }
                 if (!m.isFinished() && m.wakeOnCompletion(cx.waker(), true)) {
+                    waitingFor = m;
                     return Poll.pending();
                 }
+                waitingFor = null;
                 claim(m, here); // here now, or shared
             }
         }
@@ -488,6 +531,10 @@ final class StreamMove {
             if (inner != null) {
                 inner.cancel();
                 ended();
+            } else if (waitingFor != null) {
+                Task<DetachedStream> m = waitingFor;
+                waitingFor = null;
+                abandon(m, Worker.currentOrNull());
             }
         }
     }

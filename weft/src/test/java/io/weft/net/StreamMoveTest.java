@@ -295,6 +295,43 @@ class StreamMoveTest {
     }
 
     /**
+     * A read on the other worker gives up while its move waits for the home
+     * worker, and nothing else ever uses the stream: the move lands back at
+     * home as the detach ends (a stream detached from every reactor would be
+     * closed by no executor's close), and the stream serves there.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aMoveGivenUpByItsOnlyOperationLandsBackAtHome(Driver d) {
+        try (StealingExecutor ex = on(d)) {
+            String got = ex.blockOn(() -> {
+                try (TcpListener l = TcpListener.bind(loopback());
+                        TcpStream client = TcpStream.connect(l.localAddress()).await();
+                        TcpStream served = l.accept().await()) {
+                    AtomicBoolean gaveUp = new AtomicBoolean();
+                    spawnOnTheOtherWorker(() -> {
+                        try {
+                            Timeout.of(Duration.ofMillis(20), served.read(ByteBuffer.allocate(8))).await();
+                        } catch (TimedOutException expected) {
+                            gaveUp.set(true);
+                        }
+                        return null;
+                    });
+                    OtherWorker.holdUntil(gaveUp::get, "the read to give up"); // the detach waits for this worker
+                    OtherWorker.yieldUntil(() -> !served.mover.moving(), "the move to land"); // the detach runs now
+                    assertThat(served.isOpen()).isTrue();
+                    assertThat(served.mover.moves()).as("moves").isZero();
+                    client.writeAll(ascii("home")).await();
+                    ByteBuffer buf = ByteBuffer.allocate(8);
+                    int n = served.read(buf).await();
+                    return text(buf, n);
+                }
+            });
+            assertThat(got).isEqualTo("home");
+        }
+    }
+
+    /**
      * Threads and descriptors come back after close, with connections handed
      * as they are to tasks on either worker, reads pending on both ends at
      * the close, and handlers that may not have run yet.
