@@ -38,6 +38,9 @@ public record StealingExecutorStats(
      * @param remoteWakes tasks living on it woken from other threads
      * @param timerFires  timers it fired
      * @param busyNanos   time it spent out of park, up to its last park
+     * @param streamMoves streams that moved to it, each for a task of it that used a stream of another worker
+     * @param forwardedOps stream operations it ran for tasks of other workers (a stream stays where a task
+     *                    waits on it, and the operations of tasks elsewhere go there: one hop each way)
      * @param queueDepth  tasks in its local queue now
      */
     public record Worker(
@@ -51,6 +54,8 @@ public record StealingExecutorStats(
             long remoteWakes,
             long timerFires,
             long busyNanos,
+            long streamMoves,
+            long forwardedOps,
             int queueDepth) {
     }
 }

@@ -107,6 +107,14 @@ public interface Worker {
         });
     }
 
+    /** A stream moved to this worker for one of its tasks (counted by a StealingExecutor's worker); its thread. */
+    default void countStreamMovedIn() {
+    }
+
+    /** A stream operation run on this worker for a task of another (counted as above); its thread. */
+    default void countForwardedOp() {
+    }
+
     /** Runs {@code body} on the blocking pool; a failure nobody awaits is reported by this worker's executor. */
     <T> Task<T> spawnBlocking(String name, Callable<T> body);
 

@@ -269,6 +269,7 @@ final class StreamMove {
             shared = false;
         }
         forwards++;
+        stream.home.countForwardedOp();
         activeHere++;
         return h;
     }
@@ -381,6 +382,7 @@ final class StreamMove {
         if (stream.home != here) {
             stream.home = here;
             moves++;
+            here.countStreamMovedIn();
         }
     }
 

@@ -515,6 +515,16 @@ final class StealWorker implements Worker, TaskDumps.Site {
     }
 
     @Override
+    public void countStreamMovedIn() {
+        counters.streamMovedIn();
+    }
+
+    @Override
+    public void countForwardedOp() {
+        counters.forwardedOp();
+    }
+
+    @Override
     public <T> Task<T> spawnBlocking(String taskName, Callable<T> body) {
         return BlockingTask.spawn(scheduler.blockingPool(), taskName, body, scheduler::failedUnobserved);
     }

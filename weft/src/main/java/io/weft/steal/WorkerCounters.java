@@ -25,6 +25,8 @@ final class WorkerCounters {
     private static final VarHandle COMPLETED;
     private static final VarHandle BUSY;
     private static final VarHandle OVERFLOWS;
+    private static final VarHandle MOVES_IN;
+    private static final VarHandle FORWARDED;
 
     static {
         try {
@@ -41,6 +43,8 @@ final class WorkerCounters {
             COMPLETED = l.findVarHandle(WorkerCounters.class, "completed", long.class);
             BUSY = l.findVarHandle(WorkerCounters.class, "busyNanos", long.class);
             OVERFLOWS = l.findVarHandle(WorkerCounters.class, "overflows", long.class);
+            MOVES_IN = l.findVarHandle(WorkerCounters.class, "streamsMovedIn", long.class);
+            FORWARDED = l.findVarHandle(WorkerCounters.class, "forwardedOps", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -58,6 +62,8 @@ final class WorkerCounters {
     private long completed;
     private long busyNanos;
     private long overflows;
+    private long streamsMovedIn;
+    private long forwardedOps;
     /** When the worker last left a park (or started); its thread only. */
     private long busySince = System.nanoTime();
 
@@ -106,6 +112,16 @@ final class WorkerCounters {
         COMPLETED.setRelease(this, completed + 1);
     }
 
+    /** A stream moved here (registered with this worker's reactor) for a task of this worker. */
+    void streamMovedIn() {
+        MOVES_IN.setOpaque(this, streamsMovedIn + 1);
+    }
+
+    /** A stream operation run here for a task of another worker. */
+    void forwardedOp() {
+        FORWARDED.setOpaque(this, forwardedOps + 1);
+    }
+
     /** Its full local queue sent half of it to the shared queue. */
     void overflow() {
         OVERFLOWS.setOpaque(this, (long) OVERFLOWS.getOpaque(this) + 1);
@@ -131,6 +147,7 @@ final class WorkerCounters {
         return new StealingExecutorStats.Worker(index, (long) POLLS.getOpaque(this),
                 (long) LIFO_POLLS.getOpaque(this), p, u, (long) STEALS.getOpaque(this),
                 (long) STOLEN.getOpaque(this), (long) REMOTE.getOpaque(this), (long) TIMERS.getOpaque(this),
-                (long) BUSY.getOpaque(this), queueDepth);
+                (long) BUSY.getOpaque(this), (long) MOVES_IN.getOpaque(this), (long) FORWARDED.getOpaque(this),
+                queueDepth);
     }
 }

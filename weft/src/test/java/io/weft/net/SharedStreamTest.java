@@ -12,6 +12,7 @@ import io.weft.JoinHandle;
 import io.weft.OnceThenCancel;
 import io.weft.OtherWorker;
 import io.weft.StealingExecutor;
+import io.weft.StealingExecutorStats;
 import io.weft.Weft;
 import io.weft.time.Timeout;
 import java.io.IOException;
@@ -250,7 +251,7 @@ class SharedStreamTest {
                         assertThat(up.await()).as("bytes up").isEqualTo(data.length);
                         assertThat(down).as("bytes down").isEqualTo(data.length);
                     }
-                    return new long[] {in.mover.forwards(), out.mover.forwards()};
+                    return new long[] {in.mover.forwards(), out.mover.forwards(), in.mover.moves() + out.mover.moves()};
                 }
             });
             client.join();
@@ -259,6 +260,11 @@ class SharedStreamTest {
             assertThat(got.length).as("bytes back").isEqualTo(data.length);
             assertThat(Arrays.equals(got, data)).as("every byte back, in order").isTrue();
             assertThat(forwards[0] + forwards[1]).as("operations forwarded").isPositive();
+            StealingExecutorStats stats = ex.stats();
+            assertThat(stats.workers().stream().mapToLong(StealingExecutorStats.Worker::forwardedOps).sum())
+                    .as("forwarded operations in the executor's stats").isEqualTo(forwards[0] + forwards[1]);
+            assertThat(stats.workers().stream().mapToLong(StealingExecutorStats.Worker::streamMoves).sum())
+                    .as("stream moves in the executor's stats").isEqualTo(forwards[2]);
         }
     }
 
