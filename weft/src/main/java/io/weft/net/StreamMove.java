@@ -95,18 +95,25 @@ final class StreamMove {
     private int activeHere;
     /** Forwarded operations in a row that found nothing else pending at home. Guarded by this. */
     private int idleForwards;
-    /** Settings made during a move, for the stream once it lands. Guarded by this. */
-    private final java.util.ArrayList<SocketStream.Setting> settings = new java.util.ArrayList<>(0);
+    /** Settings made during a move, for the stream once it lands; null when none are. Guarded by this. */
+    private java.util.ArrayList<SocketStream.Setting> settings;
     /** Bytes given back during a move, for the stream once it lands. Guarded by this. */
     private byte[] stash;
-    /** The view a task of another worker uses while the stream is shared. */
-    private final RemoteStream remote = new RemoteStream(this);
+    /**
+     * The view a task of another worker uses while the stream is shared;
+     * made at first use (an idle connection carries none). Immutable, so a
+     * racy first use makes two alike, either fine.
+     */
+    private RemoteStream remote;
+    /** {@link #followed()}: made at first use, as {@link #remote}. */
+    private StreamOps followed;
+
     /**
      * The stream's operations, each finding the stream where it is at its
      * first poll: what readExact and writeAll loop over, so that the stream
      * may move (or be shared) between two of their operations.
      */
-    private final StreamOps followed = new StreamOps() {
+    private final class Followed implements StreamOps {
         @Override
         public CancellableFuture<Integer> read(ByteBuffer dst) {
             return then(x -> x.read(dst));
@@ -131,7 +138,7 @@ final class StreamMove {
         public CancellableFuture<Integer> write(MemorySegment src) {
             return then(x -> x.write(src));
         }
-    };
+    }
 
     /** Forwarded operations in a row that find the stream idle at home before it may move again. */
     static final int IDLE_TO_MOVE = 4;
@@ -180,7 +187,19 @@ final class StreamMove {
     }
 
     StreamOps followed() {
-        return followed;
+        StreamOps f = followed;
+        if (f == null) {
+            followed = f = new Followed();
+        }
+        return f;
+    }
+
+    private RemoteStream remote() {
+        RemoteStream r = remote;
+        if (r == null) {
+            remote = r = new RemoteStream(this);
+        }
+        return r;
     }
 
     /**
@@ -308,12 +327,18 @@ final class StreamMove {
         if (move == null) {
             return false;
         }
+        if (settings == null) {
+            settings = new java.util.ArrayList<>(2);
+        }
         settings.add(s);
         return true;
     }
 
     /** The settings made during the move, on {@code h}, the stream where it is now (its worker's thread). Guarded by this. */
     private void applySettings(StreamHandle h) {
+        if (settings == null) {
+            return;
+        }
         for (SocketStream.Setting s : settings) {
             try {
                 s.apply(h);
@@ -321,7 +346,7 @@ final class StreamMove {
                 // the connection failed meanwhile: its next operation reports it
             }
         }
-        settings.clear();
+        settings = null;
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
@@ -351,7 +376,7 @@ final class StreamMove {
                 }
                 shared = true;
                 idleForwards = 0;
-                if (!settings.isEmpty()) {
+                if (settings != null) {
                     stream.home.runHere(() -> {
                         synchronized (this) {
                             applySettings(stream.handle);
@@ -511,7 +536,7 @@ final class StreamMove {
                 Worker here = Worker.current("a socket operation");
                 Task<DetachedStream> m = moveFor(here);
                 if (m == null) {
-                    inner = op.apply(remote); // shared: run on the stream's worker
+                    inner = op.apply(remote()); // shared: run on the stream's worker
                     continue;
                 }
                 if (!m.isFinished() && m.wakeOnCompletion(cx.waker(), true)) {
