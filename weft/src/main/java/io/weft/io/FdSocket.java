@@ -6,6 +6,8 @@ import io.weft.sys.SockAddr;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.foreign.ValueLayout;
 import java.net.SocketAddress;
 import java.nio.channels.AsynchronousCloseException;
@@ -16,8 +18,33 @@ import java.nio.channels.ClosedChannelException;
  * Holds what both descriptor drivers need: the descriptor, the closed flag,
  * the readiness bits and waiting ops of a readiness driver, and the count of
  * ops a completion driver has in the kernel.
+ *
+ * <p>The one exception: the calls that need no loop state (options,
+ * addresses, shutdown) may come from a task of another worker of a
+ * StealingExecutor ({@link #onDescriptor}). Such a call holds the
+ * descriptor open while it runs ({@link #users}, a count and two flags
+ * changed by compare-and-set): a close on the loop thread refuses new
+ * ones and leaves close(2) to the last one still running, so that the
+ * number is never freed, and perhaps given to another socket, under a
+ * call; a detach refuses new ones and waits for those running to end
+ * before the descriptor moves.
  */
 public abstract class FdSocket {
+    private static final VarHandle USERS;
+    /** {@link #users}: calls from other threads are refused. */
+    private static final int SHUT = 1 << 30;
+    /** {@link #users}: the last call from another thread to end closes the descriptor. */
+    private static final int CLOSE = 1 << 29;
+    private static final int COUNT = CLOSE - 1;
+
+    static {
+        try {
+            USERS = MethodHandles.lookup().findVarHandle(FdSocket.class, "users", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     protected final FdDriver driver;
     public final int fd;
     public boolean closed;
@@ -33,6 +60,9 @@ public abstract class FdSocket {
     public int token = -1;
     /** Completion driver: ops of this socket in the kernel. */
     public int inKernel;
+    /** Calls on the descriptor from other threads running now, with {@link #SHUT} and {@link #CLOSE}. */
+    @SuppressWarnings("unused") // through USERS
+    private int users;
 
     protected FdSocket(FdDriver driver, int fd) {
         this.driver = driver;
@@ -56,8 +86,61 @@ public abstract class FdSocket {
         }
         closed = true;
         driver.closing(this);
-        driver.sys().close(fd);
+        if (((int) USERS.getAndBitwiseOr(this, SHUT | CLOSE) & COUNT) == 0) {
+            driver.sys().close(fd);
+        } // else the last call from another thread closes it
         afterClose();
+    }
+
+    /**
+     * Refuses calls from other threads from now on and waits (they are
+     * single system calls) for those running: the descriptor is about to
+     * move to another driver, and this handle's calls must not follow it.
+     * Loop thread.
+     */
+    protected void shutOthersOut() {
+        USERS.getAndBitwiseOr(this, SHUT);
+        while (((int) USERS.getVolatile(this) & COUNT) != 0) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** A system call on the descriptor, made with {@code sys} (the calling thread's); its result, or a failure. */
+    @FunctionalInterface
+    protected interface FdCall<T> {
+        T run(Linux sys) throws IOException;
+    }
+
+    /**
+     * Runs {@code call}: on the loop thread with the driver's system calls;
+     * from another thread with that thread's own (their scratch memory and
+     * captured errno belong to one thread), and only while the descriptor
+     * is open, holding it open meanwhile (see the class comment).
+     * ClosedChannelException once it is closed (or moved away).
+     */
+    protected <T> T onDescriptor(FdCall<T> call) throws IOException {
+        if (onOwnerThread()) {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            return call.run(driver.sys());
+        }
+        for (;;) {
+            int u = (int) USERS.getVolatile(this);
+            if ((u & SHUT) != 0) {
+                throw new ClosedChannelException();
+            }
+            if (USERS.compareAndSet(this, u, u + 1)) {
+                break;
+            }
+        }
+        try {
+            return call.run(Linux.local());
+        } finally {
+            if ((int) USERS.getAndAdd(this, -1) == (SHUT | CLOSE | 1)) {
+                Linux.local().close(fd); // closed on the loop thread meanwhile: the last call frees the number
+            }
+        }
     }
 
     protected void afterClose() {
@@ -81,37 +164,23 @@ public abstract class FdSocket {
         return closed ? new UncheckedIOException(new AsynchronousCloseException()) : null;
     }
 
-    /**
-     * The system calls for a call on this descriptor from the calling
-     * thread: the driver's on its loop thread, else the thread's own
-     * ({@link Linux#local()}): their scratch memory and captured errno
-     * belong to one thread, and the calls that need no loop state
-     * (options, addresses, shutdown) may come from a task of another
-     * worker of a StealingExecutor.
-     */
-    protected Linux sys() {
-        return onOwnerThread() ? driver.sys() : Linux.local();
-    }
-
     /** Whether the calling thread is the driver's loop thread (any thread may ask; the streams and listeners' answer). */
     public boolean onOwnerThread() {
         return driver.owner() == Thread.currentThread();
     }
 
     protected SocketAddress name(boolean peer) throws IOException {
-        if (closed) {
-            throw new ClosedChannelException();
-        }
-        Linux sys = sys();
-        MemorySegment buf = sys.scratch();
-        MemorySegment addr = buf.asSlice(0, SockAddr.MAX_LEN);
-        MemorySegment len = buf.asSlice(SockAddr.MAX_LEN, 4);
-        len.set(ValueLayout.JAVA_INT, 0, SockAddr.MAX_LEN);
-        int rc = peer ? sys.getpeername(fd, addr, len) : sys.getsockname(fd, addr, len);
-        if (rc < 0) {
-            throw Errno.socketError(peer ? "getpeername" : "getsockname", rc);
-        }
-        return SockAddr.read(addr, len.get(ValueLayout.JAVA_INT, 0));
+        return onDescriptor(sys -> {
+            MemorySegment buf = sys.scratch();
+            MemorySegment addr = buf.asSlice(0, SockAddr.MAX_LEN);
+            MemorySegment len = buf.asSlice(SockAddr.MAX_LEN, 4);
+            len.set(ValueLayout.JAVA_INT, 0, SockAddr.MAX_LEN);
+            int rc = peer ? sys.getpeername(fd, addr, len) : sys.getsockname(fd, addr, len);
+            if (rc < 0) {
+                throw Errno.socketError(peer ? "getpeername" : "getsockname", rc);
+            }
+            return SockAddr.read(addr, len.get(ValueLayout.JAVA_INT, 0));
+        });
     }
 
     /** An error result as the exception java.nio would throw; names the call. */

@@ -85,6 +85,7 @@ public final class FdStream extends FdSocket implements StreamHandle {
                 }
                 driver.deregister(self);
                 closed = true; // for this executor: the descriptor stays open and moves
+                shutOthersOut();
                 return Poll.ready(new DetachedStream.Fd(driver.kind(), fd, leftover.drain()));
             }
 
@@ -160,10 +161,7 @@ public final class FdStream extends FdSocket implements StreamHandle {
 
     @Override
     public void shutdownOutput() throws IOException {
-        if (closed) {
-            throw new java.nio.channels.ClosedChannelException();
-        }
-        int rc = sys().shutdown(fd, Linux.SHUT_WR);
+        int rc = onDescriptor(sys -> sys.shutdown(fd, Linux.SHUT_WR));
         if (rc < 0 && rc != -Linux.ENOTCONN) {
             throw Errno.socketError("shutdown(SHUT_WR)", rc);
         }
@@ -171,10 +169,7 @@ public final class FdStream extends FdSocket implements StreamHandle {
 
     @Override
     public void setNoDelay(boolean on) throws IOException {
-        if (closed) {
-            throw new java.nio.channels.ClosedChannelException();
-        }
-        int rc = sys().setsockopt(fd, Linux.IPPROTO_TCP, Linux.TCP_NODELAY, on ? 1 : 0);
+        int rc = onDescriptor(sys -> sys.setsockopt(fd, Linux.IPPROTO_TCP, Linux.TCP_NODELAY, on ? 1 : 0));
         if (rc < 0) {
             throw Errno.socketError("setsockopt(TCP_NODELAY)", rc);
         }
@@ -182,13 +177,10 @@ public final class FdStream extends FdSocket implements StreamHandle {
 
     @Override
     public void setLinger(java.time.Duration linger) throws IOException {
-        if (closed) {
-            throw new java.nio.channels.ClosedChannelException();
-        }
         // SO_LINGER counts whole seconds: a positive linger under one second is rounded up, never down to a reset
         int secs = linger == null || linger.isZero() ? 0
                 : (int) Math.min(Integer.MAX_VALUE, Math.max(1, linger.plusNanos(999_999_999).toSeconds()));
-        int rc = sys().setLinger(fd, linger != null, secs);
+        int rc = onDescriptor(sys -> sys.setLinger(fd, linger != null, secs));
         if (rc < 0) {
             throw Errno.socketError("setsockopt(SO_LINGER)", rc);
         }

@@ -332,6 +332,56 @@ class StreamMoveTest {
     }
 
     /**
+     * A close at home while a task of the other worker asks the stream for
+     * its address again and again, then new sockets at once (which take the
+     * freed descriptor number): every answer is the stream's own address or
+     * ClosedChannelException, never another socket's.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aCallFromAfarNeverReachesTheSocketThatReusesAClosedNumber(Driver d) {
+        try (StealingExecutor ex = on(d)) {
+            long wrong = ex.blockOn(() -> {
+                long seen = 0;
+                try (TcpListener l = TcpListener.bind(loopback())) {
+                    for (int round = 0; round < 300; round++) {
+                        TcpStream client = TcpStream.connect(l.localAddress()).await();
+                        TcpStream served = l.accept().await();
+                        InetSocketAddress own = served.localAddress();
+                        AtomicBoolean asking = new AtomicBoolean();
+                        JoinHandle<Long> asker = spawnOnTheOtherWorker(() -> {
+                            long others = 0;
+                            asking.set(true);
+                            for (;;) {
+                                try {
+                                    if (!served.localAddress().equals(own)) {
+                                        others++;
+                                    }
+                                } catch (ClosedChannelException closed) {
+                                    return others;
+                                }
+                            }
+                        });
+                        OtherWorker.holdUntil(asking::get, "the asker");
+                        served.close();
+                        List<TcpListener> reusing = new ArrayList<>();
+                        for (int i = 0; i < 4; i++) {
+                            reusing.add(TcpListener.bind(loopback())); // the lowest free numbers: the one just freed
+                        }
+                        seen += asker.await();
+                        for (TcpListener r : reusing) {
+                            r.close();
+                        }
+                        client.close();
+                    }
+                }
+                return seen;
+            });
+            assertThat(wrong).as("answers from another socket").isZero();
+        }
+    }
+
+    /**
      * Threads and descriptors come back after close, with connections handed
      * as they are to tasks on either worker, reads pending on both ends at
      * the close, and handlers that may not have run yet.
