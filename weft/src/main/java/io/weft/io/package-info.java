@@ -13,6 +13,15 @@
  *       and throws IllegalStateException naming both threads otherwise. The
  *       loop thread may change between two {@code run}s of the executor
  *       ({@code bindTo}), never during one.</li>
+ *   <li>The one exception among a socket's calls: those that need no loop
+ *       state (addresses, options, shutdown) may come from a task of
+ *       another worker of a StealingExecutor. On a descriptor socket such a
+ *       call runs with its thread's own system calls and holds the
+ *       descriptor open while it runs ({@code FdSocket.onDescriptor}: a
+ *       count and two flags, by compare-and-set); a close on the loop
+ *       thread refuses new ones and leaves close(2) to the last one
+ *       running, so that a freed number is never reached by such a call,
+ *       and a detach waits for them before the descriptor moves.</li>
  *   <li>{@link io.weft.io.IoDriver#wakeup()} is the only method any thread
  *       may call. The executor calls it after queuing a remote wake, only
  *       when it read {@code sleeping == true} (a Dekker pair with the loop,
