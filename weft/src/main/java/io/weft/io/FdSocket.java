@@ -6,8 +6,6 @@ import io.weft.sys.SockAddr;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.lang.foreign.ValueLayout;
 import java.net.SocketAddress;
 import java.nio.channels.AsynchronousCloseException;
@@ -22,29 +20,13 @@ import java.nio.channels.ClosedChannelException;
  * <p>The one exception: the calls that need no loop state (options,
  * addresses, shutdown) may come from a task of another worker of a
  * StealingExecutor ({@link #onDescriptor}). Such a call holds the
- * descriptor open while it runs ({@link #users}, a count and two flags
- * changed by compare-and-set): a close on the loop thread refuses new
- * ones and leaves close(2) to the last one still running, so that the
- * number is never freed, and perhaps given to another socket, under a
- * call; a detach refuses new ones and waits for those running to end
- * before the descriptor moves.
+ * descriptor open while it runs ({@link DescriptorGate}): a close on the
+ * loop thread refuses new ones and leaves close(2) to the last one still
+ * running, so that the number is never freed, and perhaps given to another
+ * socket, under a call; a detach refuses new ones and waits for those
+ * running to end before the descriptor moves.
  */
 public abstract class FdSocket {
-    private static final VarHandle USERS;
-    /** {@link #users}: calls from other threads are refused. */
-    private static final int SHUT = 1 << 30;
-    /** {@link #users}: the last call from another thread to end closes the descriptor. */
-    private static final int CLOSE = 1 << 29;
-    private static final int COUNT = CLOSE - 1;
-
-    static {
-        try {
-            USERS = MethodHandles.lookup().findVarHandle(FdSocket.class, "users", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     protected final FdDriver driver;
     public final int fd;
     public boolean closed;
@@ -60,9 +42,8 @@ public abstract class FdSocket {
     public int token = -1;
     /** Completion driver: ops of this socket in the kernel. */
     public int inKernel;
-    /** Calls on the descriptor from other threads running now, with {@link #SHUT} and {@link #CLOSE}. */
-    @SuppressWarnings("unused") // through USERS
-    private int users;
+    /** The calls on the descriptor from other threads. */
+    private final DescriptorGate gate = new DescriptorGate();
 
     protected FdSocket(FdDriver driver, int fd) {
         this.driver = driver;
@@ -86,7 +67,7 @@ public abstract class FdSocket {
         }
         closed = true;
         driver.closing(this);
-        if (((int) USERS.getAndBitwiseOr(this, SHUT | CLOSE) & COUNT) == 0) {
+        if (gate.close()) {
             driver.sys().close(fd);
         } // else the last call from another thread closes it
         afterClose();
@@ -99,10 +80,7 @@ public abstract class FdSocket {
      * Loop thread.
      */
     protected void shutOthersOut() {
-        USERS.getAndBitwiseOr(this, SHUT);
-        while (((int) USERS.getVolatile(this) & COUNT) != 0) {
-            Thread.onSpinWait();
-        }
+        gate.shutAndWait();
     }
 
     /** A system call on the descriptor, made with {@code sys} (the calling thread's); its result, or a failure. */
@@ -125,19 +103,13 @@ public abstract class FdSocket {
             }
             return call.run(driver.sys());
         }
-        for (;;) {
-            int u = (int) USERS.getVolatile(this);
-            if ((u & SHUT) != 0) {
-                throw new ClosedChannelException();
-            }
-            if (USERS.compareAndSet(this, u, u + 1)) {
-                break;
-            }
+        if (!gate.enter()) {
+            throw new ClosedChannelException();
         }
         try {
             return call.run(Linux.local());
         } finally {
-            if ((int) USERS.getAndAdd(this, -1) == (SHUT | CLOSE | 1)) {
+            if (gate.exit()) {
                 Linux.local().close(fd); // closed on the loop thread meanwhile: the last call frees the number
             }
         }
