@@ -41,6 +41,8 @@ public abstract class FdOp<T> extends ListedOp<T> {
     public boolean inKernel;
     public long result;
     public boolean hasResult;
+    /** io_uring: a write cancelled while in the kernel, counted in its socket's {@code cancelledWrites} until it completes. */
+    boolean countedCancelledWrite;
     /** A buffer borrowed from the driver's pool for the kernel; returned when the completion arrives. */
     public MemorySegment nativeBuf;
     /**

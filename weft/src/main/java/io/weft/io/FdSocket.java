@@ -42,6 +42,12 @@ public abstract class FdSocket {
     public int token = -1;
     /** Completion driver: ops of this socket in the kernel. */
     public int inKernel;
+    /**
+     * Completion driver: writes cancelled while in the kernel, not yet
+     * completed (their bytes may still go out, before any later write's).
+     * Written by the loop thread; read by any ({@code FdStream.writeNow}).
+     */
+    volatile int cancelledWrites;
     /** The calls on the descriptor from other threads. */
     private final DescriptorGate gate = new DescriptorGate();
 

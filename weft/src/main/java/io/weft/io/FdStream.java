@@ -160,6 +160,34 @@ public final class FdStream extends FdSocket implements StreamHandle {
     }
 
     @Override
+    public int writeNow(MemorySegment src) {
+        if (cancelledWrites != 0 || src.byteSize() == 0) {
+            return 0;
+        }
+        long r;
+        try {
+            r = onDescriptor(sys -> {
+                long x;
+                do {
+                    x = sys.send(fd, src, src.byteSize(), Linux.MSG_DONTWAIT | Linux.MSG_NOSIGNAL);
+                } while (x == -Linux.EINTR);
+                return x;
+            });
+        } catch (java.nio.channels.ClosedChannelException closedOrMoving) {
+            return 0; // the usual road says which
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (r == -Linux.EAGAIN) {
+            return 0;
+        }
+        if (r < 0) {
+            throw failure("write", r);
+        }
+        return (int) r;
+    }
+
+    @Override
     public void shutdownOutput() throws IOException {
         int rc = onDescriptor(sys -> sys.shutdown(fd, Linux.SHUT_WR));
         if (rc < 0 && rc != -Linux.ENOTCONN) {

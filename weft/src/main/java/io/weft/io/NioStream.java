@@ -142,6 +142,20 @@ public final class NioStream extends NioSocket implements StreamHandle {
     }
 
     @Override
+    public int writeNow(MemorySegment src) {
+        if (outputShut || src.byteSize() == 0) {
+            return 0; // the usual road reports a shut output
+        }
+        try {
+            return ch.write(src.asByteBuffer()); // non-blocking: 0 when there is no room
+        } catch (ClosedChannelException closedOrMoving) {
+            return 0;
+        } catch (IOException e) {
+            throw failure("write", e);
+        }
+    }
+
+    @Override
     public void shutdownOutput() throws IOException {
         checkOpen();
         try {

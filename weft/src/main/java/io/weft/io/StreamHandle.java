@@ -15,6 +15,17 @@ import java.nio.ByteBuffer;
  */
 public interface StreamHandle extends StreamOps {
 
+    /**
+     * Any thread (a task of another worker of a StealingExecutor): sends
+     * what fits now from {@code src} (from its start), without waiting and
+     * without the loop; the count, or 0 if nothing went: no room, the
+     * stream closed or moving, or a cancelled write of it still in the
+     * kernel (whose bytes go first): then the caller takes the usual road,
+     * which waits or reports. A failure of the send (a reset peer) throws as
+     * a write's does.
+     */
+    int writeNow(MemorySegment src);
+
     /** Reads what is there now, without waiting: the count, -1 at end of stream, 0 if nothing is. */
     int tryRead(ByteBuffer dst);
 

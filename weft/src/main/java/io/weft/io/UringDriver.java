@@ -234,6 +234,10 @@ public final class UringDriver extends FdDriver {
             return; // NEW: never submitted
         }
         if (op.inKernel) {
+            if (op.interest() == FdOp.WRITE) {
+                op.countedCancelledWrite = true;
+                op.socket.cancelledWrites = op.socket.cancelledWrites + 1; // the loop thread is the one writer
+            }
             cancelInKernel(slots.userData(op.slot)); // the op leaves the table at its own completion
         } else if (op.hasResult) {
             op.hasResult = false; // completed, never looked at: keep what it got
@@ -404,6 +408,10 @@ public final class UringDriver extends FdDriver {
         op.socket.inKernel--;
         op.socket.waiters.remove(op);
         if (op.state == FdOp.CANCELLED) {
+            if (op.countedCancelledWrite) {
+                op.countedCancelledWrite = false;
+                op.socket.cancelledWrites = op.socket.cancelledWrites - 1;
+            }
             keep(op, res);
             Waker behind = op.waker; // ops of the same direction that waited for this one
             op.waker = null;

@@ -17,12 +17,15 @@ import java.util.function.Function;
  * A stream of a StealingExecutor as a task of another worker sees it while
  * the stream stays on its own worker because a task there has an operation
  * pending on it ({@link StreamMove}'s shared mode: a proxy's two directions
- * on two workers). Each read, write or readable is made and run on the
- * stream's worker as a task of it, and its result handed back (one hop
- * there and back per operation). The caller's buffer is never touched by
- * the other thread: a read lands in a buffer of its own there and is copied
- * into the caller's here, a write sends a copy taken here (at most
- * {@link #CHUNK} bytes an operation, as a write may write less than asked).
+ * on two workers). A write first sends what fits from the caller's own
+ * thread, with no hop ({@link StreamMove#writeNow}: a non-blocking send on
+ * the descriptor, held open meanwhile); what must wait, and every read and
+ * readable, is made and run on the stream's worker as a task of it, and its
+ * result handed back (one hop there and back per operation). The caller's
+ * buffer is never touched by the other thread: a read lands in a buffer of
+ * its own there and is copied into the caller's here, a forwarded write
+ * sends a copy taken here (at most {@link #CHUNK} bytes an operation, as a
+ * write may write less than asked).
  *
  * <p><b>Cancel safety.</b> A read given up after it read bytes on the
  * stream's worker hands them back to the stream
@@ -91,18 +94,59 @@ final class RemoteStream implements StreamOps {
 
     @Override
     public CancellableFuture<Integer> write(ByteBuffer src) {
-        byte[] copy = new byte[Math.min(src.remaining(), CHUNK)];
-        src.get(src.position(), copy);
-        return new Forward<>(h -> h.write(ByteBuffer.wrap(copy)), null).map(n -> {
-            src.position(src.position() + n);
-            return n;
-        });
+        return new DirectFirst(src, null);
     }
 
     @Override
     public CancellableFuture<Integer> write(MemorySegment src) {
-        byte[] copy = src.asSlice(0, Math.min(src.byteSize(), CHUNK)).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-        return new Forward<>(h -> h.write(ByteBuffer.wrap(copy)), null);
+        return new DirectFirst(null, src);
+    }
+
+    /**
+     * A write: at its first poll, what fits now is sent from this thread
+     * ({@link StreamMove#writeNow}, no hop); if nothing went, a copy of (at
+     * most {@link #CHUNK} bytes of) the caller's bytes is forwarded.
+     * <b>Cancel safety:</b> the direct send completes within that poll; the
+     * forwarded write is as the class comment says.
+     */
+    private final class DirectFirst implements CancellableFuture<Integer> {
+        private final ByteBuffer buf;
+        private final MemorySegment seg;
+        private CancellableFuture<Integer> forwarded;
+
+        DirectFirst(ByteBuffer buf, MemorySegment seg) {
+            this.buf = buf;
+            this.seg = seg;
+        }
+
+        @Override
+        public Poll<Integer> poll(Context cx) {
+            if (forwarded == null) {
+                MemorySegment v = seg != null ? seg : MemorySegment.ofBuffer(buf);
+                int n = mover.writeNow(v);
+                if (n > 0) {
+                    if (buf != null) {
+                        buf.position(buf.position() + n);
+                    }
+                    return Poll.ready(n);
+                }
+                byte[] copy = v.asSlice(0, Math.min(v.byteSize(), CHUNK)).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+                forwarded = new Forward<>(h -> h.write(ByteBuffer.wrap(copy)), null).map(w -> {
+                    if (buf != null) {
+                        buf.position(buf.position() + w);
+                    }
+                    return w;
+                });
+            }
+            return forwarded.poll(cx);
+        }
+
+        @Override
+        public void cancel() {
+            if (forwarded != null) {
+                forwarded.cancel();
+            }
+        }
     }
 
     /**

@@ -130,12 +130,13 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
      * (it moves to that task's worker at its first operation there), except
      * while a task on its current worker has an operation pending on it: two
      * tasks on two workers using one stream at once (a proxy's two
-     * directions, a reader and a writer). Then the stream stays, and each
-     * operation from the other worker is run on the stream's worker and its
-     * result handed back, at the cost of a hop there and back (at most 64 KiB
-     * a read or write). Such a write given up after the stream's worker sent
-     * it has sent its bytes, on every driver (as a cancelled write on
-     * io_uring).
+     * directions, a reader and a writer). Then the stream stays; a write
+     * from the other worker sends what fits at once from its own thread, and
+     * whatever must wait (a full socket, a read, a readable) is run on the
+     * stream's worker and its result handed back, at the cost of a hop there
+     * and back (at most 64 KiB a read or write). Such a write given up after
+     * the stream's worker sent it has sent its bytes, on every driver (as a
+     * cancelled write on io_uring).
      */
     public CancellableFuture<Integer> write(ByteBuffer src) {
         return mover == null ? handle.write(src) : mover.then(x -> x.write(src));

@@ -44,9 +44,12 @@ import java.util.function.Function;
  *   <li>A stream that a task at home has an operation pending on does not
  *       move (a stream used at once by tasks on two workers: a proxy's two
  *       directions, a read on one and a write on the other). It is then
- *       <em>shared</em>: the other workers' operations are run on its
- *       worker and their results handed back ({@link RemoteStream}, one
- *       hop each). It stays shared until {@value #IDLE_TO_MOVE} forwarded
+ *       <em>shared</em>: the other workers' writes send what fits from
+ *       their own thread ({@link #writeNow}, only while no forwarded
+ *       operation is in flight, whose bytes would go first), and what must
+ *       wait, reads and readables are run on its worker and their results
+ *       handed back ({@link RemoteStream}, one hop each). It stays shared
+ *       until {@value #IDLE_TO_MOVE} forwarded
  *       operations in a row find nothing else pending at home; then the
  *       next operation from afar moves it again (so two tasks that take
  *       turns on one stream do not bounce it between workers at every
@@ -86,6 +89,11 @@ final class StreamMove {
     private volatile boolean shared;
     /** Operations run on the stream's worker for tasks of others (tests read it). Guarded by this. */
     private long forwards;
+    /** Writes from tasks of other workers sent on their own thread (tests read it). Guarded by this. */
+    private long directWrites;
+    /** Forwarded operations whose tasks have not ended (any thread). */
+    private final java.util.concurrent.atomic.AtomicInteger forwardsInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final io.weft.Waker forwardEnded = forwardsInFlight::decrementAndGet;
     /**
      * Operations of tasks under way on the stream's handle where it is
      * (applied to it, not yet complete, failed or cancelled): a move waits
@@ -264,7 +272,37 @@ final class StreamMove {
 
     /** A forwarded operation's task, on {@code stream.home}; {@code here()} asks for it. */
     Task<Object> spawnAtHome(CancellableFuture<Object> atHome) {
-        return stream.home.spawnHere(atHome);
+        Task<Object> t = stream.home.spawnHere(atHome);
+        forwardsInFlight.incrementAndGet();
+        if (!t.wakeOnCompletion(forwardEnded, false)) {
+            forwardsInFlight.decrementAndGet();
+        }
+        return t;
+    }
+
+    /**
+     * From a task of another worker while the stream is shared: sends what
+     * fits now from {@code src} on this thread, with no hop
+     * ({@link StreamHandle#writeNow}); 0 if nothing went. Only while no
+     * forwarded operation of this stream is in flight: an earlier write
+     * forwarded, or given up while forwarded, may still send its bytes, which
+     * go first.
+     */
+    int writeNow(MemorySegment src) {
+        if (forwardsInFlight.get() != 0) {
+            return 0;
+        }
+        int n = stream.handle.writeNow(src);
+        if (n > 0) {
+            synchronized (this) {
+                directWrites++;
+            }
+        }
+        return n;
+    }
+
+    synchronized long directWrites() {
+        return directWrites;
     }
 
     /**

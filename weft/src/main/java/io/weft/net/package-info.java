@@ -19,11 +19,13 @@
  * runs ({@code StreamMove}). So a connection handed to a
  * spawned task serves wherever that task starts. While a task on its worker
  * has an operation under way on it (two tasks on two workers using one
- * stream at once: a proxy's two directions), it stays, and the other
- * worker's reads, writes and readables are run on its worker and their
- * results handed back ({@code RemoteStream}: the bytes travel in buffers of
- * their own, never the caller's; a read given up after it read hands its
- * bytes back to the stream). A listener does not move:
+ * stream at once: a proxy's two directions), it stays: the other worker's
+ * writes send what fits at once from their own thread (a non-blocking send
+ * on the descriptor, which the gate of {@code io.weft.io.FdSocket} holds
+ * open meanwhile), and what must wait, reads and readables are run on its
+ * worker and their results handed back ({@code RemoteStream}: the bytes
+ * travel in buffers of their own, never the caller's; a read given up after
+ * it read hands its bytes back to the stream). A listener does not move:
  * an accept awaited on another worker runs on the listener's, and the
  * connection it gives then moves as any stream ({@code ListenerAccepts}). A
  * UDP socket does not move either: sends and receives from another worker

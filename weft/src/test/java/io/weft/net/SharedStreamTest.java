@@ -70,30 +70,66 @@ class SharedStreamTest {
 
     /**
      * A read pending on the other worker (the stream moved there): a write
-     * from home is forwarded there and goes out; once the read completed, the
-     * forwarded writes find the stream idle, and after a few of them the
-     * next write moves it back.
+     * from home goes out from home's thread (no hop); reads from home are
+     * forwarded there; once the read there completed, the forwarded reads
+     * find the stream idle, and after a few of them the next operation
+     * moves it back.
      */
     @ParameterizedTest
     @EnumSource(Driver.class)
-    void aWriteFromHomeDuringAReadOnTheOtherWorkerIsSentThereThenTheStreamComesBack(Driver d) {
+    void aWriteFromHomeDuringAReadOnTheOtherWorkerGoesOutThenTheStreamComesBack(Driver d) {
         onAConnection(d, (client, served) -> {
             JoinHandle<Integer> reader = OtherWorker.spawn(() -> served.read(ByteBuffer.allocate(8)).await());
             OtherWorker.yieldUntil(() -> served.mover.moves() > 0, "the move"); // its detach runs here
             served.writeAll(ascii("x")).await();
             assertThat(served.mover.shared()).as("shared while the read is pending there").isTrue();
-            assertThat(served.mover.forwards()).as("forwarded").isEqualTo(1);
+            assertThat(served.mover.directWrites()).as("sent from here").isEqualTo(1);
+            assertThat(served.mover.forwards()).as("forwarded").isZero();
             client.writeAll(ascii("r")).await();
             assertThat(reader.await()).as("the reader's byte").isEqualTo(1);
+            client.writeAll(ascii("0123")).await();
+            ByteBuffer one = ByteBuffer.allocate(1);
+            StringBuilder got = new StringBuilder();
             for (int i = 0; i < StreamMove.IDLE_TO_MOVE; i++) {
-                served.writeAll(ascii(String.valueOf(i))).await();
+                int n = served.read(one.clear()).await();
+                got.append(text(one, n));
             }
+            assertThat(got.toString()).isEqualTo("0123");
+            assertThat(served.mover.forwards()).as("forwarded reads").isEqualTo(StreamMove.IDLE_TO_MOVE);
             assertThat(served.mover.shared()).as("shared after idle forwards").isFalse();
             assertThat(served.mover.moves()).as("moves so far").isEqualTo(1);
             served.writeAll(ascii("back")).await();
             assertThat(served.mover.moves()).as("moved back by the write").isEqualTo(2);
             served.close();
-            assertThat(readAll(client)).isEqualTo("x0123back");
+            assertThat(readAll(client)).isEqualTo("xback");
+            return null;
+        });
+    }
+
+    /**
+     * A large write from home while a read is pending on the other worker:
+     * what fits goes out from here, and once the socket is full the rest is
+     * forwarded and waits there; every byte arrives, in order.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aLargeWriteFromAfarGoesOutDirectlyThenWaitsThere(Driver d) {
+        byte[] data = new byte[8 << 20];
+        new Random(5).nextBytes(data);
+        onAConnection(d, (client, served) -> {
+            JoinHandle<Integer> reader = OtherWorker.spawn(() -> served.read(ByteBuffer.allocate(8)).await());
+            OtherWorker.yieldUntil(() -> served.mover.moves() > 0, "the move"); // its detach runs here
+            JoinHandle<byte[]> received = Weft.spawn(() -> {
+                ByteBuffer all = ByteBuffer.allocate(data.length);
+                client.readExact(all).await();
+                return all.array();
+            });
+            served.writeAll(ByteBuffer.wrap(data)).await();
+            assertThat(Arrays.equals(received.await(), data)).as("every byte, in order").isTrue();
+            assertThat(served.mover.directWrites()).as("sent from here").isPositive();
+            assertThat(served.mover.forwards()).as("forwarded once the socket was full").isPositive();
+            client.writeAll(ascii("r")).await();
+            assertThat(reader.await()).isEqualTo(1);
             return null;
         });
     }
@@ -119,7 +155,7 @@ class SharedStreamTest {
     /**
      * The stream on the other worker, a readable pending there; a read from
      * here, forwarded, given up once it read "first"; then (if
-     * {@code moveAfter}) the readable ends and idle forwarded writes let the
+     * {@code moveAfter}) the readable ends and idle forwarded readables let the
      * stream move here; then everything read here, "first" included.
      */
     static String readAfterAGivenUpRead(Driver d, boolean moveAfter) {
@@ -133,18 +169,17 @@ class SharedStreamTest {
                 return served.readable().await();
             });
             OtherWorker.yieldUntil(there::get, "the stream there"); // its detach runs here
-            served.writeAll(ascii("hi")).await(); // forwarded: the stream is busy there
+            served.writeAll(ascii("hi")).await(); // sent from here: the stream is busy there, so it is shared
             assertThat(served.mover.shared()).as("shared").isTrue();
             ByteBuffer buf = ByteBuffer.allocate(16);
             new OnceThenCancel(served.read(buf), () -> Weft.spawn(() -> client.writeAll(ascii("first")).await()))
                     .await();
             assertThat(buf.position()).as("the given-up read left the buffer alone").isZero();
-            String sent = "hi";
+            final String sent = "hi";
             if (moveAfter) {
                 waiting.await(); // its readable saw "first": nothing is pending there now
                 for (int i = 0; i < StreamMove.IDLE_TO_MOVE; i++) {
-                    served.writeAll(ascii("w")).await();
-                    sent += "w";
+                    served.readable().await(); // forwarded, and ready at once: the bytes handed back are there
                 }
                 assertThat(served.mover.shared()).as("shared after idle forwards").isFalse();
             }
@@ -251,7 +286,8 @@ class SharedStreamTest {
                         assertThat(up.await()).as("bytes up").isEqualTo(data.length);
                         assertThat(down).as("bytes down").isEqualTo(data.length);
                     }
-                    return new long[] {in.mover.forwards(), out.mover.forwards(), in.mover.moves() + out.mover.moves()};
+                    return new long[] {in.mover.forwards(), out.mover.forwards(), in.mover.moves() + out.mover.moves(),
+                        in.mover.directWrites() + out.mover.directWrites()};
                 }
             });
             client.join();
@@ -259,7 +295,7 @@ class SharedStreamTest {
             byte[] got = back.get(30, TimeUnit.SECONDS);
             assertThat(got.length).as("bytes back").isEqualTo(data.length);
             assertThat(Arrays.equals(got, data)).as("every byte back, in order").isTrue();
-            assertThat(forwards[0] + forwards[1]).as("operations forwarded").isPositive();
+            assertThat(forwards[0] + forwards[1] + forwards[3]).as("operations forwarded or sent from afar").isPositive();
             StealingExecutorStats stats = ex.stats();
             assertThat(stats.workers().stream().mapToLong(StealingExecutorStats.Worker::forwardedOps).sum())
                     .as("forwarded operations in the executor's stats").isEqualTo(forwards[0] + forwards[1]);
