@@ -303,32 +303,26 @@ class StreamMoveTest {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void aMoveGivenUpByItsOnlyOperationLandsBackAtHome(Driver d) {
-        try (StealingExecutor ex = on(d)) {
-            String got = ex.blockOn(() -> {
-                try (TcpListener l = TcpListener.bind(loopback());
-                        TcpStream client = TcpStream.connect(l.localAddress()).await();
-                        TcpStream served = l.accept().await()) {
-                    AtomicBoolean gaveUp = new AtomicBoolean();
-                    spawnOnTheOtherWorker(() -> {
-                        try {
-                            Timeout.of(Duration.ofMillis(20), served.read(ByteBuffer.allocate(8))).await();
-                        } catch (TimedOutException expected) {
-                            gaveUp.set(true);
-                        }
-                        return null;
-                    });
-                    OtherWorker.holdUntil(gaveUp::get, "the read to give up"); // the detach waits for this worker
-                    OtherWorker.yieldUntil(() -> !served.mover.moving(), "the move to land"); // the detach runs now
-                    assertThat(served.isOpen()).isTrue();
-                    assertThat(served.mover.moves()).as("moves").isZero();
-                    client.writeAll(ascii("home")).await();
-                    ByteBuffer buf = ByteBuffer.allocate(8);
-                    int n = served.read(buf).await();
-                    return text(buf, n);
+        String got = SharedStreamTest.onAConnection(d, (client, served) -> {
+            AtomicBoolean gaveUp = new AtomicBoolean();
+            spawnOnTheOtherWorker(() -> {
+                try {
+                    Timeout.of(Duration.ofMillis(20), served.read(ByteBuffer.allocate(8))).await();
+                } catch (TimedOutException expected) {
+                    gaveUp.set(true);
                 }
+                return null;
             });
-            assertThat(got).isEqualTo("home");
-        }
+            OtherWorker.holdUntil(gaveUp::get, "the read to give up"); // the detach waits for this worker
+            OtherWorker.yieldUntil(() -> !served.mover.moving(), "the move to land"); // the detach runs now
+            assertThat(served.isOpen()).isTrue();
+            assertThat(served.mover.moves()).as("moves").isZero();
+            client.writeAll(ascii("home")).await();
+            ByteBuffer buf = ByteBuffer.allocate(8);
+            int n = served.read(buf).await();
+            return text(buf, n);
+        });
+        assertThat(got).isEqualTo("home");
     }
 
     /**
