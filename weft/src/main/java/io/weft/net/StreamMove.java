@@ -91,9 +91,10 @@ final class StreamMove {
     private long forwards;
     /** Writes from tasks of other workers sent on their own thread (tests read it). Guarded by this. */
     private long directWrites;
-    /** Forwarded operations whose tasks have not ended (any thread). */
-    private final java.util.concurrent.atomic.AtomicInteger forwardsInFlight = new java.util.concurrent.atomic.AtomicInteger();
-    private final io.weft.Waker forwardEnded = forwardsInFlight::decrementAndGet;
+    /** Forwarded operations whose tasks have not ended (any thread, by get-and-add). */
+    private volatile int forwardsInFlight;
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<StreamMove> FORWARDS_IN_FLIGHT =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(StreamMove.class, "forwardsInFlight");
     /**
      * Operations of tasks under way on the stream's handle where it is
      * (applied to it, not yet complete, failed or cancelled): a move waits
@@ -272,12 +273,22 @@ final class StreamMove {
 
     /** A forwarded operation's task, on {@code stream.home}; {@code here()} asks for it. */
     Task<Object> spawnAtHome(CancellableFuture<Object> atHome) {
-        Task<Object> t = stream.home.spawnHere(atHome);
-        forwardsInFlight.incrementAndGet();
-        if (!t.wakeOnCompletion(forwardEnded, false)) {
-            forwardsInFlight.decrementAndGet();
+        FORWARDS_IN_FLIGHT.incrementAndGet(this); // before the task exists: writeNow never misses it
+        Task<Object> t;
+        try {
+            t = stream.home.spawnHere(atHome);
+        } catch (RuntimeException | Error e) {
+            forwardEnded();
+            throw e;
+        }
+        if (!t.wakeOnCompletion(this::forwardEnded, false)) {
+            forwardEnded();
         }
         return t;
+    }
+
+    private void forwardEnded() {
+        FORWARDS_IN_FLIGHT.decrementAndGet(this);
     }
 
     /**
@@ -289,7 +300,7 @@ final class StreamMove {
      * go first.
      */
     int writeNow(MemorySegment src) {
-        if (forwardsInFlight.get() != 0) {
+        if (forwardsInFlight != 0) {
             return 0;
         }
         int n = stream.handle.writeNow(src);
