@@ -76,6 +76,45 @@ public class DescriptorGateTest {
     }
 
     /**
+     * A call against a detach ({@link DescriptorGate#shutAndWait}): once the
+     * detach returns, no call is running and none gets in; nothing is
+     * closed. Result: (the call got in; calls running when the detach
+     * returned; closes).
+     */
+    @JCStressTest
+    @Description("A call from another thread vs a detach: none runs once the detach returns, nothing closed.")
+    @Outcome(id = "[01], 0, 0", expect = ACCEPTABLE, desc = "The call ran before the detach returned, or was refused.")
+    @Outcome(id = ".*, [1-9], .*", expect = FORBIDDEN, desc = "A CALL RAN ON AFTER THE DESCRIPTOR MOVED.")
+    @Outcome(id = ".*, .*, [1-9]", expect = FORBIDDEN, desc = "A MOVED DESCRIPTOR WAS CLOSED.")
+    @State
+    public static class CallVsDetach extends Base {
+        final AtomicInteger running = new AtomicInteger();
+
+        @Actor
+        public void call(III_Result r) {
+            if (gate.enter()) {
+                r.r1 = 1;
+                running.incrementAndGet();
+                running.decrementAndGet();
+                if (gate.exit()) {
+                    closes.incrementAndGet();
+                }
+            }
+        }
+
+        @Actor
+        public void detach(III_Result r) {
+            gate.shutAndWait();
+            r.r2 = running.get();
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r3 = closes.get();
+        }
+    }
+
+    /**
      * A call already in (and a second one trying to get in, on the same
      * thread, after it) against the close. Result: (closes; calls that saw
      * the number closed while in).
