@@ -158,6 +158,11 @@ public final class EpollDriver extends FdDriver {
     }
 
     @Override
+    protected void closeDeferred(FdSocket s) {
+        sys.epollCtl(epfd, Linux.EPOLL_CTL_DEL, s.fd, 0, 0); // its token is free: no event may name it again
+    }
+
+    @Override
     protected void closing(FdSocket s) {
         // close(2) removes the descriptor from the interest list; the waiters see the closed flag when they run
         s.waiters.wake(FdOp.READ | FdOp.WRITE);

@@ -89,6 +89,15 @@ public abstract class FdDriver extends IoDriver {
     /** A socket is about to close: ops pending on it must end (they fail with AsynchronousCloseException). */
     protected abstract void closing(FdSocket s);
 
+    /**
+     * {@code s} is closed, but its descriptor stays open a moment longer for
+     * a call of another thread that holds it ({@link DescriptorGate}), which
+     * closes it: a readiness driver takes it out of its interest list now,
+     * which close(2) would otherwise do. Loop thread.
+     */
+    protected void closeDeferred(FdSocket s) {
+    }
+
     /** A socket leaves this driver without closing (it moves to another executor): forget it. */
     protected abstract void deregister(FdSocket s);
 

@@ -75,7 +75,9 @@ public abstract class FdSocket {
         driver.closing(this);
         if (gate.close()) {
             driver.sys().close(fd);
-        } // else the last call from another thread closes it
+        } else {
+            driver.closeDeferred(this); // the last call from another thread closes it
+        }
         afterClose();
     }
 
