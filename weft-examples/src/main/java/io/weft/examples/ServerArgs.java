@@ -163,6 +163,8 @@ record ServerArgs(String host, int port, Driver driver, int executors, Placement
             b.detectStalls(stallThreshold);
         }
         try (StealingExecutor ex = b.build()) {
+            // on exit (ctrl-c, kill): where the connections' streams went, per worker
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println(name + ": " + streamsSummary(ex))));
             ex.blockOn(() -> {
                 try (TcpListener l = TcpListener.bind(new InetSocketAddress(host, port))) {
                     System.out.println(name + ": listening on " + l.localAddress() + " (StealingExecutor, "
@@ -177,6 +179,16 @@ record ServerArgs(String host, int port, Driver driver, int executors, Placement
                 }
             });
         }
+    }
+
+    /** Per worker: polls, streams moved to it, stream operations it ran for tasks of other workers. */
+    static String streamsSummary(StealingExecutor ex) {
+        StringBuilder s = new StringBuilder("per worker (polls, streams moved in, operations run for other workers):");
+        for (var w : ex.stats().workers()) {
+            s.append(' ').append(w.index()).append(": ").append(w.polls()).append(", ").append(w.streamMoves())
+                    .append(", ").append(w.forwardedOps()).append(';');
+        }
+        return s.toString();
     }
 
     /** Runs {@code server} as a task on every executor of a new pool, until they all end (or the JVM exits). */
