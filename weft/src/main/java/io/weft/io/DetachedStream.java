@@ -44,7 +44,11 @@ public abstract sealed class DetachedStream permits DetachedStream.Fd, DetachedS
         if (!taken.compareAndSet(false, true)) {
             throw new IllegalStateException("this stream was attached or closed already: it moves once");
         }
-        return adopt(driver);
+        StreamHandle s = adopt(driver);
+        if (leftover != null) {
+            s.unread(leftover); // the bytes kept for the next read come first there too
+        }
+        return s;
     }
 
     abstract StreamHandle adopt(IoDriver driver);
@@ -69,11 +73,7 @@ public abstract sealed class DetachedStream permits DetachedStream.Fd, DetachedS
 
         @Override
         StreamHandle adopt(IoDriver driver) {
-            FdStream s = ((FdDriver) driver).adoptStream(fd);
-            if (leftover != null) {
-                s.keepLeftover(java.lang.foreign.MemorySegment.ofArray(leftover));
-            }
-            return s;
+            return ((FdDriver) driver).adoptStream(fd);
         }
 
         @Override
@@ -94,11 +94,7 @@ public abstract sealed class DetachedStream permits DetachedStream.Fd, DetachedS
         @Override
         StreamHandle adopt(IoDriver driver) {
             try {
-                NioStream s = ((NioDriver) driver).adopt(channel);
-                if (leftover != null) {
-                    s.unread(leftover);
-                }
-                return s;
+                return ((NioDriver) driver).adopt(channel);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(NioErrors.rename("register", e));
             }

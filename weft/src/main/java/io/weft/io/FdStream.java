@@ -28,15 +28,6 @@ public final class FdStream extends FdSocket implements StreamHandle {
         super(driver, fd);
     }
 
-    void keepLeftover(MemorySegment bytes) {
-        leftover.keep(bytes);
-    }
-
-    /** Copies kept bytes into {@code dst}; the count (0 when none are kept). */
-    int takeLeftover(MemorySegment dst) {
-        return leftover.take(dst);
-    }
-
     @Override
     public void unread(byte[] bytes) {
         driver.checkThread();
@@ -118,12 +109,11 @@ public final class FdStream extends FdSocket implements StreamHandle {
         if (!dst.hasRemaining()) {
             return 0;
         }
-        MemorySegment v = MemorySegment.ofBuffer(dst);
-        int n = takeLeftover(v);
+        int n = leftover.take(dst);
         if (n > 0) {
-            dst.position(dst.position() + n);
             return n;
         }
+        MemorySegment v = MemorySegment.ofBuffer(dst);
         if (driver.cancelledInKernel(this, FdOp.READ)) {
             return 0;
         }
@@ -254,7 +244,7 @@ public final class FdStream extends FdSocket implements StreamHandle {
                     state = DONE;
                     return Poll.ready(0);
                 }
-                int n = s.takeLeftover(v);
+                int n = s.leftover.take(v);
                 if (n > 0) {
                     state = DONE;
                     advance(n);
@@ -313,7 +303,7 @@ public final class FdStream extends FdSocket implements StreamHandle {
         @Override
         public void completeCancelled(long res) {
             if (res > 0 && !socket.closed) { // where the kernel wrote, not the buffer's position now
-                ((FdStream) socket).keepLeftover(kernelView.asSlice(0, res));
+                ((FdStream) socket).leftover.keep(kernelView.asSlice(0, res));
             }
         }
     }

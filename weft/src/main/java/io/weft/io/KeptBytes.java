@@ -2,6 +2,7 @@ package io.weft.io;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -52,6 +53,13 @@ final class KeptBytes {
         if (pos == bytes.length) {
             bytes = null;
         }
+        return n;
+    }
+
+    /** Copies kept bytes into {@code dst} from its position, which moves past them; the count (0 when none are kept). */
+    int take(ByteBuffer dst) {
+        int n = take(MemorySegment.ofBuffer(dst));
+        dst.position(dst.position() + n);
         return n;
     }
 

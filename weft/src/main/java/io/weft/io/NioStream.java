@@ -113,9 +113,8 @@ public final class NioStream extends NioSocket implements StreamHandle {
         if (!dst.hasRemaining()) {
             return 0;
         }
-        int k = kept.take(MemorySegment.ofBuffer(dst));
+        int k = kept.take(dst);
         if (k > 0) {
-            dst.position(dst.position() + k);
             return k;
         }
         Integer n;
@@ -252,14 +251,9 @@ public final class NioStream extends NioSocket implements StreamHandle {
             if ((buf != null ? buf.remaining() : seg.byteSize()) == 0) {
                 return 0;
             }
-            int n = ((NioStream) socket).kept.take(buf != null ? MemorySegment.ofBuffer(buf) : seg);
-            if (n == 0) {
-                return null;
-            }
-            if (buf != null) {
-                buf.position(buf.position() + n);
-            }
-            return n;
+            KeptBytes kept = ((NioStream) socket).kept;
+            int n = buf != null ? kept.take(buf) : kept.take(seg);
+            return n == 0 ? null : n;
         }
 
         @Override

@@ -125,20 +125,20 @@ final class RemoteStream implements StreamOps {
                 MemorySegment v = seg != null ? seg : MemorySegment.ofBuffer(buf);
                 int n = mover.writeNow(v);
                 if (n > 0) {
-                    if (buf != null) {
-                        buf.position(buf.position() + n);
-                    }
-                    return Poll.ready(n);
+                    return Poll.ready(sent(n));
                 }
                 byte[] copy = v.asSlice(0, Math.min(v.byteSize(), CHUNK)).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-                forwarded = new Forward<>(h -> h.write(ByteBuffer.wrap(copy)), null).map(w -> {
-                    if (buf != null) {
-                        buf.position(buf.position() + w);
-                    }
-                    return w;
-                });
+                forwarded = new Forward<>(h -> h.write(ByteBuffer.wrap(copy)), null).map(this::sent);
             }
             return forwarded.poll(cx);
+        }
+
+        /** {@code n} bytes went out: a buffer's position moves past them. */
+        private int sent(int n) {
+            if (buf != null) {
+                buf.position(buf.position() + n);
+            }
+            return n;
         }
 
         @Override

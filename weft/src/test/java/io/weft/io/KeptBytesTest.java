@@ -60,6 +60,17 @@ class KeptBytesTest {
     }
 
     @Test
+    void aTakeIntoABufferFillsFromItsPositionAndMovesIt() {
+        KeptBytes k = new KeptBytes();
+        k.keep(ascii("abcdef"));
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(6).put((byte) 'x').limit(4);
+        assertThat(k.take(b)).isEqualTo(3);
+        assertThat(b.position()).isEqualTo(4);
+        assertThat(new String(b.array(), 0, 4, StandardCharsets.US_ASCII)).isEqualTo("xabc");
+        assertThat(take(k, 10)).isEqualTo("def");
+    }
+
+    @Test
     void anUnreadArrayIsCopiedNotShared() {
         KeptBytes k = new KeptBytes();
         byte[] b = "ab".getBytes(StandardCharsets.US_ASCII);
