@@ -23,17 +23,32 @@ import org.openjdk.jcstress.infra.results.II_Result;
  */
 public class DescriptorGateTest {
 
-    /** What both tests share: the gate, the closes, and the calls that saw the number closed under them. */
+    /** What the tests share: the gate, the closes, the calls running, and those that saw the number closed under them. */
     abstract static class Base {
         final DescriptorGate gate = new DescriptorGate();
         final AtomicInteger closes = new AtomicInteger();
         final AtomicInteger closedUnderCall = new AtomicInteger();
+        final AtomicInteger running = new AtomicInteger();
 
-        /** The rest of a call that got in: its look, then its exit (closing the number if it is the last one out). */
+        /** A whole call: 1 if it got in (and ran), 0 if it was refused. */
+        int call() {
+            if (!gate.enter()) {
+                return 0;
+            }
+            running.incrementAndGet();
+            inAndOut();
+            return 1;
+        }
+
+        /**
+         * The rest of a call that got in: its look, then its exit (closing
+         * the number if it is the last one out).
+         */
         void inAndOut() {
             if (closes.get() != 0) {
                 closedUnderCall.incrementAndGet();
             }
+            running.decrementAndGet();
             if (gate.exit()) {
                 closes.incrementAndGet();
             }
@@ -57,10 +72,7 @@ public class DescriptorGateTest {
     public static class CallVsClose extends Base {
         @Actor
         public void call(III_Result r) {
-            if (gate.enter()) {
-                r.r1 = 1;
-                inAndOut();
-            }
+            r.r1 = call();
         }
 
         @Actor
@@ -88,18 +100,9 @@ public class DescriptorGateTest {
     @Outcome(id = ".*, .*, [1-9]", expect = FORBIDDEN, desc = "A MOVED DESCRIPTOR WAS CLOSED.")
     @State
     public static class CallVsDetach extends Base {
-        final AtomicInteger running = new AtomicInteger();
-
         @Actor
         public void call(III_Result r) {
-            if (gate.enter()) {
-                r.r1 = 1;
-                running.incrementAndGet();
-                running.decrementAndGet();
-                if (gate.exit()) {
-                    closes.incrementAndGet();
-                }
-            }
+            r.r1 = call();
         }
 
         @Actor
@@ -130,14 +133,13 @@ public class DescriptorGateTest {
             if (!gate.enter()) {
                 throw new AssertionError("a fresh gate refused a call");
             }
+            running.incrementAndGet();
         }
 
         @Actor
         public void calls() {
             inAndOut(); // the call that was in ends
-            if (gate.enter()) {
-                inAndOut();
-            }
+            call();
         }
 
         @Actor

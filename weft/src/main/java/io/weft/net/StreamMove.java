@@ -89,8 +89,10 @@ final class StreamMove {
     private volatile boolean shared;
     /** Operations run on the stream's worker for tasks of others (tests read it). Guarded by this. */
     private long forwards;
-    /** Writes from tasks of other workers sent on their own thread (tests read it). Guarded by this. */
-    private long directWrites;
+    /** Writes from tasks of other workers sent on their own thread (tests read it); any thread, by get-and-add. */
+    private volatile long directWrites;
+    private static final java.util.concurrent.atomic.AtomicLongFieldUpdater<StreamMove> DIRECT_WRITES =
+            java.util.concurrent.atomic.AtomicLongFieldUpdater.newUpdater(StreamMove.class, "directWrites");
     /** Forwarded operations whose tasks have not ended (any thread, by get-and-add). */
     private volatile int forwardsInFlight;
     private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<StreamMove> FORWARDS_IN_FLIGHT =
@@ -305,14 +307,12 @@ final class StreamMove {
         }
         int n = stream.handle.writeNow(src);
         if (n > 0) {
-            synchronized (this) {
-                directWrites++;
-            }
+            DIRECT_WRITES.incrementAndGet(this); // no monitor on this road: it is the proxy's every write
         }
         return n;
     }
 
-    synchronized long directWrites() {
+    long directWrites() {
         return directWrites;
     }
 
