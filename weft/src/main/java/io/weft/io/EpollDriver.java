@@ -24,12 +24,6 @@ import java.lang.foreign.ValueLayout;
 public final class EpollDriver extends FdDriver {
     private static final long WAKE_TOKEN = -1L;
     private static final int MAX_EVENTS = 256;
-    private static final MemorySegment ONE;
-
-    static {
-        ONE = Arena.global().allocate(8, 8);
-        ONE.set(ValueLayout.JAVA_LONG, 0, 1L);
-    }
 
     private final int epfd;
     private final int eventFd;
@@ -231,7 +225,7 @@ public final class EpollDriver extends FdDriver {
 
     @Override
     public void wakeup() {
-        Linux.local().write(eventFd, ONE, 8); // EAGAIN only when the counter is full: a wake is pending anyway
+        Linux.local().eventfdSignal(eventFd);
     }
 
     @Override

@@ -22,12 +22,6 @@ import java.lang.foreign.ValueLayout;
 final class UringWake {
     /** user_data of the eventfd read. */
     static final long USER_DATA = -1L;
-    private static final MemorySegment ONE;
-
-    static {
-        ONE = Arena.global().allocate(8, 8);
-        ONE.set(ValueLayout.JAVA_LONG, 0, 1L);
-    }
 
     private final int eventFd;
     /** What the read reads into: the eventfd's counter, the number of wakeup() calls it carries. */
@@ -80,7 +74,7 @@ final class UringWake {
 
     /** Any thread. */
     void wakeup() {
-        Linux.local().write(eventFd, ONE, 8);
+        Linux.local().eventfdSignal(eventFd);
     }
 
     /** wakeup() calls that reached the loop. */

@@ -391,6 +391,24 @@ public final class Linux {
         }
     }
 
+    /** The 8-byte 1 that {@link #eventfdSignal} writes; read-only after class initialization. */
+    private static final MemorySegment EVENTFD_ONE = longSegment(1L);
+
+    private static MemorySegment longSegment(long value) {
+        MemorySegment s = Arena.global().allocate(8, 8);
+        s.set(ValueLayout.JAVA_LONG, 0, value);
+        return s;
+    }
+
+    /**
+     * Adds 1 to eventfd {@code fd}'s counter: the wake of a loop that waits
+     * on it (any thread); write(2)'s result (EAGAIN only when the counter is
+     * full, when a wake is pending anyway).
+     */
+    public long eventfdSignal(int fd) {
+        return write(fd, EVENTFD_ONE, 8);
+    }
+
     public int eventfd(int initval, int flags) {
         try {
             return ret((int) EVENTFD.invokeExact(state, initval, flags));
