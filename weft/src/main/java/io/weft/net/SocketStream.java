@@ -155,7 +155,7 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
      * {@link #read}.
      */
     public CancellableFuture<Void> readExact(ByteBuffer dst) {
-        return StreamLoops.readExact(mover == null ? handle : mover.followed(), dst);
+        return StreamLoops.readExact(mover == null ? handle : followed(), dst);
     }
 
     /**
@@ -165,7 +165,42 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
      * writes completed; the cancelled write itself is as {@link #write}.
      */
     public CancellableFuture<Void> writeAll(ByteBuffer src) {
-        return StreamLoops.writeAll(mover == null ? handle : mover.followed(), src);
+        return StreamLoops.writeAll(mover == null ? handle : followed(), src);
+    }
+
+    /**
+     * This stream's own operations, each finding the stream where it is at
+     * its first poll: what readExact and writeAll of a StealingExecutor's
+     * stream loop over, so that it may move (or be shared) between two of
+     * their reads or writes (see {@link StreamMove}).
+     */
+    private StreamOps followed() {
+        return new StreamOps() {
+            @Override
+            public CancellableFuture<Integer> read(ByteBuffer dst) {
+                return SocketStream.this.read(dst);
+            }
+
+            @Override
+            public CancellableFuture<Integer> read(MemorySegment dst) {
+                return SocketStream.this.read(dst);
+            }
+
+            @Override
+            public CancellableFuture<Void> readable() {
+                return SocketStream.this.readable();
+            }
+
+            @Override
+            public CancellableFuture<Integer> write(ByteBuffer src) {
+                return SocketStream.this.write(src);
+            }
+
+            @Override
+            public CancellableFuture<Integer> write(MemorySegment src) {
+                return SocketStream.this.write(src);
+            }
+        };
     }
 
     /** Half-close: the peer reads end of stream; this side can still read. */

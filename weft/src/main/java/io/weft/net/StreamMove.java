@@ -11,7 +11,6 @@ import io.weft.task.Task;
 import io.weft.TaskFailedException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.io.UncheckedIOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.function.Function;
@@ -22,7 +21,8 @@ import java.util.function.Function;
  * that started on another worker (a connection handed to a spawned task,
  * the usual server) cannot use it there. So every operation of such a
  * stream finds the stream at its first poll ({@link #then}; readExact and
- * writeAll at each of their reads and writes), and the first from another
+ * writeAll at each of their reads and writes: they loop over the stream's
+ * own operations), and the first from another
  * worker of the same executor moves it: a task on the home takes it off
  * that reactor ({@link StreamHandle#detach()}, with no operation under way
  * on it), and the waiting operation registers it with its own worker's
@@ -116,41 +116,6 @@ final class StreamMove {
      * racy first use makes two alike, either fine.
      */
     private RemoteStream remote;
-    /** {@link #followed()}: made at first use, as {@link #remote}. */
-    private StreamOps followed;
-
-    /**
-     * The stream's operations, each finding the stream where it is at its
-     * first poll: what readExact and writeAll loop over, so that the stream
-     * may move (or be shared) between two of their operations.
-     */
-    private final class Followed implements StreamOps {
-        @Override
-        public CancellableFuture<Integer> read(ByteBuffer dst) {
-            return then(x -> x.read(dst));
-        }
-
-        @Override
-        public CancellableFuture<Integer> read(MemorySegment dst) {
-            return then(x -> x.read(dst));
-        }
-
-        @Override
-        public CancellableFuture<Void> readable() {
-            return then(StreamOps::readable);
-        }
-
-        @Override
-        public CancellableFuture<Integer> write(ByteBuffer src) {
-            return then(x -> x.write(src));
-        }
-
-        @Override
-        public CancellableFuture<Integer> write(MemorySegment src) {
-            return then(x -> x.write(src));
-        }
-    }
-
     /** Forwarded operations in a row that find the stream idle at home before it may move again. */
     static final int IDLE_TO_MOVE = 4;
 
@@ -195,14 +160,6 @@ final class StreamMove {
     /** Whether operations from afar are forwarded to the stream's worker (tests read it). */
     boolean shared() {
         return shared;
-    }
-
-    StreamOps followed() {
-        StreamOps f = followed;
-        if (f == null) {
-            followed = f = new Followed();
-        }
-        return f;
     }
 
     private RemoteStream remote() {
