@@ -234,29 +234,23 @@ class StreamMoveTest {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void tryReadFromTheOtherWorkerSaysToAwaitReadableFirst(Driver d) {
-        try (StealingExecutor ex = on(d)) {
-            String message = ex.blockOn(() -> {
-                try (TcpListener l = TcpListener.bind(loopback());
-                        TcpStream client = TcpStream.connect(l.localAddress()).await();
-                        TcpStream served = l.accept().await()) {
-                    client.writeAll(ascii("t")).await();
-                    return spawnOnTheOtherWorker(() -> {
-                        String said;
-                        try {
-                            served.tryRead(ByteBuffer.allocate(8));
-                            said = "no error";
-                        } catch (IllegalStateException e) {
-                            said = e.getMessage();
-                        }
-                        served.readable().await(); // moves it here
-                        ByteBuffer one = ByteBuffer.allocate(8);
-                        assertThat(served.tryRead(one)).isEqualTo(1);
-                        return said;
-                    }).await();
+        String message = SharedStreamTest.onAConnection(d, (client, served) -> {
+            client.writeAll(ascii("t")).await();
+            return spawnOnTheOtherWorker(() -> {
+                String said;
+                try {
+                    served.tryRead(ByteBuffer.allocate(8));
+                    said = "no error";
+                } catch (IllegalStateException e) {
+                    said = e.getMessage();
                 }
-            });
-            assertThat(message).contains("readable()");
-        }
+                served.readable().await(); // moves it here
+                ByteBuffer one = ByteBuffer.allocate(8);
+                assertThat(served.tryRead(one)).isEqualTo(1);
+                return said;
+            }).await();
+        });
+        assertThat(message).contains("readable()");
     }
 
     /**
@@ -266,32 +260,26 @@ class StreamMoveTest {
      */
     @ParameterizedTest
     @EnumSource(Driver.class)
-    void aReadCancelledWhileTheStreamMovesLosesNothing(Driver d) throws IOException {
-        try (StealingExecutor ex = on(d)) {
-            String got = ex.blockOn(() -> {
-                try (TcpListener l = TcpListener.bind(loopback());
-                        TcpStream client = TcpStream.connect(l.localAddress()).await();
-                        TcpStream served = l.accept().await()) {
-                    client.writeAll(ascii("kept")).await();
-                    AtomicBoolean gaveUp = new AtomicBoolean();
-                    JoinHandle<String> reader = spawnOnTheOtherWorker(() -> {
-                        ByteBuffer buf = ByteBuffer.allocate(8);
-                        try {
-                            Timeout.of(Duration.ofMillis(20), served.read(buf)).await();
-                            return "read before the move could happen";
-                        } catch (TimedOutException expected) {
-                            gaveUp.set(true);
-                        }
-                        int n = served.read(buf).await();
-                        return text(buf, n);
-                    });
-                    OtherWorker.holdUntil(gaveUp::get, "the first read to give up"); // the detach waits for this worker
-                    assertThat(gaveUp).as("the first read gave up").isTrue();
-                    return reader.await();
+    void aReadCancelledWhileTheStreamMovesLosesNothing(Driver d) {
+        String got = SharedStreamTest.onAConnection(d, (client, served) -> {
+            client.writeAll(ascii("kept")).await();
+            AtomicBoolean gaveUp = new AtomicBoolean();
+            JoinHandle<String> reader = spawnOnTheOtherWorker(() -> {
+                ByteBuffer buf = ByteBuffer.allocate(8);
+                try {
+                    Timeout.of(Duration.ofMillis(20), served.read(buf)).await();
+                    return "read before the move could happen";
+                } catch (TimedOutException expected) {
+                    gaveUp.set(true);
                 }
+                int n = served.read(buf).await();
+                return text(buf, n);
             });
-            assertThat(got).isEqualTo("kept");
-        }
+            OtherWorker.holdUntil(gaveUp::get, "the first read to give up"); // the detach waits for this worker
+            assertThat(gaveUp).as("the first read gave up").isTrue();
+            return reader.await();
+        });
+        assertThat(got).isEqualTo("kept");
     }
 
     /**
