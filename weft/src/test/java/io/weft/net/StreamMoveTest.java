@@ -12,7 +12,6 @@ import io.weft.Weft;
 import io.weft.sync.Oneshot;
 import io.weft.time.TimedOutException;
 import io.weft.time.Timeout;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
