@@ -2,7 +2,10 @@ package io.weft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.weft.coro.Await;
+import io.weft.task.Budget;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -92,6 +95,33 @@ class BudgetTest {
         }
         assertThat(seen.subList(0, 128)).containsOnly(true);
         assertThat(seen.get(128)).isFalse();
+    }
+
+    /**
+     * What a poll defers (an SpscChannel sender's fence) runs once, in order,
+     * when that poll ends, before the task's next poll: each executor's loop
+     * calls {@code Budget.pollEnded()} after every task poll.
+     */
+    @EveryKind
+    void whatAPollDefersRunsOnceWhenThatPollEnds(ExecutorKind kind) {
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        try (var ex = kind.open()) {
+            ex.run(() -> {
+                Weft.yieldNow().await();
+                Budget poll = Await.spendInTaskBudget();
+                poll.deferToPollEnd(() -> events.add("deferred 1"));
+                poll.deferToPollEnd(() -> events.add("deferred 2"));
+                poll.deferToPollEnd(() -> events.add("deferred 3"));
+                events.add("the poll goes on");
+                Weft.yieldNow().await(); // the poll ends here
+                events.add("the next poll");
+                Weft.yieldNow().await();
+                events.add("the poll after");
+                return null;
+            });
+        }
+        assertThat(events).containsExactly("the poll goes on", "deferred 1", "deferred 2", "deferred 3",
+                "the next poll", "the poll after");
     }
 
     @Test

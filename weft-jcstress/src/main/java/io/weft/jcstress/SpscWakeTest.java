@@ -5,6 +5,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import io.weft.sync.SpscChannel;
+import io.weft.task.Budget;
 import io.weft.sync.SpscForJcstress;
 import io.weft.sync.WaitFuture;
 import org.openjdk.jcstress.annotations.Actor;
@@ -72,6 +73,55 @@ public final class SpscWakeTest {
         @Actor
         public void producer() {
             ch.sender().trySend(SyncPolls.VALUE);
+        }
+
+        @Actor
+        public void consumer() {
+            first = SyncPolls.recv(rx, waker);
+        }
+
+        @Arbiter
+        public void arbiter(IIII_Result r) {
+            r.r1 = first;
+            r.r2 = waker.wakes.get();
+            r.r3 = first == SyncPolls.PENDING ? SyncPolls.recv(rx, new DrivenTask.CountingWaker()) : first;
+            r.r4 = SyncPolls.tryRecv(ch.receiver());
+        }
+    }
+
+    /**
+     * The same pair as a task's fast road plays it: the value published with
+     * a release store and a look at the waker with no fence, the fence and
+     * a second look deferred to the end of the producer's poll
+     * ({@code Budget.pollEnded}). The fast look alone may miss a consumer
+     * going to sleep; the look after the fence may not.
+     *
+     * <p>Result: as {@link SendVsSleepingRecv}'s.
+     */
+    @JCStressTest
+    @Description("SpscChannel: a send with its fence deferred to the poll's end racing the first recv() poll on an empty ring; the recv gets 42 at once, or sleeps and is woken (by the send or at its poll's end).")
+    @Outcome(id = "42, 0, 42, -1", expect = ACCEPTABLE, desc = "The value came first: taken at once, nobody woken.")
+    @Outcome(id = "-1, 1, 42, -1", expect = ACCEPTABLE, desc = "The recv slept first: the send or its poll's end woke it once; its next poll took the value.")
+    @Outcome(id = "42, 1, 42, -1", expect = ACCEPTABLE_INTERESTING, desc = "Each saw the other: the recv found the value on its re-check, the producer woke it anyway (spurious, harmless).")
+    @Outcome(id = "-1, 0, .*", expect = FORBIDDEN, desc = "LOST WAKE-UP: the recv sleeps on a value nobody told it about.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else (woken twice, the value lost or taken twice) is a bug.")
+    @State
+    public static class DeferredSendVsSleepingRecv {
+        final SpscChannel<Integer> ch = channel(3);
+        final WaitFuture<Integer> rx;
+        final DrivenTask.CountingWaker waker = new DrivenTask.CountingWaker();
+        final Budget poll = new Budget();
+        int first;
+
+        public DeferredSendVsSleepingRecv() {
+            advance(ch, 2); // the race is on slot 2 of 3; the send wraps the producer's index to 0
+            rx = ch.receiver().recv();
+        }
+
+        @Actor
+        public void producer() {
+            SpscForJcstress.trySendDeferringFence(ch, SyncPolls.VALUE, poll);
+            poll.pollEnded();
         }
 
         @Actor

@@ -15,4 +15,13 @@ public final class SpscForJcstress {
     public static <T> SpscChannel<T> anyThread(int capacity) {
         return SpscChannel.createForAnyThread(capacity);
     }
+
+    /**
+     * A send as a task's fast road makes it: published with its fence
+     * deferred to the end of {@code poll}, whose {@code pollEnded()} the
+     * caller then calls, as an executor's loop does after a task's poll.
+     */
+    public static <T> boolean trySendDeferringFence(SpscChannel<T> ch, T value, io.weft.task.Budget poll) {
+        return ch.trySend(value, poll);
+    }
 }

@@ -4,6 +4,7 @@ import io.weft.Context;
 import io.weft.Future;
 import io.weft.Poll;
 import io.weft.Waker;
+import io.weft.task.Budget;
 import io.weft.task.CurrentLoop;
 import java.util.concurrent.locks.LockSupport;
 
@@ -42,11 +43,20 @@ public final class Await {
      * as usual.
      */
     public static boolean spendInTask() {
+        return spendInTaskBudget() != null;
+    }
+
+    /**
+     * {@link #spendInTask()} that returns the budget it spent from (the
+     * executor's, where the caller may {@linkplain Budget#deferToPollEnd
+     * defer} work to the end of the poll), or null for the ordinary road.
+     */
+    public static Budget spendInTaskBudget() {
         if (Coroutines.AVAILABLE) {
             CoroutineTask<?> task = TaskContinuation.currentTask();
-            return task != null && task.spendForFastAwait();
+            return task != null ? task.spendForFastAwait() : null;
         }
-        return false;
+        return null;
     }
 
     /** How long a plain thread waits for a task before it checks that some thread runs the task's executor. */

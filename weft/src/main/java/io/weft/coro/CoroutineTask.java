@@ -6,6 +6,7 @@ import io.weft.Futures;
 import io.weft.Poll;
 import io.weft.TaskCancelledException;
 import io.weft.compose.Sneaky;
+import io.weft.task.Budget;
 import io.weft.task.Task;
 import io.weft.task.TaskOwner;
 import java.util.concurrent.Callable;
@@ -171,9 +172,13 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         return c;
     }
 
-    /** {@link Await#spendInTask}: not cancelled, and one unit of the budget spent. */
-    boolean spendForFastAwait() {
-        return !isCancelRequested() && owner.budget().tryConsume();
+    /** {@link Await#spendInTaskBudget}: not cancelled, and one unit of the budget spent: that budget; else null. */
+    Budget spendForFastAwait() {
+        if (isCancelRequested()) {
+            return null;
+        }
+        Budget b = owner.budget();
+        return b.tryConsume() ? b : null;
     }
 
     /**

@@ -125,6 +125,7 @@ final class Scheduler {
             polls++;
             diag.probe.begin(t);
             t.turn();
+            budget.pollEnded();
             diag.probe.end();
             boolean checkClock = ++tick % CLOCK_CHECK_INTERVAL == 0;
             if (tick % MAINTENANCE_INTERVAL == 0 || maintenanceDue) {

@@ -270,6 +270,7 @@ final class StealWorker implements Worker, TaskDumps.Site {
         try {
             t.turn();
         } finally {
+            budget.pollEnded(); // before a LIFO poll too: each poll's own end
             probe.end();
             polling = null;
         }

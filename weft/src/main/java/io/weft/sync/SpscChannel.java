@@ -4,6 +4,8 @@ import io.weft.Context;
 import io.weft.Poll;
 import io.weft.Waker;
 import io.weft.coro.Await;
+import io.weft.task.Budget;
+import io.weft.task.PollEndFence;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -55,50 +57,10 @@ import java.lang.invoke.VarHandle;
  * woken waiter that lost such a race waits again, still first.
  *
  * <h2>The protocol</h2>
- * <pre>
- * slot i:      null --producer: svElement(v)--> v --consumer: svElement(null)--> null
- * recvWaker:   null --consumer, going to sleep: svRecvWaker(w)--> w --producer: xchg(null), then w.wake()
- *                                              w --consumer, not sleeping after all: so(null)
- * sendWaker:   the same, with the roles swapped (producer sleeping on a full ring)
- * </pre>
- * <ol>
- *   <li><b>Slots.</b> The producer fills slot {@code tail} only when it
- *       reads it null; the consumer empties slot {@code head} only when it
- *       reads it non-null (FastFlow, as JCTools' {@code SpscArrayQueue}:
- *       neither side reads the other's index). The value store is a release
- *       that pairs with the consumer's acquire load, so the receiver sees
- *       the value's contents; the null store is a release that pairs with
- *       the producer's acquire load, so the slot is reused only after the
- *       consumer read it. The producer looks a quarter ring ahead
- *       ({@code lookAhead}): a null slot there proves every slot before it
- *       free, as the consumer frees slots in order.</li>
- *   <li><b>Empty: the consumer goes to sleep.</b> The first waiting recv
- *       stores its waker ({@code svRecvWaker}), then reads the slot and
- *       {@code senderClosed} again; only if both are still empty/open does
- *       it sleep. The producer stores a value ({@code svElement}) or its
- *       close ({@code svSenderClosed}), then reads {@code recvWaker}. Both
- *       sides store, then load, with volatile (sequentially consistent)
- *       accesses: a Dekker pair. So at least one sees the other: the
- *       consumer finds the value, or the producer finds the waker; if both
- *       do, the consumer withdraws its waker and takes the value, and the
- *       producer's take ({@code xchg}) finds null (nobody woken) or came
- *       first (a spurious wake, harmless: a woken task polls again).</li>
- *   <li><b>Full: the producer goes to sleep.</b> The same pair with the
- *       roles swapped: the first waiting send stores {@code sendWaker}, then
- *       reads the slot and {@code receiverClosed}; the consumer stores null
- *       into the slot or its close, then reads {@code sendWaker}.</li>
- *   <li><b>Only the first waiter of a side sleeps on the other side.</b> The
- *       others wait in the side's local queue. Whenever the first waiter may
- *       have changed (it completed, failed or was cancelled) or a value may
- *       be left for it, the side serves its new first waiter: it registers
- *       that waiter's waker as in 2/3 and, if the re-check finds a value
- *       (room) or a close, wakes it at once (a local wake). A cancelled first
- *       waiter therefore hands its wake-up on; with nobody left the side
- *       withdraws its registration.</li>
- * </ol>
- * The cost: one volatile store per send and per recv (each side's half of
- * the pair that lets the other side sleep), the same price as any blocking
- * queue that parks at once.
+ * The ring's slots, the two Dekker pairs that let a side sleep (one of them
+ * with its fence deferred to the end of a poll on the fast road), and the
+ * hand-on between a side's waiters are told in the package comment of
+ * {@code io.weft.sync} ("The SPSC wake protocol").
  *
  * <h2>The fast road of {@code await()}</h2>
  * A send or recv awaited in a coroutine task, never polled before, that
@@ -107,7 +69,10 @@ import java.lang.invoke.VarHandle;
  * being cancelled, exactly as a poll returning ready inside
  * {@code Future.await()} would, but with no context, no {@link Poll} and no
  * suspension, and without letting the operation escape (so the JIT may keep
- * it off the heap). Anything else (no room, no value, a close, a spent
+ * it off the heap). A send there defers its fence to the end of the task's
+ * poll (the package comment's protocol, 6): a receiver going to sleep just
+ * as the value went in is woken when that poll ends, at the latest.
+ * Anything else (no room, no value, a close, a spent
  * budget, a cancellation, a plain thread) takes the ordinary road with a
  * fresh operation. Before that road, a send (recv) that found the ring
  * full (empty) spins a moment while the other side's executor is awake and
@@ -135,6 +100,8 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
     private final WaitList recvWaiters;
     private final SpscSender<T> sender;
     private final SpscReceiver<T> receiver;
+    /** What a poll that published with its fence deferred runs at its end. */
+    private final PollEndFence pollEnd = this::atPollEnd;
 
     private SpscChannel(int capacity, boolean anyThread) {
         if (capacity < 1) {
@@ -258,13 +225,50 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
         wakeConsumer();
     }
 
+    /**
+     * {@link #publish} inside a task's poll, its fence deferred to the
+     * poll's end ({@code b}'s; the package comment's protocol, 6): a release store, and
+     * a look at the consumer's waker that may miss a consumer going to sleep
+     * at this moment but wakes one asleep for a while at once.
+     */
+    private void publishDeferringFence(Object v, Budget b) {
+        int t = tail;
+        SLOT.setRelease(ring, RING_PAD + t, v); // pairs with the consumer's lvElement: v's contents are visible
+        tail = next(t);
+        freeAhead--;
+        if (laRecvWaker() != null) {
+            takeAndWakeConsumer();
+        }
+        if (!fenceOwed) {
+            fenceOwed = true;
+            b.deferToPollEnd(pollEnd);
+        }
+    }
+
+    /**
+     * The end of a poll that published with {@link #publishDeferringFence}:
+     * the fence that orders those release stores before the load of the
+     * consumer's waker, then the look: the "empty" Dekker pair's producer
+     * half, paid once a poll.
+     */
+    private void atPollEnd() {
+        fenceOwed = false;
+        VarHandle.fullFence(); // the values' release stores before the load below (with the consumer's svRecvWaker)
+        wakeConsumer();
+    }
+
     /** After {@code svElement(v)} or {@code svSenderClosed}: the load half of the "empty" Dekker pair. */
     private void wakeConsumer() {
         if (lvRecvWaker() != null) { // pairs with the consumer's svRecvWaker in sleepRecv
-            Waker w = xchgRecvWakerNull();
-            if (w != null) {
-                w.wake();
-            }
+            takeAndWakeConsumer();
+        }
+    }
+
+    /** The consumer registered a waker: take it (one registration, at most one wake) and wake it. */
+    private void takeAndWakeConsumer() {
+        Waker w = xchgRecvWakerNull();
+        if (w != null) {
+            w.wake();
         }
     }
 
@@ -273,7 +277,12 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
                 : "send on an SpscChannel whose receiver is closed", value);
     }
 
-    boolean trySend(T value) {
+    /**
+     * A send that never waits, fenced; with {@code deferTo} (tests: the
+     * budget of a poll, whose {@code pollEnded()} the caller calls), as a
+     * task's fast road publishes: its fence deferred to the poll's end.
+     */
+    boolean trySend(T value, Budget deferTo) {
         checkValue(value);
         producer.check();
         if (producerClosed || lvReceiverClosed()) {
@@ -282,7 +291,11 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
         if (!hasRoom()) {
             return false;
         }
-        publish(value);
+        if (deferTo == null) {
+            publish(value);
+        } else {
+            publishDeferringFence(value, deferTo);
+        }
         return true;
     }
 
@@ -393,9 +406,10 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
             Object v = value;
             value = null;
             state = DONE;
+            Budget b;
             if (!producerClosed && !lvReceiverClosed() && (hasRoom() || SpscSpin.spin(SpscChannel.this, producer, consumer, false))
-                    && Await.spendInTask()) {
-                publish(v);
+                    && (b = Await.spendInTaskBudget()) != null) {
+                publishDeferringFence(v, b);
                 if (!sendWaiters.isEmpty()) {
                     serveSendHead(); // it barged past them: the first may have been woken for this slot
                 }

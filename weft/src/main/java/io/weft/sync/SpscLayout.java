@@ -65,6 +65,12 @@ final class SpscLayout {
         int freeAhead;
         /** The sending side was closed. Producer thread only (the consumer reads {@code senderClosed}). */
         boolean producerClosed;
+        /**
+         * A value went out with a release store only, and the fence owed for
+         * it waits for the end of the poll ({@code SpscChannel.atPollEnd}).
+         * Producer thread only.
+         */
+        boolean fenceOwed;
         /** Spins of sends waiting for a free slot, and spins that ended in a suspension (tests read them). Producer thread only. */
         long sendSpinRounds, sendSpinsGivenUp;
         /** The receiving side was closed: set once by the consumer, read by the producer on every send. */
@@ -92,6 +98,16 @@ final class SpscLayout {
         /** The producer, after publishing a value: pairs with the consumer's {@link #svRecvWaker}. */
         final Waker lvRecvWaker() {
             return (Waker) RECV_WAKER.getVolatile(this);
+        }
+
+        /**
+         * The producer right after a release-only publish: a look with no
+         * fence before it, so it may miss a consumer going to sleep at this
+         * very moment (the load may pass the store); the fence at the poll's
+         * end and {@link #lvRecvWaker} after it do not.
+         */
+        final Waker laRecvWaker() {
+            return (Waker) RECV_WAKER.getAcquire(this);
         }
 
         /**

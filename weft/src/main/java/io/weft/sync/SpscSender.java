@@ -33,7 +33,7 @@ public final class SpscSender<T> implements AutoCloseable {
      * the receiver is closed.
      */
     public boolean trySend(T value) {
-        return channel.trySend(value);
+        return channel.trySend(value, null);
     }
 
     /**

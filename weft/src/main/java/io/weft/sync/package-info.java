@@ -187,35 +187,75 @@
  * its poll completes or it is cancelled. A wake-up is a hint, as for a
  * channel above; the value (the free slot) stays in the ring until a poll
  * that returns ready takes it. What crosses threads:
+ * <pre>
+ * slot i:      null --producer: svElement(v)--> v --consumer: svElement(null)--> null
+ * recvWaker:   null --consumer, going to sleep: svRecvWaker(w)--> w --producer: xchg(null), then w.wake()
+ *                                              w --consumer, not sleeping after all: so(null)
+ * sendWaker:   the same, with the roles swapped (producer sleeping on a full ring)
+ * </pre>
  * <ol>
- *   <li>The ring: the producer fills a slot only when it reads it null, the
- *       consumer empties one only when it reads it non-null; each store is a
- *       release that pairs with the other side's acquire load of that slot
- *       (the receiver sees the value's contents; the producer reuses a slot
- *       only after the consumer read it).</li>
- *   <li>Two waker slots, {@code recvWaker} and {@code sendWaker}. Only the
- *       <i>first</i> waiting node of a side registers its waker there, and
- *       only when it is about to sleep: it stores the waker (volatile), then
- *       reads the ring (and the other side's close flag) again (volatile),
- *       and sleeps only if it still must; else it withdraws the waker and
- *       completes. The other side stores its value, freed slot or close
- *       (volatile), then reads the waker slot (volatile) and, if it finds a
- *       waker, takes it (get-and-set null) and wakes it. Store then load on
- *       both sides, sequentially consistent: a Dekker pair, so a sleeper is
- *       always seen (a lost wake-up is impossible), and at worst both see
- *       each other (a spurious wake: the task polls again). jcstress pins
- *       each direction ({@code SpscWakeTest}).</li>
- *   <li>Hand-on. Whenever a side's first waiter may have changed (it
- *       completed, failed or was cancelled) or a value (room) may be left
- *       for it, the side serves the new first waiter: registers it as in 2,
- *       or wakes it at once (locally) if the re-check finds something; with
- *       nobody left it withdraws the registration. So the wake-up given to a
- *       waiter that is cancelled before it polls reaches the one behind it
- *       ({@code SpscWakeTest.CancelledRecvVsSend}).</li>
+ *   <li><b>Slots.</b> The producer fills slot {@code tail} only when it
+ *       reads it null; the consumer empties slot {@code head} only when it
+ *       reads it non-null (FastFlow, as JCTools' {@code SpscArrayQueue}:
+ *       neither side reads the other's index). The value store is a release
+ *       that pairs with the consumer's acquire load, so the receiver sees
+ *       the value's contents; the null store is a release that pairs with
+ *       the producer's acquire load, so the slot is reused only after the
+ *       consumer read it. The producer looks a quarter ring ahead
+ *       ({@code lookAhead}): a null slot there proves every slot before it
+ *       free, as the consumer frees slots in order.</li>
+ *   <li><b>Empty: the consumer goes to sleep.</b> The first waiting recv
+ *       stores its waker ({@code svRecvWaker}), then reads the slot and
+ *       {@code senderClosed} again; only if both are still empty/open does
+ *       it sleep. The producer stores a value ({@code svElement}) or its
+ *       close ({@code svSenderClosed}), then reads {@code recvWaker}. Both
+ *       sides store, then load, with volatile (sequentially consistent)
+ *       accesses: a Dekker pair. So at least one sees the other: the
+ *       consumer finds the value, or the producer finds the waker; if both
+ *       do, the consumer withdraws its waker and takes the value, and the
+ *       producer's take ({@code xchg}) finds null (nobody woken) or came
+ *       first (a spurious wake, harmless: a woken task polls again). A
+ *       send on the fast road of {@code await()} defers its half's fence to
+ *       the end of its task's poll (6). jcstress pins each direction
+ *       ({@code SpscWakeTest}).</li>
+ *   <li><b>Full: the producer goes to sleep.</b> The same pair with the
+ *       roles swapped: the first waiting send stores {@code sendWaker}, then
+ *       reads the slot and {@code receiverClosed}; the consumer stores null
+ *       into the slot or its close, then reads {@code sendWaker}.</li>
+ *   <li><b>Only the first waiter of a side sleeps on the other side;
+ *       hand-on.</b> The others wait in the side's local queue. Whenever
+ *       the first waiter may have changed (it completed, failed or was
+ *       cancelled) or a value may be left for it, the side serves its new
+ *       first waiter: it registers that waiter's waker as in 2/3 and, if the
+ *       re-check finds a value (room) or a close, wakes it at once (a local
+ *       wake); with nobody left the side withdraws its registration. So the
+ *       wake-up given to a waiter that is cancelled before it polls reaches
+ *       the one behind it ({@code SpscWakeTest.CancelledRecvVsSend}).</li>
  *   <li>The fast path touches no waker slot of its own side: a send or recv
  *       that finds a value (room) pays one volatile store (its half of the
  *       pair the other side sleeps with) and one load of the other side's
- *       waker slot, which that side writes only when it sleeps.</li>
+ *       waker slot, which that side writes only when it sleeps (a send on
+ *       the fast road of {@code await()} pays the store's fence once a poll,
+ *       6).</li>
+ *   <li>A send on the fast road of {@code await()} in a coroutine task pays
+ *       no fence: it stores its value with a release store and looks at
+ *       {@code recvWaker} at once (a load that may pass the store, so it
+ *       can miss a consumer going to sleep at that moment, never one asleep
+ *       before), and defers the fence to the end of the task's poll
+ *       ({@code Budget.deferToPollEnd}, once a poll per channel): there the
+ *       executor's loop, before it polls anything else or parks, runs a full
+ *       fence and the volatile load of {@code recvWaker}, the producer's
+ *       half of the Dekker pair, and wakes what it finds. So a consumer is
+ *       never lost; one that went to sleep just as a value went in is woken
+ *       when the sender's poll ends, not at the send
+ *       ({@code SpscWakeTest.DeferredSendVsSleepingRecv}; without the
+ *       fence it sees lost wake-ups). The receiver's side keeps its fence
+ *       on every recv: a consumer that takes values faster only catches up
+ *       with the producer and shares its cache lines (measured slower).</li>
  * </ol>
+ * The cost: one volatile store per recv and per send (each side's half of
+ * the pair that lets the other side sleep), the same price as any blocking
+ * queue that parks at once; a send on the fast road pays its fence once per
+ * poll instead.
  */
 package io.weft.sync;

@@ -6,6 +6,10 @@ package io.weft.task;
  * {@link #PER_POLL} before every task poll. Touched only by the owner thread
  * (on a StealingExecutor, the worker a task lives on: a task's context takes
  * the budget where the task first runs, and it never runs elsewhere).
+ *
+ * <p>It also holds what a poll defers to its end ({@link #deferToPollEnd}):
+ * each executor calls {@link #pollEnded()} after every task poll, before it
+ * polls another task or parks.
  */
 public final class Budget {
     public static final int PER_POLL = 128;
@@ -25,8 +29,55 @@ public final class Budget {
     @SuppressWarnings("unused")
     private long forcedYields;
 
+    /** Deferred to the end of the running poll; owner thread only. Most polls defer one or none. */
+    private PollEndFence deferred;
+    private PollEndFence[] moreDeferred;
+    private int moreCount;
+
     public void reset() {
         remaining = PER_POLL;
+    }
+
+    /**
+     * Runs {@code f} once the task poll running now ends (see
+     * {@link PollEndFence}). The caller defers each {@code f} at most once
+     * a poll (it keeps a flag that its {@code atPollEnd} clears).
+     */
+    public void deferToPollEnd(PollEndFence f) {
+        if (deferred == null) {
+            deferred = f;
+            return;
+        }
+        PollEndFence[] more = moreDeferred;
+        if (more == null) {
+            more = moreDeferred = new PollEndFence[4];
+        } else if (moreCount == more.length) {
+            more = moreDeferred = java.util.Arrays.copyOf(more, moreCount * 2);
+        }
+        more[moreCount++] = f;
+    }
+
+    /** The executor's loop, after every task poll: runs what the poll deferred. */
+    public void pollEnded() {
+        PollEndFence f = deferred;
+        if (f != null) {
+            deferred = null;
+            f.atPollEnd();
+            if (moreCount > 0) {
+                runMore();
+            }
+        }
+    }
+
+    private void runMore() {
+        PollEndFence[] more = moreDeferred;
+        int n = moreCount;
+        moreCount = 0;
+        for (int i = 0; i < n; i++) {
+            PollEndFence f = more[i];
+            more[i] = null;
+            f.atPollEnd();
+        }
     }
 
     /** Spends one unit; false once the budget is used up (the first refusal of a poll is counted). */
