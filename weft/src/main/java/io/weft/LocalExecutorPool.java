@@ -4,6 +4,7 @@ import io.weft.coro.Coroutines;
 import io.weft.diag.DiagnosticSettings;
 import io.weft.diag.TaskDumps;
 import io.weft.executor.ExecutorCore;
+import io.weft.executor.ShutdownSteps;
 import io.weft.executor.Worker;
 import io.weft.sys.Affinity;
 import java.time.Duration;
@@ -178,7 +179,7 @@ public final class LocalExecutorPool implements AutoCloseable {
         }
         List<CompletableFuture<Void>> closed = new ArrayList<>();
         for (LocalExecutor ex : executors) {
-            closed.add(ex.core().beginClose()); // from a task of its own executor: ends when the task does
+            closed.add(ShutdownSteps.beginClose(ex.core())); // from a task of its own executor: ends when the task does
         }
         for (int i = 0; i < executors.size(); i++) {
             ExecutorCore c = executors.get(i).core();
@@ -193,11 +194,11 @@ public final class LocalExecutorPool implements AutoCloseable {
 
     /** Stops outside work everywhere, then waits for every executor's tasks until the one deadline. */
     private boolean drain(Duration grace, Worker mine, boolean inTask) {
-        long deadline = ExecutorCore.deadline(grace);
+        long deadline = ShutdownSteps.deadline(grace);
         List<CompletableFuture<Void>> quiet = new ArrayList<>();
         for (LocalExecutor ex : executors) {
             ExecutorCore c = ex.core();
-            quiet.add(c.beginShutdown(c == mine));
+            quiet.add(ShutdownSteps.beginShutdown(c, c == mine));
         }
         boolean all = true;
         for (int i = 0; i < executors.size(); i++) {
@@ -208,7 +209,7 @@ public final class LocalExecutorPool implements AutoCloseable {
 
     /** Waits for {@code f}: a task suspends (its executor goes on), a plain thread blocks. */
     private static boolean waitFor(ExecutorCore c, CompletableFuture<Void> f, long deadline, boolean inTask) {
-        return inTask ? ExecutorCore.awaitInTask(f, deadline) : c.awaitOutside(f, deadline);
+        return inTask ? ShutdownSteps.awaitInTask(f, deadline) : ShutdownSteps.awaitOutside(c, f, deadline);
     }
 
     @Override

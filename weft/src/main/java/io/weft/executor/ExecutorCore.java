@@ -25,7 +25,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
@@ -559,38 +558,6 @@ public final class ExecutorCore implements Worker, TaskOwner {
     /** See {@link Lifecycle}: no new outside work, up to {@code grace} for the tasks, then close. */
     public boolean shutdown(Duration grace) {
         return lifecycle.shutdown(grace);
-    }
-
-    // ---- the steps of close and shutdown, for a pool that shuts several executors down at once ----
-
-    /** Starts a shutdown (no new outside work); the future completes once no task (but the caller's, if
-     *  {@code fromOwnTask}) is live. */
-    public CompletableFuture<Void> beginShutdown(boolean fromOwnTask) {
-        return lifecycle.startDrain(fromOwnTask ? 1 : 0);
-    }
-
-    /** Starts a close (from a task of this executor: it ends when that task does); the future completes when
-     *  it is over. */
-    public CompletableFuture<Void> beginClose() {
-        lifecycle.beginClose();
-        return lifecycle.terminated;
-    }
-
-    /** On a thread that is not this loop's: waits for {@code f} until the deadline (System.nanoTime), running
-     *  the loop here while no thread does; whether it completed. */
-    public boolean awaitOutside(CompletableFuture<Void> f, long deadlineNanos) {
-        return lifecycle.awaitFromOutside(f, deadlineNanos);
-    }
-
-    /** In a coroutine task of any executor: suspends until {@code f} completes or the deadline (System.nanoTime;
-     *  Long.MAX_VALUE: none); whether it completed. */
-    public static boolean awaitInTask(CompletableFuture<Void> f, long deadlineNanos) {
-        return Lifecycle.awaitInTask(f, deadlineNanos);
-    }
-
-    /** The System.nanoTime deadline {@code grace} gives from now (a negative grace counts as zero). */
-    public static long deadline(Duration grace) {
-        return Lifecycle.deadline(grace);
     }
 
     public boolean isClosed() {

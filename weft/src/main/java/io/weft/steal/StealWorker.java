@@ -540,44 +540,10 @@ final class StealWorker implements Worker, TaskDumps.Site {
                 + scheduler + " move between threads: use a LocalExecutor (or a LocalExecutorPool) for them");
     }
 
-    /**
-     * {@code Weft.blockInPlace}: hands the tasks waiting here to start (the
-     * local queue, the LIFO slot) to the shared queue, waking a worker for
-     * them, then runs {@code body} on this thread; meanwhile what it spawns
-     * goes to the shared queue too. The tasks that live here wait.
-     */
+    /** {@code Weft.blockInPlace}: see {@link BlockInPlace}. */
     @Override
     public <T> T blockInPlace(java.util.function.Supplier<T> body) {
-        if (Thread.currentThread() != thread || polling == null) {
-            throw new IllegalStateException("Weft.blockInPlace outside a task of " + name());
-        }
-        if (blocking) {
-            return body.get(); // nested: already handed over
-        }
-        int handed = 0;
-        Task<?> l = lifo;
-        if (l != null) {
-            lifo = null;
-            if (l.queue == this) {
-                pinned.add(l);
-            } else {
-                scheduler.inject.push(l);
-                handed++;
-            }
-        }
-        for (Task<?> t; (t = queue.pop()) != null; ) {
-            scheduler.inject.push(t);
-            handed++;
-        }
-        if (handed > 0) {
-            scheduler.notifyParked();
-        }
-        blocking = true;
-        try {
-            return body.get();
-        } finally {
-            blocking = false;
-        }
+        return BlockInPlace.run(this, body);
     }
 
     /**

@@ -3,8 +3,9 @@
  * (tokio's multi-thread scheduler, issue 11): {@link io.weft.steal.StealScheduler}
  * (the owner of every task, the shared queue, the idle protocol, the
  * count of live tasks), one {@link io.weft.steal.StealWorker} per thread,
- * {@link io.weft.steal.LocalQueue}, {@code Inject}, {@code Idle}, and
- * {@code Spread} (the steal, and the hand-off before a task's first run).
+ * {@link io.weft.steal.LocalQueue}, {@code Inject}, {@code Idle},
+ * {@code Spread} (the steal, and the hand-off before a task's first run),
+ * and {@code BlockInPlace} (a blocking call on a worker's thread).
  *
  * <h2>Where a task runs: stealable until it starts, then at home</h2>
  * A coroutine task's frames are frozen on the thread that ran it, and must

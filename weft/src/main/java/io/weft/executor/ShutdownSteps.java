@@ -1,0 +1,57 @@
+package io.weft.executor;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The steps of an executor's close and shutdown, for a pool that shuts
+ * several executors down at once ({@code LocalExecutorPool}): it begins the
+ * step on every executor, then waits for all of them against one deadline.
+ * What each step does is {@link Lifecycle}'s; any thread may call them,
+ * including a task of one of the executors.
+ */
+public final class ShutdownSteps {
+    private ShutdownSteps() {
+    }
+
+    /**
+     * Starts a shutdown of {@code core} (no new outside work); the future
+     * completes once no task (but the caller's, if {@code fromOwnTask}) is
+     * live.
+     */
+    public static CompletableFuture<Void> beginShutdown(ExecutorCore core, boolean fromOwnTask) {
+        return core.lifecycle.startDrain(fromOwnTask ? 1 : 0);
+    }
+
+    /**
+     * Starts a close of {@code core} (from a task of that executor: it ends
+     * when that task does); the future completes when it is over.
+     */
+    public static CompletableFuture<Void> beginClose(ExecutorCore core) {
+        core.lifecycle.beginClose();
+        return core.lifecycle.terminated;
+    }
+
+    /**
+     * On a thread that is not {@code core}'s loop: waits for {@code f} until
+     * the deadline ({@code System.nanoTime}), running the loop here while no
+     * thread does; whether it completed.
+     */
+    public static boolean awaitOutside(ExecutorCore core, CompletableFuture<Void> f, long deadlineNanos) {
+        return core.lifecycle.awaitFromOutside(f, deadlineNanos);
+    }
+
+    /**
+     * In a coroutine task of any executor: suspends until {@code f}
+     * completes or the deadline ({@code System.nanoTime};
+     * {@code Long.MAX_VALUE}: none); whether it completed.
+     */
+    public static boolean awaitInTask(CompletableFuture<Void> f, long deadlineNanos) {
+        return Lifecycle.awaitInTask(f, deadlineNanos);
+    }
+
+    /** The {@code System.nanoTime} deadline {@code grace} gives from now (a negative grace counts as zero). */
+    public static long deadline(Duration grace) {
+        return Lifecycle.deadline(grace);
+    }
+}

@@ -1,0 +1,51 @@
+package io.weft.steal;
+
+import io.weft.task.Task;
+import java.util.function.Supplier;
+
+/**
+ * {@code Weft.blockInPlace} on a worker (tokio's {@code block_in_place}):
+ * hands the tasks waiting on the worker to start (its local queue, its LIFO
+ * slot) to the shared queue, waking a worker for them, then runs the body on
+ * the worker's thread; meanwhile what the body's task spawns goes to the
+ * shared queue too ({@code StealWorker.blocking}, which
+ * {@code StealScheduler.schedule} reads). The tasks that live on the worker
+ * wait for it. The worker's thread only, inside a task's poll.
+ */
+final class BlockInPlace {
+    private BlockInPlace() {
+    }
+
+    static <T> T run(StealWorker w, Supplier<T> body) {
+        if (Thread.currentThread() != w.thread || w.polling == null) {
+            throw new IllegalStateException("Weft.blockInPlace outside a task of " + w.name());
+        }
+        if (w.blocking) {
+            return body.get(); // nested: already handed over
+        }
+        int handed = 0;
+        Task<?> l = w.lifo;
+        if (l != null) {
+            w.lifo = null;
+            if (l.queue == w) {
+                w.pinned.add(l);
+            } else {
+                w.scheduler.inject.push(l);
+                handed++;
+            }
+        }
+        for (Task<?> t; (t = w.queue.pop()) != null; ) {
+            w.scheduler.inject.push(t);
+            handed++;
+        }
+        if (handed > 0) {
+            w.scheduler.notifyParked();
+        }
+        w.blocking = true;
+        try {
+            return body.get();
+        } finally {
+            w.blocking = false;
+        }
+    }
+}
