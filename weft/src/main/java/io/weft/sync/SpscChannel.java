@@ -148,6 +148,10 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
         return capacity;
     }
 
+    int lookAhead() {
+        return lookAhead;
+    }
+
     // =====================================================================
     // Slots
     // =====================================================================
@@ -343,6 +347,34 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
     }
 
     /**
+     * The fast road's send, with a free slot known and the budget spent.
+     * The fast road itself stays small: compiled big, it is not inlined into
+     * its caller, and its operation, no longer kept off the heap, costs an
+     * allocation per value.
+     */
+    private void sendNow(Object v, Budget b) {
+        publishDeferringFence(v, b);
+        if (!sendWaiters.isEmpty()) {
+            serveSendHead(); // it barged past them: the first may have been woken for this slot
+        }
+    }
+
+    /**
+     * The rest of a send's fast road: no free slot known yet. Looks ahead,
+     * then spins a moment ({@link SpscSpin}); else the ordinary road with a
+     * fresh operation.
+     */
+    private <V> V sendAfterALook(Object v) {
+        Budget b;
+        if (!producerClosed && !lvReceiverClosed() && (hasRoom() || SpscSpin.spin(this, producer, consumer, false))
+                && (b = Await.spendInTaskBudget()) != null) {
+            sendNow(v, b);
+            return null;
+        }
+        return Await.await(new SendOp<V>(v));
+    }
+
+    /**
      * A send. Generic in its (always Void) result only so that its
      * {@code await()} erases to {@code Future.await()}'s signature: with no
      * bridge method in between, the JIT inlines the fast road into the
@@ -407,15 +439,11 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
             value = null;
             state = DONE;
             Budget b;
-            if (!producerClosed && !lvReceiverClosed() && (hasRoom() || SpscSpin.spin(SpscChannel.this, producer, consumer, false))
-                    && (b = Await.spendInTaskBudget()) != null) {
-                publishDeferringFence(v, b);
-                if (!sendWaiters.isEmpty()) {
-                    serveSendHead(); // it barged past them: the first may have been woken for this slot
-                }
+            if (freeAhead > 0 && !producerClosed && !lvReceiverClosed() && (b = Await.spendInTaskBudget()) != null) {
+                sendNow(v, b);
                 return null;
             }
-            return Await.await(new SendOp<V>(v));
+            return sendAfterALook(v); // on the channel, not on this operation: it does not escape from here
         }
 
         /** DONE; if it had queued, the next waiter becomes the first and is served. */

@@ -28,12 +28,20 @@ import io.weft.executor.Worker;
  *       idle channel costs each wait at most that much CPU;</li>
  *   <li>until a close.</li>
  * </ul>
- * Once a value (a free slot) lands, the side waits a moment more for the
- * other to fill (free) the rest of a 128-byte stretch of slots
- * ({@link #fillLine}): taking each value the moment it lands keeps both
- * sides on one cache line, each value paying a transfer of the line (in a
- * probe, runs that fell into that took 70 to 160 ns per value without it;
- * with it, 14 to 18).
+ * Neither side spins on the line the other is writing. Once a value
+ * lands, the receiver waits a moment more for the sender to fill the rest
+ * of a 128-byte stretch of slots ({@link #fillLine}): taking each value the
+ * moment it lands keeps both sides on one cache line, each value paying a
+ * transfer of the line (in a probe, runs that fell into that took 70 to
+ * 160 ns per value without it; with it, 14 to 18). A sender on a full ring
+ * looks at the slot a quarter ring ahead ({@code lookAhead}, as its
+ * {@code hasRoom} does) instead of the one the receiver is freeing, and
+ * goes on once that quarter is free; at the end of its spin it takes a
+ * single freed slot too. Looking at the receiver's own slot kept pulling
+ * that line away from the receiver's stores, each of which then waited in
+ * its fence: once a send no longer allocated, the sender caught up with the
+ * receiver and the two ran at 14 to 28 ns per value that way, 11 this way
+ * (BENCHMARKS.md).
  *
  * <p>The spin changes no rule of the protocol: it only reads the ring
  * (with the same acquire loads as a recv or a send), and what it found is
@@ -74,6 +82,9 @@ final class SpscSpin {
                 if (i == 0) {
                     deadline = now + SPIN_NANOS;
                 } else if (now - deadline >= 0) {
+                    if (!forValue && ch.ready(false, 0)) {
+                        return true; // a slow receiver freed a slot meanwhile: no suspension for it
+                    }
                     countGivenUp(ch, forValue);
                     return false;
                 }
@@ -84,8 +95,10 @@ final class SpscSpin {
                 ch.sendSpinRounds++;
             }
             Thread.onSpinWait();
-            if (ch.ready(forValue, 0)) {
-                fillLine(ch, forValue);
+            if (forValue ? ch.ready(true, 0) : ch.ready(false, ch.lookAhead() - 1)) {
+                if (forValue) {
+                    fillLine(ch);
+                }
                 return true;
             }
         }
@@ -100,15 +113,15 @@ final class SpscSpin {
     }
 
     /**
-     * After the first value (free slot) landed: waits at most
-     * {@link #LINE_WAIT_NANOS} for the other side to fill (free)
-     * {@link #LINE_SLOTS}, looking only at the last of them (a pause lasts
-     * 2 ns on one CPU and 40 on another, so the wait is timed).
+     * After the first value landed: waits at most {@link #LINE_WAIT_NANOS}
+     * for the sender to fill {@link #LINE_SLOTS}, looking only at the last
+     * of them (a pause lasts 2 ns on one CPU and 40 on another, so the wait
+     * is timed).
      */
-    private static void fillLine(SpscChannel<?> ch, boolean forValue) {
+    private static void fillLine(SpscChannel<?> ch) {
         int last = Math.min(LINE_SLOTS, ch.capacity()) - 1;
         long start = 0;
-        for (int i = 0; !ch.ready(forValue, last); i++) {
+        for (int i = 0; !ch.ready(true, last); i++) {
             if ((i & 3) == 0) {
                 long now = System.nanoTime();
                 if (i == 0) {
