@@ -206,11 +206,7 @@ public final class SpscWakeTest {
         int got;
 
         public RecvVsSleepingSend() {
-            advance(ch, 5);
-            for (int v = 10; v < 18; v++) {
-                ch.sender().trySend(v); // slots 5, 6, 7, 0, ..., 4: full, the producer's index wrapped to 5
-            }
-            tx = ch.sender().send(SyncPolls.VALUE);
+            tx = fullWrappedRing(ch);
         }
 
         @Actor
@@ -228,13 +224,79 @@ public final class SpscWakeTest {
             r.r1 = first;
             r.r2 = waker.wakes.get();
             r.r3 = first == SyncPolls.PENDING ? SyncPolls.send(tx, new DrivenTask.CountingWaker()) : first;
-            boolean inOrder = got == 10;
-            for (int v = 11; v < 18; v++) {
-                inOrder &= SyncPolls.tryRecv(ch.receiver()) == v;
-            }
-            inOrder &= SyncPolls.tryRecv(ch.receiver()) == SyncPolls.VALUE;
-            inOrder &= SyncPolls.tryRecv(ch.receiver()) == SyncPolls.PENDING;
-            r.r4 = inOrder ? 1 : 0;
+            r.r4 = tookTheOldestAndTheRestInOrder(ch, got);
+        }
+    }
+
+    /**
+     * Fills a ring of 8 with 10..17 so that the producer's index wraps to
+     * slot 5, and returns the send of 42 that will find it full.
+     */
+    static WaitFuture<Void> fullWrappedRing(SpscChannel<Integer> ch) {
+        advance(ch, 5);
+        for (int v = 10; v < 18; v++) {
+            ch.sender().trySend(v); // slots 5, 6, 7, 0, ..., 4: full, the producer's index wrapped to 5
+        }
+        return ch.sender().send(SyncPolls.VALUE);
+    }
+
+    /** 1 if the consumer took 10 and the ring now holds 11..17 then 42 and nothing more, else 0. */
+    static int tookTheOldestAndTheRestInOrder(SpscChannel<Integer> ch, int got) {
+        boolean inOrder = got == 10;
+        for (int v = 11; v < 18; v++) {
+            inOrder &= SyncPolls.tryRecv(ch.receiver()) == v;
+        }
+        inOrder &= SyncPolls.tryRecv(ch.receiver()) == SyncPolls.VALUE;
+        inOrder &= SyncPolls.tryRecv(ch.receiver()) == SyncPolls.PENDING;
+        return inOrder ? 1 : 0;
+    }
+
+    /**
+     * The same pair as a task's fast road plays it on the receiving side:
+     * the slot freed with a release store and a look at the sender's waker
+     * with no fence, the fence and a second look deferred to the end of the
+     * consumer's poll ({@code Budget.pollEnded}).
+     *
+     * <p>Result: as {@link RecvVsSleepingSend}'s.
+     */
+    @JCStressTest
+    @Description("SpscChannel: a recv with its fence deferred to the poll's end racing the first send() poll on a full ring; the send completes at once, or sleeps and is woken (by the recv or at its poll's end).")
+    @Outcome(id = "1, 0, 1, 1", expect = ACCEPTABLE, desc = "The slot was freed first: the send completed at once, nobody woken.")
+    @Outcome(id = "-1, 1, 1, 1", expect = ACCEPTABLE, desc = "The send slept first: the recv or its poll's end woke it once; its next poll sent.")
+    @Outcome(id = "1, 1, 1, 1", expect = ACCEPTABLE_INTERESTING, desc = "Each saw the other: a spurious wake.")
+    @Outcome(id = "-1, 0, .*", expect = FORBIDDEN, desc = "LOST WAKE-UP: the send sleeps next to a free slot.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else (a value lost, duplicated or out of order) is a bug.")
+    @State
+    public static class DeferredRecvVsSleepingSend {
+        final SpscChannel<Integer> ch = channel(8);
+        final WaitFuture<Void> tx;
+        final DrivenTask.CountingWaker waker = new DrivenTask.CountingWaker();
+        final Budget poll = new Budget();
+        int first;
+        int got;
+
+        public DeferredRecvVsSleepingSend() {
+            tx = fullWrappedRing(ch);
+        }
+
+        @Actor
+        public void producer() {
+            first = SyncPolls.send(tx, waker);
+        }
+
+        @Actor
+        public void consumer() {
+            Integer v = SpscForJcstress.tryRecvDeferringFence(ch, poll);
+            got = v == null ? SyncPolls.PENDING : v;
+            poll.pollEnded();
+        }
+
+        @Arbiter
+        public void arbiter(IIII_Result r) {
+            r.r1 = first;
+            r.r2 = waker.wakes.get();
+            r.r3 = first == SyncPolls.PENDING ? SyncPolls.send(tx, new DrivenTask.CountingWaker()) : first;
+            r.r4 = tookTheOldestAndTheRestInOrder(ch, got);
         }
     }
 

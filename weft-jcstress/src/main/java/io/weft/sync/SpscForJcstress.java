@@ -24,4 +24,9 @@ public final class SpscForJcstress {
     public static <T> boolean trySendDeferringFence(SpscChannel<T> ch, T value, io.weft.task.Budget poll) {
         return ch.trySend(value, poll);
     }
+
+    /** A recv as a task's fast road makes it: as {@link #trySendDeferringFence}, the other way; null if empty. */
+    public static <T> T tryRecvDeferringFence(SpscChannel<T> ch, io.weft.task.Budget poll) {
+        return ch.tryRecv(poll);
+    }
 }

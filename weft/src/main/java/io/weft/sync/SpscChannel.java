@@ -100,8 +100,9 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
     private final WaitList recvWaiters;
     private final SpscSender<T> sender;
     private final SpscReceiver<T> receiver;
-    /** What a poll that published with its fence deferred runs at its end. */
+    /** What a poll that published (freed slots) with its fence deferred runs at its end. */
     private final PollEndFence pollEnd = this::atPollEnd;
+    private final PollEndFence takePollEnd = this::atTakePollEnd;
 
     private SpscChannel(int capacity, boolean anyThread) {
         if (capacity < 1) {
@@ -499,21 +500,62 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
     /** After {@code svElement(null)} or {@code svReceiverClosed}: the load half of the "full" Dekker pair. */
     private void wakeProducer() {
         if (lvSendWaker() != null) { // pairs with the producer's svSendWaker in sleepSend
-            Waker w = xchgSendWakerNull();
-            if (w != null) {
-                w.wake();
-            }
+            takeAndWakeProducer();
         }
     }
 
+    /** The producer registered a waker: take it (one registration, at most one wake) and wake it. */
+    private void takeAndWakeProducer() {
+        Waker w = xchgSendWakerNull();
+        if (w != null) {
+            w.wake();
+        }
+    }
+
+    /**
+     * {@link #take} inside a task's poll, its fence deferred to the poll's
+     * end, as {@link #publishDeferringFence} the other way: a release store
+     * of null, a look at the producer's waker that may miss a producer
+     * going to sleep at this moment, and the fence and the look that may
+     * not when the poll ends ({@link #atTakePollEnd}).
+     */
+    private void takeDeferringFence(Budget b) {
+        int h = head;
+        SLOT.setRelease(ring, RING_PAD + h, (Object) null); // pairs with the producer's lvElement: the slot was read
+        head = next(h);
+        if (laSendWaker() != null) {
+            takeAndWakeProducer();
+        }
+        if (!takeFenceOwed) {
+            takeFenceOwed = true;
+            b.deferToPollEnd(takePollEnd);
+        }
+    }
+
+    /** The end of a poll that freed slots with {@link #takeDeferringFence}: the "full" pair's consumer half. */
+    private void atTakePollEnd() {
+        takeFenceOwed = false;
+        VarHandle.fullFence(); // the null stores before the load below (with the producer's svSendWaker)
+        wakeProducer();
+    }
+
+    /**
+     * A recv that never waits, fenced; with {@code deferTo} (tests: the
+     * budget of a poll, whose {@code pollEnded()} the caller calls), as a
+     * task's fast road takes: its fence deferred to the poll's end.
+     */
     @SuppressWarnings("unchecked")
-    T tryRecv() {
+    T tryRecv(Budget deferTo) {
         consumer.check();
         Object v = peek();
         if (v == null) {
             return null;
         }
-        take();
+        if (deferTo == null) {
+            take();
+        } else {
+            takeDeferringFence(deferTo);
+        }
         if (!recvWaiters.isEmpty()) {
             serveRecvHead(); // the value it may have been woken for is gone: it must sleep again
         }
@@ -613,8 +655,9 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
             if (v == null && SpscSpin.spin(SpscChannel.this, consumer, producer, true)) {
                 v = lvElement(head);
             }
-            if (v != null && Await.spendInTask()) {
-                take();
+            Budget b;
+            if (v != null && (b = Await.spendInTaskBudget()) != null) {
+                takeDeferringFence(b);
                 if (!recvWaiters.isEmpty()) {
                     serveRecvHead(); // the value one of them may have been woken for is gone
                 }

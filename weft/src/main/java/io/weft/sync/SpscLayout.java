@@ -167,6 +167,8 @@ final class SpscLayout {
 
         /** The next slot the consumer empties. Consumer thread only. */
         int head;
+        /** A slot was freed with a release store only, its fence deferred to the poll's end. Consumer thread only. */
+        boolean takeFenceOwed;
         /** Spins of recvs waiting for a value, and spins that ended in a suspension (tests read them). Consumer thread only. */
         long recvSpinRounds, recvSpinsGivenUp;
         /** The sending side was closed: set once by the producer, read by the consumer on an empty ring. */
@@ -195,6 +197,11 @@ final class SpscLayout {
         /** The consumer, after freeing a slot: pairs with the producer's {@link #svSendWaker}. */
         final Waker lvSendWaker() {
             return (Waker) SEND_WAKER.getVolatile(this);
+        }
+
+        /** The consumer right after a release-only free: as {@link ProducerSide#laRecvWaker}, the other way. */
+        final Waker laSendWaker() {
+            return (Waker) SEND_WAKER.getAcquire(this);
         }
 
         /**

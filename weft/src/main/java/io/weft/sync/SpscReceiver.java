@@ -35,7 +35,7 @@ public final class SpscReceiver<T> implements AutoCloseable {
      * stream.
      */
     public T tryRecv() {
-        return channel.tryRecv();
+        return channel.tryRecv(null);
     }
 
     /**
