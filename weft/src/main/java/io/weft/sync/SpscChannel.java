@@ -2,12 +2,8 @@ package io.weft.sync;
 
 import io.weft.Context;
 import io.weft.Poll;
-import io.weft.Waker;
 import io.weft.coro.Await;
 import io.weft.task.Budget;
-import io.weft.task.PollEndFence;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 
 /**
  * A bounded channel from one executor to another, without a lock: one
@@ -57,8 +53,8 @@ import java.lang.invoke.VarHandle;
  * woken waiter that lost such a race waits again, still first.
  *
  * <h2>The protocol</h2>
- * The ring's slots, the two Dekker pairs that let a side sleep (one of them
- * with its fence deferred to the end of a poll on the fast road), and the
+ * The ring's slots, the two Dekker pairs that let a side sleep (their fences
+ * deferred to the end of a poll on the fast road), and the
  * hand-on between a side's waiters are told in the package comment of
  * {@code io.weft.sync} ("The SPSC wake protocol").
  *
@@ -69,9 +65,10 @@ import java.lang.invoke.VarHandle;
  * being cancelled, exactly as a poll returning ready inside
  * {@code Future.await()} would, but with no context, no {@link Poll} and no
  * suspension, and without letting the operation escape (so the JIT may keep
- * it off the heap). A send there defers its fence to the end of the task's
- * poll (the package comment's protocol, 6): a receiver going to sleep just
- * as the value went in is woken when that poll ends, at the latest.
+ * it off the heap). Each side there defers its fence to the end of the
+ * task's poll (the package comment's protocol, 6): a receiver (sender)
+ * going to sleep just as a value (a free slot) came is woken when that poll
+ * ends, at the latest.
  * Anything else (no room, no value, a close, a spent
  * budget, a cancellation, a plain thread) takes the ordinary road with a
  * fresh operation. Before that road, a send (recv) that found the ring
@@ -82,16 +79,7 @@ import java.lang.invoke.VarHandle;
  * variants and {@code CancelledRecvVsSend}) pin both pairs and the hand-on,
  * across a wrap of the ring.
  */
-public final class SpscChannel<T> extends SpscLayout.PadTail {
-    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
-    /** Unused slots at each end of the ring (128 bytes with compressed references), so that no other object shares its first and last lines. */
-    private static final int RING_PAD = 32;
-
-    /** {@code RING_PAD + capacity + RING_PAD} slots; slot i of the ring is {@code ring[RING_PAD + i]}. */
-    private final Object[] ring;
-    private final int capacity;
-    /** How far ahead the producer looks for free slots (a quarter of the ring, 1 to 4096). */
-    private final int lookAhead;
+public final class SpscChannel<T> extends SpscRing {
     final ThreadBinding producer;
     final ThreadBinding consumer;
     /** The producer's waiting sends. Producer thread only. */
@@ -100,20 +88,9 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
     private final WaitList recvWaiters;
     private final SpscSender<T> sender;
     private final SpscReceiver<T> receiver;
-    /** What a poll that published (freed slots) with its fence deferred runs at its end. */
-    private final PollEndFence pollEnd = this::atPollEnd;
-    private final PollEndFence takePollEnd = this::atTakePollEnd;
 
     private SpscChannel(int capacity, boolean anyThread) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("SpscChannel capacity must be at least 1, was " + capacity);
-        }
-        if (capacity > Integer.MAX_VALUE - 2 * RING_PAD) {
-            throw new IllegalArgumentException("SpscChannel capacity too large: " + capacity);
-        }
-        this.capacity = capacity;
-        this.lookAhead = Math.max(1, Math.min(capacity / 4, 4096));
-        this.ring = new Object[RING_PAD + capacity + RING_PAD];
+        super(capacity);
         this.recvWaiters = new WaitList(); // after the ring: not on the line of sendWaiters
         this.producer = new ThreadBinding("the sending side of an SpscChannel", anyThread);
         this.consumer = new ThreadBinding("the receiving side of an SpscChannel", anyThread);
@@ -149,47 +126,6 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
         return capacity;
     }
 
-    int lookAhead() {
-        return lookAhead;
-    }
-
-    // =====================================================================
-    // Slots
-    // =====================================================================
-
-    /** Pairs with the other side's {@link #svElement}: a value's contents, or a freed slot's last read. */
-    private Object lvElement(int i) {
-        return SLOT.getVolatile(ring, RING_PAD + i);
-    }
-
-    /**
-     * A value (producer) or null (consumer): a release for the other side's
-     * {@link #lvElement}, and the store half of a Dekker pair, ordered
-     * before this side's next volatile load of the other side's waker.
-     */
-    private void svElement(int i, Object v) {
-        SLOT.setVolatile(ring, RING_PAD + i, v);
-    }
-
-    /**
-     * Whether slot {@code head + k} holds a value ({@code forValue},
-     * consumer) or slot {@code tail + k} is free (producer); for
-     * {@link SpscSpin}, which asks on a ring it found empty (full), where the
-     * other side fills (frees) slots in order from there: so it also says
-     * that every slot before it is.
-     */
-    boolean ready(boolean forValue, int k) {
-        int i = (forValue ? head : tail) + k;
-        if (i >= capacity) {
-            i -= capacity;
-        }
-        return forValue ? lvElement(i) != null : lvElement(i) == null;
-    }
-
-    private int next(int i) {
-        return i + 1 == capacity ? 0 : i + 1;
-    }
-
     private static void checkValue(Object value) {
         if (value == null) {
             throw new NullPointerException("channel values must not be null");
@@ -199,83 +135,6 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
     // =====================================================================
     // The producer's side (producer thread only)
     // =====================================================================
-
-    /** Whether slot {@code tail} is free; looks {@code lookAhead} slots ahead when nothing is known. */
-    private boolean hasRoom() {
-        if (freeAhead > 0) {
-            return true;
-        }
-        int t = tail;
-        int ahead = t + lookAhead - 1;
-        if (ahead >= capacity) {
-            ahead -= capacity;
-        }
-        if (lookAhead > 1 && lvElement(ahead) == null) {
-            freeAhead = lookAhead; // the consumer frees in order: every slot from tail to ahead is free
-            return true;
-        }
-        if (lvElement(t) == null) {
-            freeAhead = 1;
-            return true;
-        }
-        return false;
-    }
-
-    /** Puts {@code v} in slot {@code tail} (hasRoom() was true) and wakes a sleeping consumer. */
-    private void publish(Object v) {
-        int t = tail;
-        svElement(t, v);
-        tail = next(t);
-        freeAhead--;
-        wakeConsumer();
-    }
-
-    /**
-     * {@link #publish} inside a task's poll, its fence deferred to the
-     * poll's end ({@code b}'s; the package comment's protocol, 6): a release store, and
-     * a look at the consumer's waker that may miss a consumer going to sleep
-     * at this moment but wakes one asleep for a while at once.
-     */
-    private void publishDeferringFence(Object v, Budget b) {
-        int t = tail;
-        SLOT.setRelease(ring, RING_PAD + t, v); // pairs with the consumer's lvElement: v's contents are visible
-        tail = next(t);
-        freeAhead--;
-        if (laRecvWaker() != null) {
-            takeAndWakeConsumer();
-        }
-        if (!fenceOwed) {
-            fenceOwed = true;
-            b.deferToPollEnd(pollEnd);
-        }
-    }
-
-    /**
-     * The end of a poll that published with {@link #publishDeferringFence}:
-     * the fence that orders those release stores before the load of the
-     * consumer's waker, then the look: the "empty" Dekker pair's producer
-     * half, paid once a poll.
-     */
-    private void atPollEnd() {
-        fenceOwed = false;
-        VarHandle.fullFence(); // the values' release stores before the load below (with the consumer's svRecvWaker)
-        wakeConsumer();
-    }
-
-    /** After {@code svElement(v)} or {@code svSenderClosed}: the load half of the "empty" Dekker pair. */
-    private void wakeConsumer() {
-        if (lvRecvWaker() != null) { // pairs with the consumer's svRecvWaker in sleepRecv
-            takeAndWakeConsumer();
-        }
-    }
-
-    /** The consumer registered a waker: take it (one registration, at most one wake) and wake it. */
-    private void takeAndWakeConsumer() {
-        Waker w = xchgRecvWakerNull();
-        if (w != null) {
-            w.wake();
-        }
-    }
 
     private ChannelClosedException sendFailure(Object value) {
         return new ChannelClosedException(producerClosed ? "send on a closed SpscSender"
@@ -307,21 +166,6 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
     WaitFuture<Void> send(T value) {
         checkValue(value);
         return new SendOp<>(value); // its polls check the thread
-    }
-
-    /**
-     * The first waiting send goes to sleep on a full ring: registers
-     * {@code w}, then looks again. True: still full and open, sleep (the
-     * consumer's next freed slot or close wakes {@code w}). False: room or a
-     * close appeared meanwhile; the registration is withdrawn.
-     */
-    private boolean sleepSend(Waker w) {
-        svSendWaker(w); // pairs with the consumer's lvSendWaker in wakeProducer
-        if (!lvReceiverClosed() && !hasRoom()) {
-            return true;
-        }
-        soSendWakerNull();
-        return false;
     }
 
     /** The first waiting send may have changed, or room may be left for it: register it, or wake it. */
@@ -471,74 +315,6 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
     // The consumer's side (consumer thread only)
     // =====================================================================
 
-    boolean closedForRecv() {
-        return lvSenderClosed() || lvReceiverClosed();
-    }
-
-    /** The value in slot {@code head}, or null; throws at the end of the stream. */
-    private Object peek() {
-        int h = head;
-        Object v = lvElement(h); // pairs with the producer's svElement(v): v's contents are visible
-        if (v == null && closedForRecv()) {
-            v = lvElement(h); // a value published before the close is visible once the close is
-            if (v == null) {
-                throw new ChannelClosedException(lvReceiverClosed() ? "SpscChannel receiver closed and drained"
-                        : "SpscChannel sender closed and every value received", null);
-            }
-        }
-        return v;
-    }
-
-    /** Empties slot {@code head} (peek() returned its value) and wakes a producer sleeping on a full ring. */
-    private void take() {
-        int h = head;
-        svElement(h, null);
-        head = next(h);
-        wakeProducer();
-    }
-
-    /** After {@code svElement(null)} or {@code svReceiverClosed}: the load half of the "full" Dekker pair. */
-    private void wakeProducer() {
-        if (lvSendWaker() != null) { // pairs with the producer's svSendWaker in sleepSend
-            takeAndWakeProducer();
-        }
-    }
-
-    /** The producer registered a waker: take it (one registration, at most one wake) and wake it. */
-    private void takeAndWakeProducer() {
-        Waker w = xchgSendWakerNull();
-        if (w != null) {
-            w.wake();
-        }
-    }
-
-    /**
-     * {@link #take} inside a task's poll, its fence deferred to the poll's
-     * end, as {@link #publishDeferringFence} the other way: a release store
-     * of null, a look at the producer's waker that may miss a producer
-     * going to sleep at this moment, and the fence and the look that may
-     * not when the poll ends ({@link #atTakePollEnd}).
-     */
-    private void takeDeferringFence(Budget b) {
-        int h = head;
-        SLOT.setRelease(ring, RING_PAD + h, (Object) null); // pairs with the producer's lvElement: the slot was read
-        head = next(h);
-        if (laSendWaker() != null) {
-            takeAndWakeProducer();
-        }
-        if (!takeFenceOwed) {
-            takeFenceOwed = true;
-            b.deferToPollEnd(takePollEnd);
-        }
-    }
-
-    /** The end of a poll that freed slots with {@link #takeDeferringFence}: the "full" pair's consumer half. */
-    private void atTakePollEnd() {
-        takeFenceOwed = false;
-        VarHandle.fullFence(); // the null stores before the load below (with the producer's svSendWaker)
-        wakeProducer();
-    }
-
     /**
      * A recv that never waits, fenced; with {@code deferTo} (tests: the
      * budget of a poll, whose {@code pollEnded()} the caller calls), as a
@@ -564,21 +340,6 @@ public final class SpscChannel<T> extends SpscLayout.PadTail {
 
     WaitFuture<T> recv() {
         return new RecvOp(); // its polls check the thread
-    }
-
-    /**
-     * The first waiting recv goes to sleep on an empty ring: registers
-     * {@code w}, then looks again. True: still empty and open, sleep (the
-     * producer's next value or close wakes {@code w}). False: a value or a
-     * close appeared meanwhile; the registration is withdrawn.
-     */
-    private boolean sleepRecv(Waker w) {
-        svRecvWaker(w); // pairs with the producer's lvRecvWaker in wakeConsumer
-        if (lvElement(head) == null && !closedForRecv()) {
-            return true;
-        }
-        soRecvWakerNull();
-        return false;
     }
 
     private void serveRecvHead() {

@@ -21,7 +21,7 @@ import java.lang.invoke.VarHandle;
  * and ordered before every later volatile load: the store half of a Dekker
  * pair), {@code so} an ordered (release) store, {@code xchg} an atomic
  * get-and-set. Fields one thread alone touches are plain. Each method
- * names the access it pairs with; {@link SpscChannel}'s class comment tells
+ * names the access it pairs with; the package comment tells
  * the whole protocol.
  */
 final class SpscLayout {
@@ -61,13 +61,13 @@ final class SpscLayout {
 
         /** The next slot the producer fills. Producer thread only. */
         int tail;
-        /** Slots from {@code tail} on known to be free (see {@code SpscChannel.hasRoom}). Producer thread only. */
+        /** Slots from {@code tail} on known to be free (see {@code SpscRing.hasRoom}). Producer thread only. */
         int freeAhead;
         /** The sending side was closed. Producer thread only (the consumer reads {@code senderClosed}). */
         boolean producerClosed;
         /**
          * A value went out with a release store only, and the fence owed for
-         * it waits for the end of the poll ({@code SpscChannel.atPollEnd}).
+         * it waits for the end of the poll ({@code SpscRing.atPollEnd}).
          * Producer thread only.
          */
         boolean fenceOwed;

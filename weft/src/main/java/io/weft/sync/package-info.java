@@ -214,8 +214,8 @@
  *       consumer finds the value, or the producer finds the waker; if both
  *       do, the consumer withdraws its waker and takes the value, and the
  *       producer's take ({@code xchg}) finds null (nobody woken) or came
- *       first (a spurious wake, harmless: a woken task polls again). A
- *       send on the fast road of {@code await()} defers its half's fence to
+ *       first (a spurious wake, harmless: a woken task polls again). On the
+ *       fast road of {@code await()} each side defers its half's fence to
  *       the end of its task's poll (6). jcstress pins each direction
  *       ({@code SpscWakeTest}).</li>
  *   <li><b>Full: the producer goes to sleep.</b> The same pair with the
@@ -234,28 +234,25 @@
  *   <li>The fast path touches no waker slot of its own side: a send or recv
  *       that finds a value (room) pays one volatile store (its half of the
  *       pair the other side sleeps with) and one load of the other side's
- *       waker slot, which that side writes only when it sleeps (a send on
- *       the fast road of {@code await()} pays the store's fence once a poll,
- *       6).</li>
- *   <li>A send on the fast road of {@code await()} in a coroutine task pays
- *       no fence: it stores its value with a release store and looks at
- *       {@code recvWaker} at once (a load that may pass the store, so it
- *       can miss a consumer going to sleep at that moment, never one asleep
- *       before), and defers the fence to the end of the task's poll
- *       ({@code Budget.deferToPollEnd}, once a poll per channel): there the
- *       executor's loop, before it polls anything else or parks, runs a full
- *       fence and the volatile load of {@code recvWaker}, the producer's
- *       half of the Dekker pair, and wakes what it finds. So a consumer is
- *       never lost; one that went to sleep just as a value went in is woken
- *       when the sender's poll ends, not at the send
- *       ({@code SpscWakeTest.DeferredSendVsSleepingRecv}; without the
- *       fence it sees lost wake-ups). The receiver's side keeps its fence
- *       on every recv: a consumer that takes values faster only catches up
- *       with the producer and shares its cache lines (measured slower).</li>
+ *       waker slot, which that side writes only when it sleeps (on the
+ *       fast road of {@code await()}, the store's fence once a poll, 6).</li>
+ *   <li>A send or recv on the fast road of {@code await()} in a coroutine
+ *       task pays no fence: it stores its value (its null) with a release
+ *       store and looks at the other side's waker at once (a load that may
+ *       pass the store, so it can miss the other side going to sleep at that
+ *       moment, never one asleep before), and defers the fence to the end of
+ *       the task's poll ({@code Budget.deferToPollEnd}, once a poll per
+ *       channel and side): there the executor's loop, before it polls
+ *       anything else or parks, runs a full fence and the volatile load of
+ *       the waker, that side's half of its Dekker pair, and wakes what it
+ *       finds. So a sleeper is never lost; one that went to sleep just as a
+ *       value (a free slot) came is woken when the other side's poll ends,
+ *       not at the operation ({@code SpscWakeTest.DeferredSendVsSleepingRecv}
+ *       and {@code DeferredRecvVsSleepingSend}; without the fence each sees
+ *       lost wake-ups).</li>
  * </ol>
  * The cost: one volatile store per recv and per send (each side's half of
  * the pair that lets the other side sleep), the same price as any blocking
- * queue that parks at once; a send on the fast road pays its fence once per
- * poll instead.
+ * queue that parks at once; on the fast road, one fence per poll instead.
  */
 package io.weft.sync;
