@@ -68,7 +68,11 @@ public final class Await {
      * warning saying so (it would otherwise hang without a hint), then goes
      * on waiting: a thread may still come and run it.
      */
+    @SuppressWarnings("unchecked")
     public static <T> T blockOn(Future<T> future) {
+        if (future instanceof io.weft.task.Task<?> t && t.isFinished()) {
+            return ((io.weft.task.Task<T>) t).joinCompleted(); // joined already: no waker, context or Poll
+        }
         ThreadWaker waker = new ThreadWaker(Thread.currentThread());
         Context cx = new Context(waker);
         boolean checked = !(future instanceof io.weft.task.Task<?>);

@@ -429,11 +429,30 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
         if (!cx.consumeBudget()) {
             return Poll.pending();
         }
+        return Poll.ready(received(s));
+    }
+
+    /**
+     * A blocking join's fast road ({@code Await.blockOn}, a plain thread,
+     * whose budget has no limit): what a join poll of this complete task
+     * returns or throws, with no context and no {@link Poll}. Throws
+     * {@link IllegalStateException} if it has not completed.
+     */
+    public final T joinCompleted() {
+        int s = (int) STATE.getVolatile(this); // acquire: pairs with the CAS in transitionToComplete
+        if ((s & COMPLETE) == 0) {
+            throw new IllegalStateException("joinCompleted on unfinished task " + this + ": " + describe(s));
+        }
+        return received(s);
+    }
+
+    /** The output of a complete task ({@code s}: its state, read with acquire), handed to a joiner. */
+    private T received(int s) {
         if ((s & FAILURE_RECEIVED) == 0 && output instanceof Failure) {
             // thrown to our caller just below: looked at (not "unobserved"), and received
             STATE.getAndBitwiseOr(this, JOIN_INTEREST | FAILURE_RECEIVED);
         }
-        return Poll.ready(outputValue());
+        return outputValue();
     }
 
     /**
