@@ -29,7 +29,12 @@
  *   <li><b>The budget</b> a task's {@code Context} captures (at its first
  *       poll or await) is {@code owner.budget()}: the loop's own for an
  *       ExecutorCore; for a StealScheduler, the budget of the worker polling
- *       it then, the task's home, which polls it ever after.</li>
+ *       it then, the task's home, which polls it ever after. Both loops call
+ *       {@code budget.pollEnded()} after every task poll (a StealWorker's
+ *       LIFO polls too), before they poll another task or park: what a poll
+ *       deferred to its end ({@code Budget.deferToPollEnd}: an
+ *       {@code SpscChannel} side's fence) runs there, on that loop's
+ *       thread.</li>
  *   <li><b>The registry of live tasks</b>: an ExecutorCore keeps the
  *       suspended ones in a list of its loop thread ({@code suspended}, a {@code task.TaskList});
  *       a StealScheduler counts its live tasks, and each of its workers
