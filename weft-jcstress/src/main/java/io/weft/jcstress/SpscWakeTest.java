@@ -66,8 +66,7 @@ public final class SpscWakeTest {
         int first;
 
         public SendVsSleepingRecv() {
-            advance(ch, 2); // the race is on slot 2 of 3; the send wraps the producer's index to 0
-            rx = ch.receiver().recv();
+            rx = emptyRingAtItsEnd(ch);
         }
 
         @Actor
@@ -82,11 +81,23 @@ public final class SpscWakeTest {
 
         @Arbiter
         public void arbiter(IIII_Result r) {
-            r.r1 = first;
-            r.r2 = waker.wakes.get();
-            r.r3 = first == SyncPolls.PENDING ? SyncPolls.recv(rx, new DrivenTask.CountingWaker()) : first;
-            r.r4 = SyncPolls.tryRecv(ch.receiver());
+            recvOutcome(r, ch, rx, first, waker);
         }
+    }
+
+    /** Moves a ring of 3 to its last slot, empty, and returns the recv that will race a send there (the send wraps the producer's index to 0). */
+    static WaitFuture<Integer> emptyRingAtItsEnd(SpscChannel<Integer> ch) {
+        advance(ch, 2);
+        return ch.receiver().recv();
+    }
+
+    /** (first poll; wakes of its waker; the value it ends with; tryRecv afterwards: -1 = empty, so taken once). */
+    static void recvOutcome(IIII_Result r, SpscChannel<Integer> ch, WaitFuture<Integer> rx, int first,
+                            DrivenTask.CountingWaker waker) {
+        r.r1 = first;
+        r.r2 = waker.wakes.get();
+        r.r3 = first == SyncPolls.PENDING ? SyncPolls.recv(rx, new DrivenTask.CountingWaker()) : first;
+        r.r4 = SyncPolls.tryRecv(ch.receiver());
     }
 
     /**
@@ -114,8 +125,7 @@ public final class SpscWakeTest {
         int first;
 
         public DeferredSendVsSleepingRecv() {
-            advance(ch, 2); // the race is on slot 2 of 3; the send wraps the producer's index to 0
-            rx = ch.receiver().recv();
+            rx = emptyRingAtItsEnd(ch);
         }
 
         @Actor
@@ -131,10 +141,7 @@ public final class SpscWakeTest {
 
         @Arbiter
         public void arbiter(IIII_Result r) {
-            r.r1 = first;
-            r.r2 = waker.wakes.get();
-            r.r3 = first == SyncPolls.PENDING ? SyncPolls.recv(rx, new DrivenTask.CountingWaker()) : first;
-            r.r4 = SyncPolls.tryRecv(ch.receiver());
+            recvOutcome(r, ch, rx, first, waker);
         }
     }
 
