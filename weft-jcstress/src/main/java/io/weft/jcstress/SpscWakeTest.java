@@ -228,10 +228,7 @@ public final class SpscWakeTest {
 
         @Arbiter
         public void arbiter(IIII_Result r) {
-            r.r1 = first;
-            r.r2 = waker.wakes.get();
-            r.r3 = first == SyncPolls.PENDING ? SyncPolls.send(tx, new DrivenTask.CountingWaker()) : first;
-            r.r4 = tookTheOldestAndTheRestInOrder(ch, got);
+            sendOutcome(r, ch, tx, first, waker, got);
         }
     }
 
@@ -245,6 +242,19 @@ public final class SpscWakeTest {
             ch.sender().trySend(v); // slots 5, 6, 7, 0, ..., 4: full, the producer's index wrapped to 5
         }
         return ch.sender().send(SyncPolls.VALUE);
+    }
+
+    /**
+     * (first send poll; wakes of its waker; a second poll if the first was
+     * pending; 1 if the consumer took 10 and the ring then holds 11..17, 42
+     * and nothing more, else 0).
+     */
+    static void sendOutcome(IIII_Result r, SpscChannel<Integer> ch, WaitFuture<Void> tx, int first,
+                            DrivenTask.CountingWaker waker, int got) {
+        r.r1 = first;
+        r.r2 = waker.wakes.get();
+        r.r3 = first == SyncPolls.PENDING ? SyncPolls.send(tx, new DrivenTask.CountingWaker()) : first;
+        r.r4 = tookTheOldestAndTheRestInOrder(ch, got);
     }
 
     /** 1 if the consumer took 10 and the ring now holds 11..17 then 42 and nothing more, else 0. */
@@ -300,10 +310,7 @@ public final class SpscWakeTest {
 
         @Arbiter
         public void arbiter(IIII_Result r) {
-            r.r1 = first;
-            r.r2 = waker.wakes.get();
-            r.r3 = first == SyncPolls.PENDING ? SyncPolls.send(tx, new DrivenTask.CountingWaker()) : first;
-            r.r4 = tookTheOldestAndTheRestInOrder(ch, got);
+            sendOutcome(r, ch, tx, first, waker, got);
         }
     }
 
