@@ -28,7 +28,7 @@ class DirectWriteTest {
         String why = Drivers.whyNot(Driver.URING);
         assumeTrue(why == null, () -> "io_uring unavailable here: " + why);
         UringDriver d = UringDriver.open();
-        int[] p = UringDriverTest.socketpair();
+        int[] p = UringDriverByHandTest.socketpair();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment chunk = a.allocate(4096);
             MemorySegment one = a.allocate(1);
