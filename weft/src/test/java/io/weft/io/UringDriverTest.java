@@ -41,8 +41,9 @@ import org.junit.jupiter.api.Timeout.ThreadMode;
  * Rules of the io_uring driver that the socket suite (TcpTest, run on every
  * driver) does not reach: wakes from other threads, cancelled ops and their
  * late results, closing with ops in the kernel, a loop that moves between
- * threads, a ring too small for what is in flight. A lost wake or a leaked
- * completion hangs; the class timeout turns that into a failure.
+ * threads ({@link UringDriverByHandTest}: the driver without an executor).
+ * A lost wake or a leaked completion hangs; the class timeout turns that
+ * into a failure.
  */
 @org.junit.jupiter.api.Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
 class UringDriverTest {
