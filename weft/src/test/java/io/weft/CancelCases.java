@@ -10,11 +10,9 @@ import io.weft.sync.Channel;
 import io.weft.sync.Mutex;
 import io.weft.sync.Notify;
 import io.weft.sync.Oneshot;
-import io.weft.sync.Receiver;
 import io.weft.sync.RwLock;
 import io.weft.sync.Semaphore;
 import io.weft.sync.SpscChannel;
-import io.weft.sync.Sender;
 import io.weft.sync.Watch;
 import io.weft.time.Interval;
 import io.weft.time.Timeout;
@@ -29,7 +27,8 @@ import java.util.function.Supplier;
  * without polling it ({@link Case#grant}: the moment of cancel falls after
  * the primitive handed something to it), and checks afterwards that nothing
  * was lost. Everything runs inside one task, on an executor whose tasks share
- * that task's thread (see {@link CancelMatrixTest#matrix}).
+ * that task's thread (see {@link CancelMatrixTest#matrix}). The channel
+ * family's cases are in {@link CancelChannelCases}.
  */
 final class CancelCases {
     private CancelCases() {
@@ -56,17 +55,17 @@ final class CancelCases {
             cases.add(new Named(kind + "Semaphore.acquire", () -> new SemaphoreCase(local)));
             cases.add(new Named(kind + "RwLock.read", () -> new RwLockCase(local, true)));
             cases.add(new Named(kind + "RwLock.write", () -> new RwLockCase(local, false)));
-            cases.add(new Named(kind + "Channel.recv", () -> new RecvCase(local)));
-            cases.add(new Named(kind + "Channel.send", () -> new SendCase(local)));
+            cases.add(new Named(kind + "Channel.recv", () -> new CancelChannelCases.RecvCase(local)));
+            cases.add(new Named(kind + "Channel.send", () -> new CancelChannelCases.SendCase(local)));
             cases.add(new Named(kind + "Notify.notified", () -> new NotifyCase(local)));
-            cases.add(new Named(kind + "Oneshot.recv", () -> new OneshotCase(local)));
+            cases.add(new Named(kind + "Oneshot.recv", () -> new CancelChannelCases.OneshotCase(local)));
             cases.add(new Named(kind + "Barrier.arrive", () -> new BarrierCase(local), false));
-            cases.add(new Named(kind + "Broadcast.recv", () -> new BroadcastCase(local)));
-            cases.add(new Named(kind + "Watch.changed", () -> new WatchCase(local)));
+            cases.add(new Named(kind + "Broadcast.recv", () -> new CancelChannelCases.BroadcastCase(local)));
+            cases.add(new Named(kind + "Watch.changed", () -> new CancelChannelCases.WatchCase(local)));
             cases.add(new Named(kind + "CancellationToken.cancelled", () -> new TokenCase(local)));
         }
-        cases.add(new Named("SpscChannel.recv", SpscRecvCase::new));
-        cases.add(new Named("SpscChannel.send", SpscSendCase::new));
+        cases.add(new Named("SpscChannel.recv", CancelChannelCases.SpscRecvCase::new));
+        cases.add(new Named("SpscChannel.send", CancelChannelCases.SpscSendCase::new));
         cases.add(new Named("Weft.sleep", SleepCase::new, false));
         cases.add(new Named("Interval.tick", IntervalCase::new, false));
         cases.add(new Named("Timeout", TimeoutCase::new, false));
@@ -206,156 +205,6 @@ final class CancelCases {
         }
     }
 
-    static final class RecvCase implements Case {
-        final Sender<String> tx;
-        final Receiver<String> rx;
-
-        RecvCase(boolean local) {
-            Channel<String> ch = local ? Channel.localBounded(4) : Channel.bounded(4);
-            tx = ch.sender();
-            rx = ch.receiver();
-        }
-
-        @Override
-        public Future<?> pending() {
-            return rx.recv();
-        }
-
-        @Override
-        public boolean grant() {
-            assertThat(tx.trySend("v")).isTrue();
-            granted = true;
-            return true;
-        }
-
-        @Override
-        public void verify() {
-            // a receiver queued behind the one that gave up must get the next value's wake-up
-            JoinHandle<String> live = Weft.spawn(() -> rx.recv().await());
-            settle();
-            assertThat(tx.trySend("w")).isTrue();
-            List<String> got = new ArrayList<>();
-            got.add(settled("the receiver queued behind", live::await));
-            for (String s; (s = rx.tryRecv()) != null; ) {
-                got.add(s);
-            }
-            assertThat(got).as("every value, once, in order")
-                    .isEqualTo(granted ? List.of("v", "w") : List.of("w"));
-        }
-
-        private boolean granted;
-    }
-
-    static final class SendCase implements Case {
-        final Sender<String> tx;
-        final Receiver<String> rx;
-        boolean granted;
-
-        SendCase(boolean local) {
-            Channel<String> ch = local ? Channel.localBounded(1) : Channel.bounded(1);
-            tx = ch.sender();
-            rx = ch.receiver();
-        }
-
-        @Override
-        public Future<?> pending() {
-            assertThat(tx.trySend("first")).isTrue();
-            return tx.send("cancelled");
-        }
-
-        @Override
-        public boolean grant() {
-            assertThat(rx.tryRecv()).isEqualTo("first");
-            granted = true;
-            return true;
-        }
-
-        @Override
-        public void verify() {
-            // a sender queued behind the one that gave up must get the free slot's wake-up
-            JoinHandle<Void> live = Weft.spawn(() -> tx.send("next").await());
-            settle();
-            List<String> got = new ArrayList<>();
-            if (!granted) {
-                got.add(rx.tryRecv());
-            }
-            settled("the sender queued behind", live::await);
-            for (String s; (s = rx.tryRecv()) != null; ) {
-                got.add(s);
-            }
-            assertThat(got).as("a cancelled send sent nothing")
-                    .isEqualTo(granted ? List.of("next") : List.of("first", "next"));
-        }
-    }
-
-    /** Both sides of the SPSC channel on the test's executor (each side belongs to the thread that first uses it). */
-    static final class SpscRecvCase implements Case {
-        final SpscChannel<String> ch = SpscChannel.create(4);
-        private boolean granted;
-
-        @Override
-        public Future<?> pending() {
-            return ch.receiver().recv();
-        }
-
-        @Override
-        public boolean grant() {
-            assertThat(ch.sender().trySend("v")).isTrue();
-            granted = true;
-            return true;
-        }
-
-        @Override
-        public void verify() {
-            // a receiver queued behind the one that gave up must get the next value's wake-up
-            JoinHandle<String> live = Weft.spawn(() -> ch.receiver().recv().await());
-            settle();
-            assertThat(ch.sender().trySend("w")).isTrue();
-            List<String> got = new ArrayList<>();
-            got.add(settled("the receiver queued behind", live::await));
-            for (String s; (s = ch.receiver().tryRecv()) != null; ) {
-                got.add(s);
-            }
-            assertThat(got).as("every value, once, in order")
-                    .isEqualTo(granted ? List.of("v", "w") : List.of("w"));
-        }
-    }
-
-    static final class SpscSendCase implements Case {
-        final SpscChannel<String> ch = SpscChannel.create(1);
-        boolean granted;
-
-        @Override
-        public Future<?> pending() {
-            assertThat(ch.sender().trySend("first")).isTrue();
-            return ch.sender().send("cancelled");
-        }
-
-        @Override
-        public boolean grant() {
-            assertThat(ch.receiver().tryRecv()).isEqualTo("first");
-            granted = true;
-            return true;
-        }
-
-        @Override
-        public void verify() {
-            // a sender queued behind the one that gave up must get the free slot's wake-up
-            JoinHandle<Void> live = Weft.spawn(() -> ch.sender().send("next").await());
-            settle();
-            List<String> got = new ArrayList<>();
-            if (!granted) {
-                got.add(ch.receiver().tryRecv());
-            }
-            settled("the sender queued behind", live::await);
-            for (String s; (s = ch.receiver().tryRecv()) != null; ) {
-                got.add(s);
-            }
-            assertThat(got).as("a cancelled send sent nothing")
-                    .isEqualTo(granted ? List.of("next") : List.of("first", "next"));
-        }
-    }
-
     static final class NotifyCase implements Case {
         final Notify n;
         boolean granted;
@@ -386,35 +235,6 @@ final class CancelCases {
         }
     }
 
-    static final class OneshotCase implements Case {
-        final Oneshot<String> o;
-        boolean granted;
-
-        OneshotCase(boolean local) {
-            o = local ? Oneshot.local() : Oneshot.create();
-        }
-
-        @Override
-        public Future<?> pending() {
-            return o.recv();
-        }
-
-        @Override
-        public boolean grant() {
-            o.send("v");
-            granted = true;
-            return true;
-        }
-
-        @Override
-        public void verify() {
-            if (!granted) {
-                o.send("v");
-            }
-            assertThat(o.tryRecv()).isEqualTo("v");
-        }
-    }
-
     static final class BarrierCase implements Case {
         final Barrier b;
 
@@ -438,71 +258,6 @@ final class CancelCases {
             JoinHandle<Boolean> other = Weft.spawn(() -> b.arrive().await());
             boolean leader = settled("the second party", () -> b.arrive().await());
             assertThat(leader ^ other.await()).as("exactly one leader").isTrue();
-        }
-    }
-
-    static final class BroadcastCase implements Case {
-        final Broadcast.Sender<String> tx;
-        final Broadcast.Receiver<String> rx;
-        boolean granted;
-
-        BroadcastCase(boolean local) {
-            Broadcast<String> b = local ? Broadcast.local(4) : Broadcast.create(4);
-            tx = b.sender();
-            rx = b.subscribe();
-        }
-
-        @Override
-        public Future<?> pending() {
-            return rx.recv();
-        }
-
-        @Override
-        public boolean grant() {
-            tx.send("v");
-            granted = true;
-            return true;
-        }
-
-        @Override
-        public void verify() {
-            if (!granted) {
-                tx.send("v");
-            }
-            assertThat(settled("the next recv", () -> rx.recv().await())).isEqualTo("v");
-        }
-    }
-
-    static final class WatchCase implements Case {
-        final Watch.Sender<Integer> tx;
-        final Watch.Receiver<Integer> rx;
-        boolean granted;
-
-        WatchCase(boolean local) {
-            Watch<Integer> w = local ? Watch.local(0) : Watch.create(0);
-            tx = w.sender();
-            rx = w.subscribe();
-        }
-
-        @Override
-        public Future<?> pending() {
-            return rx.changed();
-        }
-
-        @Override
-        public boolean grant() {
-            tx.send(1);
-            granted = true;
-            return true;
-        }
-
-        @Override
-        public void verify() {
-            if (!granted) {
-                tx.send(1);
-            }
-            settled("changed() of an unseen version", () -> rx.changed().await());
-            assertThat(rx.borrowAndUpdate()).isEqualTo(1);
         }
     }
 
