@@ -33,23 +33,15 @@ public final class Await {
 
     /**
      * The fast road of a leaf future's {@code await()} that found its
-     * operation ready without polling: true, having spent one unit of the
-     * task's cooperative budget, if a coroutine task runs on this thread, it
-     * is not being cancelled, and its budget allows one more operation; then
-     * the caller completes the operation and returns its value, as a poll
-     * returning ready inside {@link #await} would have, with no context, no
-     * {@link Poll} and no suspension. False, spending nothing: the caller
-     * takes the ordinary road ({@link #await}), which throws, parks or yields
-     * as usual.
-     */
-    public static boolean spendInTask() {
-        return spendInTaskBudget() != null;
-    }
-
-    /**
-     * {@link #spendInTask()} that returns the budget it spent from (the
+     * operation ready without polling: the budget it spent one unit of (the
      * executor's, where the caller may {@linkplain Budget#deferToPollEnd
-     * defer} work to the end of the poll), or null for the ordinary road.
+     * defer} work to the end of the poll), if a coroutine task runs on this
+     * thread, it is not being cancelled, and its budget allows one more
+     * operation; then the caller completes the operation and returns its
+     * value, as a poll returning ready inside {@link #await} would have, with
+     * no context, no {@link Poll} and no suspension. Null, spending nothing:
+     * the caller takes the ordinary road ({@link #await}), which throws,
+     * parks or yields as usual.
      */
     public static Budget spendInTaskBudget() {
         if (Coroutines.AVAILABLE) {

@@ -439,11 +439,16 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
      * {@link IllegalStateException} if it has not completed.
      */
     public final T joinCompleted() {
-        int s = (int) STATE.getVolatile(this); // acquire: pairs with the CAS in transitionToComplete
+        return received(completeState("joinCompleted on"));
+    }
+
+    /** This complete task's state, read with acquire (pairs with the CAS in transitionToComplete); else throws. */
+    private int completeState(String what) {
+        int s = (int) STATE.getVolatile(this);
         if ((s & COMPLETE) == 0) {
-            throw new IllegalStateException("joinCompleted on unfinished task " + this + ": " + describe(s));
+            throw new IllegalStateException(what + " unfinished task " + this + ": " + describe(s));
         }
-        return received(s);
+        return s;
     }
 
     /** The output of a complete task ({@code s}: its state, read with acquire), handed to a joiner. */
@@ -504,10 +509,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
      * not complete.
      */
     public final T peek() {
-        int s = (int) STATE.getVolatile(this); // acquire: pairs with the CAS in transitionToComplete
-        if ((s & COMPLETE) == 0) {
-            throw new IllegalStateException("peek at unfinished task " + this + ": " + describe(s));
-        }
+        int s = completeState("peek at");
         if ((s & JOIN_INTEREST) == 0 && output instanceof Failure) {
             STATE.getAndBitwiseOr(this, JOIN_INTEREST);
         }
