@@ -61,6 +61,17 @@ abstract class SpscRing extends SpscLayout.PadTail {
     }
 
     /**
+     * A value (producer) or null (consumer) on the fast road: the same
+     * release for the other side's {@link #lvElement}, but not ordered
+     * before this side's next load; the fence that orders it comes at the
+     * poll's end ({@code Budget.pollEnded}, before {@link #atPollEnd} and
+     * {@link #atTakePollEnd}).
+     */
+    final void soElement(int i, Object v) {
+        SLOT.setRelease(ring, RING_PAD + i, v);
+    }
+
+    /**
      * Whether slot {@code head + k} holds a value ({@code forValue},
      * consumer) or slot {@code tail + k} is free (producer); for
      * {@link SpscSpin}, which asks on a ring it found empty (full), where the
@@ -125,7 +136,7 @@ abstract class SpscRing extends SpscLayout.PadTail {
      */
     final void publishDeferringFence(Object v, Budget b) {
         int t = tail;
-        SLOT.setRelease(ring, RING_PAD + t, v); // pairs with the consumer's lvElement: v's contents are visible
+        soElement(t, v); // pairs with the consumer's lvElement: v's contents are visible
         tail = next(t);
         freeAhead--;
         if (laRecvWaker() != null) {
@@ -138,15 +149,14 @@ abstract class SpscRing extends SpscLayout.PadTail {
     }
 
     /**
-     * The end of a poll that published with {@link #publishDeferringFence}:
-     * the fence that orders those release stores before the load of the
-     * consumer's waker, then the look: the "empty" Dekker pair's producer
-     * half, paid once a poll.
+     * The end of a poll that published with {@link #publishDeferringFence},
+     * after {@code Budget.pollEnded}'s full fence (which orders those release
+     * stores before the load of the consumer's waker): the look, the "empty"
+     * Dekker pair's producer half, paid once a poll.
      */
     final void atPollEnd() {
         fenceOwed = false;
-        VarHandle.fullFence(); // the values' release stores before the load below (with the consumer's svRecvWaker)
-        wakeConsumer();
+        wakeConsumer(); // after the fence: pairs with the consumer's svRecvWaker
     }
 
     /** After {@code svElement(v)} or {@code svSenderClosed}: the load half of the "empty" Dekker pair. */
@@ -233,7 +243,7 @@ abstract class SpscRing extends SpscLayout.PadTail {
      */
     final void takeDeferringFence(Budget b) {
         int h = head;
-        SLOT.setRelease(ring, RING_PAD + h, (Object) null); // pairs with the producer's lvElement: the slot was read
+        soElement(h, null); // pairs with the producer's lvElement: the slot was read
         head = next(h);
         if (laSendWaker() != null) {
             takeAndWakeProducer();
@@ -244,11 +254,14 @@ abstract class SpscRing extends SpscLayout.PadTail {
         }
     }
 
-    /** The end of a poll that freed slots with {@link #takeDeferringFence}: the "full" pair's consumer half. */
+    /**
+     * The end of a poll that freed slots with {@link #takeDeferringFence},
+     * after {@code Budget.pollEnded}'s full fence: the "full" pair's consumer
+     * half.
+     */
     final void atTakePollEnd() {
         takeFenceOwed = false;
-        VarHandle.fullFence(); // the null stores before the load below (with the producer's svSendWaker)
-        wakeProducer();
+        wakeProducer(); // after the fence: pairs with the producer's svSendWaker
     }
 
     /**

@@ -57,11 +57,16 @@ public final class Budget {
         more[moreCount++] = f;
     }
 
-    /** The executor's loop, after every task poll: runs what the poll deferred. */
+    /**
+     * The executor's loop, after every task poll: if the poll deferred
+     * anything, one full fence (every store of the poll before every load
+     * after it), then each deferral.
+     */
     public void pollEnded() {
         PollEndFence f = deferred;
         if (f != null) {
             deferred = null;
+            java.lang.invoke.VarHandle.fullFence(); // the deferrals' release stores before their loads in atPollEnd
             f.atPollEnd();
             if (moreCount > 0) {
                 runMore();
