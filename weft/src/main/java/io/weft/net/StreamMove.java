@@ -355,6 +355,29 @@ final class StreamMove {
         settings = null;
     }
 
+    /**
+     * A move ended with the stream where it was (busy there, or the detach
+     * failed): what waited for it goes to it there, on its worker's thread
+     * (queued there before the operation that claimed the move goes on):
+     * the settings made meanwhile, and the bytes given back meanwhile,
+     * before every byte not yet read. Guarded by this.
+     */
+    private void stayed() {
+        byte[] back = stash;
+        stash = null;
+        if (settings == null && back == null) {
+            return;
+        }
+        stream.home.runHere(() -> {
+            synchronized (this) {
+                applySettings(stream.handle);
+            }
+            if (back != null) {
+                giveBack(back); // where the stream is now: a move begun since waits with them
+            }
+        });
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
@@ -382,13 +405,7 @@ final class StreamMove {
                 }
                 shared = true;
                 idleForwards = 0;
-                if (settings != null) {
-                    stream.home.runHere(() -> {
-                        synchronized (this) {
-                            applySettings(stream.handle);
-                        }
-                    });
-                }
+                stayed();
                 return;
             }
         } catch (RuntimeException failed) { // the detach threw, or was cancelled by a close of the executor
@@ -396,6 +413,7 @@ final class StreamMove {
             if (why instanceof UncheckedIOException io) {
                 throw io; // closed at home meanwhile: the operation fails as it would there
             }
+            stayed();
             throw new IllegalStateException(stream + " could not move from " + stream.home.name() + " to "
                     + here.name() + ": " + why.getMessage(), why);
         }

@@ -199,6 +199,49 @@ class SharedStreamTest {
     }
 
     /**
+     * Bytes given back while a move is in flight wait for the stream (the
+     * stash); here the move then finds a readable pending at the stream's
+     * worker and leaves the stream there (shared): the bytes go to it there,
+     * and the next read, forwarded, gets them before what came after.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void bytesGivenBackDuringAMoveThatLeavesTheStreamWhereItIsGoToItThere(Driver d) {
+        String got = onAConnection(d, (client, served) -> {
+            AtomicBoolean held = new AtomicBoolean();
+            AtomicBoolean release = new AtomicBoolean();
+            JoinHandle<Void> waiting = OtherWorker.spawn(() -> {
+                served.write(ByteBuffer.allocate(0)).await(); // takes the stream there
+                assertThat(served.tryRead(ByteBuffer.allocate(1))).as("nothing yet").isZero(); // clears a stale bit
+                Weft.spawn(() -> { // next on this worker (the LIFO slot), once the readable below is pending
+                    held.set(true);
+                    OtherWorker.holdUntil(release::get, "the bytes given back"); // the move's detach waits behind it
+                    return null;
+                });
+                return served.readable().await();
+            });
+            OtherWorker.yieldUntil(held::get, "the other worker held");
+            ByteBuffer buf = ByteBuffer.allocate(16);
+            JoinHandle<Integer> first = Weft.spawn(() -> served.read(buf).await()); // starts a move, and waits for it
+            OtherWorker.yieldUntil(served.mover::moving, "the move");
+            served.mover.giveBack("first".getBytes(java.nio.charset.StandardCharsets.US_ASCII)); // stashed
+            release.set(true);
+            int n = Timeout.of(Duration.ofSeconds(10), first).await();
+            assertThat(served.mover.shared()).as("busy there: the stream stayed, shared").isTrue();
+            assertThat(served.mover.moves()).as("moves").isEqualTo(1);
+            StringBuilder all = new StringBuilder(text(buf, n));
+            client.writeAll(ascii("+then")).await();
+            while (all.length() < "first+then".length()) {
+                int m = Timeout.of(Duration.ofSeconds(10), served.read(buf.clear())).await();
+                all.append(text(buf, m));
+            }
+            waiting.await();
+            return all.toString();
+        });
+        assertThat(got).isEqualTo("first+then");
+    }
+
+    /**
      * Between a move's detach (on the stream's worker) and its landing (on
      * the worker of the operation that asked for it, held busy here), an
      * operation on the old worker waits for the move and takes the stream
