@@ -51,6 +51,25 @@ public abstract class FdSocket {
     /** The calls on the descriptor from other threads. */
     private final DescriptorGate gate = new DescriptorGate();
 
+    /**
+     * Completion driver: a cancelled op of this socket in direction
+     * {@code interest} that takes data, still in the kernel (its completion
+     * may yet bring bytes, or a connection, that come before a new op's), or
+     * null.
+     */
+    FdOp<?> cancelledInKernel(int interest) {
+        if (inKernel == 0) {
+            return null;
+        }
+        for (ListedOp<?> l = waiters.head(); l != null; l = l.nextWaiter()) {
+            FdOp<?> o = (FdOp<?>) l; // every op of this socket in the kernel is on this list
+            if (o.state == FdOp.CANCELLED && o.interest() == interest && o.consumes()) {
+                return o;
+            }
+        }
+        return null;
+    }
+
     protected FdSocket(FdDriver driver, int fd) {
         this.driver = driver;
         this.fd = fd;

@@ -16,6 +16,15 @@ public abstract class ListedOp<T> implements CancellableFuture<T> {
     /** The readiness bits this op needs (READ, WRITE, ... of its driver). */
     public abstract int interest();
 
+    /** Wakes {@code w} too when this op is next woken (ops that wait for it; each is woken once). */
+    void alsoWake(Waker w) {
+        Waker a = waker;
+        waker = a == null || a == w ? w : () -> {
+            a.wake();
+            w.wake();
+        };
+    }
+
     /** The next op in its socket's list, or null. */
     public ListedOp<?> nextWaiter() {
         return nextWaiter;

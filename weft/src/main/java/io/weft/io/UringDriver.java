@@ -190,14 +190,12 @@ public final class UringDriver extends FdDriver {
                 if (closed) {
                     throw new IllegalStateException("I/O on a closed io_uring driver");
                 }
-                if (op.socket.inKernel > 0) {
-                    FdOp<?> ahead = cancelledAhead(op);
-                    if (ahead != null) {
-                        // Its completion may still bring bytes (or a connection) that come before ours: wait
-                        // for it, then the op's poll takes what it kept first.
-                        ahead.waker = both(ahead.waker, cx.waker());
-                        return Poll.pending();
-                    }
+                FdOp<?> ahead = op.socket.cancelledInKernel(op.interest());
+                if (ahead != null) {
+                    // Its completion may still bring bytes (or a connection) that come before ours: wait
+                    // for it, then the op's poll takes what it kept first.
+                    ahead.alsoWake(cx.waker());
+                    return Poll.pending();
                 }
                 submit(op);
                 op.waker = cx.waker();
@@ -247,31 +245,9 @@ public final class UringDriver extends FdDriver {
         }
     }
 
-    /** A cancelled op of the same direction on op's socket that takes data, still in the kernel, or null. */
-    private static FdOp<?> cancelledAhead(FdOp<?> op) {
-        return cancelledAhead(op.socket, op.interest());
-    }
-
-    private static FdOp<?> cancelledAhead(FdSocket s, int interest) {
-        for (ListedOp<?> l = s.waiters.head(); l != null; l = l.nextWaiter()) {
-            FdOp<?> o = (FdOp<?>) l;
-            if (o.state == FdOp.CANCELLED && o.interest() == interest && o.consumes()) {
-                return o;
-            }
-        }
-        return null;
-    }
-
     @Override
     protected boolean cancelledInKernel(FdSocket s, int interest) {
-        return s.inKernel > 0 && cancelledAhead(s, interest) != null;
-    }
-
-    private static Waker both(Waker a, Waker b) {
-        return a == null || a == b ? b : () -> {
-            a.wake();
-            b.wake();
-        };
+        return s.cancelledInKernel(interest) != null;
     }
 
     /** Writes op's entry; the op is WAITING and in the table until its completion. */
@@ -541,7 +517,7 @@ public final class UringDriver extends FdDriver {
             return false;
         }
         FdOp<?> op = (FdOp<?>) s.waiters.head(); // every op of s in the kernel is on this list
-        op.waker = both(op.waker, w); // woken at its completion (see complete)
+        op.alsoWake(w); // woken at its completion (see completion)
         return true;
     }
 
