@@ -155,7 +155,9 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
      * closes as {@link #close()} (cancelling what is left). Returns whether
      * every task finished in time. From a task of this executor it waits for
      * the others (the task suspends; the grace counts on the executor's
-     * clock), then the close is over when the calling task ends. Idempotent.
+     * clock), then the close is over when the calling task ends. Idempotent:
+     * a later call gives the first one's answer; a call after a close
+     * answers at once, false if the close cancelled a task.
      */
     public boolean shutdown(Duration grace) {
         if (grace == null) {

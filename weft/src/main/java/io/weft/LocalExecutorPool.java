@@ -48,7 +48,8 @@ import java.util.function.Consumer;
  * taking work from outside ({@link #spawnOn} throws
  * RejectedExecutionException; tasks may still spawn helpers), waits up to
  * the grace for every task on every executor, then closes, and says whether
- * all finished in time. Both are idempotent and work from any thread,
+ * all finished in time (a shutdown after a close answers at once: false if
+ * the close cancelled a task). Both are idempotent and work from any thread,
  * including from a task of the pool: that task waits by suspending (its
  * executor keeps running its other tasks), the call returns once the other
  * executors have stopped, and the task's own executor stops when the task
@@ -202,7 +203,8 @@ public final class LocalExecutorPool implements AutoCloseable {
         }
         boolean all = true;
         for (int i = 0; i < executors.size(); i++) {
-            all &= waitFor(executors.get(i).core(), quiet.get(i), deadline, inTask);
+            ExecutorCore c = executors.get(i).core();
+            all &= waitFor(c, quiet.get(i), deadline, inTask) && !ShutdownSteps.closeCancelled(c);
         }
         return all;
     }

@@ -191,7 +191,8 @@ public final class StealingExecutor implements Executor, AutoCloseable {
     /**
      * Refuses spawns from outside, waits up to {@code grace} for the tasks to
      * finish, then closes; true if they all finished in time. From any thread
-     * but the workers.
+     * but the workers. A later call gives the first one's answer; a call
+     * after a close answers at once, false if the close cancelled a task.
      */
     public boolean shutdown(Duration grace) {
         if (grace == null) {

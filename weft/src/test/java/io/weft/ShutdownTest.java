@@ -178,6 +178,59 @@ class ShutdownTest {
         assertThat(ex.shutdown(Duration.ofSeconds(1))).as("a second call gives the first answer").isFalse();
     }
 
+    /**
+     * A shutdown after a close answers at once (it used to drive the closed
+     * loop for its whole grace, spinning, and answer false): true if the
+     * close cancelled nothing, false if it cancelled a task. On every
+     * executor kind that has a shutdown.
+     */
+    @Test
+    void aShutdownAfterACloseAnswersAtOnce() {
+        Duration hour = Duration.ofHours(1); // the test's own timeout fails a call that waits for it
+        LocalExecutor idle = LocalExecutor.builder().start();
+        idle.spawn(() -> null).await();
+        idle.close();
+        assertThat(idle.shutdown(hour)).as("nothing was left to cancel").isTrue();
+
+        LocalExecutor busy = LocalExecutor.builder().start();
+        AtomicInteger finallies = new AtomicInteger();
+        CountDownLatch started = new CountDownLatch(1);
+        busy.spawn(sleepsAnHour(started, finallies));
+        await(started);
+        busy.close();
+        assertThat(finallies).hasValue(1);
+        assertThat(busy.shutdown(hour)).as("the close cancelled a task").isFalse();
+        assertThat(busy.shutdown(hour)).as("the same answer again").isFalse();
+
+        try (LocalExecutorPool pool = LocalExecutorPool.builder().executors(2).build()) {
+            pool.spawnOn(1, sleepsAnHour(null, finallies));
+            pool.spawnOn(0, () -> null).await();
+            pool.close();
+            assertThat(pool.shutdown(hour)).as("the pool's close cancelled a task").isFalse();
+        }
+
+        try (StealingExecutor stealing = StealingExecutor.builder().workers(2).build()) {
+            CountDownLatch running = new CountDownLatch(1);
+            stealing.spawn(sleepsAnHour(running, finallies));
+            await(running);
+            stealing.close();
+            assertThat(stealing.shutdown(hour)).as("the stealing executor's close cancelled a task").isFalse();
+        }
+        try (StealingExecutor stealing = StealingExecutor.builder().workers(2).build()) {
+            stealing.spawn(() -> null).await();
+            stealing.close();
+            assertThat(stealing.shutdown(hour)).as("nothing was left to cancel").isTrue();
+        }
+    }
+
+    private static void await(CountDownLatch l) {
+        try {
+            l.await();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void aSpawnAfterShutdownBeganIsRejectedButTasksMayStillSpawnHelpers() {
         LocalExecutor ex = LocalExecutor.create();

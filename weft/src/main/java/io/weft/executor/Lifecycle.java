@@ -61,6 +61,8 @@ final class Lifecycle {
     private final Object drainLock = new Object();
     /** The answer of the first shutdown: whether every task finished within its grace. */
     private volatile Boolean shutdownResult;
+    /** The close cancelled at least one task (written by the loop thread when the close starts). */
+    private volatile boolean closeCancelled;
 
     Lifecycle(ExecutorCore core) {
         this.core = core;
@@ -117,13 +119,18 @@ final class Lifecycle {
                 throw new IllegalStateException("shutdown() called on executor " + core.name + "'s thread outside a"
                         + " coroutine task (it could not wait there): call it from a task, or from another thread");
             }
-            recordShutdown(awaitInTask(startDrain(1), deadline));
+            recordShutdown(awaitInTask(startDrain(1), deadline) && !closeCancelled);
             closeFromInside();
         } else {
-            recordShutdown(awaitFromOutside(startDrain(0), deadline));
+            recordShutdown(awaitFromOutside(startDrain(0), deadline) && !closeCancelled);
             close();
         }
         return shutdownResult;
+    }
+
+    /** Whether the close (begun or over) cancelled a task: a shutdown after it did not see every task finish. */
+    boolean closeCancelled() {
+        return closeCancelled;
     }
 
     /** The System.nanoTime deadline a grace gives from now (a negative grace counts as zero). */
@@ -158,7 +165,11 @@ final class Lifecycle {
         }
     }
 
-    /** Starts draining (once): quiet completes when at most {@code target} tasks are live. */
+    /**
+     * Starts draining (once): quiet completes when at most {@code target}
+     * tasks are live, or once the executor is closed (no task is: a
+     * shutdown after a close answers at once; see {@link #closeCancelled}).
+     */
     CompletableFuture<Void> startDrain(int target) {
         CompletableFuture<Void> q;
         synchronized (drainLock) {
@@ -167,6 +178,9 @@ final class Lifecycle {
                 quietTarget = target;
                 q = quiet = new CompletableFuture<>();
             }
+        }
+        if (phase == CLOSED) { // after the volatile store of quiet: pairs with finishClose's store, then read
+            q.complete(null);
         }
         raise(DRAINING);
         return q;
@@ -310,11 +324,13 @@ final class Lifecycle {
         Task<?> keep = closeAfter;
         core.scheduler.forEachQueued(t -> {
             if (t != keep) {
+                closeCancelled = true;
                 t.abort();
             }
         });
         core.suspended.forEach(t -> {
             if (t != keep) {
+                closeCancelled = true;
                 t.abort();
             }
         });
@@ -328,6 +344,10 @@ final class Lifecycle {
             d.close();
         }
         phase = CLOSED;
+        CompletableFuture<Void> q = quiet; // after the store of phase: pairs with startDrain's store, then read
+        if (q != null) {
+            q.complete(null);
+        }
         core.diag.closed();
         terminated.complete(null);
     }

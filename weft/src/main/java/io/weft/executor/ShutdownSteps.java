@@ -23,6 +23,11 @@ public final class ShutdownSteps {
         return core.lifecycle.startDrain(fromOwnTask ? 1 : 0);
     }
 
+    /** Whether {@code core}'s close (begun or over) cancelled a task. */
+    public static boolean closeCancelled(ExecutorCore core) {
+        return core.lifecycle.closeCancelled();
+    }
+
     /**
      * Starts a close of {@code core} (from a task of that executor: it ends
      * when that task does); the future completes when it is over.

@@ -437,17 +437,29 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
         }
     }
 
+    /** The first shutdown's answer; null before one ended. Under {@code this}. */
+    private Boolean shutdownResult;
+    /** Tasks were live when the first close began: it cancelled them. Written once, before {@code closing}. */
+    private volatile boolean closeCancelled;
+
     /**
      * Refuses spawns from outside, waits up to {@code grace} for the live
-     * tasks to finish, then closes; whether they all finished in time.
+     * tasks to finish, then closes; whether they all finished in time. Every
+     * later call gives the first one's answer; one after a close answers at
+     * once, false if the close cancelled a task.
      */
     public boolean shutdown(Duration grace) {
         checkNotOnWorker("shutdown");
         refusing = true;
         long deadline = System.nanoTime() + Math.max(0, grace.toNanos());
-        boolean inTime = waitForNoLiveTasks(deadline);
+        boolean inTime = (closing || waitForNoLiveTasks(deadline)) && !closeCancelled;
         close();
-        return inTime;
+        synchronized (this) {
+            if (shutdownResult == null) {
+                shutdownResult = inTime;
+            }
+            return shutdownResult;
+        }
     }
 
     /**
@@ -460,7 +472,12 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
     public void close() {
         checkNotOnWorker("close");
         refusing = true;
-        closing = true;
+        synchronized (this) {
+            if (!closing) {
+                closeCancelled = liveTasks() != 0;
+                closing = true;
+            }
+        }
         for (StealWorker w : workers) {
             w.unpark(); // so that it sees the close
         }
