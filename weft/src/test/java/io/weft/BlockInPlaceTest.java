@@ -43,6 +43,40 @@ class BlockInPlaceTest {
         }
     }
 
+    /**
+     * While one worker blocks in place, the other takes every new task, and
+     * hands none to the blocked one, although it has far fewer tasks living
+     * on it (the hand-off before a first run, {@code Spread}): 20 tasks that
+     * stay suspended all start while it blocks (without the check, every
+     * other one after the eighth went to the blocked worker and waited there).
+     */
+    @Test
+    void noNewTaskIsHandedToAWorkerThatBlocksInPlace() throws Exception {
+        try (StealingExecutor ex = StealingExecutor.builder().workers(2).name("bip-handoff").build()) {
+            CountDownLatch blocking = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            JoinHandle<Boolean> blocker = ex.spawn(() -> Weft.blockInPlace(() -> {
+                blocking.countDown();
+                return release.await(60, TimeUnit.SECONDS);
+            }));
+            assertThat(blocking.await(20, TimeUnit.SECONDS)).isTrue();
+            CountDownLatch started = new CountDownLatch(20);
+            io.weft.sync.Notify never = io.weft.sync.Notify.create();
+            for (int i = 0; i < 20; i++) {
+                ex.spawn(() -> {
+                    started.countDown();
+                    never.notified().await(); // lives on its worker from now on
+                    return null;
+                });
+            }
+            boolean all = started.await(20, TimeUnit.SECONDS);
+            long left = started.getCount();
+            release.countDown();
+            assertThat(all).as("all started while a worker blocked in place; not started: " + left).isTrue();
+            assertThat(blocker.await()).isTrue();
+        }
+    }
+
     @Test
     void whatTheBodySpawnsRunsElsewhereAndWhatItThrowsComesBack() {
         try (StealingExecutor ex = StealingExecutor.builder().workers(2).name("bip-spawn").build()) {

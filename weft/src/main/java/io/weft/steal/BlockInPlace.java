@@ -9,8 +9,10 @@ import java.util.function.Supplier;
  * slot) to the shared queue, waking a worker for them, then runs the body on
  * the worker's thread; meanwhile what the body's task spawns goes to the
  * shared queue too ({@code StealWorker.blocking}, which
- * {@code StealScheduler.schedule} reads). The tasks that live on the worker
- * wait for it. The worker's thread only, inside a task's poll.
+ * {@code StealScheduler.schedule} reads), and the other workers hand it no
+ * new task ({@code Spread.homeOfNewTask} reads the flag too). The tasks that
+ * live on the worker wait for it, and so does a new task handed to it in
+ * the moment before the flag was set. The worker's thread only, inside a task's poll.
  */
 final class BlockInPlace {
     private BlockInPlace() {

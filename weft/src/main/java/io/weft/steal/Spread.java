@@ -53,7 +53,8 @@ final class Spread {
      * TCP echo). Tasks that end in their first poll never count as living on
      * a worker, so spawn-heavy work is untouched. Every other, not every: the
      * other worker counts a task only after polling it, so handing over all
-     * would overshoot.
+     * would overshoot. Never to a worker blocking in place
+     * ({@code BlockInPlace}): a task handed there would wait for its call.
      */
     static StealWorker homeOfNewTask(StealWorker w) {
         StealWorker[] all = w.scheduler.workers;
@@ -65,7 +66,7 @@ final class Spread {
         int least = mine;
         for (StealWorker o : all) {
             int n = o.residentCount(); // another worker's: a recent value is enough here
-            if (n < least) {
+            if (n < least && !o.blocking) { // a worker blocking in place runs nothing new until its call returns
                 least = n;
                 target = o;
             }

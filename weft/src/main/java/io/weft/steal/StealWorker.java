@@ -74,8 +74,11 @@ final class StealWorker implements Worker, TaskDumps.Site {
      * never stays here past the poll that filled it and the LIFO polls after. This thread only.
      */
     Task<?> lifo;
-    /** In {@link #blockInPlace}: what this thread spawns goes to the shared queue. This thread only. */
-    boolean blocking;
+    /**
+     * In {@link #blockInPlace}: what this thread spawns goes to the shared queue. Written by this thread;
+     * read by the others' hand-offs ({@code Spread.homeOfNewTask}), which send nothing new here meanwhile.
+     */
+    volatile boolean blocking;
     /** Its reactor, opened at the first I/O (its thread writes it once; notifiers read it to wake the worker). */
     private volatile IoDriver driver;
     /** Tasks that live here, woken on other threads. */

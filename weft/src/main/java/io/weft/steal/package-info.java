@@ -47,7 +47,9 @@
  * Since the first run chooses for life, it is balanced: a worker about to
  * run a task for the first time while another has at least 8 fewer tasks
  * living on it (and under four fifths as many) hands every other such task
- * to that worker instead ({@code Spread.homeOfNewTask}): it writes the
+ * to that worker instead ({@code Spread.homeOfNewTask}; never to a worker
+ * blocking in place, whose {@code blocking} flag, volatile, its own thread
+ * writes): it writes the
  * task's home, then offers it to that worker's remote queue (the offer's
  * release is the home's partner), and the task is that worker's from then
  * on, exactly as if it had been stolen. Before that, a burst of
