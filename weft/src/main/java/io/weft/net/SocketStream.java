@@ -240,7 +240,9 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
     /**
      * Closes; idempotent. Pending operations fail with AsynchronousCloseException.
      * On a StealingExecutor, from another worker than the stream's: closed
-     * there (its reactor's thread), at once for this stream's users.
+     * there (its reactor's thread), at once for this stream's users. From a
+     * thread outside the stream's executor: IllegalStateException, and the
+     * stream stays as it was (as a LocalExecutor's does).
      */
     @Override
     public void close() {

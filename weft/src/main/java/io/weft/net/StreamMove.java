@@ -470,7 +470,7 @@ final class StreamMove {
         }
     }
 
-    /** A close from a worker other than the stream's home. */
+    /** A close from a worker other than the stream's home; refused, changing nothing, from outside the executor. */
     void closeFromAfar() {
         Task<DetachedStream> m;
         Worker home;
@@ -478,6 +478,12 @@ final class StreamMove {
         synchronized (this) {
             if (closed) {
                 return;
+            }
+            Worker here = Worker.currentOrNull();
+            if (here == null || !stream.home.sameExecutor(here)) { // before anything changes: the stream goes on
+                throw new IllegalStateException(stream + " belongs to " + stream.home.name() + " and was closed from "
+                        + Thread.currentThread().getName() + ", outside that executor: close it from a task of"
+                        + " that executor (or hand it over with detach() and attach())");
             }
             closed = true;
             m = move;

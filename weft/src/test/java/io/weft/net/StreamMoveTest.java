@@ -156,6 +156,35 @@ class StreamMoveTest {
         }
     }
 
+    /**
+     * A close from a thread outside the executor (here a blocking-pool
+     * thread) is refused, naming the rule, and changes nothing: the stream
+     * stays open and goes on working. It used to mark the stream closed,
+     * then fail to reach its worker, leaving it open underneath and unusable.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aCloseFromAThreadOutsideTheExecutorIsRefusedAndChangesNothing(Driver d) {
+        String got = SharedStreamTest.onAConnection(d, (client, served) -> {
+            Throwable refused = Weft.spawnBlocking(() -> {
+                try {
+                    served.close();
+                    return null;
+                } catch (IllegalStateException e) {
+                    return e;
+                }
+            }).await();
+            assertThat(refused).as("refused").isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("close it from a task of that executor");
+            assertThat(served.isOpen()).as("still open").isTrue();
+            client.writeAll(ascii("still")).await();
+            ByteBuffer b = ByteBuffer.allocate(5);
+            served.readExact(b).await();
+            return text(b, 5);
+        });
+        assertThat(got).isEqualTo("still");
+    }
+
     /** Closed at home while a read of the other worker waits for its move: that read fails as closed. */
     @ParameterizedTest
     @EnumSource(Driver.class)
