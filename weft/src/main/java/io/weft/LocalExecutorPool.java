@@ -53,7 +53,9 @@ import java.util.function.Consumer;
  * including from a task of the pool: that task waits by suspending (its
  * executor keeps running its other tasks), the call returns once the other
  * executors have stopped, and the task's own executor stops when the task
- * ends.
+ * ends. Only the first task to ask is spared that way: another task of the
+ * pool that closes it meanwhile is cancelled with the rest (its call throws
+ * TaskCancelledException).
  *
  * <h2>Failures</h2>
  * A task that throws on one executor never hurts the others. A failure
@@ -70,6 +72,8 @@ public final class LocalExecutorPool implements AutoCloseable {
     private final List<int[]> cpus;
     private final Object shutdownLock = new Object();
     private volatile Boolean shutdownResult;
+    /** A task of the pool that closes it has been spared by its executor's close (see {@link #stop}). */
+    private final java.util.concurrent.atomic.AtomicBoolean spared = new java.util.concurrent.atomic.AtomicBoolean();
 
     private LocalExecutorPool(String name, List<LocalExecutor> executors, List<Thread> threads, List<int[]> cpus) {
         this.name = name;
@@ -178,9 +182,13 @@ public final class LocalExecutorPool implements AutoCloseable {
                 }
             }
         }
+        // One task of the pool at most is spared by its executor's close, the first to ask: two spared tasks on
+        // two executors would each wait for the other's executor to stop, for ever. A later one is cancelled.
+        boolean spare = inTask && spared.compareAndSet(false, true);
         List<CompletableFuture<Void>> closed = new ArrayList<>();
         for (LocalExecutor ex : executors) {
-            closed.add(ShutdownSteps.beginClose(ex.core())); // from a task of its own executor: ends when the task does
+            ExecutorCore c = ex.core();
+            closed.add(ShutdownSteps.beginClose(c, spare && c == mine)); // spared: ends when that task does
         }
         for (int i = 0; i < executors.size(); i++) {
             ExecutorCore c = executors.get(i).core();

@@ -301,6 +301,38 @@ class PoolTest {
         assertThat(poolThreadAlive("inner")).isFalse();
     }
 
+    /**
+     * Two tasks on two executors close the pool at once (each held in its
+     * turn by a barrier, so that both ask before either executor starts its
+     * close): one is the closer, the other is cancelled with the rest, and
+     * the pool closes. Each used to be spared by its own executor and to
+     * wait for the other's, for ever.
+     */
+    @Test
+    void twoTasksClosingThePoolAtOnceEndWithOneCloserAndTheOtherCancelled() throws Exception {
+        var pool = LocalExecutorPool.builder().name("twice").executors(2).build();
+        java.util.concurrent.CyclicBarrier both = new java.util.concurrent.CyclicBarrier(2);
+        List<JoinHandle<String>> closers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            closers.add(pool.spawnOn(i, () -> {
+                both.await(30, java.util.concurrent.TimeUnit.SECONDS); // blocks this executor's thread: no close starts
+                pool.close();
+                return "closed";
+            }));
+        }
+        List<String> outcomes = new ArrayList<>();
+        for (JoinHandle<String> h : closers) {
+            try {
+                outcomes.add(h.await());
+            } catch (TaskCancelledException e) {
+                outcomes.add("cancelled");
+            }
+        }
+        assertThat(outcomes).containsExactlyInAnyOrder("closed", "cancelled");
+        pool.close(); // from outside: joins the threads
+        assertThat(poolThreadAlive("twice")).isFalse();
+    }
+
     @Test
     void closeReleasesEveryDescriptor() throws Exception {
         long before;

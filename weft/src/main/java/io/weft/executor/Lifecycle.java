@@ -186,18 +186,25 @@ final class Lifecycle {
         return q;
     }
 
-    /** From any thread: starts the close ({@link #closeFromInside()} on the loop thread); does not wait. */
-    void beginClose() {
+    /**
+     * From any thread: starts the close ({@link #closeFromInside} on the loop
+     * thread, sparing the calling task if {@code spareCaller}); does not wait.
+     */
+    void beginClose(boolean spareCaller) {
         if (core.inLoop()) {
-            closeFromInside();
+            closeFromInside(spareCaller);
         } else {
             raise(CLOSING);
         }
     }
 
     private void closeFromInside() {
+        closeFromInside(true);
+    }
+
+    private void closeFromInside(boolean spareCaller) {
         Task<?> me = Coroutines.currentTask();
-        if (me != null && me.owner() == core && !closing && closeAfter == null) {
+        if (spareCaller && me != null && me.owner() == core && !closing && closeAfter == null) {
             closeAfter = me;
         }
         raise(CLOSING); // the loop starts the close after this task's turn

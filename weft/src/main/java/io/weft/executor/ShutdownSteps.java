@@ -29,11 +29,12 @@ public final class ShutdownSteps {
     }
 
     /**
-     * Starts a close of {@code core} (from a task of that executor: it ends
-     * when that task does); the future completes when it is over.
+     * Starts a close of {@code core} (from a task of that executor, if
+     * {@code spareCaller}: it ends when that task does; else that task is
+     * cancelled with the others); the future completes when it is over.
      */
-    public static CompletableFuture<Void> beginClose(ExecutorCore core) {
-        core.lifecycle.beginClose();
+    public static CompletableFuture<Void> beginClose(ExecutorCore core, boolean spareCaller) {
+        core.lifecycle.beginClose(spareCaller);
         return core.lifecycle.terminated;
     }
 
