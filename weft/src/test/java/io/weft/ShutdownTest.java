@@ -223,6 +223,37 @@ class ShutdownTest {
         }
     }
 
+    /**
+     * A task asks for a shutdown while one from another thread is already
+     * waiting (for that very task, among others): the task's call waits
+     * only for the others, as a first call from a task would, and both
+     * answer true. The task's call used to wait for the outside call's
+     * target (no task live, itself included) until the grace ended.
+     */
+    @Test
+    void aShutdownFromATaskDuringOneFromOutsideWaitsOnlyForTheOthers() throws Exception {
+        LocalExecutor ex = LocalExecutor.builder().start();
+        java.util.concurrent.CompletableFuture<Void> go = new java.util.concurrent.CompletableFuture<>();
+        JoinHandle<Boolean> inside = ex.spawn(() -> {
+            Futures.fromCompletionStage(go).await();
+            return ex.shutdown(Duration.ofSeconds(30));
+        });
+        java.util.concurrent.CompletableFuture<Boolean> outside = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> ex.shutdown(Duration.ofSeconds(30)), r -> Thread.ofPlatform().start(r));
+        for (;;) { // until the outside shutdown has begun: spawns are refused
+            try {
+                ex.spawn(() -> null);
+            } catch (RejectedExecutionException begun) {
+                break;
+            }
+            Thread.onSpinWait();
+        }
+        go.complete(null);
+        assertThat(inside.await()).as("the task's shutdown: every other task finished").isTrue();
+        assertThat(outside.get()).as("the outside shutdown").isTrue();
+        assertThat(ex.isClosed()).isTrue();
+    }
+
     private static void await(CountDownLatch l) {
         try {
             l.await();

@@ -55,9 +55,15 @@ final class Lifecycle {
     boolean closing;
     /** Completed by the loop when the close is over. */
     final CompletableFuture<Void> terminated = new CompletableFuture<>();
-    /** Made when draining starts; completed by the loop once at most {@link #quietTarget} tasks are live. */
-    private volatile CompletableFuture<Void> quiet;
-    private volatile int quietTarget;
+    /**
+     * Made when a drain with that target starts (under {@link #drainLock}):
+     * completed by the loop once no task ([0]: a shutdown from another
+     * thread), or only one ([1]: from a task, the caller itself) is live.
+     * One each, so that a shutdown from a task during one from outside waits
+     * for the others only.
+     */
+    @SuppressWarnings("unchecked")
+    private final CompletableFuture<Void>[] quiet = new CompletableFuture[2];
     private final Object drainLock = new Object();
     /** The answer of the first shutdown: whether every task finished within its grace. */
     private volatile Boolean shutdownResult;
@@ -166,24 +172,51 @@ final class Lifecycle {
     }
 
     /**
-     * Starts draining (once): quiet completes when at most {@code target}
-     * tasks are live, or once the executor is closed (no task is: a
-     * shutdown after a close answers at once; see {@link #closeCancelled}).
+     * Starts draining (once per target, 0 or 1): the future completes when at
+     * most {@code target} tasks are live, or once the executor is closed (no
+     * task is: a shutdown after a close answers at once; see
+     * {@link #closeCancelled}).
      */
     CompletableFuture<Void> startDrain(int target) {
         CompletableFuture<Void> q;
         synchronized (drainLock) {
-            q = quiet;
+            q = quiet[target];
             if (q == null) {
-                quietTarget = target;
-                q = quiet = new CompletableFuture<>();
+                q = quiet[target] = new CompletableFuture<>();
             }
         }
-        if (phase == CLOSED) { // after the volatile store of quiet: pairs with finishClose's store, then read
+        if (phase == CLOSED) { // after the lock's release: pairs with finishClose's store of phase, then lock
             q.complete(null);
         }
         raise(DRAINING);
         return q;
+    }
+
+    /** Completes each drain whose target {@code live} tasks reach. */
+    private void completeQuiet(long live) {
+        for (int target = 0; target < quiet.length; target++) {
+            CompletableFuture<Void> q = quietAt(target);
+            if (q != null && live <= target) {
+                q.complete(null);
+            }
+        }
+    }
+
+    /** Whether a drain waits that {@code live} tasks would complete. */
+    private boolean quietDue(long live) {
+        for (int target = 0; target < quiet.length; target++) {
+            CompletableFuture<Void> q = quietAt(target);
+            if (q != null && !q.isDone() && live <= target) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private CompletableFuture<Void> quietAt(int target) {
+        synchronized (drainLock) {
+            return quiet[target];
+        }
     }
 
     /**
@@ -290,9 +323,7 @@ final class Lifecycle {
             return true; // closed (perhaps by the maintenance just now): the loop must end, not park
         }
         long live = core.liveTasks();
-        CompletableFuture<Void> q = quiet;
-        return !core.remote.isEmpty() || (p == CLOSING && (!closing || live == 0))
-                || (q != null && !q.isDone() && live <= quietTarget);
+        return !core.remote.isEmpty() || (p == CLOSING && (!closing || live == 0)) || quietDue(live);
     }
 
     /** Loop thread, after every slice and idle turn: acts on a shutdown or close asked for meanwhile. */
@@ -306,10 +337,7 @@ final class Lifecycle {
             startClose();
         }
         long live = core.liveTasks();
-        CompletableFuture<Void> q = quiet;
-        if (q != null && !q.isDone() && live <= quietTarget) {
-            q.complete(null);
-        }
+        completeQuiet(live);
         if (!closing || !core.remote.isEmpty()) {
             return;
         }
@@ -351,10 +379,7 @@ final class Lifecycle {
             d.close();
         }
         phase = CLOSED;
-        CompletableFuture<Void> q = quiet; // after the store of phase: pairs with startDrain's store, then read
-        if (q != null) {
-            q.complete(null);
-        }
+        completeQuiet(0); // after the store of phase: pairs with startDrain's lock, then read of phase
         core.diag.closed();
         terminated.complete(null);
     }
