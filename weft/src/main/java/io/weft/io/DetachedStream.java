@@ -53,6 +53,13 @@ public abstract sealed class DetachedStream permits DetachedStream.Fd, DetachedS
 
     abstract StreamHandle adopt(IoDriver driver);
 
+    /**
+     * The peer's address ({@code peer}) or the local one, asked while the
+     * stream moves: the caller keeps it from being attached or closed
+     * meanwhile.
+     */
+    public abstract java.net.SocketAddress address(boolean peer) throws IOException;
+
     /** Closes the stream if nobody attached it; then attach throws. Idempotent. */
     public void close() {
         if (taken.compareAndSet(false, true)) {
@@ -77,6 +84,11 @@ public abstract sealed class DetachedStream permits DetachedStream.Fd, DetachedS
         }
 
         @Override
+        public java.net.SocketAddress address(boolean peer) throws IOException {
+            return FdSocket.name(Linux.local(), fd, peer);
+        }
+
+        @Override
         void release() {
             Linux.local().close(fd);
         }
@@ -89,6 +101,15 @@ public abstract sealed class DetachedStream permits DetachedStream.Fd, DetachedS
         Nio(SocketChannel channel, byte[] leftover) {
             super(Driver.NIO, leftover);
             this.channel = channel;
+        }
+
+        @Override
+        public java.net.SocketAddress address(boolean peer) throws IOException {
+            try {
+                return peer ? channel.getRemoteAddress() : channel.getLocalAddress();
+            } catch (IOException e) {
+                throw NioErrors.rename(peer ? "getpeername" : "getsockname", e);
+            }
         }
 
         @Override

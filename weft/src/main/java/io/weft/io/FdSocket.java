@@ -169,17 +169,20 @@ public abstract class FdSocket {
     }
 
     protected SocketAddress name(boolean peer) throws IOException {
-        return onDescriptor(sys -> {
-            MemorySegment buf = sys.scratch();
-            MemorySegment addr = buf.asSlice(0, SockAddr.MAX_LEN);
-            MemorySegment len = buf.asSlice(SockAddr.MAX_LEN, 4);
-            len.set(ValueLayout.JAVA_INT, 0, SockAddr.MAX_LEN);
-            int rc = peer ? sys.getpeername(fd, addr, len) : sys.getsockname(fd, addr, len);
-            if (rc < 0) {
-                throw Errno.socketError(peer ? "getpeername" : "getsockname", rc);
-            }
-            return SockAddr.read(addr, len.get(ValueLayout.JAVA_INT, 0));
-        });
+        return onDescriptor(sys -> name(sys, fd, peer));
+    }
+
+    /** The peer's address ({@code peer}) or the local one of descriptor {@code fd}, which the caller holds open. */
+    static SocketAddress name(Linux sys, int fd, boolean peer) throws IOException {
+        MemorySegment buf = sys.scratch();
+        MemorySegment addr = buf.asSlice(0, SockAddr.MAX_LEN);
+        MemorySegment len = buf.asSlice(SockAddr.MAX_LEN, 4);
+        len.set(ValueLayout.JAVA_INT, 0, SockAddr.MAX_LEN);
+        int rc = peer ? sys.getpeername(fd, addr, len) : sys.getsockname(fd, addr, len);
+        if (rc < 0) {
+            throw Errno.socketError(peer ? "getpeername" : "getsockname", rc);
+        }
+        return SockAddr.read(addr, len.get(ValueLayout.JAVA_INT, 0));
     }
 
     /** An error result as the exception java.nio would throw; names the call. */

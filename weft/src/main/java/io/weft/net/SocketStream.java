@@ -223,11 +223,54 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
      * by the move as it lands, before any operation there.
      */
     void set(Setting s) throws IOException {
-        StreamHandle h = handle;
-        if (mover != null && !h.isOpen() && mover.afterMove(s)) {
-            return;
+        for (;;) {
+            StreamHandle h = handle;
+            if (mover != null && !h.isOpen() && mover.afterMove(s)) {
+                return;
+            }
+            try {
+                s.apply(h);
+                return;
+            } catch (IOException | UncheckedIOException e) {
+                if (!movedFrom(h)) {
+                    throw e;
+                }
+                // a detach took h away just now: the setting goes where the stream is (or to its landing)
+            }
         }
-        s.apply(handle); // the handle now: the move may have landed meanwhile
+    }
+
+    /**
+     * The peer's address ({@code peer}) or the local one, from where the
+     * stream is; on a StealingExecutor's stream between a detach and its
+     * landing, from the stream on its way.
+     */
+    java.net.SocketAddress address(boolean peer) throws IOException {
+        for (int spins = 0;; spins++) {
+            StreamHandle h = handle;
+            try {
+                return peer ? h.remoteAddress() : h.localAddress();
+            } catch (IOException | UncheckedIOException e) {
+                if (!movedFrom(h)) {
+                    throw e;
+                }
+            }
+            java.net.SocketAddress a = mover.addressWhileMoving(peer);
+            if (a != null) {
+                return a;
+            }
+            io.weft.task.SpinWait.backOff(spins); // the detach is a few instructions from done, or it just landed
+        }
+    }
+
+    /**
+     * Whether {@code h}, which a call just failed on, was taken away by a
+     * move (the stream lives on, elsewhere or on its way): the caller looks
+     * again. A stream closed by its user, or a failure on an open handle,
+     * is not.
+     */
+    private boolean movedFrom(StreamHandle h) {
+        return mover != null && !mover.isClosed() && !h.isOpen() && (handle != h || mover.moving());
     }
 
     public boolean isOpen() {

@@ -328,6 +328,26 @@ final class StreamMove {
         home.runHere(() -> giveBack(bytes)); // queued there before any later operation of this caller
     }
 
+    /**
+     * The peer's or the local address of the stream on its way: asked of
+     * what the detach took off its worker, under this monitor (no claim or
+     * close meanwhile); null when no detached stream is held here (the
+     * detach is not done yet, or the move ended: the caller looks again).
+     */
+    synchronized java.net.SocketAddress addressWhileMoving(boolean peer) throws IOException {
+        Task<DetachedStream> m = move;
+        if (m == null || !m.isFinished()) {
+            return null;
+        }
+        DetachedStream d;
+        try {
+            d = m.peek();
+        } catch (RuntimeException detachFailed) {
+            return null; // the stream stays where it was: its handle answers
+        }
+        return d == null ? null : d.address(peer);
+    }
+
     /** {@code s} kept for the stream once the move in flight lands; false if none is in flight. Any thread. */
     synchronized boolean afterMove(SocketStream.Setting s) {
         if (move == null) {

@@ -164,11 +164,11 @@ public final class TcpStream extends SocketStream {
     }
 
     public InetSocketAddress localAddress() throws IOException {
-        return (InetSocketAddress) handle.localAddress();
+        return (InetSocketAddress) address(false);
     }
 
     public InetSocketAddress remoteAddress() throws IOException {
-        return (InetSocketAddress) handle.remoteAddress();
+        return (InetSocketAddress) address(true);
     }
 
 }

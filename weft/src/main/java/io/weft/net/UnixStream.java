@@ -30,10 +30,10 @@ public final class UnixStream extends SocketStream {
     }
 
     public UnixDomainSocketAddress localAddress() throws IOException {
-        return (UnixDomainSocketAddress) handle.localAddress();
+        return (UnixDomainSocketAddress) address(false);
     }
 
     public UnixDomainSocketAddress remoteAddress() throws IOException {
-        return (UnixDomainSocketAddress) handle.remoteAddress();
+        return (UnixDomainSocketAddress) address(true);
     }
 }

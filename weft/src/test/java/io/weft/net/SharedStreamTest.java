@@ -279,6 +279,8 @@ class SharedStreamTest {
             OtherWorker.yieldUntil(() -> !served.handle.isOpen(), "the detach"); // it runs here
             assertThat(served.mover.moving()).as("detached, not landed").isTrue();
             assertThat(served.isOpen()).as("open while it moves").isTrue();
+            assertThat(served.remoteAddress()).as("the peer while it moves").isEqualTo(client.localAddress());
+            assertThat(served.localAddress()).as("its own address while it moves").isEqualTo(client.remoteAddress());
             served.writeAll(ascii("x")).await();
             served.shutdownOutput();
             release.set(true);
