@@ -202,7 +202,13 @@ final class StreamMove {
         return move;
     }
 
-    /** On the home worker: the detach, or null (no move) if an operation of a task is under way on the stream. */
+    /**
+     * On the home worker: the detach, or null (no move) if an operation of a
+     * task is under way on the stream. Asked at every poll until the detach
+     * is done: a detach may wait (for a read cancelled in the kernel to come
+     * back), and a task here may start an operation meanwhile; the stream
+     * then stays (the detach, which took nothing yet, is dropped).
+     */
     private final class DetachUnlessBusy implements CancellableFuture<DetachedStream> {
         private final StreamHandle h;
         private CancellableFuture<DetachedStream> detach;
@@ -213,10 +219,14 @@ final class StreamMove {
 
         @Override
         public Poll<DetachedStream> poll(Context cx) {
-            if (detach == null) {
-                if (h.isOpen() && activeHere > 0) {
-                    return Poll.ready(null);
+            if (h.isOpen() && activeHere > 0) {
+                if (detach != null) {
+                    detach.cancel(); // it took nothing: the stream stays where it is
+                    detach = null;
                 }
+                return Poll.ready(null);
+            }
+            if (detach == null) {
                 detach = h.detach();
             }
             return detach.poll(cx);

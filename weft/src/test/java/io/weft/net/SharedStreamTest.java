@@ -258,6 +258,52 @@ class SharedStreamTest {
     }
 
     /**
+     * io_uring: a move's detach waits for a read cancelled at the stream's
+     * worker to leave the kernel, and meanwhile a task there starts another
+     * read: the move leaves the stream there (shared), and both reads, that
+     * one and the one from here that asked for the move, get their bytes.
+     * The detach used to look for operations under way only at its first
+     * poll; then it took the stream from under the new read, which failed as
+     * closed on an open stream.
+     */
+    @org.junit.jupiter.api.Test
+    void aReadStartedAtHomeWhileTheDetachWaitsForACancelledReadKeepsTheStreamThere() {
+        String got = onAConnection(Driver.URING, (client, served) -> {
+            AtomicBoolean cancelledThere = new AtomicBoolean();
+            JoinHandle<String> there = OtherWorker.spawn(() -> {
+                served.write(ByteBuffer.allocate(0)).await(); // takes the stream there
+                try {
+                    Timeout.of(Duration.ofMillis(1), served.read(ByteBuffer.allocate(8))).await();
+                    throw new AssertionError("read something nobody sent");
+                } catch (io.weft.time.TimedOutException expected) {
+                    // cancelled in the kernel; its completion is reaped when this worker next looks at its ring
+                }
+                cancelledThere.set(true);
+                OtherWorker.holdUntil(served.mover::moving, "the move"); // reaps nothing meanwhile
+                Weft.yieldNow().await(); // the detach's first poll runs now: it waits for the cancelled read
+                ByteBuffer b = ByteBuffer.allocate(8);
+                int n = Timeout.of(Duration.ofSeconds(10), served.read(b)).await(); // started while the detach waits
+                return text(b, n);
+            });
+            OtherWorker.yieldUntil(cancelledThere::get, "the read cancelled there");
+            ByteBuffer mine = ByteBuffer.allocate(8);
+            JoinHandle<Integer> here = Weft.spawn(() -> Timeout.of(Duration.ofSeconds(10), served.read(mine)).await());
+            // (if this worker's loop reaped the cancelled read before the detach's first poll, which it does
+            // once in 61 turns, the detach waits for nothing and the stream moves here: both reads work too)
+            OtherWorker.yieldUntil(() -> served.mover.moving() || served.mover.shared() || served.mover.moves() > 1,
+                    "the move's start");
+            OtherWorker.yieldUntil(() -> !served.mover.moving(), "the move's end");
+            client.writeAll(ascii("a")).await();
+            OtherWorker.yieldUntil(() -> there.isFinished() || here.isFinished(), "a read");
+            client.writeAll(ascii("b")).await();
+            String fromThere = there.await();
+            String fromHere = text(mine, here.await());
+            return fromThere.compareTo(fromHere) < 0 ? fromThere + fromHere : fromHere + fromThere;
+        });
+        assertThat(got).as("each read one byte").isEqualTo("ab");
+    }
+
+    /**
      * Between a move's detach (on the stream's worker) and its landing (on
      * the worker of the operation that asked for it, held busy here), an
      * operation on the old worker waits for the move and takes the stream
