@@ -209,8 +209,13 @@ class BroadcastThreadsTest {
                 live.add(h);
                 all.add(h);
             }
+            Weft.yieldNow().await(); // the receivers wait in recv
+            live.remove(0).abort(); // one abort before the first value: a run the producer outpaces aborts one too
+            int aborts = 1;
+            var replacement = Weft.spawn(body);
+            live.add(replacement);
+            all.add(replacement);
             producer.start();
-            int aborts = 0;
             int round = 0;
             // until everything arrived (bounded: a swallowed value fails the counts below, not the timeout)
             while ((!producerDone.get() || received.get() < messages) && round < 1_000_000) {
