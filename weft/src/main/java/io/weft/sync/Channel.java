@@ -153,6 +153,13 @@ public final class Channel<T> {
                 return;
             }
             handle.closed = true;
+            for (Waiter w = sendWaiters.peekFirst(); w != null; ) {
+                Waiter next = w.next;
+                if (((SendOp) w).handle == handle) {
+                    sendWaiters.notifyWaiter(w); // it fails with its value in its next poll
+                }
+                w = next;
+            }
             if (--senders == 0) {
                 recvWaiters.notifyEvery(); // they see the end of the stream once the buffer is drained
             }
@@ -320,7 +327,11 @@ public final class Channel<T> {
                     throw new IllegalStateException("send future polled after it completed or was cancelled");
                 }
                 if (handle.closed || receiverClosed) {
+                    boolean woken = state == NOTIFIED;
                     finish(sendWaiters);
+                    if (woken) {
+                        handOnSendHint(); // the free slot it was woken for goes to the next send
+                    }
                     T v = value;
                     value = null;
                     throw sendClosed(handle, v);

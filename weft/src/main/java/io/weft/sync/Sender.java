@@ -46,7 +46,11 @@ public final class Sender<T> implements AutoCloseable {
         return new Sender<>(channel);
     }
 
-    /** Closes this handle; idempotent. The last one closes the channel for sending. */
+    /**
+     * Closes this handle; idempotent. The last one closes the channel for
+     * sending. Sends waiting through this handle fail at once with their
+     * values ({@link ChannelClosedException#value()}).
+     */
     @Override
     public void close() {
         channel.closeSender(this);

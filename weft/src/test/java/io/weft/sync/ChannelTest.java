@@ -205,6 +205,72 @@ class ChannelTest {
         });
     }
 
+    /**
+     * SameThread: a send on one handle and one on another wait on a full
+     * channel; a recv frees the slot and wakes the first, whose handle is
+     * then closed before it runs: it fails with its value and passes the
+     * free slot on to the second. It used to fail without passing it on, and
+     * the second waited for ever beside a free slot.
+     */
+    @Kinds.SameThread
+    void aWokenSendWhoseHandleClosedPassesTheFreeSlotOn(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
+            var ch = bounded(local).apply(1);
+            Sender<Integer> tx = ch.sender();
+            Sender<Integer> other = tx.copy();
+            tx.trySend(0);
+            JoinHandle<Void> a = Weft.spawn(() -> tx.send(1).await());
+            JoinHandle<Void> b = Weft.spawn(() -> other.send(2).await());
+            settle();
+            assertThat(ch.receiver().tryRecv()).isEqualTo(0); // frees the slot, wakes a
+            tx.close(); // before a runs again
+            yieldUntil(() -> a.isFinished() && b.isFinished());
+            assertThat(valueGivenBack(a)).isEqualTo(1);
+            b.await();
+            assertThat(ch.receiver().tryRecv()).isEqualTo(2);
+            return null;
+        });
+    }
+
+    /**
+     * Sends waiting through a handle fail with their values when that handle
+     * is closed (the others go on waiting); they used to wait until a slot
+     * came free, perhaps for ever.
+     */
+    @Kinds.Every
+    void closingAHandleFailsTheSendsWaitingOnItAtOnce(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
+            var ch = bounded(local).apply(1);
+            Sender<Integer> tx = ch.sender();
+            Sender<Integer> other = tx.copy();
+            tx.trySend(0);
+            JoinHandle<Void> a = Weft.spawn(() -> tx.send(1).await());
+            JoinHandle<Void> b = Weft.spawn(() -> other.send(2).await());
+            JoinHandle<Void> c = Weft.spawn(() -> tx.send(3).await());
+            settle();
+            tx.close();
+            yieldUntil(() -> a.isFinished() && c.isFinished());
+            assertThat(valueGivenBack(a)).isEqualTo(1);
+            assertThat(valueGivenBack(c)).isEqualTo(3);
+            assertThat(b.isFinished()).as("the other handle's send still waits for room").isFalse();
+            assertThat(ch.receiver().recv().await()).isEqualTo(0);
+            b.await();
+            assertThat(ch.receiver().recv().await()).isEqualTo(2);
+            return null;
+        });
+    }
+
+    /** The value a send task's failure gave back (its ChannelClosedException, as the task's cause). */
+    static Object valueGivenBack(JoinHandle<Void> send) {
+        try {
+            send.await();
+        } catch (io.weft.TaskFailedException e) {
+            assertThat(e.getCause()).isInstanceOf(ChannelClosedException.class);
+            return ((ChannelClosedException) e.getCause()).value();
+        }
+        throw new AssertionError("the send went through");
+    }
+
     @Kinds.Every
     void handPolledRecvCancelledAfterWakeHandsTheHintOn(ExecutorKind kind, boolean local) {
         run(kind, () -> {
