@@ -44,6 +44,26 @@ public final class StealForJcstress {
         return scheduler.inject.length();
     }
 
+    /** A thread outside the executor spawns a task (the real spawn); false if it was refused. */
+    public boolean spawnFromOutside() {
+        try {
+            scheduler.spawn(cx -> io.weft.Poll.ready(1));
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException refused) {
+            return false;
+        }
+    }
+
+    /** The close's first step, then its look at the live tasks (it stops the workers once that is 0). */
+    public int startClosingThenCountLive() {
+        scheduler.startClosing();
+        return scheduler.liveTasks();
+    }
+
+    public int liveTasks() {
+        return scheduler.liveTasks();
+    }
+
     /** Two workers, for a steal and first run against a wake. */
     public static StealForJcstress twoWorkers() {
         return new StealForJcstress(2);

@@ -201,24 +201,19 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
         if (w == null && refusing) {
             throw new RejectedExecutionException("executor " + name + " is shutting down: it takes no new tasks");
         }
-        adopt(t, w);
+        register(t, w);
         if (w == null && refusing) {
             // A close or shutdown began while this spawn went on. We counted the task, then read refusing; it
-            // raises refusing, then waits for the count: either it waits for this task (read false) or the
-            // spawn is refused here (read true), the task aborted, and its handle never escapes.
+            // raises refusing, then reads the count: either it counted this task and waits for it (we read
+            // false, and queue it below), or the spawn is refused here (we read true): the count is taken back
+            // and the task never queued, so nothing of it is left for workers that may be gone by now (jcstress
+            // SpawnVsCloseTest).
+            spawnedOutside.decrement();
             t.abort();
             throw new RejectedExecutionException("executor " + name + " is shutting down: it takes no new tasks");
         }
-        return t;
-    }
-
-    /**
-     * Registers a new task (NOTIFIED, not yet queued) and queues it.
-     * {@code w}: the worker spawning it (this thread's), or null from outside.
-     */
-    private void adopt(Task<?> t, StealWorker w) {
-        register(t, w);
         schedule(t, w);
+        return t;
     }
 
     /** Numbers and counts a new task (by {@code w}, or as spawned from outside); aborted first if the executor closes. */
@@ -471,16 +466,7 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
      */
     public void close() {
         checkNotOnWorker("close");
-        refusing = true;
-        synchronized (this) {
-            if (!closing) {
-                closeCancelled = liveTasks() != 0;
-                closing = true;
-            }
-        }
-        for (StealWorker w : workers) {
-            w.unpark(); // so that it sees the close
-        }
+        startClosing();
         waitForNoLiveTasks(Long.MAX_VALUE);
         stopping = true;
         for (StealWorker w : workers) {
@@ -506,6 +492,24 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
         io.weft.diag.Registry.remove(this);
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The close's first step: no spawn from outside is taken from now on
+     * (see {@link #spawnTask} for the race with one under way), every task
+     * is to be aborted, and the workers are told.
+     */
+    void startClosing() {
+        refusing = true;
+        synchronized (this) {
+            if (!closing) {
+                closeCancelled = liveTasks() != 0;
+                closing = true;
+            }
+        }
+        for (StealWorker w : workers) {
+            w.unpark(); // so that it sees the close
         }
     }
 
