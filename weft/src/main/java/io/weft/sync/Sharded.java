@@ -1,5 +1,7 @@
 package io.weft.sync;
 
+import io.weft.executor.Worker;
+
 import io.weft.CancellableFuture;
 import io.weft.JoinHandle;
 import io.weft.Weft;
@@ -67,20 +69,43 @@ public final class Sharded<K, V> {
     /**
      * Joins as shard {@code id} (as {@link ChannelMesh#join(int)}: the future
      * completes once every shard has joined) and starts this shard's handler
-     * task on the calling executor; call it from a task.
+     * task on the calling executor; call it from a task. From a plain thread
+     * or a StealingExecutor's task it throws IllegalStateException, joining
+     * nothing.
      *
      * <p><b>Cancel safety:</b> as {@link ChannelMesh#join(int)}'s; the
      * handler task starts only when the future completes.
      */
     public CancellableFuture<Shard<K, V>> join(int id, Handler<? super K, ? super V> handler) {
         Objects.requireNonNull(handler, "handler");
+        checkJoiner();
         return mesh.join(id).map(c -> new Shard<>(this, c, handler));
     }
 
     /** {@link #join(int, Handler)} with the lowest free shard id. */
     public CancellableFuture<Shard<K, V>> join(Handler<? super K, ? super V> handler) {
         Objects.requireNonNull(handler, "handler");
+        checkJoiner();
         return mesh.join().map(c -> new Shard<>(this, c, handler));
+    }
+
+    /**
+     * A shard is an executor whose tasks stay on its thread: its ends belong
+     * to that thread, and its handler is a task there. Refused before
+     * anything is joined, so that the shards still join.
+     */
+    private static void checkJoiner() {
+        Worker w = Worker.currentOrNull();
+        if (w == null) {
+            throw new IllegalStateException("Sharded.join called from thread " + Thread.currentThread().getName()
+                    + ", outside any executor: a shard is an executor, which runs its handler task; join from"
+                    + " a task of each executor (e.g. of a LocalExecutorPool, with Weft.executorIndex() as the id)");
+        }
+        if (!w.tasksStayOnThread()) {
+            throw new IllegalStateException("Sharded.join called from a task of " + w.name() + ", a StealingExecutor,"
+                    + " whose tasks run on several threads, where a shard's channels belong to one: join from the"
+                    + " executors of a LocalExecutorPool (one shard each), or share a Channel.bounded instead");
+        }
     }
 
     /**

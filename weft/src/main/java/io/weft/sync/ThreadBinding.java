@@ -91,9 +91,14 @@ final class ThreadBinding {
         if (o.thread == me) {
             return;
         }
+        boolean oneStealing = ex != null && o.executor != null && ex.sameExecutor(o.executor);
         throw new IllegalStateException(what + " belongs to " + o.describe()
                 + (how == null ? ", which used it first," : ", " + how + ",") + " and was used from "
-                + mine.describe() + ": each side serves the tasks of one executor only. Give each pair of"
-                + " executors its own channel (ChannelMesh does), or share one Channel.bounded among many");
+                + mine.describe() + (oneStealing
+                        ? ": another worker of the same StealingExecutor. A side serves one thread, and this"
+                        + " executor's tasks live on several (each on the worker where it first ran): use it from"
+                        + " one task, or share a Channel.bounded among the tasks"
+                        : ": each side serves the tasks of one executor only. Give each pair of executors its own"
+                        + " channel (ChannelMesh does), or share one Channel.bounded among many"));
     }
 }

@@ -77,6 +77,35 @@ class ShardedTest {
         assertThatThrownBy(() -> byValue.shardOf(null)).isInstanceOf(NullPointerException.class);
     }
 
+    /**
+     * A join from a plain thread or from a StealingExecutor's task (whose
+     * tasks live on several threads, where a shard's ends belong to one) is
+     * refused at the call, naming what to do, before anything is joined:
+     * the shards then join as usual. A plain thread's join used to connect
+     * it to the mesh, then fail to start its handler ("Weft.spawn called
+     * outside a weft executor"), leaving the others' sends to it blocked.
+     */
+    @Test
+    void aJoinFromAPlainThreadOrAStealingExecutorIsRefusedAndJoinsNothing() throws Exception {
+        Sharded<String, Integer> sharded = Sharded.create(2, 4, k -> k.length());
+        assertThatThrownBy(() -> sharded.join(0, (k, v) -> { })).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Sharded.join").hasMessageContaining("outside any executor");
+        try (io.weft.StealingExecutor st = io.weft.StealingExecutor.builder().workers(2).build()) {
+            assertThatThrownBy(() -> st.blockOn(() -> sharded.join(1, (k, v) -> { })))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("StealingExecutor")
+                    .hasMessageContaining("LocalExecutorPool");
+        }
+        Map<String, Integer> handled = new ConcurrentHashMap<>();
+        OnExecutors.run("shard-after-refusals", 2, 30, id -> () -> {
+            var shard = sharded.join(id, handled::put).await();
+            shard.send(id == 0 ? "a" : "bb", id).await();
+            shard.close();
+            shard.handler().await();
+            return null;
+        });
+        assertThat(handled).containsExactlyInAnyOrderEntriesOf(Map.of("a", 0, "bb", 1));
+    }
+
     @Test
     void aSendAfterCloseGivesTheEntryBack() throws Exception {
         Sharded<String, Integer> sharded = Sharded.create(2, 2, k -> 1);

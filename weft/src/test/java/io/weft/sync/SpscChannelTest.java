@@ -207,6 +207,31 @@ class SpscChannelTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("spsc-owner");
     }
 
+    /**
+     * On a StealingExecutor a side belongs to the worker of the task that
+     * used it first; a task living on the other worker is told so (the same
+     * executor, a side per thread, what to use instead), not that the side
+     * serves "one executor only".
+     */
+    @Test
+    void aSideUsedFromTwoWorkersOfOneStealingExecutorSaysWhatToDo() {
+        SpscChannel<String> ch = SpscChannel.create(4);
+        try (var ex = io.weft.StealingExecutor.builder().workers(2).name("spsc-st").build()) {
+            String message = ex.blockOn(() -> {
+                ch.sender().trySend("x"); // binds the sender to this worker
+                return io.weft.OtherWorker.spawn(() -> {
+                    try {
+                        ch.sender().trySend("y");
+                        return "sent from the other worker";
+                    } catch (IllegalStateException e) {
+                        return e.getMessage();
+                    }
+                }).await();
+            });
+            assertThat(message).contains("another worker of the same StealingExecutor").contains("Channel.bounded");
+        }
+    }
+
     @Test
     void severalTasksWaitOnOneSideAndEachValueGoesToExactlyOne() {
         try (var ex = LocalExecutor.create()) {
