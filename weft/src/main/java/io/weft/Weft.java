@@ -109,7 +109,9 @@ public final class Weft {
      * {@code spawnBlocking(body).await()}); outside any executor it just
      * calls {@code body}. What the body throws is rethrown as
      * {@link StealingExecutor#blockOn} does: unchecked as it is, checked as
-     * the cause of a {@link TaskFailedException}.
+     * the cause of a {@link TaskFailedException}. An {@code await()} in the
+     * body that would suspend throws IllegalStateException (its future
+     * cancelled first: it took nothing); one that is ready returns.
      */
     public static <T> T blockInPlace(Callable<T> body) {
         if (body == null) {

@@ -77,6 +77,39 @@ class BlockInPlaceTest {
         }
     }
 
+    /**
+     * An await that would suspend inside the body is refused, naming what to
+     * do, and its future is cancelled; a ready one is taken. The worker
+     * stays a normal worker afterwards: a later body hands its queued tasks
+     * over again. It used to suspend the task with the worker still marked
+     * blocking, for as long as the task waited: no LIFO slot, no hand-off
+     * there, and a later blockInPlace on it handed nothing over.
+     */
+    @Test
+    void anAwaitThatWouldSuspendInsideTheBodyIsRefusedAndTheWorkerStaysWhole() {
+        try (StealingExecutor ex = StealingExecutor.builder().workers(2).name("bip-await").build()) {
+            ex.blockOn(() -> {
+                io.weft.sync.Notify never = io.weft.sync.Notify.create();
+                assertThatThrownBy(() -> Weft.blockInPlace(() -> never.notified().await()))
+                        .isInstanceOf(IllegalStateException.class).hasMessageContaining("blockInPlace")
+                        .hasMessageContaining("spawnBlocking");
+                assertThat(Weft.blockInPlace(() -> Futures.ready(7).await())).as("a ready future").isEqualTo(7);
+                never.notifyOne(); // the refused wait was cancelled: this permit is kept for the next one
+                never.notified().await();
+                String me = Thread.currentThread().getName();
+                Set<String> ranOn = ConcurrentHashMap.newKeySet();
+                CountDownLatch ran = new CountDownLatch(1);
+                Weft.spawn(() -> { // queued here: handed over by the next body
+                    ranOn.add(Thread.currentThread().getName());
+                    ran.countDown();
+                });
+                assertThat(Weft.blockInPlace(() -> ran.await(20, TimeUnit.SECONDS))).isTrue();
+                assertThat(ranOn).doesNotContain(me);
+                return null;
+            });
+        }
+    }
+
     @Test
     void whatTheBodySpawnsRunsElsewhereAndWhatItThrowsComesBack() {
         try (StealingExecutor ex = StealingExecutor.builder().workers(2).name("bip-spawn").build()) {

@@ -40,6 +40,8 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
      */
     private Object slot;
     private byte held;
+    /** In a {@code Weft.blockInPlace} body (set and cleared around it by the worker's thread): no suspension. */
+    private boolean inBlockInPlace;
     private static final byte NOTHING = 0;
     private static final byte AWAITING = 1;
     private static final byte VALUE = 2;
@@ -192,6 +194,30 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
      * {@link io.weft.CancellableFuture} contract), so what the future was
      * handed goes on to the next waiter before the task's finally blocks run.
      */
+    /**
+     * Marks this task (the one the calling worker polls) as in a
+     * {@code Weft.blockInPlace} body, or no longer; its thread only. A body
+     * is a blocking call on the worker's thread, which is marked blocking
+     * meanwhile: a suspension there would leave the worker so marked for as
+     * long as the task waited.
+     */
+    public void inBlockInPlace(boolean in) {
+        inBlockInPlace = in;
+    }
+
+    /** A pending await inside a blockInPlace body: its future is cancelled (it took nothing), then this throws. */
+    private void refuseSuspensionInBlockInPlace(Future<?> future) {
+        IllegalStateException e = new IllegalStateException("await() inside Weft.blockInPlace in task " + this
+                + " would suspend: the body is a blocking call on the worker's thread. Await before or after it,"
+                + " or use Weft.spawnBlocking(body).await() for work that blocks and awaits");
+        try {
+            Futures.cancel(future);
+        } catch (RuntimeException again) {
+            e.addSuppressed(again);
+        }
+        throw e;
+    }
+
     @SuppressWarnings("unchecked")
     <R> R await(Future<R> future) {
         Context cx = context();
@@ -201,6 +227,9 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         Poll<R> p = future.poll(cx);
         if (p.isReady()) {
             return p.get();
+        }
+        if (inBlockInPlace) {
+            refuseSuspensionInBlockInPlace(future);
         }
         if (AwaitChecks.enabled()) {
             AwaitChecks.beforeSuspend(this); // debug: throws here rather than suspend holding a lock

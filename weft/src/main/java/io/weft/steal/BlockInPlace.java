@@ -1,5 +1,6 @@
 package io.weft.steal;
 
+import io.weft.coro.CoroutineTask;
 import io.weft.task.Task;
 import java.util.function.Supplier;
 
@@ -43,10 +44,17 @@ final class BlockInPlace {
         if (handed > 0) {
             w.scheduler.notifyParked();
         }
+        CoroutineTask<?> task = w.polling instanceof CoroutineTask<?> c ? c : null;
         w.blocking = true;
+        if (task != null) {
+            task.inBlockInPlace(true); // an await that would suspend in the body is refused
+        }
         try {
             return body.get();
         } finally {
+            if (task != null) {
+                task.inBlockInPlace(false);
+            }
             w.blocking = false;
         }
     }
