@@ -35,19 +35,21 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
      *       or throws;</li>
      *   <li>{@code RETURNED} / {@code THREW}: what the body returned or
      *       threw when it ended;</li>
-     *   <li>{@code NOTHING} (and a null slot): running, or not started.</li>
+     *   <li>{@code NOTHING} (and a null slot): running, or not started;
+     *       {@code IN_BLOCK_IN_PLACE}: running a {@code Weft.blockInPlace}
+     *       body, where an await may not suspend.</li>
      * </ul>
      */
     private Object slot;
     private byte held;
-    /** In a {@code Weft.blockInPlace} body (set and cleared around it by the worker's thread): no suspension. */
-    private boolean inBlockInPlace;
     private static final byte NOTHING = 0;
     private static final byte AWAITING = 1;
     private static final byte VALUE = 2;
     private static final byte THROW = 3;
     private static final byte RETURNED = 4;
     private static final byte THREW = 5;
+    /** Running a {@code Weft.blockInPlace} body (a state of the running body, as NOTHING): it may not suspend. */
+    private static final byte IN_BLOCK_IN_PLACE = 6;
 
     public CoroutineTask(TaskOwner owner, String name, Callable<T> body) {
         super(owner, name);
@@ -202,7 +204,7 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
      * long as the task waited.
      */
     public void inBlockInPlace(boolean in) {
-        inBlockInPlace = in;
+        held = in ? IN_BLOCK_IN_PLACE : NOTHING; // the body runs: it held NOTHING, and holds nothing after
     }
 
     /** A pending await inside a blockInPlace body: its future is cancelled (it took nothing), then this throws. */
@@ -228,7 +230,7 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         if (p.isReady()) {
             return p.get();
         }
-        if (inBlockInPlace) {
+        if (held == IN_BLOCK_IN_PLACE) {
             refuseSuspensionInBlockInPlace(future);
         }
         if (AwaitChecks.enabled()) {
