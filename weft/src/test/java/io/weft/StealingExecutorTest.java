@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -550,6 +552,42 @@ class StealingExecutorTest {
         });
         assertThat(ex.shutdown(Duration.ofSeconds(30))).as("it ran and failed, in time").isTrue();
         assertThat(reported).containsExactly("nobody looks");
+    }
+
+    /**
+     * The handler of failures nobody awaited runs on a worker about to park
+     * (it sweeps the reports first: a failure is reported once its handle is
+     * collected), and may spawn: the task it spawns runs, though it went to
+     * that worker's own queue and nobody else was told. The worker used to
+     * park beside it until something else woke it.
+     */
+    @Test
+    void aTaskSpawnedByTheFailureHandlerOnAWorkerAboutToParkRuns() throws Exception {
+        CountDownLatch handled = new CountDownLatch(1);
+        CountDownLatch recovered = new CountDownLatch(1);
+        AtomicReference<StealingExecutor> self = new AtomicReference<>();
+        try (StealingExecutor ex = StealingExecutor.builder().workers(1).name("steal-handler")
+                .onUnobservedFailure((task, error) -> {
+                    self.get().spawn(() -> {
+                        recovered.countDown();
+                        return null;
+                    });
+                    handled.countDown();
+                }).build()) {
+            self.set(ex);
+            ex.execute(() -> {
+                throw new IllegalStateException("nobody looks");
+            });
+            // until the handle is collected and a park's sweep reports it; each round wakes the worker once
+            for (int round = 0; round < 100 && handled.getCount() > 0; round++) {
+                System.gc();
+                ex.execute(() -> { });
+                handled.await(200, TimeUnit.MILLISECONDS);
+            }
+            assertThat(handled.getCount()).as("the failure was reported").isZero();
+            // from here nothing else wakes the worker
+            assertThat(recovered.await(20, TimeUnit.SECONDS)).as("the handler's task ran").isTrue();
+        }
     }
 
     @Test

@@ -324,8 +324,9 @@ final class StealWorker implements Worker, TaskDumps.Site {
         }
         counters.park();
         sleeping = true; // then look at the remote queue: pairs with wakeForHomeWork's offer-then-read
-        // pinned: the reactor's park runs the wakers of completed I/O, which queue tasks that live here
-        while (!notified && remote.isEmpty() && pinned.isEmpty() && !scheduler.stopping
+        // pinned: the reactor's park runs the wakers of completed I/O, which queue tasks that live here;
+        // queue: the failure handler (the sweep above, on this thread) may have spawned onto it
+        while (!notified && remote.isEmpty() && pinned.isEmpty() && queue.isEmpty() && !scheduler.stopping
                 && (closeSeen || !scheduler.closing) && requests.isEmpty()) {
             long next = timers.nextDeadline();
             long wait = -1;
