@@ -84,6 +84,40 @@ class JoinTest {
         }
     }
 
+    /**
+     * A waker that throws (a Future of the user's, polling a handle with a
+     * Context of its own) does not stop the other joiners from being woken,
+     * nor the executor: the throw is reported, and everything else goes on.
+     * It used to escape from the completing task's poll: on a
+     * StealingExecutor it ended the worker's thread (the executor's close
+     * then waited for ever), elsewhere it came out of run.
+     */
+    @EveryKind
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aJoinerWakerThatThrowsStopsNeitherTheOtherJoinersNorTheExecutor(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            String out = ex.run(() -> {
+                io.weft.sync.Notify go = io.weft.sync.Notify.create();
+                JoinHandle<String> t = Weft.spawn(() -> {
+                    go.notified().await();
+                    return "done";
+                });
+                AtomicInteger thrown = new AtomicInteger();
+                assertThat(t.poll(new Context(() -> {
+                    thrown.incrementAndGet();
+                    throw new IllegalStateException("a waker that throws");
+                })).isReady()).isFalse();
+                JoinHandle<String> other = Weft.spawn(() -> t.await() + " and seen");
+                Weft.yieldNow().await(); // the other joiner waits too
+                go.notifyOne();
+                String seen = other.await();
+                assertThat(thrown).as("the throwing waker was called").hasValue(1);
+                return seen + ", " + Weft.spawn(() -> "still running").await();
+            });
+            assertThat(out).isEqualTo("done and seen, still running");
+        }
+    }
+
     @EveryKind
     void handleAwaitedFromAnotherExecutorThread(ExecutorKind kind) throws Exception {
         var gate = new Probes.Gate<String>();

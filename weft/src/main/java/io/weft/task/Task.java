@@ -558,7 +558,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
     private void wakeJoiners() {
         WakerNode n = (WakerNode) JOINERS.getAndSet(this, null);
         for (; n != null; n = n.next) {
-            n.waker.wake();
+            Wakes.wakeReporting(n.waker, this);
         }
     }
 

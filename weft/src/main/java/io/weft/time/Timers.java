@@ -323,7 +323,7 @@ public final class Timers {
             Waker w = e.waker;
             e.waker = null;
             n++;
-            w.wake();
+            io.weft.task.Wakes.wakeReporting(w, "a timer");
         }
         fired += n;
         return n;
