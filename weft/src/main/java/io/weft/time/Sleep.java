@@ -91,12 +91,21 @@ public final class Sleep implements CancellableFuture<Void> {
         }
     }
 
-    /** Moves the deadline; the timer, if armed, is re-armed at the next pending poll (no allocation). */
+    /**
+     * Moves the deadline (no allocation). A timer armed for a task that
+     * awaits this sleep now is re-armed at once for the new deadline, with
+     * that task's waker: it is woken then, not left waiting on a timer gone
+     * from the wheel. Otherwise it is re-armed at the next pending poll.
+     */
     public void reset(long deadlineNanos) {
         this.deadline = deadlineNanos;
         if (entry != null) {
+            io.weft.Waker waiting = entry.isArmed() ? entry.waker : null;
             entry.cancel();
             entry.fired = false;
+            if (waiting != null) {
+                timers.reset(entry, deadlineNanos, waiting);
+            }
         }
     }
 

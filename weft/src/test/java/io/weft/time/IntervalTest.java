@@ -110,4 +110,27 @@ class IntervalTest {
             assertThat(at / MS).as("the waiter's tick came at its deadline").isEqualTo(100);
         }
     }
+    /**
+     * A reset while another task awaits a tick moves that tick to the new
+     * grid: it comes one period after the reset. The reset used to take the
+     * timer out of the wheel and leave the waiting task with nothing to wake
+     * it (here its one-second timeout fired instead).
+     */
+    @Test
+    void aResetWhileATickIsAwaitedMovesThatTickToTheNewGrid() {
+        Clock.Paused clock = Clock.paused();
+        try (var ex = LocalExecutor.builder().clock(clock).build()) {
+            long at = ex.run(() -> {
+                long t0 = Weft.clock().nanoTime();
+                Interval every = Interval.every(Duration.ofMillis(100));
+                every.tick().await(); // the first is at once
+                var waiter = Weft.spawn(() -> every.tick().await());
+                Weft.yieldNow().await(); // its tick is armed for 100 ms
+                clock.advance(Duration.ofMillis(30));
+                every.reset(); // the next tick one period from now: 130 ms
+                return Timeout.of(Duration.ofSeconds(1), waiter).await() - t0;
+            });
+            assertThat(at / MS).as("the waiter's tick came one period after the reset").isEqualTo(130);
+        }
+    }
 }
