@@ -35,6 +35,8 @@ final class ListenerAccepts<S extends SocketStream> {
     private final OnHome home;
     /** Connections taken for accepts given up meanwhile: the next accept's. */
     private final ConcurrentLinkedQueue<S> handedBack = new ConcurrentLinkedQueue<>();
+    /** The listener is closed or closing (its handle may close later, on its worker): what comes back is closed. */
+    private volatile boolean closed;
 
     ListenerAccepts(ListenerHandle handle, Function<StreamHandle, S> wrap) {
         this.handle = handle;
@@ -45,21 +47,27 @@ final class ListenerAccepts<S extends SocketStream> {
     CancellableFuture<S> accept() {
         S back = handedBack.poll();
         if (back != null) {
-            return new GivenBack<>(back, c -> c, handedBack::add);
+            return new GivenBack<>(back, c -> c, this::handBack); // given back again: closed if the listener is
         }
         // from another worker: made and polled on the listener's, the stream made there too
         return home.run(handle, () -> handle.accept().map(wrap), this::handBack);
     }
 
     private void handBack(S conn) {
-        handedBack.add(conn);
-        if (!handle.isOpen()) {
+        handedBack.add(conn); // then read closed: pairs with close()'s store of closed, then drain
+        if (closed || !handle.isOpen()) {
             closeHandedBack(); // the listener closed meanwhile
         }
     }
 
+    /** Connections handed back and not yet taken (tests). */
+    int handedBackCount() {
+        return handedBack.size();
+    }
+
     /** Closes the listener (on its worker, from another one), then what was handed back. */
     void close() {
+        closed = true; // before the drain: a hand-back after it sees this (its handle may close only later)
         home.close(handle, handle::close); // from another worker: on the listener's, its reactor's thread
         closeHandedBack();
     }

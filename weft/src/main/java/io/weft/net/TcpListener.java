@@ -21,7 +21,7 @@ import java.net.SocketAddress;
  */
 public final class TcpListener implements AutoCloseable {
     private final ListenerHandle handle;
-    private final ListenerAccepts<TcpStream> accepts;
+    final ListenerAccepts<TcpStream> accepts;
 
     private TcpListener(ListenerHandle handle) {
         this.handle = handle;

@@ -18,6 +18,7 @@ import io.weft.time.Timeout;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,6 +139,50 @@ class ListenerAcceptsTest {
                 }
             });
         }
+    }
+
+    /**
+     * The accept that takes a handed-back connection is cancelled before its
+     * first poll, after the listener closed: the connection is closed (the
+     * peer reads the end), not put back where nobody would close it.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aHandedBackConnectionGivenBackAfterTheCloseIsClosed(Driver d) {
+        try (StealingExecutor ex = on(d)) {
+            ex.blockOn(() -> {
+                try (TcpStream client = onceHandedBack((l, clientOf) -> {
+                    io.weft.CancellableFuture<TcpStream> again = l.accept(); // holds the handed-back connection
+                    l.close();
+                    again.cancel(); // gives it back to a closed listener
+                })) {
+                    ByteBuffer one = ByteBuffer.allocate(1);
+                    assertThat(Timeout.of(Duration.ofSeconds(10), client.read(one)).await())
+                            .as("the peer reads the end").isEqualTo(-1);
+                }
+                return null;
+            });
+        }
+    }
+
+    /**
+     * A listener whose one connection was handed back (its accept on the
+     * other worker given up as it took it), then {@code then} on it; the
+     * client's end of that connection.
+     */
+    private static TcpStream onceHandedBack(java.util.function.BiConsumer<TcpListener, TcpStream> then)
+            throws java.io.IOException {
+        TcpListener l = TcpListener.bind(loopback());
+        TcpStream client = TcpStream.connect(l.localAddress()).await();
+        AtomicBoolean firstPolled = new AtomicBoolean();
+        spawnOnTheOtherWorker(() -> {
+            new OnceThenCancel(l.accept(), () -> firstPolled.set(true)).await();
+            return null;
+        });
+        OtherWorker.holdUntil(firstPolled::get, "the first poll"); // the accept runs here only after it
+        OtherWorker.yieldUntil(() -> l.accepts.handedBackCount() > 0, "the connection handed back");
+        then.accept(l, client);
+        return client;
     }
 
     @ParameterizedTest
