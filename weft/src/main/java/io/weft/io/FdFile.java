@@ -42,11 +42,21 @@ public final class FdFile extends FdSocket implements FileHandle {
             O_APPEND = 02000, O_DSYNC = 010000, O_SYNC = 04010000;
     /** O_DIRECT differs by architecture: 040000 (x86_64 and the generic value), 0200000 on aarch64. */
     static final int O_DIRECT = "aarch64".equals(System.getProperty("os.arch")) ? 0200000 : 040000;
+    /** O_NOFOLLOW likewise: 0400000 (x86_64 and generic), 0100000 on aarch64. */
+    static final int O_NOFOLLOW = "aarch64".equals(System.getProperty("os.arch")) ? 0100000 : 0400000;
 
     /** The open(2) flags for {@code options} (as FileChannel.open reads them). */
     static int flags(Set<? extends OpenOption> options, boolean direct) {
         boolean read = FileContract.reads(options);
         boolean write = FileContract.writes(options);
+        if (options.contains(StandardOpenOption.APPEND)) { // as FileChannel.open refuses them
+            if (options.contains(StandardOpenOption.READ)) {
+                throw new IllegalArgumentException("READ + APPEND not allowed");
+            }
+            if (options.contains(StandardOpenOption.TRUNCATE_EXISTING)) {
+                throw new IllegalArgumentException("APPEND + TRUNCATE_EXISTING not allowed");
+            }
+        }
         int f = (read && write) ? O_RDWR : write ? O_WRONLY : O_RDONLY;
         for (OpenOption o : options) {
             if (o instanceof StandardOpenOption so) {
@@ -63,7 +73,9 @@ public final class FdFile extends FdSocket implements FileHandle {
                         }
                     }
                 }
-            } else if (o != java.nio.file.LinkOption.NOFOLLOW_LINKS) {
+            } else if (o == java.nio.file.LinkOption.NOFOLLOW_LINKS) {
+                f |= O_NOFOLLOW; // a symbolic link fails with ELOOP, as FileChannel.open's does
+            } else {
                 throw new UnsupportedOperationException("open option " + o + " is not supported");
             }
         }

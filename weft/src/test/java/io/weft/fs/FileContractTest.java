@@ -324,6 +324,30 @@ class FileContractTest {
         }
     }
 
+    /**
+     * The open options mean the same on every driver, as FileChannel.open
+     * reads them: NOFOLLOW_LINKS refuses a symbolic link (io_uring's open
+     * followed it), and READ with APPEND, or APPEND with TRUNCATE_EXISTING,
+     * is an IllegalArgumentException at the call (io_uring opened them).
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void openOptionsMeanWhatFileChannelSaysOnEveryDriver(Driver d) throws Exception {
+        Path target = dir.resolve("target");
+        Files.write(target, new byte[] {1});
+        Path link = Files.createSymbolicLink(dir.resolve("link"), target);
+        List<Throwable> t = on(d, () -> Arrays.asList(
+                openFailure(link, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                thrown(() -> openFailure(target, StandardOpenOption.READ, StandardOpenOption.APPEND)),
+                thrown(() -> openFailure(target, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+                        StandardOpenOption.TRUNCATE_EXISTING))));
+        assertThat(t.get(0)).as("a link, not followed").isInstanceOf(FileSystemException.class);
+        assertThat(t.get(1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("READ + APPEND");
+        assertThat(t.get(2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("APPEND + TRUNCATE_EXISTING");
+        assertThat(Files.readAllBytes(target)).as("nothing truncated").containsExactly(1);
+    }
+
     @ParameterizedTest
     @EnumSource(Driver.class)
     void openErrorsNameTheCallAndTheErrnoInJavaNiosTypes(Driver d) throws Exception {
