@@ -136,6 +136,30 @@ class FuturesTest {
         }
     }
 
+    /**
+     * A join that fails closes what it took, also inside the results of the
+     * combinators among its children (a join's list, a select's Selected):
+     * the permits taken by a nested join and a nested select go back. They
+     * used to stay taken: only a value that was itself AutoCloseable was
+     * closed.
+     */
+    @EveryKind
+    void aFailedJoinClosesWhatItTookInsideNestedJoinsAndSelects(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            ex.run(() -> {
+                io.weft.sync.Semaphore permits = io.weft.sync.Semaphore.create(2);
+                IllegalStateException boom = new IllegalStateException("boom");
+                Throwable t = thrown(() -> Futures.join(
+                        Futures.join(permits.acquire()),
+                        Futures.select(permits.acquire(), new Probes.Gate<io.weft.sync.Semaphore.Permit>()),
+                        Futures.failed(boom)).await());
+                assertThat(t).isSameAs(boom);
+                assertThat(permits.availablePermits()).as("both permits back").isEqualTo(2);
+                return null;
+            });
+        }
+    }
+
     @EveryKind
     void joinPollsAJoinHandleChildWithTheCombinatorsWaker(ExecutorKind kind) {
         try (var ex = kind.open()) {

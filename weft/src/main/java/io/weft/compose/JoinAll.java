@@ -6,8 +6,6 @@ import io.weft.Future;
 import io.weft.Futures;
 import io.weft.JoinHandle;
 import io.weft.Poll;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -20,8 +18,10 @@ import java.util.List;
  * <p>Values already taken from children when the join fails or is
  * cancelled will never reach anyone: those that are {@link AutoCloseable}
  * (a lock guard, a permit, a stream) are closed, so a lock taken by one
- * child of a failed join is not held for ever; what their close throws is
- * added to the failure as suppressed. A {@link JoinHandle} child's value is
+ * child of a failed join is not held for ever, and so are those inside the
+ * result of a combinator child (a join's list, a select's
+ * {@link io.weft.Selected}); what their close throws is added to the failure
+ * as suppressed. A {@link JoinHandle} child's value is
  * not the join's to close: it stays with its task, and the handle gives it
  * to any other waiter.
  */
@@ -88,7 +88,7 @@ public final class JoinAll<T> implements CancellableFuture<List<T>> {
         if (remaining > 0) {
             return Poll.pending();
         }
-        result = Collections.unmodifiableList((List<T>) Arrays.asList(values));
+        result = new Joined<>(values);
         return Poll.ready(result);
     }
 
@@ -107,16 +107,50 @@ public final class JoinAll<T> implements CancellableFuture<List<T>> {
             if (c != null) {
                 children[i] = null;
                 Futures.cancel(c);
-            } else if (owned[i] && values[i] instanceof AutoCloseable taken) {
+            } else if (owned[i]) {
+                Object taken = values[i];
                 values[i] = null;
-                try {
-                    taken.close();
-                } catch (Throwable e) {
-                    if (failure != null) {
-                        failure.addSuppressed(e);
-                    }
+                close(taken, failure);
+            }
+        }
+    }
+
+    /** Closes {@code v} if it is AutoCloseable, or what it holds if it is a combinator's result. */
+    private static void close(Object v, Throwable failure) {
+        if (v instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Throwable e) {
+                if (failure != null) {
+                    failure.addSuppressed(e);
                 }
             }
+        } else if (v instanceof io.weft.Selected<?> s) {
+            close(s.value(), failure);
+        } else if (v instanceof Joined<?> l) {
+            for (Object e : l) {
+                close(e, failure);
+            }
+        }
+    }
+
+    /** A join's result, unmodifiable; its own type, so that a join that holds it knows what is inside. */
+    private static final class Joined<T> extends java.util.AbstractList<T> implements java.util.RandomAccess {
+        private final Object[] values;
+
+        Joined(Object[] values) {
+            this.values = values;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public T get(int i) {
+            return (T) values[i];
+        }
+
+        @Override
+        public int size() {
+            return values.length;
         }
     }
 }
