@@ -93,7 +93,7 @@ class FuturesTest {
             registered.await();
             ex.run(() -> {
                 gate.open(0);
-                return a.await();
+                return a.await() + b.await(); // both done before the close, which would cancel one not yet run
             });
         }
         t.join();
