@@ -155,10 +155,11 @@ public final class SpscChannel<T> extends SpscRing {
         if (!hasRoom()) {
             return false;
         }
-        if (deferTo == null) {
-            publish(value);
-        } else {
-            publishDeferringFence(value, deferTo);
+        if (deferTo == null ? !publishUnlessClosed(value) : !markPublishing(deferTo)) {
+            throw sendFailure(value); // closed just now
+        }
+        if (deferTo != null) {
+            publishDeferringFence(value);
         }
         return true;
     }
@@ -197,8 +198,8 @@ public final class SpscChannel<T> extends SpscRing {
      * its caller, and its operation, no longer kept off the heap, costs an
      * allocation per value.
      */
-    private void sendNow(Object v, Budget b) {
-        publishDeferringFence(v, b);
+    private void sendNow(Object v) {
+        publishDeferringFence(v);
         if (!sendWaiters.isEmpty()) {
             serveSendHead(); // it barged past them: the first may have been woken for this slot
         }
@@ -212,8 +213,8 @@ public final class SpscChannel<T> extends SpscRing {
     private <V> V sendAfterALook(Object v) {
         Budget b;
         if (!producerClosed && !lvReceiverClosed() && (hasRoom() || SpscSpin.spin(this, producer, consumer, false))
-                && (b = Await.spendInTaskBudget()) != null) {
-            sendNow(v, b);
+                && (b = Await.spendInTaskBudget()) != null && markPublishing(b)) {
+            sendNow(v);
             return null;
         }
         return Await.await(new SendOp<V>(v));
@@ -249,9 +250,10 @@ public final class SpscChannel<T> extends SpscRing {
                     if (!cx.consumeBudget()) {
                         return Poll.pending(); // keeps its place; the budget woke its task
                     }
-                    Object v = value;
+                    if (!publishUnlessClosed(value)) {
+                        continue; // closed just now: fails with its value above
+                    }
                     value = null;
-                    publish(v);
                     done();
                     return Poll.ready(null);
                 }
@@ -284,8 +286,9 @@ public final class SpscChannel<T> extends SpscRing {
             value = null;
             state = DONE;
             Budget b;
-            if (freeAhead > 0 && !producerClosed && !lvReceiverClosed() && (b = Await.spendInTaskBudget()) != null) {
-                sendNow(v, b);
+            if (freeAhead > 0 && !producerClosed && !lvReceiverClosed() && (b = Await.spendInTaskBudget()) != null
+                    && markPublishing(b)) {
+                sendNow(v);
                 return null;
             }
             return sendAfterALook(v); // on the channel, not on this operation: it does not escape from here
@@ -323,14 +326,19 @@ public final class SpscChannel<T> extends SpscRing {
     @SuppressWarnings("unchecked")
     T tryRecv(Budget deferTo) {
         consumer.check();
-        Object v = peek();
-        if (v == null) {
-            return null;
-        }
-        if (deferTo == null) {
-            take();
-        } else {
-            takeDeferringFence(deferTo);
+        Object v;
+        for (;;) {
+            v = peek();
+            if (v == null) {
+                return null;
+            }
+            if (deferTo != null && !closedHere) {
+                takeDeferringFence(deferTo);
+                break;
+            }
+            if (take(v)) {
+                break;
+            } // else taken back by a send that saw the close: look again
         }
         if (!recvWaiters.isEmpty()) {
             serveRecvHead(); // the value it may have been woken for is gone: it must sleep again
@@ -356,6 +364,7 @@ public final class SpscChannel<T> extends SpscRing {
         if (lvReceiverClosed()) {
             return;
         }
+        closedHere = true; // from now on a take races a send taking its value back: by compare-and-set
         svReceiverClosed(); // pairs with the producer's lvReceiverClosed
         wakeProducer(); // a sleeping send must see the close
         for (Waiter w = recvWaiters.peekFirst(); w != null; w = w.next) {
@@ -383,7 +392,9 @@ public final class SpscChannel<T> extends SpscRing {
                     if (!cx.consumeBudget()) {
                         return Poll.pending(); // keeps its place; the budget woke its task
                     }
-                    take();
+                    if (!take(v)) {
+                        continue; // taken back by a send that saw the close: look again
+                    }
                     done();
                     return Poll.ready((T) v);
                 }
@@ -417,7 +428,7 @@ public final class SpscChannel<T> extends SpscRing {
                 v = lvElement(head);
             }
             Budget b;
-            if (v != null && (b = Await.spendInTaskBudget()) != null) {
+            if (v != null && !closedHere && (b = Await.spendInTaskBudget()) != null) {
                 takeDeferringFence(b);
                 if (!recvWaiters.isEmpty()) {
                     serveRecvHead(); // the value one of them may have been woken for is gone

@@ -48,12 +48,14 @@ final class SpscLayout {
     abstract static class ProducerSide extends PadHead {
         private static final VarHandle RECV_WAKER;
         private static final VarHandle RECEIVER_CLOSED;
+        private static final VarHandle FENCE_OWED;
 
         static {
             try {
                 MethodHandles.Lookup l = MethodHandles.lookup();
                 RECV_WAKER = l.findVarHandle(ProducerSide.class, "recvWaker", Waker.class);
                 RECEIVER_CLOSED = l.findVarHandle(ProducerSide.class, "receiverClosed", boolean.class);
+                FENCE_OWED = l.findVarHandle(ProducerSide.class, "fenceOwed", boolean.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -66,9 +68,13 @@ final class SpscLayout {
         /** The sending side was closed. Producer thread only (the consumer reads {@code senderClosed}). */
         boolean producerClosed;
         /**
-         * A value went out with a release store only, and the fence owed for
-         * it waits for the end of the poll ({@code SpscRing.atPollEnd}).
-         * Producer thread only.
+         * A fast-road send is under way in the producer's poll: set
+         * (volatile) before its look at {@code receiverClosed}, cleared
+         * (volatile) at the poll's end, after the fence that puts its values
+         * out ({@code SpscRing.atPollEnd}). Written by the producer thread;
+         * the consumer reads it after closing, so as not to call the end
+         * while a send that saw the ring open may still land (the package
+         * comment's protocol, 7).
          */
         boolean fenceOwed;
         /** Spins of sends waiting for a free slot, and spins that ended in a suspension (tests read them). Producer thread only. */
@@ -83,6 +89,16 @@ final class SpscLayout {
         private Waker recvWaker;
 
         /** Pairs with {@link #svReceiverClosed} in the consumer's close. */
+        /** Volatile: a store, then a full fence (the producer's half of the close pair, 7). */
+        final void svFenceOwed(boolean owed) {
+            FENCE_OWED.setVolatile(this, owed);
+        }
+
+        /** The consumer's look, after its close's volatile store (7). */
+        final boolean lvFenceOwed() {
+            return (boolean) FENCE_OWED.getVolatile(this);
+        }
+
         final boolean lvReceiverClosed() {
             return (boolean) RECEIVER_CLOSED.getVolatile(this);
         }
@@ -167,6 +183,8 @@ final class SpscLayout {
 
         /** The next slot the consumer empties. Consumer thread only. */
         int head;
+        /** The consumer closed the receiver (its own copy, on its line): from then on it takes by compare-and-set. */
+        boolean closedHere;
         /** A slot was freed with a release store only, its fence deferred to the poll's end. Consumer thread only. */
         boolean takeFenceOwed;
         /** Spins of recvs waiting for a value, and spins that ended in a suspension (tests read them). Consumer thread only. */

@@ -119,13 +119,39 @@ abstract class SpscRing extends SpscLayout.PadTail {
         return false;
     }
 
-    /** Puts {@code v} in slot {@code tail} (hasRoom() was true) and wakes a sleeping consumer. */
-    final void publish(Object v) {
+    /**
+     * The ordinary road's publish (hasRoom() was true), fenced: {@code v}
+     * goes out unless the receiver is closed (false: nothing went out). It
+     * stores first, then looks at the close (7): a consumer closing now
+     * either sees the value, or is seen here, and then the value is taken
+     * back unless that consumer took it already (both by compare-and-set:
+     * exactly one of them has it).
+     */
+    final boolean publishUnlessClosed(Object v) {
         int t = tail;
-        svElement(t, v);
+        svElement(t, v); // then the look below: the close pair's producer half
+        if (lvReceiverClosed() && SLOT.compareAndSet(ring, RING_PAD + t, v, null)) {
+            return false; // closed meanwhile, and not taken: nothing went out
+        }
         tail = next(t);
         freeAhead--;
         wakeConsumer();
+        return true;
+    }
+
+    /**
+     * The fast road's mark, before its look at {@code receiverClosed}: once
+     * a poll, a volatile store of {@code fenceOwed} (a full fence), and the
+     * poll's end is asked to fence what goes out and clear the mark
+     * ({@link #atPollEnd}). True if the receiver is still open: the caller
+     * may publish with {@link #publishDeferringFence}.
+     */
+    final boolean markPublishing(Budget b) {
+        if (!fenceOwed) {
+            svFenceOwed(true);
+            b.deferToPollEnd(pollEnd);
+        }
+        return !lvReceiverClosed();
     }
 
     /**
@@ -134,17 +160,13 @@ abstract class SpscRing extends SpscLayout.PadTail {
      * a look at the consumer's waker that may miss a consumer going to sleep
      * at this moment but wakes one asleep for a while at once.
      */
-    final void publishDeferringFence(Object v, Budget b) {
+    final void publishDeferringFence(Object v) {
         int t = tail;
         soElement(t, v); // pairs with the consumer's lvElement: v's contents are visible
         tail = next(t);
         freeAhead--;
         if (laRecvWaker() != null) {
             takeAndWakeConsumer();
-        }
-        if (!fenceOwed) {
-            fenceOwed = true;
-            b.deferToPollEnd(pollEnd);
         }
     }
 
@@ -155,8 +177,8 @@ abstract class SpscRing extends SpscLayout.PadTail {
      * Dekker pair's producer half, paid once a poll.
      */
     final void atPollEnd() {
-        fenceOwed = false;
-        wakeConsumer(); // after the fence: pairs with the consumer's svRecvWaker
+        svFenceOwed(false); // after the fence: every value of the poll is out before a closed consumer sees this
+        wakeConsumer(); // pairs with the consumer's svRecvWaker
     }
 
     /** After {@code svElement(v)} or {@code svSenderClosed}: the load half of the "empty" Dekker pair. */
@@ -197,13 +219,23 @@ abstract class SpscRing extends SpscLayout.PadTail {
         return lvSenderClosed() || lvReceiverClosed();
     }
 
-    /** The value in slot {@code head}, or null; throws at the end of the stream. */
+    /**
+     * The value in slot {@code head}, or null; throws at the end of the
+     * stream. After the receiver's close, not while a send that looked at the
+     * ring before the close may still put its value there
+     * ({@link #sendInFlight}): null then, and the producer wakes a sleeping
+     * consumer when it is out (7).
+     */
     final Object peek() {
         int h = head;
         Object v = lvElement(h); // pairs with the producer's svElement(v): v's contents are visible
         if (v == null && closedForRecv()) {
+            boolean inFlight = sendInFlight(); // before the look below: a send's value is out before its mark clears
             v = lvElement(h); // a value published before the close is visible once the close is
             if (v == null) {
+                if (inFlight) {
+                    return null;
+                }
                 throw new ChannelClosedException(lvReceiverClosed() ? "SpscChannel receiver closed and drained"
                         : "SpscChannel sender closed and every value received", null);
             }
@@ -211,12 +243,28 @@ abstract class SpscRing extends SpscLayout.PadTail {
         return v;
     }
 
-    /** Empties slot {@code head} (peek() returned its value) and wakes a producer sleeping on a full ring. */
-    final void take() {
+    /** The receiver is closed and a send of the producer's may be under way, its value not out yet (7). */
+    final boolean sendInFlight() {
+        return lvReceiverClosed() && lvFenceOwed();
+    }
+
+    /**
+     * Empties slot {@code head}, which held {@code v} (peek() returned it),
+     * and wakes a producer sleeping on a full ring. False if, the receiver
+     * closed, the producer took {@code v} back first (7): nothing was taken.
+     */
+    final boolean take(Object v) {
         int h = head;
-        svElement(h, null);
+        if (closedHere) {
+            if (!SLOT.compareAndSet(ring, RING_PAD + h, v, null)) {
+                return false; // taken back by a send that saw the close
+            }
+        } else {
+            svElement(h, null);
+        }
         head = next(h);
         wakeProducer();
+        return true;
     }
 
     /** After {@code svElement(null)} or {@code svReceiverClosed}: the load half of the "full" Dekker pair. */
@@ -272,8 +320,8 @@ abstract class SpscRing extends SpscLayout.PadTail {
      */
     final boolean sleepRecv(Waker w) {
         svRecvWaker(w); // pairs with the producer's lvRecvWaker in wakeConsumer
-        if (lvElement(head) == null && !closedForRecv()) {
-            return true;
+        if (lvElement(head) == null && (!closedForRecv() || sendInFlight())) {
+            return true; // a send in flight after the close: its poll's end (or its own) wakes this waker
         }
         soRecvWakerNull();
         return false;
