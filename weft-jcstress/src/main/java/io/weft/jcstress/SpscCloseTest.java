@@ -46,6 +46,18 @@ public final class SpscCloseTest {
         }
     }
 
+    /** The consumer: closes, then drains once; its tryRecv, encoded. */
+    static int closeThenDrain(SpscChannel<Integer> ch) {
+        ch.receiver().close();
+        return SyncPolls.tryRecv(ch.receiver());
+    }
+
+    static void outcome(III_Result r, int sent, int drained, SpscChannel<Integer> ch) {
+        r.r1 = sent;
+        r.r2 = drained;
+        r.r3 = SyncPolls.tryRecv(ch.receiver());
+    }
+
     /** The send on a task's fast road: its look at the close marked once a poll, its fence at the poll's end. */
     @JCStressTest
     @Description("SpscChannel: a fast-road send racing the receiver's close and drain; the value is received or given back, never stranded.")
@@ -70,15 +82,12 @@ public final class SpscCloseTest {
 
         @Actor
         public void consumer() {
-            ch.receiver().close();
-            drained = SyncPolls.tryRecv(ch.receiver());
+            drained = closeThenDrain(ch);
         }
 
         @Arbiter
         public void arbiter(III_Result r) {
-            r.r1 = sent;
-            r.r2 = drained;
-            r.r3 = SyncPolls.tryRecv(ch.receiver());
+            outcome(r, sent, drained, ch);
         }
     }
 
@@ -105,15 +114,12 @@ public final class SpscCloseTest {
 
         @Actor
         public void consumer() {
-            ch.receiver().close();
-            drained = SyncPolls.tryRecv(ch.receiver());
+            drained = closeThenDrain(ch);
         }
 
         @Arbiter
         public void arbiter(III_Result r) {
-            r.r1 = sent;
-            r.r2 = drained;
-            r.r3 = SyncPolls.tryRecv(ch.receiver());
+            outcome(r, sent, drained, ch);
         }
     }
 }
