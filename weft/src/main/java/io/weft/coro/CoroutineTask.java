@@ -125,11 +125,7 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
             // it was handed goes on to the next waiter before the body's finally blocks run.
             Future<?> f = (Future<?>) slot;
             TaskCancelledException e = new TaskCancelledException("task " + this + " was cancelled");
-            try {
-                Futures.cancel(f);
-            } catch (RuntimeException again) { // e.g. a local primitive used from the wrong thread
-                e.addSuppressed(again);
-            }
+            cancelKeeping(f, e);
             slot = e;
             held = THROW;
         }
@@ -212,12 +208,17 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         IllegalStateException e = new IllegalStateException("await() inside Weft.blockInPlace in task " + this
                 + " would suspend: the body is a blocking call on the worker's thread. Await before or after it,"
                 + " or use Weft.spawnBlocking(body).await() for work that blocks and awaits");
+        cancelKeeping(future, e);
+        throw e;
+    }
+
+    /** Cancels {@code f}; what its cancel throws (e.g. a local primitive used from the wrong thread) goes on {@code e}. */
+    private static void cancelKeeping(Future<?> f, Throwable e) {
         try {
-            Futures.cancel(future);
+            Futures.cancel(f);
         } catch (RuntimeException again) {
             e.addSuppressed(again);
         }
-        throw e;
     }
 
     @SuppressWarnings("unchecked")

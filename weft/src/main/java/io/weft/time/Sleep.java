@@ -100,11 +100,10 @@ public final class Sleep implements CancellableFuture<Void> {
     public void reset(long deadlineNanos) {
         this.deadline = deadlineNanos;
         if (entry != null) {
-            io.weft.Waker waiting = entry.isArmed() ? entry.waker : null;
-            entry.cancel();
-            entry.fired = false;
-            if (waiting != null) {
-                timers.reset(entry, deadlineNanos, waiting);
+            if (entry.isArmed()) {
+                timers.reset(entry, deadlineNanos, entry.waker); // moved in the wheel, for the task that awaits it
+            } else {
+                entry.fired = false; // re-armed at the next pending poll
             }
         }
     }
