@@ -203,8 +203,10 @@ public final class StealingExecutor implements Executor, AutoCloseable {
 
     /**
      * Aborts every task (their {@code finally} blocks run on the workers),
-     * waits for them, and stops the workers. Idempotent; from any thread but
-     * the workers.
+     * waits for them, and stops the workers. A task inside a
+     * {@link Weft#blockInPlace} body is aborted once the body returns: the
+     * close interrupts the body and waits for it. Idempotent; from any
+     * thread but the workers.
      */
     @Override
     public void close() {

@@ -111,7 +111,11 @@ public final class Weft {
      * {@link StealingExecutor#blockOn} does: unchecked as it is, checked as
      * the cause of a {@link TaskFailedException}. An {@code await()} in the
      * body that would suspend throws IllegalStateException (its future
-     * cancelled first: it took nothing); one that is ready returns.
+     * cancelled first: it took nothing); one that is ready returns. A close
+     * of the executor interrupts the body (as it does an aborted
+     * {@link #spawnBlocking} body) and waits for it to return; the task is
+     * then cancelled at its next await. The worker's thread carries no
+     * interrupt past the body.
      */
     public static <T> T blockInPlace(Callable<T> body) {
         if (body == null) {

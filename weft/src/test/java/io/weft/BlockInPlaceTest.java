@@ -145,4 +145,54 @@ class BlockInPlaceTest {
         }
         assertThat(Weft.blockInPlace(() -> "plain")).isEqualTo("plain");
     }
+
+    /**
+     * A close while a task blocks in place interrupts the body (as an aborted
+     * {@code spawnBlocking} body is), and the task is then cancelled at its
+     * next await, its finally run; the close returns. Without the interrupt
+     * the close waited for the body for ever. A body that starts once the
+     * close has begun is interrupted at its start.
+     */
+    @Test
+    void aCloseInterruptsABodyBlockingInPlaceAndCancelsItsTask() throws Exception {
+        StealingExecutor ex = StealingExecutor.builder().workers(2).name("bip-close").build();
+        CountDownLatch blocking = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger interrupts = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean finallyRan = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Throwable> afterBody = new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch never = new CountDownLatch(1);
+        JoinHandle<Object> blocker = ex.spawn(() -> {
+            try {
+                Weft.blockInPlace(() -> {
+                    blocking.countDown();
+                    try {
+                        never.await();
+                    } catch (InterruptedException e) {
+                        interrupts.incrementAndGet();
+                    }
+                    return null;
+                });
+                try {
+                    Weft.yieldNow().await();
+                } catch (Throwable t) {
+                    afterBody.set(t);
+                    throw t;
+                }
+                return null;
+            } finally {
+                finallyRan.set(true);
+            }
+        });
+        assertThat(blocking.await(20, TimeUnit.SECONDS)).isTrue();
+        Thread closer = Thread.ofPlatform().start(ex::close);
+        closer.join(TimeUnit.SECONDS.toMillis(20));
+        boolean stuck = closer.isAlive();
+        never.countDown(); // lets a body that the close did not interrupt go, so that the executor ends
+        closer.join();
+        assertThat(stuck).as("the close returned while a body blocked in place").isFalse();
+        assertThat(interrupts.get()).isEqualTo(1);
+        assertThat(afterBody.get()).isInstanceOf(TaskCancelledException.class);
+        assertThat(finallyRan.get()).isTrue();
+        assertThatThrownBy(blocker::await).isInstanceOf(TaskCancelledException.class);
+    }
 }

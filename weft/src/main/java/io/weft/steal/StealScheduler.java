@@ -510,6 +510,7 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
         }
         for (StealWorker w : workers) {
             w.unpark(); // so that it sees the close
+            BlockInPlace.interrupt(w); // a body blocking in place would keep its task from the abort for ever
         }
     }
 

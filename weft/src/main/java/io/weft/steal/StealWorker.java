@@ -79,6 +79,8 @@ final class StealWorker implements Worker, TaskDumps.Site {
      * read by the others' hand-offs ({@code Spread.homeOfNewTask}), which send nothing new here meanwhile.
      */
     volatile boolean blocking;
+    /** Whether a close may interrupt this thread now, and how far it got: {@code BlockInPlace}'s protocol. */
+    volatile int body;
     /** Its reactor, opened at the first I/O (its thread writes it once; notifiers read it to wake the worker). */
     private volatile IoDriver driver;
     /** Tasks that live here, woken on other threads. */
