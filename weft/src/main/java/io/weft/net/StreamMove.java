@@ -426,19 +426,18 @@ final class StreamMove {
         }
         move = null;
         DetachedStream d;
+        RuntimeException failed = null;
         try {
             d = m.peek();
-            if (d == null) { // busy at home: the stream stays, and operations from afar go there
-                if (closed) {
-                    stream.home.runHere(stream.handle::close); // closed from afar meanwhile: close it there
-                    throw new UncheckedIOException(new ClosedChannelException());
-                }
-                shared = true;
-                idleForwards = 0;
-                stayed();
-                return;
-            }
-        } catch (RuntimeException failed) { // the detach threw, or was cancelled by a close of the executor
+        } catch (RuntimeException e) { // the detach threw, or was cancelled by a close of the executor
+            d = null;
+            failed = e;
+        }
+        if (closed) { // closed from afar meanwhile, which left the close to whoever ends the move
+            closeWhereItIs(d);
+            throw new UncheckedIOException(new ClosedChannelException());
+        }
+        if (failed != null) {
             Throwable why = failed instanceof TaskFailedException && failed.getCause() != null ? failed.getCause() : failed;
             if (why instanceof UncheckedIOException io) {
                 throw io; // closed at home meanwhile: the operation fails as it would there
@@ -447,9 +446,11 @@ final class StreamMove {
             throw new IllegalStateException(stream + " could not move from " + stream.home.name() + " to "
                     + here.name() + ": " + why.getMessage(), why);
         }
-        if (closed) {
-            d.close();
-            throw new UncheckedIOException(new ClosedChannelException());
+        if (d == null) { // busy at home: the stream stays, and operations from afar go there
+            shared = true;
+            idleForwards = 0;
+            stayed();
+            return;
         }
         StreamHandle h = d.attach(here.driver());
         if (stash != null) {
@@ -533,16 +534,22 @@ final class StreamMove {
     private synchronized void closeMoved(Task<DetachedStream> m) {
         if (move == m) {
             move = null;
+            DetachedStream d;
             try {
-                DetachedStream d = m.peek();
-                if (d != null) {
-                    d.close();
-                    return;
-                }
+                d = m.peek();
             } catch (RuntimeException detachFailed) {
-                // the stream is still at home
+                d = null; // the stream is still at home
             }
-            stream.home.runHere(stream.handle::close); // it did not move (busy, or the detach failed): close it at home
+            closeWhereItIs(d);
+        }
+    }
+
+    /** Closes what a finished move {@code d} detached, or the stream at home if it did not move (busy, or the detach failed). */
+    private void closeWhereItIs(DetachedStream d) {
+        if (d != null) {
+            d.close();
+        } else {
+            stream.home.runHere(stream.handle::close); // on its reactor's thread
         }
     }
 
