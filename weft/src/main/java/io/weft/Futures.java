@@ -96,7 +96,10 @@ public final class Futures {
 
     /**
      * Both values, combined by {@code f} once both are in: a typed join of
-     * two. Fails fast and cancels like {@link #join(Future[])}.
+     * two. Fails fast and cancels like {@link #join(Future[])}. {@code f}
+     * runs once and owns both values from then on: what it throws is the
+     * zip's failure, and a value it held (a connection, a permit) is its to
+     * release first.
      */
     @SuppressWarnings("unchecked")
     public static <A, B, R> CancellableFuture<R> zip(Future<? extends A> a, Future<? extends B> b,
