@@ -178,7 +178,9 @@ public final class TaskScope implements AutoCloseable {
         synchronized (this) {
             spawned++;
             children.add((JoinHandle<Object>) h);
-            abort = shutDown; // else a shutDown() that comes later finds it among the children
+            // Else a shutDown() or close() that comes later finds it among the children. One that came since
+            // the look above (another worker's close, on a StealingExecutor) did not: its abort is this one.
+            abort = shutDown || closed;
         }
         if (abort) {
             h.abort();

@@ -187,4 +187,50 @@ class ScopesAcrossWorkersTest {
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("JoinSet belongs to executor");
         }
     }
+
+    /**
+     * A child on the other worker spawns into the scope while its owner
+     * closes it: every child the close did not refuse is aborted, whichever
+     * came first (the grandchildren here would wait for ever). Without it, a
+     * spawn between its look at the scope and its entry in the children list
+     * escaped the close's aborts, and the close waited for it for ever.
+     */
+    @Test
+    void aSpawnIntoAClosingScopeFromAnotherWorkerIsAbortedOrRefused() {
+        try (StealingExecutor ex = twoWorkers()) {
+            for (int r = 0; r < ROUNDS / 40; r++) { // 50 rounds: each hung within them without the fix
+                AtomicInteger spawnedInside = new AtomicInteger();
+                AtomicInteger refused = new AtomicInteger();
+                java.util.concurrent.atomic.AtomicReference<String> spawnerThread = new java.util.concurrent.atomic.AtomicReference<>();
+                ex.blockOn(() -> {
+                    io.weft.sync.Notify never = io.weft.sync.Notify.create();
+                    TaskScope scope = TaskScope.open();
+                    scope.spawn(() -> {
+                        spawnerThread.set(Thread.currentThread().getName());
+                        while (true) {
+                            try {
+                                scope.spawn(() -> never.notified().await());
+                            } catch (IllegalStateException closed) {
+                                refused.incrementAndGet();
+                                return null;
+                            }
+                            spawnedInside.incrementAndGet();
+                            Weft.yieldNow().await();
+                        }
+                    });
+                    String closer = Thread.currentThread().getName();
+                    Weft.blockInPlace(() -> { // the spawner goes to the other worker, and lives there
+                        while (spawnedInside.get() < 2) {
+                            Thread.onSpinWait();
+                        }
+                        return null;
+                    });
+                    assertThat(spawnerThread.get()).isNotEqualTo(closer);
+                    scope.close();
+                    return null;
+                });
+                assertThat(refused.get()).isLessThanOrEqualTo(1);
+            }
+        }
+    }
 }
