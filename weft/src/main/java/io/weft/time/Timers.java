@@ -354,6 +354,17 @@ public final class Timers {
                     throw new IllegalStateException("level " + level + " slot " + slot + " is behind elapsed tick " + elapsed);
                 }
                 deadline += levelRange;
+                long others = occ & ~(1L << nowSlot);
+                if (slot == nowSlot && others != 0) {
+                    // The current slot holds only clamped timers (one due in it would sit lower), which wait a
+                    // whole turn of the ring: every other occupied slot comes first, the next one in ring order.
+                    int from = (nowSlot + 1) & (SLOTS - 1);
+                    int next = (Long.numberOfTrailingZeros(Long.rotateRight(others, from)) + from) & (SLOTS - 1);
+                    deadline = levelStart + next * slotRange;
+                    if (deadline <= elapsed) {
+                        deadline += levelRange; // before the current slot on the ring: the next round
+                    }
+                }
             }
             return deadline;
         }

@@ -188,4 +188,58 @@ class TimerWheelTest {
         assertThat(firedIds).hasSize(n);
         assertThat(firedIds).isEqualTo(expected);
     }
+
+    /**
+     * A timer beyond the wheel sits in the top level's current slot (on the
+     * ring's next round); a timer due in a later top-level slot of this
+     * round still fires at its tick. Without it the wheel looked only at the
+     * current slot, put its next look on the next round, 2.2 years on, and
+     * skipped the later slot's timers.
+     */
+    @Test
+    void aTimerBeyondTheWheelInTheCurrentTopSlotDoesNotHideALaterTopSlot() {
+        long topSlotMs = 1L << 30; // 64^5 ms, about 12.4 days
+        Timers.Entry far = addAtMs(Timers.MAX_TICKS + 5, 1); // clamped into top slot 0, the current one
+        Timers.Entry b = addAtMs(2 * topSlotMs + 7, 2); // top slot 2, about 25 days
+        assertThat(timers.levelOf(far)).isEqualTo(5);
+        assertThat(timers.levelOf(b)).isEqualTo(5);
+        assertThat(timers.nextDeadline()).as("the next look").isLessThanOrEqualTo((2 * topSlotMs + 7) * MS);
+        timers.fire((2 * topSlotMs + 7) * MS);
+        assertThat(b.fired()).isTrue();
+        assertThat(far.fired()).isFalse();
+        assertThat(firedIds).containsExactly(2);
+    }
+
+    /**
+     * Timers up to three wheels ahead, fired at random instants: after each
+     * fire, no timer due by then is left, and none has fired early.
+     */
+    @Test
+    void noTimerIsLateOrEarlyWithTimersBeyondTheWheel() {
+        for (int seed = 1; seed <= 8; seed++) {
+            timersBeyondTheWheel(new Random(seed), new Timers(Clock.paused()));
+        }
+    }
+
+    private static void timersBeyondTheWheel(Random rnd, Timers timers) {
+        int n = 2_000;
+        long[] when = new long[n];
+        Timers.Entry[] es = new Timers.Entry[n];
+        for (int i = 0; i < n; i++) {
+            when[i] = switch (i % 3) {
+                case 0 -> rnd.nextLong(3 * Timers.MAX_TICKS); // beyond the wheel, most of them
+                case 1 -> rnd.nextLong(1L << 34); // the top levels
+                default -> rnd.nextLong(1L << 24); // hours
+            };
+            es[i] = timers.add(when[i] * MS, () -> { });
+        }
+        long now = 0;
+        while (!timers.isEmpty()) {
+            now += rnd.nextLong(1L << (rnd.nextInt(34) + 1));
+            timers.fire(now * MS);
+            for (int i = 0; i < n; i++) {
+                assertThat(es[i].fired()).as("timer %d due at %d ms, now %d ms", i, when[i], now).isEqualTo(when[i] <= now);
+            }
+        }
+    }
 }
