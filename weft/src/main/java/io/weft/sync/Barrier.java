@@ -104,6 +104,8 @@ public final class Barrier {
     }
 
     private final class Arrive extends Waiter implements WaitFuture<Boolean> {
+        /** It tripped the barrier (under the access). */
+        private boolean leader;
 
         @Override
         public Poll<Boolean> poll(Context cx) {
@@ -115,20 +117,22 @@ public final class Barrier {
                             return Poll.pending();
                         }
                         state = DONE;
-                        return Poll.ready(false);
+                        return Poll.ready(leader);
                     }
                     case QUEUED -> {
                         waker = cx.waker();
                         return Poll.pending();
                     }
                     case IDLE -> {
-                        if (arrived + 1 == parties) { // the last one: trip and lead
-                            if (!cx.consumeBudget()) {
-                                return Poll.pending(); // not counted yet: arrives on the next poll
-                            }
+                        if (arrived + 1 == parties) { // the last one: trip and lead, at its first poll
                             arrived = 0;
                             generation++;
                             waiters.notifyEvery();
+                            leader = true;
+                            if (!cx.consumeBudget()) {
+                                state = NOTIFIED; // tripped; it answers at its next poll
+                                return Poll.pending();
+                            }
                             state = DONE;
                             return Poll.ready(true);
                         }

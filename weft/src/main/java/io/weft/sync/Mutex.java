@@ -101,8 +101,8 @@ public final class Mutex<T> {
         @Override
         public void close() {
             if (!closed) {
+                permit.close(); // first: refused (the wrong thread), the guard is still its holder's to close
                 closed = true;
-                permit.close();
             }
         }
     }

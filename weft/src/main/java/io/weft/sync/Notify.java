@@ -115,10 +115,12 @@ public final class Notify {
                     }
                     case IDLE -> {
                         if (permit) {
+                            permit = false; // ours from this first poll, budget or not: as if notifyOne chose us
                             if (!cx.consumeBudget()) {
+                                state = NOTIFIED;
+                                fromOne = true; // a cancel before the next poll passes it on
                                 return Poll.pending();
                             }
-                            permit = false;
                             state = DONE;
                             return Poll.ready(null);
                         }

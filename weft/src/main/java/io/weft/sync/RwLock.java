@@ -172,8 +172,8 @@ public final class RwLock<T> {
         @Override
         public void close() {
             if (!closed) {
+                permit.close(); // first: refused (the wrong thread), the guard is still its holder's to close
                 closed = true;
-                permit.close();
             }
         }
     }
@@ -213,8 +213,8 @@ public final class RwLock<T> {
         @Override
         public void close() {
             if (!closed) {
+                permit.close(); // first: refused (the wrong thread), the guard is still its holder's to close
                 closed = true;
-                permit.close();
             }
         }
     }

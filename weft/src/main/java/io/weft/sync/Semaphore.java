@@ -160,10 +160,11 @@ public final class Semaphore {
                     }
                     case IDLE -> {
                         if (waiters.isEmpty() && permits >= need) {
+                            permits -= need; // ours from this first poll (arrival order), budget or not
                             if (!cx.consumeBudget()) {
+                                state = NOTIFIED; // handed to us: a cancel before the next poll gives them back
                                 return Poll.pending();
                             }
-                            permits -= need;
                             state = DONE;
                             return Poll.ready(new Permit(Semaphore.this, need));
                         }
@@ -189,7 +190,7 @@ public final class Semaphore {
                     waiters.remove(this);
                     grant(); // we may have been the head that held the others back
                 } else if (s == NOTIFIED) {
-                    permits += need; // handed to us, never returned by a poll: give them back
+                    permits = Math.addExact(permits, need); // handed to us, never returned by a poll: give them back
                     grant();
                 }
             } finally {
@@ -225,8 +226,8 @@ public final class Semaphore {
                 if (released) {
                     return;
                 }
+                s.permits = Math.addExact(s.permits, count); // beyond Long.MAX_VALUE: refused, and still held
                 released = true;
-                s.permits += count;
                 s.grant();
             } finally {
                 s.access.exit();

@@ -1,5 +1,7 @@
 package io.weft.sync;
 
+import io.weft.task.Wakes;
+
 /**
  * An intrusive FIFO of {@link Waiter}s. Not thread-safe: guarded by the
  * {@link Access} of the primitive that owns it.
@@ -64,7 +66,7 @@ final class WaitList {
         }
         remove(w);
         w.state = Waiter.NOTIFIED;
-        w.waker.wake();
+        Wakes.wakeReporting(w.waker, "a waiter of a sync primitive"); // a throw would stop the caller half-way
         return true;
     }
 
@@ -72,7 +74,7 @@ final class WaitList {
     void notifyWaiter(Waiter w) {
         remove(w);
         w.state = Waiter.NOTIFIED;
-        w.waker.wake();
+        Wakes.wakeReporting(w.waker, "a waiter of a sync primitive");
     }
 
     /** Notifies every waiter, in order. */

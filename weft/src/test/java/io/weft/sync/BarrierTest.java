@@ -227,4 +227,28 @@ class BarrierTest {
         assertThat(fromOther.get()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("Barrier.local").hasMessageContaining("used from thread");
     }
+
+    /**
+     * The n-th arrival trips the barrier at its first poll, budget or not
+     * (it answers at its next poll): a party queued before it that is then
+     * cancelled changes nothing. Without it the trip waited for a budget,
+     * the cancelled party no longer counted, and the last one waited for ever.
+     */
+    @Kinds.Every
+    void theLastArrivalTripsTheBarrierAtItsFirstPollEvenWithoutBudget(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
+            var b = barrier(local, 2);
+            var c = new Counting();
+            var first = b.arrive();
+            assertThat(first.poll(c.cx).isReady()).isFalse();
+            var last = b.arrive();
+            assertThat(last.poll(NotifyTest.spentBudget()).isReady()).isFalse();
+            assertThat(b.generation()).as("tripped at the last one's first poll").isEqualTo(1);
+            first.cancel();
+            var p = last.poll(c.cx);
+            assertThat(p.isReady()).isTrue();
+            assertThat(p.get()).as("the leader").isTrue();
+            return null;
+        });
+    }
 }

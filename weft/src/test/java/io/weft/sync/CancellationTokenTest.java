@@ -251,4 +251,37 @@ class CancellationTokenTest {
             return null;
         });
     }
+
+    /**
+     * A waker that throws (a future polled by hand with a context of its
+     * own) does not stop a cancel, a release or a send half-way: every other
+     * waiter is woken, and the call returns. Without it the cancel threw
+     * with the other waiters asleep for ever (a second cancel did nothing),
+     * and a release threw with a waiter asleep beside a free permit.
+     */
+    @Kinds.Every
+    void aWakerThatThrowsStopsNoCancelReleaseOrSendHalfWay(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
+            io.weft.Context bad = new io.weft.Context(() -> {
+                throw new IllegalStateException("a waker that throws");
+            });
+            var good = new NotifyTest.Counting();
+            var t = local ? CancellationToken.local() : CancellationToken.create();
+            assertThat(t.cancelled().poll(bad).isReady()).isFalse();
+            var waiting = t.cancelled();
+            assertThat(waiting.poll(good.cx).isReady()).isFalse();
+            t.cancel();
+            assertThat(good.wakes).as("the other waiter of the token").hasValue(1);
+            assertThat(waiting.poll(good.cx).isReady()).isTrue();
+
+            var s = local ? Semaphore.local(0) : Semaphore.create(0);
+            assertThat(s.acquire(1).poll(bad).isReady()).isFalse();
+            var second = s.acquire(1);
+            assertThat(second.poll(good.cx).isReady()).isFalse();
+            s.release(2);
+            assertThat(good.wakes).as("the other waiter of the semaphore").hasValue(2);
+            assertThat(second.poll(good.cx).isReady()).isTrue();
+            return null;
+        });
+    }
 }

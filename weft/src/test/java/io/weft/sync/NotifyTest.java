@@ -167,4 +167,49 @@ class NotifyTest {
             return null;
         });
     }
+
+    /** A context whose task has spent its cooperative budget: a ready leaf future must answer pending. */
+    static Context spentBudget() {
+        io.weft.task.Budget spent = new io.weft.task.Budget();
+        while (spent.tryConsume()) {
+            // spend it all
+        }
+        return new Context(() -> { }, spent);
+    }
+
+    /**
+     * A first poll refused for budget still takes the stored permit (it
+     * counts as a waiter from its first poll): a notifyOne that comes
+     * meanwhile is stored for the next waiter, not merged into the first.
+     * Without it the second waiter waited for ever.
+     */
+    @Kinds.Every
+    void aFirstPollWithoutBudgetTakesThePermitSoNoNotifyOneIsLost(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
+            var n = notify(local);
+            var c = new Counting();
+            n.notifyOne();
+            var a = n.notified();
+            assertThat(a.poll(spentBudget()).isReady()).as("no budget: pending").isFalse();
+            n.notifyOne();
+            assertThat(a.poll(c.cx).isReady()).isTrue();
+            assertThat(n.notified().poll(c.cx).isReady()).as("the second notifyOne").isTrue();
+            return null;
+        });
+    }
+
+    /** The same, cancelled before its next poll: the permit it took goes on, as a chosen waiter's does. */
+    @Kinds.Every
+    void aWaiterCancelledAfterAFirstPollWithoutBudgetGivesThePermitBack(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
+            var n = notify(local);
+            var c = new Counting();
+            n.notifyOne();
+            var a = n.notified();
+            assertThat(a.poll(spentBudget()).isReady()).isFalse();
+            a.cancel();
+            assertThat(n.notified().poll(c.cx).isReady()).as("the permit, given back").isTrue();
+            return null;
+        });
+    }
 }

@@ -199,4 +199,83 @@ class SemaphoreMutexTest {
             return null;
         });
     }
+
+    /**
+     * An acquire whose first poll finds the permits free but no budget
+     * takes them then (arrival order), and answers at its next poll; a
+     * tryAcquire meanwhile finds none. Cancelled instead, it gives them back.
+     */
+    @Kinds.Every
+    void anAcquireWithoutBudgetTakesItsPermitsAtItsFirstPoll(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
+            var s = local ? Semaphore.local(1) : Semaphore.create(1);
+            var c = new NotifyTest.Counting();
+            var a = s.acquire(1);
+            assertThat(a.poll(NotifyTest.spentBudget()).isReady()).isFalse();
+            assertThat(s.tryAcquire()).as("taken by the first poll").isNull();
+            var p = a.poll(c.cx);
+            assertThat(p.isReady()).isTrue();
+            p.get().close();
+            var b = s.acquire(1);
+            assertThat(b.poll(NotifyTest.spentBudget()).isReady()).isFalse();
+            b.cancel();
+            assertThat(s.availablePermits()).as("given back").isEqualTo(1);
+            return null;
+        });
+    }
+
+    /**
+     * A guard closed from the wrong thread is refused and stays open: its
+     * holder closes it after, and the lock is free. Without it the failed
+     * close marked the guard closed, and the lock was held for ever.
+     */
+    @Kinds.Local
+    void aGuardCloseRefusedOnAnotherThreadLeavesTheGuardToItsHolder(ExecutorKind kind) {
+        run(kind, () -> {
+            var m = Mutex.local(0);
+            var g = m.tryLock();
+            var rw = RwLock.local(0);
+            var r = rw.tryRead();
+            java.util.concurrent.atomic.AtomicReference<Throwable> mutexClose = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicReference<Throwable> readClose = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread other = Thread.ofPlatform().start(() -> {
+                try {
+                    g.close();
+                } catch (Throwable t) {
+                    mutexClose.set(t);
+                }
+                try {
+                    r.close();
+                } catch (Throwable t) {
+                    readClose.set(t);
+                }
+            });
+            other.join();
+            assertThat(mutexClose.get()).isInstanceOf(IllegalStateException.class);
+            assertThat(readClose.get()).isInstanceOf(IllegalStateException.class);
+            assertThat(g.get()).as("still the holder's").isEqualTo(0);
+            g.close();
+            r.close();
+            assertThat(m.tryLock()).as("the lock, released by its holder").isNotNull();
+            assertThat(rw.tryWrite()).isNotNull();
+            return null;
+        });
+    }
+
+    /** Permits beyond Long.MAX_VALUE are refused loudly wherever they come back, never wrapped negative. */
+    @Kinds.Every
+    void permitsComingBackBeyondLongMaxAreRefusedNotWrapped(ExecutorKind kind, boolean local) {
+        run(kind, () -> {
+            var s = local ? Semaphore.local(Long.MAX_VALUE) : Semaphore.create(Long.MAX_VALUE);
+            var p = s.tryAcquire(1);
+            s.release(1);
+            assertThatThrownBy(p::close).isInstanceOf(ArithmeticException.class);
+            assertThat(s.availablePermits()).isEqualTo(Long.MAX_VALUE);
+            var q = s.tryAcquire(1); // room for one: p, still open, closes now
+            assertThat(q).isNotNull();
+            p.close();
+            assertThat(s.availablePermits()).isEqualTo(Long.MAX_VALUE);
+            return null;
+        });
+    }
 }
