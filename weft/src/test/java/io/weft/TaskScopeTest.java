@@ -304,4 +304,38 @@ class TaskScopeTest {
             });
         }
     }
+
+    /** A failure whose getMessage throws: its words cannot be had, its class can. */
+    static final class Unspeakable extends RuntimeException {
+        @Override
+        public String getMessage() {
+            throw new IllegalStateException("getMessage of a user's exception threw");
+        }
+    }
+
+    /**
+     * A child whose failure cannot say its message still ends as a failure
+     * the scope reports, named by its class. Without it the message that
+     * names the failure threw in the scope's completion listener, the child
+     * was never counted as finished, and join waited for ever.
+     */
+    @SameThreadKinds
+    void aChildFailureWhoseMessageThrowsIsStillReported(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            ex.run(() -> {
+                var scope = TaskScope.open();
+                scope.spawn(() -> {
+                    throw new Unspeakable();
+                });
+                Throwable t = thrown(() -> {
+                    scope.join();
+                    return null;
+                });
+                assertThat(t).isInstanceOf(TaskFailedException.class).hasCauseInstanceOf(Unspeakable.class);
+                assertThat(t.getMessage()).contains(Unspeakable.class.getName());
+                scope.close();
+                return null;
+            });
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.weft.blocking;
 
+import io.weft.task.TaskWords;
 import io.weft.TaskCancelledException;
 import io.weft.task.Budget;
 import io.weft.task.SpinWait;
@@ -207,7 +208,7 @@ public final class BlockingTask<T> extends Task<T> implements Runnable {
                     return;
                 }
                 default -> throw new IllegalStateException("abort of blocking task " + this + " found run state "
-                        + r + " and task state " + describe(state()));
+                        + r + " and task state " + TaskWords.describe(state()));
             }
             r = witness;
         }
@@ -229,7 +230,7 @@ public final class BlockingTask<T> extends Task<T> implements Runnable {
         @Override
         public void schedule(Task<?> task) {
             throw new IllegalStateException("blocking task " + task + " asked to be scheduled in state "
-                    + describe(task.state()) + ": a blocking task is queued once, at spawn, and is never idle");
+                    + TaskWords.describe(task.state()) + ": a blocking task is queued once, at spawn, and is never idle");
         }
 
         @Override

@@ -46,7 +46,12 @@ public final class Completions<T> {
                 return; // not a completion, or already reported: exactly once per handle
             }
             if (listener != null) {
-                listener.accept(handle); // before it is queued: a taker that sees the set empty sees this done
+                try {
+                    listener.accept(handle); // before it is queued: a taker that sees the set empty sees this done
+                } catch (RuntimeException e) { // queued all the same: a set that never learns of it waits for ever
+                    System.getLogger("io.weft").log(System.Logger.Level.WARNING, "the completion listener of "
+                            + handle + " threw", e);
+                }
             }
             done.add(this); // before reading the waiter: pairs with the waiter store then done read in take()
             Waker w = waiter;

@@ -1,5 +1,6 @@
 package io.weft.executor;
 
+import io.weft.task.TaskWords;
 import io.weft.Future;
 import io.weft.Futures;
 import io.weft.coro.Coroutines;
@@ -348,7 +349,7 @@ final class Lifecycle {
             // Aborted tasks are always queued, so one still live here would never finish.
             Task<?> stuck = core.suspended.first();
             throw new IllegalStateException(live + " task(s) did not finish their cancellation, e.g. task "
-                    + stuck + ": " + Task.describe(stuck.state()));
+                    + stuck + ": " + TaskWords.describe(stuck.state()));
         }
     }
 

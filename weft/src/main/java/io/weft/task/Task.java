@@ -200,7 +200,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
         int s = (int) STATE.getVolatile(this);
         for (;;) {
             if ((s & NOTIFIED) == 0 || (s & (RUNNING | COMPLETE)) != 0) {
-                throw new IllegalStateException("transitionToRunning from " + describe(s) + " in task " + this);
+                throw new IllegalStateException("transitionToRunning from " + TaskWords.describe(s) + " in task " + this);
             }
             int next = (s & ~NOTIFIED) | RUNNING;
             int witness = (int) STATE.compareAndExchange(this, s, next);
@@ -216,7 +216,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
         int s = (int) STATE.getVolatile(this);
         for (;;) {
             if ((s & RUNNING) == 0 || (s & COMPLETE) != 0) {
-                throw new IllegalStateException("transitionToIdle from " + describe(s) + " in task " + this);
+                throw new IllegalStateException("transitionToIdle from " + TaskWords.describe(s) + " in task " + this);
             }
             int next = s & ~RUNNING;
             int witness = (int) STATE.compareAndExchange(this, s, next);
@@ -237,7 +237,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
         int s = (int) STATE.getVolatile(this);
         for (;;) {
             if ((s & RUNNING) == 0 || (s & COMPLETE) != 0) {
-                throw new IllegalStateException("transitionToComplete from " + describe(s) + " in task " + this);
+                throw new IllegalStateException("transitionToComplete from " + TaskWords.describe(s) + " in task " + this);
             }
             int next = (s & ~(RUNNING | NOTIFIED)) | COMPLETE;
             int witness = (int) STATE.compareAndExchange(this, s, next);
@@ -446,7 +446,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
     private int completeState(String what) {
         int s = (int) STATE.getVolatile(this);
         if ((s & COMPLETE) == 0) {
-            throw new IllegalStateException(what + " unfinished task " + this + ": " + describe(s));
+            throw new IllegalStateException(what + " unfinished task " + this + ": " + TaskWords.describe(s));
         }
         return s;
     }
@@ -526,7 +526,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
     private T outputValue() {
         Object out = output;
         if (out instanceof Failure f) {
-            throw new TaskFailedException("task " + this + " failed: " + f.error, f.error);
+            throw new TaskFailedException("task " + this + " failed: " + TaskWords.of(f.error), f.error);
         }
         if (out instanceof Cancelled c) {
             TaskCancelledException e = new TaskCancelledException("task " + this + " was cancelled");
@@ -579,22 +579,6 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
     /** The output of a cancelled task; {@code error} is what its body threw while unwinding, if anything. */
     public record Cancelled(Throwable error) {
         public static final Cancelled PLAIN = new Cancelled(null);
-    }
-
-    /** The state word in words, for messages: {@code RUNNING|NOTIFIED}. */
-    public static String describe(int s) {
-        StringBuilder b = new StringBuilder();
-        String[] names = {"RUNNING", "COMPLETE", "NOTIFIED", "CANCELLED", "JOIN_INTEREST", "JOIN_WAKER",
-                "FAILURE_RECEIVED"};
-        for (int i = 0; i < names.length; i++) {
-            if ((s & (1 << i)) != 0) {
-                if (!b.isEmpty()) {
-                    b.append('|');
-                }
-                b.append(names[i]);
-            }
-        }
-        return b.isEmpty() ? "IDLE(0x0)" : b + "(0x" + Integer.toHexString(s) + ")";
     }
 
     /**

@@ -1,0 +1,36 @@
+package io.weft.task;
+
+/** Tasks and their failures in words, for messages. */
+public final class TaskWords {
+    private TaskWords() {
+    }
+
+    /** The state word in words, for messages: {@code RUNNING|NOTIFIED}. */
+    public static String describe(int s) {
+        StringBuilder b = new StringBuilder();
+        String[] names = {"RUNNING", "COMPLETE", "NOTIFIED", "CANCELLED", "JOIN_INTEREST", "JOIN_WAKER",
+                "FAILURE_RECEIVED"};
+        for (int i = 0; i < names.length; i++) {
+            if ((s & (1 << i)) != 0) {
+                if (!b.isEmpty()) {
+                    b.append('|');
+                }
+                b.append(names[i]);
+            }
+        }
+        return b.isEmpty() ? "IDLE(0x0)" : b + "(0x" + Integer.toHexString(s) + ")";
+    }
+
+    /**
+     * {@code e.toString()}, or its class name if that throws (a user's
+     * exception whose {@code getMessage} throws must not take the message
+     * that reports it down, nor the executor's loop that builds it).
+     */
+    public static String of(Throwable e) {
+        try {
+            return String.valueOf(e);
+        } catch (RuntimeException | StackOverflowError unspeakable) {
+            return e.getClass().getName() + " (its toString threw " + unspeakable.getClass().getName() + ")";
+        }
+    }
+}
