@@ -195,13 +195,20 @@ public final class Futures {
     }
 
     /** A combinator mapped by {@code f}, which keeps passing cancellation to it. */
-    private static final class Zipped<S, R> implements CancellableFuture<R> {
+    private static final class Zipped<S, R> implements CancellableFuture<R>, io.weft.compose.TaskOutputs.Carrier {
         private final Future<S> inner;
         private final java.util.function.Function<? super S, ? extends R> f;
+        private final boolean carries;
 
         Zipped(Future<S> inner, java.util.function.Function<? super S, ? extends R> f) {
             this.inner = inner;
             this.f = f;
+            this.carries = io.weft.compose.TaskOutputs.mayCarry(inner);
+        }
+
+        @Override
+        public boolean mayCarryTaskOutput() {
+            return carries;
         }
 
         private Poll<R> result;

@@ -160,6 +160,42 @@ class FuturesTest {
         }
     }
 
+    /**
+     * A task's output reached through a combinator (a race, a select, a map,
+     * a nested join of its handle) is the task's, shared by its handle with
+     * every waiter: a failed join leaves it open. It used to close the
+     * permit the task held, which its handle then gave out as if held.
+     */
+    @EveryKind
+    void aFailedJoinLeavesATasksOutputReachedThroughACombinatorOpen(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            ex.run(() -> {
+                io.weft.sync.Semaphore permits = io.weft.sync.Semaphore.create(4);
+                IllegalStateException boom = new IllegalStateException("boom");
+                List<JoinHandle<io.weft.sync.Semaphore.Permit>> hs = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    hs.add(Weft.spawn(() -> permits.acquire().await()));
+                }
+                for (var h : hs) {
+                    h.await(); // finished: each holds a permit
+                }
+                Throwable t = thrown(() -> Futures.join(
+                        Futures.race(hs.get(0), new Probes.Gate<io.weft.sync.Semaphore.Permit>()),
+                        Futures.select(hs.get(1), new Probes.Gate<io.weft.sync.Semaphore.Permit>()),
+                        hs.get(2).map(p -> p),
+                        Futures.join(hs.get(3)),
+                        Futures.failed(boom)).await());
+                assertThat(t).isSameAs(boom);
+                assertThat(permits.availablePermits()).as("every permit still held by its task's output").isZero();
+                for (var h : hs) {
+                    h.await().close();
+                }
+                assertThat(permits.availablePermits()).isEqualTo(4);
+                return null;
+            });
+        }
+    }
+
     @EveryKind
     void joinPollsAJoinHandleChildWithTheCombinatorsWaker(ExecutorKind kind) {
         try (var ex = kind.open()) {

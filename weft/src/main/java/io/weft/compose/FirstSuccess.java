@@ -22,8 +22,9 @@ import java.util.List;
  * <p>Only the winner's value is ever taken from a child, and the poll that
  * takes it returns it: nothing taken is left for nobody.
  */
-public final class FirstSuccess<T> implements CancellableFuture<T> {
+public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.Carrier {
     private final Future<? extends T>[] children; // a slot is nulled once that child is done or given up
+    private final boolean carries;
     private int remaining;
     private final List<Throwable> failures = new ArrayList<>(2);
     private boolean won;
@@ -43,6 +44,12 @@ public final class FirstSuccess<T> implements CancellableFuture<T> {
         }
         this.children = cs;
         this.remaining = cs.length;
+        this.carries = TaskOutputs.anyMayCarry(cs);
+    }
+
+    @Override
+    public boolean mayCarryTaskOutput() {
+        return carries;
     }
 
     private boolean cancelled;

@@ -23,14 +23,18 @@ import java.util.List;
  * {@link io.weft.Selected}); what their close throws is added to the failure
  * as suppressed. A {@link JoinHandle} child's value is
  * not the join's to close: it stays with its task, and the handle gives it
- * to any other waiter.
+ * to any other waiter; nor is the value of a combinator child that may
+ * carry one (a race, select, map or join with a handle among its children:
+ * {@link TaskOutputs}), whichever of its children gave it.
  */
-public final class JoinAll<T> implements CancellableFuture<List<T>> {
+public final class JoinAll<T> implements CancellableFuture<List<T>>, TaskOutputs.Carrier {
     private final Future<? extends T>[] children; // a slot is nulled once that child is done
     private final Object[] values;
     /** Whether the join owns child i's value once taken (it is no JoinHandle's shared output). */
     private final boolean[] owned;
     private int remaining;
+    /** Some child's value may be a task's output. */
+    private boolean carries;
     private List<T> result;
     private Throwable failure;
 
@@ -46,12 +50,18 @@ public final class JoinAll<T> implements CancellableFuture<List<T>> {
         this.values = new Object[cs.length];
         this.owned = new boolean[cs.length];
         for (int i = 0; i < cs.length; i++) {
-            owned[i] = !(cs[i] instanceof JoinHandle<?>);
+            owned[i] = !TaskOutputs.mayCarry(cs[i]);
+            carries |= !owned[i];
         }
         this.remaining = cs.length;
     }
 
     private boolean cancelled;
+
+    @Override
+    public boolean mayCarryTaskOutput() {
+        return carries;
+    }
 
     @Override
     @SuppressWarnings("unchecked")

@@ -12,9 +12,10 @@ import java.util.function.Function;
  * poll that finds inner ready. Cancelling it cancels inner (until inner has
  * completed, after which there is nothing left to give up).
  */
-public final class Mapped<T, U> implements CancellableFuture<U> {
+public final class Mapped<T, U> implements CancellableFuture<U>, TaskOutputs.Carrier {
     private final Future<T> inner;
     private final Function<? super T, ? extends U> f;
+    private final boolean carries;
 
     public Mapped(Future<T> inner, Function<? super T, ? extends U> f) {
         if (f == null) {
@@ -22,6 +23,12 @@ public final class Mapped<T, U> implements CancellableFuture<U> {
         }
         this.inner = inner;
         this.f = f;
+        this.carries = TaskOutputs.mayCarry(inner);
+    }
+
+    @Override
+    public boolean mayCarryTaskOutput() {
+        return carries;
     }
 
     @Override

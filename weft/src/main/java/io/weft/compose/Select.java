@@ -15,8 +15,9 @@ import java.util.List;
  * the others are then cancelled ({@link Futures#cancel(Future)}). A child
  * that throws wins too: its exception is rethrown, now and on later polls.
  */
-public final class Select<T> implements CancellableFuture<Selected<T>> {
+public final class Select<T> implements CancellableFuture<Selected<T>>, TaskOutputs.Carrier {
     private final Future<? extends T>[] children; // nulled when it is decided
+    private final boolean carries;
     private Selected<T> winner;
     private Throwable failure;
 
@@ -32,6 +33,12 @@ public final class Select<T> implements CancellableFuture<Selected<T>> {
             }
         }
         this.children = cs;
+        this.carries = TaskOutputs.anyMayCarry(cs);
+    }
+
+    @Override
+    public boolean mayCarryTaskOutput() {
+        return carries;
     }
 
     private boolean cancelled;

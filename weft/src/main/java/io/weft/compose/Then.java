@@ -12,8 +12,9 @@ import java.util.function.Function;
  * its value, polled in the same poll. Cancelling it cancels whichever of the
  * two is current: first until it completed, then the second one.
  */
-public final class Then<T, U> implements CancellableFuture<U> {
+public final class Then<T, U> implements CancellableFuture<U>, TaskOutputs.Carrier {
     private final Future<T> first;
+    private final boolean carries;
     private final Function<? super T, ? extends Future<U>> f;
     private Future<U> second;
 
@@ -23,6 +24,12 @@ public final class Then<T, U> implements CancellableFuture<U> {
         }
         this.first = first;
         this.f = f;
+        this.carries = TaskOutputs.mayCarry(first);
+    }
+
+    @Override
+    public boolean mayCarryTaskOutput() {
+        return carries;
     }
 
     @Override
