@@ -25,8 +25,9 @@ public interface JoinHandle<T> extends CancellableFuture<T> {
      * so its {@code finally} blocks run; a task that has not started never
      * runs. Aborting a finished task changes nothing, and neither does an
      * abort that arrives while the poll that returns the task's value runs
-     * (the value may be a lock or a connection its body took). Any thread
-     * may call it.
+     * (the value may be a lock or a connection its body took), or that
+     * throws a failure of its own rather than the cancellation of an await
+     * (a scope reports it as the child's failure). Any thread may call it.
      */
     void abort();
 

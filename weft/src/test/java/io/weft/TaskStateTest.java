@@ -171,4 +171,59 @@ class TaskStateTest {
             assertThat(polls).hasValue(1);
         }
     }
+
+    /**
+     * Aborted during its own poll, which then throws a failure of its own
+     * (not the cancellation of an await): the failure is the task's output,
+     * as a value would be (tokio reports such a panic too). It used to
+     * become a cancellation, and a TaskScope, which does not report
+     * cancelled children, lost it.
+     */
+    @SameThreadKinds // the handle is published to the task after its spawn
+    void abortDuringThePollThatThrowsAFailureOfItsOwnKeepsTheFailure(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            AtomicReference<JoinHandle<Integer>> self = new AtomicReference<>();
+            IllegalStateException x = new IllegalStateException("its own failure");
+            Future<Integer> f = cx -> {
+                self.get().abort(); // aborted during its own poll, which then throws
+                throw x;
+            };
+            Object outcome = ex.run(() -> {
+                var h = Weft.spawn(f);
+                self.set(h);
+                try {
+                    return h.await();
+                } catch (TaskFailedException | TaskCancelledException e) {
+                    return e;
+                }
+            });
+            assertThat(outcome).isInstanceOf(TaskFailedException.class);
+            assertThat(((Throwable) outcome).getCause()).isSameAs(x);
+        }
+    }
+
+    /** The same in a coroutine task whose await threw the cancellation: cancelled, what it threw kept. */
+    @EveryKind
+    void abortDuringThePollWhoseAwaitThrowsTheCancellationIsACancellation(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            AtomicReference<JoinHandle<Integer>> self = new AtomicReference<>();
+            Object outcome = ex.run(() -> {
+                var h = Weft.spawn(() -> {
+                    while (self.get() == null) {
+                        Weft.yieldNow().await();
+                    }
+                    self.get().abort();
+                    Weft.yieldNow().await(); // throws TaskCancelledException
+                    return 1;
+                });
+                self.set(h);
+                try {
+                    return h.await();
+                } catch (TaskFailedException | TaskCancelledException e) {
+                    return e;
+                }
+            });
+            assertThat(outcome).isInstanceOf(TaskCancelledException.class);
+        }
+    }
 }

@@ -137,6 +137,12 @@ public final class BlockingTask<T> extends Task<T> implements Runnable {
         }
     }
 
+    /** An abort interrupts the body: whatever it throws then (an InterruptedException, a closed channel) is the abort's. */
+    @Override
+    protected boolean thrownByAbort(Throwable t) {
+        return true;
+    }
+
     @Override
     protected Object cancelTask() {
         if ((int) RUN.getVolatile(this) != TAKEN) {

@@ -273,7 +273,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
         try {
             out = (r == ToRunning.SUCCESS) ? pollTask() : cancelTask();
         } catch (Throwable t) {
-            out = (r == ToRunning.CANCELLED || isCancelRequested()) ? new Cancelled(t) : new Failure(t);
+            out = r == ToRunning.CANCELLED || (isCancelRequested() && thrownByAbort(t)) ? new Cancelled(t) : new Failure(t);
         }
         polling = false;
         if (out == PENDING) {
@@ -286,12 +286,10 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
             }
             return;
         }
-        if (isCancelRequested() && out instanceof Failure f) {
-            // Aborted while it was running and it threw (typically the TaskCancelledException of an await):
-            // cancelled. A value is kept: the poll that returned it may have taken a lock or a connection
-            // that nobody else could give back, and the abort came too late (tokio does the same).
-            out = new Cancelled(f.error);
-        }
+        // Aborted while it was running: a throw that came from the cancellation (an await's
+        // TaskCancelledException) is a cancellation; a value, or a failure of the body's own, is kept, as
+        // tokio keeps a panic: the abort came too late, and a value may hold a lock or a connection that
+        // nobody else could give back, a failure is a child's failure that a scope must report.
         complete(out);
     }
 
@@ -330,6 +328,15 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
      * return {@link #PENDING}. Returns the output, normally {@link Cancelled}.
      */
     protected abstract Object cancelTask() throws Throwable;
+
+    /**
+     * Whether {@code t}, thrown by a poll during which an abort came, is
+     * that abort's doing (an await's TaskCancelledException, and what its
+     * unwinding threw) rather than a failure of the body's own.
+     */
+    protected boolean thrownByAbort(Throwable t) {
+        return TaskWords.cancelledIn(t);
+    }
 
     /** Drops what the body holds once the task is complete. */
     protected void released() {

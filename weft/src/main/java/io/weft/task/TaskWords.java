@@ -33,4 +33,29 @@ public final class TaskWords {
             return e.getClass().getName() + " (its toString threw " + unspeakable.getClass().getName() + ")";
         }
     }
+
+    /**
+     * Whether {@code t} came from a task's cancellation: a
+     * {@link io.weft.TaskCancelledException}, or one among its causes and
+     * suppressed exceptions (a finally or a close that threw while the
+     * cancellation unwound).
+     */
+    public static boolean cancelledIn(Throwable t) {
+        return cancelledIn(t, 0);
+    }
+
+    private static boolean cancelledIn(Throwable t, int depth) {
+        if (t == null || depth > 8) {
+            return false;
+        }
+        if (t instanceof io.weft.TaskCancelledException) {
+            return true;
+        }
+        for (Throwable s : t.getSuppressed()) {
+            if (cancelledIn(s, depth + 1)) {
+                return true;
+            }
+        }
+        return t.getCause() != t && cancelledIn(t.getCause(), depth + 1);
+    }
 }
