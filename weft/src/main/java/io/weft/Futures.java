@@ -147,7 +147,10 @@ public final class Futures {
      * {@link IllegalArgumentException} when given no futures.
      *
      * <p>Inside a {@link TaskScope}, the failures of children polled here
-     * count as received: the scope does not throw them again.
+     * count as received once it decides (thrown, or set aside for a
+     * winner): the scope does not throw them again. Given up undecided (it
+     * lost a select, or its task was aborted), it handed them to nobody: the
+     * scope throws them.
      *
      * <p><b>Cancel safety:</b> cancelling it before it is decided cancels
      * every future that has not finished; each keeps what its own cancel

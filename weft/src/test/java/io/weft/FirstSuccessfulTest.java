@@ -204,4 +204,33 @@ class FirstSuccessfulTest {
             });
         }
     }
+
+    /**
+     * A first-success that is given up undecided (it lost a select) had set
+     * a failed child's failure aside for nobody: the scope throws it at
+     * close. It used to count as received by the combinator, which then
+     * dropped it, and the failure reached nobody.
+     */
+    @SameThreadKinds
+    void inAScopeAFailureHeldByAFirstSuccessGivenUpUndecidedIsThrownByClose(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            ex.run(() -> {
+                IllegalStateException down = new IllegalStateException("replica down");
+                Throwable fromClose = thrown(() -> {
+                    try (var scope = TaskScope.open()) {
+                        JoinHandle<Integer> failed = scope.spawn(() -> {
+                            throw down;
+                        });
+                        JoinHandle<Integer> slow = scope.spawn(() -> new Probes.Gate<Integer>().await());
+                        Weft.yieldNow().await(); // failed has failed, slow waits
+                        Selected<Integer> s = Futures.select(Futures.firstSuccessful(failed, slow), Futures.ready(0)).await();
+                        assertThat(s.index()).isEqualTo(1);
+                    }
+                    return null;
+                });
+                assertThat(fromClose).isInstanceOf(TaskFailedException.class).hasCause(down);
+                return null;
+            });
+        }
+    }
 }

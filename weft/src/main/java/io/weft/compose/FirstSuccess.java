@@ -5,6 +5,7 @@ import io.weft.Context;
 import io.weft.Future;
 import io.weft.Futures;
 import io.weft.Poll;
+import io.weft.task.Task;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +28,8 @@ public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.
     private final boolean carries;
     private int remaining;
     private final List<Throwable> failures = new ArrayList<>(2);
+    /** The task children among the failed ones: their failures are received once this decides. */
+    private List<Task<?>> failedTasks;
     private boolean won;
     private T value;
     private Throwable failure;
@@ -72,17 +75,21 @@ public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.
             }
             Poll<? extends T> p;
             try {
-                p = c.poll(cx);
+                p = c instanceof Task<? extends T> t ? t.pollUnreceived(cx) : c.poll(cx);
             } catch (Throwable t) {
                 children[i] = null; // done: nothing to cancel
                 remaining--;
                 failures.add(t);
+                if (c instanceof Task<?> task) {
+                    (failedTasks == null ? failedTasks = new ArrayList<>(2) : failedTasks).add(task);
+                }
                 continue;
             }
             if (p.isReady()) {
                 children[i] = null;
                 won = true;
                 value = p.get();
+                receiveFailures(); // set aside: the winner decided
                 cancelUnfinished();
                 return Poll.ready(value);
             }
@@ -90,8 +97,23 @@ public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.
         if (remaining > 0) {
             return Poll.pending();
         }
+        receiveFailures(); // thrown just below
         failure = allFailed();
         throw Sneaky.rethrow(failure);
+    }
+
+    /**
+     * A task child's failure counts as received (a TaskScope does not throw
+     * it again) once this decides: thrown with the others, or set aside for
+     * a winner. Given up undecided, it reached nobody, and stays unreceived.
+     */
+    private void receiveFailures() {
+        if (failedTasks != null) {
+            for (Task<?> t : failedTasks) {
+                t.receiveFailure();
+            }
+            failedTasks = null;
+        }
     }
 
     /** The first failure, with the others suppressed (an exception seen twice is added once). */

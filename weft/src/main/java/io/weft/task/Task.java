@@ -48,7 +48,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(Task.class, "state", int.class);
-            JOINERS = l.findVarHandle(Task.class, "joiners", WakerNode.class);
+            JOINERS = l.findVarHandle(Task.class, "joiners", Joiners.Node.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -64,9 +64,9 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
     @SuppressWarnings("unused")
     private volatile int state;
 
-    /** Join waiters, a Treiber stack; accessed only through {@link #JOINERS}. */
+    /** Join waiters, a Treiber stack ({@link Joiners}); accessed only through {@link #JOINERS}. */
     @SuppressWarnings("unused")
-    private volatile WakerNode joiners;
+    private volatile Joiners.Node joiners;
 
     /**
      * The output: the value, a {@link Failure} or a {@link Cancelled}. Written
@@ -304,7 +304,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
         // that waits for no live task finds its unobserved failure already reported.
         owner.completed(this);
         if ((before & JOIN_WAKER) != 0) {
-            wakeJoiners();
+            Joiners.wakeAll(JOINERS, this);
         }
     }
 
@@ -440,6 +440,26 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
     }
 
     /**
+     * As {@link #poll}, but a failure thrown is not yet received (a
+     * combinator that may give it up undecided: {@code firstSuccessful});
+     * {@link #receiveFailure} marks it once the combinator hands it on.
+     */
+    public final Poll<T> pollUnreceived(Context cx) {
+        if (!isFinished() && wakeOnCompletion(cx.waker())) {
+            return Poll.pending();
+        }
+        if (!cx.consumeBudget()) {
+            return Poll.pending();
+        }
+        return Poll.ready(peek());
+    }
+
+    /** Marks this complete task's failure, if it failed, as received (see {@link #FAILURE_RECEIVED}). */
+    public final void receiveFailure() {
+        markReceived(completeState("receiveFailure on"));
+    }
+
+    /**
      * A blocking join's fast road ({@code Await.blockOn}, a plain thread,
      * whose budget has no limit): what a join poll of this complete task
      * returns or throws, with no context and no {@link Poll}. Throws
@@ -460,11 +480,14 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
 
     /** The output of a complete task ({@code s}: its state, read with acquire), handed to a joiner. */
     private T received(int s) {
+        markReceived(s); // thrown to our caller just below: looked at (not "unobserved"), and received
+        return outputValue();
+    }
+
+    private void markReceived(int s) {
         if ((s & FAILURE_RECEIVED) == 0 && output instanceof Failure) {
-            // thrown to our caller just below: looked at (not "unobserved"), and received
             STATE.getAndBitwiseOr(this, JOIN_INTEREST | FAILURE_RECEIVED);
         }
-        return outputValue();
     }
 
     /**
@@ -485,7 +508,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
      * bystander that only needs to know when the task ends.
      */
     public final boolean wakeOnCompletion(Waker w, boolean interest) {
-        pushJoiner(w);
+        Joiners.push(JOINERS, this, w);
         // Read the state after the push: a completer that took the join stack before our push
         // had set COMPLETE before that, so we see it here. Then publish JOIN_WAKER (and
         // JOIN_INTEREST) unless the task completed meanwhile.
@@ -543,40 +566,6 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
             throw e;
         }
         return (T) out;
-    }
-
-    private void pushJoiner(Waker w) {
-        WakerNode head = (WakerNode) JOINERS.getVolatile(this);
-        for (;;) {
-            for (WakerNode n = head; n != null; n = n.next) {
-                if (n.waker == w) {
-                    return; // already registered (a task re-polling its join)
-                }
-            }
-            WakerNode node = new WakerNode(w, head);
-            WakerNode witness = (WakerNode) JOINERS.compareAndExchange(this, head, node);
-            if (witness == head) {
-                return;
-            }
-            head = witness;
-        }
-    }
-
-    private void wakeJoiners() {
-        WakerNode n = (WakerNode) JOINERS.getAndSet(this, null);
-        for (; n != null; n = n.next) {
-            Wakes.wakeReporting(n.waker, this);
-        }
-    }
-
-    private static final class WakerNode {
-        final Waker waker;
-        final WakerNode next;
-
-        WakerNode(Waker waker, WakerNode next) {
-            this.waker = waker;
-            this.next = next;
-        }
     }
 
     /** The output of a task that threw. */
