@@ -15,7 +15,9 @@ import java.lang.invoke.VarHandle;
  * closed or a value was already sent (or {@link #closeSender()} was called);
  * {@link #recv()} fails with {@link ChannelClosedException} if the sender
  * closed without sending, or once the value was received. Values must not
- * be null.
+ * be null. Java has no drop: a sender that goes away without sending or
+ * {@link #closeSender()} (a task that failed, say) leaves the recv waiting
+ * for ever; close the sender in a {@code finally}.
  *
  * <p>{@link #create()} (the shared family, any thread) is one object and a
  * state word, without a lock. A send with nobody waiting is one
