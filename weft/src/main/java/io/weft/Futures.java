@@ -177,7 +177,11 @@ public final class Futures {
      * when it is unchecked (a cancelled stage: {@link
      * java.util.concurrent.CancellationException}), or a {@code
      * CompletionException} around a checked one. Losing a select does not
-     * cancel the stage: it is not weft's.
+     * cancel the stage: it is not weft's. Each future made here adds one
+     * callback to the stage at its first poll, which the stage keeps until
+     * it completes (a stage cannot forget a callback): a loop that gives up
+     * on the same pending stage again and again (a timeout per turn) makes
+     * the future once, before the loop, and awaits that one.
      */
     public static <T> Future<T> fromCompletionStage(CompletionStage<T> stage) {
         return new FromStage<>(stage);
