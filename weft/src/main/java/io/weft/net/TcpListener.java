@@ -39,6 +39,7 @@ public final class TcpListener implements AutoCloseable {
             throw new IllegalArgumentException("TcpListener.bind needs an InetSocketAddress, got " + address
                     + " (use UnixListener for a Unix domain socket)");
         }
+        Addresses.resolved(address, "TcpListener.bind");
         return new TcpListener(Worker.current("TcpListener.bind").driver().listen(address, options));
     }
 

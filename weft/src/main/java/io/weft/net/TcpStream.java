@@ -20,6 +20,8 @@ import java.time.Duration;
  * {@link TcpListener#accept()}.
  */
 public final class TcpStream extends SocketStream {
+    /** The longest SO_LINGER the kernel's 16-bit-minded callers take, as {@code java.net.Socket} caps it. */
+    public static final Duration MAX_LINGER = Duration.ofSeconds(65_535);
 
     TcpStream(StreamHandle handle) {
         super(handle);
@@ -42,6 +44,9 @@ public final class TcpStream extends SocketStream {
     public static CancellableFuture<TcpStream> connect(SocketAddress address, SocketOptions options) {
         if (!(address instanceof InetSocketAddress a)) {
             throw new IllegalArgumentException("TcpStream.connect needs an InetSocketAddress, got " + address);
+        }
+        if (options == null) {
+            throw new NullPointerException("options");
         }
         if (a.isUnresolved()) {
             return connect(a.getHostString(), a.getPort(), options);
@@ -99,6 +104,9 @@ public final class TcpStream extends SocketStream {
      * Cancel safety: as {@link #connect(SocketAddress)}.
      */
     public static CancellableFuture<TcpStream> connect(SocketAddress address, Duration timeout) {
+        if (timeout == null) {
+            throw new NullPointerException("timeout"); // before the connect opens a socket
+        }
         return timed(connect(address), String.valueOf(address), timeout);
     }
 
@@ -109,6 +117,9 @@ public final class TcpStream extends SocketStream {
      * Cancel safety: as {@link #connect(String, int)}.
      */
     public static CancellableFuture<TcpStream> connect(String host, int port, Duration timeout) {
+        if (timeout == null) {
+            throw new NullPointerException("timeout"); // before the connect opens a socket
+        }
         return timed(connect(host, port), host + ":" + port, timeout);
     }
 
@@ -154,13 +165,18 @@ public final class TcpStream extends SocketStream {
     /**
      * SO_LINGER: {@code null} (the default) lets close return at once while
      * the kernel sends what is buffered; {@code Duration.ZERO} makes close
-     * drop the buffer and reset the connection (RST).
+     * drop the buffer and reset the connection (RST). A positive linger
+     * makes {@code close()} wait, on the executor's thread (nothing else runs
+     * there meanwhile), until the bytes are sent or the linger ran out; at
+     * most {@link #MAX_LINGER} (65,535 s, as {@code java.net.Socket}): a
+     * longer one is taken as that.
      */
     public void setLinger(Duration linger) throws IOException {
         if (linger != null && linger.isNegative()) {
             throw new IllegalArgumentException("setLinger(" + linger + "): must not be negative");
         }
-        set(h -> h.setLinger(linger));
+        Duration capped = linger != null && linger.compareTo(MAX_LINGER) > 0 ? MAX_LINGER : linger;
+        set(h -> h.setLinger(capped));
     }
 
     public InetSocketAddress localAddress() throws IOException {

@@ -23,6 +23,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class UdpSocket implements AutoCloseable {
     private final DatagramHandle handle;
+    /** The connected peer, or null; written once on the home worker, read by sends from any worker. */
+    private volatile SocketAddress peer;
     /** On a StealingExecutor, the worker that bound it: other workers' tasks use it through there. */
     private final OnHome home;
     /** Datagrams received from afar for receives given up meanwhile: the next receive's. Any thread. */
@@ -76,14 +78,18 @@ public final class UdpSocket implements AutoCloseable {
     }
 
     public static UdpSocket bind(SocketAddress address, SocketOptions options) throws IOException {
-        if (!(address instanceof InetSocketAddress)) {
-            throw new IllegalArgumentException("UdpSocket.bind needs an InetSocketAddress, got " + address);
-        }
+        Addresses.resolved(address, "UdpSocket.bind");
         return new UdpSocket(Worker.current("UdpSocket.bind").driver().bindDatagram(address, options));
     }
 
     /** Sends {@code src}'s remaining bytes as one datagram to {@code target}; the count. */
     public CancellableFuture<Integer> sendTo(ByteBuffer src, SocketAddress target) {
+        Addresses.resolved(target, "UdpSocket.sendTo");
+        SocketAddress p = peer;
+        if (p != null && !p.equals(target)) {
+            throw new IllegalStateException("UdpSocket.sendTo(" + target + ") on " + this + ", connected to " + p
+                    + ": a connected socket sends to its peer only (send)");
+        }
         return home.run(this, () -> handle.sendTo(src, target));
     }
 
@@ -109,13 +115,24 @@ public final class UdpSocket implements AutoCloseable {
         });
     }
 
-    /** From now on, sends go to {@code peer} and only its datagrams are received. */
+    /**
+     * From now on, sends go to {@code peer} and only its datagrams are
+     * received. Once: a connected socket refuses another connect, and a
+     * {@link #sendTo} to another address, with IllegalStateException.
+     */
     public void connect(SocketAddress peer) throws IOException {
+        Addresses.resolved(peer, "UdpSocket.connect");
         if (!home.here()) {
             throw new IllegalStateException("connect() " + this + " in a task of " + home.name()
                     + ", the worker whose task bound it, before tasks of other workers use it");
         }
+        SocketAddress p = this.peer;
+        if (p != null) {
+            throw new IllegalStateException("UdpSocket.connect(" + peer + ") on " + this + ", connected to " + p
+                    + " already: a socket connects once");
+        }
         handle.connect(peer);
+        this.peer = peer;
     }
 
     /** Sends to the connected peer. */

@@ -26,6 +26,7 @@ public final class UnixListener implements AutoCloseable {
     }
 
     public static UnixListener bind(UnixDomainSocketAddress address) throws IOException {
+        Addresses.unix(address, "UnixListener.bind");
         return new UnixListener(Worker.current("UnixListener.bind").driver().listen(address,
                 SocketOptions.DEFAULT));
     }

@@ -20,6 +20,7 @@ public final class UnixStream extends SocketStream {
 
     /** Connects to {@code address}; cancel safety as {@link TcpStream#connect(SocketAddress)}. */
     public static CancellableFuture<UnixStream> connect(UnixDomainSocketAddress address) {
+        Addresses.unix(address, "UnixStream.connect");
         return Worker.current("UnixStream.connect").driver().connect(address, SocketOptions.DEFAULT)
                 .map(UnixStream::new);
     }
