@@ -74,4 +74,40 @@ class NamedTaskAndDynamicSharesTest {
             });
         }
     }
+
+    /**
+     * A shares manager that throws is reported, its queue keeps its last
+     * shares, and the executor goes on: the task in the queue finishes, the
+     * queue runs later tasks, and close returns. Without it the throw left
+     * the loop mid-slice: run() threw the manager's exception, the queue
+     * never ran again, and close waited for its tasks for ever.
+     */
+    @Test
+    void aSharesManagerThatThrowsIsReportedAndTheQueueGoesOn() {
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+        SharesManager manager = () -> {
+            if (broken.get()) {
+                throw new IllegalStateException("controller down");
+            }
+            return 200;
+        };
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            try (var ex = LocalExecutor.builder().preemptTimer(Duration.ofMillis(5)).build()) {
+                TaskQueueHandle q = ex.run(() -> Weft.createTaskQueue("dyn", Shares.dynamic(manager),
+                        Latency.notImportant()));
+                broken.set(true);
+                int one = ex.run(() -> Weft.spawnInto(q, () -> {
+                    long until = System.nanoTime() + 400_000_000L; // past the 250 ms refresh: the manager is asked
+                    while (System.nanoTime() < until) {
+                        Weft.yieldIfNeeded();
+                    }
+                    return 1;
+                }).await());
+                assertThat(one).isEqualTo(1);
+                assertThat(ex.run(() -> Weft.spawnInto(q, () -> 7).await())).isEqualTo(7);
+                assertThat(q.stats().shares()).as("the last shares it gave").isEqualTo(200);
+                ex.run(() -> Weft.spawnInto(q, () -> new Probes.Gate<Integer>().await())); // left for the close
+            }
+        });
+    }
 }

@@ -224,4 +224,113 @@ class TaskQueueTest {
                     .isLessThan(Duration.ofMillis(100).toNanos());
         }
     }
+
+    /** Spins {@code nanos} of CPU in the current task, yielding when the scheduler asks. */
+    private static void spin(long nanos) {
+        long until = System.nanoTime() + nanos;
+        while (System.nanoTime() - until < 0) {
+            Weft.yieldIfNeeded();
+        }
+    }
+
+    /**
+     * A queue that ran alone and then went idle gets no credit against one
+     * that slept meanwhile, nor the other way round: once the executor was
+     * idle (every queue empty), the two share the CPU again at once. Without
+     * the floor kept across idle moments, the queue that had slept woke with
+     * its old vruntime, and the other waited for it to use as much CPU as the
+     * first had alone (300 ms here), longer than the 150 ms spin below.
+     */
+    @Test
+    void aQueueThatRanAloneIsNotStarvedAfterTheExecutorWasIdle() {
+        try (var ex = LocalExecutor.builder().preemptTimer(Duration.ofMillis(5)).build()) {
+            long[] t = ex.run(() -> {
+                var b = Weft.createTaskQueue("b", Shares.fixed(1000), Latency.notImportant());
+                var alone = Weft.spawnInto(b, () -> {
+                    spin(Duration.ofMillis(300).toNanos()); // b alone: the default queue sleeps meanwhile
+                    return null;
+                });
+                // Nothing wakes the default queue while b runs; b ends, every queue is idle, then the timer fires.
+                Weft.sleep(Duration.ofMillis(400)).await();
+                alone.await();
+                AtomicLong ranAt = new AtomicLong();
+                var marker = Weft.spawnInto(b, () -> {
+                    ranAt.set(System.nanoTime());
+                    return null;
+                });
+                spin(Duration.ofMillis(150).toNanos()); // equal shares: b runs within a slice or two
+                long spinEnd = System.nanoTime();
+                marker.await();
+                return new long[] {ranAt.get(), spinEnd};
+            });
+            assertThat(t[0]).as("the marker in b ran during the default queue's spin").isLessThan(t[1]);
+        }
+    }
+
+    /**
+     * A latency bound too large for the clock (up to Long.MAX_VALUE ns, or
+     * ChronoUnit.FOREVER) is taken as the longest one, never wrapped: its
+     * queue's wake does not stretch the running slice for ever (a yielding
+     * CPU task starved every other queue), and FOREVER is no ArithmeticException.
+     */
+    @Test
+    void aHugeLatencyBoundNeitherWrapsNorThrows() {
+        assertThat(Latency.matters(java.time.temporal.ChronoUnit.FOREVER.getDuration()).isImportant()).isTrue();
+        assertThat(Latency.matters(Duration.ofNanos(Long.MAX_VALUE)).isImportant()).isTrue();
+        try (var ex = LocalExecutor.builder().preemptTimer(Duration.ofMillis(5)).build()) {
+            long[] t = ex.run(() -> {
+                var huge = Weft.createTaskQueue("huge", Shares.fixed(1000), Latency.matters(Duration.ofNanos(Long.MAX_VALUE - 1)));
+                var cpu = Weft.createTaskQueue("cpu", Shares.fixed(1000), Latency.notImportant());
+                var third = Weft.createTaskQueue("third", Shares.fixed(1000), Latency.notImportant());
+                AtomicLong ranAt = new AtomicLong();
+                AtomicLong cpuEnd = new AtomicLong();
+                var gate = new Probes.Gate<Void>();
+                var woken = Weft.spawnInto(huge, () -> gate.await());
+                var busy = Weft.spawnInto(cpu, () -> {
+                    gate.open(null); // wakes the huge-latency queue during this slice
+                    Weft.spawnInto(third, () -> {
+                        ranAt.set(System.nanoTime());
+                        return null;
+                    });
+                    spin(Duration.ofMillis(300).toNanos());
+                    cpuEnd.set(System.nanoTime());
+                    return null;
+                });
+                busy.await();
+                woken.await();
+                return new long[] {ranAt.get(), cpuEnd.get()};
+            });
+            assertThat(t[0]).as("the third queue ran while the CPU task spun").isNotZero().isLessThan(t[1]);
+        }
+    }
+
+    /**
+     * metrics() and stats() from another thread while the loop creates
+     * queues: a stale answer, never an exception (the queue list was an
+     * ArrayList that other threads walked while the loop added to it:
+     * ConcurrentModificationException).
+     */
+    @Test
+    void metricsAndStatsFromAnotherThreadWhileQueuesAreCreated() throws Exception {
+        try (var ex = LocalExecutor.builder().start()) {
+            var maker = ex.spawn(() -> {
+                for (int i = 0; i < 20_000; i++) {
+                    Weft.createTaskQueue("q" + i, Shares.fixed(10), Latency.notImportant());
+                    if (i % 100 == 0) {
+                        Weft.yieldNow().await();
+                    }
+                }
+                return null;
+            });
+            int reads = 0;
+            while (!maker.isFinished()) {
+                ex.metrics();
+                ex.stats();
+                reads++;
+            }
+            maker.await();
+            assertThat(reads).isPositive();
+            assertThat(ex.stats().queues()).hasSize(20_001);
+        }
+    }
 }

@@ -111,6 +111,9 @@ public final class BlockingTask<T> extends Task<T> implements Runnable {
      * first. If an abort claimed it first (TAKEN), nothing: the task is
      * already finished.
      */
+    /** The abort's interrupt reached the body (the runner's thread only, set in endInterrupts). */
+    private boolean interruptLanded;
+
     @Override
     public void run() {
         runner = Thread.currentThread(); // published by the CAS below, for an abort that sees STARTED
@@ -137,10 +140,15 @@ public final class BlockingTask<T> extends Task<T> implements Runnable {
         }
     }
 
-    /** An abort interrupts the body: whatever it throws then (an InterruptedException, a closed channel) is the abort's. */
+    /**
+     * An abort whose interrupt landed in the body: whatever the body threw
+     * then (an InterruptedException, a closed channel) is the abort's. An
+     * abort that came once the body had ended (ENDED: no interrupt) leaves
+     * the body's own failure its failure.
+     */
     @Override
     protected boolean thrownByAbort(Throwable t) {
-        return true;
+        return interruptLanded || super.thrownByAbort(t);
     }
 
     @Override
@@ -173,6 +181,7 @@ public final class BlockingTask<T> extends Task<T> implements Runnable {
             if (r != INTERRUPTED) {
                 throw new IllegalStateException("blocking task " + this + " ended its body in run state " + r);
             }
+            interruptLanded = true;
             RUN.setRelease(this, ENDED);
         }
         runner = null;

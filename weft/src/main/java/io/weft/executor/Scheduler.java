@@ -24,11 +24,24 @@ final class Scheduler {
 
     private final ExecutorCore core;
     private final long preemptNanos;
-    private final List<TaskQueue> queues = new ArrayList<>();
+    /**
+     * Every queue, by id: the loop thread appends, other threads (stats,
+     * metrics) read {@code queueCount} then {@code queueArray}, which holds
+     * at least that many (the array is replaced before the count grows).
+     */
+    private volatile TaskQueue[] queueArray = new TaskQueue[4];
+    private volatile int queueCount;
     private final QueueHeap active = new QueueHeap();
     final TaskQueue defaultQueue;
 
     private TaskQueue runningQueue;
+    /**
+     * The vruntime below which no queue is let back in: the smallest of the
+     * active and running queues' when there are some, else the last such
+     * (never decreasing, as CFS's min_vruntime). A queue woken while every
+     * queue was idle gets no credit for its sleep against one that ran alone.
+     */
+    private long floor;
     private long sliceDeadline;
     private int tick;
     /** Set by needPreempt when timers or remote wakes wait: maintenance after the current task. */
@@ -44,8 +57,16 @@ final class Scheduler {
     }
 
     TaskQueue newQueue(String name, Shares shares, Latency latency) {
-        TaskQueue q = new TaskQueue(core, queues.size(), name, shares, latency, System.nanoTime());
-        queues.add(q);
+        int n = queueCount;
+        TaskQueue q = new TaskQueue(core, n, name, shares, latency, System.nanoTime());
+        q.vruntime = floor; // as if it had been woken: no credit for the time before it existed
+        TaskQueue[] a = queueArray;
+        if (n == a.length) {
+            a = java.util.Arrays.copyOf(a, n * 2);
+            queueArray = a;
+        }
+        a[n] = q;
+        queueCount = n + 1;
         return q;
     }
 
@@ -68,24 +89,37 @@ final class Scheduler {
     }
 
     private void activate(TaskQueue q) {
-        long minActive = Long.MAX_VALUE;
-        TaskQueue top = active.peek();
-        if (top != null) {
-            minActive = top.vruntime;
-        }
-        if (runningQueue != null) {
-            minActive = Math.min(minActive, runningQueue.vruntime);
-        }
-        if (minActive != Long.MAX_VALUE && q.vruntime < minActive) {
-            q.vruntime = minActive; // no credit for time spent idle
+        long f = floor();
+        if (q.vruntime < f) {
+            q.vruntime = f; // no credit for time spent idle
         }
         q.status = TaskQueue.ACTIVE;
         q.activatedAt = System.nanoTime();
         active.add(q);
         if (runningQueue != null && q.latency.isImportant()) {
-            // A latency-sensitive queue woke up: the running slice must end in time for it.
-            sliceDeadline = Math.min(sliceDeadline, q.activatedAt + q.latency.nanos());
+            // A latency-sensitive queue woke up: the running slice must end in time for it (compared by
+            // subtraction: a bound near the clock's range must not wrap past it).
+            long due = q.activatedAt + q.latency.nanos();
+            if (due - sliceDeadline < 0) {
+                sliceDeadline = due;
+            }
         }
+    }
+
+    /** {@link #floor}, raised to the smallest vruntime of the active and running queues if there are some. */
+    private long floor() {
+        long min = Long.MAX_VALUE;
+        TaskQueue top = active.peek();
+        if (top != null) {
+            min = top.vruntime;
+        }
+        if (runningQueue != null) {
+            min = Math.min(min, runningQueue.vruntime);
+        }
+        if (min != Long.MAX_VALUE && min > floor) {
+            floor = min;
+        }
+        return floor;
     }
 
     /** Whether a task besides the running one is queued: in the running queue, or in another active one. */
@@ -144,6 +178,7 @@ final class Scheduler {
         long elapsed = end - start;
         runtimeNanos += elapsed;
         q.charge(elapsed, end);
+        floor(); // while q still counts as running: the floor follows the queues that ran
         runningQueue = null;
         if (q.isEmpty()) {
             q.status = TaskQueue.IDLE;
@@ -152,21 +187,33 @@ final class Scheduler {
             q.activatedAt = end;
             active.add(q);
         }
-        if (q.vruntime > (1L << 60)) {
+        if (floor > REBASE_AT) {
             rebaseVruntimes();
         }
         return true;
     }
 
-    /** Keeps vruntimes far from overflow: subtract the smallest from all. */
+    /** Vruntimes are brought down once the floor passes this, far from overflow. */
+    static final long REBASE_AT = 1L << 60;
+
+    /**
+     * Keeps vruntimes far from overflow: subtracts the floor from every
+     * queue's. The active queues are at or above it, so their order in the
+     * heap holds; an idle one below it goes to 0 (it is lifted to the floor
+     * when woken anyway).
+     */
     private void rebaseVruntimes() {
-        long min = Long.MAX_VALUE;
-        for (TaskQueue q : queues) {
-            min = Math.min(min, q.vruntime);
+        long f = floor;
+        TaskQueue[] a = queueArray;
+        for (int i = 0, n = queueCount; i < n; i++) {
+            a[i].vruntime = Math.max(0, a[i].vruntime - f);
         }
-        for (TaskQueue q : queues) {
-            q.vruntime -= min;
-        }
+        floor = 0;
+    }
+
+    /** Test access: the floor of vruntimes now (loop thread). */
+    long floorForTest() {
+        return floor;
     }
 
     /**
@@ -189,25 +236,34 @@ final class Scheduler {
 
     /** Tasks on the run queues now. */
     int queued() {
-        int n = 0;
-        for (TaskQueue q : queues) {
-            n += q.size;
+        int n = queueCount; // then the array, which holds at least that many
+        TaskQueue[] a = queueArray;
+        int tasks = 0;
+        for (int i = 0; i < n; i++) {
+            tasks += a[i].size;
         }
-        return n;
+        return tasks;
     }
 
     /** Every task on a run queue. */
     void forEachQueued(Consumer<Task<?>> action) {
-        for (TaskQueue q : queues) {
+        for (TaskQueue q : queueArrayNow()) {
             q.forEach(action);
         }
     }
 
     List<TaskQueueStats> stats() {
-        List<TaskQueueStats> qs = new ArrayList<>(queues.size());
-        for (TaskQueue q : queues) {
+        TaskQueue[] a = queueArrayNow();
+        List<TaskQueueStats> qs = new ArrayList<>(a.length);
+        for (TaskQueue q : a) {
             qs.add(q.stats());
         }
         return List.copyOf(qs);
+    }
+
+    /** The queues made so far (any thread): the count first, then the array, which holds at least that many. */
+    private TaskQueue[] queueArrayNow() {
+        int n = queueCount;
+        return java.util.Arrays.copyOf(queueArray, n);
     }
 }

@@ -124,8 +124,13 @@ final class TaskQueue implements TaskQueueHandle {
     void charge(long elapsed, long now) {
         runtimeNanos += elapsed;
         if (sharesSpec.isDynamic() && now - sharesReadAt >= SHARES_REFRESH_NANOS) {
-            shares = sharesSpec.current();
             sharesReadAt = now;
+            try {
+                shares = sharesSpec.current();
+            } catch (RuntimeException e) { // the user's manager: the queue keeps its last shares, the loop goes on
+                System.getLogger("io.weft").log(System.Logger.Level.WARNING, "the shares manager of task queue "
+                        + name + " threw; it keeps " + shares + " shares until the manager answers", e);
+            }
         }
         vruntime += elapsed * 1000 / shares;
     }
