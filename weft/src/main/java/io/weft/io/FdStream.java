@@ -16,13 +16,23 @@ import java.nio.ByteBuffer;
  * <p>Bytes a completion driver read for a read that was cancelled meanwhile
  * are kept in {@link #leftover} and returned by the next read, so cancelling
  * a read never loses stream data (the driver holds the next read back until
- * the cancelled one's completion has come). A native buffer (direct
+ * the cancelled one's completion has come); the error such a read ended with
+ * (a reset) is kept in {@link #keptError} and fails the next read once the
+ * leftover is read, as the socket's pending error would on a readiness
+ * driver. A native buffer (direct
  * ByteBuffer, native MemorySegment) is read into in place: after a cancel the
  * kernel may still write into it until that completion, when the bytes are
  * copied out, so it should not be written to meanwhile.
  */
 public final class FdStream extends FdSocket implements StreamHandle {
     private final KeptBytes leftover = new KeptBytes();
+    /**
+     * The {@code -errno} a cancelled read completed with (ECONNRESET: the
+     * kernel has cleared it from the socket, whose next recv would say end of
+     * stream), or 0; after the leftover, the next read fails with it. Loop
+     * thread only.
+     */
+    int keptError;
 
     public FdStream(FdDriver driver, int fd) {
         super(driver, fd);
@@ -77,7 +87,9 @@ public final class FdStream extends FdSocket implements StreamHandle {
                 driver.deregister(self);
                 closed = true; // for this executor: the descriptor stays open and moves
                 shutOthersOut();
-                return Poll.ready(new DetachedStream.Fd(driver.kind(), fd, leftover.drain()));
+                DetachedStream.Fd d = new DetachedStream.Fd(driver.kind(), fd, leftover.drain(), keptError);
+                keptError = 0;
+                return Poll.ready(d);
             }
 
             @Override
@@ -113,6 +125,7 @@ public final class FdStream extends FdSocket implements StreamHandle {
         if (n > 0) {
             return n;
         }
+        throwKeptError();
         MemorySegment v = MemorySegment.ofBuffer(dst);
         if (driver.cancelledInKernel(this, FdOp.READ)) {
             return 0;
@@ -137,6 +150,15 @@ public final class FdStream extends FdSocket implements StreamHandle {
         }
         dst.position(dst.position() + (int) r);
         return (int) r;
+    }
+
+    /** Fails with the error a cancelled read kept ({@link #keptError}), once; nothing if none is kept. */
+    private void throwKeptError() {
+        int e = keptError;
+        if (e != 0) {
+            keptError = 0;
+            throw failure("read", e);
+        }
     }
 
     @Override
@@ -250,6 +272,10 @@ public final class FdStream extends FdSocket implements StreamHandle {
                     advance(n);
                     return Poll.ready(n);
                 }
+                if (s.keptError != 0) {
+                    state = DONE;
+                    s.throwKeptError();
+                }
             }
             return super.poll(cx);
         }
@@ -300,10 +326,17 @@ public final class FdStream extends FdSocket implements StreamHandle {
             return (int) res;
         }
 
+        /** Keeps bytes read for the next read; an error other than the cancel's own for the read after them. */
         @Override
         public void completeCancelled(long res) {
-            if (res > 0 && !socket.closed) { // where the kernel wrote, not the buffer's position now
-                ((FdStream) socket).leftover.keep(kernelView.asSlice(0, res));
+            if (socket.closed) {
+                return;
+            }
+            FdStream s = (FdStream) socket;
+            if (res > 0) { // where the kernel wrote, not the buffer's position now
+                s.leftover.keep(kernelView.asSlice(0, res));
+            } else if (res < 0 && res != -Linux.ECANCELED && s.keptError == 0) {
+                s.keptError = (int) res;
             }
         }
     }
@@ -311,8 +344,8 @@ public final class FdStream extends FdSocket implements StreamHandle {
     /**
      * Readability, with no buffer: on a readiness driver ready as soon as
      * the read bit is set (it may be stale: {@code tryRead} then returns 0
-     * and clears it); on io_uring IORING_OP_POLL_ADD for POLLIN. Bytes kept
-     * from a cancelled read make it ready at once.
+     * and clears it); on io_uring IORING_OP_POLL_ADD for POLLIN. Bytes or an
+     * error kept from a cancelled read make it ready at once.
      */
     static final class ReadableOp extends FdOp<Void> {
         ReadableOp(FdDriver driver, FdStream s) {
@@ -324,7 +357,7 @@ public final class FdStream extends FdSocket implements StreamHandle {
             if (state == NEW) {
                 FdStream s = (FdStream) socket;
                 s.checkOpen();
-                if (!s.leftover.isEmpty()) {
+                if (!s.leftover.isEmpty() || s.keptError != 0) {
                     state = DONE;
                     return Poll.ready(null);
                 }

@@ -68,7 +68,10 @@
  *       {@code completeCancelled} keeps what must not be lost: bytes a read
  *       received go to the stream's leftover (the next read returns them), a
  *       connection an accept took goes to the listener's spare queue, a
- *       datagram to the socket's kept queue.</li>
+ *       datagram to the socket's kept queue; the error a read or receive
+ *       ended with (a reset, a refusal: the kernel cleared it from the
+ *       socket) fails the next one, after what was kept before it, as the
+ *       socket's pending error would on epoll.</li>
  *   <li>Closing a socket wakes (epoll) or cancels (io_uring) its pending
  *       ops, which then fail with AsynchronousCloseException; so do the ops
  *       of a closed io_uring file ({@code FdFile}), even one the kernel had

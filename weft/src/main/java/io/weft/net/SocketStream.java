@@ -55,7 +55,9 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
      *
      * <p><b>Cancel safety:</b> a cancelled read loses no byte. On io_uring
      * the kernel may complete the read after the cancel; its bytes are kept
-     * and returned first by the next read or {@link #tryRead}. A direct
+     * and returned first by the next read or {@link #tryRead}, and an error
+     * it ended with (a reset) is thrown by the read after them, as on epoll
+     * and nio, where it stays in the socket. A direct
      * buffer or native segment may be written by the kernel until that
      * completion, so do not reuse it for other data before the next read on
      * this stream has returned. A read from a task of another worker while
