@@ -38,10 +38,19 @@ public final class FdStream extends FdSocket implements StreamHandle {
         super(driver, fd);
     }
 
+    /**
+     * Puts {@code bytes} back before every byte not yet read and wakes the
+     * reads and readables waiting on this stream (and, on io_uring, the ops
+     * waiting behind a cancelled read): a waiting one takes them at its next
+     * poll (see {@link ReadOp#poll}).
+     */
     @Override
     public void unread(byte[] bytes) {
         driver.checkThread();
         leftover.unread(bytes);
+        if (bytes.length > 0) {
+            waiters.wake(FdOp.READ);
+        }
     }
 
     /** Whether an operation of a task is pending on it (not cancelled). */
@@ -241,10 +250,24 @@ public final class FdStream extends FdSocket implements StreamHandle {
         return "FdStream[fd=" + fd + (closed ? ", closed]" : "]");
     }
 
-    /** A read: recv(2) / IORING_OP_RECV. */
+    /**
+     * A read: recv(2) / IORING_OP_RECV.
+     *
+     * <p>Bytes handed back with {@link #unread} while it waits come first: at
+     * its next poll it gives up its wait (epoll: it leaves the waiter list;
+     * io_uring: a result it got and nobody looked at goes to the leftover
+     * after them, and a recv still in the kernel is cancelled and waited for,
+     * its bytes going after them too, since the kernel may write into a
+     * native buffer until its completion), then reads the leftover as a new
+     * read would. Cancelling it, waiting or in that second wait, keeps every
+     * byte: the unread ones and whatever the recv got stay in the leftover,
+     * for the next read.
+     */
     static final class ReadOp extends FdOp<Integer> {
         private final ByteBuffer buf;
         private final MemorySegment seg;
+        /** io_uring: cancelled in the kernel to take unread bytes first; reads again once its completion came. */
+        private boolean retaking;
 
         ReadOp(FdDriver driver, FdStream s, ByteBuffer buf, MemorySegment seg) {
             super(driver, s);
@@ -258,8 +281,30 @@ public final class FdStream extends FdSocket implements StreamHandle {
 
         @Override
         public Poll<Integer> poll(Context cx) {
+            FdStream s = (FdStream) socket;
+            if (state == WAITING && !s.leftover.isEmpty()) { // unread while it waited
+                s.checkThread();
+                driver.cancelOp(this); // io_uring: a result not looked at goes to the leftover, after them
+                if (inKernel) {
+                    retaking = true;
+                    alsoWake(cx.waker()); // woken at its completion (UringDriver.completion)
+                    return Poll.pending();
+                }
+                state = NEW;
+            } else if (retaking) {
+                s.checkThread();
+                if (inKernel) {
+                    alsoWake(cx.waker());
+                    return Poll.pending();
+                }
+                retaking = false;
+                if (s.closed) {
+                    state = DONE;
+                    throw s.closedFailure();
+                }
+                state = NEW;
+            }
             if (state == NEW) {
-                FdStream s = (FdStream) socket;
                 s.checkOpen();
                 MemorySegment v = view();
                 if (v.byteSize() == 0) {
@@ -345,7 +390,10 @@ public final class FdStream extends FdSocket implements StreamHandle {
      * Readability, with no buffer: on a readiness driver ready as soon as
      * the read bit is set (it may be stale: {@code tryRead} then returns 0
      * and clears it); on io_uring IORING_OP_POLL_ADD for POLLIN. Bytes or an
-     * error kept from a cancelled read make it ready at once.
+     * error kept from a cancelled read make it ready at once, and so do bytes
+     * unread while it waits (its wait is given up: on io_uring the poll is
+     * cancelled in the kernel, where it holds nothing). Cancelling it keeps
+     * everything: it takes nothing.
      */
     static final class ReadableOp extends FdOp<Void> {
         ReadableOp(FdDriver driver, FdStream s) {
@@ -354,13 +402,20 @@ public final class FdStream extends FdSocket implements StreamHandle {
 
         @Override
         public Poll<Void> poll(Context cx) {
+            FdStream s = (FdStream) socket;
             if (state == NEW) {
-                FdStream s = (FdStream) socket;
                 s.checkOpen();
                 if (!s.leftover.isEmpty() || s.keptError != 0) {
                     state = DONE;
                     return Poll.ready(null);
                 }
+            } else if (state == WAITING && !s.leftover.isEmpty()) { // unread while it waited
+                s.checkThread();
+                driver.cancelOp(this);
+                if (!inKernel) {
+                    state = DONE; // else CANCELLED until the poll's completion, which is then ignored
+                }
+                return Poll.ready(null);
             }
             return super.poll(cx);
         }
