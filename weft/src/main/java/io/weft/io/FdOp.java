@@ -71,14 +71,20 @@ public abstract class FdOp<T> extends ListedOp<T> {
 
     /**
      * For {@link #prepare}: the memory the kernel reads or writes for
-     * {@code v}. Native memory is used in place, at most {@code maxNative}
-     * bytes of it (it stays reachable through this op until the completion).
-     * Heap memory may move, so the kernel gets a buffer of at most
-     * {@link BufferPool#MAX_CHUNK} bytes borrowed into {@link #nativeBuf},
-     * filled from {@code v} first when the kernel reads it ({@code toKernel}).
+     * {@code v}. Native memory the kernel writes into (a read) is used in
+     * place, at most {@code maxNative} bytes of it (it stays reachable
+     * through this op until the completion). Otherwise the kernel gets a
+     * buffer of at most {@link BufferPool#MAX_CHUNK} bytes borrowed into
+     * {@link #nativeBuf}: heap memory may move, and memory the kernel reads
+     * ({@code toKernel}: a write) is copied in first, so that a write
+     * cancelled while in the kernel sends (or writes to its file) the bytes
+     * it was given, never what the caller puts in its buffer after
+     * {@code cancel()} returned — as on epoll and nio, whose writes are done
+     * (or copied) by then. The copy costs little next to the system call;
+     * a longer write is done in chunks (a short write).
      */
     protected final MemorySegment kernelMemory(MemorySegment v, long maxNative, boolean toKernel) {
-        if (v.isNative()) {
+        if (v.isNative() && !toKernel) {
             return kernelView = v.asSlice(0, Math.min(v.byteSize(), maxNative));
         }
         long len = Math.min(v.byteSize(), BufferPool.MAX_CHUNK);

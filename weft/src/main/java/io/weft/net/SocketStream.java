@@ -126,7 +126,11 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
      * of {@code src} before the cancel took effect, and the count is not
      * known: the stream then holds a prefix of these bytes, whole and in
      * order before anything written later, so a protocol that cannot resume
-     * mid-message should close the stream after a cancelled write.
+     * mid-message should close the stream after a cancelled write. On every
+     * driver {@code src} is the caller's again once {@code cancel()} has
+     * returned: io_uring sends from its own copy of the bytes (even of a
+     * direct buffer or native segment), so what the caller puts there
+     * afterwards is never sent.
      *
      * <p><b>On a StealingExecutor</b> a stream follows the task that uses it
      * (it moves to that task's worker at its first operation there), except

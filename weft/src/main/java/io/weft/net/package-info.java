@@ -95,7 +95,9 @@
  *   <li>write, writeAll, send: on epoll and nio a cancelled write wrote
  *       nothing; on io_uring it may have sent a prefix of its bytes, whole
  *       and in order before anything written later (see
- *       {@link io.weft.net.SocketStream#write}).</li>
+ *       {@link io.weft.net.SocketStream#write}). On every driver the
+ *       caller's buffer is free once {@code cancel()} returned: what it
+ *       holds afterwards is never sent.</li>
  * </ul>
  * {@code io.weft.net.CancelIoTest} checks each of these on every driver.
  */
