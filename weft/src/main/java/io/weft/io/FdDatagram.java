@@ -181,7 +181,7 @@ public final class FdDatagram extends FdSocket implements DatagramHandle {
         @Override
         public Poll<SocketAddress> poll(Context cx) {
             if (state == NEW) {
-                socket.checkOpen();
+                checkOpen();
                 Object[] k = ((FdDatagram) socket).kept.poll();
                 if (k != null) {
                     if (!cx.consumeBudget()) {

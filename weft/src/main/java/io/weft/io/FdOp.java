@@ -41,6 +41,11 @@ public abstract class FdOp<T> extends ListedOp<T> {
     public boolean inKernel;
     public long result;
     public boolean hasResult;
+    /**
+     * io_uring: a poll returned pending while the op was NEW, waiting behind a cancelled op of its direction
+     * still in the kernel: it was pending before a close that comes now, so it fails as closed asynchronously.
+     */
+    boolean waitedBehind;
     /** io_uring: a write cancelled while in the kernel, counted in its socket's {@code cancelledWrites} until it completes. */
     boolean countedCancelledWrite;
     /** A buffer borrowed from the driver's pool for the kernel; returned when the completion arrives. */
@@ -131,6 +136,26 @@ public abstract class FdOp<T> extends ListedOp<T> {
 
     public FdSocket socket() {
         return socket;
+    }
+
+    /**
+     * For the first poll of a NEW op, before it takes anything kept on its
+     * socket: throws unless on the loop thread with the socket open. A closed
+     * socket fails it (it is then DONE) with ClosedChannelException, or with
+     * AsynchronousCloseException if it already waited, behind a cancelled op
+     * ({@link #waitedBehind}), before the close, as an op waiting in the
+     * kernel or for readiness would.
+     */
+    protected final void checkOpen() {
+        socket.checkThread();
+        if (socket.closed) {
+            state = DONE;
+            java.io.UncheckedIOException c = waitedBehind ? socket.closedFailure() : null;
+            if (c != null) {
+                throw c;
+            }
+            socket.checkOpen();
+        }
     }
 
     @Override

@@ -305,7 +305,7 @@ public final class FdStream extends FdSocket implements StreamHandle {
                 state = NEW;
             }
             if (state == NEW) {
-                s.checkOpen();
+                checkOpen();
                 MemorySegment v = view();
                 if (v.byteSize() == 0) {
                     state = DONE;
@@ -404,7 +404,7 @@ public final class FdStream extends FdSocket implements StreamHandle {
         public Poll<Void> poll(Context cx) {
             FdStream s = (FdStream) socket;
             if (state == NEW) {
-                s.checkOpen();
+                checkOpen();
                 if (!s.leftover.isEmpty() || s.keptError != 0) {
                     state = DONE;
                     return Poll.ready(null);
@@ -467,7 +467,7 @@ public final class FdStream extends FdSocket implements StreamHandle {
         @Override
         public Poll<Integer> poll(Context cx) {
             if (state == NEW) {
-                socket.checkOpen();
+                checkOpen();
                 if (view().byteSize() == 0) {
                     state = DONE;
                     return Poll.ready(0);
