@@ -200,8 +200,8 @@ public final class UringDriver extends FdDriver {
                     op.waitedBehind = true; // pending from now on: a close fails it as closed asynchronously
                     return Poll.pending();
                 }
+                op.waker = cx.waker(); // first: a file op's submit may reap, and so its own completion
                 submit(op);
-                op.waker = cx.waker();
                 return Poll.pending();
             }
             case FdOp.WAITING -> {
