@@ -204,4 +204,29 @@ class KeptReadsTest {
             return null;
         });
     }
+
+    /** As for a read: a readable() waiting when bytes are unread is ready, and tryRead then returns them. */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aWaitingReadableIsReadyForBytesUnreadMeanwhile(Driver d) {
+        TcpTest.on(d, () -> {
+            try (TcpListener l = TcpListener.bind(TcpTest.loopback()); Socket peer = new Socket()) {
+                peer.connect(l.localAddress());
+                try (TcpStream s = Timeout.of(WAIT, l.accept()).await()) {
+                    assertThat(s.tryRead(ByteBuffer.allocate(8))).as("nothing yet").isZero();
+                    JoinHandle<Void> r = Weft.spawn(() -> s.readable().await());
+                    for (int i = 0; i < 4; i++) {
+                        Weft.yieldNow().await();
+                    }
+                    assertThat(r.isFinished()).as("readable waits").isFalse();
+                    s.handle.unread(bytes("xyz"));
+                    Timeout.of(Duration.ofSeconds(1), r).await();
+                    ByteBuffer b = ByteBuffer.allocate(8);
+                    assertThat(s.tryRead(b)).isEqualTo(3);
+                    assertThat(text(b, 3)).isEqualTo("xyz");
+                }
+            }
+            return null;
+        });
+    }
 }
