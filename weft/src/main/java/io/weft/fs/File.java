@@ -100,15 +100,19 @@ public final class File implements AutoCloseable {
 
     /**
      * Writes some of {@code src} at {@code position}; the count. At most 1 MiB
-     * per call on epoll and nio. NonWritableChannelException at the call if
-     * the file was opened without WRITE.
+     * per call on epoll and nio, 64 KiB on io_uring (its copy, see below).
+     * NonWritableChannelException at the call if the file was opened without
+     * WRITE.
      *
      * <p><b>Cancel safety:</b> a cancelled write may have been written, in
      * part or in full: on io_uring if the kernel took it before the cancel;
      * on epoll and nio whenever its pool thread gets to it, since a blocking
      * call cannot be taken back (it writes a copy of the bytes, unless the
-     * file is closed first). {@code src}'s position does not move, so
-     * writing it again at the same position is safe.
+     * file is closed first). Every driver writes from its own copy (io_uring
+     * too, of native memory), so {@code src} is the caller's again once
+     * {@code cancel()} has returned, and what it holds afterwards is never
+     * written by the cancelled write. {@code src}'s position does not move,
+     * so writing it again at the same position is safe.
      */
     public CancellableFuture<Integer> writeAt(ByteBuffer src, long position) {
         return home.run(this, () -> handle.writeAt(src, position));

@@ -6,6 +6,7 @@ import io.weft.sys.SockAddr;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.SocketAddress;
 
 /**
@@ -13,6 +14,15 @@ import java.net.SocketAddress;
  * writable) / IORING_OP_CONNECT. The address lives in native memory the op
  * holds until the kernel's completion. A failed or cancelled connect closes
  * its socket.
+ *
+ * <p>Readiness driver: only EINPROGRESS means the attempt goes on. EAGAIN is
+ * a failure, as java.nio reports it: for a Unix socket the listener's backlog
+ * is full and the connection would never come by itself (io_uring's kernel
+ * side waits for room instead), for TCP no local port is free. A socket is
+ * connected only when, writable, it has no error (SO_ERROR) and a peer
+ * (getpeername): an unconnected socket also polls as writable and hung up
+ * (epoll reports that for the fresh socket, and a sticky hang-up bit would
+ * make every poll try), with SO_ERROR 0 while the handshake goes on.
  */
 final class ConnectOp extends FdOp<StreamHandle> {
     private final SocketAddress target;
@@ -34,18 +44,30 @@ final class ConnectOp extends FdOp<StreamHandle> {
         return WRITE;
     }
 
+    /** {@link #attempt}'s result for connect(2)'s EAGAIN, a failure (-EAGAIN would mean "wait"); see the class comment. */
+    private static final long CONNECT_EAGAIN = Long.MIN_VALUE;
+
     @Override
     public long attempt(Linux sys) {
         if (!inProgress) {
+            // What epoll said of the fresh socket (hung up, writable) is not about this connection: start afresh
+            socket.readiness = READ | WRITE;
             int rc = sys.connect(socket.fd, addr, addrLen);
-            if (rc == -Linux.EINPROGRESS || rc == -Linux.EAGAIN) {
+            if (rc == -Linux.EINPROGRESS) {
                 inProgress = true;
                 return -Linux.EAGAIN;
             }
-            return rc;
+            return rc == -Linux.EAGAIN ? CONNECT_EAGAIN : rc;
         }
         int err = sys.getsockoptInt(socket.fd, Linux.SOL_SOCKET, Linux.SO_ERROR);
-        return err < 0 ? err : -err; // SO_ERROR 0: connected
+        if (err != 0) {
+            return err < 0 ? err : -err;
+        }
+        MemorySegment buf = sys.scratch();
+        MemorySegment len = buf.asSlice(SockAddr.MAX_LEN, 4);
+        len.set(ValueLayout.JAVA_INT, 0, SockAddr.MAX_LEN);
+        int rc = sys.getpeername(socket.fd, buf.asSlice(0, SockAddr.MAX_LEN), len);
+        return rc == -Linux.ENOTCONN ? -Linux.EAGAIN : Math.min(rc, 0); // no peer yet: the handshake goes on
     }
 
     @Override
@@ -69,6 +91,9 @@ final class ConnectOp extends FdOp<StreamHandle> {
         if (restarted && res >= 0) {
             int err = driver.sys().getsockoptInt(socket.fd, Linux.SOL_SOCKET, Linux.SO_ERROR);
             res = err < 0 ? err : -err;
+        }
+        if (res == CONNECT_EAGAIN) {
+            res = -Linux.EAGAIN;
         }
         if (res < 0) {
             UncheckedIOException e = socket.closedFailure();

@@ -9,10 +9,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A connected stream taken off the driver of one executor, on its way to
  * another ({@link StreamHandle#detach()}): its descriptor (or nio channel),
- * the bytes a cancelled read had kept for the next read, and the kind of
- * driver it came from. Any thread may hold it; {@link #attach} registers it
- * with the driver of the executor that calls it, once. Never attached, it
- * must be closed.
+ * the bytes (and, on io_uring, the error) a cancelled read had kept for the
+ * next read, and the kind of driver it came from. Any thread may hold it;
+ * {@link #attach} registers it with the driver of the executor that calls
+ * it, once. Never attached, it must be closed.
  */
 public abstract sealed class DetachedStream permits DetachedStream.Fd, DetachedStream.Nio {
     private final AtomicBoolean taken = new AtomicBoolean();
@@ -72,15 +72,20 @@ public abstract sealed class DetachedStream permits DetachedStream.Fd, DetachedS
     /** A descriptor of io_uring or epoll. */
     static final class Fd extends DetachedStream {
         final int fd;
+        /** The error a cancelled read kept for the read after the leftover ({@code FdStream.keptError}), or 0. */
+        final int keptError;
 
-        Fd(Driver from, int fd, byte[] leftover) {
+        Fd(Driver from, int fd, byte[] leftover, int keptError) {
             super(from, leftover);
             this.fd = fd;
+            this.keptError = keptError;
         }
 
         @Override
         StreamHandle adopt(IoDriver driver) {
-            return ((FdDriver) driver).adoptStream(fd);
+            FdStream s = ((FdDriver) driver).adoptStream(fd);
+            s.keptError = keptError;
+            return s;
         }
 
         @Override

@@ -21,7 +21,13 @@ import java.nio.channels.NotYetConnectedException;
  */
 public final class FdDatagram extends FdSocket implements DatagramHandle {
     private boolean connected;
-    /** Datagrams a completion driver received for receives that were cancelled meanwhile: the next receives get them. */
+    /**
+     * What a completion driver's receives that were cancelled meanwhile got,
+     * in order: a datagram ({@code {byte[], SocketAddress}}), or the error one
+     * ended with ({@code {null, Long -errno}}, e.g. ECONNREFUSED, which the
+     * kernel has cleared from the socket). The next receives get them: a
+     * datagram is returned, an error thrown.
+     */
     private final java.util.ArrayDeque<Object[]> kept = new java.util.ArrayDeque<>();
 
     public FdDatagram(FdDriver driver, int fd) {
@@ -175,7 +181,7 @@ public final class FdDatagram extends FdSocket implements DatagramHandle {
         @Override
         public Poll<SocketAddress> poll(Context cx) {
             if (state == NEW) {
-                socket.checkOpen();
+                checkOpen();
                 Object[] k = ((FdDatagram) socket).kept.poll();
                 if (k != null) {
                     if (!cx.consumeBudget()) {
@@ -183,6 +189,9 @@ public final class FdDatagram extends FdSocket implements DatagramHandle {
                         return Poll.pending();
                     }
                     state = DONE;
+                    if (k[0] == null) {
+                        throw socket.failure("recvfrom", (Long) k[1]);
+                    }
                     byte[] b = (byte[]) k[0];
                     dst.put(b, 0, Math.min(b.length, dst.remaining())); // truncated as the kernel truncates
                     return Poll.ready((SocketAddress) k[1]);
@@ -231,12 +240,18 @@ public final class FdDatagram extends FdSocket implements DatagramHandle {
             return from;
         }
 
+        /** Keeps the datagram for the next receive; an error other than the cancel's own for the next receive to throw. */
         @Override
         public void completeCancelled(long res) {
-            if (res >= 0 && !socket.closed) {
+            if (socket.closed) {
+                return;
+            }
+            if (res >= 0) {
                 byte[] b = kernelView.asSlice(0, res).toArray(ValueLayout.JAVA_BYTE); // where the kernel wrote
                 SocketAddress src = SockAddr.read(header.asSlice(128), header.get(ValueLayout.JAVA_INT, 8));
                 ((FdDatagram) socket).kept.add(new Object[] {b, src});
+            } else if (res != -Linux.ECANCELED) {
+                ((FdDatagram) socket).kept.add(new Object[] {null, res});
             }
         }
     }

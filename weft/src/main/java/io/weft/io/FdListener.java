@@ -57,7 +57,7 @@ public final class FdListener extends FdSocket implements ListenerHandle {
         @Override
         public Poll<StreamHandle> poll(Context cx) {
             if (state == NEW) {
-                socket.checkOpen();
+                checkOpen();
                 Integer fd = ((FdListener) socket).spare.poll();
                 if (fd != null) {
                     state = DONE;

@@ -41,6 +41,11 @@ public abstract class FdOp<T> extends ListedOp<T> {
     public boolean inKernel;
     public long result;
     public boolean hasResult;
+    /**
+     * io_uring: a poll returned pending while the op was NEW, waiting behind a cancelled op of its direction
+     * still in the kernel: it was pending before a close that comes now, so it fails as closed asynchronously.
+     */
+    boolean waitedBehind;
     /** io_uring: a write cancelled while in the kernel, counted in its socket's {@code cancelledWrites} until it completes. */
     boolean countedCancelledWrite;
     /** A buffer borrowed from the driver's pool for the kernel; returned when the completion arrives. */
@@ -71,14 +76,20 @@ public abstract class FdOp<T> extends ListedOp<T> {
 
     /**
      * For {@link #prepare}: the memory the kernel reads or writes for
-     * {@code v}. Native memory is used in place, at most {@code maxNative}
-     * bytes of it (it stays reachable through this op until the completion).
-     * Heap memory may move, so the kernel gets a buffer of at most
-     * {@link BufferPool#MAX_CHUNK} bytes borrowed into {@link #nativeBuf},
-     * filled from {@code v} first when the kernel reads it ({@code toKernel}).
+     * {@code v}. Native memory the kernel writes into (a read) is used in
+     * place, at most {@code maxNative} bytes of it (it stays reachable
+     * through this op until the completion). Otherwise the kernel gets a
+     * buffer of at most {@link BufferPool#MAX_CHUNK} bytes borrowed into
+     * {@link #nativeBuf}: heap memory may move, and memory the kernel reads
+     * ({@code toKernel}: a write) is copied in first, so that a write
+     * cancelled while in the kernel sends (or writes to its file) the bytes
+     * it was given, never what the caller puts in its buffer after
+     * {@code cancel()} returned — as on epoll and nio, whose writes are done
+     * (or copied) by then. The copy costs little next to the system call;
+     * a longer write is done in chunks (a short write).
      */
     protected final MemorySegment kernelMemory(MemorySegment v, long maxNative, boolean toKernel) {
-        if (v.isNative()) {
+        if (v.isNative() && !toKernel) {
             return kernelView = v.asSlice(0, Math.min(v.byteSize(), maxNative));
         }
         long len = Math.min(v.byteSize(), BufferPool.MAX_CHUNK);
@@ -125,6 +136,26 @@ public abstract class FdOp<T> extends ListedOp<T> {
 
     public FdSocket socket() {
         return socket;
+    }
+
+    /**
+     * For the first poll of a NEW op, before it takes anything kept on its
+     * socket: throws unless on the loop thread with the socket open. A closed
+     * socket fails it (it is then DONE) with ClosedChannelException, or with
+     * AsynchronousCloseException if it already waited, behind a cancelled op
+     * ({@link #waitedBehind}), before the close, as an op waiting in the
+     * kernel or for readiness would.
+     */
+    protected final void checkOpen() {
+        socket.checkThread();
+        if (socket.closed) {
+            state = DONE;
+            java.io.UncheckedIOException c = waitedBehind ? socket.closedFailure() : null;
+            if (c != null) {
+                throw c;
+            }
+            socket.checkOpen();
+        }
     }
 
     @Override

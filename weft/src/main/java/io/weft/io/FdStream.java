@@ -16,22 +16,41 @@ import java.nio.ByteBuffer;
  * <p>Bytes a completion driver read for a read that was cancelled meanwhile
  * are kept in {@link #leftover} and returned by the next read, so cancelling
  * a read never loses stream data (the driver holds the next read back until
- * the cancelled one's completion has come). A native buffer (direct
+ * the cancelled one's completion has come); the error such a read ended with
+ * (a reset) is kept in {@link #keptError} and fails the next read once the
+ * leftover is read, as the socket's pending error would on a readiness
+ * driver. A native buffer (direct
  * ByteBuffer, native MemorySegment) is read into in place: after a cancel the
  * kernel may still write into it until that completion, when the bytes are
  * copied out, so it should not be written to meanwhile.
  */
 public final class FdStream extends FdSocket implements StreamHandle {
     private final KeptBytes leftover = new KeptBytes();
+    /**
+     * The {@code -errno} a cancelled read completed with (ECONNRESET: the
+     * kernel has cleared it from the socket, whose next recv would say end of
+     * stream), or 0; after the leftover, the next read fails with it. Loop
+     * thread only.
+     */
+    int keptError;
 
     public FdStream(FdDriver driver, int fd) {
         super(driver, fd);
     }
 
+    /**
+     * Puts {@code bytes} back before every byte not yet read and wakes the
+     * reads and readables waiting on this stream (and, on io_uring, the ops
+     * waiting behind a cancelled read): a waiting one takes them at its next
+     * poll (see {@link ReadOp#poll}).
+     */
     @Override
     public void unread(byte[] bytes) {
         driver.checkThread();
         leftover.unread(bytes);
+        if (bytes.length > 0) {
+            waiters.wake(FdOp.READ);
+        }
     }
 
     /** Whether an operation of a task is pending on it (not cancelled). */
@@ -77,7 +96,9 @@ public final class FdStream extends FdSocket implements StreamHandle {
                 driver.deregister(self);
                 closed = true; // for this executor: the descriptor stays open and moves
                 shutOthersOut();
-                return Poll.ready(new DetachedStream.Fd(driver.kind(), fd, leftover.drain()));
+                DetachedStream.Fd d = new DetachedStream.Fd(driver.kind(), fd, leftover.drain(), keptError);
+                keptError = 0;
+                return Poll.ready(d);
             }
 
             @Override
@@ -113,6 +134,7 @@ public final class FdStream extends FdSocket implements StreamHandle {
         if (n > 0) {
             return n;
         }
+        throwKeptError();
         MemorySegment v = MemorySegment.ofBuffer(dst);
         if (driver.cancelledInKernel(this, FdOp.READ)) {
             return 0;
@@ -137,6 +159,15 @@ public final class FdStream extends FdSocket implements StreamHandle {
         }
         dst.position(dst.position() + (int) r);
         return (int) r;
+    }
+
+    /** Fails with the error a cancelled read kept ({@link #keptError}), once; nothing if none is kept. */
+    private void throwKeptError() {
+        int e = keptError;
+        if (e != 0) {
+            keptError = 0;
+            throw failure("read", e);
+        }
     }
 
     @Override
@@ -219,10 +250,24 @@ public final class FdStream extends FdSocket implements StreamHandle {
         return "FdStream[fd=" + fd + (closed ? ", closed]" : "]");
     }
 
-    /** A read: recv(2) / IORING_OP_RECV. */
+    /**
+     * A read: recv(2) / IORING_OP_RECV.
+     *
+     * <p>Bytes handed back with {@link #unread} while it waits come first: at
+     * its next poll it gives up its wait (epoll: it leaves the waiter list;
+     * io_uring: a result it got and nobody looked at goes to the leftover
+     * after them, and a recv still in the kernel is cancelled and waited for,
+     * its bytes going after them too, since the kernel may write into a
+     * native buffer until its completion), then reads the leftover as a new
+     * read would. Cancelling it, waiting or in that second wait, keeps every
+     * byte: the unread ones and whatever the recv got stay in the leftover,
+     * for the next read.
+     */
     static final class ReadOp extends FdOp<Integer> {
         private final ByteBuffer buf;
         private final MemorySegment seg;
+        /** io_uring: cancelled in the kernel to take unread bytes first; reads again once its completion came. */
+        private boolean retaking;
 
         ReadOp(FdDriver driver, FdStream s, ByteBuffer buf, MemorySegment seg) {
             super(driver, s);
@@ -236,9 +281,31 @@ public final class FdStream extends FdSocket implements StreamHandle {
 
         @Override
         public Poll<Integer> poll(Context cx) {
+            FdStream s = (FdStream) socket;
+            if (state == WAITING && !s.leftover.isEmpty()) { // unread while it waited
+                s.checkThread();
+                driver.cancelOp(this); // io_uring: a result not looked at goes to the leftover, after them
+                if (inKernel) {
+                    retaking = true;
+                    alsoWake(cx.waker()); // woken at its completion (UringDriver.completion)
+                    return Poll.pending();
+                }
+                state = NEW;
+            } else if (retaking) {
+                s.checkThread();
+                if (inKernel) {
+                    alsoWake(cx.waker());
+                    return Poll.pending();
+                }
+                retaking = false;
+                if (s.closed) {
+                    state = DONE;
+                    throw s.closedFailure();
+                }
+                state = NEW;
+            }
             if (state == NEW) {
-                FdStream s = (FdStream) socket;
-                s.checkOpen();
+                checkOpen();
                 MemorySegment v = view();
                 if (v.byteSize() == 0) {
                     state = DONE;
@@ -249,6 +316,10 @@ public final class FdStream extends FdSocket implements StreamHandle {
                     state = DONE;
                     advance(n);
                     return Poll.ready(n);
+                }
+                if (s.keptError != 0) {
+                    state = DONE;
+                    s.throwKeptError();
                 }
             }
             return super.poll(cx);
@@ -300,10 +371,17 @@ public final class FdStream extends FdSocket implements StreamHandle {
             return (int) res;
         }
 
+        /** Keeps bytes read for the next read; an error other than the cancel's own for the read after them. */
         @Override
         public void completeCancelled(long res) {
-            if (res > 0 && !socket.closed) { // where the kernel wrote, not the buffer's position now
-                ((FdStream) socket).leftover.keep(kernelView.asSlice(0, res));
+            if (socket.closed) {
+                return;
+            }
+            FdStream s = (FdStream) socket;
+            if (res > 0) { // where the kernel wrote, not the buffer's position now
+                s.leftover.keep(kernelView.asSlice(0, res));
+            } else if (res < 0 && res != -Linux.ECANCELED && s.keptError == 0) {
+                s.keptError = (int) res;
             }
         }
     }
@@ -311,8 +389,11 @@ public final class FdStream extends FdSocket implements StreamHandle {
     /**
      * Readability, with no buffer: on a readiness driver ready as soon as
      * the read bit is set (it may be stale: {@code tryRead} then returns 0
-     * and clears it); on io_uring IORING_OP_POLL_ADD for POLLIN. Bytes kept
-     * from a cancelled read make it ready at once.
+     * and clears it); on io_uring IORING_OP_POLL_ADD for POLLIN. Bytes or an
+     * error kept from a cancelled read make it ready at once, and so do bytes
+     * unread while it waits (its wait is given up: on io_uring the poll is
+     * cancelled in the kernel, where it holds nothing). Cancelling it keeps
+     * everything: it takes nothing.
      */
     static final class ReadableOp extends FdOp<Void> {
         ReadableOp(FdDriver driver, FdStream s) {
@@ -321,13 +402,20 @@ public final class FdStream extends FdSocket implements StreamHandle {
 
         @Override
         public Poll<Void> poll(Context cx) {
+            FdStream s = (FdStream) socket;
             if (state == NEW) {
-                FdStream s = (FdStream) socket;
-                s.checkOpen();
-                if (!s.leftover.isEmpty()) {
+                checkOpen();
+                if (!s.leftover.isEmpty() || s.keptError != 0) {
                     state = DONE;
                     return Poll.ready(null);
                 }
+            } else if (state == WAITING && !s.leftover.isEmpty()) { // unread while it waited
+                s.checkThread();
+                driver.cancelOp(this);
+                if (!inKernel) {
+                    state = DONE; // else CANCELLED until the poll's completion, which is then ignored
+                }
+                return Poll.ready(null);
             }
             return super.poll(cx);
         }
@@ -379,7 +467,7 @@ public final class FdStream extends FdSocket implements StreamHandle {
         @Override
         public Poll<Integer> poll(Context cx) {
             if (state == NEW) {
-                socket.checkOpen();
+                checkOpen();
                 if (view().byteSize() == 0) {
                     state = DONE;
                     return Poll.ready(0);

@@ -102,12 +102,10 @@ public final class NioDriver extends IoDriver {
             op.failed();
             throw new UncheckedIOException(wasWaiting ? new AsynchronousCloseException() : new ClosedChannelException());
         }
-        if (op.state == NioOp.NEW) {
-            T v = op.immediate();
-            if (v != null) {
-                op.state = NioOp.DONE;
-                return Poll.ready(v);
-            }
+        T now = op.immediate(); // a waiting op too: bytes unread while it waited come first
+        if (now != null) {
+            finish(op);
+            return Poll.ready(now);
         }
         if (!cx.consumeBudget()) {
             return Poll.pending(); // budget spent: the task was woken to run again later

@@ -42,7 +42,11 @@ public abstract class NioOp<T> extends ListedOp<T> {
      */
     abstract T attempt() throws IOException;
 
-    /** Before any call: a value that needs none (e.g. 0 for an empty buffer), or {@code null}. */
+    /**
+     * Before any call, at every poll of a new or waiting op: a value that
+     * needs none (0 for an empty buffer, bytes unread on the stream), or
+     * {@code null}. A waiting op that gets one leaves the waiter list.
+     */
     T immediate() {
         return null;
     }

@@ -87,10 +87,19 @@ public final class NioStream extends NioSocket implements StreamHandle {
         };
     }
 
+    /**
+     * Puts {@code bytes} back before every byte not yet read and wakes the
+     * reads and readables waiting on this stream: a waiting one takes them
+     * at its next poll ({@link NioOp#immediate}, which the driver asks of a
+     * waiting op too).
+     */
     @Override
     public void unread(byte[] bytes) {
         driver.checkThread();
         kept.unread(bytes);
+        if (bytes.length > 0) {
+            waiters.wake(NioOp.READ);
+        }
     }
 
     @Override

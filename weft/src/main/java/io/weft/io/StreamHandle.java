@@ -48,8 +48,11 @@ public interface StreamHandle extends StreamOps {
     /**
      * Puts {@code bytes}, read from this stream earlier and never delivered,
      * back before every byte not yet read: the next read (or tryRead)
-     * returns them first, and {@link #readable()} is ready at once. They move
-     * with the stream on {@link #detach()}. Loop thread only.
+     * returns them first, and {@link #readable()} is ready at once; a read
+     * or readable already waiting is woken and returns them (on io_uring a
+     * read in the kernel is cancelled first, and bytes it got go after
+     * them). They move with the stream on {@link #detach()}. Loop thread
+     * only.
      */
     void unread(byte[] bytes);
 

@@ -7,6 +7,7 @@ import io.weft.Waker;
 import io.weft.sys.Errno;
 import io.weft.sys.Linux;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -185,7 +186,8 @@ public final class UringDriver extends FdDriver {
             case FdOp.NEW -> {
                 if (op.socket.closed) {
                     op.state = FdOp.DONE;
-                    throw op.socket.failure("use of a closed socket", -Linux.EBADF);
+                    UncheckedIOException c = op.waitedBehind ? op.socket.closedFailure() : null;
+                    throw c != null ? c : op.socket.failure("use of a closed socket", -Linux.EBADF);
                 }
                 if (closed) {
                     throw new IllegalStateException("I/O on a closed io_uring driver");
@@ -195,10 +197,11 @@ public final class UringDriver extends FdDriver {
                     // Its completion may still bring bytes (or a connection) that come before ours: wait
                     // for it, then the op's poll takes what it kept first.
                     ahead.alsoWake(cx.waker());
+                    op.waitedBehind = true; // pending from now on: a close fails it as closed asynchronously
                     return Poll.pending();
                 }
+                op.waker = cx.waker(); // first: a file op's submit may reap, and so its own completion
                 submit(op);
-                op.waker = cx.waker();
                 return Poll.pending();
             }
             case FdOp.WAITING -> {

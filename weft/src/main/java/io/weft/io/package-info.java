@@ -38,13 +38,18 @@
  *
  * <h2>Native memory</h2>
  * A completion driver lends a native buffer to an op whose memory is on the
- * heap ({@code BufferPool}: 4, 16 or 64 KiB, the smallest that holds the
- * transfer), from its first submission to its completion, even when the op
- * was cancelled meanwhile. A buffer that comes back goes to a cache of at
- * most {@code weft.uring.bufferCacheBytes} (4 MiB) and is freed beyond it,
- * so the native memory of a driver is what its ops in flight hold plus the
- * cache. Native memory the caller owns (direct buffers, native segments) is
- * used in place. {@code readable()} (an IORING_OP_POLL_ADD) holds none.
+ * heap, and to every write ({@code BufferPool}: 4, 16 or 64 KiB, the
+ * smallest that holds the transfer), from its first submission to its
+ * completion, even when the op was cancelled meanwhile. A buffer that comes
+ * back goes to a cache of at most {@code weft.uring.bufferCacheBytes} (4 MiB)
+ * and is freed beyond it, so the native memory of a driver is what its ops
+ * in flight hold plus the cache. A write copies its bytes in, even from
+ * native memory, so that a write cancelled in the kernel never reads the
+ * caller's memory after {@code cancel()} returned (on epoll and nio a
+ * cancelled write is done by then, or copied: one behaviour on every
+ * driver). Native memory the caller owns (direct buffers, native segments)
+ * is read into in place. {@code readable()} (an IORING_OP_POLL_ADD) holds
+ * none.
  *
  * <h2>An op's life (descriptor drivers)</h2>
  * <ol>
@@ -68,7 +73,10 @@
  *       {@code completeCancelled} keeps what must not be lost: bytes a read
  *       received go to the stream's leftover (the next read returns them), a
  *       connection an accept took goes to the listener's spare queue, a
- *       datagram to the socket's kept queue.</li>
+ *       datagram to the socket's kept queue; the error a read or receive
+ *       ended with (a reset, a refusal: the kernel cleared it from the
+ *       socket) fails the next one, after what was kept before it, as the
+ *       socket's pending error would on epoll.</li>
  *   <li>Closing a socket wakes (epoll) or cancels (io_uring) its pending
  *       ops, which then fail with AsynchronousCloseException; so do the ops
  *       of a closed io_uring file ({@code FdFile}), even one the kernel had

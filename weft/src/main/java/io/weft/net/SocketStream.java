@@ -55,7 +55,9 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
      *
      * <p><b>Cancel safety:</b> a cancelled read loses no byte. On io_uring
      * the kernel may complete the read after the cancel; its bytes are kept
-     * and returned first by the next read or {@link #tryRead}. A direct
+     * and returned first by the next read or {@link #tryRead}, and an error
+     * it ended with (a reset) is thrown by the read after them, as on epoll
+     * and nio, where it stays in the socket. A direct
      * buffer or native segment may be written by the kernel until that
      * completion, so do not reuse it for other data before the next read on
      * this stream has returned. A read from a task of another worker while
@@ -124,7 +126,11 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
      * of {@code src} before the cancel took effect, and the count is not
      * known: the stream then holds a prefix of these bytes, whole and in
      * order before anything written later, so a protocol that cannot resume
-     * mid-message should close the stream after a cancelled write.
+     * mid-message should close the stream after a cancelled write. On every
+     * driver {@code src} is the caller's again once {@code cancel()} has
+     * returned: io_uring sends from its own copy of the bytes (even of a
+     * direct buffer or native segment), so what the caller puts there
+     * afterwards is never sent.
      *
      * <p><b>On a StealingExecutor</b> a stream follows the task that uses it
      * (it moves to that task's worker at its first operation there), except

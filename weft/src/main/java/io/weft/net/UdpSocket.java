@@ -98,8 +98,10 @@ public final class UdpSocket implements AutoCloseable {
      *
      * <p><b>Cancel safety:</b> no datagram is lost: one that a cancelled
      * receive had already taken (io_uring may complete it after the cancel)
-     * is returned by the next receive. A cancelled send may or may not have
-     * been sent (a datagram goes whole or not at all).
+     * is returned by the next receive, and an error one ended with in the
+     * kernel (a refusal of a connected peer) is thrown by the next receive,
+     * as on epoll and nio. A cancelled send may or may not have been sent (a
+     * datagram goes whole or not at all).
      */
     public CancellableFuture<SocketAddress> receiveFrom(ByteBuffer dst) {
         Received k = takeKept(true);

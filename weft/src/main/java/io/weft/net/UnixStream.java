@@ -18,7 +18,14 @@ public final class UnixStream extends SocketStream {
         return connect(UnixDomainSocketAddress.of(path));
     }
 
-    /** Connects to {@code address}; cancel safety as {@link TcpStream#connect(SocketAddress)}. */
+    /**
+     * Connects to {@code address}; cancel safety as {@link TcpStream#connect(SocketAddress)}.
+     *
+     * <p>A listener whose backlog is full: on epoll and nio the connect fails
+     * with a SocketException (EAGAIN, as java.nio's), since the kernel will
+     * not finish it; on io_uring the kernel waits for room, and the connect
+     * with it. It never gives a stream that is not connected.
+     */
     public static CancellableFuture<UnixStream> connect(UnixDomainSocketAddress address) {
         Addresses.unix(address, "UnixStream.connect");
         return Worker.current("UnixStream.connect").driver().connect(address, SocketOptions.DEFAULT)

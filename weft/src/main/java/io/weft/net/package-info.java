@@ -47,12 +47,14 @@
  * call surfaces from {@code await()} as {@link java.io.UncheckedIOException}
  * whose cause is the {@link java.io.IOException} subclass java.nio would
  * throw, its message naming the call and the errno:
- * {@link java.net.ConnectException} (ECONNREFUSED),
- * {@link java.net.SocketTimeoutException} (a connect timeout),
+ * {@link java.net.ConnectException} (ECONNREFUSED; ETIMEDOUT of a connect),
+ * {@link java.net.SocketTimeoutException} (the timeout of
+ * {@code connect(address, timeout)}),
  * {@link java.net.BindException} (EADDRINUSE),
  * {@link java.nio.channels.AsynchronousCloseException} (closed while
  * pending), {@link java.nio.channels.ClosedChannelException} (used after
- * close), {@link java.net.SocketException} (ECONNRESET, EPIPE, others).
+ * close), {@link java.net.SocketException} (ECONNRESET, EPIPE, ETIMEDOUT of
+ * an established connection, others).
  * Calls that never wait (bind, shutdownOutput, options, addresses) throw
  * the IOException itself. End of stream is -1.
  *
@@ -95,7 +97,9 @@
  *   <li>write, writeAll, send: on epoll and nio a cancelled write wrote
  *       nothing; on io_uring it may have sent a prefix of its bytes, whole
  *       and in order before anything written later (see
- *       {@link io.weft.net.SocketStream#write}).</li>
+ *       {@link io.weft.net.SocketStream#write}). On every driver the
+ *       caller's buffer is free once {@code cancel()} returned: what it
+ *       holds afterwards is never sent.</li>
  * </ul>
  * {@code io.weft.net.CancelIoTest} checks each of these on every driver.
  */

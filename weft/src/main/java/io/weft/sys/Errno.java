@@ -5,7 +5,6 @@ import java.net.BindException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -115,14 +114,18 @@ public final class Errno {
     /**
      * The exception for a failed socket call: {@code call} names it (with its
      * target, e.g. "connect 127.0.0.1:9"), {@code errno} is positive or
-     * negative.
+     * negative. The types are java.nio's: ETIMEDOUT is a ConnectException
+     * for a connect (a {@code call} that starts with "connect") and a plain
+     * SocketException for any other call (java.nio's "Connection timed out"
+     * IOException, as the nio driver renames it), never a
+     * SocketTimeoutException, which is not a SocketException.
      */
     public static IOException socketError(String call, int errno) {
         errno = Math.abs(errno);
         String msg = call + ": " + describe(errno);
         return switch (errno) {
             case Linux.ECONNREFUSED -> new ConnectException(msg);
-            case Linux.ETIMEDOUT -> new SocketTimeoutException(msg);
+            case Linux.ETIMEDOUT -> call.startsWith("connect") ? new ConnectException(msg) : new SocketException(msg);
             case Linux.EADDRINUSE, Linux.EADDRNOTAVAIL -> new BindException(msg);
             case Linux.EHOSTUNREACH, Linux.ENETUNREACH -> new NoRouteToHostException(msg);
             case Linux.EBADF -> withMessage(new ClosedChannelException(), msg);

@@ -451,4 +451,24 @@ class NioDriverTest {
         assertThat(NioErrors.describe(new InetSocketAddress("::1", 80))).isEqualTo("[0:0:0:0:0:0:0:1]:80");
         assertThat(NioErrors.describe(UnixDomainSocketAddress.of("/tmp/s"))).isEqualTo("/tmp/s");
     }
+
+    /**
+     * ETIMEDOUT: java.nio throws ConnectException for a connect and an
+     * IOException "Connection timed out" for a read, which the nio driver
+     * makes a SocketException; the descriptor drivers (Errno.socketError)
+     * give the same types, never SocketTimeoutException (not a
+     * SocketException, and what a weft connect timeout throws).
+     */
+    @Test
+    void aTimedOutConnectionIsAConnectExceptionForAConnectAndASocketExceptionElseOnEveryDriver() {
+        assertThat(io.weft.sys.Errno.socketError("connect 10.0.0.1:80", -io.weft.sys.Linux.ETIMEDOUT))
+                .isExactlyInstanceOf(ConnectException.class)
+                .hasMessage("connect 10.0.0.1:80: ETIMEDOUT (Connection timed out)");
+        assertThat(io.weft.sys.Errno.socketError("read", io.weft.sys.Linux.ETIMEDOUT))
+                .isExactlyInstanceOf(SocketException.class).hasMessage("read: ETIMEDOUT (Connection timed out)");
+        assertThat(NioErrors.rename("connect 10.0.0.1:80", new ConnectException("Connection timed out")))
+                .isExactlyInstanceOf(ConnectException.class);
+        assertThat(NioErrors.rename("read", new IOException("Connection timed out")))
+                .isExactlyInstanceOf(SocketException.class);
+    }
 }
