@@ -102,10 +102,13 @@ public abstract sealed class DetachedStream permits DetachedStream.Fd, DetachedS
     /** A channel of the nio driver. */
     static final class Nio extends DetachedStream {
         final SocketChannel channel;
+        /** Its output was shut down where it was: a write where it lands fails as there (EPIPE). */
+        final boolean outputShut;
 
-        Nio(SocketChannel channel, byte[] leftover) {
+        Nio(SocketChannel channel, byte[] leftover, boolean outputShut) {
             super(Driver.NIO, leftover);
             this.channel = channel;
+            this.outputShut = outputShut;
         }
 
         @Override
@@ -120,7 +123,7 @@ public abstract sealed class DetachedStream permits DetachedStream.Fd, DetachedS
         @Override
         StreamHandle adopt(IoDriver driver) {
             try {
-                return ((NioDriver) driver).adopt(channel);
+                return ((NioDriver) driver).adopt(channel, outputShut);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(NioErrors.rename("register", e));
             }

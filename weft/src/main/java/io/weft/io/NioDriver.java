@@ -297,10 +297,11 @@ public final class NioDriver extends IoDriver {
     }
 
     /** Wraps a channel from accept. */
-    NioStream adopt(SocketChannel ch) throws IOException {
+    NioStream adopt(SocketChannel ch, boolean outputShut) throws IOException {
         try {
             ch.configureBlocking(false);
             NioStream s = new NioStream(this, ch);
+            s.outputShut = outputShut;
             register(s);
             return s;
         } catch (IOException | RuntimeException e) {

@@ -53,7 +53,7 @@ public final class NioListener extends NioSocket implements ListenerHandle {
         @Override
         StreamHandle attempt() throws IOException {
             SocketChannel c = ((NioListener) socket).ch.accept();
-            return c == null ? null : driver.adopt(c);
+            return c == null ? null : driver.adopt(c, false);
         }
     }
 }

@@ -24,7 +24,7 @@ import java.time.Duration;
 public final class NioStream extends NioSocket implements StreamHandle {
     private final SocketChannel ch;
     /** shutdownOutput was called: java.nio would say ClosedChannelException, the descriptor drivers EPIPE. */
-    private boolean outputShut;
+    boolean outputShut; // loop thread; NioDriver.adopt sets it for a stream that moved here shut
     /** Bytes handed back undelivered ({@link #unread}); the next read returns them first. Loop thread only. */
     private final KeptBytes kept = new KeptBytes();
 
@@ -77,7 +77,7 @@ public final class NioStream extends NioSocket implements StreamHandle {
                 }
                 closed = true; // for this executor: the channel stays open and moves
                 driver.deregister(self);
-                return Poll.ready(new DetachedStream.Nio(ch, kept.drain()));
+                return Poll.ready(new DetachedStream.Nio(ch, kept.drain(), outputShut));
             }
 
             @Override

@@ -120,6 +120,37 @@ class MoveStreamTest {
         }
     }
 
+    /**
+     * A stream whose output was shut down moves shut: a write where it lands
+     * fails as it would have where it was (EPIPE), on every driver. On NIO
+     * the new executor's stream forgot the shutdown, and the JDK's write
+     * failed with AsynchronousCloseException, which says "closed meanwhile".
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aStreamWhoseOutputWasShutDownMovesShut(Driver d) throws Exception {
+        assumeDriver(d);
+        try (LocalExecutor a = LocalExecutor.builder().driver(d).start();
+             LocalExecutor b = LocalExecutor.builder().driver(d).start();
+             Socket peer = new Socket()) {
+            TcpStream s = acceptOn(a, peer);
+            MovedStream<TcpStream> moving = a.spawn(() -> {
+                s.shutdownOutput();
+                return s.detach().await();
+            }).await();
+            Throwable failure = b.spawn(() -> {
+                try (TcpStream moved = moving.attach()) {
+                    moved.write(ByteBuffer.wrap(new byte[] {1})).await();
+                    return null;
+                } catch (java.io.UncheckedIOException e) {
+                    return e.getCause();
+                }
+            }).await();
+            assertThat(failure).isInstanceOf(java.net.SocketException.class).hasMessageContaining("EPIPE");
+            assertThat(peer.getInputStream().read()).as("the peer sees the end").isEqualTo(-1);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Driver.class)
     void aStreamMovesOnlyWithNothingPendingAndOnlyOnce(Driver d) throws Exception {
