@@ -14,9 +14,12 @@ public final class OtherWorker {
 
     /**
      * Spawns {@code body} so that it starts on the other worker: the caller's
-     * task holds its own worker (spinning) until the body has started, after
-     * a second spawn displaced it from the LIFO slot into the queue the other
-     * worker steals from.
+     * task holds its own worker (spinning, blocked in place) until the body
+     * has started, after a second spawn displaced it from the LIFO slot into
+     * the queue that the block in place hands to the other worker. Blocked in
+     * place, this worker is never the one a first run is handed to
+     * ({@code Spread}): a plain spin here could be handed the body (when the
+     * other worker has 8 more tasks living on it), and wait for ever.
      */
     public static <T> JoinHandle<T> spawn(Callable<T> body) {
         String home = Thread.currentThread().getName();
@@ -26,7 +29,10 @@ public final class OtherWorker {
             return body.call();
         });
         Weft.spawn(() -> { });
-        holdUntil(() -> startedOn.get() != null, "the task to start");
+        Weft.blockInPlace(() -> {
+            holdUntil(() -> startedOn.get() != null, "the task to start");
+            return null;
+        });
         assertThat(startedOn.get()).as("started on the other worker").isNotEqualTo(home);
         return h;
     }

@@ -225,6 +225,7 @@ class SocketsTest {
         long before = openDescriptors();
         round.run();
         round.run();
-        assertThat(openDescriptors()).isEqualTo(before);
+        // At most as many: a descriptor of an earlier test that the JVM closes meanwhile (a cleaner) may go.
+        assertThat(openDescriptors()).as("descriptors open after two more rounds").isLessThanOrEqualTo(before);
     }
 }
