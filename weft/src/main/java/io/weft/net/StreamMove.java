@@ -78,11 +78,11 @@ import java.util.function.Function;
  * move they wait here and go to the stream once it lands.
  */
 final class StreamMove {
-    private final SocketStream stream;
+    final SocketStream stream;
     /** The detach running on the home worker, or null. Guarded by this. */
     private Task<DetachedStream> move;
     /** Closed from another worker. Guarded by this; read without it by isOpen (volatile). */
-    private volatile boolean closed;
+    volatile boolean closed;
     /** Moves completed (tests read it). Guarded by this. */
     private long moves;
     /** Found busy at home: operations from afar are forwarded there. Written under this; read without it. */
@@ -103,7 +103,7 @@ final class StreamMove {
      * for none, and forwarded operations count as busy while any is. The
      * thread of the current handle only.
      */
-    private int activeHere;
+    int activeHere;
     /** Forwarded operations in a row that found nothing else pending at home. Guarded by this. */
     private int idleForwards;
     /** Settings made during a move, for the stream once it lands; null when none are. Guarded by this. */
@@ -153,7 +153,7 @@ final class StreamMove {
     }
 
     /** Whether {@code h}, closed, is the stream's handle and no move is in flight: the stream is closed. */
-    private synchronized boolean closedHere(StreamHandle h) {
+    synchronized boolean closedHere(StreamHandle h) {
         return move == null && stream.handle == h;
     }
 
@@ -162,7 +162,7 @@ final class StreamMove {
         return shared;
     }
 
-    private RemoteStream remote() {
+    RemoteStream remote() {
         RemoteStream r = remote;
         if (r == null) {
             remote = r = new RemoteStream(this);
@@ -175,7 +175,7 @@ final class StreamMove {
      * first if need be), or forwarded to its worker while it is shared.
      */
     <T> CancellableFuture<T> then(Function<StreamOps, CancellableFuture<T>> op) {
-        return new MoveThen<>(op);
+        return new MoveThen<>(this, op);
     }
 
     /**
@@ -183,7 +183,7 @@ final class StreamMove {
      * operation is pending there) if none is; null if the stream is shared
      * and no move is in flight. {@code here} asks.
      */
-    private synchronized Task<DetachedStream> moveFor(Worker here) {
+    synchronized Task<DetachedStream> moveFor(Worker here) {
         if (closed) {
             throw new UncheckedIOException(new ClosedChannelException());
         }
@@ -420,7 +420,7 @@ final class StreamMove {
      * closed meanwhile). Rethrows a detach that failed; the stream then
      * stays where it was.
      */
-    private synchronized void claim(Task<DetachedStream> m, Worker here) {
+    synchronized void claim(Task<DetachedStream> m, Worker here) {
         if (move != m) {
             return; // another operation claimed it: the caller looks where the stream is now
         }
@@ -550,86 +550,6 @@ final class StreamMove {
             d.close();
         } else {
             stream.home.runHere(stream.handle::close); // on its reactor's thread
-        }
-    }
-
-    /** An operation from another worker: waits for the stream to move here, then runs {@code op} on it. */
-    private final class MoveThen<T> implements CancellableFuture<T> {
-        private final Function<StreamOps, CancellableFuture<T>> op;
-        private CancellableFuture<T> inner;
-        /** {@link #inner} runs on the stream's handle here: counted in {@link #activeHere}. */
-        private boolean counted;
-        /** The move this operation waits for, or null. */
-        private Task<DetachedStream> waitingFor;
-
-        MoveThen(Function<StreamOps, CancellableFuture<T>> op) {
-            this.op = op;
-        }
-
-        private void ended() {
-            if (counted) {
-                counted = false;
-                activeHere--;
-            }
-        }
-
-        @Override
-        public Poll<T> poll(Context cx) {
-            for (;;) {
-                if (inner != null) {
-                    try {
-                        Poll<T> p = inner.poll(cx);
-                        if (p.isReady()) {
-                            ended();
-                        }
-                        return p;
-                    } catch (Retry moved) {
-                        inner = null; // forwarded, but the stream had left that worker: look where it is now
-                    } catch (RuntimeException | Error failed) {
-                        ended();
-                        throw failed;
-                    }
-                }
-                if (closed) {
-                    throw new UncheckedIOException(new ClosedChannelException());
-                }
-                StreamHandle h = stream.handle;
-                if (h.onOwnerThread() && (h.isOpen() || closedHere(h))) { // not a handle detached for a move
-                    inner = op.apply(h);
-                    counted = true;
-                    activeHere++;
-                    continue;
-                }
-                Worker here = Worker.current("a socket operation");
-                Task<DetachedStream> m = moveFor(here);
-                if (m == null) {
-                    inner = op.apply(remote()); // shared: run on the stream's worker
-                    continue;
-                }
-                if (!m.isFinished() && m.wakeOnCompletion(cx.waker(), true)) {
-                    waitingFor = m;
-                    return Poll.pending();
-                }
-                waitingFor = null;
-                claim(m, here); // here now, or shared
-            }
-        }
-
-        /**
-         * <b>Cancel safety:</b> see the class comment: the move goes on; the
-         * operation did nothing, or is cancelled (a forwarded read hands back
-         * what it read).
-         */
-        @Override
-        public void cancel() {
-            if (inner != null) {
-                inner.cancel();
-                ended();
-            } else if (waitingFor != null) {
-                Task<DetachedStream> m = waitingFor;
-                waitingFor = null;
-                abandon(m, Worker.currentOrNull());
-            }
         }
     }
 }
