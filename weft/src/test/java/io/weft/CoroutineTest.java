@@ -253,6 +253,46 @@ class CoroutineTest {
         }
     }
 
+    static volatile Future<io.weft.sync.Semaphore.Permit> lockForClinit;
+
+    static final class LocksInStaticInitializer {
+        static final io.weft.sync.Semaphore.Permit PERMIT = lockForClinit.await();
+
+        static int value() {
+            return PERMIT == null ? 0 : 1;
+        }
+    }
+
+    /**
+     * An await refused because the task cannot suspend there (a class
+     * initializer) gives up what it awaited first: a lock it queued for goes
+     * to the next waiter. It used to stay queued as a dead waiter, which the
+     * lock was then handed to, and every later lock waited for ever.
+     */
+    @Test // once per JVM: a class is initialized once
+    void anAwaitRefusedInAStaticInitializerLeavesNoWaiterBehind() {
+        try (var ex = LocalExecutor.create()) {
+            boolean lockedAfter = ex.run(() -> {
+                io.weft.sync.Semaphore lock = io.weft.sync.Semaphore.create(1);
+                var held = lock.acquire().await();
+                lockForClinit = lock.acquire();
+                var h = Weft.spawn((Callable<Integer>) LocksInStaticInitializer::value);
+                Throwable t = null;
+                try {
+                    h.await();
+                } catch (Throwable e) {
+                    t = e;
+                }
+                assertThat(t).isInstanceOf(TaskFailedException.class);
+                held.close();
+                try (var again = io.weft.time.Timeout.of(java.time.Duration.ofSeconds(2), lock.acquire()).await()) {
+                    return again != null;
+                }
+            });
+            assertThat(lockedAfter).as("the lock, free again after the refused await").isTrue();
+        }
+    }
+
     @Test // once per JVM: a class is initialized once
     void awaitInsideAStaticInitializerFailsWithAClearMessage() {
         pendingForClinit = new Probes.Never<>();

@@ -95,6 +95,17 @@ class JoinTest {
     @EveryKind
     @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
     void aJoinerWakerThatThrowsStopsNeitherTheOtherJoinersNorTheExecutor(ExecutorKind kind) {
+        joinerWakerThrowing(kind, () -> new IllegalStateException("a waker that throws"));
+    }
+
+    /** The same with an Error (an AssertionError of a user's waker): it escaped, ending the loop, the queue stranded. */
+    @EveryKind
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aJoinerWakerThatThrowsAnErrorStopsNeitherTheOtherJoinersNorTheExecutor(ExecutorKind kind) {
+        joinerWakerThrowing(kind, () -> new AssertionError("a waker that throws an Error"));
+    }
+
+    private static void joinerWakerThrowing(ExecutorKind kind, java.util.function.Supplier<Throwable> what) {
         try (var ex = kind.open()) {
             String out = ex.run(() -> {
                 io.weft.sync.Notify go = io.weft.sync.Notify.create();
@@ -105,7 +116,7 @@ class JoinTest {
                 AtomicInteger thrown = new AtomicInteger();
                 assertThat(t.poll(new Context(() -> {
                     thrown.incrementAndGet();
-                    throw new IllegalStateException("a waker that throws");
+                    throw io.weft.compose.Sneaky.rethrow(what.get());
                 })).isReady()).isFalse();
                 JoinHandle<String> other = Weft.spawn(() -> t.await() + " and seen");
                 Weft.yieldNow().await(); // the other joiner waits too

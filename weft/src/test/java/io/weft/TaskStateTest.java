@@ -226,4 +226,77 @@ class TaskStateTest {
             assertThat(outcome).isInstanceOf(TaskCancelledException.class);
         }
     }
+
+    /**
+     * A finally that throws while an await's cancellation unwinds: the task
+     * is cancelled (its finally's throw kept with it), whether the abort came
+     * while it was suspended or during its poll. Both roads give the same
+     * answer; the one during a poll gave a failure.
+     */
+    @EveryKind
+    void aFinallyThatThrowsWhileTheCancellationUnwindsIsACancellationEitherWay(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            AtomicReference<JoinHandle<Integer>> self = new AtomicReference<>();
+            Object[] outcomes = ex.run(() -> {
+                var suspended = Weft.spawn(() -> {
+                    try {
+                        return new Probes.Never<Integer>().await();
+                    } finally {
+                        throw new IllegalStateException("cleanup failed");
+                    }
+                });
+                Weft.yieldNow().await();
+                suspended.abort();
+                var midPoll = Weft.spawn(() -> {
+                    while (self.get() == null) {
+                        Weft.yieldNow().await();
+                    }
+                    try {
+                        self.get().abort(); // during its own poll
+                        return Weft.yieldNow().map(v -> 1).await();
+                    } finally {
+                        throw new IllegalStateException("cleanup failed");
+                    }
+                });
+                self.set(midPoll);
+                Object[] out = new Object[2];
+                int i = 0;
+                for (var h : java.util.List.of(suspended, midPoll)) {
+                    try {
+                        out[i++] = h.await();
+                    } catch (TaskFailedException | TaskCancelledException e) {
+                        out[i - 1] = e;
+                    }
+                }
+                return out;
+            });
+            assertThat(outcomes[0]).as("aborted while suspended").isInstanceOf(TaskCancelledException.class);
+            assertThat(outcomes[1]).as("aborted during its poll").isInstanceOf(TaskCancelledException.class);
+        }
+    }
+
+    /** A task that awaits its own handle is told so at once (it waited for itself for ever). */
+    @EveryKind
+    void aTaskThatAwaitsItsOwnHandleIsRefused(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            AtomicReference<JoinHandle<Integer>> self = new AtomicReference<>();
+            Object outcome = ex.run(() -> {
+                var h = Weft.spawn(() -> {
+                    while (self.get() == null) {
+                        Weft.yieldNow().await();
+                    }
+                    return self.get().await();
+                });
+                self.set(h);
+                try {
+                    return io.weft.time.Timeout.of(java.time.Duration.ofSeconds(5), h.detached()).await();
+                } catch (TaskFailedException | io.weft.time.TimedOutException e) {
+                    return e;
+                }
+            });
+            assertThat(outcome).isInstanceOf(TaskFailedException.class);
+            assertThat(((Throwable) outcome).getCause()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("its own");
+        }
+    }
 }

@@ -37,7 +37,9 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
      *       threw when it ended;</li>
      *   <li>{@code NOTHING} (and a null slot): running, or not started;
      *       {@code IN_BLOCK_IN_PLACE}: running a {@code Weft.blockInPlace}
-     *       body, where an await may not suspend.</li>
+     *       body, where an await may not suspend; {@code CANCEL_THROWN}:
+     *       running after an await threw the task's cancellation (then
+     *       {@code THREW_AFTER_CANCEL} when the body throws).</li>
      * </ul>
      */
     private Object slot;
@@ -50,6 +52,10 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
     private static final byte THREW = 5;
     /** Running a {@code Weft.blockInPlace} body (a state of the running body, as NOTHING): it may not suspend. */
     private static final byte IN_BLOCK_IN_PLACE = 6;
+    /** Running (as NOTHING) after an await threw this task's cancellation: what the body throws now is the abort's. */
+    private static final byte CANCEL_THROWN = 7;
+    /** As THREW, after an await threw the cancellation ({@link #thrownByAbort}). */
+    private static final byte THREW_AFTER_CANCEL = 8;
 
     public CoroutineTask(TaskOwner owner, String name, Callable<T> body) {
         super(owner, name);
@@ -67,7 +73,7 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
             held = RETURNED;
         } catch (Throwable t) {
             slot = t;
-            held = THREW;
+            held = held == CANCEL_THROWN ? THREW_AFTER_CANCEL : THREW;
         }
     }
 
@@ -85,7 +91,7 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         }
         Object out = slot;
         slot = null;
-        if (held == THREW) {
+        if (held == THREW || held == THREW_AFTER_CANCEL) {
             throw (Throwable) out;
         }
         return out;
@@ -114,6 +120,12 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         return true;
     }
 
+    /** An await threw this task's cancellation during the poll: a throw after it (a finally's) is the abort's. */
+    @Override
+    protected boolean thrownByAbort(Throwable t) {
+        return held == THREW_AFTER_CANCEL || super.thrownByAbort(t);
+    }
+
     @Override
     protected Object cancelTask() throws Throwable {
         TaskContinuation c = cont;
@@ -133,7 +145,7 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         if (!c.isDone()) {
             throw new IllegalStateException("cancelled task " + this + " suspended again");
         }
-        Throwable thrown = held == THREW ? (Throwable) slot : null;
+        Throwable thrown = held == THREW || held == THREW_AFTER_CANCEL ? (Throwable) slot : null;
         slot = null;
         return new Cancelled(thrown);
     }
@@ -225,7 +237,14 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
     <R> R await(Future<R> future) {
         Context cx = context();
         if (isCancelRequested()) {
+            if (held == NOTHING) {
+                held = CANCEL_THROWN; // what the body throws from here on is this cancellation's (thrownByAbort)
+            }
             throw new TaskCancelledException("task " + this + " was cancelled");
+        }
+        if (future == this) {
+            throw new IllegalStateException("task " + this + " awaits its own JoinHandle: it would wait for itself"
+                    + " for ever");
         }
         Poll<R> p = future.poll(cx);
         if (p.isReady()) {
@@ -235,11 +254,25 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
             refuseSuspensionInBlockInPlace(future);
         }
         if (AwaitChecks.enabled()) {
-            AwaitChecks.beforeSuspend(this); // debug: throws here rather than suspend holding a lock
+            try {
+                AwaitChecks.beforeSuspend(this); // debug: throws here rather than suspend holding a lock
+            } catch (IllegalStateException refused) {
+                cancelKeeping(future, refused); // it took nothing: a waiter it queued as goes
+                throw refused;
+            }
         }
         slot = future;
         held = AWAITING;
-        TaskContinuation.suspend();
+        try {
+            TaskContinuation.suspend();
+        } catch (IllegalStateException pinned) { // onPinned: the continuation cannot yield here
+            if (held == AWAITING && slot == future) {
+                slot = null;
+                held = NOTHING;
+                cancelKeeping(future, pinned); // it took nothing: a waiter it queued as goes
+            }
+            throw pinned;
+        }
         // Resumed by pollTask (a value or a throw) or cancelTask (a throw), which re-polled the future in
         // the executor's frames, not in these (see the package comment, "Resumed frames and the JIT").
         Object out = slot;

@@ -16,7 +16,9 @@ public final class Wakes {
     public static void wakeReporting(Waker w, Object about) {
         try {
             w.wake();
-        } catch (RuntimeException e) {
+        } catch (VirtualMachineError e) {
+            throw e; // the JVM's trouble, not the waker's
+        } catch (RuntimeException | Error e) {
             System.getLogger("io.weft").log(System.Logger.Level.WARNING, "a waker of " + about + " threw; the"
                     + " other wake-ups went on", e);
         }
