@@ -315,7 +315,11 @@ public final class StealingExecutor implements Executor, AutoCloseable {
             return this;
         }
 
-        /** Where stall reports go (on the watchdog thread); default: a WARNING through System.Logger "io.weft". */
+        /**
+         * Where stall reports go (on the watchdog thread; the end of a stall whose executor stops meanwhile, on
+         * the executor's thread as it stops); default: a WARNING through System.Logger "io.weft". The handler
+         * may close the executor.
+         */
         public Builder onStall(Consumer<Stall> handler) {
             diag.onStall(handler);
             return this;

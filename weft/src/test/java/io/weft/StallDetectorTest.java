@@ -139,4 +139,38 @@ class StallDetectorTest {
         assertThatThrownBy(() -> LocalExecutor.builder().onStall(null))
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("handler");
     }
+
+    /**
+     * A handler that closes its executor when told of a stall: the close
+     * waits for the stalled task, then returns, and the watchdog goes on for
+     * the other executors. The handler used to run under the watchdog's lock
+     * of that executor, which the executor's thread needs on its way out: the
+     * two waited for each other for ever, and no executor got reports again.
+     */
+    @Test
+    void aHandlerThatClosesItsExecutorReturnsAndTheWatchdogGoesOn() throws InterruptedException {
+        java.util.concurrent.atomic.AtomicReference<LocalExecutor> self = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        LocalExecutor ex = LocalExecutor.builder().detectStalls(Duration.ofMillis(20)).onStall(s -> {
+            if (!s.ended() && closed.getCount() > 0) {
+                self.get().close();
+                closed.countDown();
+            }
+        }).start();
+        self.set(ex);
+        ex.spawn(() -> {
+            spinFor(200);
+            return null;
+        });
+        assertThat(closed.await(20, java.util.concurrent.TimeUnit.SECONDS)).as("the handler's close returned").isTrue();
+        assertThat(ex.isClosed()).isTrue();
+        List<Stall> others = new CopyOnWriteArrayList<>();
+        try (var other = LocalExecutor.builder().detectStalls(Duration.ofMillis(20)).onStall(others::add).start()) {
+            other.spawn(() -> {
+                spinFor(150);
+                return null;
+            }).await();
+        }
+        assertThat(others).as("reports for another executor after it").isNotEmpty();
+    }
 }

@@ -51,10 +51,14 @@ public final class StallWatchdog {
                 LockSupport.unpark(thread); // the last one gone: it exits now
             }
         }
+        Stall ended = null;
         synchronized (p) {
             if (p.reportedStart != 0) {
-                reportEnd(p, System.nanoTime()); // the loop has ended: its last poll is over
+                ended = reportEnd(p, System.nanoTime()); // the loop has ended: its last poll is over
             }
+        }
+        if (ended != null) {
+            deliver(p, ended); // outside the probe's lock, as every report
         }
     }
 
@@ -85,8 +89,19 @@ public final class StallWatchdog {
                     break;
                 }
                 try {
+                    Stall ended;
+                    Stall began;
                     synchronized (p) {
-                        look(p);
+                        ended = lookForEnd(p);
+                        began = lookForStall(p);
+                    }
+                    // Outside the probe's lock: a handler may close its executor, whose thread takes that lock
+                    // on its way out (unregister).
+                    if (ended != null) {
+                        deliver(p, ended);
+                    }
+                    if (began != null) {
+                        deliver(p, began);
                     }
                 } catch (Throwable t) {
                     LOG.log(System.Logger.Level.ERROR, "weft stall watchdog: looking at executor " + p.executor
@@ -98,23 +113,31 @@ public final class StallWatchdog {
         }
     }
 
-    /** One look at one executor thread. */
-    private static void look(PollProbe p) {
+    /** The first half of a look at one executor thread (under the probe's lock): the stall reported is over. */
+    private static Stall lookForEnd(PollProbe p) {
+        Task<?> t = p.polling();
+        long start = p.start();
+        boolean consistent = t != null && p.polling() == t; // the start read belongs to a poll of t
+        if (p.reportedStart != 0 && !(consistent && start == p.reportedStart)) {
+            return reportEnd(p, System.nanoTime());
+        }
+        return null;
+    }
+
+    /** The second half (under the probe's lock): a poll past the threshold, not reported yet. */
+    private static Stall lookForStall(PollProbe p) {
         Task<?> t = p.polling();
         long start = p.start();
         boolean consistent = t != null && p.polling() == t; // the start read belongs to a poll of t
         long now = System.nanoTime();
-        if (p.reportedStart != 0 && !(consistent && start == p.reportedStart)) {
-            reportEnd(p, now);
-        }
         if (consistent && start != p.reportedStart && now - start >= p.thresholdNanos) {
             Thread th = p.thread();
             if (th == null) {
-                return;
+                return null;
             }
             StackTraceElement[] stack = StackFrames.ofRunningTask(th.getStackTrace());
             if (p.polling() != t || p.start() != start) {
-                return; // it yielded while its stack was taken: the stack may be another poll's
+                return null; // it yielded while its stack was taken: the stack may be another poll's
             }
             Thread.State state = th.getState();
             Stall s = new Stall(p.executor, describe(t), Duration.ofNanos(System.nanoTime() - start), stack, false);
@@ -127,19 +150,20 @@ public final class StallWatchdog {
             }
             p.reportedStart = start;
             p.reported = s;
-            deliver(p, s);
+            return s;
         }
+        return null;
     }
 
-    /** The stall reported for {@code p} is over: report it with its whole time. */
-    private static void reportEnd(PollProbe p, long now) {
+    /** The stall reported for {@code p} is over: its report, with its whole time (to deliver). */
+    private static Stall reportEnd(PollProbe p, long now) {
         long start = p.reportedStart;
         Stall began = p.reported;
         p.reportedStart = 0;
         p.reported = null;
         long end = p.lastStart() == start ? p.lastEnd() : now;
-        deliver(p, new Stall(began.executor(), began.task(), Duration.ofNanos(Math.max(end - start,
-                began.running().toNanos())), began.stack(), true));
+        return new Stall(began.executor(), began.task(), Duration.ofNanos(Math.max(end - start,
+                began.running().toNanos())), began.stack(), true);
     }
 
     private static void deliver(PollProbe p, Stall s) {

@@ -26,7 +26,10 @@
  *       detection on entering) and ending once none is left. A stall is
  *       reported at most once while it lasts (when a look finds the same
  *       poll past the threshold) and once when it is over; handlers run on
- *       the watchdog thread, and one that throws is logged.</li>
+ *       the watchdog thread (the end of a stall whose loop exits, on the
+ *       loop's thread as it exits), outside the probe's monitor (a handler
+ *       may close its executor, whose thread takes that monitor on its way
+ *       out), and one that throws is logged.</li>
  *   <li>{@link io.weft.diag.TaskDumps}: a task's frames are read only by
  *       the thread that runs it, between polls. A dump from another thread
  *       is a request offered to the loop's queue (any thread offers; the
