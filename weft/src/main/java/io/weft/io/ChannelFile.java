@@ -150,13 +150,16 @@ public final class ChannelFile implements FileHandle {
         int len = (int) Math.min(src.byteSize(), 1 << 20);
         ByteBuffer bounce = len == 0 ? null : BounceBuffers.borrow(len, alignment);
         return new PoolOp<>(this, "pwrite", bounce, len == 0 ? null : () -> {
+            int n = 0;
             try {
-                int n = 0;
                 while (bounce.hasRemaining()) {
                     n += channel.write(bounce, position + n);
                 }
                 return n;
             } catch (IOException e) {
+                if (n > 0) {
+                    return n; // a short write, as pwrite(2) and io_uring report it: the failure comes at the next call
+                }
                 throw new UncheckedIOException(FileContract.rename("pwrite", path, e));
             }
         }, 0, n -> {
@@ -259,7 +262,16 @@ public final class ChannelFile implements FileHandle {
      * and keeps the bounce buffer (a pool thread may still be writing it).
      */
     private static final class PoolOp<T> implements CancellableFuture<T> {
-        private static final int NEW = 0, LISTED = 1, CLOSED = 2, DONE = 3, CANCELLED = 4;
+        private static final int NEW = 0, LISTED = 1, CLOSED = 2, DONE = 3, CANCELLED = 4, CLOSED_AFTER_JOB = 5;
+        /** {@link #start}: no pool thread took the job yet; one did; the op dropped it first (it does nothing). */
+        private static final int QUEUED = 0, STARTED = 1, DROPPED = 2;
+        /**
+         * Who came first, the pool thread that takes the job (QUEUED to
+         * STARTED) or the op giving it up (QUEUED to DROPPED: a close, a
+         * cancel). A dropped job reads and writes nothing, and never touches
+         * the bounce buffer; a started one runs its call to the end.
+         */
+        private final java.util.concurrent.atomic.AtomicInteger start = new java.util.concurrent.atomic.AtomicInteger();
 
         private final ChannelFile file;
         private final String call;
@@ -302,6 +314,9 @@ public final class ChannelFile implements FileHandle {
             file.running.incrementAndGet();
             job = BlockingJob.submit(() -> {
                 try {
+                    if (!start.compareAndSet(QUEUED, STARTED)) {
+                        return null; // dropped before a pool thread took it: nothing is read or written
+                    }
                     return body.call();
                 } finally {
                     file.running.decrementAndGet(); // pairs with close(), which closes inline only at 0
@@ -318,6 +333,20 @@ public final class ChannelFile implements FileHandle {
                         + ")");
                 case CLOSED -> {
                     state = DONE;
+                    throw FileContract.closedWhilePending(file.path, call);
+                }
+                case CLOSED_AFTER_JOB -> { // the close is reported once the call under way has ended
+                    try {
+                        if (!job.poll(cx).isReady()) {
+                            waker = cx.waker();
+                            return Poll.pending();
+                        }
+                    } catch (RuntimeException | Error ended) {
+                        // its end is what the close waited for; the close is the answer
+                    }
+                    state = DONE;
+                    waker = null;
+                    giveBack();
                     throw FileContract.closedWhilePending(file.path, call);
                 }
                 default -> {
@@ -373,13 +402,29 @@ public final class ChannelFile implements FileHandle {
                 leave(CANCELLED);
             } else if (state == CLOSED) {
                 state = CANCELLED;
+            } else if (state == CLOSED_AFTER_JOB) {
+                state = CANCELLED;
+                waker = null;
+                job.cancel(); // it keeps the bounce buffer: a pool thread is in the call
             }
         }
 
-        /** The file closed while this op was listed: it fails at its next poll, which this asks for. */
+        /**
+         * The file closed while this op was listed: it fails at its next
+         * poll, which this asks for. A job no pool thread took yet is dropped
+         * (it does nothing) and the op fails at once; one a pool thread is
+         * running is waited for, so that the failure is reported only once
+         * the call is over (as io_uring reports it at the op's completion):
+         * nothing the op was to write lands after its failure.
+         */
         void closed() {
             Waker w = waker;
-            leave(CLOSED);
+            if (job != null && !start.compareAndSet(QUEUED, DROPPED) && start.get() == STARTED) {
+                unlink();
+                state = CLOSED_AFTER_JOB; // its waker stays: the job's end wakes it too
+            } else {
+                leave(CLOSED);
+            }
             if (w != null) {
                 w.wake();
             }
@@ -394,10 +439,13 @@ public final class ChannelFile implements FileHandle {
             unlink();
             state = to;
             waker = null;
-            if (job != null) {
-                job.cancel();
-            } else {
+            if (job == null) {
                 giveBack();
+            } else if (start.compareAndSet(QUEUED, DROPPED) || start.get() == DROPPED) {
+                job.cancel();
+                giveBack(); // the dropped job never touches it
+            } else {
+                job.cancel(); // running: it keeps the bounce buffer (a pool thread may be writing it)
             }
         }
 

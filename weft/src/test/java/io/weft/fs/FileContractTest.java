@@ -409,4 +409,57 @@ class FileContractTest {
                 .isExactlyInstanceOf(FileSystemException.class)
                 .hasMessage(full + ": fsync: EINVAL (Invalid argument)");
     }
+
+    /** Waits (polling, at most 30 s) until the shared pool runs and holds nothing. */
+    static void untilThePoolIsIdle() throws InterruptedException {
+        BlockingPool pool = BlockingPool.shared();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while ((pool.queued() > 0 || pool.idleThreads() < pool.threads()) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(pool.queued()).isZero();
+    }
+
+    /**
+     * A write that a close failed (AsynchronousCloseException) never lands
+     * afterwards, on every driver: the bytes written at that position after
+     * the failure stay. On epoll and nio the write's job, still queued for a
+     * pool thread, ran after the close had failed it and overwrote them;
+     * one never taken by a pool thread now writes nothing, and one already
+     * running is waited for before the close is reported (as io_uring
+     * reports it at the write's completion). A write given up by a timeout
+     * before a pool thread took it writes nothing either.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Driver.class)
+    void aWriteFailedByACloseNeverLandsAfterwards(Driver d) throws Exception {
+        Path p = dir.resolve("late-write");
+        Files.write(p, new byte[8]);
+        Throwable t = on(d, () -> {
+            File f = File.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE).await();
+            Throwable failed;
+            try (BlockedPool blocked = new BlockedPool()) {
+                Future<Integer> w = f.writeAt(ByteBuffer.wrap("AAAA".getBytes()), 0);
+                Future<Integer> given = f.writeAt(ByteBuffer.wrap("CCCC".getBytes()), 4);
+                assertThat(w.poll(new Context(() -> { })).isReady()).as("pending").isFalse();
+                assertThat(given.poll(new Context(() -> { })).isReady()).as("pending").isFalse();
+                io.weft.Futures.cancel(given); // given up before a pool thread took it (io_uring: in the kernel)
+                f.close();
+                failed = thrown(() -> Timeout.of(WAIT, w).await());
+                try (var ch = java.nio.channels.FileChannel.open(p, StandardOpenOption.WRITE)) {
+                    ch.write(ByteBuffer.wrap("BBBB".getBytes()), 0);
+                    ch.force(true);
+                }
+            }
+            untilThePoolIsIdle();
+            return failed;
+        });
+        assertThat(t).isInstanceOf(UncheckedIOException.class);
+        assertThat(t.getCause()).isInstanceOf(AsynchronousCloseException.class);
+        byte[] now = Files.readAllBytes(p);
+        assertThat(new String(now, 0, 4)).as("the bytes written after the failure").isEqualTo("BBBB");
+        if (d != Driver.URING) { // io_uring: a write in the kernel may still complete after its cancel
+            assertThat(now[4]).as("the write given up before it started").isEqualTo((byte) 0);
+        }
+    }
 }
