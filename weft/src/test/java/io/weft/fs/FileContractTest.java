@@ -462,4 +462,55 @@ class FileContractTest {
             assertThat(now[4]).as("the write given up before it started").isEqualTo((byte) 0);
         }
     }
+
+    /** The largest file size the file system of {@code p} takes (found with 1-byte writes, sparse), or -1 if none below 2^62. */
+    static long maxFileSize(Path p) throws Exception {
+        long lo = 0;
+        long hi = 1L << 62;
+        try (var ch = java.nio.channels.FileChannel.open(p, StandardOpenOption.WRITE)) {
+            if (fits(ch, hi - 1)) {
+                return -1;
+            }
+            while (hi - lo > 1) { // fits(lo - 1), !fits(hi - 1)
+                long mid = lo + (hi - lo) / 2;
+                if (fits(ch, mid - 1)) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            ch.truncate(0);
+        }
+        return lo;
+    }
+
+    private static boolean fits(java.nio.channels.FileChannel ch, long lastByte) {
+        try {
+            ch.write(ByteBuffer.wrap(new byte[1]), lastByte);
+            return true;
+        } catch (java.io.IOException tooLarge) {
+            return false;
+        }
+    }
+
+    /**
+     * A write that reaches past the largest file size: the bytes that fit
+     * are written and counted, on every driver (pwrite's short count, as
+     * io_uring gives it); the failure comes at the next write. epoll and nio
+     * threw EFBIG, the bytes written before it neither counted nor taken.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Driver.class)
+    void aWriteThatReachesPastTheLargestFileSizeIsAShortWrite(Driver d) throws Exception {
+        Path p = dir.resolve("huge");
+        Files.write(p, new byte[0]);
+        long max = maxFileSize(p);
+        assumeTrue(max > 8192, "the file system here takes files of any size");
+        int n = on(d, () -> {
+            try (File f = File.open(p, StandardOpenOption.WRITE).await()) {
+                return f.writeAt(ByteBuffer.allocate(8192), max - 4096).await();
+            }
+        });
+        assertThat(n).as("the bytes that fit, counted").isEqualTo(4096);
+    }
 }
