@@ -69,11 +69,14 @@ public final class ExecutorCore implements Worker, TaskOwner {
      */
     volatile Thread thread;
     static final VarHandle THREAD;
+    /** {@link #tasksCompleted}: stored with release, read with acquire by other threads before {@link #tasksSpawned}. */
+    private static final VarHandle COMPLETED;
 
     static {
         try {
             var l = MethodHandles.lookup();
             THREAD = l.findVarHandle(ExecutorCore.class, "thread", Thread.class);
+            COMPLETED = l.findVarHandle(ExecutorCore.class, "tasksCompleted", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -159,7 +162,9 @@ public final class ExecutorCore implements Worker, TaskOwner {
     /** tokio's metrics of this executor; any thread (a value may lag a little). */
     public io.weft.ExecutorMetrics metrics() {
         IoDriver d = driver;
-        return new io.weft.ExecutorMetrics(name, tasksSpawned - tasksCompleted, tasksSpawned, tasksCompleted,
+        long completed = completedNow(); // first: the spawn count read after it is at least as large
+        long spawned = tasksSpawned;
+        return new io.weft.ExecutorMetrics(name, spawned - completed, spawned, completed,
                 scheduler.polls, scheduler.runtimeNanos, idlePark.parks, idlePark.unparks, remoteWakes, budget.forcedYields(),
                 scheduler.queued(), 0, 0, 0, d != null ? d.completions() : 0, diag.probe.pollTimes());
     }
@@ -346,7 +351,8 @@ public final class ExecutorCore implements Worker, TaskOwner {
     @Override
     public void completed(Task<?> t) {
         suspended.remove(t);
-        tasksCompleted++;
+        // Release: a thread that reads this count (acquire) then the spawn count sees every spawn before it.
+        COMPLETED.setRelease(this, tasksCompleted + 1);
         ((TaskQueue) t.queue).tasksCompleted++;
     }
 
@@ -588,12 +594,19 @@ public final class ExecutorCore implements Worker, TaskOwner {
     // =====================================================================
 
     public ExecutorStats stats() {
-        return new ExecutorStats(name, tasksSpawned, tasksCompleted, scheduler.polls, remoteWakes, idlePark.parks,
+        long completed = completedNow();
+        return new ExecutorStats(name, tasksSpawned, completed, scheduler.polls, remoteWakes, idlePark.parks,
                 scheduler.runtimeNanos, timerFires, idlePark.timedParks, idlePark.clockJumps, scheduler.stats());
     }
 
     public int liveTasks() {
-        return (int) (tasksSpawned - tasksCompleted);
+        long completed = completedNow(); // first: never more than the spawns read after it
+        return (int) (tasksSpawned - completed);
+    }
+
+    /** The completions so far, read with acquire (pairs with the release in {@link #completed}); any thread. */
+    private long completedNow() {
+        return (long) COMPLETED.getAcquire(this);
     }
 
     @Override
