@@ -304,7 +304,9 @@ public final class LocalExecutorPool implements AutoCloseable {
         /**
          * The rest of each executor's settings (spinBeforePark, preemptTimer,
          * clock, ...), applied to every executor's builder. Name, driver,
-         * pinning and the failure handler are the pool's.
+         * pinning and the failure handler are the pool's. Diagnostics
+         * (detectStalls, onStall, pollTimeHistogram) set here go on top of
+         * the pool's own.
          */
         public Builder configure(Consumer<LocalExecutor.Builder> c) {
             if (c == null) {
@@ -346,12 +348,12 @@ public final class LocalExecutorPool implements AutoCloseable {
                             Affinity.set(assigned.get(index)); // first: the executor allocates on its CPUs
                         }
                         LocalExecutor.Builder b = LocalExecutor.builder();
+                        diag.copyTo(b.diag); // the pool's diagnostics first: what configure sets goes on them
                         configure.accept(b);
                         b.name(exName);
                         if (driver != null) {
                             b.driver(driver);
                         }
-                        diag.copyTo(b.diag);
                         if (onUnobservedFailure != null) {
                             b.onUnobservedFailure((task, error) -> onUnobservedFailure.accept(exName + "/" + task, error));
                         }

@@ -354,4 +354,25 @@ class PoolTest {
         // fewer is no leak: another test's pool job may close a descriptor meanwhile
         assertThat(after).isLessThanOrEqualTo(before);
     }
+
+    /**
+     * Diagnostics set through configure reach each executor, as every other
+     * setting made there does (the pool's own diagnostics settings, copied
+     * after configure, used to overwrite them with its defaults: off).
+     */
+    @org.junit.jupiter.api.Test
+    void diagnosticsSetThroughConfigureReachEachExecutor() throws Exception {
+        java.util.List<Stall> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (var pool = LocalExecutorPool.builder().executors(1)
+                .configure(b -> b.detectStalls(java.time.Duration.ofMillis(20)).onStall(reports::add).pollTimeHistogram())
+                .build()) {
+            pool.spawnOn(0, () -> {
+                StallDetectorTest.spinFor(200);
+                return null;
+            }).await();
+            assertThat(pool.spawnOn(0, () -> Weft.current().metrics().pollTimes()).await())
+                    .as("the poll-time histogram").isNotEqualTo(PollTimes.NONE);
+        }
+        assertThat(reports).as("the stall reports").isNotEmpty();
+    }
 }
