@@ -423,7 +423,7 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
             if (d.isNegative()) {
                 throw new IllegalArgumentException(what + "(" + d + "): must not be negative");
             }
-            return d.toNanos();
+            return io.weft.time.Deadlines.after(0, d); // capped at ~146 years: a duration past long nanos is no error
         }
     }
 }

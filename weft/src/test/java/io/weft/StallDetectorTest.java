@@ -173,4 +173,16 @@ class StallDetectorTest {
         }
         assertThat(others).as("reports for another executor after it").isNotEmpty();
     }
+
+    /**
+     * Durations past what a long of nanoseconds holds are taken as the
+     * longest (~146 years), with no bare ArithmeticException naming nothing.
+     */
+    @Test
+    void hugeDurationsAreTakenAsTheLongest() {
+        Duration huge = java.time.temporal.ChronoUnit.FOREVER.getDuration();
+        LocalExecutor.builder().detectStalls(huge).preemptTimer(huge).spinBeforePark(huge);
+        StealingExecutor.builder().detectStalls(huge).spinBeforePark(huge);
+        LocalExecutorPool.builder().detectStalls(huge);
+    }
 }

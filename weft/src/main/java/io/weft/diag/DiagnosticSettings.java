@@ -69,11 +69,12 @@ public final class DiagnosticSettings {
         if (threshold.isNegative() || threshold.isZero()) {
             throw new IllegalArgumentException("detectStalls(" + threshold + "): the threshold must be positive");
         }
-        return threshold.toNanos();
+        return io.weft.time.Deadlines.positiveNanos(threshold, "detectStalls(threshold)"); // at most ~146 years
     }
 
-    /** glommio's default threshold: the time slice plus the larger of 10 ms and a tenth of it. */
+    /** glommio's default threshold: the time slice plus the larger of 10 ms and a tenth of it (saturating). */
     private static long defaultThreshold(long sliceNanos) {
-        return sliceNanos + Math.max(10_000_000L, sliceNanos / 10);
+        long t = sliceNanos + Math.max(10_000_000L, sliceNanos / 10);
+        return t < 0 ? Long.MAX_VALUE : t;
     }
 }
