@@ -5,6 +5,7 @@ import io.weft.Poll;
 import io.weft.blocking.BlockingJob;
 import io.weft.sys.Errno;
 import io.weft.sys.Linux;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -101,7 +102,16 @@ public final class FdFile extends FdSocket implements FileHandle {
                 return fd;
             }
         }, fd -> Linux.local().close(fd));
-        return job.map(fd -> new FdFile(driver, fd, p, read, write));
+        return job.map(fd -> {
+            FdFile f = new FdFile(driver, fd, p, read, write);
+            try {
+                driver.register(f); // closed with the driver's sockets at its close, if the user never closes it
+            } catch (IOException | RuntimeException e) {
+                Linux.local().close(fd);
+                throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+            }
+            return f;
+        });
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.weft.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.weft.fs.FileTest.on;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.weft.Driver;
@@ -13,6 +14,7 @@ import io.weft.time.Timeout;
 import java.io.FileOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,5 +71,29 @@ class FileCancelTest {
                 return null;
             });
         }
+    }
+
+    /**
+     * A file left open when its executor closes does not stay open for the
+     * life of the process: io_uring's close closes it with its sockets (it
+     * was never registered, and nothing ever closed it); on epoll and nio
+     * the JDK's FileChannel is closed once nothing holds it.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aFileLeftOpenIsClosedOnceItsExecutorClosed(Driver d) throws Exception {
+        Path p = dir.resolve("left-open");
+        Files.write(p, new byte[16]);
+        on(d, () -> {
+            File.open(p, StandardOpenOption.READ).await(); // never closed by its task
+            assertThat(openOn(p)).isEqualTo(1);
+            return null;
+        });
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (openOn(p) > 0 && System.nanoTime() < deadline) {
+            System.gc(); // epoll, nio: the FileChannel's cleaner closes it once it is unreachable
+            Thread.onSpinWait();
+        }
+        assertThat(openOn(p)).as("descriptors still open on the file").isZero();
     }
 }
