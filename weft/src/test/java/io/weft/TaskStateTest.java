@@ -299,4 +299,46 @@ class TaskStateTest {
                     .hasMessageContaining("its own");
         }
     }
+
+    /**
+     * A task that catches its cancellation and awaits again, in a loop (a
+     * catch (Exception) around an await, a common shape), does not take the
+     * executor's thread for ever: each await after the first that threw the
+     * cancellation lets the other tasks run first, then throws again. It
+     * used to spin on the thread: nothing else ran, and close never returned.
+     */
+    @EveryKind
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aTaskThatCatchesItsCancellationInALoopLetsTheOthersRun(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            String out = ex.run(() -> {
+                java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+                AtomicInteger caught = new AtomicInteger();
+                var stubborn = Weft.spawn(() -> {
+                    while (!stop.get()) {
+                        try {
+                            new Probes.Never<Integer>().await();
+                        } catch (RuntimeException e) { // takes the TaskCancelledException too
+                            caught.incrementAndGet();
+                        }
+                    }
+                    return 0;
+                });
+                Weft.yieldNow().await();
+                stubborn.abort();
+                while (caught.get() < 3) {
+                    Weft.yieldNow().await(); // runs: the stubborn task lets this one have the thread
+                }
+                String other = Weft.spawn(() -> "others run").await();
+                stop.set(true);
+                try {
+                    stubborn.await();
+                    return "not cancelled";
+                } catch (TaskCancelledException e) {
+                    return other + ", then it ended cancelled";
+                }
+            });
+            assertThat(out).isEqualTo("others run, then it ended cancelled");
+        }
+    }
 }

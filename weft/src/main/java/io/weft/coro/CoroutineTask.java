@@ -143,6 +143,9 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         }
         c.run(); // the pending await() throws TaskCancelledException
         if (!c.isDone()) {
+            if (held == AWAITING && slot == AFTER_CANCEL) {
+                return PENDING; // it awaits again after its cancellation: it yielded, and is queued again
+            }
             throw new IllegalStateException("cancelled task " + this + " suspended again");
         }
         Throwable thrown = held == THREW || held == THREW_AFTER_CANCEL ? (Throwable) slot : null;
@@ -215,6 +218,26 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         held = in ? IN_BLOCK_IN_PLACE : NOTHING; // the body runs: it held NOTHING, and holds nothing after
     }
 
+    /** What a task that yields after its cancellation waits on: ready at once (its next turn resumes it). */
+    private static final Future<Object> AFTER_CANCEL = cx -> Poll.ready(null);
+
+    /**
+     * The body caught its cancellation and awaits again (a catch-all around
+     * an await, in a loop): every await throws the cancellation, so such a
+     * loop would never give the thread back. This one suspends first, woken
+     * by itself to the back of the queue, so the executor's other tasks, its
+     * timers and its I/O run before the body gets the thread again; then the
+     * await throws as before. The task ends once the body lets it.
+     */
+    private void yieldAfterCancel() {
+        slot = AFTER_CANCEL;
+        held = AWAITING;
+        wake(); // its own wake during its poll: queued again after this poll
+        TaskContinuation.suspend();
+        slot = null; // resumed by cancelTask, which put its cancellation there: it is thrown by the caller
+        held = CANCEL_THROWN;
+    }
+
     /** A pending await inside a blockInPlace body: its future is cancelled (it took nothing), then this throws. */
     private void refuseSuspensionInBlockInPlace(Future<?> future) {
         IllegalStateException e = new IllegalStateException("await() inside Weft.blockInPlace in task " + this
@@ -237,6 +260,9 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
     <R> R await(Future<R> future) {
         Context cx = context();
         if (isCancelRequested()) {
+            if (held == CANCEL_THROWN) {
+                yieldAfterCancel(); // it caught its cancellation and awaits again: the others run first
+            }
             if (held == NOTHING) {
                 held = CANCEL_THROWN; // what the body throws from here on is this cancellation's (thrownByAbort)
             }
