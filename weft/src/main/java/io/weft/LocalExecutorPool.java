@@ -229,7 +229,7 @@ public final class LocalExecutorPool implements AutoCloseable {
 
     /** Settings of a new pool. */
     public static final class Builder {
-        private int executors = Math.max(1, Affinity.current().length);
+        private int executors = Math.max(1, Affinity.processCpuCount()); // the process's, not this thread's
         private Placement placement = Placement.unbound();
         private String name;
         private Driver driver;

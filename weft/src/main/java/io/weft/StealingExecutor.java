@@ -251,7 +251,7 @@ public final class StealingExecutor implements Executor, AutoCloseable {
     }
 
     public static final class Builder {
-        private int workers = Math.max(1, Affinity.current().length);
+        private int workers = Math.max(1, io.weft.sys.Affinity.processCpuCount()); // the process's, not this thread's
         private String name;
         private Placement placement = Placement.unbound();
         private Driver driver;

@@ -201,6 +201,7 @@ public final class BlockingPool {
 
     /** A thread's life: take jobs until none comes for the keep-alive. */
     private void work() {
+        io.weft.sys.Affinity.unpinHelperThread(); // started by a pinned executor thread, it would run on its CPU only
         lock.lock();
         try {
             for (;;) {

@@ -31,7 +31,10 @@ final class Jmx {
     private static final long DELAY_MILLIS = Long.getLong("weft.jmx.delayMillis", 1000);
     /** One daemon thread, started for queued work and gone a second after the last; in order. */
     private static final ThreadPoolExecutor WORKER = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), r -> Thread.ofPlatform().daemon().name("weft-jmx").unstarted(r));
+            new LinkedBlockingQueue<>(), r -> Thread.ofPlatform().daemon().name("weft-jmx").unstarted(() -> {
+                io.weft.sys.Affinity.unpinHelperThread(); // started by a pinned executor thread: not on its CPU alone
+                r.run();
+            }));
     /** The worker has waited its first delay (the worker's thread only). */
     private static boolean delayed;
 

@@ -70,6 +70,7 @@ public final class StallWatchdog {
     }
 
     private static void watch() {
+        io.weft.sys.Affinity.unpinHelperThread(); // never on an executor's CPU alone
         PollProbe[] probes = new PollProbe[0];
         for (;;) {
             long period;

@@ -50,11 +50,51 @@ public final class Affinity {
 
     /** The CPUs the calling thread may run on. */
     public static int[] current() {
+        return of(0);
+    }
+
+    /**
+     * The CPUs the process may run on: its main thread's mask (taskset,
+     * cgroups, a container's cpuset), which an executor's pinning of its own
+     * threads does not change.
+     */
+    public static int[] process() {
+        return of((int) ProcessHandle.current().pid());
+    }
+
+    /**
+     * Lets the calling thread, a helper that weft starts (a blocking-pool
+     * thread, the stall watchdog), run on every CPU of the process: a Linux
+     * thread starts with its creator's mask, which is one executor's CPU
+     * when a pinned executor thread started it. Does nothing off Linux, or
+     * when the mask cannot be read or set.
+     */
+    public static void unpinHelperThread() {
+        if (UNAVAILABLE != null) {
+            return;
+        }
+        try {
+            set(process());
+        } catch (RuntimeException cannot) {
+            // the thread keeps the mask it was born with
+        }
+    }
+
+    /** How many CPUs the process may use ({@link #process()}); off Linux, what the JVM says it has. */
+    public static int processCpuCount() {
+        if (UNAVAILABLE != null) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        return process().length;
+    }
+
+    /** The mask of thread {@code tid} (0: the calling thread). */
+    private static int[] of(int tid) {
         check();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment mask = a.allocate(SET_BYTES);
             MemorySegment state = a.allocate(Linker.Option.captureStateLayout());
-            int rc = (int) GET.invokeExact(state, 0, (long) SET_BYTES, mask);
+            int rc = (int) GET.invokeExact(state, tid, (long) SET_BYTES, mask);
             if (rc != 0) {
                 throw new IllegalStateException("sched_getaffinity failed: errno " + errno(state));
             }

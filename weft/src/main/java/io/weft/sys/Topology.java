@@ -27,7 +27,7 @@ public record Topology(List<Cpu> cpus) {
 
     /** The CPUs the calling thread may use (sched_getaffinity: taskset, cgroups, containers), from sysfs. */
     public static Topology ofThisProcess() {
-        return read(Path.of("/sys/devices/system/cpu"), Affinity.current());
+        return read(Path.of("/sys/devices/system/cpu"), Affinity.process()); // not the calling thread's: it may be pinned
     }
 
     /** The topology of {@code usable} CPUs, read below {@code root} (a sysfs cpu folder, or a test's copy). */

@@ -36,4 +36,22 @@ class AffinityTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("4096");
     }
+
+    /**
+     * Threads that weft starts from a pinned executor thread (the blocking
+     * pool's, here) run on every CPU of the process, not on that executor's:
+     * a Linux thread inherits its creator's mask, and the pool's threads,
+     * started by the first spawnBlocking of a pinned worker, ran on that
+     * worker's CPU only.
+     */
+    @org.junit.jupiter.api.Test
+    void aThreadStartedFromAPinnedExecutorRunsOnTheProcesssCpus() {
+        int[] all = Affinity.current();
+        org.junit.jupiter.api.Assumptions.assumeTrue(all.length >= 2, "needs two CPUs");
+        try (var ex = io.weft.StealingExecutor.builder().workers(1).placement(io.weft.Placement.fenced(all[0]))
+                .blockingThreads(1).build()) {
+            int[] onPool = ex.blockOn(() -> io.weft.Weft.spawnBlocking(Affinity::current).await());
+            assertThat(onPool).as("the CPUs of a blocking-pool thread").containsExactly(all);
+        }
+    }
 }
