@@ -38,7 +38,7 @@ public final class DmaFile implements AutoCloseable {
      * <p><b>Cancel safety:</b> a cancelled open closes the descriptor it got anyway.
      */
     public static CancellableFuture<DmaFile> open(Path path, OpenOption... options) {
-        return Worker.current("DmaFile.open").driver().openFile(path, Set.of(options), ALIGNMENT)
+        return Worker.current("DmaFile.open").driver().openFile(path, File.optionSet(options), ALIGNMENT)
                 .map(DmaFile::new);
     }
 

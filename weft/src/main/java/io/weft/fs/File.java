@@ -49,7 +49,12 @@ public final class File implements AutoCloseable {
      * anyway; a file it created (CREATE) stays.
      */
     public static CancellableFuture<File> open(Path path, OpenOption... options) {
-        return Worker.current("File.open").driver().openFile(path, Set.of(options), 1).map(File::new);
+        return Worker.current("File.open").driver().openFile(path, optionSet(options), 1).map(File::new);
+    }
+
+    /** The options as a set: one given twice counts once (as FileChannel.open takes them). */
+    static Set<OpenOption> optionSet(OpenOption... options) {
+        return new java.util.HashSet<>(java.util.Arrays.asList(options));
     }
 
     /**

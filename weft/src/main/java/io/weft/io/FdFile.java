@@ -50,14 +50,7 @@ public final class FdFile extends FdSocket implements FileHandle {
     static int flags(Set<? extends OpenOption> options, boolean direct) {
         boolean read = FileContract.reads(options);
         boolean write = FileContract.writes(options);
-        if (options.contains(StandardOpenOption.APPEND)) { // as FileChannel.open refuses them
-            if (options.contains(StandardOpenOption.READ)) {
-                throw new IllegalArgumentException("READ + APPEND not allowed");
-            }
-            if (options.contains(StandardOpenOption.TRUNCATE_EXISTING)) {
-                throw new IllegalArgumentException("APPEND + TRUNCATE_EXISTING not allowed");
-            }
-        }
+        FileContract.checkOptions(options);
         int f = (read && write) ? O_RDWR : write ? O_WRONLY : O_RDONLY;
         for (OpenOption o : options) {
             if (o instanceof StandardOpenOption so) {

@@ -55,6 +55,32 @@ public final class FileContract {
         return options.contains(StandardOpenOption.READ) || !writes(options);
     }
 
+    /**
+     * Refuses, at the call and alike on every driver, what FileChannel.open
+     * refuses (READ with APPEND, APPEND with TRUNCATE_EXISTING) and options
+     * weft does not take (anything but the StandardOpenOptions and
+     * NOFOLLOW_LINKS; O_DIRECT is DmaFile's).
+     */
+    public static void checkOptions(Set<? extends OpenOption> options) {
+        if (options.contains(StandardOpenOption.APPEND)) { // as FileChannel.open refuses them
+            if (options.contains(StandardOpenOption.READ)) {
+                throw new IllegalArgumentException("READ + APPEND not allowed");
+            }
+            if (options.contains(StandardOpenOption.TRUNCATE_EXISTING)) {
+                throw new IllegalArgumentException("APPEND + TRUNCATE_EXISTING not allowed");
+            }
+        }
+        for (OpenOption o : options) {
+            if (o == null) {
+                throw new NullPointerException("open option");
+            }
+            if (!(o instanceof StandardOpenOption) && o != java.nio.file.LinkOption.NOFOLLOW_LINKS) {
+                throw new UnsupportedOperationException("open option " + o + " is not supported"
+                        + (String.valueOf(o).equals("DIRECT") ? ": open with DmaFile for O_DIRECT" : ""));
+            }
+        }
+    }
+
     /** Whether {@code options} open for writing: WRITE or APPEND. */
     static boolean writes(Set<? extends OpenOption> options) {
         return options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);

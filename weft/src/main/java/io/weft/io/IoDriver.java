@@ -102,6 +102,7 @@ public abstract class IoDriver {
      */
     public CancellableFuture<FileHandle> openFile(java.nio.file.Path path, java.util.Set<? extends java.nio.file.OpenOption> options,
                                        int alignment) {
+        FileContract.checkOptions(options); // at the call, alike on every driver
         if (kind() == Driver.URING && this instanceof FdDriver fd) {
             return FdFile.open(fd, path, options, alignment > 1);
         }

@@ -513,4 +513,30 @@ class FileContractTest {
         });
         assertThat(n).as("the bytes that fit, counted").isEqualTo(4096);
     }
+
+    /**
+     * Open options are checked at the call, alike on every driver: a
+     * combination FileChannel refuses (READ with APPEND) and an option weft
+     * does not take (O_DIRECT through File.open: DmaFile is for that) throw
+     * before anything runs; an option given twice is taken once. On epoll
+     * and nio the refusals came only at the await, and O_DIRECT opened; an
+     * option twice threw "duplicate element" everywhere.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Driver.class)
+    void openOptionsAreCheckedAtTheCallAlikeOnEveryDriver(Driver d) throws Exception {
+        Path p = dir.resolve("options");
+        Files.write(p, new byte[16]);
+        on(d, () -> {
+            assertThatThrownBy(() -> File.open(p, StandardOpenOption.READ, StandardOpenOption.APPEND))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("READ + APPEND");
+            assertThatThrownBy(() -> File.open(p, com.sun.nio.file.ExtendedOpenOption.DIRECT))
+                    .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("DmaFile");
+            try (File f = File.open(p, StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.WRITE)
+                    .await()) {
+                assertThat(f.writeAt(ByteBuffer.wrap(new byte[] {1}), 0).await()).isEqualTo(1);
+            }
+            return null;
+        });
+    }
 }
