@@ -311,4 +311,30 @@ class TaskDumpTest {
             assertThat(n).as("the 10,000 and the root, which awaits the dump").isEqualTo(10_001);
         }
     }
+
+    /**
+     * A dump that cannot be had (the executor's loop is not running, and the
+     * asking thread cannot take it: a virtual thread) says so, naming the
+     * executor, instead of an empty list that reads as "no tasks".
+     */
+    @org.junit.jupiter.api.Test
+    void aDumpThatCannotBeHadSaysSoInsteadOfAnEmptyList() throws Exception {
+        try (var ex = LocalExecutor.builder().name("idle-loop").build()) {
+            ex.run(() -> {
+                Weft.spawn(() -> Weft.sleep(java.time.Duration.ofHours(1)).await());
+                return 0;
+            });
+            java.util.concurrent.atomic.AtomicReference<Object> got = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    got.set(ex.dumpTasks());
+                } catch (RuntimeException e) {
+                    got.set(e);
+                }
+            }).join();
+            assertThat(got.get()).isInstanceOf(IllegalStateException.class);
+            assertThat(((Throwable) got.get()).getMessage()).contains("idle-loop");
+            assertThat(ex.dumpTasks()).as("from a platform thread, which takes the loop").hasSize(1);
+        }
+    }
 }

@@ -102,6 +102,7 @@ public final class TaskDumps {
         List<Request> asked = new ArrayList<>(sites.size());
         List<TaskInfo> all = new ArrayList<>();
         List<TaskInfo> mine = null;
+        List<String> refused = null; // of several: the ones whose loop this thread cannot take, left out
         for (Site s : sites) {
             if (s.onLoopThread()) {
                 Collector c = new Collector(s, io.weft.coro.Coroutines.currentTask()); // the caller's task runs
@@ -110,9 +111,20 @@ public final class TaskDumps {
                 continue;
             }
             Request r = new Request(s);
-            if (s.post(r)) {
-                asked.add(r);
+            try {
+                if (s.post(r)) {
+                    asked.add(r);
+                }
+            } catch (IllegalStateException cannot) { // its loop is free, and this thread cannot take it
+                if (sites.size() == 1) {
+                    throw cannot;
+                }
+                (refused == null ? refused = new ArrayList<>(1) : refused).add(cannot.getMessage());
             }
+        }
+        if (refused != null) {
+            System.getLogger("io.weft").log(System.Logger.Level.WARNING, "a task dump leaves out "
+                    + String.join("; ", refused));
         }
         long deadline = System.nanoTime() + ANSWER_NANOS;
         for (Request r : asked) {

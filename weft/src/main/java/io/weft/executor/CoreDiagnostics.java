@@ -84,8 +84,9 @@ final class CoreDiagnostics implements TaskDumps.Site, Registry.Dumpable {
     /**
      * Has the loop answer {@code r} between two polls; with no loop
      * running, this thread takes the loop for the time of {@code r}. False
-     * if the executor is closed, or its loop is free but this thread
-     * cannot take it (it runs another executor).
+     * if the executor is closed; IllegalStateException, naming it, if its
+     * loop is free but this thread cannot take it (a virtual thread, or one
+     * that runs another executor).
      */
     @Override
     public boolean post(Runnable r) {
@@ -102,7 +103,9 @@ final class CoreDiagnostics implements TaskDumps.Site, Registry.Dumpable {
                 return true;
             }
             if (io.weft.task.CurrentLoop.get() != null || Thread.currentThread().isVirtual()) {
-                return false;
+                throw new IllegalStateException("no dump of executor " + core.name() + ": its loop is not running,"
+                        + " and " + Thread.currentThread() + " cannot take it (a virtual thread, or a task of another"
+                        + " executor). Dump it while it runs, or from a platform thread");
             }
             Thread.onSpinWait(); // a loop is starting or ending: look again
         }
