@@ -68,4 +68,28 @@ class JmxTest {
         Registry.awaitJmx();
         assertThat(SERVER.queryNames(new ObjectName("io.weft:type=Executor,name=jmx-twin*"), null)).isEmpty();
     }
+
+    /**
+     * The MBean of an executor dropped without a close goes once the
+     * executor is collected (the registry holds executors weakly, and the
+     * bean stayed registered for good, reading zeros: one per dropped
+     * executor).
+     */
+    @org.junit.jupiter.api.Test
+    void theBeanOfAnExecutorDroppedWithoutACloseGoesOnceItIsCollected() throws Exception {
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName pattern = new javax.management.ObjectName("io.weft:type=Executor,name=dropped*");
+        for (int i = 0; i < 20; i++) {
+            LocalExecutor.builder().name("dropped").build().run(() -> 1); // never closed
+        }
+        io.weft.diag.Registry.awaitJmx();
+        assertThat(server.queryNames(pattern, null)).as("registered while they live").isNotEmpty();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (!server.queryNames(pattern, null).isEmpty() && System.nanoTime() < deadline) {
+            System.gc();
+            Weft.dumpAllTasks(); // the registry looks at what was collected
+            io.weft.diag.Registry.awaitJmx();
+        }
+        assertThat(server.queryNames(pattern, null)).as("beans of collected executors").isEmpty();
+    }
 }
