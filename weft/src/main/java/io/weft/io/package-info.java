@@ -87,5 +87,78 @@
  *       left open are closed, in-flight ops are reaped, then the kernel
  *       objects and the native memory are released.</li>
  * </ol>
+ *
+ * <h2>The io_uring driver ({@link io.weft.io.UringDriver})</h2>
+ *
+ * <p><b>Submission.</b> The first poll of an {@link io.weft.io.FdOp} takes a slot in the
+ * in-flight table and writes the op's submission entry ({@code FdOp.prepare});
+ * {@code user_data} is the slot and its generation. Entries written during a
+ * loop turn go to the kernel together, with the one io_uring_enter of the
+ * next {@link io.weft.io.UringDriver#poll()} or {@link io.weft.io.UringDriver#park(long)}; a full SQ is submitted at
+ * once and the write retried.
+ *
+ * <p><b>The table keeps what the kernel uses.</b> An op stays in the table
+ * — with its buffers: the user's ByteBuffer or MemorySegment, and
+ * {@code FdOp.nativeBuf} lent from the pool — from its submission until its
+ * own completion, even when its task was cancelled or ended. Its completion
+ * takes it out: a live op stores the result and wakes its waker (its next
+ * poll returns {@code FdOp.complete}, then the lent buffer goes back to the
+ * pool); a cancelled op hands the result to {@code FdOp.completeCancelled}
+ * (bytes read are kept for the next read, an accepted connection for the
+ * next accept) and the buffer goes back.
+ *
+ * <p><b>Cancel.</b> Cancelling an op in the kernel submits IORING_OP_ASYNC_CANCEL
+ * for its user_data (the cancel's own completion is ignored) and marks it
+ * CANCELLED; it still leaves the table only at its own completion, which is
+ * -ECANCELED or, if the kernel finished first, the real result. An op whose
+ * entry is written but not yet submitted is cancelled the same way: the
+ * kernel takes entries in order, so the op is issued before its cancel.
+ *
+ * <p><b>Order after a cancel.</b> A new op of the same direction (read or
+ * write) on a socket whose cancelled op is still in the kernel is not
+ * submitted until that op's completion: the cancelled read may yet bring
+ * bytes, which it keeps for the next read, and a read submitted meanwhile
+ * could get the bytes after them. The new op waits on the cancelled op's
+ * waker field, then its poll starts again (a read first takes the kept bytes).
+ *
+ * <p><b>Closing a socket</b> cancels its ops in the kernel (a pending recv
+ * holds the file, so close(2) alone would not end it) and submits at once,
+ * before close(2) frees the descriptor number: an op written but not yet
+ * submitted must not find a new socket under the same number. A live op
+ * then fails with AsynchronousCloseException ({@code FdSocket.failure}).
+ *
+ * <p><b>Wakes.</b> {@link io.weft.io.UringDriver#park} waits in io_uring_enter(GETEVENTS, min 1)
+ * with the timeout passed through IORING_ENTER_EXT_ARG. {@link io.weft.io.UringDriver#wakeup()}
+ * (any thread) writes an eventfd that always has a read in the ring
+ * ({@code UringWake}). The executor calls wakeup() only after the loop
+ * announced it is about to park.
+ *
+ * <p><b>Flags, and why not SINGLE_ISSUER / DEFER_TASKRUN.</b> The ring is set
+ * up with COOP_TASKRUN | TASKRUN_FLAG (no interrupt of the loop thread for
+ * each completion: the kernel's completion work runs when the thread next
+ * enters the kernel, and the SQ flags say when it waits) and SUBMIT_ALL; an
+ * older kernel gets a ring without them. SINGLE_ISSUER, which DEFER_TASKRUN
+ * needs, ties the ring for good to the thread that made it (a submission from
+ * any other thread fails with EEXIST; the kernel has no call to move it), and
+ * an executor's {@code run} may be called from a different thread each time,
+ * with ops still in the kernel.
+ *
+ * <p><b>A loop that moves between threads.</b> Without SINGLE_ISSUER any thread
+ * may enter the ring, but an op stays bound to the thread that submitted it:
+ * its completion work runs as that thread's task work (at once if the thread
+ * sleeps, since the kernel wakes it; else when it next enters the kernel), and
+ * when that thread exits the kernel ends the op with -ECANCELED. So, after
+ * {@link io.weft.io.UringDriver#bindTo} a new thread: the eventfd read is replaced by one of the new
+ * thread, and an op of an earlier loop thread that completes with an
+ * -ECANCELED nobody asked for is submitted again from the current one
+ * ({@code FdOp.restart}; a connect then waits for writability, as the attempt
+ * goes on in the kernel).
+ *
+ * <p><b>Blocking descriptors.</b> Sockets of this driver are made without
+ * O_NONBLOCK, as liburing advises: io_uring first tries an op without
+ * waiting and arms an internal poll when it would block, but an op that it
+ * hands to its worker threads on an O_NONBLOCK socket fails with EAGAIN
+ * instead of waiting.
+ *
  */
 package io.weft.io;
