@@ -32,8 +32,15 @@
  *       time.</li>
  *   <li>Once CANCELLED is set, every {@code await()} throws
  *       {@code TaskCancelledException} before it could yield, so a cancelled
- *       coroutine never suspends again: the cancellation path runs it to its
- *       end in one go.</li>
+ *       coroutine does not suspend again on a future: the cancellation path
+ *       runs it to its end in one go. One exception: a body that caught the
+ *       cancellation and awaits again (a catch-all in a loop) yields once
+ *       before each such await throws (a self-wake, held {@code AWAITING} on
+ *       a ready marker future), so the loop cannot keep the thread for
+ *       ever. An await that threw the cancellation marks the task
+ *       ({@code held} CANCEL_THROWN): what the body throws after it is the
+ *       abort's (a cancellation), while a failure the body throws without
+ *       having met the cancellation stays a failure, as a value is kept.</li>
  *   <li>The body's result and throwable are written by the body on the loop
  *       thread and read by the same thread after the continuation ends.</li>
  *   <li>Outside any task, {@code await()} parks the calling thread (block_on)

@@ -93,7 +93,12 @@
  *       wake does. Then the thread whose CAS set CANCELLED, and only it,
  *       calls the task's {@code aborted(before)} hook: nothing for an
  *       executor's task; a blocking task stops its body there (see
- *       {@code io.weft.blocking}).</li>
+ *       {@code io.weft.blocking}). An abort that comes while the task is
+ *       polled does not change what that poll gives: a value is kept, and
+ *       so is a failure of the body's own; only a throw that carries the
+ *       cancellation ({@code thrownByAbort}: an await's
+ *       TaskCancelledException, or a blocking body's throw after the
+ *       abort's interrupt landed) completes it as cancelled.</li>
  *   <li><b>join poll</b> (any thread): read the state (acquire). If COMPLETE,
  *       spend one unit of the caller's budget and return the output. Else
  *       push the caller's waker on the join stack (a Treiber stack, skipping
