@@ -72,6 +72,7 @@ public final class StallWatchdog {
     private static void watch() {
         io.weft.sys.Affinity.unpinHelperThread(); // never on an executor's CPU alone
         PollProbe[] probes = new PollProbe[0];
+        Stall[] reports = new Stall[2]; // one look's: the end of the stall reported, then a new one
         for (;;) {
             long period;
             synchronized (LOCK) {
@@ -90,19 +91,18 @@ public final class StallWatchdog {
                     break;
                 }
                 try {
-                    Stall ended;
-                    Stall began;
-                    synchronized (p) {
-                        ended = lookForEnd(p);
-                        began = lookForStall(p);
-                    }
-                    // Outside the probe's lock: a handler may close its executor, whose thread takes that lock
-                    // on its way out (unregister).
-                    if (ended != null) {
-                        deliver(p, ended);
-                    }
-                    if (began != null) {
-                        deliver(p, began);
+                    try {
+                        synchronized (p) {
+                            look(p, reports);
+                        }
+                    } finally {
+                        // Outside the probe's lock: a handler may close its executor, whose thread takes that lock
+                        // on its way out (unregister). A report the look made before it failed goes too.
+                        for (Stall r : reports) {
+                            if (r != null) {
+                                deliver(p, r);
+                            }
+                        }
                     }
                 } catch (Throwable t) {
                     LOG.log(System.Logger.Level.ERROR, "weft stall watchdog: looking at executor " + p.executor
@@ -114,31 +114,30 @@ public final class StallWatchdog {
         }
     }
 
-    /** The first half of a look at one executor thread (under the probe's lock): the stall reported is over. */
-    private static Stall lookForEnd(PollProbe p) {
-        Task<?> t = p.polling();
-        long start = p.start();
-        boolean consistent = t != null && p.polling() == t; // the start read belongs to a poll of t
-        if (p.reportedStart != 0 && !(consistent && start == p.reportedStart)) {
-            return reportEnd(p, System.nanoTime());
-        }
-        return null;
-    }
-
-    /** The second half (under the probe's lock): a poll past the threshold, not reported yet. */
-    private static Stall lookForStall(PollProbe p) {
+    /**
+     * One look at one executor thread, under the probe's lock: into
+     * {@code out}, the reports to deliver once the lock is released, in
+     * order (the end of the stall reported before, a stall found now; null:
+     * none).
+     */
+    private static void look(PollProbe p, Stall[] out) {
+        out[0] = null;
+        out[1] = null;
         Task<?> t = p.polling();
         long start = p.start();
         boolean consistent = t != null && p.polling() == t; // the start read belongs to a poll of t
         long now = System.nanoTime();
+        if (p.reportedStart != 0 && !(consistent && start == p.reportedStart)) {
+            out[0] = reportEnd(p, now);
+        }
         if (consistent && start != p.reportedStart && now - start >= p.thresholdNanos) {
             Thread th = p.thread();
             if (th == null) {
-                return null;
+                return;
             }
             StackTraceElement[] stack = StackFrames.ofRunningTask(th.getStackTrace());
             if (p.polling() != t || p.start() != start) {
-                return null; // it yielded while its stack was taken: the stack may be another poll's
+                return; // it yielded while its stack was taken: the stack may be another poll's
             }
             Thread.State state = th.getState();
             Stall s = new Stall(p.executor, describe(t), Duration.ofNanos(System.nanoTime() - start), stack, false);
@@ -151,9 +150,8 @@ public final class StallWatchdog {
             }
             p.reportedStart = start;
             p.reported = s;
-            return s;
+            out[1] = s;
         }
-        return null;
     }
 
     /** The stall reported for {@code p} is over: its report, with its whole time (to deliver). */

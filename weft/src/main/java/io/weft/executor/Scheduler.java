@@ -203,17 +203,10 @@ final class Scheduler {
      * when woken anyway).
      */
     private void rebaseVruntimes() {
-        long f = floor;
-        TaskQueue[] a = queueArray;
-        for (int i = 0, n = queueCount; i < n; i++) {
-            a[i].vruntime = Math.max(0, a[i].vruntime - f);
+        for (TaskQueue q : queues()) {
+            q.vruntime = Math.max(0, q.vruntime - floor);
         }
         floor = 0;
-    }
-
-    /** Test access: the floor of vruntimes now (loop thread). */
-    long floorForTest() {
-        return floor;
     }
 
     /**
@@ -236,34 +229,32 @@ final class Scheduler {
 
     /** Tasks on the run queues now. */
     int queued() {
-        int n = queueCount; // then the array, which holds at least that many
-        TaskQueue[] a = queueArray;
         int tasks = 0;
-        for (int i = 0; i < n; i++) {
-            tasks += a[i].size;
+        for (TaskQueue q : queues()) {
+            tasks += q.size;
         }
         return tasks;
     }
 
     /** Every task on a run queue. */
     void forEachQueued(Consumer<Task<?>> action) {
-        for (TaskQueue q : queueArrayNow()) {
+        for (TaskQueue q : queues()) {
             q.forEach(action);
         }
     }
 
     List<TaskQueueStats> stats() {
-        TaskQueue[] a = queueArrayNow();
-        List<TaskQueueStats> qs = new ArrayList<>(a.length);
-        for (TaskQueue q : a) {
+        List<TaskQueue> all = queues();
+        List<TaskQueueStats> qs = new ArrayList<>(all.size());
+        for (TaskQueue q : all) {
             qs.add(q.stats());
         }
         return List.copyOf(qs);
     }
 
     /** The queues made so far (any thread): the count first, then the array, which holds at least that many. */
-    private TaskQueue[] queueArrayNow() {
+    private List<TaskQueue> queues() {
         int n = queueCount;
-        return java.util.Arrays.copyOf(queueArray, n);
+        return java.util.Arrays.asList(queueArray).subList(0, n);
     }
 }

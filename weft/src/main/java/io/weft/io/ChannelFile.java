@@ -419,7 +419,7 @@ public final class ChannelFile implements FileHandle {
          */
         void closed() {
             Waker w = waker;
-            if (job != null && !start.compareAndSet(QUEUED, DROPPED) && start.get() == STARTED) {
+            if (job != null && !dropJob()) {
                 unlink();
                 state = CLOSED_AFTER_JOB; // its waker stays: the job's end wakes it too
             } else {
@@ -441,12 +441,17 @@ public final class ChannelFile implements FileHandle {
             waker = null;
             if (job == null) {
                 giveBack();
-            } else if (start.compareAndSet(QUEUED, DROPPED) || start.get() == DROPPED) {
+            } else if (dropJob()) {
                 job.cancel();
                 giveBack(); // the dropped job never touches it
             } else {
                 job.cancel(); // running: it keeps the bounce buffer (a pool thread may be writing it)
             }
+        }
+
+        /** Whether the job will do nothing: dropped now, or before; false once a pool thread took it. */
+        private boolean dropJob() {
+            return start.compareAndSet(QUEUED, DROPPED) || start.get() == DROPPED;
         }
 
         private void giveBack() {

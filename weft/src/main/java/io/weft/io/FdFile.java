@@ -49,8 +49,7 @@ public final class FdFile extends FdSocket implements FileHandle {
     /** The open(2) flags for {@code options} (as FileChannel.open reads them). */
     static int flags(Set<? extends OpenOption> options, boolean direct) {
         boolean read = FileContract.reads(options);
-        boolean write = FileContract.writes(options);
-        FileContract.checkOptions(options);
+        boolean write = FileContract.writes(options); // options checked at the call: IoDriver.openFile
         int f = (read && write) ? O_RDWR : write ? O_WRONLY : O_RDONLY;
         for (OpenOption o : options) {
             if (o instanceof StandardOpenOption so) {
@@ -69,9 +68,7 @@ public final class FdFile extends FdSocket implements FileHandle {
                 }
             } else if (o == java.nio.file.LinkOption.NOFOLLOW_LINKS) {
                 f |= O_NOFOLLOW; // a symbolic link fails with ELOOP, as FileChannel.open's does
-            } else {
-                throw new UnsupportedOperationException("open option " + o + " is not supported");
-            }
+            } // no other option gets here: FileContract.checkOptions refused it
         }
         return f | Linux.O_CLOEXEC | (direct ? O_DIRECT : 0);
     }

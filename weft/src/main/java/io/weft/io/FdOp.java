@@ -150,9 +150,8 @@ public abstract class FdOp<T> extends ListedOp<T> {
         socket.checkThread();
         if (socket.closed) {
             state = DONE;
-            java.io.UncheckedIOException c = waitedBehind ? socket.closedFailure() : null;
-            if (c != null) {
-                throw c;
+            if (waitedBehind) {
+                throw socket.closedFailure(); // closed: an AsynchronousCloseException
             }
             socket.checkOpen();
         }

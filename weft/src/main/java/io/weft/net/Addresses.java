@@ -16,7 +16,8 @@ final class Addresses {
     /** {@code a}, which must be a resolved InetSocketAddress; {@code call} names the call in the error. */
     static InetSocketAddress resolved(SocketAddress a, String call) {
         if (!(a instanceof InetSocketAddress i)) {
-            throw new IllegalArgumentException(call + " needs an InetSocketAddress, got " + a);
+            throw new IllegalArgumentException(call + " needs an InetSocketAddress, got " + a
+                    + (a instanceof UnixDomainSocketAddress ? " (Unix domain sockets: UnixListener, UnixStream)" : ""));
         }
         if (i.isUnresolved()) {
             throw new IllegalArgumentException(call + ": unresolved address " + i + ": resolve it first"

@@ -35,10 +35,6 @@ public final class TcpListener implements AutoCloseable {
 
     /** Binds {@code address} (port 0: any free port; see {@link #localAddress()}). */
     public static TcpListener bind(SocketAddress address, SocketOptions options) throws IOException {
-        if (!(address instanceof InetSocketAddress)) {
-            throw new IllegalArgumentException("TcpListener.bind needs an InetSocketAddress, got " + address
-                    + " (use UnixListener for a Unix domain socket)");
-        }
         Addresses.resolved(address, "TcpListener.bind");
         return new TcpListener(Worker.current("TcpListener.bind").driver().listen(address, options));
     }

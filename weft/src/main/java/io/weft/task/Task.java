@@ -426,6 +426,20 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
      */
     @Override
     public final Poll<T> poll(Context cx) {
+        return pollOutput(cx, true);
+    }
+
+    /**
+     * As {@link #poll}, but a failure thrown is not yet received (a
+     * combinator that may give it up undecided: {@code firstSuccessful});
+     * {@link #receiveFailure} marks it once the combinator hands it on.
+     */
+    public final Poll<T> pollUnreceived(Context cx) {
+        return pollOutput(cx, false);
+    }
+
+    /** A join poll: {@code receive}, a failure it throws counts as received ({@link #received}), else not ({@link #peek}). */
+    private Poll<T> pollOutput(Context cx, boolean receive) {
         int s = (int) STATE.getVolatile(this); // acquire: pairs with the CAS in transitionToComplete
         if ((s & COMPLETE) == 0) {
             if (wakeOnCompletion(cx.waker())) {
@@ -436,22 +450,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker {
         if (!cx.consumeBudget()) {
             return Poll.pending();
         }
-        return Poll.ready(received(s));
-    }
-
-    /**
-     * As {@link #poll}, but a failure thrown is not yet received (a
-     * combinator that may give it up undecided: {@code firstSuccessful});
-     * {@link #receiveFailure} marks it once the combinator hands it on.
-     */
-    public final Poll<T> pollUnreceived(Context cx) {
-        if (!isFinished() && wakeOnCompletion(cx.waker())) {
-            return Poll.pending();
-        }
-        if (!cx.consumeBudget()) {
-            return Poll.pending();
-        }
-        return Poll.ready(peek());
+        return Poll.ready(receive ? received(s) : peek());
     }
 
     /** Marks this complete task's failure, if it failed, as received (see {@link #FAILURE_RECEIVED}). */
