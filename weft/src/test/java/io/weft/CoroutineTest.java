@@ -31,6 +31,36 @@ class CoroutineTest {
         }
     }
 
+    /**
+     * An await inside a future's poll (here a map function) would suspend
+     * the task in the middle of that poll, which a re-poll from the executor
+     * cannot do: it is refused alike whether the poll is the body's own
+     * first one or a later one, ready or not, and the task goes on.
+     */
+    @EveryKind
+    void anAwaitInsideAMapFunctionIsRefusedAtEveryPoll(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            List<String> seen = ex.run(() -> Weft.spawn(() -> {
+                List<String> s = new ArrayList<>();
+                List<Future<Integer>> cases = List.of(
+                        Futures.ready(1).map(v -> Futures.ready(2).await()), // first poll, ready
+                        Futures.ready(1).map(v -> Weft.yieldNow().map(u -> 2).await()), // first poll, pending
+                        Weft.yieldNow().map(v -> Futures.ready(2).await()), // re-poll, ready
+                        Weft.yieldNow().map(v -> Weft.yieldNow().map(u -> 2).await())); // re-poll, pending
+                for (Future<Integer> f : cases) {
+                    try {
+                        s.add("returned " + f.await());
+                    } catch (IllegalStateException e) {
+                        s.add(e.getMessage().contains("inside a future's poll") ? "refused" : e.getMessage());
+                    }
+                }
+                s.add("goes on " + Weft.yieldNow().map(v -> 3).await());
+                return s;
+            }).await());
+            assertThat(seen).containsExactly("refused", "refused", "refused", "refused", "goes on 3");
+        }
+    }
+
     @SameThreadKinds
     void abortOfSuspendedCoroutineThrowsFromItsPendingAwait(ExecutorKind kind) {
         AtomicInteger closed = new AtomicInteger();

@@ -55,6 +55,27 @@ class TaskLocalTest {
         }
     }
 
+    /**
+     * A map function runs inside the poll that finds its source ready: the
+     * first poll is the body's own await, a later one (after the source was
+     * pending) is the executor's re-poll of what the task awaits. Both see
+     * the task's bindings.
+     */
+    @EveryKind
+    void aMapFunctionSeesTheBindingsOfTheTaskThatAwaitsIt(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            List<String> seen = ex.run(() -> Weft.spawn(() -> REQUEST.where("R", () -> {
+                List<String> s = new ArrayList<>();
+                s.add(Futures.ready(1).map(v -> REQUEST.orElse("unbound at the first poll")).await());
+                s.add(Weft.yieldNow().map(v -> REQUEST.orElse("unbound at the re-poll")).await());
+                s.add(Weft.sleep(java.time.Duration.ofMillis(1)).map(v -> REQUEST.orElse("unbound after a sleep"))
+                        .await());
+                return s;
+            })).await());
+            assertThat(seen).containsExactly("R", "R", "R");
+        }
+    }
+
     @ParameterizedTest(name = "on {0}")
     @EnumSource(names = {"LOCAL", "POOL", "STEALING_1"}) // ExecutorKind.SAME_THREAD: the two tasks share one thread
     void whereAThreadLocalLeaksToTheNextTaskOnTheThreadATaskLocalDoesNot(ExecutorKind kind) {

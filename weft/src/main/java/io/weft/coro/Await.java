@@ -24,6 +24,9 @@ public final class Await {
             }
         }
         if (CurrentLoop.get() != null) {
+            if (CurrentLoop.taskInTurn() instanceof CoroutineTask<?> polled) {
+                throw CoroutineTask.awaitInsidePoll(polled); // in a re-poll of what it awaits, in the executor's frames
+            }
             throw new IllegalStateException("await() called on an executor's thread outside a coroutine task"
                     + " (for example inside Future.poll): it would block the executor. Poll the future instead,"
                     + " or spawn a coroutine task with Weft.spawn(() -> ...)");

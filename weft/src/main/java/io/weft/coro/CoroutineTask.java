@@ -56,6 +56,8 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
     private static final byte CANCEL_THROWN = 7;
     /** As THREW, after an await threw the cancellation ({@link #thrownByAbort}). */
     private static final byte THREW_AFTER_CANCEL = 8;
+    /** An await polls its future (over the running states above, restored after): an await in there is refused. */
+    private static final byte IN_POLL = 9;
 
     public CoroutineTask(TaskOwner owner, String name, Callable<T> body) {
         super(owner, name);
@@ -189,24 +191,13 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
 
     /** {@link Await#spendInTaskBudget}: not cancelled, and one unit of the budget spent: that budget; else null. */
     Budget spendForFastAwait() {
-        if (isCancelRequested()) {
+        if (isCancelRequested() || held == IN_POLL) {
             return null;
         }
         Budget b = owner.budget();
         return b.tryConsume() ? b : null;
     }
 
-    /**
-     * {@code future.await()} inside this task: poll with the task's context;
-     * if pending, suspend. From then on each wake of the task polls the
-     * future again in {@link #pollTask}, in the executor's frames, and
-     * resumes the body only once it is ready (a wake that finds it still
-     * pending costs no thaw and no freeze). Once the task is aborted, every
-     * await throws {@link TaskCancelledException}; one suspended here
-     * cancels its future first ({@link #cancelTask}, the
-     * {@link io.weft.CancellableFuture} contract), so what the future was
-     * handed goes on to the next waiter before the task's finally blocks run.
-     */
     /**
      * Marks this task (the one the calling worker polls) as in a
      * {@code Weft.blockInPlace} body, or no longer; its thread only. A body
@@ -216,6 +207,13 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
      */
     public void inBlockInPlace(boolean in) {
         held = in ? IN_BLOCK_IN_PLACE : NOTHING; // the body runs: it held NOTHING, and holds nothing after
+    }
+
+    /** The refusal of an await inside a future's poll in {@code task}: the poll's caller is to throw it. */
+    static IllegalStateException awaitInsidePoll(CoroutineTask<?> task) {
+        return new IllegalStateException("await() inside a future's poll in task " + task + " (a map or then"
+                + " function, a hand-written Future.poll): the task cannot suspend in the middle of a poll. Await"
+                + " the future before or after it (f.await() then the function), or chain it with then(...)");
     }
 
     /** What a task that yields after its cancellation waits on: ready at once (its next turn resumes it). */
@@ -256,9 +254,26 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         }
     }
 
+    /**
+     * {@code future.await()} inside this task: poll with the task's context;
+     * if pending, suspend. From then on each wake of the task polls the
+     * future again in {@link #pollTask}, in the executor's frames, and
+     * resumes the body only once it is ready (a wake that finds it still
+     * pending costs no thaw and no freeze). Once the task is aborted, every
+     * await throws {@link TaskCancelledException}; one suspended here
+     * cancels its future first ({@link #cancelTask}, the
+     * {@link io.weft.CancellableFuture} contract), so what the future was
+     * handed goes on to the next waiter before the task's finally blocks run.
+     * An await inside that poll (in a map function) is refused: the task
+     * cannot suspend in the middle of a poll, and a re-poll runs in the
+     * executor's frames, where it has no frames of its own to suspend.
+     */
     @SuppressWarnings("unchecked")
     <R> R await(Future<R> future) {
         Context cx = context();
+        if (held == IN_POLL) {
+            throw awaitInsidePoll(this);
+        }
         if (isCancelRequested()) {
             if (held == CANCEL_THROWN) {
                 yieldAfterCancel(); // it caught its cancellation and awaits again: the others run first
@@ -272,7 +287,14 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
             throw new IllegalStateException("task " + this + " awaits its own JoinHandle: it would wait for itself"
                     + " for ever");
         }
-        Poll<R> p = future.poll(cx);
+        byte running = held;
+        held = IN_POLL;
+        Poll<R> p;
+        try {
+            p = future.poll(cx);
+        } finally {
+            held = running;
+        }
         if (p.isReady()) {
             return p.get();
         }

@@ -38,9 +38,21 @@ public final class Coroutines {
         return AVAILABLE ? TaskContinuation.currentTask() : null;
     }
 
-    /** The context of the coroutine task running on this thread (made if it had none), or null outside one. */
+    /**
+     * The context of the coroutine task running on this thread (made if it
+     * had none), or null outside one. Its futures run in its name too where
+     * the executor polls them in its own frames (a re-poll of what the task
+     * awaits, a cancel of it): a map function there still sees the task's
+     * {@code TaskLocal}s.
+     */
     public static io.weft.Context currentContext() {
-        CoroutineTask<?> t = AVAILABLE ? TaskContinuation.currentTask() : null;
+        if (!AVAILABLE) {
+            return null;
+        }
+        CoroutineTask<?> t = TaskContinuation.currentTask();
+        if (t == null && io.weft.task.CurrentLoop.taskInTurn() instanceof CoroutineTask<?> polled) {
+            t = polled;
+        }
         return t != null ? t.context() : null;
     }
 }

@@ -191,6 +191,11 @@ public final class ExecutorCore implements Worker, TaskOwner {
     }
 
     @Override
+    public Task<?> taskInTurn() {
+        return scheduler.polling;
+    }
+
+    @Override
     public Object facade() {
         return facade;
     }

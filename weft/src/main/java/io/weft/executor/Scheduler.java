@@ -49,6 +49,8 @@ final class Scheduler {
 
     long polls;
     long runtimeNanos;
+    /** The task in its turn ({@link ExecutorCore#taskInTurn}); the loop thread only. */
+    Task<?> polling;
 
     Scheduler(ExecutorCore core, long preemptNanos) {
         this.core = core;
@@ -158,7 +160,12 @@ final class Scheduler {
             q.polls++;
             polls++;
             diag.probe.begin(t);
-            t.turn();
+            polling = t;
+            try {
+                t.turn();
+            } finally {
+                polling = null;
+            }
             budget.pollEnded();
             diag.probe.end();
             boolean checkClock = ++tick % CLOCK_CHECK_INTERVAL == 0;

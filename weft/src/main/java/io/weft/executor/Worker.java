@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
  * ({@link io.weft.task.TaskOwner}) is another matter: the worker itself for
  * a LocalExecutor, the executor's shared scheduler for a StealingExecutor.
  */
-public interface Worker {
+public interface Worker extends CurrentLoop.Turns {
 
     /** The worker whose loop runs on this thread, or null. */
     static Worker currentOrNull() {

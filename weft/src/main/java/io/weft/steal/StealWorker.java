@@ -501,6 +501,11 @@ final class StealWorker implements Worker, TaskDumps.Site {
     }
 
     @Override
+    public Task<?> taskInTurn() {
+        return polling;
+    }
+
+    @Override
     public <T> Task<T> spawn(String taskName, Callable<T> body, TaskQueueHandle into) {
         if (into != null) {
             throw noTaskQueues();

@@ -13,6 +13,22 @@ public final class CurrentLoop {
     private CurrentLoop() {
     }
 
+    /** A loop that says which task it is polling. */
+    public interface Turns {
+        /** The task this loop is polling now (inside its {@code Task.turn()}), or null; the loop's thread only. */
+        Task<?> taskInTurn();
+    }
+
+    /**
+     * The task the loop on this thread is polling now, or null. A coroutine
+     * task's futures are re-polled, and cancelled, in the executor's frames
+     * rather than its own: what they run (a map function) still belongs to
+     * that task.
+     */
+    public static Task<?> taskInTurn() {
+        return LOOP.get() instanceof Turns l ? l.taskInTurn() : null;
+    }
+
     /** The loop running on this thread (an {@code io.weft.executor.Worker}), or null. */
     public static Object get() {
         return LOOP.get();
