@@ -29,7 +29,12 @@
  *       {@code await} that had never run (a {@code finally} reached only
  *       by a cancellation) still deoptimizes once per frame: closing an
  *       executor with a million suspended tasks takes seconds the first
- *       time.</li>
+ *       time. What the re-polled future runs (a map function) still runs
+ *       in the task's name: the loop says which task is in its turn
+ *       ({@code CurrentLoop.taskInTurn}), so {@code TaskLocal}s read there
+ *       are the task's. An await there has no frames of the task's to
+ *       suspend, so an await inside any poll (the body's own first one
+ *       too, held IN_POLL) is refused alike.</li>
  *   <li>Once CANCELLED is set, every {@code await()} throws
  *       {@code TaskCancelledException} before it could yield, so a cancelled
  *       coroutine does not suspend again on a future: the cancellation path
