@@ -1,6 +1,7 @@
 package io.weft.sync;
 
 import io.weft.executor.Worker;
+import io.weft.task.CurrentLoop;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -24,6 +25,16 @@ abstract sealed class Access permits Access.Local, Access.Shared {
     abstract void exit();
 
     abstract boolean isLocal();
+
+    /**
+     * Before {@code w}, idle, queues to wait (nothing taken yet): a local
+     * primitive's wait must run inside its executor's loop. On its thread
+     * outside the loop (after {@code run} returned) only that executor's
+     * tasks could end the wait and none runs while the thread waits: the
+     * wait ends here ({@code w} DONE) with an IllegalStateException instead
+     * of a hang.
+     */
+    abstract void checkMayWait(Waiter w);
 
     static Access shared() {
         return new Shared();
@@ -68,6 +79,10 @@ abstract sealed class Access permits Access.Local, Access.Shared {
         boolean isLocal() {
             return false;
         }
+
+        @Override
+        void checkMayWait(Waiter w) {
+        }
     }
 
     static final class Local extends Access {
@@ -98,6 +113,16 @@ abstract sealed class Access permits Access.Local, Access.Shared {
         @Override
         boolean isLocal() {
             return true;
+        }
+
+        @Override
+        void checkMayWait(Waiter w) {
+            if (CurrentLoop.get() != executor) {
+                w.state = Waiter.DONE;
+                throw new IllegalStateException(what + " awaited on thread " + owner.getName() + " outside the loop"
+                        + " of executor " + executor.name() + ": only that executor's tasks could end the wait, and"
+                        + " none runs while this thread waits. Await it inside a task (executor.run(() -> ...))");
+            }
         }
     }
 }

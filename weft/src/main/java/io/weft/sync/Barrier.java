@@ -136,6 +136,7 @@ public final class Barrier {
                             state = DONE;
                             return Poll.ready(true);
                         }
+                        access.checkMayWait(this);
                         waker = cx.waker();
                         waiters.addLast(this);
                         arrived++;

@@ -410,6 +410,9 @@ public final class Broadcast<T> {
                             finish(waiters);
                             throw endOfStream();
                         }
+                        if (state == IDLE) {
+                            access.checkMayWait(this);
+                        }
                         waker = cx.waker();
                         if (state != QUEUED) { // IDLE, or NOTIFIED and another task of this receiver took it
                             waiters.addLast(this);

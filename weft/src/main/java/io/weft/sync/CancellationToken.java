@@ -218,6 +218,7 @@ public final class CancellationToken {
                             state = DONE;
                             return Poll.ready(null);
                         }
+                        access.checkMayWait(this);
                         waker = cx.waker();
                         waiters.addLast(this);
                         return Poll.pending();

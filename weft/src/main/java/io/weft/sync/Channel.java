@@ -281,6 +281,9 @@ public final class Channel<T> {
                     finish(recvWaiters);
                     throw endOfStream();
                 }
+                if (state == IDLE) {
+                    access.checkMayWait(this);
+                }
                 waker = cx.waker();
                 if (state == IDLE) {
                     recvWaiters.addLast(this);
@@ -345,6 +348,9 @@ public final class Channel<T> {
                     value = null;
                     recvWaiters.notifyFirst();
                     return Poll.ready(null);
+                }
+                if (state == IDLE) {
+                    access.checkMayWait(this);
                 }
                 waker = cx.waker();
                 if (state == IDLE) {

@@ -124,6 +124,7 @@ public final class Notify {
                             state = DONE;
                             return Poll.ready(null);
                         }
+                        access.checkMayWait(this);
                         waker = cx.waker();
                         waiters.addLast(this);
                         return Poll.pending();

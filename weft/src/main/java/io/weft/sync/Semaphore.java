@@ -168,6 +168,7 @@ public final class Semaphore {
                             state = DONE;
                             return Poll.ready(new Permit(Semaphore.this, need));
                         }
+                        access.checkMayWait(this);
                         waker = cx.waker();
                         waiters.addLast(this);
                         return Poll.pending();

@@ -300,6 +300,9 @@ public final class Watch<T> {
                     finish(waiters);
                     throw new ChannelClosedException("watch sender closed and its last version seen", null);
                 }
+                if (state == IDLE) {
+                    access.checkMayWait(this);
+                }
                 waker = cx.waker();
                 if (state != QUEUED) { // IDLE, or NOTIFIED and another task of this receiver saw it
                     waiters.addLast(this);

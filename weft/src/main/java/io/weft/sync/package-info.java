@@ -112,7 +112,10 @@
  *       whose task created it. No lock, no atomic; every entry checks the
  *       calling thread is that executor's loop thread and throws
  *       {@link java.lang.IllegalStateException} naming both threads
- *       otherwise.</li>
+ *       otherwise. A wait (an operation that would queue) must also run
+ *       inside that loop: on the same thread outside it (after
+ *       {@code run} returned) nothing could end it, so it throws, queuing
+ *       nothing ({@code Access.checkMayWait}), where it hung.</li>
  *   <li><b>shared</b> ({@code Channel.bounded}, {@code Semaphore.create},
  *       ...): a {@link java.util.concurrent.locks.ReentrantLock} per
  *       primitive. Any thread may use it: a task on any executor, or a
