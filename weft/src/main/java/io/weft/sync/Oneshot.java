@@ -4,6 +4,7 @@ import io.weft.Context;
 import io.weft.Poll;
 import io.weft.Waker;
 import io.weft.task.SpinWait;
+import io.weft.task.Wakes;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -250,7 +251,7 @@ public final class Oneshot<T> {
             Waker k = w.waker;
             w.next = w.prev = null;
             w.waker = null;
-            k.wake();
+            Wakes.wakeReporting(k, "a recv of a Oneshot"); // a throw would leave the others asleep
             w = next;
         }
     }

@@ -4,6 +4,7 @@ import io.weft.Context;
 import io.weft.Poll;
 import io.weft.coro.Await;
 import io.weft.task.Budget;
+import io.weft.task.Wakes;
 
 /**
  * A bounded channel from one executor to another, without a lock: one
@@ -175,7 +176,7 @@ public final class SpscChannel<T> extends SpscRing {
         if (first == null) {
             soSendWakerNull(); // nobody waits: withdraw what a waiter that is gone left
         } else if (producerClosed || !sleepSend(first.waker)) {
-            first.waker.wake(); // on this thread: the local road
+            Wakes.wakeReporting(first.waker, "a send of an SpscChannel"); // on this thread: the local road
         }
     }
 
@@ -188,7 +189,7 @@ public final class SpscChannel<T> extends SpscRing {
         svSenderClosed(); // after every value's svElement: pairs with the consumer's lvSenderClosed
         wakeConsumer();
         for (Waiter w = sendWaiters.peekFirst(); w != null; w = w.next) {
-            w.waker.wake(); // each fails with its value in its next poll
+            Wakes.wakeReporting(w.waker, "a send of an SpscChannel"); // each fails with its value in its next poll
         }
     }
 
@@ -355,7 +356,7 @@ public final class SpscChannel<T> extends SpscRing {
         if (first == null) {
             soRecvWakerNull();
         } else if (!sleepRecv(first.waker)) {
-            first.waker.wake();
+            Wakes.wakeReporting(first.waker, "a recv of an SpscChannel");
         }
     }
 
@@ -368,7 +369,7 @@ public final class SpscChannel<T> extends SpscRing {
         svReceiverClosed(); // pairs with the producer's lvReceiverClosed
         wakeProducer(); // a sleeping send must see the close
         for (Waiter w = recvWaiters.peekFirst(); w != null; w = w.next) {
-            w.waker.wake(); // they drain what is buffered, then see the end
+            Wakes.wakeReporting(w.waker, "a recv of an SpscChannel"); // they drain what is buffered, then see the end
         }
     }
 

@@ -3,6 +3,7 @@ package io.weft.sync;
 import io.weft.Waker;
 import io.weft.task.Budget;
 import io.weft.task.PollEndFence;
+import io.weft.task.Wakes;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -192,7 +193,7 @@ abstract class SpscRing extends SpscLayout.PadTail {
     final void takeAndWakeConsumer() {
         Waker w = xchgRecvWakerNull();
         if (w != null) {
-            w.wake();
+            Wakes.wakeReporting(w, "a recv of an SpscChannel"); // a throw would fail a send whose value is in
         }
     }
 
@@ -278,7 +279,7 @@ abstract class SpscRing extends SpscLayout.PadTail {
     final void takeAndWakeProducer() {
         Waker w = xchgSendWakerNull();
         if (w != null) {
-            w.wake();
+            Wakes.wakeReporting(w, "a send of an SpscChannel"); // a throw would fail a recv that took its value
         }
     }
 

@@ -44,6 +44,52 @@ class SpscChannelTest {
         return f.poll(new Context(w));
     }
 
+    static final Waker THROWING = () -> {
+        throw new IllegalStateException("a waker that throws");
+    };
+
+    /**
+     * A waker that throws (a future polled by hand with a context of its
+     * own) stops no send or close half-way: the send that woke it returns
+     * with its value in the ring, a close wakes every other waiter. Without
+     * it the send threw after storing its value (a caller would send it
+     * again), and a close left the waiters after the bad one asleep.
+     */
+    @Test
+    void aWakerThatThrowsStopsNoSendOrCloseHalfWay() {
+        SpscChannel<Integer> ch = SpscChannel.create(1);
+        assertThat(poll(ch.receiver().recv(), THROWING).isReady()).isFalse();
+        assertThat(ch.sender().trySend(1)).as("sent, whatever its waker does").isTrue();
+        assertThat(ch.receiver().tryRecv()).isEqualTo(1);
+
+        assertThat(ch.sender().trySend(2)).isTrue(); // full
+        assertThat(poll(ch.sender().send(3), THROWING).isReady()).isFalse();
+        CountingWaker good = new CountingWaker();
+        WaitFuture<Void> second = ch.sender().send(4);
+        assertThat(poll(second, good).isReady()).isFalse();
+        ch.sender().close();
+        assertThat(good.wakes).as("the send waiting behind the bad one, at the close").hasValue(1);
+
+        SpscChannel<Integer> other = SpscChannel.create(1);
+        assertThat(poll(other.receiver().recv(), THROWING).isReady()).isFalse();
+        CountingWaker goodRecv = new CountingWaker();
+        assertThat(poll(other.receiver().recv(), goodRecv).isReady()).isFalse();
+        other.receiver().close();
+        assertThat(goodRecv.wakes).as("the recv waiting behind the bad one, at the close").hasValue(1);
+    }
+
+    @Test
+    void aWakerThatThrowsStopsNoOneshotSendHalfWay() {
+        Oneshot<Integer> o = Oneshot.create();
+        assertThat(poll(o.recv(), THROWING).isReady()).isFalse();
+        CountingWaker good = new CountingWaker();
+        WaitFuture<Integer> second = o.recv();
+        assertThat(poll(second, good).isReady()).isFalse();
+        o.send(7); // returns: the value is in
+        assertThat(good.wakes).as("the recv waiting beside the bad one").hasValue(1);
+        assertThat(poll(second, good).get()).isEqualTo(7);
+    }
+
     @Test
     void aValueAlreadySentIsTakenAtOnceAndWakesNobody() {
         SpscChannel<Integer> ch = SpscChannel.create(4);
