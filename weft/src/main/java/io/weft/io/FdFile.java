@@ -61,10 +61,7 @@ public final class FdFile extends FdSocket implements FileHandle {
                     case DSYNC -> f |= O_DSYNC;
                     case SYNC -> f |= O_SYNC;
                     case READ, WRITE, SPARSE, DELETE_ON_CLOSE -> {
-                        if (so == StandardOpenOption.DELETE_ON_CLOSE) {
-                            throw new UnsupportedOperationException("DELETE_ON_CLOSE is not supported");
-                        }
-                    }
+                    } // DELETE_ON_CLOSE: an unlink after the open (see open)
                 }
             } else if (o == java.nio.file.LinkOption.NOFOLLOW_LINKS) {
                 f |= O_NOFOLLOW; // a symbolic link fails with ELOOP, as FileChannel.open's does
@@ -75,19 +72,26 @@ public final class FdFile extends FdSocket implements FileHandle {
 
     /**
      * Opens on the pool, then wraps the descriptor on the loop thread. A
-     * cancelled open closes the descriptor it got anyway.
+     * cancelled open closes the descriptor it got anyway. DELETE_ON_CLOSE
+     * unlinks the name right after the open, as FileChannel does on Linux:
+     * the file lives on while open, and goes with its last descriptor.
      */
     public static CancellableFuture<FileHandle> open(FdDriver driver, Path path, Set<? extends OpenOption> options,
                                                      boolean direct) {
         int flags = flags(options, direct);
         boolean read = FileContract.reads(options);
         boolean write = FileContract.writes(options);
+        boolean deleteOnClose = options.contains(StandardOpenOption.DELETE_ON_CLOSE);
         String p = path.toString();
         BlockingJob<Integer> job = BlockingJob.submit(() -> {
             try (Arena a = Arena.ofConfined()) {
-                int fd = Linux.local().open(a.allocateFrom(p), flags, 0666);
+                MemorySegment name = a.allocateFrom(p);
+                int fd = Linux.local().open(name, flags, 0666);
                 if (fd < 0) {
                     throw new UncheckedIOException(Errno.fileError("open", p, fd));
+                }
+                if (deleteOnClose) {
+                    Linux.local().unlink(name); // a failure is ignored, as FileChannel ignores it
                 }
                 return fd;
             }

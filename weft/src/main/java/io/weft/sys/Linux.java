@@ -70,7 +70,7 @@ public final class Linux {
     private static final MethodHandle SOCKET, BIND, LISTEN, ACCEPT4, CONNECT, READ, WRITE, SEND, CLOSE, SHUTDOWN,
             SETSOCKOPT, GETSOCKOPT, GETSOCKNAME, GETPEERNAME, EPOLL_CREATE1, EPOLL_CTL, EPOLL_WAIT_NOW,
             EPOLL_WAIT, EVENTFD, SYSCALL3, SYSCALL6, MMAP, MUNMAP, PREAD, PWRITE, OPEN, FSYNC, LSEEK, SENDTO,
-            RECVFROM, SOCKETPAIR;
+            RECVFROM, SOCKETPAIR, UNLINK;
 
     static {
         String why = null;
@@ -119,6 +119,7 @@ public final class Linux {
                 h[28] = link(linker, libc, "sendto", FunctionDescriptor.of(L, I, A, L, I, A, I), cs, crit);
                 h[29] = link(linker, libc, "recvfrom", FunctionDescriptor.of(L, I, A, L, I, A, A), cs, crit);
                 h[30] = link(linker, libc, "socketpair", FunctionDescriptor.of(I, I, I, I, A), cs);
+                h[31] = link(linker, libc, "unlink", FunctionDescriptor.of(I, A), cs);
             } catch (RuntimeException | LinkageError e) {
                 why = "Linux system calls are unavailable: " + e;
             }
@@ -130,7 +131,7 @@ public final class Linux {
         GETPEERNAME = h[13]; EPOLL_CREATE1 = h[14]; EPOLL_CTL = h[15]; EPOLL_WAIT_NOW = h[16]; EPOLL_WAIT = h[17];
         EVENTFD = h[18]; SYSCALL3 = h[19]; SYSCALL6 = h[20]; MMAP = h[21]; MUNMAP = h[22]; PREAD = h[23];
         PWRITE = h[24]; OPEN = h[25]; FSYNC = h[26]; LSEEK = h[27]; SENDTO = h[28]; RECVFROM = h[29];
-        SOCKETPAIR = h[30];
+        SOCKETPAIR = h[30]; UNLINK = h[31];
     }
 
     private static MethodHandle link(Linker linker, SymbolLookup libc, String name, FunctionDescriptor fd,
@@ -476,6 +477,14 @@ public final class Linux {
     public int open(MemorySegment path, int flags, int mode) {
         try {
             return ret((int) OPEN.invokeExact(state, path, flags, mode));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public int unlink(MemorySegment path) {
+        try {
+            return ret((int) UNLINK.invokeExact(state, path));
         } catch (Throwable t) {
             throw rethrow(t);
         }

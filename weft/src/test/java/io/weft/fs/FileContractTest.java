@@ -348,6 +348,31 @@ class FileContractTest {
         assertThat(Files.readAllBytes(target)).as("nothing truncated").containsExactly(1);
     }
 
+    /**
+     * DELETE_ON_CLOSE as FileChannel does it on Linux: the name goes at the
+     * open (the JDK unlinks right after it), the open file stays readable
+     * and writable until its close. io_uring refused the option.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void deleteOnCloseRemovesTheNameAndKeepsTheOpenFileUsable(Driver d) throws Exception {
+        Path p = dir.resolve("scratch");
+        byte[] back = on(d, () -> {
+            File f = File.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    StandardOpenOption.DELETE_ON_CLOSE).await();
+            try {
+                f.writeAllAt(ByteBuffer.wrap(new byte[] {4, 5, 6}), 0).await();
+                ByteBuffer b = ByteBuffer.allocate(3);
+                f.readExactAt(b, 0).await();
+                return b.array();
+            } finally {
+                f.close();
+            }
+        });
+        assertThat(back).containsExactly(4, 5, 6);
+        assertThat(Files.exists(p)).as("deleted by the close at the latest").isFalse();
+    }
+
     @ParameterizedTest
     @EnumSource(Driver.class)
     void openErrorsNameTheCallAndTheErrnoInJavaNiosTypes(Driver d) throws Exception {
