@@ -142,6 +142,19 @@ public final class UringDriver extends FdDriver {
                     op.waker = cx.waker();
                     return Poll.pending();
                 }
+                if (op.socket.closed) {
+                    // Completed, its result not yet taken, when its socket closed: it fails as any op pending at
+                    // a close (as on epoll and nio, which had not made the call yet); what the kernel gave it
+                    // goes as a cancelled op's does (an accepted descriptor is closed).
+                    op.state = FdOp.DONE;
+                    op.waker = null;
+                    try {
+                        op.completeCancelled(op.result);
+                    } finally {
+                        giveBack(op);
+                    }
+                    throw op.socket.closedFailure();
+                }
                 if (!cx.consumeBudget()) {
                     return Poll.pending(); // budget spent: the task was woken to run again later
                 }

@@ -97,4 +97,73 @@ class CloseWhilePendingTest {
             return null;
         });
     }
+    /**
+     * An accept polled before the close whose connection had come (on
+     * io_uring: completed in the kernel, its descriptor in the completion)
+     * fails as any op pending at close, on every driver, and the connection
+     * is not left open: the peer reads its end.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void anAcceptWhoseConnectionCameBeforeTheCloseFailsAndClosesIt(Driver d) {
+        Object[] got = TcpTest.on(d, () -> {
+            TcpListener l = TcpListener.bind(TcpTest.loopback());
+            Context cx = new Context(() -> { });
+            CancellableFuture<TcpStream> a = l.accept();
+            assertThat(a.poll(cx).isReady()).isFalse();
+            try (Socket peer = new Socket()) {
+                peer.connect(l.localAddress());
+                peer.setSoTimeout(5000);
+                for (int i = 0; i < 5; i++) {
+                    Weft.sleep(Duration.ofMillis(10)).await(); // the connection reaches the driver
+                }
+                l.close();
+                Object outcome;
+                try {
+                    Poll<TcpStream> p = a.poll(cx);
+                    outcome = p.isReady() ? "accepted" : "pending";
+                    if (p.isReady()) {
+                        p.get().close();
+                    }
+                } catch (UncheckedIOException e) {
+                    outcome = e.getCause().getClass().getSimpleName();
+                }
+                int end;
+                try {
+                    end = peer.getInputStream().read();
+                } catch (java.net.SocketException reset) {
+                    end = -2;
+                }
+                return new Object[] {outcome, end};
+            }
+        });
+        assertThat(got[0]).as("the accept pending at close").isEqualTo("AsynchronousCloseException");
+        assertThat((int) got[1]).as("the peer's read: its end (-1), or a reset (-2)").isLessThan(0);
+    }
+
+    /** A receive polled before the close whose datagram had come fails as any op pending at close, on every driver. */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aReceiveWhoseDatagramCameBeforeTheCloseFails(Driver d) {
+        Object got = TcpTest.on(d, () -> {
+            try (DatagramSocket peer = new DatagramSocket(TcpTest.loopback())) {
+                UdpSocket u = UdpSocket.bind(TcpTest.loopback());
+                Context cx = new Context(() -> { });
+                CancellableFuture<?> r = u.receiveFrom(ByteBuffer.allocate(64));
+                assertThat(r.poll(cx).isReady()).isFalse();
+                peer.send(new java.net.DatagramPacket(new byte[] {1, 2, 3}, 3, u.localAddress()));
+                for (int i = 0; i < 5; i++) {
+                    Weft.sleep(Duration.ofMillis(10)).await(); // the datagram reaches the driver
+                }
+                u.close();
+                try {
+                    Poll<?> p = r.poll(cx);
+                    return p.isReady() ? "received" : "pending";
+                } catch (UncheckedIOException e) {
+                    return e.getCause().getClass().getSimpleName();
+                }
+            }
+        });
+        assertThat(got).as("the receive pending at close").isEqualTo("AsynchronousCloseException");
+    }
 }
