@@ -14,7 +14,9 @@ import java.nio.channels.SelectionKey;
  * returning 0 for a non-empty buffer means it would block. An empty buffer
  * completes with 0 after one call: java.nio sends an empty datagram through
  * {@code sendTo} on an unconnected socket (dropped if the send buffer is
- * full, as UDP may), but none at all on a connected socket.
+ * full, as UDP may), but none at all on a connected socket (it returns 0
+ * before any system call), so there the call throws
+ * UnsupportedOperationException rather than report a datagram it never sent.
  */
 public final class NioDatagram extends NioSocket implements DatagramHandle {
     private final DatagramChannel ch;
@@ -35,7 +37,16 @@ public final class NioDatagram extends NioSocket implements DatagramHandle {
 
     @Override
     public CancellableFuture<Integer> sendTo(ByteBuffer src, SocketAddress target) {
+        checkNotEmptyOnConnected(src);
         return new SendOp(this, src, target);
+    }
+
+    private void checkNotEmptyOnConnected(ByteBuffer src) {
+        if (!src.hasRemaining() && !closed && ch.isConnected()) {
+            throw new UnsupportedOperationException("an empty datagram on a connected socket: java.nio (the nio"
+                    + " driver) cannot send one and would report it sent; use the epoll or io_uring driver, or an"
+                    + " unconnected socket's sendTo");
+        }
     }
 
     @Override
@@ -61,6 +72,7 @@ public final class NioDatagram extends NioSocket implements DatagramHandle {
         if (!closed && !ch.isConnected()) { // a closed socket's op fails with ClosedChannelException
             throw FdDatagram.notConnected("send");
         }
+        checkNotEmptyOnConnected(src);
         return new SendOp(this, src, null);
     }
 

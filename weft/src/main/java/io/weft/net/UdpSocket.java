@@ -137,7 +137,11 @@ public final class UdpSocket implements AutoCloseable {
         this.peer = peer;
     }
 
-    /** Sends to the connected peer. */
+    /**
+     * Sends {@code src}'s remaining bytes as one datagram to the connected
+     * peer; the count. An empty one too, except on the nio driver, which
+     * cannot (java.nio sends nothing) and throws UnsupportedOperationException.
+     */
     public CancellableFuture<Integer> send(ByteBuffer src) {
         return home.run(this, () -> handle.send(src));
     }

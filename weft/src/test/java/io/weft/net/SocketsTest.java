@@ -85,6 +85,43 @@ class SocketsTest {
         assertThat(got).containsExactly("one", "two!", "three", "truncated to 2");
     }
 
+    /**
+     * An empty datagram is a datagram, sent and received as one, with sendTo
+     * and with a connected send; java.nio cannot send one on a connected
+     * socket (it returns 0 and sends nothing), so the nio driver refuses
+     * that at the call, where it reported a datagram it never sent.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void anEmptyDatagramIsSentAndReceivedAsOne(Driver d) {
+        List<String> got = on(d, () -> {
+            try (UdpSocket a = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 0));
+                 UdpSocket b = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 0))) {
+                List<String> out = new ArrayList<>();
+                out.add("sendTo " + a.sendTo(ByteBuffer.allocate(0), b.localAddress()).await());
+                a.connect(b.localAddress());
+                try {
+                    out.add("send " + a.send(ByteBuffer.allocate(0)).await());
+                } catch (UnsupportedOperationException nio) {
+                    assertThat(d).isEqualTo(Driver.NIO);
+                    assertThat(nio).hasMessageContaining("empty datagram on a connected socket");
+                    assertThatThrownBy(() -> a.sendTo(ByteBuffer.allocate(0), b.localAddress())) // writes nothing too
+                            .isInstanceOf(UnsupportedOperationException.class);
+                }
+                a.send(ByteBuffer.wrap("end".getBytes())).await();
+                for (int i = 0; i < (d == Driver.NIO ? 2 : 3); i++) {
+                    ByteBuffer buf = ByteBuffer.allocate(8);
+                    io.weft.time.Timeout.of(java.time.Duration.ofSeconds(5), b.receiveFrom(buf)).await();
+                    out.add("received " + buf.position());
+                }
+                return out;
+            }
+        });
+        assertThat(got).containsExactly(d == Driver.NIO
+                ? new String[] {"sendTo 0", "received 0", "received 3"}
+                : new String[] {"sendTo 0", "send 0", "received 0", "received 0", "received 3"});
+    }
+
     @ParameterizedTest
     @EnumSource(Driver.class)
     void sendAndReceiveNeedAConnectedDatagramSocket(Driver d) {
