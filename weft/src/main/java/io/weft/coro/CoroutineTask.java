@@ -107,12 +107,15 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
      */
     private boolean pollAwaited() {
         Poll<?> p;
+        owner.outsideItsFrames(this); // what the future runs (a map function) is this task's
         try {
             p = ((Future<?>) slot).poll(cx);
         } catch (Throwable t) {
             slot = t;
             held = THROW;
             return true;
+        } finally {
+            owner.outsideItsFrames(null);
         }
         if (!p.isReady()) {
             return false;
@@ -139,7 +142,12 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
             // it was handed goes on to the next waiter before the body's finally blocks run.
             Future<?> f = (Future<?>) slot;
             TaskCancelledException e = new TaskCancelledException("task " + this + " was cancelled");
-            cancelKeeping(f, e);
+            owner.outsideItsFrames(this);
+            try {
+                cancelKeeping(f, e);
+            } finally {
+                owner.outsideItsFrames(null);
+            }
             slot = e;
             held = THROW;
         }

@@ -190,9 +190,18 @@ public final class ExecutorCore implements Worker, TaskOwner {
         return true;
     }
 
+    /** A coroutine task whose code runs in the loop's frames ({@link #outsideItsFrames}); the loop thread only. */
+    private Task<?> outsideItsFrames;
+
+    /** Only while a coroutine task's own code runs in the loop's frames: the one case that asks (a store per poll costs). */
     @Override
     public Task<?> taskInTurn() {
-        return scheduler.polling;
+        return outsideItsFrames;
+    }
+
+    @Override
+    public void outsideItsFrames(Task<?> task) {
+        outsideItsFrames = task;
     }
 
     @Override

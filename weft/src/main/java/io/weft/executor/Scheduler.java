@@ -49,8 +49,6 @@ final class Scheduler {
 
     long polls;
     long runtimeNanos;
-    /** The task in its turn ({@link ExecutorCore#taskInTurn}); the loop thread only. */
-    Task<?> polling;
 
     Scheduler(ExecutorCore core, long preemptNanos) {
         this.core = core;
@@ -160,12 +158,7 @@ final class Scheduler {
             q.polls++;
             polls++;
             diag.probe.begin(t);
-            polling = t;
-            try {
-                t.turn();
-            } finally {
-                polling = null;
-            }
+            t.turn();
             budget.pollEnded();
             diag.probe.end();
             boolean checkClock = ++tick % CLOCK_CHECK_INTERVAL == 0;

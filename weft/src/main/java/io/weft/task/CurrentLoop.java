@@ -15,7 +15,12 @@ public final class CurrentLoop {
 
     /** A loop that says which task it is polling. */
     public interface Turns {
-        /** The task this loop is polling now (inside its {@code Task.turn()}), or null; the loop's thread only. */
+        /**
+         * The task this loop is polling now (inside its {@code Task.turn()}),
+         * or null; at least while a coroutine task's own code runs in the
+         * loop's frames ({@code TaskOwner.outsideItsFrames}). The loop's
+         * thread only.
+         */
         Task<?> taskInTurn();
     }
 

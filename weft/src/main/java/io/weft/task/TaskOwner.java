@@ -63,4 +63,14 @@ public interface TaskOwner {
     default String whyNotRunning() {
         return null;
     }
+
+    /**
+     * A coroutine task of this owner runs code of its own in the executor's
+     * frames ({@code task}; null: no longer): the re-poll of what it awaits,
+     * a cancel of it. The loop's {@code taskInTurn} says so meanwhile. On
+     * the loop thread; nothing for an owner whose loop knows the task it
+     * polls anyway.
+     */
+    default void outsideItsFrames(Task<?> task) {
+    }
 }
