@@ -23,6 +23,11 @@ import java.util.Set;
  * ({@link java.nio.file.NoSuchFileException},
  * {@link java.nio.file.AccessDeniedException}, ...).
  *
+ * <p>On a StealingExecutor a file belongs to the worker that opened it; a
+ * task of another worker has its reads and writes run there, on a copy of
+ * its buffer, which is touched only on the task's own thread (see
+ * {@code FromAnotherWorker}): the cancel safety below holds alike.
+ *
  * <pre>{@code
  * try (File f = File.open(path, StandardOpenOption.READ).await()) {
  *     byte[] all = f.readAll().await();
@@ -70,12 +75,12 @@ public final class File implements AutoCloseable {
      * reachable until then.
      */
     public CancellableFuture<Integer> readAt(ByteBuffer dst, long position) {
-        return home.run(this, () -> handle.readAt(dst, position));
+        return home.here() ? handle.readAt(dst, position) : FromAnotherWorker.readAt(home, this, dst, position);
     }
 
     /** As {@link #readAt(ByteBuffer, long)}, into {@code dst} from its start; the same cancel safety. */
     public CancellableFuture<Integer> readAt(MemorySegment dst, long position) {
-        return home.run(this, () -> handle.readAt(dst, position));
+        return home.here() ? handle.readAt(dst, position) : FromAnotherWorker.readAt(home, this, dst, position);
     }
 
     /**
@@ -89,7 +94,8 @@ public final class File implements AutoCloseable {
      * its position after them.
      */
     public CancellableFuture<Void> readExactAt(ByteBuffer dst, long position) {
-        return home.run(this, () -> FileLoops.readExact(handle, dst, position));
+        return home.here() ? FileLoops.readExact(handle, dst, position)
+                : FromAnotherWorker.readExactAt(home, this, dst, position);
     }
 
     /**
@@ -100,7 +106,8 @@ public final class File implements AutoCloseable {
      * far {@code dst} was filled is not reported.
      */
     public CancellableFuture<Void> readExactAt(MemorySegment dst, long position) {
-        return home.run(this, () -> FileLoops.readExact(handle, dst, position, 1));
+        return home.here() ? FileLoops.readExact(handle, dst, position, 1)
+                : FromAnotherWorker.readExactAt(home, this, dst, position);
     }
 
     /**
@@ -120,12 +127,12 @@ public final class File implements AutoCloseable {
      * so writing it again at the same position is safe.
      */
     public CancellableFuture<Integer> writeAt(ByteBuffer src, long position) {
-        return home.run(this, () -> handle.writeAt(src, position));
+        return home.here() ? handle.writeAt(src, position) : FromAnotherWorker.writeAt(home, this, src, position);
     }
 
     /** As {@link #writeAt(ByteBuffer, long)}, from {@code src}'s start; the same cancel safety. */
     public CancellableFuture<Integer> writeAt(MemorySegment src, long position) {
-        return home.run(this, () -> handle.writeAt(src, position));
+        return home.here() ? handle.writeAt(src, position) : FromAnotherWorker.writeAt(home, this, src, position);
     }
 
     /**
@@ -137,7 +144,8 @@ public final class File implements AutoCloseable {
      * {@link #writeAt}).
      */
     public CancellableFuture<Void> writeAllAt(ByteBuffer src, long position) {
-        return home.run(this, () -> FileLoops.writeAll(handle, src, position));
+        return home.here() ? FileLoops.writeAll(handle, src, position)
+                : FromAnotherWorker.writeAllAt(home, this, src, position);
     }
 
     /**

@@ -112,4 +112,45 @@ class StealingFilesTest {
             });
         }
     }
+    /**
+     * The cancel safety of a read or write, for a task of the other worker:
+     * given up after the file's worker had done it (its result not taken),
+     * a read leaves {@code dst} as it was and a write leaves {@code src}'s
+     * position where it was, as on the file's own worker. The file's worker
+     * copied into the caller's buffer and moved its position itself, before
+     * the caller gave up (and on another thread than the caller's).
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void anOperationGivenUpFromTheOtherWorkerLeavesTheCallersBufferAlone(Driver d, @TempDir Path dir) {
+        try (StealingExecutor ex = on(d)) {
+            List<String> seen = ex.blockOn(() -> {
+                try (File f = File.open(dir.resolve("given-up"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE).await()) {
+                    f.writeAllAt(ByteBuffer.wrap(block(1)), 0).await();
+                    return OtherWorker.spawn(() -> {
+                        List<String> s = new ArrayList<>();
+                        java.util.concurrent.atomic.AtomicInteger wakes = new java.util.concurrent.atomic.AtomicInteger();
+                        io.weft.Context cx = new io.weft.Context(wakes::incrementAndGet);
+
+                        ByteBuffer dst = ByteBuffer.allocate(16);
+                        io.weft.CancellableFuture<Integer> read = f.readAt(dst, 0);
+                        assertThat(read.poll(cx).isReady()).as("run on the file's worker").isFalse();
+                        OtherWorker.yieldUntil(() -> wakes.get() > 0, "the read's end there");
+                        read.cancel();
+                        s.add("read: dst at " + dst.position() + ", first byte " + dst.get(0));
+
+                        ByteBuffer src = ByteBuffer.wrap(block(2));
+                        io.weft.CancellableFuture<Integer> write = f.writeAt(src, 16);
+                        assertThat(write.poll(cx).isReady()).as("run on the file's worker").isFalse();
+                        OtherWorker.yieldUntil(() -> wakes.get() > 1, "the write's end there");
+                        write.cancel();
+                        s.add("write: src at " + src.position());
+                        return s;
+                    }).await();
+                }
+            });
+            assertThat(seen).containsExactly("read: dst at 0, first byte 0", "write: src at 0");
+        }
+    }
 }
