@@ -142,7 +142,7 @@ final class Lifecycle {
 
     /** The System.nanoTime deadline a grace gives from now (a negative grace counts as zero). */
     static long deadline(Duration grace) {
-        return System.nanoTime() + Math.min(grace.isNegative() ? 0 : grace.toNanos(), Long.MAX_VALUE / 2);
+        return System.nanoTime() + io.weft.time.Deadlines.graceNanos(grace);
     }
 
     /**

@@ -27,6 +27,7 @@ public final class EpollDriver extends FdDriver {
 
     private final int epfd;
     private final int eventFd;
+    private final WakeSignal wake;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment events;
     private final MemorySegment drain;
@@ -37,6 +38,7 @@ public final class EpollDriver extends FdDriver {
     private EpollDriver(int epfd, int eventFd) {
         this.epfd = epfd;
         this.eventFd = eventFd;
+        this.wake = new WakeSignal(eventFd);
         this.events = arena.allocate((long) MAX_EVENTS * Linux.EPOLL_EVENT_SIZE, 8);
         this.drain = arena.allocate(8, 8);
     }
@@ -225,7 +227,7 @@ public final class EpollDriver extends FdDriver {
 
     @Override
     public void wakeup() {
-        Linux.local().eventfdSignal(eventFd);
+        wake.signal(); // nothing once closed: the number may be another descriptor's by then
     }
 
     @Override
@@ -240,7 +242,7 @@ public final class EpollDriver extends FdDriver {
         }
         closed = true;
         sockets.closeAll();
-        sys.close(eventFd);
+        wake.close(sys);
         sys.close(epfd);
         arena.close();
         buffers.close();

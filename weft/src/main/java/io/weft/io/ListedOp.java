@@ -2,6 +2,7 @@ package io.weft.io;
 
 import io.weft.CancellableFuture;
 import io.weft.Waker;
+import io.weft.task.Wakes;
 
 /**
  * An operation of a readiness-tracking socket ({@link FdOp}, {@link NioOp}):
@@ -20,8 +21,8 @@ public abstract class ListedOp<T> implements CancellableFuture<T> {
     void alsoWake(Waker w) {
         Waker a = waker;
         waker = a == null || a == w ? w : () -> {
-            a.wake();
-            w.wake();
+            Wakes.wakeReporting(a, "an I/O operation"); // one that throws does not keep the other asleep
+            Wakes.wakeReporting(w, "an I/O operation");
         };
     }
 

@@ -1,5 +1,7 @@
 package io.weft.io;
 
+import io.weft.task.Wakes;
+
 /**
  * A socket's ops waiting for readiness (or, on io_uring, in the kernel): an
  * intrusive doubly linked list through {@link ListedOp}. Loop thread only.
@@ -51,7 +53,7 @@ final class OpList {
         int n = 0;
         for (ListedOp<?> op = head; op != null; op = op.nextWaiter) {
             if ((op.interest() & bits) != 0 && op.waker != null) {
-                op.waker.wake();
+                Wakes.wakeReporting(op.waker, "an I/O operation"); // a throw would stop the reactor's loop
                 n++;
             }
         }

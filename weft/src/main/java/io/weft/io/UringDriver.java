@@ -6,6 +6,7 @@ import io.weft.Poll;
 import io.weft.Waker;
 import io.weft.sys.Errno;
 import io.weft.sys.Linux;
+import io.weft.task.Wakes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -341,7 +342,7 @@ public final class UringDriver extends FdDriver {
             Waker behind = op.waker; // ops of the same direction that waited for this one
             op.waker = null;
             if (behind != null) {
-                behind.wake();
+                Wakes.wakeReporting(behind, "an I/O operation"); // a throw would stop the reactor's loop
                 return 1;
             }
             return 0;
@@ -359,7 +360,7 @@ public final class UringDriver extends FdDriver {
         Waker w = op.waker;
         op.waker = null;
         if (w != null) {
-            w.wake();
+            Wakes.wakeReporting(w, "an I/O operation");
             return 1;
         }
         return 0;

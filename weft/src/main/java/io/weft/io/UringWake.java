@@ -24,6 +24,7 @@ final class UringWake {
     static final long USER_DATA = -1L;
 
     private final int eventFd;
+    private final WakeSignal signal;
     /** What the read reads into: the eventfd's counter, the number of wakeup() calls it carries. */
     private final MemorySegment buf;
     /** Reads in the kernel: 1, or 2 for a moment after a rebind; 0 only until the next submission. */
@@ -34,6 +35,7 @@ final class UringWake {
 
     private UringWake(int eventFd, MemorySegment buf) {
         this.eventFd = eventFd;
+        this.signal = new WakeSignal(eventFd);
         this.buf = buf;
     }
 
@@ -74,7 +76,7 @@ final class UringWake {
 
     /** Any thread. */
     void wakeup() {
-        Linux.local().eventfdSignal(eventFd);
+        signal.signal(); // nothing once closed: the number may be another descriptor's by then
     }
 
     /** wakeup() calls that reached the loop. */
@@ -83,6 +85,6 @@ final class UringWake {
     }
 
     void close(Linux sys) {
-        sys.close(eventFd);
+        signal.close(sys);
     }
 }

@@ -445,8 +445,8 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
      */
     public boolean shutdown(Duration grace) {
         checkNotOnWorker("shutdown");
+        long deadline = System.nanoTime() + io.weft.time.Deadlines.graceNanos(grace); // before any change of state
         refusing = true;
-        long deadline = System.nanoTime() + Math.max(0, grace.toNanos());
         boolean inTime = (closing || waitForNoLiveTasks(deadline)) && !closeCancelled;
         close();
         synchronized (this) {

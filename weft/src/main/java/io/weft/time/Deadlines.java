@@ -34,6 +34,24 @@ public final class Deadlines {
         return ahead > MAX_AHEAD || ahead < -MAX_AHEAD ? (ahead > 0 ? now + MAX_AHEAD : now - MAX_AHEAD) : deadline;
     }
 
+    /**
+     * A shutdown's grace in nanoseconds: a negative one counts as zero, one
+     * too long to count (ChronoUnit.FOREVER's) as {@link #MAX_AHEAD}.
+     */
+    public static long graceNanos(Duration grace) {
+        if (grace == null) {
+            throw new NullPointerException("grace");
+        }
+        if (grace.isNegative()) {
+            return 0;
+        }
+        try {
+            return Math.min(grace.toNanos(), MAX_AHEAD);
+        } catch (ArithmeticException tooLong) {
+            return MAX_AHEAD;
+        }
+    }
+
     /** {@code d} in nanoseconds, which must be positive; {@code what} names it in the error. */
     public static long positiveNanos(Duration d, String what) {
         if (d == null) {
