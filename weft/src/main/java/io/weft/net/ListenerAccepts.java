@@ -45,11 +45,14 @@ final class ListenerAccepts<S extends SocketStream> {
     }
 
     CancellableFuture<S> accept() {
-        S back = handedBack.poll();
-        if (back != null) {
-            return new GivenBack<>(back, c -> c, this::handBack); // given back again: closed if the listener is
+        if (!handedBack.isEmpty()) { // taken at the first poll (GivenBack), else an accept made then
+            return new GivenBack<>(handedBack::poll, c -> c, this::acceptLive);
         }
-        // from another worker: made and polled on the listener's, the stream made there too
+        return acceptLive();
+    }
+
+    /** From another worker: made and polled on the listener's, the stream made there too. */
+    private CancellableFuture<S> acceptLive() {
         return home.run(handle, () -> handle.accept().map(wrap), this::handBack);
     }
 

@@ -104,13 +104,16 @@ public final class UdpSocket implements AutoCloseable {
      * datagram goes whole or not at all).
      */
     public CancellableFuture<SocketAddress> receiveFrom(ByteBuffer dst) {
-        Received k = takeKept(true);
-        if (k != null) {
-            return new GivenBack<>(k, r -> {
+        if (!kept.isEmpty()) { // taken at the first poll (GivenBack), else a receive made then
+            return new GivenBack<>(() -> takeKept(true), r -> {
                 r.copyInto(dst);
                 return r.from();
-            }, kept::add);
+            }, () -> receiveFromLive(dst));
         }
+        return receiveFromLive(dst);
+    }
+
+    private CancellableFuture<SocketAddress> receiveFromLive(ByteBuffer dst) {
         return home.here() ? handle.receiveFrom(dst) : receiveAfar(dst.remaining(), false).map(r -> {
             r.copyInto(dst);
             return r.from();
@@ -148,10 +151,13 @@ public final class UdpSocket implements AutoCloseable {
 
     /** Receives from the connected peer; the datagram's length (as stored in dst). */
     public CancellableFuture<Integer> receive(ByteBuffer dst) {
-        Received k = takeKept(false);
-        if (k != null) {
-            return new GivenBack<>(k, r -> r.copyInto(dst), kept::add);
+        if (!kept.isEmpty()) { // taken at the first poll (GivenBack), else a receive made then
+            return new GivenBack<>(() -> takeKept(false), r -> r.copyInto(dst), () -> receiveLive(dst));
         }
+        return receiveLive(dst);
+    }
+
+    private CancellableFuture<Integer> receiveLive(ByteBuffer dst) {
         return home.here() ? handle.receive(dst) : receiveAfar(dst.remaining(), true).map(r -> r.copyInto(dst));
     }
 

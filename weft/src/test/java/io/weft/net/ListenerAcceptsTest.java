@@ -142,9 +142,39 @@ class ListenerAcceptsTest {
     }
 
     /**
-     * The accept that takes a handed-back connection is cancelled before its
-     * first poll, after the listener closed: the connection is closed (the
-     * peer reads the end), not put back where nobody would close it.
+     * An accept made and never polled takes nothing (an operation starts at
+     * its first poll, so a future dropped unpolled needs no cancel, as an
+     * await in an aborted task drops it): the handed-back connection stays
+     * for the next accept. It was taken when the accept was made, and lost
+     * with the unpolled future.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void anAcceptNeverPolledLeavesTheHandedBackConnectionForTheNext(Driver d) {
+        try (StealingExecutor ex = on(d)) {
+            ex.blockOn(() -> {
+                try (TcpStream client = onceHandedBack((l, clientOf) -> {
+                    l.accept(); // made, never polled, never cancelled
+                    assertThat(l.accepts.handedBackCount()).as("still kept").isEqualTo(1);
+                    try (TcpStream served = Timeout.of(Duration.ofSeconds(10), l.accept()).await()) {
+                        served.writeAll(ascii("x")).await();
+                    }
+                    l.close();
+                })) {
+                    ByteBuffer one = ByteBuffer.allocate(1);
+                    assertThat(Timeout.of(Duration.ofSeconds(10), client.read(one)).await()).isEqualTo(1);
+                    assertThat(one.get(0)).isEqualTo((byte) 'x');
+                }
+                return null;
+            });
+        }
+    }
+
+    /**
+     * An accept made while a connection is kept, cancelled before its first
+     * poll after the listener closed: it took nothing, and the connection is
+     * closed with the listener (the peer reads the end), not left where
+     * nobody would close it.
      */
     @ParameterizedTest
     @EnumSource(Driver.class)
@@ -152,9 +182,9 @@ class ListenerAcceptsTest {
         try (StealingExecutor ex = on(d)) {
             ex.blockOn(() -> {
                 try (TcpStream client = onceHandedBack((l, clientOf) -> {
-                    io.weft.CancellableFuture<TcpStream> again = l.accept(); // holds the handed-back connection
+                    io.weft.CancellableFuture<TcpStream> again = l.accept(); // takes at its first poll only
                     l.close();
-                    again.cancel(); // gives it back to a closed listener
+                    again.cancel();
                 })) {
                     ByteBuffer one = ByteBuffer.allocate(1);
                     assertThat(Timeout.of(Duration.ofSeconds(10), client.read(one)).await())
