@@ -297,6 +297,9 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
     public void close() {
         StreamHandle h = here();
         if (h != null) {
+            if (mover != null) {
+                mover.closedAtHome(); // first: a move waiting to run here must not read it as detached
+            }
             h.close();
         } else {
             mover.closeFromAfar();

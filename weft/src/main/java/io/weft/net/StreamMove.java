@@ -358,10 +358,10 @@ final class StreamMove {
         return d == null ? null : d.address(peer);
     }
 
-    /** {@code s} kept for the stream once the move in flight lands; false if none is in flight. Any thread. */
+    /** {@code s} kept for the stream once the move in flight lands; false if none is in flight, or it is closed. Any thread. */
     synchronized boolean afterMove(SocketStream.Setting s) {
-        if (move == null) {
-            return false;
+        if (move == null || closed) {
+            return false; // closed: the setting meets the closed handle and fails as closed
         }
         if (settings == null) {
             settings = new java.util.ArrayList<>(2);
@@ -499,6 +499,16 @@ final class StreamMove {
         } catch (RuntimeException nothingLanded) {
             // the detach failed or the stream was closed: nothing is left to land
         }
+    }
+
+    /**
+     * Its user closes the stream on its worker (the handle's thread): closed
+     * for every user from now on, also while a move waits to run there
+     * (which would otherwise read the closed handle as a detached one: an
+     * address asked then would wait on the very thread the move needs).
+     */
+    synchronized void closedAtHome() {
+        closed = true;
     }
 
     /** A close from a worker other than the stream's home; refused, changing nothing, from outside the executor. */

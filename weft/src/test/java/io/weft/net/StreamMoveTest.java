@@ -212,6 +212,56 @@ class StreamMoveTest {
     }
 
     /**
+     * Closed at home while a move waits to run there: from then on the
+     * stream reads as closed on its worker too (closed, its addresses and
+     * settings ClosedChannelException), where its address spun for ever on
+     * the very thread the move waited for, and a setting was taken for the
+     * move's landing.
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    @org.junit.jupiter.api.Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+    void aStreamClosedAtHomeWhileAMoveWaitsIsClosedThere(Driver d) {
+        try (StealingExecutor ex = on(d)) {
+            List<String> seen = ex.blockOn(() -> {
+                try (TcpListener l = TcpListener.bind(loopback());
+                        TcpStream client = TcpStream.connect(l.localAddress()).await()) {
+                    TcpStream served = l.accept().await();
+                    JoinHandle<String> reader = spawnOnTheOtherWorker(() -> {
+                        try {
+                            served.read(ByteBuffer.allocate(8)).await();
+                            return "read";
+                        } catch (UncheckedIOException e) {
+                            return e.getCause().getClass().getSimpleName();
+                        }
+                    });
+                    OtherWorker.holdUntil(served.mover::moving, "the move to start"); // its detach waits for this worker
+                    served.close();
+                    List<String> s = new ArrayList<>();
+                    s.add("open " + served.isOpen());
+                    for (java.util.concurrent.Callable<?> c : List.<java.util.concurrent.Callable<?>>of(
+                            served::remoteAddress, served::localAddress, () -> {
+                                served.setNoDelay(true);
+                                return null;
+                            })) {
+                        try {
+                            c.call();
+                            s.add("answered");
+                        } catch (java.io.IOException | UncheckedIOException e) {
+                            Throwable why = e instanceof UncheckedIOException u ? u.getCause() : e;
+                            s.add(why.getClass().getSimpleName());
+                        }
+                    }
+                    s.add(reader.await());
+                    return s;
+                }
+            });
+            assertThat(seen).containsExactly("open false", "ClosedChannelException", "ClosedChannelException",
+                    "ClosedChannelException", "ClosedChannelException");
+        }
+    }
+
+    /**
      * Addresses and options of a stream asked from the other worker (they
      * never wait, so the stream does not move) while its own worker asks
      * its listener's address, 200,000 times each: every answer right (each
