@@ -74,7 +74,10 @@ import java.util.concurrent.Callable;
  *       cancellation right after, on the same executor (and always before
  *       {@link LocalExecutor#close()} returns). Failures nobody received
  *       and no join reported are attached to that exception as
- *       suppressed.</li>
+ *       suppressed; a child that fails after it (one running on another
+ *       worker of a StealingExecutor keeps a failure of its own) goes to the
+ *       executor's unobserved-failure handler, unless a join of its handle
+ *       receives it.</li>
  *   <li>{@code join()}/{@code close()} expect one waiting task at a time
  *       (normally the one that opened the scope): a second task waiting
  *       meanwhile would take the first one's place as the task to wake.</li>
@@ -101,6 +104,12 @@ public final class TaskScope implements AutoCloseable {
     /** Set by the first failure (FAIL_FAST) or success (FIRST_SUCCESS): live and later children are aborted. */
     private boolean shutDown;
     private boolean closed;
+    /**
+     * The close gave up waiting (its owner was cancelled) and attached the
+     * failures known then: nobody reads the scope again, so a child that
+     * fails later (on another worker) is reported as unobserved. Guarded by this.
+     */
+    private boolean gaveUp;
     /** FIRST_SUCCESS: a child succeeded, and its value. */
     private boolean won;
     private Object winner;
@@ -241,8 +250,13 @@ public final class TaskScope implements AutoCloseable {
         try {
             allFinished().await();
         } catch (TaskCancelledException ownerCancelled) {
-            // We cannot wait (see the class docs); at least do not lose the failures.
-            takeUnreceived().forEach(ownerCancelled::addSuppressed);
+            // We cannot wait (see the class docs); at least do not lose the failures, these or later ones.
+            List<TaskFailedException> known;
+            synchronized (this) {
+                gaveUp = true;
+                known = takeUnreceived();
+            }
+            known.forEach(ownerCancelled::addSuppressed);
             throw ownerCancelled;
         }
         throwFailures();
@@ -274,8 +288,16 @@ public final class TaskScope implements AutoCloseable {
         try {
             value = Completions.peek(h); // not a receipt: whoever polls the handle later still receives the failure
         } catch (TaskFailedException e) {
+            boolean late;
             synchronized (this) {
-                failures.add(new Failed(h, e));
+                late = gaveUp;
+                if (!late) {
+                    failures.add(new Failed(h, e));
+                }
+            }
+            if (late && h instanceof Task<?> t && !t.isFailureReceived()) {
+                t.owner().failedLeftBehind(t, e.getCause()); // after the close gave up: nobody reads the scope
+                return;
             }
             if (policy == Policy.FAIL_FAST) {
                 shutDown();

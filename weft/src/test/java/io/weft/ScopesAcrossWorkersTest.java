@@ -70,6 +70,62 @@ class ScopesAcrossWorkersTest {
         }
     }
 
+    /**
+     * The owner is aborted while a child runs on the other worker: its close
+     * aborts the child and cannot wait (the owner is cancelled), and the
+     * child then throws a failure of its own (an abort during a poll keeps
+     * it). Nobody will read the scope again: the failure goes to the
+     * executor's unobserved-failure handler. It was added to the scope's
+     * list and lost.
+     */
+    @Test
+    void aChildFailureAfterTheOwnersCloseGaveUpIsReportedAsUnobserved() throws Exception {
+        List<String> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        StealingExecutor ex = StealingExecutor.builder().workers(2).name("late")
+                .onUnobservedFailure((task, e) -> reported.add(e.getMessage())).build();
+        try {
+            JoinHandle<Object> owner = ex.spawn(() -> {
+                try (TaskScope scope = TaskScope.open()) {
+                    scope.spawn(() -> {
+                        started.set(true);
+                        try {
+                            OtherWorker.holdUntil(release::get, "the release");
+                            throw new IllegalStateException("late");
+                        } finally {
+                            ended.set(true);
+                        }
+                    });
+                    Weft.spawn(() -> { }); // as OtherWorker.spawn: the child starts on the other worker
+                    Weft.blockInPlace(() -> {
+                        OtherWorker.holdUntil(started::get, "the child to start");
+                        return null;
+                    });
+                    scope.join();
+                }
+                return null;
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!started.get() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            owner.abort();
+            while (!owner.isFinished() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(owner.isFinished()).as("the owner ended, cancelled, its close given up").isTrue();
+            release.set(true);
+            while (!ended.get() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+        } finally {
+            ex.close();
+        }
+        assertThat(reported).contains("late");
+    }
+
     @Test
     void failFastAbortsTheSiblingsOnTheOtherWorkerAndCloseWaitsForTheirFinally() {
         try (StealingExecutor ex = twoWorkers()) {

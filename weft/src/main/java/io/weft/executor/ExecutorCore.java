@@ -375,6 +375,11 @@ public final class ExecutorCore implements Worker, TaskOwner {
         failures.add(task, error);
     }
 
+    @Override
+    public void failedLeftBehind(Task<?> task, Throwable error) {
+        failures.addLeftBehind(task, error);
+    }
+
     /** Whether an unobserved failure waits for its report (loop thread; for tests). */
     public boolean holdsFailureReports() {
         return failures.holdsAny();

@@ -31,7 +31,12 @@ public final class FailureReports {
     /** Set after the executor's last sweep: a failure offered later is reported by the thread that offers it. */
     private volatile boolean swept;
 
-    private record Unobserved(WeakReference<Task<?>> task, String name, Throwable error) {
+    /** {@code leftBehind}: its waiter gave up on it ({@link #addLeftBehind}); reported unless a join received it. */
+    private record Unobserved(WeakReference<Task<?>> task, String name, Throwable error, boolean leftBehind) {
+        /** Whether it was looked at after all: polled (received, for one left behind), so not to be reported. */
+        boolean seen(Task<?> t) {
+            return leftBehind ? t.isFailureReceived() : (t.state() & Task.JOIN_INTEREST) != 0;
+        }
     }
 
     /** {@code handler} null: one WARNING per failure through System.Logger "io.weft". */
@@ -41,7 +46,7 @@ public final class FailureReports {
     }
 
     void add(Task<?> task, Throwable error) {
-        pending.add(new Unobserved(new WeakReference<>(task), task.toString(), error));
+        pending.add(new Unobserved(new WeakReference<>(task), task.toString(), error, false));
     }
 
     /**
@@ -51,7 +56,19 @@ public final class FailureReports {
      * the record; if true, whichever of us removes it reports it.
      */
     public void addFromElsewhere(Task<?> task, Throwable error) {
-        Unobserved u = new Unobserved(new WeakReference<>(task), task.toString(), error);
+        offer(new Unobserved(new WeakReference<>(task), task.toString(), error, false));
+    }
+
+    /**
+     * From any thread: a failure whose one waiter gave up on it after it had
+     * registered (a scope whose close could not wait): reported as
+     * unobserved unless a join receives it first.
+     */
+    public void addLeftBehind(Task<?> task, Throwable error) {
+        offer(new Unobserved(new WeakReference<>(task), task.toString(), error, true));
+    }
+
+    private void offer(Unobserved u) {
         elsewhere.offer(u);
         if (swept && elsewhere.remove(u)) {
             report(List.of(u)); // the executor is closed: nobody else will
@@ -85,7 +102,7 @@ public final class FailureReports {
         List<Unobserved> report = new ArrayList<>();
         pending.removeIf(u -> {
             Task<?> t = u.task().get();
-            if (t != null && (t.state() & Task.JOIN_INTEREST) != 0) {
+            if (t != null && u.seen(t)) {
                 return true;
             }
             if (t == null || all) {

@@ -368,6 +368,11 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
         failures.addFromElsewhere(task, error);
     }
 
+    @Override
+    public void failedLeftBehind(Task<?> task, Throwable error) {
+        failures.addLeftBehind(task, error);
+    }
+
     /** An idle worker's chore: report failures whose handles were collected unseen. */
     void sweepFailures() {
         if (failuresLock.tryLock()) {

@@ -56,6 +56,17 @@ public interface TaskOwner {
     void failedUnobserved(Task<?> task, Throwable error);
 
     /**
+     * {@code task} failed after the one that waited for it gave up (a
+     * scope whose close could not wait): reported as
+     * {@link #failedUnobserved} is, unless a join receives it first (the
+     * waiter's registration does not count as looking). Any thread. By
+     * default as {@link #failedUnobserved}.
+     */
+    default void failedLeftBehind(Task<?> task, Throwable error) {
+        failedUnobserved(task, error);
+    }
+
+    /**
      * Why a task of this owner cannot make progress now, for a thread that
      * has waited long for one (e.g. "no thread runs executor X"); null when
      * nothing is wrong that the owner can see. Any thread.
