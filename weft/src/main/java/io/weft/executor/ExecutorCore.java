@@ -409,6 +409,9 @@ public final class ExecutorCore implements Worker, TaskOwner {
         Task<T> root;
         try {
             root = rootBody != null ? spawn(rootBody, null) : spawn(rootFuture, null);
+            // run() awaits it: a failure is this call's to throw, never an unobserved one (a close from inside the
+            // root sweeps the failures before the poll below)
+            root.wakeOnCompletion(() -> { }, true);
             while (!root.isFinished() || lifecycle.phase == Lifecycle.CLOSING) {
                 turn(root);
             }

@@ -1,11 +1,12 @@
 package io.weft.executor;
 
-import io.weft.task.TaskWords;
 import io.weft.Future;
 import io.weft.Futures;
 import io.weft.coro.Coroutines;
 import io.weft.io.IoDriver;
+import io.weft.task.CurrentLoop;
 import io.weft.task.Task;
+import io.weft.task.TaskWords;
 import io.weft.time.TimedOutException;
 import io.weft.time.Timeout;
 import java.lang.invoke.MethodHandles;
@@ -92,7 +93,9 @@ final class Lifecycle {
      *   <li>From another thread: returns once the close is over. The thread
      *       that runs the loop does it (a {@code run} then throws
      *       TaskCancelledException, as its root was cancelled); if no thread
-     *       runs it, the caller does.</li>
+     *       runs it, the caller does (a caller that cannot, a task of
+     *       another executor or a virtual thread, has a thread of its own
+     *       do it, and waits for that).</li>
      *   <li>From a task of this executor: the other tasks are cancelled now,
      *       the calling task goes on (a task it spawns is cancelled at once),
      *       and the close is over when it ends; this returns at once.</li>
@@ -268,6 +271,9 @@ final class Lifecycle {
      * interruptible (an interrupt is kept for the caller). True if done.
      */
     boolean awaitFromOutside(CompletableFuture<Void> f, long deadline) {
+        if (CurrentLoop.get() != null || Thread.currentThread().isVirtual()) {
+            return awaitOnAThreadOfItsOwn(f, deadline); // this thread could never take the loop (LoopEntry.tryEnter)
+        }
         boolean interrupted = false;
         try {
             while (!f.isDone()) {
@@ -299,6 +305,40 @@ final class Lifecycle {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * {@link #awaitFromOutside} for a caller that cannot take the loop (it
+     * runs another executor's, or is a virtual thread): a platform thread of
+     * its own waits, and runs the loop if no thread does (which would
+     * otherwise never happen: the wait hung for ever); the caller joins it.
+     */
+    private boolean awaitOnAThreadOfItsOwn(CompletableFuture<Void> f, long deadline) {
+        boolean[] done = new boolean[1];
+        Throwable[] failed = new Throwable[1];
+        Thread t = Thread.ofPlatform().name("weft-" + core.name + "-closing").start(() -> {
+            try {
+                done[0] = awaitFromOutside(f, deadline);
+            } catch (Throwable e) {
+                failed[0] = e;
+            }
+        });
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                t.join(); // its stores above happen-before this returns
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // kept for the caller, as awaitFromOutside keeps it
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failed[0] != null) {
+            throw io.weft.compose.Sneaky.rethrow(failed[0]);
+        }
+        return done[0];
     }
 
     /** Loop thread (taken by a waiting close or shutdown): runs the loop until {@code f} completes or the deadline. */

@@ -185,38 +185,13 @@ class StreamMoveTest {
         assertThat(got).isEqualTo("still");
     }
 
-    /** Closed at home while a read of the other worker waits for its move: that read fails as closed. */
-    @ParameterizedTest
-    @EnumSource(Driver.class)
-    void aStreamClosedAtHomeDuringAMoveFailsTheWaitingOperationAsClosed(Driver d) {
-        try (StealingExecutor ex = on(d)) {
-            String outcome = ex.blockOn(() -> {
-                try (TcpListener l = TcpListener.bind(loopback());
-                        TcpStream client = TcpStream.connect(l.localAddress()).await()) {
-                    TcpStream served = l.accept().await();
-                    JoinHandle<String> reader = spawnOnTheOtherWorker(() -> {
-                        try {
-                            served.read(ByteBuffer.allocate(8)).await();
-                            return "read";
-                        } catch (UncheckedIOException e) {
-                            return e.getCause().getClass().getSimpleName();
-                        }
-                    });
-                    OtherWorker.holdUntil(served.mover::moving, "the move to start"); // its detach waits for this worker
-                    served.close();
-                    return reader.await();
-                }
-            });
-            assertThat(outcome).isEqualTo("ClosedChannelException");
-        }
-    }
-
     /**
-     * Closed at home while a move waits to run there: from then on the
-     * stream reads as closed on its worker too (closed, its addresses and
-     * settings ClosedChannelException), where its address spun for ever on
-     * the very thread the move waited for, and a setting was taken for the
-     * move's landing.
+     * Closed at home while a read of the other worker waits for its move
+     * (which waits to run there): that read fails as closed, and from the
+     * close on the stream reads as closed on its worker too (closed, its
+     * addresses and settings ClosedChannelException), where its address
+     * spun for ever on the very thread the move waited for, and a setting
+     * was taken for the move's landing.
      */
     @ParameterizedTest
     @EnumSource(Driver.class)

@@ -1,0 +1,88 @@
+package io.weft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Closing an executor from where its loop cannot run (a task of another
+ * executor, a virtual thread), and a root task that closes its own
+ * executor and fails.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class CloseFromElsewhereTest {
+
+    /** An executor that holds a suspended task whose finally must run at its close, and that no thread runs. */
+    static LocalExecutor idleWithASuspendedTask(AtomicBoolean finallyRan) {
+        LocalExecutor idle = LocalExecutor.create();
+        idle.run(() -> {
+            Weft.spawn(() -> {
+                try {
+                    return io.weft.sync.Notify.create().notified().await(); // never notified
+                } finally {
+                    finallyRan.set(true);
+                }
+            });
+            Weft.yieldNow().await(); // it suspends
+            return null;
+        });
+        return idle;
+    }
+
+    /**
+     * No thread runs the executor and the caller cannot take its loop (it
+     * runs another executor's): the close runs the loop on a thread of its
+     * own, where it hung for ever (and with it the calling executor).
+     */
+    @Test
+    void anExecutorNoThreadRunsIsClosedFromATaskOfAnother() {
+        AtomicBoolean finallyRan = new AtomicBoolean();
+        LocalExecutor idle = idleWithASuspendedTask(finallyRan);
+        try (var ex = LocalExecutor.create()) {
+            ex.run(() -> {
+                idle.close();
+                return null;
+            });
+        }
+        assertThat(idle.isClosed()).isTrue();
+        assertThat(finallyRan).as("the suspended task's finally ran at the close").isTrue();
+    }
+
+    @Test
+    void anExecutorNoThreadRunsIsClosedFromAVirtualThread() throws Exception {
+        AtomicBoolean finallyRan = new AtomicBoolean();
+        LocalExecutor idle = idleWithASuspendedTask(finallyRan);
+        Thread vt = Thread.ofVirtual().start(idle::close);
+        vt.join(TimeUnit.SECONDS.toMillis(20));
+        assertThat(vt.isAlive()).as("the close still waits").isFalse();
+        assertThat(idle.isClosed()).isTrue();
+        assertThat(finallyRan).isTrue();
+    }
+
+    /**
+     * A root task that closes its own executor in a finally and fails: run()
+     * throws the failure, which is therefore observed, not also reported as
+     * unobserved at the close.
+     */
+    @Test
+    void aRootThatClosesItsExecutorAndFailsIsThrownNotReported() {
+        List<Throwable> reports = new CopyOnWriteArrayList<>();
+        LocalExecutor ex = LocalExecutor.builder().onUnobservedFailure((n, e) -> reports.add(e)).build();
+        IllegalStateException boom = new IllegalStateException("root");
+        assertThatThrownBy(() -> ex.run(() -> {
+            try {
+                Weft.yieldNow().await();
+                throw boom;
+            } finally {
+                ex.close();
+            }
+        })).isSameAs(boom);
+        assertThat(reports).as("thrown by run, so observed").isEmpty();
+    }
+}
