@@ -85,4 +85,26 @@ class CloseFromElsewhereTest {
         })).isSameAs(boom);
         assertThat(reports).as("thrown by run, so observed").isEmpty();
     }
+    /**
+     * Two tasks of one executor shut it down at once: each waits for the
+     * tasks other than the ones shutting down, so neither waits for the
+     * other. They waited for each other until the grace ran out (an hour of
+     * the executor's clock), and one was then cancelled.
+     */
+    @Test
+    void twoTasksShuttingDownAtOnceDoNotWaitForEachOther() {
+        Clock.Paused clock = Clock.paused();
+        LocalExecutor ex = LocalExecutor.builder().clock(clock).build();
+        long t0 = clock.nanoTime();
+        boolean[] answers = ex.run(() -> {
+            JoinHandle<Boolean> first = Weft.spawn(() -> ex.shutdown(java.time.Duration.ofHours(1)));
+            Weft.yieldNow().await(); // the first now waits in its shutdown
+            boolean second = ex.shutdown(java.time.Duration.ofHours(1));
+            return new boolean[] {second, first.isFinished() && first.await()};
+        });
+        assertThat(clock.nanoTime() - t0).as("waited on the executor's clock")
+                .isLessThan(java.time.Duration.ofHours(1).toNanos());
+        assertThat(answers[0]).as("everything finished in time").isTrue();
+        assertThat(ex.isClosed()).isTrue();
+    }
 }

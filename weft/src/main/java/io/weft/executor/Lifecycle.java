@@ -66,6 +66,12 @@ final class Lifecycle {
      */
     @SuppressWarnings("unchecked")
     private final CompletableFuture<Void>[] quiet = new CompletableFuture[2];
+    /**
+     * Tasks of this executor waiting in {@link #shutdown} (loop thread only):
+     * the drain from inside waits for the other tasks, not for them (two
+     * callers waited for each other until their grace ran out).
+     */
+    private int shuttingDownInside;
     private final Object drainLock = new Object();
     /** The answer of the first shutdown: whether every task finished within its grace. */
     private volatile Boolean shutdownResult;
@@ -129,7 +135,14 @@ final class Lifecycle {
                 throw new IllegalStateException("shutdown() called on executor " + core.name + "'s thread outside a"
                         + " coroutine task (it could not wait there): call it from a task, or from another thread");
             }
-            recordShutdown(awaitInTask(startDrain(1), deadline) && !closeCancelled);
+            boolean inTime;
+            shuttingDownInside++;
+            try {
+                inTime = awaitInTask(startDrain(1), deadline);
+            } finally {
+                shuttingDownInside--;
+            }
+            recordShutdown(inTime && !closeCancelled);
             closeFromInside();
         } else {
             recordShutdown(awaitFromOutside(startDrain(0), deadline) && !closeCancelled);
@@ -196,11 +209,20 @@ final class Lifecycle {
         return q;
     }
 
+    /**
+     * Whether {@code live} tasks reach a drain's {@code target}: 0, none
+     * (a shutdown from outside); 1, none but the tasks shutting down
+     * (from inside).
+     */
+    private boolean reaches(long live, int target) {
+        return target == 0 ? live == 0 : live <= Math.max(1, shuttingDownInside);
+    }
+
     /** Completes each drain whose target {@code live} tasks reach. */
     private void completeQuiet(long live) {
         for (int target = 0; target < quiet.length; target++) {
             CompletableFuture<Void> q = quietAt(target);
-            if (q != null && live <= target) {
+            if (q != null && reaches(live, target)) {
                 q.complete(null);
             }
         }
@@ -210,7 +232,7 @@ final class Lifecycle {
     private boolean quietDue(long live) {
         for (int target = 0; target < quiet.length; target++) {
             CompletableFuture<Void> q = quietAt(target);
-            if (q != null && !q.isDone() && live <= target) {
+            if (q != null && !q.isDone() && reaches(live, target)) {
                 return true;
             }
         }
