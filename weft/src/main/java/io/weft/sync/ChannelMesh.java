@@ -111,6 +111,10 @@ public final class ChannelMesh<T> {
         if (capacity < 1) {
             throw new IllegalArgumentException("channel capacity must be at least 1, was " + capacity);
         }
+        if (capacity > SpscRing.MAX_CAPACITY) { // at the call: the last join would fail to build its channels
+            throw new IllegalArgumentException("channel capacity too large: " + capacity + " (at most "
+                    + SpscRing.MAX_CAPACITY + ")");
+        }
         this.full = full;
         this.members = members;
         this.capacity = capacity;
@@ -218,23 +222,35 @@ public final class ChannelMesh<T> {
         Member m = new Member(id, op.role, me, ex == null ? null : ex.name());
         m.join = op;
         places[id] = m;
-        if (++joined == members) {
-            connectAll();
+        if (joined + 1 == members) {
+            SpscChannel<T>[][] table;
+            try {
+                table = connectAll();
+            } catch (RuntimeException | Error e) { // out of memory: the mesh stays as it was, this join fails
+                places[id] = null;
+                throw e;
+            }
+            joined++;
+            channels = table;
             waiting.notifyEvery();
+        } else {
+            joined++;
         }
         return m;
     }
 
+    /** Every member's channels, made before anything of the mesh changes: a failure leaves it as it was. */
     @SuppressWarnings("unchecked")
-    private void connectAll() {
-        channels = new SpscChannel[members][members];
+    private SpscChannel<T>[][] connectAll() {
+        SpscChannel<T>[][] table = new SpscChannel[members][members];
         for (int from = 0; from < members; from++) {
             for (int to = 0; to < members; to++) {
                 if (from != to && places[from].role.sends() && places[to].role.receives()) {
-                    channels[from][to] = SpscChannel.create(capacity);
+                    table[from][to] = SpscChannel.create(capacity);
                 }
             }
         }
+        return table;
     }
 
     /** The connection of {@code m}, on its own thread (called after the lock is released). */

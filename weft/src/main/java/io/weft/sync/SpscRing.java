@@ -21,6 +21,8 @@ abstract class SpscRing extends SpscLayout.PadTail {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
     /** Unused slots at each end of the ring (128 bytes with compressed references), so that no other object shares its first and last lines. */
     private static final int RING_PAD = 32;
+    /** The largest capacity a ring holds (its array has padding on both sides). */
+    static final int MAX_CAPACITY = Integer.MAX_VALUE - 2 * RING_PAD;
 
     /** {@code RING_PAD + capacity + RING_PAD} slots; slot i of the ring is {@code ring[RING_PAD + i]}. */
     private final Object[] ring;
@@ -35,8 +37,9 @@ abstract class SpscRing extends SpscLayout.PadTail {
         if (capacity < 1) {
             throw new IllegalArgumentException("SpscChannel capacity must be at least 1, was " + capacity);
         }
-        if (capacity > Integer.MAX_VALUE - 2 * RING_PAD) {
-            throw new IllegalArgumentException("SpscChannel capacity too large: " + capacity);
+        if (capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("SpscChannel capacity too large: " + capacity + " (at most "
+                    + MAX_CAPACITY + ")");
         }
         this.capacity = capacity;
         this.lookAhead = Math.max(1, Math.min(capacity / 4, 4096));

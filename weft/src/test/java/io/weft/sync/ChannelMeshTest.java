@@ -36,6 +36,19 @@ class ChannelMeshTest {
      * ones), then close their senders; each receives from any peer until every
      * peer has closed. Every value arrives exactly once, in order per sender.
      */
+    /**
+     * A capacity no channel can hold is refused at the call, where the last
+     * join failed to build the channels and left the mesh half-made, the
+     * joins before it asleep for ever.
+     */
+    @Test
+    void aCapacityNoChannelHoldsIsRefusedAtTheCall() {
+        assertThatThrownBy(() -> ChannelMesh.full(2, Integer.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("capacity too large");
+        assertThatThrownBy(() -> Sharded.create(2, Integer.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("capacity too large");
+    }
+
     @Test
     void allToAllEveryValueArrivesOnceInOrderPerSender() throws Exception {
         final int n = 4;
