@@ -137,6 +137,17 @@ public final class Sharded<K, V> {
             }
             Fanin<Map.Entry<K, V>> in = new Fanin<>(self.consumer, sources, ids);
             this.handler = Weft.spawn(() -> handleAll(in, h));
+            // A handler aborted before its first run never runs its body, nor so its finally: its end closes the
+            // receivers all the same (on this thread, where the handler completes; a bystander, not a joiner).
+            if (!((io.weft.task.Task<Void>) handler).wakeOnCompletion(this::refuseValues, false)) {
+                refuseValues();
+            }
+        }
+
+        /** From now on a send to this shard fails instead of waiting for ever (idempotent). */
+        private void refuseValues() {
+            connection.closeReceivers();
+            self.receiver().close();
         }
 
         private Void handleAll(Fanin<Map.Entry<K, V>> in, Handler<? super K, ? super V> h) throws Exception {
@@ -151,9 +162,7 @@ public final class Sharded<K, V> {
                     h.handle(e.getKey(), e.getValue());
                 }
             } finally {
-                // ended, failed or aborted: from now on a send to this shard fails instead of waiting forever
-                connection.closeReceivers();
-                self.receiver().close();
+                refuseValues(); // ended, failed or aborted (its end's hook does it too, for a handler never run)
             }
         }
 

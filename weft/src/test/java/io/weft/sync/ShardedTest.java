@@ -21,6 +21,26 @@ class ShardedTest {
      * shard {@code key % 3}, in its handler task; every (sender, key) value
      * arrives exactly once and in order.
      */
+    /**
+     * A handler aborted before its first run (its body never runs, so its
+     * finally neither): the shard refuses values all the same, where a send
+     * was taken into a ring nobody would read (and, once full, waited for
+     * ever).
+     */
+    @Test
+    void aHandlerAbortedBeforeItStartsRefusesValues() {
+        Sharded<String, Integer> s = Sharded.create(1, 1, k -> 0);
+        try (var ex = io.weft.LocalExecutor.create()) {
+            ex.run(() -> {
+                var shard = s.join(0, (k, v) -> { }).await(); // a mesh of one: ready at once
+                shard.handler().abort(); // not started yet: its body never runs
+                assertThatThrownBy(() -> shard.handler().await()).isInstanceOf(io.weft.TaskCancelledException.class);
+                assertThatThrownBy(() -> shard.send("k", 1).await()).isInstanceOf(ChannelClosedException.class);
+                return null;
+            });
+        }
+    }
+
     @Test
     void eachKeyIsHandledOnOneExecutorInOrderPerSender() throws Exception {
         final int n = 3;
