@@ -91,14 +91,21 @@ final class ThreadBinding {
         if (o.thread == me) {
             return;
         }
-        boolean oneStealing = ex != null && o.executor != null && ex.sameExecutor(o.executor);
+        boolean sameExecutor = ex != null && o.executor != null && ex.sameExecutor(o.executor);
+        String why;
+        if (sameExecutor && !ex.tasksStayOnThread()) {
+            why = ": another worker of the same StealingExecutor. A side serves one thread, and this executor's tasks"
+                    + " live on several (each on the worker where it first ran): use it from one task, or share a"
+                    + " Channel.bounded among the tasks";
+        } else if (sameExecutor) {
+            why = ": the same executor, now run by another thread. A side serves one thread: run the executor on"
+                    + " one thread (a LocalExecutorPool's, or one of its own), or share a Channel.bounded";
+        } else {
+            why = ": each side serves the tasks of one executor only. Give each pair of executors its own channel"
+                    + " (ChannelMesh does), or share one Channel.bounded among many";
+        }
         throw new IllegalStateException(what + " belongs to " + o.describe()
                 + (how == null ? ", which used it first," : ", " + how + ",") + " and was used from "
-                + mine.describe() + (oneStealing
-                        ? ": another worker of the same StealingExecutor. A side serves one thread, and this"
-                        + " executor's tasks live on several (each on the worker where it first ran): use it from"
-                        + " one task, or share a Channel.bounded among the tasks"
-                        : ": each side serves the tasks of one executor only. Give each pair of executors its own"
-                        + " channel (ChannelMesh does), or share one Channel.bounded among many"));
+                + mine.describe() + why);
     }
 }

@@ -90,6 +90,32 @@ class SpscChannelTest {
         assertThat(poll(second, good).get()).isEqualTo(7);
     }
 
+    /**
+     * One LocalExecutor run by a second thread after a first: the side bound
+     * to the first thread refuses, saying so (it blamed a StealingExecutor's
+     * other worker).
+     */
+    @Test
+    void aSideUsedFromTheSameExecutorRunByAnotherThreadSaysSo() throws Exception {
+        SpscChannel<Integer> ch = SpscChannel.create(4);
+        try (var ex = LocalExecutor.builder().name("rerun").build()) {
+            ex.run(() -> ch.sender().trySend(1));
+            AtomicReference<String> msg = new AtomicReference<>();
+            Thread b = new Thread(() -> msg.set(ex.run(() -> {
+                try {
+                    ch.sender().trySend(2);
+                    return "sent";
+                } catch (IllegalStateException e) {
+                    return e.getMessage();
+                }
+            })), "rerun-b");
+            b.start();
+            b.join();
+            assertThat(msg.get()).contains("rerun-b").contains("now run by another thread")
+                    .doesNotContain("StealingExecutor");
+        }
+    }
+
     @Test
     void aValueAlreadySentIsTakenAtOnceAndWakesNobody() {
         SpscChannel<Integer> ch = SpscChannel.create(4);
