@@ -115,11 +115,29 @@ public abstract sealed class Clock permits Clock.SystemClock, Clock.Paused {
             } catch (ArithmeticException e) {
                 n = Long.MAX_VALUE;
             }
-            advanceTo(n > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + n);
+            if (n > LAST - now) {
+                throw new IllegalArgumentException("advance(" + d + ") would take the paused clock past "
+                        + LAST + " ns (about 146 years), beyond which a deadline ahead of it cannot be counted");
+            }
+            advanceTo(now + n);
         }
 
-        /** Moves the clock to {@code nanos} if that is later than now; else does nothing. */
+        /**
+         * The latest reading: a deadline up to {@code Deadlines.MAX_AHEAD}
+         * ahead of it still fits in a long.
+         */
+        private static final long LAST = Long.MAX_VALUE - io.weft.time.Deadlines.MAX_AHEAD;
+
+        /**
+         * Moves the clock to {@code nanos} if that is later than now; else
+         * does nothing. IllegalArgumentException past about 146 years (see
+         * {@link #advance}).
+         */
         public void advanceTo(long nanos) {
+            if (nanos > LAST) {
+                throw new IllegalArgumentException("advanceTo(" + nanos + ") would take the paused clock past "
+                        + LAST + " ns (about 146 years), beyond which a deadline ahead of it cannot be counted");
+            }
             if (nanos - now > 0) {
                 now = nanos;
             }

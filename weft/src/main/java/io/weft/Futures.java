@@ -107,6 +107,8 @@ public final class Futures {
         if (f == null) {
             throw new NullPointerException("f");
         }
+        java.util.Objects.requireNonNull(a, "future 0");
+        java.util.Objects.requireNonNull(b, "future 1");
         JoinAll<Object> both = new JoinAll<>(List.of(a, b));
         return new Zipped<>(both, list -> f.apply((A) list.get(0), (B) list.get(1)));
     }

@@ -168,6 +168,11 @@ public final class StealingExecutor implements Executor, AutoCloseable {
             throw new IllegalStateException("blockOn called from a task of " + scheduler
                     + ": it would block a worker; await the task instead (Weft.spawn(...).await())");
         }
+        io.weft.executor.Worker other = io.weft.executor.Worker.currentOrNull();
+        if (other != null) {
+            throw new IllegalStateException("blockOn called from a task of " + other.name() + ", another executor:"
+                    + " it would block that executor's thread; await a task of this one instead (spawn(...).await())");
+        }
         JoinHandle<T> h = scheduler.spawn(null, root);
         try {
             return Await.blockOn(h);

@@ -116,6 +116,10 @@ public final class Broadcast<T> {
     private final Sender<T> firstSender;
 
     private Broadcast(Access access, int capacity) {
+        if (capacity > Integer.MAX_VALUE - 8) { // a JVM's arrays stop a little short of Integer.MAX_VALUE
+            throw new IllegalArgumentException("Broadcast capacity too large: " + capacity + " (at most "
+                    + (Integer.MAX_VALUE - 8) + ")");
+        }
         this.access = access;
         this.capacity = capacity;
         this.values = new Object[capacity];

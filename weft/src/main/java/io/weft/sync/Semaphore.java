@@ -99,7 +99,11 @@ public final class Semaphore {
         }
         access.enter();
         try {
-            permits = Math.addExact(permits, n);
+            if (n > Long.MAX_VALUE - permits) {
+                throw new IllegalArgumentException("release(" + n + ") would take the free permits past"
+                        + " Long.MAX_VALUE (" + permits + " free now)");
+            }
+            permits += n;
             grant();
         } finally {
             access.exit();
@@ -191,7 +195,8 @@ public final class Semaphore {
                     waiters.remove(this);
                     grant(); // we may have been the head that held the others back
                 } else if (s == NOTIFIED) {
-                    permits = Math.addExact(permits, need); // handed to us, never returned by a poll: give them back
+                    // handed to us, never returned by a poll: give them back (no more than a long counts)
+                    permits = need > Long.MAX_VALUE - permits ? Long.MAX_VALUE : permits + need;
                     grant();
                 }
             } finally {
@@ -227,7 +232,11 @@ public final class Semaphore {
                 if (released) {
                     return;
                 }
-                s.permits = Math.addExact(s.permits, count); // beyond Long.MAX_VALUE: refused, and still held
+                if (count > Long.MAX_VALUE - s.permits) { // refused, and still held: close it once there is room
+                    throw new IllegalStateException("closing a permit of " + count + " would take the free permits"
+                            + " past Long.MAX_VALUE (" + s.permits + " free now)");
+                }
+                s.permits += count;
                 released = true;
                 s.grant();
             } finally {

@@ -21,8 +21,8 @@ abstract class SpscRing extends SpscLayout.PadTail {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
     /** Unused slots at each end of the ring (128 bytes with compressed references), so that no other object shares its first and last lines. */
     private static final int RING_PAD = 32;
-    /** The largest capacity a ring holds (its array has padding on both sides). */
-    static final int MAX_CAPACITY = Integer.MAX_VALUE - 2 * RING_PAD;
+    /** The largest capacity a ring holds: its array has padding on both sides, and a JVM's arrays stop a little short of Integer.MAX_VALUE. */
+    static final int MAX_CAPACITY = Integer.MAX_VALUE - 8 - 2 * RING_PAD;
 
     /** {@code RING_PAD + capacity + RING_PAD} slots; slot i of the ring is {@code ring[RING_PAD + i]}. */
     private final Object[] ring;
