@@ -69,9 +69,10 @@ final class Lifecycle {
     /**
      * Tasks of this executor waiting in {@link #shutdown} (loop thread only):
      * the drain from inside waits for the other tasks, not for them (two
-     * callers waited for each other until their grace ran out).
+     * callers waited for each other until their grace ran out), and the
+     * close that follows spares them as it spares {@link #closeAfter}.
      */
-    private int shuttingDownInside;
+    private final java.util.ArrayList<Task<?>> shuttingDownInside = new java.util.ArrayList<>(1);
     private final Object drainLock = new Object();
     /** The answer of the first shutdown: whether every task finished within its grace. */
     private volatile Boolean shutdownResult;
@@ -136,11 +137,12 @@ final class Lifecycle {
                         + " coroutine task (it could not wait there): call it from a task, or from another thread");
             }
             boolean inTime;
-            shuttingDownInside++;
+            Task<?> me = Coroutines.currentTask();
+            shuttingDownInside.add(me);
             try {
                 inTime = awaitInTask(startDrain(1), deadline);
             } finally {
-                shuttingDownInside--;
+                shuttingDownInside.remove(me);
             }
             recordShutdown(inTime && !closeCancelled);
             closeFromInside();
@@ -215,7 +217,7 @@ final class Lifecycle {
      * (from inside).
      */
     private boolean reaches(long live, int target) {
-        return target == 0 ? live == 0 : live <= Math.max(1, shuttingDownInside);
+        return target == 0 ? live == 0 : live <= Math.max(1, shuttingDownInside.size());
     }
 
     /** Completes each drain whose target {@code live} tasks reach. */
@@ -419,19 +421,16 @@ final class Lifecycle {
     private void startClose() {
         closing = true; // from now on admit() aborts every new task
         core.drainRemote(); // a task spawned from outside before the phase changed (see spawnFromAnyThread)
-        Task<?> keep = closeAfter;
-        core.scheduler.forEachQueued(t -> {
-            if (t != keep) {
-                closeCancelled = true;
-                t.abort();
-            }
-        });
-        core.suspended.forEach(t -> {
-            if (t != keep) {
-                closeCancelled = true;
-                t.abort();
-            }
-        });
+        core.scheduler.forEachQueued(this::abortUnlessSpared);
+        core.suspended.forEach(this::abortUnlessSpared);
+    }
+
+    /** The task that asked for the close from inside, and those still in their shutdown, end on their own. */
+    private void abortUnlessSpared(Task<?> t) {
+        if (t != closeAfter && !shuttingDownInside.contains(t)) {
+            closeCancelled = true;
+            t.abort();
+        }
     }
 
     /** Loop thread: no task is left; reports failures nobody saw, closes the reactor. */
