@@ -143,17 +143,15 @@ public final class UringDriver extends FdDriver {
                     op.waker = cx.waker();
                     return Poll.pending();
                 }
-                if (op.socket.closed) {
-                    // Completed, its result not yet taken, when its socket closed: it fails as any op pending at
-                    // a close (as on epoll and nio, which had not made the call yet); what the kernel gave it
-                    // goes as a cancelled op's does (an accepted descriptor is closed).
+                if (op.socket.closed && op.interest() == FdOp.READ) {
+                    // A read, receive or accept completed, its result not yet taken, when its socket closed: it
+                    // fails as any op pending at a close (as on epoll and nio, which had not made the call yet);
+                    // what the kernel gave it goes as a cancelled op's (an accepted descriptor is closed). A
+                    // write the kernel did keeps its count: its bytes went, and a caller told otherwise would
+                    // send them again.
                     op.state = FdOp.DONE;
                     op.waker = null;
-                    try {
-                        op.completeCancelled(op.result);
-                    } finally {
-                        giveBack(op);
-                    }
+                    keep(op, op.result);
                     throw op.socket.closedFailure();
                 }
                 if (!cx.consumeBudget()) {

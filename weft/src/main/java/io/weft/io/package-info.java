@@ -126,9 +126,11 @@
  * before close(2) frees the descriptor number: an op written but not yet
  * submitted must not find a new socket under the same number. A live op
  * then fails with AsynchronousCloseException ({@code FdSocket.failure}),
- * also one whose completion came before the close and was not taken yet
- * (as epoll and nio, which had not made the call): what it brought goes as
- * a cancelled op's (an accepted descriptor is closed, a datagram dropped).
+ * also a read, receive or accept whose completion came before the close
+ * and was not taken yet (as epoll and nio, which had not made the call):
+ * what it brought goes as a cancelled op's (an accepted descriptor is
+ * closed, a datagram dropped). A socket write the kernel did returns its
+ * count (its bytes went).
  *
  * <p><b>Wakes.</b> {@link io.weft.io.UringDriver#park} waits in io_uring_enter(GETEVENTS, min 1)
  * with the timeout passed through IORING_ENTER_EXT_ARG. {@link io.weft.io.UringDriver#wakeup()}
