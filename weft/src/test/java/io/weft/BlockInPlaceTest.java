@@ -110,6 +110,23 @@ class BlockInPlaceTest {
         }
     }
 
+    /**
+     * A blockInPlace inside a re-poll of what the task awaits (a then
+     * function, once its source was ready) leaves the task awaiting what it
+     * awaited: it had left it as if running, so a next wake resumed the body
+     * with the future itself as the await's value.
+     */
+    @Test
+    void aBodyRunInARePollLeavesTheAwaitAsItWas() {
+        try (StealingExecutor ex = StealingExecutor.builder().workers(2).name("bip-repoll").build()) {
+            Object got = ex.blockOn(() -> Weft.yieldNow().then(v -> {
+                Weft.blockInPlace(() -> 0);
+                return Weft.yieldNow().map(u -> "done"); // pending at its first poll: the task waits again
+            }).await());
+            assertThat(got).isEqualTo("done");
+        }
+    }
+
     @Test
     void whatTheBodySpawnsRunsElsewhereAndWhatItThrowsComesBack() {
         try (StealingExecutor ex = StealingExecutor.builder().workers(2).name("bip-spawn").build()) {

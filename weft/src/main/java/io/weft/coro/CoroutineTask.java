@@ -208,13 +208,22 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
 
     /**
      * Marks this task (the one the calling worker polls) as in a
-     * {@code Weft.blockInPlace} body, or no longer; its thread only. A body
-     * is a blocking call on the worker's thread, which is marked blocking
+     * {@code Weft.blockInPlace} body, until {@link #exitBlockInPlace} with
+     * what this returns (what it held: the body may run inside an await's
+     * poll, or a re-poll of what it awaits); its thread only. A body is a
+     * blocking call on the worker's thread, which is marked blocking
      * meanwhile: a suspension there would leave the worker so marked for as
      * long as the task waited.
      */
-    public void inBlockInPlace(boolean in) {
-        held = in ? IN_BLOCK_IN_PLACE : NOTHING; // the body runs: it held NOTHING, and holds nothing after
+    public byte enterBlockInPlace() {
+        byte before = held; // NOTHING in the body; IN_POLL in an await's poll; AWAITING in a re-poll of it
+        held = IN_BLOCK_IN_PLACE;
+        return before;
+    }
+
+    /** The blockInPlace body ended: the task holds what it held before ({@link #enterBlockInPlace}'s answer). */
+    public void exitBlockInPlace(byte before) {
+        held = before;
     }
 
     /** The refusal of an await inside a future's poll in {@code task}: the poll's caller is to throw it. */

@@ -86,9 +86,7 @@ final class BlockInPlace {
         }
         CoroutineTask<?> task = w.polling instanceof CoroutineTask<?> c ? c : null;
         w.blocking = true;
-        if (task != null) {
-            task.inBlockInPlace(true); // an await that would suspend in the body is refused
-        }
+        byte before = task != null ? task.enterBlockInPlace() : 0; // an await that would suspend in the body is refused
         w.body = IN_BODY;
         if (w.scheduler.closing) {
             Thread.currentThread().interrupt(); // the close may have looked before IN_BODY: the body is aborted
@@ -104,7 +102,7 @@ final class BlockInPlace {
             }
             Thread.interrupted(); // the close's, or one the body left: never the reactor's
             if (task != null) {
-                task.inBlockInPlace(false);
+                task.exitBlockInPlace(before);
             }
             w.blocking = false;
         }
