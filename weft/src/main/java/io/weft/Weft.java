@@ -180,9 +180,13 @@ public final class Weft {
         return ex != null && ex.needPreempt();
     }
 
-    /** Yields if {@link #needPreempt()}; a cheap call to sprinkle in CPU-bound loops. */
+    /**
+     * Yields if {@link #needPreempt()}; a cheap call to sprinkle in CPU-bound
+     * loops. Does nothing where the task cannot suspend (inside a future's
+     * poll, e.g. a map function, or a blockInPlace body).
+     */
     public static void yieldIfNeeded() {
-        if (needPreempt()) {
+        if (needPreempt() && io.weft.coro.Await.maySuspendHere()) {
             yieldNow().await();
         }
     }

@@ -61,6 +61,27 @@ class CoroutineTest {
         }
     }
 
+    /**
+     * Weft.yieldIfNeeded, the call to sprinkle in CPU-bound loops, does
+     * nothing where the task cannot suspend (inside a future's poll, a map
+     * function): it threw there whenever the slice happened to be over.
+     */
+    @org.junit.jupiter.api.Test
+    void yieldIfNeededInsideAPollDoesNothing() {
+        try (var ex = LocalExecutor.builder().preemptTimer(java.time.Duration.ofMillis(1)).build()) {
+            int got = ex.run(() -> Weft.spawn(() -> Futures.ready(1).map(v -> {
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (!Weft.needPreempt() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait(); // until the slice is over
+                }
+                assertThat(Weft.needPreempt()).as("the slice is over").isTrue();
+                Weft.yieldIfNeeded();
+                return v;
+            }).await()).await());
+            assertThat(got).isEqualTo(1);
+        }
+    }
+
     @SameThreadKinds
     void abortOfSuspendedCoroutineThrowsFromItsPendingAwait(ExecutorKind kind) {
         AtomicInteger closed = new AtomicInteger();

@@ -54,6 +54,15 @@ public final class Await {
         return null;
     }
 
+    /** Whether a coroutine task runs here, in its own frames, where an await may suspend it. */
+    public static boolean maySuspendHere() {
+        if (Coroutines.AVAILABLE) {
+            CoroutineTask<?> task = TaskContinuation.currentTask();
+            return task != null && task.maySuspend();
+        }
+        return false;
+    }
+
     /** How long a plain thread waits for a task before it checks that some thread runs the task's executor. */
     static final long HANG_HINT_NANOS = 1_000_000_000L;
 

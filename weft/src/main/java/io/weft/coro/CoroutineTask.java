@@ -197,6 +197,11 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         return c;
     }
 
+    /** In its own frames (the caller checked): whether an await may suspend it (not in a poll, nor a blockInPlace body). */
+    boolean maySuspend() {
+        return held != IN_POLL && held != IN_BLOCK_IN_PLACE;
+    }
+
     /** {@link Await#spendInTaskBudget}: not cancelled, and one unit of the budget spent: that budget; else null. */
     Budget spendForFastAwait() {
         if (isCancelRequested() || held == IN_POLL) {
