@@ -63,6 +63,11 @@ public final class Await {
         return false;
     }
 
+    /** Whether {@code w} is the waker of a thread parked in {@link #blockOn} (an await outside any task). */
+    public static boolean parksAThread(Waker w) {
+        return w instanceof ThreadWaker;
+    }
+
     /** How long a plain thread waits for a task before it checks that some thread runs the task's executor. */
     static final long HANG_HINT_NANOS = 1_000_000_000L;
 

@@ -27,14 +27,15 @@ abstract sealed class Access permits Access.Local, Access.Shared {
     abstract boolean isLocal();
 
     /**
-     * Before {@code w}, idle, queues to wait (nothing taken yet): a local
-     * primitive's wait must run inside its executor's loop. On its thread
-     * outside the loop (after {@code run} returned) only that executor's
-     * tasks could end the wait and none runs while the thread waits: the
-     * wait ends here ({@code w} DONE) with an IllegalStateException instead
-     * of a hang.
+     * Before {@code w}, idle, queues to wait with {@code waker} (nothing
+     * taken yet): a local primitive's wait that parks its thread outside any
+     * loop (an {@code await()} on it after {@code run} returned) would wait
+     * for ever, since only tasks on that thread could end it and none runs
+     * while it is parked: the wait ends here ({@code w} DONE) with an
+     * IllegalStateException instead of a hang. A poll by hand, or a wait of
+     * a task of any executor on that thread, is let through.
      */
-    abstract void checkMayWait(Waiter w);
+    abstract void checkMayWait(Waiter w, io.weft.Waker waker);
 
     static Access shared() {
         return new Shared();
@@ -81,7 +82,7 @@ abstract sealed class Access permits Access.Local, Access.Shared {
         }
 
         @Override
-        void checkMayWait(Waiter w) {
+        void checkMayWait(Waiter w, io.weft.Waker waker) {
         }
     }
 
@@ -116,12 +117,12 @@ abstract sealed class Access permits Access.Local, Access.Shared {
         }
 
         @Override
-        void checkMayWait(Waiter w) {
-            if (CurrentLoop.get() != executor) {
+        void checkMayWait(Waiter w, io.weft.Waker waker) {
+            if (CurrentLoop.get() == null && io.weft.coro.Await.parksAThread(waker)) {
                 w.state = Waiter.DONE;
-                throw new IllegalStateException(what + " awaited on thread " + owner.getName() + " outside the loop"
-                        + " of executor " + executor.name() + ": only that executor's tasks could end the wait, and"
-                        + " none runs while this thread waits. Await it inside a task (executor.run(() -> ...))");
+                throw new IllegalStateException(what + " awaited on thread " + owner.getName() + " outside any"
+                        + " executor's loop: only tasks on this thread could end the wait, and none runs while the"
+                        + " thread waits. Await it inside a task (executor.run(() -> ...))");
             }
         }
     }

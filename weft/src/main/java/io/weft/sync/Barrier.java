@@ -136,7 +136,7 @@ public final class Barrier {
                             state = DONE;
                             return Poll.ready(true);
                         }
-                        access.checkMayWait(this);
+                        access.checkMayWait(this, cx.waker());
                         waker = cx.waker();
                         waiters.addLast(this);
                         arrived++;

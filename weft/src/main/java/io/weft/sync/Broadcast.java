@@ -415,7 +415,7 @@ public final class Broadcast<T> {
                             throw endOfStream();
                         }
                         if (state == IDLE) {
-                            access.checkMayWait(this);
+                            access.checkMayWait(this, cx.waker());
                         }
                         waker = cx.waker();
                         if (state != QUEUED) { // IDLE, or NOTIFIED and another task of this receiver took it

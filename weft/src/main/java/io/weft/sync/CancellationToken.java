@@ -218,7 +218,7 @@ public final class CancellationToken {
                             state = DONE;
                             return Poll.ready(null);
                         }
-                        access.checkMayWait(this);
+                        access.checkMayWait(this, cx.waker());
                         waker = cx.waker();
                         waiters.addLast(this);
                         return Poll.pending();

@@ -282,7 +282,7 @@ public final class Channel<T> {
                     throw endOfStream();
                 }
                 if (state == IDLE) {
-                    access.checkMayWait(this);
+                    access.checkMayWait(this, cx.waker());
                 }
                 waker = cx.waker();
                 if (state == IDLE) {
@@ -350,7 +350,7 @@ public final class Channel<T> {
                     return Poll.ready(null);
                 }
                 if (state == IDLE) {
-                    access.checkMayWait(this);
+                    access.checkMayWait(this, cx.waker());
                 }
                 waker = cx.waker();
                 if (state == IDLE) {

@@ -124,7 +124,7 @@ public final class Notify {
                             state = DONE;
                             return Poll.ready(null);
                         }
-                        access.checkMayWait(this);
+                        access.checkMayWait(this, cx.waker());
                         waker = cx.waker();
                         waiters.addLast(this);
                         return Poll.pending();

@@ -172,7 +172,7 @@ public final class Semaphore {
                             state = DONE;
                             return Poll.ready(new Permit(Semaphore.this, need));
                         }
-                        access.checkMayWait(this);
+                        access.checkMayWait(this, cx.waker());
                         waker = cx.waker();
                         waiters.addLast(this);
                         return Poll.pending();

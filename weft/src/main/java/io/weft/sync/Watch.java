@@ -301,7 +301,7 @@ public final class Watch<T> {
                     throw new ChannelClosedException("watch sender closed and its last version seen", null);
                 }
                 if (state == IDLE) {
-                    access.checkMayWait(this);
+                    access.checkMayWait(this, cx.waker());
                 }
                 waker = cx.waker();
                 if (state != QUEUED) { // IDLE, or NOTIFIED and another task of this receiver saw it

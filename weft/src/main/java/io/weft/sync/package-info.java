@@ -112,10 +112,11 @@
  *       whose task created it. No lock, no atomic; every entry checks the
  *       calling thread is that executor's loop thread and throws
  *       {@link java.lang.IllegalStateException} naming both threads
- *       otherwise. A wait (an operation that would queue) must also run
- *       inside that loop: on the same thread outside it (after
- *       {@code run} returned) nothing could end it, so it throws, queuing
- *       nothing ({@code Access.checkMayWait}), where it hung.</li>
+ *       otherwise. An {@code await()} that would park that thread outside
+ *       any loop (after {@code run} returned) could never end, so it
+ *       throws, queuing nothing ({@code Access.checkMayWait}), where it
+ *       hung; a poll by hand, or a task of any executor on that thread,
+ *       may still wait.</li>
  *   <li><b>shared</b> ({@code Channel.bounded}, {@code Semaphore.create},
  *       ...): a {@link java.util.concurrent.locks.ReentrantLock} per
  *       primitive. Any thread may use it: a task on any executor, or a

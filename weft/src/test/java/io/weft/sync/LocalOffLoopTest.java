@@ -71,4 +71,28 @@ class LocalOffLoopTest {
         assertThat(thrown.get()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(c.name()).hasMessageContaining("outside");
     }
+
+    /**
+     * What stays allowed: a local primitive made under one executor, waited
+     * on and ended by tasks of another run later on the same thread, and a
+     * poll by hand there between the runs.
+     */
+    @org.junit.jupiter.api.Test
+    void tasksOfAnotherExecutorOnTheSameThreadStillWaitOnIt() {
+        Notify[] n = new Notify[1];
+        try (var a = LocalExecutor.create(); var b = LocalExecutor.create()) {
+            a.run(() -> n[0] = Notify.local());
+            assertThat(n[0].notified().poll(new io.weft.Context(() -> { })).isReady()).as("a poll by hand").isFalse();
+            String got = b.run(() -> {
+                var waiter = io.weft.Weft.spawn(() -> {
+                    n[0].notified().await();
+                    return "woken";
+                });
+                io.weft.Weft.yieldNow().await();
+                n[0].notifyWaiters();
+                return waiter.await();
+            });
+            assertThat(got).isEqualTo("woken");
+        }
+    }
 }
