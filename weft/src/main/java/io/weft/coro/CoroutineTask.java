@@ -107,14 +107,22 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
      */
     private boolean pollAwaited() {
         Poll<?> p;
-        owner.outsideItsFrames(this); // what the future runs (a map function) is this task's
+        Future<?> f = (Future<?>) slot;
+        boolean users = !(f instanceof io.weft.task.LeafFuture); // may run the user's code (a map function)
+        if (users) {
+            owner.outsideItsFrames(this); // what it runs is this task's
+        }
         try {
-            p = ((Future<?>) slot).poll(cx);
+            p = f.poll(cx);
         } catch (Throwable t) {
+            if (users) {
+                owner.outsideItsFrames(null);
+            }
             slot = t;
             held = THROW;
             return true;
-        } finally {
+        }
+        if (users) {
             owner.outsideItsFrames(null);
         }
         if (!p.isReady()) {
@@ -231,6 +239,41 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         held = before;
     }
 
+    /**
+     * Why an await throws before it polls: it is inside a future's poll,
+     * awaits its own task, or the task is cancelled (then, once it caught
+     * its cancellation and awaits again, it yields first).
+     */
+    private RuntimeException refusedBeforePoll(Future<?> future) {
+        if (held == IN_POLL) {
+            return awaitInsidePoll(this);
+        }
+        if (future == this) {
+            return new IllegalStateException("task " + this + " awaits its own JoinHandle: it would wait for itself"
+                    + " for ever");
+        }
+        if (held == CANCEL_THROWN) {
+            yieldAfterCancel(); // it caught its cancellation and awaits again: the others run first
+        }
+        if (held == NOTHING) {
+            held = CANCEL_THROWN; // what the body throws from here on is this cancellation's (thrownByAbort)
+        }
+        return new TaskCancelledException("task " + this + " was cancelled");
+    }
+
+    /** A pending await in a blockInPlace body, or refused by the debug checks: its future cancelled, then a throw. */
+    private void checkMaySuspend(Future<?> future) {
+        if (held == IN_BLOCK_IN_PLACE) {
+            refuseSuspensionInBlockInPlace(future);
+        }
+        try {
+            AwaitChecks.beforeSuspend(this); // debug: throws here rather than suspend holding a lock
+        } catch (IllegalStateException refused) {
+            cancelKeeping(future, refused); // it took nothing: a waiter it queued as goes
+            throw refused;
+        }
+    }
+
     /** The refusal of an await inside a future's poll in {@code task}: the poll's caller is to throw it. */
     static IllegalStateException awaitInsidePoll(CoroutineTask<?> task) {
         return new IllegalStateException("await() inside a future's poll in task " + task + " (a map or then"
@@ -293,43 +336,24 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
     @SuppressWarnings("unchecked")
     <R> R await(Future<R> future) {
         Context cx = context();
-        if (held == IN_POLL) {
-            throw awaitInsidePoll(this);
-        }
-        if (isCancelRequested()) {
-            if (held == CANCEL_THROWN) {
-                yieldAfterCancel(); // it caught its cancellation and awaits again: the others run first
-            }
-            if (held == NOTHING) {
-                held = CANCEL_THROWN; // what the body throws from here on is this cancellation's (thrownByAbort)
-            }
-            throw new TaskCancelledException("task " + this + " was cancelled");
-        }
-        if (future == this) {
-            throw new IllegalStateException("task " + this + " awaits its own JoinHandle: it would wait for itself"
-                    + " for ever");
-        }
         byte running = held;
+        if (running == IN_POLL || future == this || isCancelRequested()) {
+            throw refusedBeforePoll(future); // out of line: the common road stays small
+        }
         held = IN_POLL;
         Poll<R> p;
         try {
             p = future.poll(cx);
-        } finally {
+        } catch (Throwable t) {
             held = running;
+            throw t;
         }
+        held = running;
         if (p.isReady()) {
             return p.get();
         }
-        if (held == IN_BLOCK_IN_PLACE) {
-            refuseSuspensionInBlockInPlace(future);
-        }
-        if (AwaitChecks.enabled()) {
-            try {
-                AwaitChecks.beforeSuspend(this); // debug: throws here rather than suspend holding a lock
-            } catch (IllegalStateException refused) {
-                cancelKeeping(future, refused); // it took nothing: a waiter it queued as goes
-                throw refused;
-            }
+        if (running == IN_BLOCK_IN_PLACE || AwaitChecks.enabled()) {
+            checkMaySuspend(future);
         }
         slot = future;
         held = AWAITING;

@@ -5,7 +5,7 @@ import io.weft.Future;
 import io.weft.Poll;
 
 /** Pending once (after waking its waker), then ready: the task goes to the back of its queue. */
-public final class YieldNow implements Future<Void> {
+public final class YieldNow implements Future<Void>, io.weft.task.LeafFuture {
     private boolean yielded;
 
     @Override

@@ -9,7 +9,7 @@ import io.weft.task.Wakes;
  * the waker of its last pending poll and its links in the socket's
  * {@link OpList}. Loop thread only; the driver owns these fields.
  */
-public abstract class ListedOp<T> implements CancellableFuture<T> {
+public abstract class ListedOp<T> implements CancellableFuture<T>, io.weft.task.LeafFuture {
     public Waker waker;
     ListedOp<?> nextWaiter;
     ListedOp<?> prevWaiter;

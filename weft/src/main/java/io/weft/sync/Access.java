@@ -118,7 +118,7 @@ abstract sealed class Access permits Access.Local, Access.Shared {
 
         @Override
         void checkMayWait(Waiter w, io.weft.Waker waker) {
-            if (CurrentLoop.get() == null && io.weft.coro.Await.parksAThread(waker)) {
+            if (io.weft.coro.Await.parksAThread(waker) && CurrentLoop.get() == null) { // the cheap test first
                 w.state = Waiter.DONE;
                 throw new IllegalStateException(what + " awaited on thread " + owner.getName() + " outside any"
                         + " executor's loop: only tasks on this thread could end the wait, and none runs while the"

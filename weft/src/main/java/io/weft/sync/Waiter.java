@@ -17,7 +17,7 @@ import io.weft.Waker;
  * hands on what it got: the channel notifies the next waiter, the semaphore
  * takes the permits back.
  */
-abstract class Waiter {
+abstract class Waiter implements io.weft.task.LeafFuture {
     static final int IDLE = 0;
     static final int QUEUED = 1;
     static final int NOTIFIED = 2;

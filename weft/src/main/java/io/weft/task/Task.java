@@ -19,7 +19,7 @@ import java.lang.invoke.VarHandle;
  * after each step) is written down in {@code package-info.java}; each method
  * below names the step it implements.
  */
-public abstract class Task<T> implements JoinHandle<T>, Waker {
+public abstract class Task<T> implements JoinHandle<T>, Waker, LeafFuture {
 
     // ---- the state word (see package-info for the table) ----
     /** Being polled by the owner. Set and cleared only by the owner thread. */

@@ -23,7 +23,7 @@ import io.weft.executor.Worker;
  * cancelled sleep may be polled again: it re-arms for the same deadline.
  * As a last line, a timer that fires for a finished task wakes nothing.
  */
-public final class Sleep implements CancellableFuture<Void> {
+public final class Sleep implements CancellableFuture<Void>, io.weft.task.LeafFuture {
     /** The maker's wheel (its clock gives the deadline's scale); once armed, the wheel holding {@link #entry}. */
     private Timers timers;
     private long deadline;
