@@ -209,22 +209,12 @@ public final class LocalExecutorPool implements AutoCloseable {
             ExecutorCore c = ex.core();
             quiet.add(ShutdownSteps.beginShutdown(c, c == mine));
         }
-        io.weft.task.Task<?> me = inTask ? Coroutines.currentTask() : null;
-        if (me != null) {
-            ShutdownSteps.waitingInShutdown((ExecutorCore) mine, me, true); // no executor's drain waits for it
+        boolean all = true;
+        for (int i = 0; i < executors.size(); i++) {
+            ExecutorCore c = executors.get(i).core();
+            all &= waitFor(c, quiet.get(i), deadline, inTask) && !ShutdownSteps.closeCancelled(c);
         }
-        try {
-            boolean all = true;
-            for (int i = 0; i < executors.size(); i++) {
-                ExecutorCore c = executors.get(i).core();
-                all &= waitFor(c, quiet.get(i), deadline, inTask) && !ShutdownSteps.closeCancelled(c);
-            }
-            return all;
-        } finally {
-            if (me != null) {
-                ShutdownSteps.waitingInShutdown((ExecutorCore) mine, me, false);
-            }
-        }
+        return all;
     }
 
     /** Waits for {@code f}: a task suspends (its executor goes on), a plain thread blocks. */

@@ -138,11 +138,11 @@ final class Lifecycle {
             }
             boolean inTime;
             Task<?> me = Coroutines.currentTask();
-            waitingInShutdown(me, true);
+            shuttingDownInside.add(me);
             try {
                 inTime = awaitInTask(startDrain(1), deadline);
             } finally {
-                waitingInShutdown(me, false);
+                shuttingDownInside.remove(me);
             }
             recordShutdown(inTime && !closeCancelled);
             closeFromInside();
@@ -213,22 +213,11 @@ final class Lifecycle {
 
     /**
      * Whether {@code live} tasks reach a drain's {@code target}: 0, none
-     * (a shutdown from outside); 1, none but the caller (from inside); the
-     * tasks of this executor waiting in a shutdown (its own, or a pool's)
-     * never count: two such callers waited for each other until their
-     * grace ran out.
+     * (a shutdown from outside); 1, none but the tasks shutting down
+     * (from inside).
      */
     private boolean reaches(long live, int target) {
-        return live <= Math.max(target, shuttingDownInside.size());
-    }
-
-    /** Loop thread: {@code task}, of this executor, waits in a shutdown ({@code in}), or no longer. */
-    void waitingInShutdown(Task<?> task, boolean in) {
-        if (in) {
-            shuttingDownInside.add(task);
-        } else {
-            shuttingDownInside.remove(task);
-        }
+        return target == 0 ? live == 0 : live <= Math.max(1, shuttingDownInside.size());
     }
 
     /** Completes each drain whose target {@code live} tasks reach. */
