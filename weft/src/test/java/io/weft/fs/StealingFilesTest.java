@@ -128,41 +128,43 @@ class StealingFilesTest {
                 try (File f = File.open(dir.resolve("given-up"), StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE).await()) {
                     f.writeAllAt(ByteBuffer.wrap(block(1)), 0).await();
-                    return OtherWorker.spawn(() -> {
+                    // The file's worker (this one) is held while the other worker's task polls each operation
+                    // for the first time, so that the hop to it is surely pending then; it is let go to do it.
+                    java.util.concurrent.atomic.AtomicInteger holding = new java.util.concurrent.atomic.AtomicInteger();
+                    java.util.concurrent.atomic.AtomicInteger polled = new java.util.concurrent.atomic.AtomicInteger();
+                    java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
+                    ByteBuffer dst = ByteBuffer.allocate(16);
+                    ByteBuffer src = ByteBuffer.wrap(block(2));
+                    List<java.util.function.Supplier<io.weft.CancellableFuture<Integer>>> ops = List.of(
+                            () -> f.readAt(dst, 0), () -> f.writeAt(src, 16));
+                    JoinHandle<List<String>> other = OtherWorker.spawn(() -> {
                         List<String> s = new ArrayList<>();
-                        ByteBuffer dst = ByteBuffer.allocate(16);
-                        givenUpAfterItsEnd(() -> {
-                            java.util.Arrays.fill(dst.array(), (byte) 0); // an attempt that took its result filled it
-                            return f.readAt(dst.clear(), 0);
-                        });
+                        for (int i = 1; i <= ops.size(); i++) {
+                            int op = i;
+                            OtherWorker.yieldUntil(() -> holding.get() == op, "the file's worker held");
+                            java.util.concurrent.atomic.AtomicInteger wakes = new java.util.concurrent.atomic.AtomicInteger();
+                            io.weft.CancellableFuture<Integer> fut = ops.get(i - 1).get();
+                            s.add("pending " + !fut.poll(new io.weft.Context(wakes::incrementAndGet)).isReady());
+                            polled.set(op);
+                            OtherWorker.yieldUntil(() -> wakes.get() > 0, "its end on the file's worker");
+                            fut.cancel();
+                            ended.set(op);
+                        }
                         s.add("read: dst at " + dst.position() + ", first byte " + dst.get(0));
-                        ByteBuffer src = ByteBuffer.wrap(block(2));
-                        givenUpAfterItsEnd(() -> f.writeAt(src.rewind(), 16));
                         s.add("write: src at " + src.position());
                         return s;
-                    }).await();
+                    });
+                    for (int i = 1; i <= ops.size(); i++) {
+                        int op = i;
+                        holding.set(op);
+                        OtherWorker.holdUntil(() -> polled.get() == op, "the first poll there");
+                        OtherWorker.yieldUntil(() -> ended.get() == op, "the operation given up"); // it runs here
+                    }
+                    return other.await();
                 }
             });
-            assertThat(seen).containsExactly("read: dst at 0, first byte 0", "write: src at 0");
+            assertThat(seen).containsExactly("pending true", "pending true", "read: dst at 0, first byte 0",
+                    "write: src at 0");
         }
-    }
-
-    /**
-     * Makes the operation until one is still pending at its first poll (one
-     * the file's worker ends at once is taken by that poll: not the case
-     * here), waits for its end there, then gives it up without taking it.
-     */
-    private static void givenUpAfterItsEnd(java.util.function.Supplier<io.weft.CancellableFuture<Integer>> make) {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            java.util.concurrent.atomic.AtomicInteger wakes = new java.util.concurrent.atomic.AtomicInteger();
-            io.weft.CancellableFuture<Integer> op = make.get();
-            if (op.poll(new io.weft.Context(wakes::incrementAndGet)).isReady()) {
-                continue; // done there before this poll looked: taken, as any completed operation
-            }
-            OtherWorker.yieldUntil(() -> wakes.get() > 0, "its end on the file's worker");
-            op.cancel();
-            return;
-        }
-        throw new AssertionError("the operation never waited for the file's worker in 100 attempts");
     }
 }
