@@ -191,11 +191,7 @@ class TaskStateTest {
             Object outcome = ex.run(() -> {
                 var h = Weft.spawn(f);
                 self.set(h);
-                try {
-                    return h.await();
-                } catch (TaskFailedException | TaskCancelledException e) {
-                    return e;
-                }
+                return outcomeOf(h);
             });
             assertThat(outcome).isInstanceOf(TaskFailedException.class);
             assertThat(((Throwable) outcome).getCause()).isSameAs(x);
@@ -217,11 +213,7 @@ class TaskStateTest {
                     return 1;
                 });
                 self.set(h);
-                try {
-                    return h.await();
-                } catch (TaskFailedException | TaskCancelledException e) {
-                    return e;
-                }
+                return outcomeOf(h);
             });
             assertThat(outcome).isInstanceOf(TaskCancelledException.class);
         }
@@ -259,16 +251,7 @@ class TaskStateTest {
                     }
                 });
                 self.set(midPoll);
-                Object[] out = new Object[2];
-                int i = 0;
-                for (var h : java.util.List.of(suspended, midPoll)) {
-                    try {
-                        out[i++] = h.await();
-                    } catch (TaskFailedException | TaskCancelledException e) {
-                        out[i - 1] = e;
-                    }
-                }
-                return out;
+                return new Object[] {outcomeOf(suspended), outcomeOf(midPoll)};
             });
             assertThat(outcomes[0]).as("aborted while suspended").isInstanceOf(TaskCancelledException.class);
             assertThat(outcomes[1]).as("aborted during its poll").isInstanceOf(TaskCancelledException.class);
@@ -339,6 +322,15 @@ class TaskStateTest {
                 }
             });
             assertThat(out).isEqualTo("others run, then it ended cancelled");
+        }
+    }
+
+    /** What awaiting {@code h} gives: its value, or the TaskFailedException or TaskCancelledException it throws. */
+    static Object outcomeOf(JoinHandle<?> h) {
+        try {
+            return h.await();
+        } catch (TaskFailedException | TaskCancelledException e) {
+            return e;
         }
     }
 }

@@ -24,7 +24,8 @@ public final class Await {
             }
         }
         if (CurrentLoop.get() != null) {
-            if (CurrentLoop.taskInTurn() instanceof CoroutineTask<?> polled) {
+            CoroutineTask<?> polled = CoroutineTask.outsideItsFramesHere();
+            if (polled != null) {
                 throw CoroutineTask.awaitInsidePoll(polled); // in a re-poll of what it awaits, in the executor's frames
             }
             throw new IllegalStateException("await() called on an executor's thread outside a coroutine task"

@@ -274,6 +274,15 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         }
     }
 
+    /**
+     * The coroutine task whose own code runs in the loop's frames on this
+     * thread (a re-poll or a cancel of what it awaits), or null; a finished
+     * task's completion wakers run in no task's name.
+     */
+    static CoroutineTask<?> outsideItsFramesHere() {
+        return io.weft.task.CurrentLoop.taskInTurn() instanceof CoroutineTask<?> t && !t.isFinished() ? t : null;
+    }
+
     /** The refusal of an await inside a future's poll in {@code task}: the poll's caller is to throw it. */
     static IllegalStateException awaitInsidePoll(CoroutineTask<?> task) {
         return new IllegalStateException("await() inside a future's poll in task " + task + " (a map or then"

@@ -50,9 +50,8 @@ public final class Coroutines {
             return null;
         }
         CoroutineTask<?> t = TaskContinuation.currentTask();
-        if (t == null && io.weft.task.CurrentLoop.taskInTurn() instanceof CoroutineTask<?> polled
-                && !polled.isFinished()) { // a finished task's wakers run in no task's name
-            t = polled;
+        if (t == null) {
+            t = CoroutineTask.outsideItsFramesHere();
         }
         return t != null ? t.context() : null;
     }

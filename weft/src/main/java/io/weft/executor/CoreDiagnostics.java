@@ -102,7 +102,7 @@ final class CoreDiagnostics implements TaskDumps.Site, Registry.Dumpable {
             if (core.runBorrowed(r)) {
                 return true;
             }
-            if (io.weft.task.CurrentLoop.get() != null || Thread.currentThread().isVirtual()) {
+            if (!LoopEntry.mayRunALoop()) {
                 throw new IllegalStateException("no dump of executor " + core.name() + ": its loop is not running,"
                         + " and " + Thread.currentThread() + " cannot take it (a virtual thread, or a task of another"
                         + " executor). Dump it while it runs, or from a platform thread");

@@ -4,7 +4,6 @@ import io.weft.Future;
 import io.weft.Futures;
 import io.weft.coro.Coroutines;
 import io.weft.io.IoDriver;
-import io.weft.task.CurrentLoop;
 import io.weft.task.Task;
 import io.weft.task.TaskWords;
 import io.weft.time.TimedOutException;
@@ -295,8 +294,8 @@ final class Lifecycle {
      * interruptible (an interrupt is kept for the caller). True if done.
      */
     boolean awaitFromOutside(CompletableFuture<Void> f, long deadline) {
-        if (CurrentLoop.get() != null || Thread.currentThread().isVirtual()) {
-            return awaitOnAThreadOfItsOwn(f, deadline); // this thread could never take the loop (LoopEntry.tryEnter)
+        if (!LoopEntry.mayRunALoop()) {
+            return awaitOnAThreadOfItsOwn(f, deadline); // this thread could never take the loop
         }
         boolean interrupted = false;
         try {

@@ -77,6 +77,11 @@ final class LoopEntry {
         }
     }
 
+    /** Whether the calling thread could run an executor's loop: a platform thread that runs no loop already. */
+    static boolean mayRunALoop() {
+        return CurrentLoop.get() == null && !Thread.currentThread().isVirtual();
+    }
+
     /**
      * Takes the loop if no thread runs it (for a close or shutdown that must
      * drive it itself); false if another thread runs it or this thread
@@ -84,7 +89,7 @@ final class LoopEntry {
      */
     boolean tryEnter() {
         Thread me = Thread.currentThread();
-        if (CurrentLoop.get() != null || me.isVirtual() || !ExecutorCore.THREAD.compareAndSet(core, null, me)) {
+        if (!mayRunALoop() || !ExecutorCore.THREAD.compareAndSet(core, null, me)) {
             return false;
         }
         boundTo(me);

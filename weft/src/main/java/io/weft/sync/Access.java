@@ -27,8 +27,8 @@ abstract sealed class Access permits Access.Local, Access.Shared {
     abstract boolean isLocal();
 
     /**
-     * Before {@code w}, idle, queues to wait with {@code waker} (nothing
-     * taken yet): a local primitive's wait that parks its thread outside any
+     * Before {@code w} waits with {@code waker}; only a first wait (w
+     * idle, nothing taken yet) is looked at: a local primitive's wait that parks its thread outside any
      * loop (an {@code await()} on it after {@code run} returned) would wait
      * for ever, since only tasks on that thread could end it and none runs
      * while it is parked: the wait ends here ({@code w} DONE) with an
@@ -118,7 +118,7 @@ abstract sealed class Access permits Access.Local, Access.Shared {
 
         @Override
         void checkMayWait(Waiter w, io.weft.Waker waker) {
-            if (io.weft.coro.Await.parksAThread(waker) && CurrentLoop.get() == null) { // the cheap test first
+            if (w.state == Waiter.IDLE && io.weft.coro.Await.parksAThread(waker) && CurrentLoop.get() == null) {
                 w.state = Waiter.DONE;
                 throw new IllegalStateException(what + " awaited on thread " + owner.getName() + " outside any"
                         + " executor's loop: only tasks on this thread could end the wait, and none runs while the"

@@ -115,10 +115,13 @@ public final class Broadcast<T> {
     private final WaitList waiters = new WaitList();
     private final Sender<T> firstSender;
 
+    /** The largest ring a JVM's arrays hold: they stop a little short of Integer.MAX_VALUE. */
+    private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
+
     private Broadcast(Access access, int capacity) {
-        if (capacity > Integer.MAX_VALUE - 8) { // a JVM's arrays stop a little short of Integer.MAX_VALUE
+        if (capacity > MAX_CAPACITY) {
             throw new IllegalArgumentException("Broadcast capacity too large: " + capacity + " (at most "
-                    + (Integer.MAX_VALUE - 8) + ")");
+                    + MAX_CAPACITY + ")");
         }
         this.access = access;
         this.capacity = capacity;
@@ -414,9 +417,7 @@ public final class Broadcast<T> {
                             finish(waiters);
                             throw endOfStream();
                         }
-                        if (state == IDLE) {
-                            access.checkMayWait(this, cx.waker());
-                        }
+                        access.checkMayWait(this, cx.waker());
                         waker = cx.waker();
                         if (state != QUEUED) { // IDLE, or NOTIFIED and another task of this receiver took it
                             waiters.addLast(this);

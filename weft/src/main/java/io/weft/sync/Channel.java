@@ -281,9 +281,7 @@ public final class Channel<T> {
                     finish(recvWaiters);
                     throw endOfStream();
                 }
-                if (state == IDLE) {
-                    access.checkMayWait(this, cx.waker());
-                }
+                access.checkMayWait(this, cx.waker());
                 waker = cx.waker();
                 if (state == IDLE) {
                     recvWaiters.addLast(this);
@@ -349,9 +347,7 @@ public final class Channel<T> {
                     recvWaiters.notifyFirst();
                     return Poll.ready(null);
                 }
-                if (state == IDLE) {
-                    access.checkMayWait(this, cx.waker());
-                }
+                access.checkMayWait(this, cx.waker());
                 waker = cx.waker();
                 if (state == IDLE) {
                     sendWaiters.addLast(this);

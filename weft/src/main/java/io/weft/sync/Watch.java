@@ -300,9 +300,7 @@ public final class Watch<T> {
                     finish(waiters);
                     throw new ChannelClosedException("watch sender closed and its last version seen", null);
                 }
-                if (state == IDLE) {
-                    access.checkMayWait(this, cx.waker());
-                }
+                access.checkMayWait(this, cx.waker());
                 waker = cx.waker();
                 if (state != QUEUED) { // IDLE, or NOTIFIED and another task of this receiver saw it
                     waiters.addLast(this);
