@@ -40,6 +40,22 @@ class MoveStreamTest {
         return accepted.await();
     }
 
+    /** A test's body, given two executors, a peer and the stream executor {@code a} accepted from it. */
+    interface TwoExecutors {
+        void run(LocalExecutor a, LocalExecutor b, Socket peer, TcpStream s) throws Exception;
+    }
+
+    /** Runs {@code body} with executor {@code a} on driver {@code from}, {@code b} on {@code to}, both started. */
+    static void betweenTwo(Driver from, Driver to, TwoExecutors body) throws Exception {
+        assumeDriver(from);
+        assumeDriver(to);
+        try (LocalExecutor a = LocalExecutor.builder().driver(from).start();
+             LocalExecutor b = LocalExecutor.builder().driver(to).start();
+             Socket peer = new Socket()) {
+            body.run(a, b, peer, acceptOn(a, peer));
+        }
+    }
+
     static void assumeDriver(Driver d) {
         String why = Drivers.whyNot(d);
         assumeTrue(why == null, () -> d + " driver unavailable here: " + why);
@@ -90,11 +106,7 @@ class MoveStreamTest {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void bytesKeptByACancelledReadMoveWithTheStream(Driver d) throws Exception {
-        assumeDriver(d);
-        try (LocalExecutor a = LocalExecutor.builder().driver(d).start();
-             LocalExecutor b = LocalExecutor.builder().driver(d).start();
-             Socket peer = new Socket()) {
-            TcpStream s = acceptOn(a, peer);
+        betweenTwo(d, d, (a, b, peer, s) -> {
             MovedStream<TcpStream> moving = a.spawn(() -> {
                 JoinHandle<Integer> r = Weft.spawn(() -> s.read(ByteBuffer.allocate(16)).await());
                 for (int i = 0; i < 4; i++) {
@@ -117,7 +129,7 @@ class MoveStreamTest {
                 }
             }).await();
             assertThat(got).isEqualTo("abc");
-        }
+        });
     }
 
     /**
@@ -129,11 +141,7 @@ class MoveStreamTest {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void aStreamWhoseOutputWasShutDownMovesShut(Driver d) throws Exception {
-        assumeDriver(d);
-        try (LocalExecutor a = LocalExecutor.builder().driver(d).start();
-             LocalExecutor b = LocalExecutor.builder().driver(d).start();
-             Socket peer = new Socket()) {
-            TcpStream s = acceptOn(a, peer);
+        betweenTwo(d, d, (a, b, peer, s) -> {
             MovedStream<TcpStream> moving = a.spawn(() -> {
                 s.shutdownOutput();
                 return s.detach().await();
@@ -148,17 +156,13 @@ class MoveStreamTest {
             }).await();
             assertThat(failure).isInstanceOf(java.net.SocketException.class).hasMessageContaining("EPIPE");
             assertThat(peer.getInputStream().read()).as("the peer sees the end").isEqualTo(-1);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(Driver.class)
     void aStreamMovesOnlyWithNothingPendingAndOnlyOnce(Driver d) throws Exception {
-        assumeDriver(d);
-        try (LocalExecutor a = LocalExecutor.builder().driver(d).start();
-             LocalExecutor b = LocalExecutor.builder().driver(d).start();
-             Socket peer = new Socket()) {
-            TcpStream s = acceptOn(a, peer);
+        betweenTwo(d, d, (a, b, peer, s) -> {
             MovedStream<TcpStream> moving = a.spawn(() -> {
                 JoinHandle<Integer> reader = Weft.spawn(() -> s.read(ByteBuffer.allocate(8)).await());
                 Weft.yieldNow().await();
@@ -179,19 +183,14 @@ class MoveStreamTest {
                     .rootCause().hasMessageContaining("moves once");
             InputStream in = peer.getInputStream();
             assertThat(in.read()).as("the peer sees the close by the executor that attached it").isEqualTo(-1);
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(Driver.class)
     void aStreamNeverAttachedIsClosedByCloseAndCannotMoveToAnotherDriverKind(Driver d) throws Exception {
-        assumeDriver(d);
         Driver other = d == Driver.NIO ? Driver.EPOLL : Driver.NIO;
-        assumeDriver(other);
-        try (LocalExecutor a = LocalExecutor.builder().driver(d).start();
-             LocalExecutor b = LocalExecutor.builder().driver(other).start();
-             Socket peer = new Socket()) {
-            TcpStream s = acceptOn(a, peer);
+        betweenTwo(d, other, (a, b, peer, s) -> {
             MovedStream<TcpStream> moving = a.spawn(() -> {
                 return s.detach().await();
             }).await();
@@ -200,6 +199,6 @@ class MoveStreamTest {
                     .hasMessageContaining("can move only to an executor on " + d).hasMessageContaining("uses " + other);
             moving.close();
             assertThat(peer.getInputStream().read()).as("closed, never attached").isEqualTo(-1);
-        }
+        });
     }
 }
