@@ -178,6 +178,7 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
 
     /** Waits until every thread has ended; an interrupt meanwhile is kept for the caller, not acted on. */
     static void joinAll(List<Thread> threads) {
+        io.weft.diag.StallWatchdog.handlerWaitsForLoops(); // an onStall handler that closes an executor or a pool
         boolean interrupted = false;
         for (Thread t : threads) {
             while (t.isAlive()) {

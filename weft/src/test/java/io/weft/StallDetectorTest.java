@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,7 +46,7 @@ class StallDetectorTest {
                 spinning.set(false);
                 return null;
             }).await());
-        } // closed: the watchdog has let go of its probes, so no report comes after this
+        } // closed: every report taken has been delivered, and no report comes after this
         assertThat(reports).as("one report while it spins, one when it ends").hasSize(2);
         Stall during = reports.get(0);
         Stall after = reports.get(1);
@@ -60,6 +63,74 @@ class StallDetectorTest {
         assertThat(after.executor()).isEqualTo(during.executor());
         assertThat(after.running()).as("the whole poll").isGreaterThanOrEqualTo(Duration.ofMillis(200));
         assertThat(during.toString()).contains("has run").contains("at " + StallDetectorTest.class.getName());
+    }
+
+    /**
+     * A stall's end that the watchdog took just before the close, for a
+     * slow handler: the close returns once the handler has been told. It
+     * used to return while the watchdog still delivered it, and the report
+     * came after the close.
+     */
+    @EveryKind
+    void aCloseReturnsOnceASlowHandlerHasBeenToldOfTheEnd(ExecutorKind kind) throws InterruptedException {
+        List<Stall> told = new CopyOnWriteArrayList<>();
+        CountDownLatch endTaken = new CountDownLatch(1);
+        var ex = kind.open(new ExecutorKind.Settings(null, Duration.ofMillis(20), s -> {
+            if (s.ended()) {
+                endTaken.countDown();
+                spinFor(300); // a slow handler
+            }
+            told.add(s);
+        }));
+        try {
+            ex.run(() -> {
+                Weft.spawn("spinner", () -> {
+                    spinFor(200);
+                    return null;
+                }).await();
+                // Until the watchdog has taken the end (not the loop's exit, which reports it on its own thread).
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (endTaken.getCount() > 0 && System.nanoTime() - deadline < 0) {
+                    Weft.sleep(Duration.ofMillis(1)).await();
+                }
+                return null;
+            });
+            assertThat(endTaken.getCount()).as("the watchdog took the end").isZero();
+        } finally {
+            ex.close();
+        }
+        assertThat(told).extracting(Stall::ended).containsExactly(false, true);
+    }
+
+    /**
+     * A handler that closes its executor when told of a stall, on every
+     * kind: the close returns (the exiting threads do not wait for the
+     * delivery that waits for them), and the stall's end is reported.
+     */
+    @EveryKind
+    void aHandlerThatClosesItsExecutorReturns(ExecutorKind kind) throws InterruptedException {
+        AtomicReference<ExecutorKind.Running> self = new AtomicReference<>();
+        CountDownLatch closed = new CountDownLatch(1);
+        List<Stall> told = new CopyOnWriteArrayList<>();
+        var ex = kind.open(new ExecutorKind.Settings(null, Duration.ofMillis(20), s -> {
+            told.add(s);
+            if (!s.ended() && closed.getCount() > 0) {
+                self.get().close();
+                closed.countDown();
+            }
+        }));
+        self.set(ex);
+        try {
+            ex.run(() -> {
+                spinFor(200);
+                return null;
+            });
+        } catch (TaskCancelledException e) {
+            // the close cancelled the root once its spin was over
+        }
+        assertThat(closed.await(20, TimeUnit.SECONDS)).as("the handler's close returned").isTrue();
+        ex.close();
+        assertThat(told).extracting(Stall::ended).containsExactly(false, true);
     }
 
     @EveryKind

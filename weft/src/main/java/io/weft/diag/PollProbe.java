@@ -77,6 +77,13 @@ public final class PollProbe {
     /** The start of the poll reported as a stall and not yet as ended; 0 if none. */
     long reportedStart;
     Stall reported;
+    /** The watchdog has taken reports of this probe (under the monitor) and is delivering them (outside it). */
+    boolean delivering;
+    /**
+     * That delivery's handler waits for executors to close or their threads to end: the loop that exits
+     * must not wait for the delivery (see {@link StallWatchdog#handlerWaitsForLoops}).
+     */
+    boolean handlerWaitsForLoops;
 
     /**
      * @param executor       the name reports use

@@ -28,6 +28,8 @@ public final class StallWatchdog {
     private static final List<PollProbe> PROBES = new ArrayList<>();
     /** Under LOCK: the watchdog thread, null when none runs. */
     private static Thread thread;
+    /** On the watchdog thread, the probe whose reports it delivers now (its handler runs); else null. */
+    private static final ThreadLocal<PollProbe> DELIVERING = new ThreadLocal<>();
 
     private StallWatchdog() {
     }
@@ -53,12 +55,42 @@ public final class StallWatchdog {
         }
         Stall ended = null;
         synchronized (p) {
+            // Reports the watchdog took before this are delivered before this returns (and before the end
+            // reported here): once a loop has exited, no report of its probe comes. Unless the handler that
+            // delivers them waits for this very loop to end (it closes the executor): it comes after.
+            boolean interrupted = false;
+            while (p.delivering && !p.handlerWaitsForLoops) {
+                try {
+                    p.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             if (p.reportedStart != 0) {
                 ended = reportEnd(p, System.nanoTime()); // the loop has ended: its last poll is over
             }
         }
         if (ended != null) {
             deliver(p, ended); // outside the probe's lock, as every report
+        }
+    }
+
+    /**
+     * Called by a thread about to wait for executors to close or their
+     * threads to end: on the watchdog thread (a handler that closes an
+     * executor), the loops that exit meanwhile no longer wait for this
+     * delivery to end (it waits for them). Elsewhere, nothing.
+     */
+    public static void handlerWaitsForLoops() {
+        PollProbe p = DELIVERING.get();
+        if (p != null) {
+            synchronized (p) {
+                p.handlerWaitsForLoops = true;
+                p.notifyAll();
+            }
         }
     }
 
@@ -93,14 +125,30 @@ public final class StallWatchdog {
                 try {
                     try {
                         synchronized (p) {
-                            look(p, reports);
+                            try {
+                                look(p, reports);
+                            } finally {
+                                p.delivering = reports[0] != null || reports[1] != null;
+                            }
                         }
                     } finally {
                         // Outside the probe's lock: a handler may close its executor, whose thread takes that lock
                         // on its way out (unregister). A report the look made before it failed goes too.
-                        for (Stall r : reports) {
-                            if (r != null) {
-                                deliver(p, r);
+                        if (p.delivering) { // only this thread writes it
+                            DELIVERING.set(p);
+                            try {
+                                for (Stall r : reports) {
+                                    if (r != null) {
+                                        deliver(p, r);
+                                    }
+                                }
+                            } finally {
+                                DELIVERING.remove();
+                                synchronized (p) {
+                                    p.delivering = false;
+                                    p.handlerWaitsForLoops = false;
+                                    p.notifyAll(); // a loop that exits waits for this delivery
+                                }
                             }
                         }
                     }

@@ -19,8 +19,14 @@
  *       dump it cannot answer. The watchdog's own fields
  *       ({@code reportedStart}, {@code reported}) are under the probe's
  *       monitor, which the watchdog holds while it looks and a closing
- *       loop takes to report a stall's end: after {@code loopExited}
- *       returns, no report for that probe comes.</li>
+ *       loop takes to report a stall's end. A look that takes reports
+ *       marks the probe {@code delivering} (under the monitor) until its
+ *       handler has returned; a loop that exits waits for that first, so
+ *       after {@code loopExited} returns every report of the probe has
+ *       been delivered and none comes. The one exception: a handler that
+ *       waits for the loops it closes ({@code handlerWaitsForLoops}, called
+ *       where a close waits) is not waited for, or each would wait for the
+ *       other.</li>
  *   <li>{@link io.weft.diag.StallWatchdog}: one daemon thread for the
  *       process, started by the first probe registered (a loop with
  *       detection on entering) and ending once none is left. A stall is

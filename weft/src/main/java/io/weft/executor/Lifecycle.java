@@ -294,6 +294,7 @@ final class Lifecycle {
      * interruptible (an interrupt is kept for the caller). True if done.
      */
     boolean awaitFromOutside(CompletableFuture<Void> f, long deadline) {
+        io.weft.diag.StallWatchdog.handlerWaitsForLoops(); // an onStall handler that closes its executor
         if (!LoopEntry.mayRunALoop()) {
             return awaitOnAThreadOfItsOwn(f, deadline); // this thread could never take the loop
         }

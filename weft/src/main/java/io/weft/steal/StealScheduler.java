@@ -477,6 +477,7 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
         for (StealWorker w : workers) {
             w.unpark();
         }
+        io.weft.diag.StallWatchdog.handlerWaitsForLoops(); // an onStall handler that closes its executor
         boolean interrupted = false;
         for (StealWorker w : workers) {
             Thread t = w.thread;
