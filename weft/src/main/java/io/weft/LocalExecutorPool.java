@@ -209,12 +209,22 @@ public final class LocalExecutorPool implements AutoCloseable {
             ExecutorCore c = ex.core();
             quiet.add(ShutdownSteps.beginShutdown(c, c == mine));
         }
-        boolean all = true;
-        for (int i = 0; i < executors.size(); i++) {
-            ExecutorCore c = executors.get(i).core();
-            all &= waitFor(c, quiet.get(i), deadline, inTask) && !ShutdownSteps.closeCancelled(c);
+        io.weft.task.Task<?> me = inTask ? Coroutines.currentTask() : null;
+        if (me != null) {
+            ShutdownSteps.waitingInShutdown((ExecutorCore) mine, me, true); // no executor's drain waits for it
         }
-        return all;
+        try {
+            boolean all = true;
+            for (int i = 0; i < executors.size(); i++) {
+                ExecutorCore c = executors.get(i).core();
+                all &= waitFor(c, quiet.get(i), deadline, inTask) && !ShutdownSteps.closeCancelled(c);
+            }
+            return all;
+        } finally {
+            if (me != null) {
+                ShutdownSteps.waitingInShutdown((ExecutorCore) mine, me, false);
+            }
+        }
     }
 
     /** Waits for {@code f}: a task suspends (its executor goes on), a plain thread blocks. */

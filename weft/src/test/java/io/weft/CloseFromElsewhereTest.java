@@ -118,4 +118,37 @@ class CloseFromElsewhereTest {
         });
         assertThat(again).containsExactly(true, true);
     }
+
+    /**
+     * Tasks of two executors of one pool shut the pool down at once: neither
+     * executor's drain waits for the task waiting in the pool's shutdown, so
+     * both go on at once (the pool's rule then spares the first and cancels
+     * the other). Each executor waited for the other's caller until the
+     * grace (an hour) ran out.
+     */
+    @Test
+    void tasksOfTwoExecutorsShuttingThePoolDownAtOnceDoNotWaitForEachOther() {
+        LocalExecutorPool pool = LocalExecutorPool.builder().executors(2).name("both").build();
+        java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(2);
+        List<JoinHandle<Boolean>> hs = new java.util.ArrayList<>();
+        for (int e = 0; e < 2; e++) {
+            hs.add(pool.spawnOn(e, () -> {
+                both.countDown();
+                while (both.getCount() > 0) {
+                    Weft.yieldNow().await(); // both tasks run before either shuts down
+                }
+                return pool.shutdown(java.time.Duration.ofHours(1));
+            }));
+        }
+        List<String> answers = new java.util.ArrayList<>();
+        for (JoinHandle<Boolean> h : hs) {
+            try {
+                answers.add("returned " + h.await());
+            } catch (TaskCancelledException cancelled) {
+                answers.add("cancelled");
+            }
+        }
+        pool.close();
+        assertThat(answers).contains("returned true");
+    }
 }

@@ -137,11 +137,11 @@ final class Lifecycle {
             }
             boolean inTime;
             Task<?> me = Coroutines.currentTask();
-            shuttingDownInside.add(me);
+            waitingInShutdown(me, true);
             try {
                 inTime = awaitInTask(startDrain(1), deadline);
             } finally {
-                shuttingDownInside.remove(me);
+                waitingInShutdown(me, false);
             }
             recordShutdown(inTime && !closeCancelled);
             closeFromInside();
@@ -197,26 +197,42 @@ final class Lifecycle {
      */
     CompletableFuture<Void> startDrain(int target) {
         CompletableFuture<Void> q;
+        boolean added = false;
         synchronized (drainLock) {
             q = quiet[target];
             if (q == null) {
                 q = quiet[target] = new CompletableFuture<>();
+                added = true;
             }
         }
         if (phase == CLOSED) { // after the lock's release: pairs with finishClose's store of phase, then lock
             q.complete(null);
         }
-        raise(DRAINING);
+        if (!raise(DRAINING) && added) {
+            VarHandle.fullFence(); // the drain's store (a lock's release), then the read of sleeping in nudge()
+            nudge(); // already draining for another target: a parked loop must look at this one too
+        }
         return q;
     }
 
     /**
      * Whether {@code live} tasks reach a drain's {@code target}: 0, none
-     * (a shutdown from outside); 1, none but the tasks shutting down
-     * (from inside).
+     * (a shutdown from outside); 1, none but the caller (from inside); the
+     * tasks of this executor waiting in a shutdown (its own, or a pool's)
+     * never count: two such callers waited for each other until their
+     * grace ran out.
      */
     private boolean reaches(long live, int target) {
-        return target == 0 ? live == 0 : live <= Math.max(1, shuttingDownInside.size());
+        return live <= Math.max(target, shuttingDownInside.size());
+    }
+
+    /** Loop thread: {@code task}, of this executor, waits in a shutdown ({@code in}), or no longer. */
+    void waitingInShutdown(Task<?> task, boolean in) {
+        if (in) {
+            shuttingDownInside.add(task);
+        } else {
+            shuttingDownInside.remove(task);
+        }
     }
 
     /** Completes each drain whose target {@code live} tasks reach. */
@@ -264,27 +280,40 @@ final class Lifecycle {
 
     private void closeFromInside(boolean spareCaller) {
         Task<?> me = Coroutines.currentTask();
-        if (spareCaller && me != null && me.owner() == core && !closing && closeAfter == null) {
-            closeAfter = me;
+        if (me != null && me.owner() == core) {
+            if (spareCaller && !closing && closeAfter == null) {
+                closeAfter = me;
+            } else if (!spareCaller && closing && me != closeAfter) {
+                // The close began while this task waited in a shutdown, which spared it then; not spared now, it
+                // goes as the others went (a pool's second caller: it would wait for the spared one's executor,
+                // which waits for it)
+                closeCancelled = true;
+                me.abort();
+            }
         }
         raise(CLOSING); // the loop starts the close after this task's turn
     }
 
-    /** Raises the phase to at least {@code p}, then makes a parked loop look at it. */
-    private void raise(int p) {
+    /** Raises the phase to at least {@code p}, then makes a parked loop look at it; whether it rose. */
+    private boolean raise(int p) {
         for (;;) {
             int cur = phase;
             if (cur >= p) {
-                return;
+                return false;
             }
             if (PHASE.compareAndSet(this, cur, p)) {
-                if (core.inLoop()) {
-                    core.scheduler.maintenanceDue(); // from a task: the loop acts right after this task's turn
-                } else {
-                    core.unparkIfSleeping(); // store phase, then read sleeping: pairs with idle()'s store-then-read
-                }
-                return;
+                nudge();
+                return true;
             }
+        }
+    }
+
+    /** Makes the loop run {@link #afterTurn()} soon: after this task's turn, or now if it is parked. */
+    private void nudge() {
+        if (core.inLoop()) {
+            core.scheduler.maintenanceDue(); // from a task: the loop acts right after this task's turn
+        } else {
+            core.unparkIfSleeping(); // store (phase, drain), then read sleeping: pairs with idle()'s store-then-read
         }
     }
 

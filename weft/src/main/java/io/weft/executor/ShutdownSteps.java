@@ -1,5 +1,6 @@
 package io.weft.executor;
 
+import io.weft.task.Task;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -21,6 +22,15 @@ public final class ShutdownSteps {
      */
     public static CompletableFuture<Void> beginShutdown(ExecutorCore core, boolean fromOwnTask) {
         return core.lifecycle.startDrain(fromOwnTask ? 1 : 0);
+    }
+
+    /**
+     * {@code task}, running on {@code core}'s thread, waits in a pool's
+     * shutdown ({@code in}) or no longer: {@code core}'s drains do not wait
+     * for it (see {@code Lifecycle.reaches}).
+     */
+    public static void waitingInShutdown(ExecutorCore core, Task<?> task, boolean in) {
+        core.lifecycle.waitingInShutdown(task, in);
     }
 
     /** Whether {@code core}'s close (begun or over) cancelled a task. */

@@ -114,13 +114,20 @@
  *       {@code sleeping}, then reads the phase (and the remote queue) before
  *       it parks: a Dekker pair, as for remote wakes, so a raise is never
  *       missed. From a task of the executor a raise instead asks for
- *       maintenance right after the current task's turn.</li>
+ *       maintenance right after the current task's turn. A drain added while
+ *       the phase is DRAINING already wakes the loop the same way.</li>
  *   <li><b>Acting.</b> The loop looks at the phase after every slice, every
  *       idle turn and every maintenance ({@code afterTurn}, one volatile read
  *       while OPEN). DRAINING: it completes the {@code quiet} future once no
  *       more tasks than the waiter allows are live (0, or 1: the task that
- *       asked). CLOSING: the first look aborts every task but
- *       {@code closeAfter} (the task that asked from inside, if any); from
+ *       asked); the tasks of the executor waiting in a shutdown (its own or
+ *       a pool's: {@code shuttingDownInside}, loop thread only) never
+ *       count, or two of them on two executors would wait for each other.
+ *       CLOSING: the first look aborts every task but {@code closeAfter}
+ *       (the task that asked from inside, if any) and those still waiting
+ *       in a shutdown; such a task, once its shutdown returns, either ends
+ *       on its own (the close waits for it) or, when its caller is not to
+ *       be spared (a pool's second caller), aborts itself; from
  *       then on a task admitted is aborted at once; when none is live the
  *       loop reports failures nobody saw, closes the reactor, sets CLOSED and
  *       completes {@code terminated}.</li>
