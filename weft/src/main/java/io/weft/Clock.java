@@ -40,7 +40,8 @@ public abstract sealed class Clock permits Clock.SystemClock, Clock.Paused {
      * it; with no timer the executor parks until the wake, clock unchanged.
      *
      * <p>Give each executor its own paused clock: the executor that owns it
-     * is the only one that moves it forward.
+     * moves it whenever its own tasks wait, so a build with a clock another
+     * open executor has is refused (IllegalArgumentException).
      */
     public static Paused paused() {
         return new Paused();
@@ -79,11 +80,26 @@ public abstract sealed class Clock permits Clock.SystemClock, Clock.Paused {
     /**
      * Virtual time. Moved forward only by {@link #advance} and
      * {@link #advanceTo} (by the owning executor's loop when all its tasks
-     * wait, or by a task of it); never backward. Readable from any thread.
+     * wait, by a task, or by any thread); never backward. Readable from any
+     * thread. One open executor at a time may have it: building a second
+     * with it throws IllegalArgumentException naming the first.
      */
     public static final class Paused extends Clock {
+        private static final java.lang.invoke.VarHandle NOW;
+
+        static {
+            try {
+                NOW = java.lang.invoke.MethodHandles.lookup().findVarHandle(Paused.class, "now", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final Instant origin = Instant.now();
-        /** Written by the owning executor's thread only; volatile so that other threads read a recent value. */
+        /**
+         * Moved by the owning executor's loop and by {@link #advanceTo} from any thread, with a CAS that only
+         * ever raises it: two moves at once leave the later reading, never the earlier.
+         */
         private volatile long now;
 
         private Paused() {
@@ -101,9 +117,10 @@ public abstract sealed class Clock permits Clock.SystemClock, Clock.Paused {
         }
 
         /**
-         * Moves the clock forward by {@code d}. Call it on the owning
-         * executor's thread (from a task, or before {@code run}). Timers that
-         * become due fire at the loop's next look at the timers.
+         * Moves the clock forward by {@code d}, from any thread (usually a
+         * task of the owning executor). Timers that become due fire at the
+         * loop's next look at the timers. A move from another thread while
+         * the loop moves it too never takes it back: the later reading wins.
          */
         public void advance(Duration d) {
             if (d.isNegative()) {
@@ -115,11 +132,16 @@ public abstract sealed class Clock permits Clock.SystemClock, Clock.Paused {
             } catch (ArithmeticException e) {
                 n = Long.MAX_VALUE;
             }
-            if (n > LAST - now) {
-                throw new IllegalArgumentException("advance(" + d + ") would take the paused clock past "
-                        + LAST + " ns (about 146 years), beyond which a deadline ahead of it cannot be counted");
+            for (;;) {
+                long cur = now;
+                if (n > LAST - cur) {
+                    throw new IllegalArgumentException("advance(" + d + ") would take the paused clock past "
+                            + LAST + " ns (about 146 years), beyond which a deadline ahead of it cannot be counted");
+                }
+                if (NOW.compareAndSet(this, cur, cur + n)) {
+                    return; // by n from the reading it replaced: two advances at once add up
+                }
             }
-            advanceTo(now + n);
         }
 
         /**
@@ -138,8 +160,10 @@ public abstract sealed class Clock permits Clock.SystemClock, Clock.Paused {
                 throw new IllegalArgumentException("advanceTo(" + nanos + ") would take the paused clock past "
                         + LAST + " ns (about 146 years), beyond which a deadline ahead of it cannot be counted");
             }
-            if (nanos - now > 0) {
-                now = nanos;
+            for (long cur = now; nanos - cur > 0; cur = now) {
+                if (NOW.compareAndSet(this, cur, nanos)) {
+                    return;
+                }
             }
         }
 

@@ -43,6 +43,36 @@ class ApiBadInputTest {
                 .isGreaterThanOrEqualTo(Duration.ofHours(1).toNanos());
     }
 
+    /**
+     * One paused clock for two open executors: the second build is refused,
+     * naming the first (whose loop would move the clock under the second's
+     * running tasks); once the first closes, the clock may serve another.
+     * Both builds used to succeed.
+     */
+    @Test
+    void aPausedClockServesOneOpenExecutorAtATime() {
+        Clock.Paused c = Clock.paused();
+        try (LocalExecutor first = LocalExecutor.builder().name("first").clock(c).build()) {
+            assertThatThrownBy(() -> LocalExecutor.builder().name("second").clock(c).build())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("executor second")
+                    .hasMessageContaining("executor first").hasMessageContaining("of its own");
+            assertThatThrownBy(() -> LocalExecutorPool.builder().executors(2).name("shared")
+                    .configure(b -> b.clock(c)).build())
+                    .isInstanceOf(IllegalStateException.class).hasRootCauseInstanceOf(IllegalArgumentException.class)
+                    .hasStackTraceContaining("executor first");
+            assertThat(first.run(() -> {
+                Weft.sleep(Duration.ofHours(1)).await();
+                return Weft.clock().nanoTime();
+            })).as("the first goes on, on its clock").isGreaterThanOrEqualTo(Duration.ofHours(1).toNanos());
+        }
+        try (LocalExecutor next = LocalExecutor.builder().name("next").clock(c).build()) {
+            long before = c.nanoTime();
+            next.run(() -> Weft.sleep(Duration.ofMinutes(1)).await());
+            assertThat(c.nanoTime() - before).as("the clock, free again, serves the next executor")
+                    .isGreaterThanOrEqualTo(Duration.ofMinutes(1).toNanos());
+        }
+    }
+
     /** Capacities no array can hold: an IllegalArgumentException naming the capacity, not an OutOfMemoryError. */
     @Test
     void capacitiesNoArrayHoldsAreRefusedAtTheCall() {

@@ -138,6 +138,7 @@ public final class ExecutorCore implements Worker, TaskOwner {
                         BiConsumer<String, Throwable> failureHandler, Clock clock, Driver driverChoice) {
         this.driverChoice = driverChoice;
         this.clock = clock != null ? clock : Clock.system();
+        PausedClockOwners.claim(this.clock, this, name); // first: a refused build leaves nothing behind
         this.pausedClock = this.clock.isPaused();
         this.timers = new Timers(this.clock);
         this.facade = facade;

@@ -470,6 +470,7 @@ final class Lifecycle {
             d.close();
         }
         phase = CLOSED;
+        PausedClockOwners.release(core.clock(), core);
         completeQuiet(0); // after the store of phase: pairs with startDrain's lock, then read of phase
         core.diag.closed();
         terminated.complete(null);

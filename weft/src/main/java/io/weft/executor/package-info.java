@@ -148,6 +148,14 @@
  *       when it leaves ({@code LoopEntry}).</li>
  * </ul>
  *
+ * <h2>Paused clocks ({@code PausedClockOwners})</h2>
+ * A paused clock belongs to one open executor at a time: any thread that
+ * builds an executor claims it under the map's monitor (refused while
+ * another open executor has it), the owner's loop releases it as the close
+ * ends. The clock's reading itself is moved with a CAS that only raises it
+ * (the owner's loop and any thread's {@code advance}; jcstress
+ * {@code PausedClockMovesTest}).
+ *
  * <h2>Task queues</h2>
  * A queue is IDLE (empty, not in the heap), ACTIVE (in the min-heap of
  * active queues, ordered by vruntime) or RUNNING (taken off the heap while
