@@ -63,11 +63,12 @@ class JfrEventsTest {
 
     @Test
     void aStallIsRecordedWhileItLastsAndWhenItEnds() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean told = new java.util.concurrent.atomic.AtomicBoolean();
         List<RecordedEvent> got = record(List.of("io.weft.Stall"), () -> {
             try (var ex = StealingExecutor.builder().name("jfr-steal").workers(1)
-                    .detectStalls(Duration.ofMillis(20)).onStall(s -> { }).build()) {
+                    .detectStalls(Duration.ofMillis(20)).onStall(s -> told.set(true)).build()) {
                 ex.blockOn(() -> {
-                    StallDetectorTest.spinFor(80);
+                    StallDetectorTest.spinFor(80, told::get);
                     return null;
                 });
             }

@@ -367,7 +367,7 @@ class PoolTest {
                 .configure(b -> b.detectStalls(java.time.Duration.ofMillis(20)).onStall(reports::add).pollTimeHistogram())
                 .build()) {
             pool.spawnOn(0, () -> {
-                StallDetectorTest.spinFor(200);
+                StallDetectorTest.spinFor(200, () -> !reports.isEmpty());
                 return null;
             }).await();
             assertThat(pool.spawnOn(0, () -> Weft.current().metrics().pollTimes()).await())

@@ -31,6 +31,19 @@ class StallDetectorTest {
         }
     }
 
+    /**
+     * Spins for {@code millis} at least, and then until {@code told} (at most
+     * 10 s): a stall that lasts until the watchdog has seen it, however late
+     * a loaded machine runs the watchdog's thread.
+     */
+    static void spinFor(long millis, java.util.function.BooleanSupplier told) {
+        spinFor(millis);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!told.getAsBoolean() && System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+        }
+    }
+
     @EveryKind
     void aTaskThatSpinsPastTheThresholdIsReportedWhileItSpinsThenWhenItEnds(ExecutorKind kind) {
         List<Stall> reports = new CopyOnWriteArrayList<>();
@@ -42,7 +55,7 @@ class StallDetectorTest {
         }))) {
             ex.run(() -> Weft.spawn("spinner", () -> {
                 spinning.set(true);
-                spinFor(200);
+                spinFor(200, () -> !reports.isEmpty());
                 spinning.set(false);
                 return null;
             }).await());
@@ -53,7 +66,7 @@ class StallDetectorTest {
         assertThat(during.ended()).isFalse();
         assertThat(spinningWhenReported.get(0)).as("reported while the task still spun").isTrue();
         assertThat(during.task()).startsWith("spinner");
-        assertThat(during.running()).isGreaterThanOrEqualTo(Duration.ofMillis(50)).isLessThan(Duration.ofMillis(200));
+        assertThat(during.running()).isGreaterThanOrEqualTo(Duration.ofMillis(50));
         assertThat(Arrays.stream(during.stack()).map(StackTraceElement::getMethodName))
                 .as("the stack sampled while it spun shows the spinning method").contains("spinFor");
         assertThat(during.stack()[during.stack().length - 1].getClassName())
@@ -61,7 +74,8 @@ class StallDetectorTest {
         assertThat(after.ended()).isTrue();
         assertThat(after.task()).isEqualTo(during.task());
         assertThat(after.executor()).isEqualTo(during.executor());
-        assertThat(after.running()).as("the whole poll").isGreaterThanOrEqualTo(Duration.ofMillis(200));
+        assertThat(after.running()).as("the whole poll").isGreaterThanOrEqualTo(Duration.ofMillis(200))
+                .isGreaterThan(during.running());
         assertThat(during.toString()).contains("has run").contains("at " + StallDetectorTest.class.getName());
     }
 
@@ -85,7 +99,7 @@ class StallDetectorTest {
         try {
             ex.run(() -> {
                 Weft.spawn("spinner", () -> {
-                    spinFor(200);
+                    spinFor(200, () -> !told.isEmpty());
                     return null;
                 }).await();
                 // Until the watchdog has taken the end (not the loop's exit, which reports it on its own thread).
@@ -122,7 +136,7 @@ class StallDetectorTest {
         self.set(ex);
         try {
             ex.run(() -> {
-                spinFor(200);
+                spinFor(200, () -> !told.isEmpty());
                 return null;
             });
         } catch (TaskCancelledException e) {
@@ -136,16 +150,23 @@ class StallDetectorTest {
     @EveryKind
     void aTaskThatYieldsEveryFiveMillisecondsIsNeverReported(ExecutorKind kind) {
         List<Stall> reports = new CopyOnWriteArrayList<>();
+        long[] longest = new long[1]; // the longest poll as the task saw it (a loaded machine may stretch one)
         try (var ex = kind.open(new ExecutorKind.Settings(null, Duration.ofMillis(50), reports::add))) {
             ex.run(() -> Weft.spawn(() -> {
                 for (int i = 0; i < 40; i++) {
+                    long began = System.nanoTime(); // this poll's start: the task's start, or its resume
                     spinFor(5);
+                    longest[0] = Math.max(longest[0], System.nanoTime() - began);
                     Weft.yieldNow().await();
                 }
                 return null;
             }).await());
         }
-        assertThat(reports).isEmpty();
+        if (longest[0] < Duration.ofMillis(45).toNanos()) {
+            assertThat(reports).as("every poll under the threshold (the longest %d ns)", longest[0]).isEmpty();
+        } else { // the thread was taken off its CPU for most of a threshold inside one poll: that one may be a stall
+            assertThat(reports).allSatisfy(r -> assertThat(r.running()).isGreaterThanOrEqualTo(Duration.ofMillis(50)));
+        }
     }
 
     @EveryKind
@@ -156,7 +177,7 @@ class StallDetectorTest {
             throw new IllegalStateException("a handler that fails");
         }))) {
             ex.run(() -> {
-                spinFor(80);
+                spinFor(80, () -> !reports.isEmpty());
                 // Until the first stall's two reports are out: the watchdog delivers them (and logs what the
                 // handler threw, slowly the first time in a JVM) before it looks again, and a second spin that
                 // began meanwhile could end before a look saw it.
@@ -164,7 +185,7 @@ class StallDetectorTest {
                 while (reports.size() < 2 && System.nanoTime() - deadline < 0) {
                     Weft.sleep(Duration.ofMillis(1)).await();
                 }
-                spinFor(80);
+                spinFor(80, () -> reports.size() >= 3);
                 return null;
             });
         }
@@ -189,7 +210,11 @@ class StallDetectorTest {
     }
 
     @Test
-    void anExecutorWithoutDetectionStartsNoWatchdog() {
+    void anExecutorWithoutDetectionStartsNoWatchdog() throws InterruptedException {
+        Thread earlier = StallWatchdog.threadIfRunning(); // an earlier test's, on its way out (it exits on its own)
+        if (earlier != null) {
+            earlier.join(10_000);
+        }
         try (var ex = LocalExecutor.create()) {
             ex.run(() -> {
                 spinFor(5);
@@ -222,7 +247,9 @@ class StallDetectorTest {
     void aHandlerThatClosesItsExecutorReturnsAndTheWatchdogGoesOn() throws InterruptedException {
         java.util.concurrent.atomic.AtomicReference<LocalExecutor> self = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        AtomicBoolean told = new AtomicBoolean();
         LocalExecutor ex = LocalExecutor.builder().detectStalls(Duration.ofMillis(20)).onStall(s -> {
+            told.set(true);
             if (!s.ended() && closed.getCount() > 0) {
                 self.get().close();
                 closed.countDown();
@@ -230,7 +257,7 @@ class StallDetectorTest {
         }).start();
         self.set(ex);
         ex.spawn(() -> {
-            spinFor(200);
+            spinFor(200, told::get);
             return null;
         });
         assertThat(closed.await(20, java.util.concurrent.TimeUnit.SECONDS)).as("the handler's close returned").isTrue();
@@ -238,7 +265,7 @@ class StallDetectorTest {
         List<Stall> others = new CopyOnWriteArrayList<>();
         try (var other = LocalExecutor.builder().detectStalls(Duration.ofMillis(20)).onStall(others::add).start()) {
             other.spawn(() -> {
-                spinFor(150);
+                spinFor(150, () -> !others.isEmpty());
                 return null;
             }).await();
         }

@@ -29,18 +29,22 @@ class SleepWhereTest {
     @Test
     void aSleepMadeOnOneExecutorOfAPoolAndAwaitedOnAnotherWakesItsTask() {
         try (var pool = LocalExecutorPool.builder().name("sleep-where").executors(2).build()) {
-            Future<Void> made = pool.spawnOn(0, () -> Weft.sleep(Duration.ofMillis(30))).await();
+            // Long enough that the hand-offs to executor 1 (two threads woken) come before its deadline.
+            long[] made0 = new long[1];
+            Future<Void> made = pool.spawnOn(0, () -> {
+                made0[0] = System.nanoTime();
+                return Weft.sleep(Duration.ofMillis(200));
+            }).await();
             int[] armedOnAwaiter = new int[1];
             long slept = pool.spawnOn(1, () -> {
-                long t0 = System.nanoTime();
                 var child = Weft.spawn(() -> made.await());
                 Weft.yieldNow().await();
                 armedOnAwaiter[0] = Worker.current("test").timers().size();
                 child.await();
-                return System.nanoTime() - t0;
+                return System.nanoTime() - made0[0];
             }).await();
             assertThat(armedOnAwaiter[0]).as("the timer in the awaiting executor's wheel").isEqualTo(1);
-            assertThat(slept).isGreaterThanOrEqualTo(Duration.ofMillis(20).toNanos());
+            assertThat(slept).as("from the sleep's making").isGreaterThanOrEqualTo(Duration.ofMillis(200).toNanos());
         }
     }
 
