@@ -137,7 +137,8 @@ public final class LocalExecutor implements AutoCloseable, java.util.concurrent.
     /**
      * Cancels every task that is left (their {@code finally} blocks run) and
      * closes; idempotent, from any thread. From another thread it returns once
-     * the close is over (and a started executor's thread has ended); a
+     * the close is over (and a started executor's thread has ended; a task of
+     * another executor waits suspended, its executor going on); a
      * {@link #run} in progress then throws TaskCancelledException. From a task
      * of this executor the other tasks are cancelled at once, the calling task
      * goes on, and the close is over when it ends (this returns at once).

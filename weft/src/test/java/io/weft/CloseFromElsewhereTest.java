@@ -120,6 +120,48 @@ class CloseFromElsewhereTest {
     }
 
     /**
+     * A task of one executor closes another, started executor whose task
+     * takes a while to finish (its finally waits for the caller's executor
+     * to run a second task): the calling task waits, and its executor runs
+     * its other tasks meanwhile. The close used to block the caller's loop
+     * thread until it was over, so here the two waited for each other.
+     */
+    @Test
+    void aTaskClosingAnotherExecutorWaitsWhileItsOwnExecutorGoesOn() throws InterruptedException {
+        AtomicBoolean ticked = new AtomicBoolean();
+        AtomicBoolean tickedBeforeTheCloseEnded = new AtomicBoolean();
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        LocalExecutor other = LocalExecutor.builder().name("other").start();
+        other.spawn(() -> {
+            try {
+                started.countDown();
+                Weft.sleep(java.time.Duration.ofHours(1)).await();
+            } finally {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!ticked.get() && System.nanoTime() - deadline < 0) {
+                    Thread.onSpinWait();
+                }
+                tickedBeforeTheCloseEnded.set(ticked.get());
+            }
+            return null;
+        });
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        try (LocalExecutor ex = LocalExecutor.create()) {
+            ex.run(() -> {
+                var closer = Weft.spawn(() -> {
+                    other.close();
+                    return other.isClosed();
+                });
+                var ticker = Weft.spawn(() -> ticked.set(true)); // queued behind the closer
+                assertThat(closer.await()).as("closed when close() returned").isTrue();
+                ticker.await();
+                return null;
+            });
+        }
+        assertThat(tickedBeforeTheCloseEnded).as("the caller's executor ran its other task during the close").isTrue();
+    }
+
+    /**
      * Tasks of two executors of one pool shut the pool down at once: neither
      * executor's drain waits for the task waiting in the pool's shutdown, so
      * both go on at once (the pool's rule then spares the first and cancels

@@ -101,7 +101,8 @@ final class Lifecycle {
      *       TaskCancelledException, as its root was cancelled); if no thread
      *       runs it, the caller does (a caller that cannot, a task of
      *       another executor or a virtual thread, has a thread of its own
-     *       do it, and waits for that).</li>
+     *       do it, and waits for that). A task of another executor waits
+     *       suspended: its executor runs its other tasks meanwhile.</li>
      *   <li>From a task of this executor: the other tasks are cancelled now,
      *       the calling task goes on (a task it spawns is cancelled at once),
      *       and the close is over when it ends; this returns at once.</li>
@@ -364,34 +365,53 @@ final class Lifecycle {
      * {@link #awaitFromOutside} for a caller that cannot take the loop (it
      * runs another executor's, or is a virtual thread): a platform thread of
      * its own waits, and runs the loop if no thread does (which would
-     * otherwise never happen: the wait hung for ever); the caller joins it.
+     * otherwise never happen: the wait hung for ever); the caller joins it,
+     * or, a coroutine task of another executor, suspends until it is done
+     * (blocking that executor's thread for the whole close stopped its other
+     * tasks).
      */
     private boolean awaitOnAThreadOfItsOwn(CompletableFuture<Void> f, long deadline) {
         boolean[] done = new boolean[1];
         Throwable[] failed = new Throwable[1];
+        // A task of another executor suspends until the thread is done (its executor goes on meanwhile); an
+        // abort of it ends its wait, not the close
+        CompletableFuture<Void> over = io.weft.coro.Await.maySuspendHere() ? new CompletableFuture<>() : null;
         Thread t = Thread.ofPlatform().name("weft-" + core.name + "-closing").start(() -> {
             try {
                 done[0] = awaitFromOutside(f, deadline);
             } catch (Throwable e) {
                 failed[0] = e;
+            } finally {
+                if (over != null) {
+                    over.complete(null); // after the stores above: the waiting task reads them once it completes
+                }
             }
         });
-        boolean interrupted = false;
-        for (;;) {
-            try {
-                t.join(); // its stores above happen-before this returns
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // kept for the caller, as awaitFromOutside keeps it
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        if (over != null) {
+            awaitInTask(over, Long.MAX_VALUE);
+        } else {
+            joinUninterruptibly(t); // its stores above happen-before this returns
         }
         if (failed[0] != null) {
             throw io.weft.compose.Sneaky.rethrow(failed[0]);
         }
         return done[0];
+    }
+
+    /** Waits for {@code t} to end; an interrupt meanwhile is kept for the caller, as awaitFromOutside keeps it. */
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Loop thread (taken by a waiting close or shutdown): runs the loop until {@code f} completes or the deadline. */
