@@ -211,7 +211,8 @@ public final class StealingExecutor implements Executor, AutoCloseable {
      * waits for them, and stops the workers. A task inside a
      * {@link Weft#blockInPlace} body is aborted once the body returns: the
      * close interrupts the body and waits for it. Idempotent; from any
-     * thread but the workers.
+     * thread but the workers (a task of another executor waits suspended,
+     * its executor going on).
      */
     @Override
     public void close() {

@@ -128,11 +128,25 @@ class CloseFromElsewhereTest {
      */
     @Test
     void aTaskClosingAnotherExecutorWaitsWhileItsOwnExecutorGoesOn() throws InterruptedException {
+        LocalExecutor other = LocalExecutor.builder().name("other").start();
+        closedFromATaskOfAnother(other, other::spawn, other::isClosed);
+    }
+
+    /** The same for a StealingExecutor closed from a task of a LocalExecutor. */
+    @Test
+    void aTaskClosingAStealingExecutorWaitsWhileItsOwnExecutorGoesOn() throws InterruptedException {
+        StealingExecutor other = StealingExecutor.builder().workers(1).name("other-steal").build();
+        closedFromATaskOfAnother(other, other::spawn, other::isClosed);
+    }
+
+    private static void closedFromATaskOfAnother(AutoCloseable other,
+                                                 java.util.function.Consumer<java.util.concurrent.Callable<Void>> spawn,
+                                                 java.util.function.BooleanSupplier isClosed)
+            throws InterruptedException {
         AtomicBoolean ticked = new AtomicBoolean();
         AtomicBoolean tickedBeforeTheCloseEnded = new AtomicBoolean();
         java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
-        LocalExecutor other = LocalExecutor.builder().name("other").start();
-        other.spawn(() -> {
+        spawn.accept(() -> {
             try {
                 started.countDown();
                 Weft.sleep(java.time.Duration.ofHours(1)).await();
@@ -150,7 +164,7 @@ class CloseFromElsewhereTest {
             ex.run(() -> {
                 var closer = Weft.spawn(() -> {
                     other.close();
-                    return other.isClosed();
+                    return isClosed.getAsBoolean();
                 });
                 var ticker = Weft.spawn(() -> ticked.set(true)); // queued behind the closer
                 assertThat(closer.await()).as("closed when close() returned").isTrue();
