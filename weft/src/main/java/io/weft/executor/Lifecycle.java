@@ -371,14 +371,25 @@ final class Lifecycle {
      * tasks).
      */
     private boolean awaitOnAThreadOfItsOwn(CompletableFuture<Void> f, long deadline) {
-        boolean[] done = new boolean[1];
+        return onAThreadOfItsOwn("weft-" + core.name + "-closing", () -> awaitFromOutside(f, deadline));
+    }
+
+    /**
+     * Runs {@code step} on a new platform thread named {@code threadName}
+     * and gives its answer, or throws what it threw. The caller joins the
+     * thread; a coroutine task (of an executor the step waits for, never
+     * its own) suspends until it is done instead, so that its executor runs
+     * its other tasks meanwhile; an abort of the task ends its wait, not
+     * the step.
+     */
+    @SuppressWarnings("unchecked")
+    static <T> T onAThreadOfItsOwn(String threadName, java.util.function.Supplier<T> step) {
+        Object[] answer = new Object[1];
         Throwable[] failed = new Throwable[1];
-        // A task of another executor suspends until the thread is done (its executor goes on meanwhile); an
-        // abort of it ends its wait, not the close
         CompletableFuture<Void> over = io.weft.coro.Await.maySuspendHere() ? new CompletableFuture<>() : null;
-        Thread t = Thread.ofPlatform().name("weft-" + core.name + "-closing").start(() -> {
+        Thread t = Thread.ofPlatform().name(threadName).start(() -> {
             try {
-                done[0] = awaitFromOutside(f, deadline);
+                answer[0] = step.get();
             } catch (Throwable e) {
                 failed[0] = e;
             } finally {
@@ -395,7 +406,7 @@ final class Lifecycle {
         if (failed[0] != null) {
             throw io.weft.compose.Sneaky.rethrow(failed[0]);
         }
-        return done[0];
+        return (T) answer[0];
     }
 
     /** Waits for {@code t} to end; an interrupt meanwhile is kept for the caller, as awaitFromOutside keeps it. */

@@ -66,6 +66,15 @@ public final class ShutdownSteps {
         return Lifecycle.awaitInTask(f, deadlineNanos);
     }
 
+    /**
+     * Runs {@code step} on a platform thread of its own; the caller joins it,
+     * or, a coroutine task, waits suspended (its executor goes on). For a
+     * task of another executor that stops an executor whose stop blocks.
+     */
+    public static <T> T onAThreadOfItsOwn(String threadName, java.util.function.Supplier<T> step) {
+        return Lifecycle.onAThreadOfItsOwn(threadName, step);
+    }
+
     /** The {@code System.nanoTime} deadline {@code grace} gives from now (a negative grace counts as zero). */
     public static long deadline(Duration grace) {
         return Lifecycle.deadline(grace);

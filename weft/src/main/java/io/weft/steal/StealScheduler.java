@@ -430,33 +430,6 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
     // Shutdown and close (from any thread but the workers)
     // =====================================================================
 
-    /**
-     * A task of another executor stops this one: {@code step} runs on a
-     * platform thread of its own while the task waits suspended (blocking
-     * the task's thread for the whole step would stop its executor's other
-     * tasks); its answer, or what it threw.
-     */
-    @SuppressWarnings("unchecked")
-    private <T> T onAThreadOfItsOwn(java.util.function.Supplier<T> step) {
-        Object[] answer = new Object[1];
-        Throwable[] failed = new Throwable[1];
-        java.util.concurrent.CompletableFuture<Void> over = new java.util.concurrent.CompletableFuture<>();
-        Thread.ofPlatform().name(name + "-stopping").start(() -> {
-            try {
-                answer[0] = step.get();
-            } catch (Throwable e) {
-                failed[0] = e;
-            } finally {
-                over.complete(null); // after the stores above: the waiting task reads them once it completes
-            }
-        });
-        io.weft.executor.ShutdownSteps.awaitInTask(over, Long.MAX_VALUE);
-        if (failed[0] != null) {
-            throw io.weft.compose.Sneaky.rethrow(failed[0]);
-        }
-        return (T) answer[0];
-    }
-
     private void checkNotOnWorker(String what) {
         if (currentWorker() != null) {
             throw new IllegalStateException(what + " called from a task of executor " + name
@@ -478,7 +451,8 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
     public boolean shutdown(Duration grace) {
         checkNotOnWorker("shutdown");
         if (io.weft.coro.Await.maySuspendHere()) {
-            return onAThreadOfItsOwn(() -> shutdown(grace));
+            // a task of another executor: it waits suspended, its executor going on
+            return io.weft.executor.ShutdownSteps.onAThreadOfItsOwn(name + "-stopping", () -> shutdown(grace));
         }
         long deadline = System.nanoTime() + io.weft.time.Deadlines.graceNanos(grace); // before any change of state
         refusing = true;
@@ -502,7 +476,7 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
     public void close() {
         checkNotOnWorker("close");
         if (io.weft.coro.Await.maySuspendHere()) {
-            onAThreadOfItsOwn(() -> {
+            io.weft.executor.ShutdownSteps.onAThreadOfItsOwn(name + "-stopping", () -> {
                 close();
                 return null;
             });
