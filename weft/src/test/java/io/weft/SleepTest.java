@@ -83,4 +83,45 @@ class SleepTest {
             assertThat(ex.liveTasks()).isZero();
         }
     }
+
+    /**
+     * One sleep awaited by two tasks at once: the second is refused with an
+     * error that says so, and the first still wakes at the deadline. On one
+     * thread the second used to take the timer's waker silently, and the
+     * first slept for ever.
+     */
+    @Test
+    void aSleepAwaitedByASecondTaskAtOnceIsRefusedAndTheFirstStillWakes() {
+        try (var ex = kind.open()) {
+            List<String> outcomes = ex.run(() -> {
+                CancellableFuture<Void> s = Weft.sleep(Duration.ofMillis(50));
+                var first = Weft.spawn(() -> {
+                    s.await();
+                    return "first woke";
+                });
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (!((io.weft.time.Sleep) s).isArmed() && System.nanoTime() - deadline < 0) {
+                    Weft.yieldNow().await(); // until the first task has armed it (on any worker)
+                }
+                var second = Weft.spawn(() -> {
+                    s.await();
+                    return "second woke";
+                });
+                List<String> got = new ArrayList<>();
+                try {
+                    got.add(second.await());
+                } catch (TaskFailedException e) {
+                    got.add(e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage());
+                }
+                try {
+                    got.add(io.weft.time.Timeout.of(Duration.ofSeconds(10), first).await());
+                } catch (io.weft.time.TimedOutException e) {
+                    got.add("first still asleep 10 s later");
+                }
+                return got;
+            });
+            assertThat(outcomes.get(0)).startsWith("IllegalStateException").contains("one task at a time");
+            assertThat(outcomes.get(1)).isEqualTo("first woke");
+        }
+    }
 }

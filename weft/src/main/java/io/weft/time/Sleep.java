@@ -14,7 +14,9 @@ import io.weft.executor.Worker;
  * clock); awaited where the clock differs, or from a plain thread (which has
  * no timers), it throws IllegalStateException. Once armed in one wheel it is
  * polled only from that wheel's thread until it fires or is cancelled (the
- * same rule, said as an error, if it is not).
+ * same rule, said as an error, if it is not). It wakes one task: a second
+ * task that awaits it while the first still does gets an
+ * IllegalStateException, and the first goes on waiting.
  *
  * <p><b>Cancel safety:</b> {@link #cancel()} takes the timer out of the
  * wheel at once; nothing else is held. It is called by whatever gives up on
@@ -62,7 +64,15 @@ public final class Sleep implements CancellableFuture<Void>, io.weft.task.LeafFu
         } else if (!entry.isArmed()) {
             timers.reset(entry, deadline, cx.waker()); // re-armed after a cancel() or a reset()
         } else {
-            entry.setWaker(cx.waker());
+            io.weft.Waker w = cx.waker();
+            if (entry.waker != w && entry.waker instanceof io.weft.task.Task<?> other && w instanceof io.weft.task.Task<?>
+                    && !other.isFinished()) {
+                // Taking its waker would leave that task asleep for ever (a sleep wakes one task)
+                throw new IllegalStateException("a sleep that task " + other + " awaits was awaited by task " + w
+                        + " at the same time: await a sleep from one task at a time (give each task its own,"
+                        + " or let one task wake the others, e.g. with a Notify)");
+            }
+            entry.setWaker(w);
         }
         return Poll.pending();
     }
