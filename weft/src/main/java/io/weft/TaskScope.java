@@ -289,13 +289,15 @@ public final class TaskScope implements AutoCloseable {
             value = Completions.peek(h); // not a receipt: whoever polls the handle later still receives the failure
         } catch (TaskFailedException e) {
             boolean late;
+            boolean lost; // a loser of a first-success scope that has a winner: its failure is not thrown
             synchronized (this) {
                 late = gaveUp;
+                lost = policy == Policy.FIRST_SUCCESS && won;
                 if (!late) {
                     failures.add(new Failed(h, e));
                 }
             }
-            if (late && h instanceof Task<?> t && !t.isFailureReceived()) {
+            if (late && !lost && h instanceof Task<?> t && !t.isFailureReceived()) {
                 t.owner().failedLeftBehind(t, e.getCause()); // after the close gave up: nobody reads the scope
                 return;
             }

@@ -126,6 +126,66 @@ class ScopesAcrossWorkersTest {
         assertThat(reported).contains("late");
     }
 
+    /**
+     * As above in a first-success scope that has a winner: the loser's late
+     * failure is not reported, as no loser's failure is once a child has
+     * won (the class docs of FirstSuccessScope). It went to the executor's
+     * unobserved-failure handler.
+     */
+    @Test
+    void aLosersFailureAfterAWinnerAndAfterTheOwnersCloseGaveUpIsNotReported() throws Exception {
+        List<String> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean won = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        StealingExecutor ex = StealingExecutor.builder().workers(2).name("late-loser")
+                .onUnobservedFailure((task, e) -> reported.add(e.getMessage())).build();
+        try {
+            JoinHandle<String> owner = ex.spawn(() -> {
+                try (FirstSuccessScope<String> scope = TaskScope.firstSuccess()) {
+                    scope.spawn(() -> {
+                        started.set(true);
+                        try {
+                            OtherWorker.holdUntil(release::get, "the release");
+                            throw new IllegalStateException("late loser");
+                        } finally {
+                            ended.set(true);
+                        }
+                    });
+                    Weft.spawn(() -> { }); // as OtherWorker.spawn: the loser starts on the other worker
+                    Weft.blockInPlace(() -> {
+                        OtherWorker.holdUntil(started::get, "the loser to start");
+                        return null;
+                    });
+                    // Runs here (the other worker is held by the loser): its completion, which makes it the
+                    // winner, is over on this thread before this task runs again.
+                    scope.spawn(() -> "winner").await();
+                    won.set(true);
+                    return scope.join();
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!won.get() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(won).as("the winner finished").isTrue();
+            owner.abort();
+            while (!owner.isFinished() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(owner.isFinished()).as("the owner ended, cancelled, its close given up").isTrue();
+            release.set(true);
+            while (!ended.get() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+        } finally {
+            ex.close();
+        }
+        assertThat(ended).as("the loser ended, failing").isTrue();
+        assertThat(reported).doesNotContain("late loser");
+    }
+
     @Test
     void failFastAbortsTheSiblingsOnTheOtherWorkerAndCloseWaitsForTheirFinally() {
         try (StealingExecutor ex = twoWorkers()) {
