@@ -79,50 +79,16 @@ class ScopesAcrossWorkersTest {
      * list and lost.
      */
     @Test
-    void aChildFailureAfterTheOwnersCloseGaveUpIsReportedAsUnobserved() throws Exception {
-        List<String> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
-        StealingExecutor ex = StealingExecutor.builder().workers(2).name("late")
-                .onUnobservedFailure((task, e) -> reported.add(e.getMessage())).build();
-        try {
-            JoinHandle<Object> owner = ex.spawn(() -> {
-                try (TaskScope scope = TaskScope.open()) {
-                    scope.spawn(() -> {
-                        started.set(true);
-                        try {
-                            OtherWorker.holdUntil(release::get, "the release");
-                            throw new IllegalStateException("late");
-                        } finally {
-                            ended.set(true);
-                        }
-                    });
-                    Weft.spawn(() -> { }); // as OtherWorker.spawn: the child starts on the other worker
-                    Weft.blockInPlace(() -> {
-                        OtherWorker.holdUntil(started::get, "the child to start");
-                        return null;
-                    });
-                    scope.join();
-                }
-                return null;
-            });
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!started.get() && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
+    void aChildFailureAfterTheOwnersCloseGaveUpIsReportedAsUnobserved() {
+        List<String> reported = reportedAfterTheOwnersCloseGaveUp(late -> {
+            try (TaskScope scope = TaskScope.open()) {
+                scope.spawn(late::body);
+                late.startedOnTheOtherWorker();
+                late.ownerWaits.set(true);
+                scope.join();
             }
-            owner.abort();
-            while (!owner.isFinished() && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
-            assertThat(owner.isFinished()).as("the owner ended, cancelled, its close given up").isTrue();
-            release.set(true);
-            while (!ended.get() && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
-        } finally {
-            ex.close();
-        }
+            return null;
+        });
         assertThat(reported).contains("late");
     }
 
@@ -133,57 +99,83 @@ class ScopesAcrossWorkersTest {
      * unobserved-failure handler.
      */
     @Test
-    void aLosersFailureAfterAWinnerAndAfterTheOwnersCloseGaveUpIsNotReported() throws Exception {
+    void aLosersFailureAfterAWinnerAndAfterTheOwnersCloseGaveUpIsNotReported() {
+        List<String> reported = reportedAfterTheOwnersCloseGaveUp(late -> {
+            try (FirstSuccessScope<String> scope = TaskScope.firstSuccess()) {
+                scope.spawn(late::body);
+                late.startedOnTheOtherWorker();
+                // Runs here (the other worker is held by the loser): its completion, which makes it the
+                // winner, is over on this thread before this task runs again.
+                scope.spawn(() -> "winner").await();
+                late.ownerWaits.set(true);
+                return scope.join();
+            }
+        });
+        assertThat(reported).doesNotContain("late");
+    }
+
+    /**
+     * A scope child that starts on the other worker, holds it until released,
+     * then fails with "late"; the owner sets {@code ownerWaits} when it is
+     * about to wait for the scope.
+     */
+    static final class LateChild {
+        final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicBoolean ownerWaits = new java.util.concurrent.atomic.AtomicBoolean();
+
+        String body() {
+            started.set(true);
+            try {
+                OtherWorker.holdUntil(release::get, "the release");
+                throw new IllegalStateException("late");
+            } finally {
+                ended.set(true);
+            }
+        }
+
+        /** Right after spawning {@link #body}: as OtherWorker.spawn, holds this worker until it started on the other. */
+        void startedOnTheOtherWorker() {
+            Weft.spawn(() -> { });
+            Weft.blockInPlace(() -> {
+                OtherWorker.holdUntil(started::get, "the child to start");
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Runs {@code owner} on a StealingExecutor of two workers; once it waits
+     * for its scope, aborts it (its close then gives up), releases the late
+     * child and waits for it to end; what the unobserved-failure handler got.
+     */
+    private static List<String> reportedAfterTheOwnersCloseGaveUp(java.util.function.Function<LateChild, Object> owner) {
         List<String> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicBoolean won = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
-        StealingExecutor ex = StealingExecutor.builder().workers(2).name("late-loser")
+        LateChild late = new LateChild();
+        StealingExecutor ex = StealingExecutor.builder().workers(2).name("late")
                 .onUnobservedFailure((task, e) -> reported.add(e.getMessage())).build();
         try {
-            JoinHandle<String> owner = ex.spawn(() -> {
-                try (FirstSuccessScope<String> scope = TaskScope.firstSuccess()) {
-                    scope.spawn(() -> {
-                        started.set(true);
-                        try {
-                            OtherWorker.holdUntil(release::get, "the release");
-                            throw new IllegalStateException("late loser");
-                        } finally {
-                            ended.set(true);
-                        }
-                    });
-                    Weft.spawn(() -> { }); // as OtherWorker.spawn: the loser starts on the other worker
-                    Weft.blockInPlace(() -> {
-                        OtherWorker.holdUntil(started::get, "the loser to start");
-                        return null;
-                    });
-                    // Runs here (the other worker is held by the loser): its completion, which makes it the
-                    // winner, is over on this thread before this task runs again.
-                    scope.spawn(() -> "winner").await();
-                    won.set(true);
-                    return scope.join();
-                }
-            });
+            JoinHandle<Object> h = ex.spawn(() -> owner.apply(late));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!won.get() && System.nanoTime() < deadline) {
+            while (!late.ownerWaits.get() && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
-            assertThat(won).as("the winner finished").isTrue();
-            owner.abort();
-            while (!owner.isFinished() && System.nanoTime() < deadline) {
+            assertThat(late.ownerWaits).as("the owner waits for its scope").isTrue();
+            h.abort();
+            while (!h.isFinished() && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
-            assertThat(owner.isFinished()).as("the owner ended, cancelled, its close given up").isTrue();
-            release.set(true);
-            while (!ended.get() && System.nanoTime() < deadline) {
+            assertThat(h.isFinished()).as("the owner ended, cancelled, its close given up").isTrue();
+            late.release.set(true);
+            while (!late.ended.get() && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
+            assertThat(late.ended).as("the late child ended, failing").isTrue();
         } finally {
             ex.close();
         }
-        assertThat(ended).as("the loser ended, failing").isTrue();
-        assertThat(reported).doesNotContain("late loser");
+        return reported;
     }
 
     @Test
