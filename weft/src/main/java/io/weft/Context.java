@@ -36,6 +36,16 @@ public final class Context {
     }
 
     /**
+     * Whether this poll's cooperative budget has units left (always, for a
+     * context without a budget: a plain thread's). A combinator that must
+     * still look at a deadline after its inner future spent the last unit
+     * asks before and after that poll (as tokio's {@code timeout} does).
+     */
+    public boolean hasBudget() {
+        return budget == null || budget.remaining() > 0;
+    }
+
+    /**
      * Spends one unit of the cooperative budget (128 per task poll). A leaf
      * future that is ready calls this first; on {@code false} it must return
      * pending instead, so that a task awaiting always-ready futures in a loop

@@ -24,6 +24,11 @@ import io.weft.executor.Worker;
  * that another future won, an {@link Interval}. Unlike most futures a
  * cancelled sleep may be polled again: it re-arms for the same deadline.
  * As a last line, a timer that fires for a finished task wakes nothing.
+ *
+ * <p>Once elapsed it spends one unit of the task's cooperative budget each
+ * time it is ready, as every leaf future does: a loop of elapsed sleeps (a
+ * zero sleep, an {@link Interval} catching up in bursts) lets the other
+ * tasks run after at most 128 of them in a row.
  */
 public final class Sleep implements CancellableFuture<Void>, io.weft.task.LeafFuture {
     /** The maker's wheel (its clock gives the deadline's scale); once armed, the wheel holding {@link #entry}. */
@@ -48,37 +53,40 @@ public final class Sleep implements CancellableFuture<Void>, io.weft.task.LeafFu
 
     @Override
     public Poll<Void> poll(Context cx) {
+        return poll(cx, true);
+    }
+
+    /**
+     * A poll; an elapsed sleep spends one unit of the caller's budget when
+     * {@code spendBudget} (as every leaf future that is ready does: refused,
+     * it is pending, its task already woken, and ready at the next turn).
+     */
+    Poll<Void> poll(Context cx, boolean spendBudget) {
         if (isElapsed()) {
             if (entry != null) {
                 entry.cancel(); // due by the clock before the wheel fired it: free the slot now
             }
-            return Poll.ready(null);
+            return !spendBudget || cx.consumeBudget() ? Poll.ready(null) : Poll.pending();
         }
-        Timers here = wheelHere();
+        Timers here = wheelFor(cx);
         if (entry == null || (here != timers && !entry.isArmed())) {
             entry = here.add(deadline, cx.waker());
             timers = here;
-        } else if (here != timers) {
-            throw new IllegalStateException("a sleep armed on one executor (or worker) was polled on another while"
-                    + " still armed: await a sleep from one task at a time");
         } else if (!entry.isArmed()) {
             timers.reset(entry, deadline, cx.waker()); // re-armed after a cancel() or a reset()
         } else {
-            io.weft.Waker w = cx.waker();
-            if (entry.waker != w && entry.waker instanceof io.weft.task.Task<?> other && w instanceof io.weft.task.Task<?>
-                    && !other.isFinished()) {
-                // Taking its waker would leave that task asleep for ever (a sleep wakes one task)
-                throw new IllegalStateException("a sleep that task " + other + " awaits was awaited by task " + w
-                        + " at the same time: await a sleep from one task at a time (give each task its own,"
-                        + " or let one task wake the others, e.g. with a Notify)");
-            }
-            entry.setWaker(w);
+            entry.setWaker(cx.waker());
         }
         return Poll.pending();
     }
 
-    /** The wheel of the thread polling this sleep; refused where the sleep's deadline means nothing. */
-    private Timers wheelHere() {
+    /**
+     * The wheel in which a pending poll with {@code cx} arms this sleep.
+     * Throws IllegalStateException, changing nothing, where it may not be
+     * awaited: a plain thread, another clock, a thread other than the one
+     * whose wheel holds it armed, a second task while the first awaits it.
+     */
+    Timers wheelFor(Context cx) {
         Worker w = Worker.currentOrNull();
         if (w == null) {
             throw new IllegalStateException("a sleep (or a Timeout, an Interval) waits on an executor's timers:"
@@ -89,6 +97,20 @@ public final class Sleep implements CancellableFuture<Void>, io.weft.task.LeafFu
             throw new IllegalStateException("a sleep made on an executor whose clock is " + timers.clock()
                     + " was awaited on " + w.name() + ", whose clock is " + here.clock()
                     + ": its deadline means nothing there; make it where it is awaited");
+        }
+        if (entry != null && entry.isArmed()) {
+            if (here != timers) {
+                throw new IllegalStateException("a sleep armed on one executor (or worker) was polled on another"
+                        + " while still armed: await a sleep from one task at a time");
+            }
+            io.weft.Waker waker = cx.waker();
+            if (entry.waker != waker && entry.waker instanceof io.weft.task.Task<?> other
+                    && waker instanceof io.weft.task.Task<?> && !other.isFinished()) {
+                // Taking its waker would leave that task asleep for ever (a sleep wakes one task)
+                throw new IllegalStateException("a sleep that task " + other + " awaits was awaited by task " + waker
+                        + " at the same time: await a sleep from one task at a time (give each task its own,"
+                        + " or let one task wake the others, e.g. with a Notify)");
+            }
         }
         return here;
     }

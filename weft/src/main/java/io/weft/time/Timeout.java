@@ -17,6 +17,14 @@ import java.time.Duration;
  * poll polls the inner future first, so an inner future ready at the
  * deadline wins.
  *
+ * <p>The deadline, once passed, spends one unit of the task's cooperative
+ * budget as any ready leaf future does. A poll that finds the budget
+ * already spent (the inner future could not take its value) waits for the
+ * task's next turn instead of timing out, so a value waiting in the inner
+ * future wins there. If the inner future spent the last unit in this very
+ * poll, the deadline is looked at regardless (tokio's rule), so an inner
+ * future that keeps spending the budget cannot keep the Timeout from firing.
+ *
  * <p>On timeout the inner future is cancelled ({@link Futures#cancel}): a
  * lock, a permit or a value handed to it goes to the next waiter, an I/O
  * operation is withdrawn, a {@link JoinHandle}'s task is aborted (its
@@ -26,16 +34,29 @@ import java.time.Duration;
  * <p><b>Cancel safety:</b> cancelling a Timeout cancels its timer and its
  * inner future; what is kept is what the inner future's cancel keeps.
  *
- * <p>Made and polled on an executor's thread (inside a task).
+ * <p>Made and polled on an executor's thread (inside a task). Polled where
+ * its timer cannot wait (a plain thread, an executor with another clock, a
+ * second task while the first awaits it), it throws IllegalStateException
+ * before its inner future is polled, so no waiter is left there.
+ *
+ * <p>A {@link JoinHandle}'s output passed on by a Timeout stays its task's
+ * ({@link io.weft.compose.TaskOutputs}): a failed join around it does not close it.
  */
-public final class Timeout<T> implements CancellableFuture<T> {
+public final class Timeout<T> implements CancellableFuture<T>, io.weft.compose.TaskOutputs.Carrier {
     private final Future<T> inner;
     private final Sleep sleep;
+    private final boolean carries;
     private boolean done;
 
     private Timeout(Future<T> inner, Sleep sleep) {
         this.inner = inner;
         this.sleep = sleep;
+        this.carries = io.weft.compose.TaskOutputs.mayCarry(inner);
+    }
+
+    @Override
+    public boolean mayCarryTaskOutput() {
+        return carries;
     }
 
     /** {@code inner} with a deadline {@code d} from now on the executor's clock. */
@@ -66,6 +87,10 @@ public final class Timeout<T> implements CancellableFuture<T> {
         if (done) {
             throw new IllegalStateException("Timeout polled after it finished");
         }
+        if (!sleep.isElapsed()) {
+            sleep.wheelFor(cx); // refused here, before the inner future holds a waiter for cx
+        }
+        boolean hadBudget = cx.hasBudget();
         Poll<T> p;
         try {
             p = inner.poll(cx);
@@ -77,7 +102,7 @@ public final class Timeout<T> implements CancellableFuture<T> {
             finish();
             return p;
         }
-        if (sleep.poll(cx).isReady()) {
+        if (sleep.poll(cx, !hadBudget || cx.hasBudget()).isReady()) { // unconstrained if inner spent the last unit
             finish();
             Futures.cancel(inner);
             throw new TimedOutException("timed out after the deadline " + sleep.deadline() + " ns of the executor's clock");
