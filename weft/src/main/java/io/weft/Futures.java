@@ -110,7 +110,7 @@ public final class Futures {
         java.util.Objects.requireNonNull(a, "future 0");
         java.util.Objects.requireNonNull(b, "future 1");
         JoinAll<Object> both = new JoinAll<>(List.of(a, b));
-        return new Zipped<>(both, list -> f.apply((A) list.get(0), (B) list.get(1)));
+        return new io.weft.compose.Mapped<>(both, list -> f.apply((A) list.get(0), (B) list.get(1)));
     }
 
     /**
@@ -134,7 +134,7 @@ public final class Futures {
     /** As {@link #select(Future[])}, when only the winner's value matters. */
     @SafeVarargs
     public static <T> CancellableFuture<T> race(Future<? extends T>... futures) {
-        return new Zipped<>(new Select<T>(Arrays.asList(futures)), Selected::value);
+        return new io.weft.compose.Mapped<>(new Select<T>(Arrays.asList(futures)), Selected::value);
     }
 
     /**
@@ -200,53 +200,6 @@ public final class Futures {
     public static void cancel(Future<?> future) {
         if (future instanceof CancellableFuture<?> c) {
             c.cancel();
-        }
-    }
-
-    /** A combinator mapped by {@code f}, which keeps passing cancellation to it. */
-    private static final class Zipped<S, R> implements CancellableFuture<R>, io.weft.compose.TaskOutputs.Carrier {
-        private final Future<S> inner;
-        private final java.util.function.Function<? super S, ? extends R> f;
-        private final boolean carries;
-
-        Zipped(Future<S> inner, java.util.function.Function<? super S, ? extends R> f) {
-            this.inner = inner;
-            this.f = f;
-            this.carries = io.weft.compose.TaskOutputs.mayCarry(inner);
-        }
-
-        @Override
-        public boolean mayCarryTaskOutput() {
-            return carries;
-        }
-
-        private Poll<R> result;
-        private Throwable failure;
-
-        @Override
-        public Poll<R> poll(Context cx) {
-            if (failure != null) {
-                throw Sneaky.rethrow(failure);
-            }
-            if (result != null) {
-                return result; // f is applied once, whether it returns or throws
-            }
-            Poll<S> p = inner.poll(cx);
-            if (!p.isReady()) {
-                return Poll.pending();
-            }
-            try {
-                result = Poll.ready(f.apply(p.get()));
-            } catch (Throwable t) {
-                failure = t;
-                throw t;
-            }
-            return result;
-        }
-
-        @Override
-        public void cancel() {
-            Futures.cancel(inner);
         }
     }
 }

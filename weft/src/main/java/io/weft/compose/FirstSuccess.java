@@ -21,7 +21,10 @@ import java.util.List;
  * later one.
  *
  * <p>Only the winner's value is ever taken from a child, and the poll that
- * takes it returns it: nothing taken is left for nobody.
+ * takes it returns it: nothing taken is left for nobody. A loser whose
+ * cancel throws stops neither the other cancels nor the winner: it is
+ * reported as a WARNING ({@link #cancel()} throws it once every child was
+ * cancelled). The same future given twice is refused when it is made.
  */
 public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.Carrier {
     private final Future<? extends T>[] children; // a slot is nulled once that child is done or given up
@@ -35,15 +38,9 @@ public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.
     private Throwable failure;
 
     public FirstSuccess(List<? extends Future<? extends T>> futures) {
-        @SuppressWarnings("unchecked")
-        Future<? extends T>[] cs = futures.toArray(new Future[0]);
+        Future<? extends T>[] cs = Children.checked(futures);
         if (cs.length == 0) {
             throw new IllegalArgumentException("firstSuccessful of no futures would never finish");
-        }
-        for (int i = 0; i < cs.length; i++) {
-            if (cs[i] == null) {
-                throw new NullPointerException("future " + i);
-            }
         }
         this.children = cs;
         this.remaining = cs.length;
@@ -90,7 +87,7 @@ public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.
                 won = true;
                 value = p.get();
                 receiveFailures(); // set aside: the winner decided
-                cancelUnfinished();
+                Children.reportLosers(cancelUnfinished(), "firstSuccessful");
                 return Poll.ready(value);
             }
         }
@@ -129,14 +126,17 @@ public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.
         return first;
     }
 
-    private void cancelUnfinished() {
+    /** Cancels every child not yet finished; what their cancels threw, or null. */
+    private Throwable cancelUnfinished() {
+        Throwable thrown = null;
         for (int i = 0; i < children.length; i++) {
             Future<? extends T> c = children[i];
             if (c != null) {
                 children[i] = null;
-                Futures.cancel(c);
+                thrown = Children.cancel(c, thrown);
             }
         }
+        return thrown;
     }
 
     /** Cancels every child not yet finished, unless it is decided. Idempotent. */
@@ -144,7 +144,7 @@ public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.
     public void cancel() {
         if (!won && failure == null && !cancelled) {
             cancelled = true;
-            cancelUnfinished();
+            Children.rethrow(cancelUnfinished());
         }
     }
 }

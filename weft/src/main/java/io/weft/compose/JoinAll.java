@@ -26,6 +26,12 @@ import java.util.List;
  * to any other waiter; nor is the value of a combinator child that may
  * carry one (a race, select, map or join with a handle among its children:
  * {@link TaskOutputs}), whichever of its children gave it.
+ *
+ * <p>A child whose cancel throws stops neither the other cancels nor the
+ * closes: what it threw is added to the join's failure as suppressed, or,
+ * for a {@link #cancel()}, thrown once everything was given up (with what a
+ * close threw). The same future given twice is refused when the join is
+ * made (IllegalArgumentException), except a JoinHandle.
  */
 public final class JoinAll<T> implements CancellableFuture<List<T>>, TaskOutputs.Carrier {
     private final Future<? extends T>[] children; // a slot is nulled once that child is done
@@ -39,13 +45,7 @@ public final class JoinAll<T> implements CancellableFuture<List<T>>, TaskOutputs
     private Throwable failure;
 
     public JoinAll(List<? extends Future<? extends T>> futures) {
-        @SuppressWarnings("unchecked")
-        Future<? extends T>[] cs = futures.toArray(new Future[0]);
-        for (int i = 0; i < cs.length; i++) {
-            if (cs[i] == null) {
-                throw new NullPointerException("future " + i);
-            }
-        }
+        Future<? extends T>[] cs = Children.checked(futures);
         this.children = cs;
         this.values = new Object[cs.length];
         this.owned = new boolean[cs.length];
@@ -106,42 +106,48 @@ public final class JoinAll<T> implements CancellableFuture<List<T>>, TaskOutputs
     public void cancel() {
         if (result == null && failure == null && !cancelled) {
             cancelled = true;
-            giveUp(null);
+            Children.rethrow(giveUp(null));
         }
     }
 
-    /** Cancels the unfinished children and closes the values taken so far; {@code failure} collects close errors. */
-    private void giveUp(Throwable failure) {
+    /**
+     * Cancels the unfinished children and closes the values taken so far;
+     * what a cancel or a close threw goes on {@code thrown} (the join's
+     * failure, or null), which is returned (see {@link Children#cancel}).
+     */
+    private Throwable giveUp(Throwable thrown) {
         for (int i = 0; i < children.length; i++) {
             Future<? extends T> c = children[i];
             if (c != null) {
                 children[i] = null;
-                Futures.cancel(c);
+                thrown = Children.cancel(c, thrown);
             } else if (owned[i]) {
                 Object taken = values[i];
                 values[i] = null;
-                close(taken, failure);
+                thrown = close(taken, thrown);
             }
         }
+        return thrown;
     }
 
     /** Closes {@code v} if it is AutoCloseable, or what it holds if it is a combinator's result. */
-    private static void close(Object v, Throwable failure) {
+    private static Throwable close(Object v, Throwable thrown) {
         if (v instanceof AutoCloseable c) {
             try {
                 c.close();
+            } catch (VirtualMachineError e) {
+                throw e;
             } catch (Throwable e) {
-                if (failure != null) {
-                    failure.addSuppressed(e);
-                }
+                thrown = Children.collect(e, thrown);
             }
         } else if (v instanceof io.weft.Selected<?> s) {
-            close(s.value(), failure);
+            thrown = close(s.value(), thrown);
         } else if (v instanceof Joined<?> l) {
             for (Object e : l) {
-                close(e, failure);
+                thrown = close(e, thrown);
             }
         }
+        return thrown;
     }
 
     /** A join's result, unmodifiable; its own type, so that a join that holds it knows what is inside. */

@@ -9,8 +9,12 @@ import java.util.function.Function;
 
 /**
  * {@code inner.map(f)}: inner's value through {@code f}, applied once, on the
- * poll that finds inner ready. Cancelling it cancels inner (until inner has
- * completed, after which there is nothing left to give up).
+ * poll that finds inner ready; a later poll returns the same value (or
+ * throws the same failure) without running {@code f} again. From then on
+ * {@code f} owns inner's value: what it throws is this future's failure,
+ * and a value it held (a permit, a connection) is its to release first.
+ * Cancelling it cancels inner (until inner has completed, after which
+ * there is nothing left to give up).
  */
 public final class Mapped<T, U> implements CancellableFuture<U>, TaskOutputs.Carrier {
     private final Future<T> inner;
@@ -31,14 +35,33 @@ public final class Mapped<T, U> implements CancellableFuture<U>, TaskOutputs.Car
         return carries;
     }
 
+    private Poll<U> result;
+    private Throwable failure;
+
     @Override
     public Poll<U> poll(Context cx) {
+        if (result != null) {
+            return result;
+        }
+        if (failure != null) {
+            throw Sneaky.rethrow(failure);
+        }
         Poll<T> p = inner.poll(cx);
-        return p.isReady() ? Poll.ready(f.apply(p.get())) : Poll.pending();
+        if (!p.isReady()) {
+            return Poll.pending();
+        }
+        try {
+            return result = Poll.ready(f.apply(p.get()));
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
+        }
     }
 
     @Override
     public void cancel() {
-        Futures.cancel(inner);
+        if (result == null && failure == null) {
+            Futures.cancel(inner);
+        }
     }
 }

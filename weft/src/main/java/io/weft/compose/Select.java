@@ -14,6 +14,11 @@ import java.util.List;
  * throws (so when several are ready in one poll, the lowest index wins); all
  * the others are then cancelled ({@link Futures#cancel(Future)}). A child
  * that throws wins too: its exception is rethrown, now and on later polls.
+ * A loser whose cancel throws stops neither the other cancels nor the
+ * outcome: with a winner it is reported as a WARNING, with a failure it is
+ * added to it as suppressed, and a {@link #cancel()} throws it once every
+ * child was cancelled. The same future given twice is refused when the
+ * select is made (IllegalArgumentException).
  */
 public final class Select<T> implements CancellableFuture<Selected<T>>, TaskOutputs.Carrier {
     private final Future<? extends T>[] children; // nulled when it is decided
@@ -22,15 +27,9 @@ public final class Select<T> implements CancellableFuture<Selected<T>>, TaskOutp
     private Throwable failure;
 
     public Select(List<? extends Future<? extends T>> futures) {
-        @SuppressWarnings("unchecked")
-        Future<? extends T>[] cs = futures.toArray(new Future[0]);
+        Future<? extends T>[] cs = Children.checked(futures);
         if (cs.length == 0) {
             throw new IllegalArgumentException("select of no futures would never finish");
-        }
-        for (int i = 0; i < cs.length; i++) {
-            if (cs[i] == null) {
-                throw new NullPointerException("future " + i);
-            }
         }
         this.children = cs;
         this.carries = TaskOutputs.anyMayCarry(cs);
@@ -65,33 +64,35 @@ public final class Select<T> implements CancellableFuture<Selected<T>>, TaskOutp
                 p = c.poll(cx);
             } catch (Throwable t) {
                 failure = t;
-                cancelAllBut(i);
+                cancelAllBut(i, t);
                 throw t;
             }
             if (p.isReady()) {
                 winner = new Selected<>(i, p.get());
-                cancelAllBut(i);
+                Children.reportLosers(cancelAllBut(i, null), "select");
                 return Poll.ready(winner);
             }
         }
         return Poll.pending();
     }
 
-    private void cancelAllBut(int keep) {
+    /** Cancels every child but {@code keep}; what their cancels threw, on {@code thrown} (see {@link Children#cancel}). */
+    private Throwable cancelAllBut(int keep, Throwable thrown) {
         for (int j = 0; j < children.length; j++) {
             Future<? extends T> c = children[j];
             children[j] = null;
             if (j != keep && c != null) {
-                Futures.cancel(c);
+                thrown = Children.cancel(c, thrown);
             }
         }
+        return thrown;
     }
 
     @Override
     public void cancel() {
         if (winner == null && failure == null && !cancelled) {
             cancelled = true;
-            cancelAllBut(-1);
+            Children.rethrow(cancelAllBut(-1, null));
         }
     }
 }
