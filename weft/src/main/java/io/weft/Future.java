@@ -63,8 +63,11 @@ public interface Future<T> {
     /**
      * This future's value passed through {@code f}, which runs once, in the
      * poll that finds this future ready (on the polling thread; what it
-     * throws is the mapped future's failure). Cancelling the result cancels
-     * this future.
+     * throws is the mapped future's failure); a later poll gives the same
+     * value or failure. Once it runs, {@code f} owns this future's value: a
+     * value it held (a permit, a connection) and then threw over is its to
+     * release first. Cancelling the result cancels this future until it
+     * completes.
      */
     default <U> CancellableFuture<U> map(Function<? super T, ? extends U> f) {
         return new Mapped<>(this, f);
@@ -74,7 +77,9 @@ public interface Future<T> {
      * Chains a second future: once this one is ready, {@code f} makes the
      * next future from its value, and the result is the second future's.
      * Cancelling the result cancels this future until it completes, then
-     * the second one.
+     * the second one. As with {@link #map}, {@code f} owns the first value
+     * once it runs: cancelling the second future gives up what {@code f}
+     * made of it, nothing more.
      */
     default <U> CancellableFuture<U> then(Function<? super T, ? extends Future<U>> f) {
         return new Then<>(this, f);

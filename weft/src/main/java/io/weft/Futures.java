@@ -83,6 +83,15 @@ public final class Futures {
      * unmodifiable). Fails fast: the first child whose poll throws makes the
      * join throw that same exception, and the other unfinished children are
      * cancelled (see the class docs). No futures: an empty list.
+     *
+     * <p><b>Cancel safety:</b> cancelling it cancels every unfinished
+     * future; the values it already took go back where they came from (a
+     * channel's receive puts its value back at the front of the channel),
+     * or are closed if they are {@link AutoCloseable} (a permit, a lock
+     * guard); a task's output stays with its handle. What can be neither
+     * (a stream read's bytes, a oneshot's value) is lost: see
+     * {@code io.weft.compose.JoinAll}. The same future given twice is refused
+     * (IllegalArgumentException), except a {@link JoinHandle}.
      */
     @SafeVarargs
     public static <T> CancellableFuture<List<T>> join(Future<? extends T>... futures) {

@@ -173,4 +173,37 @@ class CombinatorKeepsTest {
             });
         }
     }
+
+    /**
+     * A join given up after it took a value from a channel (its deadline
+     * passed, another child failed) gives the value back to the front of
+     * that channel, also through a nested select, join or Timeout. It used
+     * to drop it: nobody received "x".
+     */
+    @EveryKind
+    void aJoinGivenUpAfterItTookAValueGivesItBackToTheFrontOfItsChannel(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            ex.run(() -> {
+                io.weft.sync.Channel<String> a = io.weft.sync.Channel.bounded(2);
+                io.weft.sync.Channel<String> never = io.weft.sync.Channel.bounded(1);
+                a.sender().trySend("x");
+                a.sender().trySend("y");
+                assertThatThrownBy(() -> io.weft.time.Timeout.of(java.time.Duration.ofMillis(5),
+                        Futures.join(a.receiver().recv(), never.receiver().recv())).await())
+                        .isInstanceOf(io.weft.time.TimedOutException.class);
+                assertThat(a.receiver().tryRecv()).as("given back before y").isEqualTo("x");
+                a.sender().trySend("x");
+                IllegalStateException boom = new IllegalStateException("boom");
+                Throwable t = FuturesTest.thrown(() -> Futures.join(
+                        Futures.select(a.receiver().recv(), new Probes.Gate<String>()),
+                        Futures.join(io.weft.time.Timeout.of(java.time.Duration.ofHours(1), a.receiver().recv())),
+                        Futures.failed(boom)).await());
+                assertThat(t).isSameAs(boom);
+                assertThat(a.receiver().tryRecv()).isEqualTo("y");
+                assertThat(a.receiver().tryRecv()).isEqualTo("x");
+                assertThat(a.receiver().tryRecv()).as("nothing twice").isNull();
+                return null;
+            });
+        }
+    }
 }

@@ -26,7 +26,7 @@ import java.util.List;
  * reported as a WARNING ({@link #cancel()} throws it once every child was
  * cancelled). The same future given twice is refused when it is made.
  */
-public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.Carrier {
+public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.Carrier, GivesBack<T> {
     private final Future<? extends T>[] children; // a slot is nulled once that child is done or given up
     private final boolean carries;
     private int remaining;
@@ -35,6 +35,8 @@ public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.
     private List<Task<?>> failedTasks;
     private boolean won;
     private T value;
+    /** The child that gave the value. */
+    private Future<? extends T> winnerFrom;
     private Throwable failure;
 
     public FirstSuccess(List<? extends Future<? extends T>> futures) {
@@ -86,6 +88,7 @@ public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.
                 children[i] = null;
                 won = true;
                 value = p.get();
+                winnerFrom = c;
                 receiveFailures(); // set aside: the winner decided
                 Children.reportLosers(cancelUnfinished(), "firstSuccessful");
                 return Poll.ready(value);
@@ -137,6 +140,18 @@ public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.
             }
         }
         return thrown;
+    }
+
+    /** Its value, which an outer combinator took and gives up, goes back to the child that gave it. */
+    @Override
+    public void giveBack(T v) {
+        if (!won || v != value) {
+            throw new IllegalStateException("firstSuccessful gives back only the value it returned");
+        }
+        won = false;
+        value = null;
+        cancelled = true;
+        Children.rethrow(GivesBack.undo(winnerFrom, v, null));
     }
 
     /** Cancels every child not yet finished, unless it is decided. Idempotent. */

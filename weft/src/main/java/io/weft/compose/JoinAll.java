@@ -15,13 +15,18 @@ import java.util.List;
  * cancelled ({@link Futures#cancel(Future)}) and the exception is rethrown
  * as it is, on this poll and on every later one.
  *
- * <p>Values already taken from children when the join fails or is
- * cancelled will never reach anyone: those that are {@link AutoCloseable}
+ * <p><b>Cancel safety:</b> values already taken from children when the
+ * join fails or is cancelled (a Timeout around it passed its deadline) do
+ * not reach the caller, and are not lost either: a child that can take its
+ * value back ({@link GivesBack}: a channel's receive puts it back at the
+ * front of its channel, last taken first, so the channel's order holds)
+ * gets it back, and so do those inside the result of a combinator child (a
+ * join, a select, a Timeout); other values that are {@link AutoCloseable}
  * (a lock guard, a permit, a stream) are closed, so a lock taken by one
- * child of a failed join is not held for ever, and so are those inside the
- * result of a combinator child (a join's list, a select's
- * {@link io.weft.Selected}); what their close throws is added to the failure
- * as suppressed. A {@link JoinHandle} child's value is
+ * child of a failed join is not held for ever. What a give-back or a close
+ * throws is added to the failure as suppressed. A value that can be neither
+ * (a stream read's bytes, a oneshot's value) is dropped: race such a read
+ * with a select, whose losers take nothing. A {@link JoinHandle} child's value is
  * not the join's to close: it stays with its task, and the handle gives it
  * to any other waiter; nor is the value of a combinator child that may
  * carry one (a race, select, map or join with a handle among its children:
@@ -33,11 +38,13 @@ import java.util.List;
  * close threw). The same future given twice is refused when the join is
  * made (IllegalArgumentException), except a JoinHandle.
  */
-public final class JoinAll<T> implements CancellableFuture<List<T>>, TaskOutputs.Carrier {
+public final class JoinAll<T> implements CancellableFuture<List<T>>, TaskOutputs.Carrier, GivesBack<List<T>> {
     private final Future<? extends T>[] children; // a slot is nulled once that child is done
     private final Object[] values;
     /** Whether the join owns child i's value once taken (it is no JoinHandle's shared output). */
     private final boolean[] owned;
+    /** The children that can take their values back ({@link GivesBack}), once done; null until one is. */
+    private Future<?>[] takenFrom;
     private int remaining;
     /** Some child's value may be a task's output. */
     private boolean carries;
@@ -93,6 +100,9 @@ public final class JoinAll<T> implements CancellableFuture<List<T>>, TaskOutputs
                 values[i] = p.get();
                 children[i] = null;
                 remaining--;
+                if (c instanceof GivesBack<?>) {
+                    (takenFrom == null ? takenFrom = new Future<?>[children.length] : takenFrom)[i] = c;
+                }
             }
         }
         if (remaining > 0) {
@@ -111,9 +121,10 @@ public final class JoinAll<T> implements CancellableFuture<List<T>>, TaskOutputs
     }
 
     /**
-     * Cancels the unfinished children and closes the values taken so far;
-     * what a cancel or a close threw goes on {@code thrown} (the join's
-     * failure, or null), which is returned (see {@link Children#cancel}).
+     * Cancels the unfinished children, then gives back (or closes) the
+     * values taken so far, the last child's first; what a cancel, a give-back
+     * or a close threw goes on {@code thrown} (the join's failure, or null),
+     * which is returned (see {@link Children#cancel}).
      */
     private Throwable giveUp(Throwable thrown) {
         for (int i = 0; i < children.length; i++) {
@@ -121,36 +132,39 @@ public final class JoinAll<T> implements CancellableFuture<List<T>>, TaskOutputs
             if (c != null) {
                 children[i] = null;
                 thrown = Children.cancel(c, thrown);
-            } else if (owned[i]) {
-                Object taken = values[i];
-                values[i] = null;
-                thrown = close(taken, thrown);
+            }
+        }
+        return undoTaken(thrown);
+    }
+
+    /** Gives back (or closes) every owned value taken, the last child's first, so that a channel's order holds. */
+    private Throwable undoTaken(Throwable thrown) {
+        for (int i = values.length - 1; i >= 0; i--) {
+            Object taken = values[i];
+            values[i] = null;
+            if (owned[i] && taken != null) {
+                thrown = GivesBack.undo(takenFrom == null ? null : takenFrom[i], taken, thrown);
             }
         }
         return thrown;
     }
 
-    /** Closes {@code v} if it is AutoCloseable, or what it holds if it is a combinator's result. */
-    private static Throwable close(Object v, Throwable thrown) {
-        if (v instanceof AutoCloseable c) {
-            try {
-                c.close();
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable e) {
-                thrown = Children.collect(e, thrown);
-            }
-        } else if (v instanceof io.weft.Selected<?> s) {
-            thrown = close(s.value(), thrown);
-        } else if (v instanceof Joined<?> l) {
-            for (Object e : l) {
-                thrown = close(e, thrown);
-            }
+    /**
+     * The join's own result, which an outer combinator took and gives up:
+     * each value goes back to its child (or is closed), as when the join
+     * fails. The join may not be polled again.
+     */
+    @Override
+    public void giveBack(List<T> list) {
+        if (list != result) {
+            throw new IllegalStateException("a join gives back only the list it returned");
         }
-        return thrown;
+        result = null;
+        cancelled = true;
+        Children.rethrow(undoTaken(null));
     }
 
-    /** A join's result, unmodifiable; its own type, so that a join that holds it knows what is inside. */
+    /** A join's result: unmodifiable, nulls allowed, over the join's own array. */
     private static final class Joined<T> extends java.util.AbstractList<T> implements java.util.RandomAccess {
         private final Object[] values;
 

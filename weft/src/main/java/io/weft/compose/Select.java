@@ -20,10 +20,12 @@ import java.util.List;
  * child was cancelled. The same future given twice is refused when the
  * select is made (IllegalArgumentException).
  */
-public final class Select<T> implements CancellableFuture<Selected<T>>, TaskOutputs.Carrier {
+public final class Select<T> implements CancellableFuture<Selected<T>>, TaskOutputs.Carrier, GivesBack<Selected<T>> {
     private final Future<? extends T>[] children; // nulled when it is decided
     private final boolean carries;
     private Selected<T> winner;
+    /** The child that gave the winner's value. */
+    private Future<? extends T> winnerFrom;
     private Throwable failure;
 
     public Select(List<? extends Future<? extends T>> futures) {
@@ -69,6 +71,7 @@ public final class Select<T> implements CancellableFuture<Selected<T>>, TaskOutp
             }
             if (p.isReady()) {
                 winner = new Selected<>(i, p.get());
+                winnerFrom = c;
                 Children.reportLosers(cancelAllBut(i, null), "select");
                 return Poll.ready(winner);
             }
@@ -86,6 +89,21 @@ public final class Select<T> implements CancellableFuture<Selected<T>>, TaskOutp
             }
         }
         return thrown;
+    }
+
+    /**
+     * The select's own result, which an outer combinator took and gives up:
+     * the winner's value goes back to the child that gave it (or is closed:
+     * {@link GivesBack#undo}). The select may not be polled again.
+     */
+    @Override
+    public void giveBack(Selected<T> s) {
+        if (s != winner) {
+            throw new IllegalStateException("a select gives back only the Selected it returned");
+        }
+        winner = null;
+        cancelled = true;
+        Children.rethrow(GivesBack.undo(winnerFrom, s.value(), null));
     }
 
     @Override

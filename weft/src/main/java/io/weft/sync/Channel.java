@@ -260,7 +260,7 @@ public final class Channel<T> {
         }
     }
 
-    private final class RecvOp extends Waiter implements WaitFuture<T> {
+    private final class RecvOp extends Waiter implements WaitFuture<T>, io.weft.compose.GivesBack<T> {
         @Override
         public Poll<T> poll(Context cx) {
             access.enter();
@@ -305,6 +305,26 @@ public final class Channel<T> {
                 } else if (s == NOTIFIED) {
                     handOnRecvHint();
                 }
+            } finally {
+                access.exit();
+            }
+        }
+
+        /**
+         * The value this recv returned, which a combinator took and gave up
+         * (a join past its deadline): back at the front of the channel, for
+         * the next recv, even if that briefly holds more than its capacity.
+         */
+        @Override
+        public void giveBack(T v) {
+            checkValue(v);
+            access.enter();
+            try {
+                if (state != DONE) {
+                    throw new IllegalStateException("a recv gives back only the value it returned");
+                }
+                buffer.addFirst(v);
+                recvWaiters.notifyFirst();
             } finally {
                 access.exit();
             }

@@ -19,7 +19,10 @@ public final class Receiver<T> implements AutoCloseable {
      * <p><b>Cancel safety:</b> a value is taken only by the poll that
      * returns it, so a cancelled recv took nothing: the value stays in the
      * channel, and a wake-up it had been given goes to the next waiting
-     * receiver. Receiving in a select loop loses no value.
+     * receiver. Receiving in a select loop loses no value. A join (or a
+     * select, a Timeout) that took the value and is then given up before
+     * it returned (its deadline passed, another child failed) puts it back
+     * at the front of the channel, for the next recv.
      */
     public WaitFuture<T> recv() {
         return channel.recv();

@@ -40,9 +40,10 @@ import java.time.Duration;
  * before its inner future is polled, so no waiter is left there.
  *
  * <p>A {@link JoinHandle}'s output passed on by a Timeout stays its task's
- * ({@link io.weft.compose.TaskOutputs}): a failed join around it does not close it.
+ * ({@code io.weft.compose.TaskOutputs}): a failed join around it does not close it.
  */
-public final class Timeout<T> implements CancellableFuture<T>, io.weft.compose.TaskOutputs.Carrier {
+public final class Timeout<T> implements CancellableFuture<T>, io.weft.compose.TaskOutputs.Carrier,
+        io.weft.compose.GivesBack<T> {
     private final Future<T> inner;
     private final Sleep sleep;
     private final boolean carries;
@@ -113,6 +114,15 @@ public final class Timeout<T> implements CancellableFuture<T>, io.weft.compose.T
     private void finish() {
         done = true;
         sleep.cancel();
+    }
+
+    /** Its value, which an outer combinator took and gives up, goes back to the inner future (or is closed). */
+    @Override
+    public void giveBack(T value) {
+        Throwable t = io.weft.compose.GivesBack.undo(inner, value, null);
+        if (t != null) {
+            throw io.weft.compose.Sneaky.rethrow(t);
+        }
     }
 
     /** Gives up: cancels the timer and the inner future (as on timeout). Idempotent; nothing once finished. */
