@@ -206,4 +206,27 @@ class CombinatorKeepsTest {
             });
         }
     }
+
+    /** The same for a oneshot, shared and (where tasks stay on their thread) local: its value is held again. */
+    @EveryKind
+    void aJoinGivenUpAfterItTookAOneshotsValueGivesItBack(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            ex.run(() -> {
+                List<io.weft.sync.Oneshot<String>> shots = new ArrayList<>(List.of(io.weft.sync.Oneshot.create()));
+                if (kind != ExecutorKind.STEALING_1 && kind != ExecutorKind.STEALING_2) {
+                    shots.add(io.weft.sync.Oneshot.local());
+                }
+                for (var shot : shots) {
+                    shot.send("reply");
+                    assertThatThrownBy(() -> io.weft.time.Timeout.of(java.time.Duration.ofMillis(5),
+                            Futures.join(shot.recv(), new Probes.Gate<String>())).await())
+                            .isInstanceOf(io.weft.time.TimedOutException.class);
+                    assertThat(shot.recv().await()).isEqualTo("reply");
+                    assertThatThrownBy(shot::tryRecv).as("received once")
+                            .isInstanceOf(io.weft.sync.ChannelClosedException.class);
+                }
+                return null;
+            });
+        }
+    }
 }

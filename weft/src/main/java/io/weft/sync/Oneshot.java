@@ -256,7 +256,7 @@ public final class Oneshot<T> {
         }
     }
 
-    private final class RecvOp implements WaitFuture<T> {
+    private final class RecvOp implements WaitFuture<T>, io.weft.compose.GivesBack<T> {
         /** Under LOCKED. */
         RecvOp prev;
         RecvOp next;
@@ -265,6 +265,8 @@ public final class Oneshot<T> {
         boolean linked;
         /** Ready returned, thrown, or cancelled: the poller's thread. */
         boolean done;
+        /** Ready returned, and the value not given back: the poller's thread. */
+        boolean took;
 
         @Override
         public Poll<T> poll(Context cx) {
@@ -277,7 +279,7 @@ public final class Oneshot<T> {
                         return Poll.pending(); // the budget's wake polls it again; the value stays
                     }
                     if (STATE.compareAndSet(Oneshot.this, s, s | TAKEN)) {
-                        done = true;
+                        done = took = true;
                         return Poll.ready(take()); // not linked: SENT emptied the list
                     }
                 } else if ((s & ENDS_WAITING) != 0) {
@@ -304,6 +306,25 @@ public final class Oneshot<T> {
                     return Poll.pending();
                 }
             }
+        }
+
+        /**
+         * The value this recv returned, which a combinator took and gave up
+         * (a join past its deadline): the oneshot holds it again, for the
+         * next recv or tryRecv. No recv waits once it was sent, so there is
+         * nobody to wake.
+         */
+        @Override
+        public void giveBack(T v) {
+            if (v == null) {
+                throw new NullPointerException("channel values must not be null");
+            }
+            if (!took) {
+                throw new IllegalStateException("a recv gives back only the value it returned");
+            }
+            took = false;
+            VALUE.setRelease(Oneshot.this, v); // before TAKEN clears: a taker's compare-and-set then sees it
+            STATE.getAndBitwiseAnd(Oneshot.this, ~TAKEN);
         }
 
         /** Leaves the list; the value, if it comes or came, stays for the next recv or tryRecv. */
