@@ -229,4 +229,38 @@ class CombinatorKeepsTest {
             });
         }
     }
+
+    /**
+     * The same for a broadcast receiver: its cursor moves back onto the
+     * value, so it receives it next, in order; if a later lap overwrote it
+     * meanwhile, the next recv reports the lag instead of skipping silently.
+     */
+    @EveryKind
+    void aJoinGivenUpAfterItTookABroadcastValueMovesTheReceiverBackOntoIt(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            ex.run(() -> {
+                io.weft.sync.Broadcast<String> b = io.weft.sync.Broadcast.create(2);
+                var rx = b.subscribe();
+                var other = b.subscribe();
+                b.sender().send("a");
+                b.sender().send("b");
+                assertThatThrownBy(() -> io.weft.time.Timeout.of(java.time.Duration.ofMillis(5),
+                        Futures.join(rx.recv(), new Probes.Gate<String>())).await())
+                        .isInstanceOf(io.weft.time.TimedOutException.class);
+                assertThat(other.recv().await()).isEqualTo("a");
+                assertThat(rx.recv().await()).as("given back, received next").isEqualTo("a");
+                assertThat(rx.recv().await()).isEqualTo("b");
+                b.sender().send("c");
+                IllegalStateException boom = new IllegalStateException("boom");
+                Throwable t = FuturesTest.thrown(() -> Futures.join(rx.recv(), Futures.failed(boom)).await());
+                assertThat(t).isSameAs(boom);
+                b.sender().send("d");
+                b.sender().send("e"); // a lap later: "c" is overwritten
+                assertThatThrownBy(() -> rx.recv().await())
+                        .isInstanceOf(io.weft.sync.Broadcast.LaggedException.class);
+                assertThat(rx.recv().await()).isEqualTo("d");
+                return null;
+            });
+        }
+    }
 }

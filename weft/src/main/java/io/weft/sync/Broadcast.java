@@ -382,8 +382,10 @@ public final class Broadcast<T> {
         return new RecvOp(rx);
     }
 
-    private final class RecvOp extends Waiter implements WaitFuture<T> {
+    private final class RecvOp extends Waiter implements WaitFuture<T>, io.weft.compose.GivesBack<T> {
         final Receiver<T> rx;
+        /** The cursor position whose value this recv returned, until given back; -1: none. Under access. */
+        private long takenAt = -1;
 
         RecvOp(Receiver<T> rx) {
             this.rx = rx;
@@ -406,6 +408,7 @@ public final class Broadcast<T> {
                             yield Poll.pending(); // keep our state; the value stays at the cursor
                         }
                         finish(waiters);
+                        takenAt = rx.next;
                         yield Poll.ready(take(rx));
                     }
                     case LAGGED -> {
@@ -425,6 +428,38 @@ public final class Broadcast<T> {
                         yield Poll.pending();
                     }
                 };
+            } finally {
+                access.exit();
+            }
+        }
+
+        /**
+         * The value this recv returned, which a combinator took and gave up
+         * (a join past its deadline): the receiver's cursor moves back onto
+         * it, so the next recv returns it, or reports a lag if a later lap
+         * overwrote it meanwhile. If this receiver received again since (a
+         * task sharing it) or was closed, the cursor stays: the value is
+         * dropped rather than returned out of order.
+         */
+        @Override
+        public void giveBack(T v) {
+            access.enter();
+            try {
+                long at = takenAt;
+                if (at < 0) {
+                    throw new IllegalStateException("a recv gives back only the value it returned");
+                }
+                takenAt = -1;
+                if (rx.closed || rx.next != at + 1) {
+                    return;
+                }
+                rx.next = at;
+                int i = slot(at);
+                if (positions[i] == at) { // not overwritten: this receiver holds its share again
+                    values[i] = v;
+                    remaining[i]++;
+                }
+                waiters.notifyEvery(); // a task of this receiver may be waiting at the old cursor
             } finally {
                 access.exit();
             }
@@ -508,7 +543,9 @@ public final class Broadcast<T> {
          *
          * <p><b>Cancel safety:</b> a cancelled recv received nothing: this
          * receiver's cursor did not move, and the next recv returns the
-         * value it would have.
+         * value it would have. A join (or a select, a Timeout) that took the
+         * value and is then given up before it returned moves the cursor
+         * back onto it (unless this receiver received again since).
          */
         public WaitFuture<T> recv() {
             return broadcast.recv(this);
