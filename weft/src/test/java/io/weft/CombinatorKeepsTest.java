@@ -263,4 +263,58 @@ class CombinatorKeepsTest {
             });
         }
     }
+
+    /**
+     * The same for the channel between two executors: the values a join
+     * took go back to its receiving side, received next, in their order,
+     * before what the ring holds; a recv waiting on that side is woken.
+     */
+    @EveryKind
+    void aJoinGivenUpAfterItTookSpscValuesGivesThemBackInOrder(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            ex.run(() -> {
+                io.weft.sync.SpscChannel<String> ch = io.weft.sync.SpscChannel.create(4);
+                ch.sender().trySend("a");
+                ch.sender().trySend("b");
+                ch.sender().trySend("c");
+                var rx = ch.receiver();
+                assertThatThrownBy(() -> io.weft.time.Timeout.of(java.time.Duration.ofMillis(5),
+                        Futures.join(rx.recv(), rx.recv(), new Probes.Gate<String>())).await())
+                        .isInstanceOf(io.weft.time.TimedOutException.class);
+                assertThat(rx.tryRecv()).isEqualTo("a");
+                assertThat(rx.recv().await()).isEqualTo("b");
+                assertThat(rx.recv().await()).isEqualTo("c");
+                IllegalStateException boom = new IllegalStateException("boom");
+                ch.sender().trySend("d");
+                Throwable t = FuturesTest.thrown(() -> Futures.join(rx.recv(), Futures.failed(boom)).await());
+                assertThat(t).isSameAs(boom);
+                rx.close();
+                assertThat(rx.recv().await()).as("drained after the close").isEqualTo("d");
+                assertThatThrownBy(rx::tryRecv).isInstanceOf(io.weft.sync.ChannelClosedException.class);
+                return null;
+            });
+        }
+    }
+
+    /** A give-back wakes a recv that went to sleep on the emptied side (a task of the same thread). */
+    @SameThreadKinds
+    void aSpscGiveBackWakesARecvWaitingOnThatSide(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            ex.run(() -> {
+                io.weft.sync.SpscChannel<String> ch = io.weft.sync.SpscChannel.create(2);
+                ch.sender().trySend("a");
+                var rx = ch.receiver();
+                CancellableFuture<List<String>> join = Futures.join(rx.recv(), new Probes.Gate<String>());
+                assertThat(join.poll(new Context(() -> { })).isReady()).as("took a, waits for the gate").isFalse();
+                JoinHandle<String> waiting = Weft.spawn(() -> rx.recv().await());
+                for (int i = 0; i < 3; i++) {
+                    Weft.yieldNow().await(); // it runs, finds the ring empty and sleeps
+                }
+                assertThat(waiting.isFinished()).isFalse();
+                join.cancel();
+                assertThat(io.weft.time.Timeout.of(java.time.Duration.ofSeconds(5), waiting).await()).isEqualTo("a");
+                return null;
+            });
+        }
+    }
 }

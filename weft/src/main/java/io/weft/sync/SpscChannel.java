@@ -89,6 +89,13 @@ public final class SpscChannel<T> extends SpscRing {
     private final WaitList recvWaiters;
     private final SpscSender<T> sender;
     private final SpscReceiver<T> receiver;
+    /**
+     * Values that recvs returned and a combinator gave back (a join past its
+     * deadline), the next to receive first; received before the ring. Null
+     * while empty (written only by a give-back, rarely: the producer's reads
+     * of the final fields beside it do not suffer). Consumer thread only.
+     */
+    private java.util.ArrayDeque<Object> givenBack;
 
     private SpscChannel(int capacity, boolean anyThread) {
         super(capacity);
@@ -327,6 +334,9 @@ public final class SpscChannel<T> extends SpscRing {
     @SuppressWarnings("unchecked")
     T tryRecv(Budget deferTo) {
         consumer.check();
+        if (givenBack != null) {
+            return fromGivenBack();
+        }
         Object v;
         for (;;) {
             v = peek();
@@ -351,11 +361,21 @@ public final class SpscChannel<T> extends SpscRing {
         return new RecvOp(); // its polls check the thread
     }
 
+    /** The next value given back (before any in the ring); the consumer's thread, {@link #givenBack} not null. */
+    @SuppressWarnings("unchecked")
+    private T fromGivenBack() {
+        T v = (T) givenBack.pollFirst();
+        if (givenBack.isEmpty()) {
+            givenBack = null;
+        }
+        return v;
+    }
+
     private void serveRecvHead() {
         Waiter first = recvWaiters.peekFirst();
         if (first == null) {
             soRecvWakerNull();
-        } else if (!sleepRecv(first.waker)) {
+        } else if (givenBack != null || !sleepRecv(first.waker)) { // a value given back is there for it too
             Wakes.wakeReporting(first.waker, "a recv of an SpscChannel");
         }
     }
@@ -373,13 +393,24 @@ public final class SpscChannel<T> extends SpscRing {
         }
     }
 
-    private final class RecvOp extends Waiter implements WaitFuture<T> {
+    private final class RecvOp extends Waiter implements WaitFuture<T>, io.weft.compose.GivesBack<T> {
+        /** Its poll returned a value, not given back since. */
+        private boolean took;
+
         @Override
         @SuppressWarnings("unchecked")
         public Poll<T> poll(Context cx) {
             consumer.check();
             if (state == DONE) {
                 throw new IllegalStateException("recv future polled after it completed or was cancelled");
+            }
+            if (givenBack != null) {
+                if (!cx.consumeBudget()) {
+                    return Poll.pending(); // keeps its place; the budget woke its task
+                }
+                done();
+                took = true;
+                return Poll.ready(fromGivenBack());
             }
             for (;;) {
                 Object v;
@@ -397,6 +428,7 @@ public final class SpscChannel<T> extends SpscRing {
                         continue; // taken back by a send that saw the close: look again
                     }
                     done();
+                    took = true;
                     return Poll.ready((T) v);
                 }
                 waker = cx.waker();
@@ -419,7 +451,7 @@ public final class SpscChannel<T> extends SpscRing {
         @Override
         @SuppressWarnings("unchecked")
         public T await() {
-            if (state != IDLE) {
+            if (state != IDLE || givenBack != null) {
                 return Await.await(this);
             }
             consumer.check();
@@ -444,6 +476,29 @@ public final class SpscChannel<T> extends SpscRing {
             finish(recvWaiters);
             if (queued || !recvWaiters.isEmpty()) {
                 serveRecvHead();
+            }
+        }
+
+        /**
+         * The value this recv returned, which a combinator took and gave up
+         * (a join past its deadline): the next recv of this side returns it,
+         * before what the ring holds. The first waiting recv is woken for it.
+         */
+        @Override
+        public void giveBack(T v) {
+            consumer.check();
+            checkValue(v);
+            if (!took) {
+                throw new IllegalStateException("a recv gives back only the value it returned");
+            }
+            took = false;
+            if (givenBack == null) {
+                givenBack = new java.util.ArrayDeque<>(2);
+            }
+            givenBack.addFirst(v);
+            Waiter first = recvWaiters.peekFirst();
+            if (first != null) {
+                Wakes.wakeReporting(first.waker, "a recv of an SpscChannel");
             }
         }
 

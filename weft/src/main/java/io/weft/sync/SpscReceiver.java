@@ -23,7 +23,10 @@ public final class SpscReceiver<T> implements AutoCloseable {
      * <p><b>Cancel safety:</b> a value leaves the ring only in the poll that
      * returns it, so a cancelled recv took nothing: the value stays for the
      * next recv, and a wake-up it had been given goes to the next waiting
-     * recv of this side. Receiving in a select loop loses no value.
+     * recv of this side. Receiving in a select loop loses no value. A join
+     * (or a select, a Timeout) that took the value and is then given up
+     * before it returned gives it back: the next recv of this side returns
+     * it, before what the ring holds.
      */
     public WaitFuture<T> recv() {
         return channel.recv();
