@@ -43,6 +43,11 @@ public interface JoinHandle<T> extends CancellableFuture<T> {
      * running, as dropping a tokio {@code JoinHandle} does. For a task that
      * several tasks await, or that must outlive a wait with a deadline:
      * {@code Timeout.of(d, handle.detached()).await()}.
+     *
+     * <p><b>Cancel safety:</b> a detached wait given up took nothing and
+     * leaves nothing: the task runs on, its output stays with its handle,
+     * and a failure it throws later that nobody else receives goes to the
+     * executor's unobserved-failure handler, as if nobody had waited.
      */
     default Future<T> detached() {
         return this::poll;

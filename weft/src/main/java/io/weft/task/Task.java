@@ -40,9 +40,17 @@ public abstract class Task<T> implements JoinHandle<T>, Waker, LeafFuture {
      * never unset.
      */
     public static final int FAILURE_RECEIVED = 1 << 6;
+    /**
+     * Bits 16 to 30 count the waits through {@link #detached()} that
+     * registered and have not ended ({@link DetachedJoin}): an interest that
+     * leaves when such a wait gives up, unlike JOIN_INTEREST's.
+     */
+    static final int DETACHED_ONE = 1 << 16;
+    static final int DETACHED_ALL = 0x7FFF << 16;
 
-    private static final VarHandle STATE;
-    private static final VarHandle JOINERS;
+    /** The state word and the join stack; package-private for {@link DetachedJoin}, which keeps to the table above. */
+    static final VarHandle STATE;
+    static final VarHandle JOINERS;
 
     static {
         try {
@@ -295,7 +303,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker, LeafFuture {
 
     private void complete(Object out) {
         int before = transitionToComplete(out);
-        if (out instanceof Failure f && (before & JOIN_INTEREST) == 0) {
+        if (out instanceof Failure f && (before & (JOIN_INTEREST | DETACHED_ALL)) == 0) {
             owner.failedUnobserved(this, f.error);
         }
         released();
@@ -414,6 +422,12 @@ public abstract class Task<T> implements JoinHandle<T>, Waker, LeafFuture {
     @Override
     public final boolean isFinished() {
         return ((int) STATE.getVolatile(this) & COMPLETE) != 0;
+    }
+
+    /** A wait whose giving up leaves the task running and takes its interest away ({@link DetachedJoin}). */
+    @Override
+    public final io.weft.Future<T> detached() {
+        return new DetachedJoin<>(this);
     }
 
     // =====================================================================
@@ -548,6 +562,11 @@ public abstract class Task<T> implements JoinHandle<T>, Waker, LeafFuture {
     /** Whether a join poll has thrown this task's failure to a caller (see {@link #FAILURE_RECEIVED}). */
     public final boolean isFailureReceived() {
         return ((int) STATE.getVolatile(this) & FAILURE_RECEIVED) != 0;
+    }
+
+    /** The output as stored (a value, a {@link Failure}, a {@link Cancelled}); read after an acquire that saw COMPLETE. */
+    final Object rawOutput() {
+        return output;
     }
 
     /** The output of a complete task, or the exception it stands for. */

@@ -18,6 +18,10 @@ public final class TaskWords {
                 b.append(names[i]);
             }
         }
+        int detached = (s & Task.DETACHED_ALL) >>> 16;
+        if (detached != 0) {
+            b.append(b.isEmpty() ? "" : "|").append("DETACHED_WAITS=").append(detached);
+        }
         return b.isEmpty() ? "IDLE(0x0)" : b + "(0x" + Integer.toHexString(s) + ")";
     }
 

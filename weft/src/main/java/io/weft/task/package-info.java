@@ -47,6 +47,10 @@
  * 6    FAILURE_       a join poll that throws the    never                       a caller has received the
  *      RECEIVED       task's TaskFailedException                                 failure (a scope's peek does
  *                                                                                not count)
+ * 16-  DETACHED       a detached wait's first        that wait's cancel          waits through detached() that
+ * 30   (a count)      pending poll (+1, with         (-1; any thread)            registered and have not
+ *                     JOIN_WAKER; when full,                                     ended: an interest that
+ *                     JOIN_INTEREST instead)                                     leaves with them
  * </pre>
  *
  * <h2>Transitions (every one a CAS loop; each returns what the caller must do)</h2>
@@ -125,10 +129,17 @@
  * {@code io.weft.blocking}'s package docs give that protocol.
  *
  * <h2>Failures nobody awaits</h2>
- * A task that fails while JOIN_INTEREST is clear is handed to
- * {@code TaskOwner.failedUnobserved}; the executor reports it to its handler
- * once the handle can no longer be awaited (collected) or at close, unless a
- * join poll has set JOIN_INTEREST by then.
+ * A task that fails while JOIN_INTEREST is clear and no detached wait is
+ * counted is handed to {@code TaskOwner.failedUnobserved}; the executor
+ * reports it to its handler once the handle can no longer be awaited
+ * (collected) or at close, unless a join poll has set JOIN_INTEREST by then.
+ * A detached wait that gives up takes its count back with one atomic
+ * subtraction on the state word; if that leaves the task COMPLETE with a
+ * failure, no count, no JOIN_INTEREST and no FAILURE_RECEIVED, the wait
+ * hands it to {@code TaskOwner.failedLeftBehind} (any thread). The
+ * completing CAS and the subtraction are ordered on the same word, so
+ * exactly one of them reports it (jcstress {@code
+ * DetachedLeaveVsCompletionTest}).
  *
  * <h2>Failures somebody received</h2>
  * "Received" is not the opposite of "unobserved" above: a scope's child

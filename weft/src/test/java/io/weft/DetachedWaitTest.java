@@ -1,0 +1,111 @@
+package io.weft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.weft.time.TimedOutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A wait through {@link JoinHandle#detached()} that is given up (a Timeout,
+ * a lost select) leaves the task running and takes its interest away: a
+ * failure the task throws afterwards, which nobody receives, goes to the
+ * unobserved-failure handler. It used to count as looked at for good, and
+ * reached nobody. On every executor kind.
+ */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang guard, not a speed limit
+class DetachedWaitTest {
+
+    /** Runs {@code root} on a fresh executor of {@code kind}; what its handler was told, after the close. */
+    private static List<Throwable> reportedAround(ExecutorKind kind, java.util.concurrent.Callable<Void> root) {
+        List<Throwable> reported = Collections.synchronizedList(new ArrayList<>());
+        try (var ex = kind.open((name, e) -> reported.add(e))) {
+            ex.run(root);
+        }
+        return reported;
+    }
+
+    /** A task that fails with "late" once {@code gate} opens. */
+    private static JoinHandle<String> failingOnce(Probes.Gate<Void> gate) {
+        return Weft.spawn(() -> {
+            gate.await();
+            throw new IllegalStateException("late");
+        });
+    }
+
+    private static void waitUntilFinished(JoinHandle<?> h) {
+        while (!h.isFinished()) {
+            Weft.yieldNow().await();
+        }
+    }
+
+    @EveryKind
+    void aFailureAfterADetachedWaitGaveUpIsReported(ExecutorKind kind) {
+        List<Throwable> reported = reportedAround(kind, () -> {
+            Probes.Gate<Void> gate = new Probes.Gate<>();
+            JoinHandle<String> h = failingOnce(gate);
+            assertThatThrownBy(() -> io.weft.time.Timeout.of(Duration.ofMillis(5), h.detached()).await())
+                    .isInstanceOf(TimedOutException.class);
+            assertThat(h.isFinished()).as("the task outlives the wait").isFalse();
+            gate.open(null);
+            waitUntilFinished(h);
+            return null;
+        });
+        assertThat(reported).singleElement().satisfies(e -> assertThat(e).hasMessage("late"));
+    }
+
+    @EveryKind
+    void aFailureThatAnotherDetachedWaitStillAwaitsIsReceivedThereAndNotReported(ExecutorKind kind) {
+        List<Throwable> reported = reportedAround(kind, () -> {
+            Probes.Gate<Void> gate = new Probes.Gate<>();
+            JoinHandle<String> h = failingOnce(gate);
+            Future<String> stays = h.detached();
+            JoinHandle<Throwable> waiter = Weft.spawn(() -> {
+                try {
+                    stays.await();
+                    return null;
+                } catch (TaskFailedException e) {
+                    return e.getCause();
+                }
+            });
+            assertThatThrownBy(() -> io.weft.time.Timeout.of(Duration.ofMillis(5), h.detached()).await())
+                    .isInstanceOf(TimedOutException.class);
+            gate.open(null);
+            assertThat(waiter.await()).hasMessage("late");
+            return null;
+        });
+        assertThat(reported).as("received by the wait that stayed").isEmpty();
+    }
+
+    @EveryKind
+    void aDetachedWaitGivenUpAfterTheFailureCameIsReportedOnce(ExecutorKind kind) {
+        List<Throwable> reported = reportedAround(kind, () -> {
+            Probes.Gate<Void> gate = new Probes.Gate<>();
+            JoinHandle<String> h = failingOnce(gate);
+            CancellableFuture<String> wait = (CancellableFuture<String>) h.detached();
+            assertThat(wait.poll(new Context(() -> { })).isReady()).isFalse(); // registered
+            gate.open(null);
+            waitUntilFinished(h);
+            wait.cancel(); // given up without looking at the failure that came
+            wait.cancel();
+            return null;
+        });
+        assertThat(reported).singleElement().satisfies(e -> assertThat(e).hasMessage("late"));
+    }
+
+    @EveryKind
+    void aDetachedWaitThatReceivedTheFailureLeavesNothingToReport(ExecutorKind kind) {
+        List<Throwable> reported = reportedAround(kind, () -> {
+            Probes.Gate<Void> gate = new Probes.Gate<>();
+            JoinHandle<String> h = failingOnce(gate);
+            gate.open(null);
+            assertThatThrownBy(() -> h.detached().await()).isInstanceOf(TaskFailedException.class);
+            return null;
+        });
+        assertThat(reported).isEmpty();
+    }
+}
