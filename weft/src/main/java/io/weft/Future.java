@@ -105,7 +105,10 @@ public interface Future<T> {
      * task finishes, so dependent stages added with non-async methods
      * ({@code thenApply}, ...) run on that thread: use the {@code *Async}
      * variants for anything that blocks. Cancelling the CompletableFuture
-     * aborts the task.
+     * aborts the task. Completing it yourself (or {@code orTimeout}) gives
+     * up the wait and leaves the task running: a failure it throws later
+     * that nobody receives goes to the executor's unobserved-failure
+     * handler.
      */
     default CompletableFuture<T> toCompletableFuture() {
         JoinHandle<T> h = this instanceof JoinHandle<T> jh

@@ -108,4 +108,34 @@ class DetachedWaitTest {
         });
         assertThat(reported).isEmpty();
     }
+
+    /**
+     * The same through {@code toCompletableFuture()}: a CompletableFuture
+     * that its user completes or lets time out gives the wait up; the task
+     * runs on, and its later failure is reported. A cancel aborts the task,
+     * as before.
+     */
+    @EveryKind
+    void aFailureAfterItsCompletableFutureWasCompletedByItsUserIsReported(ExecutorKind kind) {
+        List<Throwable> reported = reportedAround(kind, () -> {
+            Probes.Gate<Void> gate = new Probes.Gate<>();
+            JoinHandle<String> h = failingOnce(gate);
+            java.util.concurrent.CompletableFuture<String> cf = h.toCompletableFuture();
+            assertThat(cf.complete("mine")).isTrue();
+            Probes.Gate<Void> gate2 = new Probes.Gate<>();
+            JoinHandle<String> h2 = failingOnce(gate2);
+            java.util.concurrent.CompletableFuture<String> cf2 = h2.toCompletableFuture()
+                    .orTimeout(1, java.util.concurrent.TimeUnit.MILLISECONDS);
+            while (!cf2.isDone()) {
+                Weft.yieldNow().await();
+            }
+            assertThat(h.isFinished() || h2.isFinished()).as("the tasks outlive their CompletableFutures").isFalse();
+            gate.open(null);
+            gate2.open(null);
+            waitUntilFinished(h);
+            waitUntilFinished(h2);
+            return null;
+        });
+        assertThat(reported).hasSize(2).allSatisfy(e -> assertThat(e).hasMessage("late"));
+    }
 }
