@@ -85,11 +85,12 @@ public final class Futures {
      * cancelled (see the class docs). No futures: an empty list.
      *
      * <p><b>Cancel safety:</b> cancelling it cancels every unfinished
-     * future; the values it already took go back where they came from (a
-     * channel's receive puts its value back at the front of the channel),
-     * or are closed if they are {@link AutoCloseable} (a permit, a lock
-     * guard); a task's output stays with its handle. What can be neither
-     * (a stream read's bytes, a oneshot's value) is lost: see
+     * future; the values it already took go back where they came from (the
+     * receive of a channel, an SPSC channel, a oneshot or a broadcast puts
+     * its value back before the values not yet received), or are closed if
+     * they are {@link AutoCloseable} (a permit, a lock guard); a task's
+     * output stays with its handle. What can be neither (a stream read's
+     * bytes, a datagram) is lost: see
      * {@code io.weft.compose.JoinAll}. The same future given twice is refused
      * (IllegalArgumentException), except a {@link JoinHandle}.
      */
