@@ -169,6 +169,23 @@ public final class Weft {
         return Worker.current("Weft.createTaskQueue").createTaskQueue(name, shares, latency);
     }
 
+    /**
+     * Removes task queue {@code q} of the current executor, as glommio's
+     * {@code remove_task_queue}: for queues made per tenant or per job, so
+     * that the executor does not keep them all for good. Refused
+     * (IllegalStateException) while a task spawned into it is live (queued,
+     * running or suspended): await or abort its tasks first. After it, a
+     * spawn into {@code q} throws IllegalStateException. A queue of another
+     * executor is refused with IllegalArgumentException; the default queue
+     * has no handle and stays.
+     */
+    public static void removeTaskQueue(TaskQueueHandle q) {
+        if (q == null) {
+            throw new NullPointerException("task queue");
+        }
+        Worker.current("Weft.removeTaskQueue").removeTaskQueue(q);
+    }
+
     /** A future that is pending once: awaiting it sends the task to the back of its queue. */
     public static Future<Void> yieldNow() {
         return new YieldNow();

@@ -125,16 +125,6 @@ public final class ExecutorCore implements Worker, TaskOwner {
     private long timerFires;
 
     public ExecutorCore(Object facade, String name, int pinCpu, long spinNanos, long preemptNanos,
-                        BiConsumer<String, Throwable> failureHandler) {
-        this(facade, name, pinCpu, spinNanos, preemptNanos, failureHandler, Clock.system());
-    }
-
-    public ExecutorCore(Object facade, String name, int pinCpu, long spinNanos, long preemptNanos,
-                        BiConsumer<String, Throwable> failureHandler, Clock clock) {
-        this(facade, name, pinCpu, spinNanos, preemptNanos, failureHandler, clock, null);
-    }
-
-    public ExecutorCore(Object facade, String name, int pinCpu, long spinNanos, long preemptNanos,
                         BiConsumer<String, Throwable> failureHandler, Clock clock, Driver driverChoice) {
         this.driverChoice = driverChoice;
         this.clock = clock != null ? clock : Clock.system();
@@ -290,6 +280,11 @@ public final class ExecutorCore implements Worker, TaskOwner {
             throw new NullPointerException("createTaskQueue(name, shares, latency): no argument may be null");
         }
         return scheduler.newQueue(name, shares, latency);
+    }
+
+    @Override
+    public void removeTaskQueue(TaskQueueHandle q) {
+        scheduler.removeQueue(q);
     }
 
     // =====================================================================

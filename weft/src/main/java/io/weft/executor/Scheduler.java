@@ -25,12 +25,13 @@ final class Scheduler {
     private final ExecutorCore core;
     private final long preemptNanos;
     /**
-     * Every queue, by id: the loop thread appends, other threads (stats,
-     * metrics) read {@code queueCount} then {@code queueArray}, which holds
-     * at least that many (the array is replaced before the count grows).
+     * Every queue not removed, in the order made: copied on write by the
+     * loop thread (a queue is made or removed rarely), read whole by other
+     * threads (stats, metrics).
      */
-    private volatile TaskQueue[] queueArray = new TaskQueue[4];
-    private volatile int queueCount;
+    private volatile TaskQueue[] queueArray = new TaskQueue[0];
+    /** The id of the next queue made. Loop thread only. */
+    private int nextQueueId;
     private final QueueHeap active = new QueueHeap();
     final TaskQueue defaultQueue;
 
@@ -57,26 +58,51 @@ final class Scheduler {
     }
 
     TaskQueue newQueue(String name, Shares shares, Latency latency) {
-        int n = queueCount;
-        TaskQueue q = new TaskQueue(core, n, name, shares, latency, System.nanoTime());
+        TaskQueue q = new TaskQueue(core, nextQueueId++, name, shares, latency, System.nanoTime());
         q.vruntime = floor; // as if it had been woken: no credit for the time before it existed
         TaskQueue[] a = queueArray;
-        if (n == a.length) {
-            a = java.util.Arrays.copyOf(a, n * 2);
-            queueArray = a;
-        }
-        a[n] = q;
-        queueCount = n + 1;
+        TaskQueue[] more = java.util.Arrays.copyOf(a, a.length + 1);
+        more[a.length] = q;
+        queueArray = more;
         return q;
     }
 
-    /** The queue behind a handle of this executor (the default queue for null). */
+    /**
+     * Takes {@code h}'s queue out (see {@code Weft.removeTaskQueue}): refused
+     * while a task of it is live. None is, so it is on no run queue, not in
+     * the active heap and not running: it is IDLE.
+     */
+    void removeQueue(TaskQueueHandle h) {
+        TaskQueue q = queueOf(h);
+        long live = q.tasksSpawned - q.tasksCompleted;
+        if (live > 0) {
+            throw new IllegalStateException("task queue " + q.name + " still has " + live + " live task"
+                    + (live == 1 ? "" : "s") + ": remove it once they have finished (await them, or abort and"
+                    + " await them)");
+        }
+        assert q.status == TaskQueue.IDLE && q != defaultQueue;
+        q.removed = true;
+        TaskQueue[] a = queueArray;
+        TaskQueue[] fewer = new TaskQueue[a.length - 1];
+        for (int i = 0, j = 0; i < a.length; i++) {
+            if (a[i] != q) {
+                fewer[j++] = a[i];
+            }
+        }
+        queueArray = fewer;
+    }
+
+    /** The queue behind a handle of this executor (the default queue for null), not removed. */
     TaskQueue queueOf(TaskQueueHandle h) {
         if (h == null) {
             return defaultQueue;
         }
         if (!(h instanceof TaskQueue q) || q.executor != core) {
             throw new IllegalArgumentException("task queue " + h.name() + " belongs to another executor");
+        }
+        if (q.removed) {
+            throw new IllegalStateException("task queue " + q.name + " was removed (Weft.removeTaskQueue):"
+                    + " make a new one");
         }
         return q;
     }
@@ -252,9 +278,8 @@ final class Scheduler {
         return List.copyOf(qs);
     }
 
-    /** The queues made so far (any thread): the count first, then the array, which holds at least that many. */
+    /** The queues not removed (any thread): one read of the copy-on-write array. */
     private List<TaskQueue> queues() {
-        int n = queueCount;
-        return java.util.Arrays.asList(queueArray).subList(0, n);
+        return java.util.Arrays.asList(queueArray);
     }
 }

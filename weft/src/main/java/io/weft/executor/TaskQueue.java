@@ -32,6 +32,8 @@ final class TaskQueue implements TaskQueueHandle {
     int shares;
     long sharesReadAt;
     int status = IDLE;
+    /** Taken out by {@code Weft.removeTaskQueue}: no spawn goes into it any more. Loop thread only. */
+    boolean removed;
     /** Position in the active heap, -1 when not in it. */
     int heapIndex = -1;
 

@@ -120,6 +120,9 @@ public interface Worker extends CurrentLoop.Turns {
 
     TaskQueueHandle createTaskQueue(String name, Shares shares, Latency latency);
 
+    /** Removes a task queue this worker made; see {@code Weft.removeTaskQueue}. */
+    void removeTaskQueue(TaskQueueHandle q);
+
     /** The worker's reactor, opened on first use. */
     IoDriver driver();
 

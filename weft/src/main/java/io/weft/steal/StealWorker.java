@@ -546,6 +546,11 @@ final class StealWorker implements Worker, TaskDumps.Site {
         throw noTaskQueues();
     }
 
+    @Override
+    public void removeTaskQueue(TaskQueueHandle q) {
+        throw noTaskQueues();
+    }
+
     private IllegalStateException noTaskQueues() {
         return new IllegalStateException("task queues with shares are per thread, and the tasks of "
                 + scheduler + " move between threads: use a LocalExecutor (or a LocalExecutorPool) for them");
