@@ -17,9 +17,14 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang guard, not a speed limit
 class CombinatorKeepsTest {
 
-    /** Pending for ever; its cancel throws (a local primitive cancelled from the wrong thread does). */
-    static final class CancelThrows<T> implements CancellableFuture<T> {
+    /** Pending for ever; counts its cancels, and throws from each if {@code throwing}. */
+    static class Pending<T> implements CancellableFuture<T> {
         final AtomicInteger cancels = new AtomicInteger();
+        private final boolean throwing;
+
+        Pending(boolean throwing) {
+            this.throwing = throwing;
+        }
 
         @Override
         public Poll<T> poll(Context cx) {
@@ -29,22 +34,22 @@ class CombinatorKeepsTest {
         @Override
         public void cancel() {
             cancels.incrementAndGet();
-            throw new IllegalStateException("this cancel throws");
+            if (throwing) {
+                throw new IllegalStateException("this cancel throws");
+            }
         }
     }
 
-    /** Pending for ever; counts its cancels. */
-    static final class Counted<T> implements CancellableFuture<T> {
-        final AtomicInteger cancels = new AtomicInteger();
-
-        @Override
-        public Poll<T> poll(Context cx) {
-            return Poll.pending();
+    /** Its cancel throws (a local primitive's, cancelled from the wrong thread, does). */
+    static final class CancelThrows<T> extends Pending<T> {
+        CancelThrows() {
+            super(true);
         }
+    }
 
-        @Override
-        public void cancel() {
-            cancels.incrementAndGet();
+    static final class Counted<T> extends Pending<T> {
+        Counted() {
+            super(false);
         }
     }
 
