@@ -87,10 +87,10 @@ public final class Futures {
      * <p><b>Cancel safety:</b> cancelling it cancels every unfinished
      * future; the values it already took go back where they came from (the
      * receive of a channel, an SPSC channel, a oneshot or a broadcast puts
-     * its value back before the values not yet received), or are closed if
-     * they are {@link AutoCloseable} (a permit, a lock guard); a task's
-     * output stays with its handle. What can be neither (a stream read's
-     * bytes, a datagram) is lost: see
+     * its value back before the values not yet received; a stream read its
+     * bytes, before the next read), or are closed if they are
+     * {@link AutoCloseable} (a permit, a lock guard); a task's output stays
+     * with its handle. What can be neither (a datagram) is lost: see
      * {@code io.weft.compose.JoinAll}. The same future given twice is refused
      * (IllegalArgumentException), except a {@link JoinHandle}.
      */

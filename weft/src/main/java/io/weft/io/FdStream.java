@@ -263,7 +263,7 @@ public final class FdStream extends FdSocket implements StreamHandle {
      * byte: the unread ones and whatever the recv got stay in the leftover,
      * for the next read.
      */
-    static final class ReadOp extends FdOp<Integer> {
+    static final class ReadOp extends FdOp<Integer> implements io.weft.compose.GivesBack<Integer> {
         private final ByteBuffer buf;
         private final MemorySegment seg;
         /** io_uring: cancelled in the kernel to take unread bytes first; reads again once its completion came. */
@@ -273,6 +273,19 @@ public final class FdStream extends FdSocket implements StreamHandle {
             super(driver, s);
             this.buf = buf;
             this.seg = seg;
+        }
+
+        /**
+         * The count this read returned, given back by a combinator that took
+         * it and was given up (a join past its deadline): its bytes go back
+         * to the stream, read first by the next read, and a buffer's position
+         * moves back over them. An end of stream stays where it is.
+         */
+        @Override
+        public void giveBack(Integer n) {
+            if (n != null && n > 0) {
+                ((FdStream) socket).unread(KeptBytes.takenBack(seg != null ? null : buf, seg, n));
+            }
         }
 
         private MemorySegment view() {

@@ -72,4 +72,23 @@ final class KeptBytes {
         bytes = null;
         return left;
     }
+
+    /**
+     * The {@code n} bytes a read just delivered, taken back out of the
+     * caller's memory (a buffer's last {@code n} before its position, which
+     * moves back over them; a segment's first {@code n}), for
+     * {@code unread}: the read's value was given back by a combinator that
+     * took it and was given up.
+     */
+    static byte[] takenBack(ByteBuffer buf, MemorySegment seg, int n) {
+        byte[] b = new byte[n];
+        if (seg != null) {
+            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, 0, b, 0, n);
+        } else {
+            int p = buf.position() - n;
+            buf.get(p, b);
+            buf.position(p);
+        }
+        return b;
+    }
 }

@@ -235,7 +235,7 @@ public final class NioStream extends NioSocket implements StreamHandle {
      * {@link NioDriver#BOUNCE} bytes a call (java.nio would take a temporary
      * direct buffer as large as the whole heap buffer).
      */
-    static final class ReadOp extends NioOp<Integer> {
+    static final class ReadOp extends NioOp<Integer> implements io.weft.compose.GivesBack<Integer> {
         private final ByteBuffer buf;
         private final MemorySegment seg;
 
@@ -243,6 +243,19 @@ public final class NioStream extends NioSocket implements StreamHandle {
             super(s);
             this.buf = buf != null ? buf : directView(seg);
             this.seg = seg;
+        }
+
+        /**
+         * The count this read returned, given back by a combinator that took
+         * it and was given up (a join past its deadline): its bytes go back
+         * to the stream, read first by the next read, and a buffer's position
+         * moves back over them. An end of stream stays where it is.
+         */
+        @Override
+        public void giveBack(Integer n) {
+            if (n != null && n > 0) {
+                ((NioStream) socket).unread(KeptBytes.takenBack(seg != null ? null : buf, seg, n));
+            }
         }
 
         @Override

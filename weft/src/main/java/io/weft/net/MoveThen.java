@@ -19,7 +19,7 @@ import java.util.function.Function;
  * {@link StreamMove}'s: it runs on the calling task's worker, and reads and
  * writes the mover's state as its other operations there do.
  */
-final class MoveThen<T> implements CancellableFuture<T> {
+final class MoveThen<T> implements CancellableFuture<T>, io.weft.compose.GivesBack<T> {
     private final StreamMove mover;
     private final Function<StreamOps, CancellableFuture<T>> op;
     private CancellableFuture<T> inner;
@@ -37,6 +37,21 @@ final class MoveThen<T> implements CancellableFuture<T> {
         if (counted) {
             counted = false;
             mover.activeHere--;
+        }
+    }
+
+    /**
+     * The value the operation returned, given back by a combinator that took
+     * it and was given up: to the operation that ran on this worker's
+     * handle, which puts a read's bytes back (its own thread check refuses
+     * it if the stream moved away since); an operation forwarded to the
+     * stream's worker keeps nothing to give back.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public void giveBack(T value) {
+        if (inner instanceof io.weft.compose.GivesBack<?> g) {
+            ((io.weft.compose.GivesBack<T>) g).giveBack(value);
         }
     }
 

@@ -62,7 +62,10 @@ public abstract sealed class SocketStream implements AutoCloseable permits TcpSt
      * completion, so do not reuse it for other data before the next read on
      * this stream has returned. A read from a task of another worker while
      * the stream stays on its own (see {@link #write}) that is given up
-     * after it read hands its bytes back: the next read returns them.
+     * after it read hands its bytes back: the next read returns them. A
+     * join (or a select, a Timeout) that took the count and is then given
+     * up puts the bytes back too (the next read returns them first) and
+     * moves {@code dst}'s position back over them.
      */
     public CancellableFuture<Integer> read(ByteBuffer dst) {
         return mover == null ? handle.read(dst) : mover.then(x -> x.read(dst));
