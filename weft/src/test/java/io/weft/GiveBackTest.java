@@ -23,6 +23,8 @@ import java.util.List;
 @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class GiveBackTest {
 
+    private static final Duration WAIT = Duration.ofSeconds(5); // a hang guard
+
     /** A join of {@code f} and a gate never opened, under a Timeout of 5 ms: it times out, having polled {@code f}. */
     private static void timesOutHolding(Future<?> f) {
         assertThatThrownBy(() -> Timeout.of(Duration.ofMillis(5), Futures.join(f, new Probes.Gate<String>())).await())
@@ -159,6 +161,50 @@ class GiveBackTest {
                 assertThat(waiting.isFinished()).isFalse();
                 join.cancel();
                 assertThat(Timeout.of(Duration.ofSeconds(5), waiting).await()).isEqualTo("a");
+                return null;
+            });
+        }
+    }
+
+    /**
+     * A notifyOne that a join's notified() took, the join then given up: the
+     * notification is passed on (stored as the permit here: nobody waits),
+     * as a cancelled notified() passes it on. One from notifyWaiters is for
+     * the waiters of its moment and is not.
+     */
+    @EveryKind
+    void aJoinGivenUpAfterItTookANotifyOnePassesItOn(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            ex.run(() -> {
+                io.weft.sync.Notify n = io.weft.sync.Notify.create();
+                n.notifyOne(); // stored: the next notified() takes it at once
+                timesOutHolding(n.notified());
+                Timeout.of(WAIT, n.notified()).await(); // the permit again: ready at once
+                var waiting = n.notified();
+                CancellableFuture<List<Void>> join = Futures.join(waiting, new Probes.Gate<Void>());
+                assertThat(join.poll(new Context(() -> { })).isReady()).isFalse(); // queued
+                n.notifyWaiters();
+                assertThat(join.poll(new Context(() -> { })).isReady()).isFalse(); // took it, waits for the gate
+                join.cancel();
+                assertThatThrownBy(() -> Timeout.of(Duration.ofMillis(20), n.notified()).await())
+                        .as("notifyWaiters stores nothing").isInstanceOf(TimedOutException.class);
+                return null;
+            });
+        }
+    }
+
+    /** A watch version that a join's changed() took, the join then given up: unseen again for that receiver. */
+    @EveryKind
+    void aJoinGivenUpAfterItTookAWatchChangeLeavesTheVersionUnseen(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            ex.run(() -> {
+                io.weft.sync.Watch<String> w = io.weft.sync.Watch.create("v0");
+                var rx = w.subscribe();
+                w.sender().send("v1");
+                timesOutHolding(rx.changed());
+                assertThat(rx.hasChanged()).as("v1 unseen again").isTrue();
+                Timeout.of(WAIT, rx.changed()).await();
+                assertThat(rx.hasChanged()).isFalse();
                 return null;
             });
         }

@@ -144,8 +144,9 @@ public final class JoinAll<T> implements CancellableFuture<List<T>>, TaskOutputs
         for (int i = values.length - 1; i >= 0; i--) {
             Object taken = values[i];
             values[i] = null;
-            if (owned[i] && taken != null) {
-                thrown = GivesBack.undo(takenFrom == null ? null : takenFrom[i], taken, thrown);
+            Future<?> from = takenFrom == null ? null : takenFrom[i];
+            if (owned[i] && (taken != null || from != null)) { // a give-back of a null value too (a notification)
+                thrown = GivesBack.undo(from, taken, thrown);
             }
         }
         return thrown;

@@ -87,15 +87,19 @@ public final class Notify {
      * queue. One cancelled after a {@link #notifyOne()} chose it passes that
      * notification to the next waiter, or stores it as the permit if nobody
      * waits, so no {@code notifyOne} is lost. A {@link #notifyWaiters()}
-     * is for the waiters of that moment only and is not passed on.
+     * is for the waiters of that moment only and is not passed on. A join
+     * (or a select, a Timeout) that took a notifyOne and is then given up
+     * passes it on too.
      */
     public WaitFuture<Void> notified() {
         return new Notified();
     }
 
-    private final class Notified extends Waiter implements WaitFuture<Void> {
+    private final class Notified extends Waiter implements WaitFuture<Void>, io.weft.compose.GivesBack<Void> {
         /** Woken by notifyOne (passed on if cancelled) rather than notifyWaiters. */
         boolean fromOne;
+        /** Returned ready for a notifyOne (or the permit), not given back since. Under access. */
+        private boolean tookOne;
 
         @Override
         public Poll<Void> poll(Context cx) {
@@ -107,6 +111,7 @@ public final class Notify {
                             return Poll.pending();
                         }
                         state = DONE;
+                        tookOne = fromOne;
                         return Poll.ready(null);
                     }
                     case QUEUED -> {
@@ -122,6 +127,7 @@ public final class Notify {
                                 return Poll.pending();
                             }
                             state = DONE;
+                            tookOne = true;
                             return Poll.ready(null);
                         }
                         access.checkMayWait(this, cx.waker());
@@ -131,6 +137,24 @@ public final class Notify {
                     }
                     default -> throw new IllegalStateException(
                             "notified future polled after it completed or was cancelled");
+                }
+            } finally {
+                access.exit();
+            }
+        }
+
+        /**
+         * Given back by a combinator that took it and was given up (a join
+         * past its deadline): a notifyOne it used is passed on, as its
+         * cancel passes on one it had not used yet; a notifyWaiters is not.
+         */
+        @Override
+        public void giveBack(Void unused) {
+            access.enter();
+            try {
+                if (tookOne) {
+                    tookOne = false;
+                    notifyOneLocked();
                 }
             } finally {
                 access.exit();

@@ -270,8 +270,10 @@ public final class Watch<T> {
         return new Changed(rx);
     }
 
-    private final class Changed extends Waiter implements WaitFuture<Void> {
+    private final class Changed extends Waiter implements WaitFuture<Void>, io.weft.compose.GivesBack<Void> {
         final Receiver<T> rx;
+        /** The version rx had seen before this returned ready, until given back; -1: none. Under access. */
+        private long seenBefore = -1;
 
         Changed(Receiver<T> rx) {
             this.rx = rx;
@@ -293,6 +295,7 @@ public final class Watch<T> {
                         return Poll.pending(); // keep our state; the version stays unseen
                     }
                     finish(waiters);
+                    seenBefore = rx.seen;
                     rx.seen = version;
                     return Poll.ready(null);
                 }
@@ -306,6 +309,26 @@ public final class Watch<T> {
                     waiters.addLast(this);
                 }
                 return Poll.pending();
+            } finally {
+                access.exit();
+            }
+        }
+
+        /**
+         * Given back by a combinator that took it and was given up (a join
+         * past its deadline): what it marked seen is unseen again, unless
+         * the receiver saw a version since.
+         */
+        @Override
+        public void giveBack(Void unused) {
+            access.enter();
+            try {
+                long before = seenBefore;
+                seenBefore = -1;
+                if (before >= 0 && !rx.closed && rx.seen == version) {
+                    rx.seen = before;
+                    waiters.notifyEvery(); // a task of rx waiting for a change: it has one again
+                }
             } finally {
                 access.exit();
             }
@@ -389,7 +412,8 @@ public final class Watch<T> {
          *
          * <p><b>Cancel safety:</b> a cancelled {@code changed()} marks
          * nothing seen: the next one is ready at once for the version it
-         * would have returned.
+         * would have returned. A join (or a select, a Timeout) that took it
+         * and is then given up leaves the version unseen too.
          */
         public WaitFuture<Void> changed() {
             return watch.changed(this);
