@@ -23,7 +23,8 @@ import java.util.function.Function;
  * connection the kernel had taken already waits for the next accept); one
  * that had already taken a connection hands it back ({@link #handedBack}),
  * and the next accept, from any worker, returns it first; a close of the
- * listener closes what is handed back.
+ * listener closes what is handed back. So does a join (or a select, a
+ * Timeout) that took a connection and is then given up.
  *
  * <p>Threads: {@code handedBack} is a concurrent queue (any thread); the
  * rest is final.
@@ -46,9 +47,37 @@ final class ListenerAccepts<S extends SocketStream> {
 
     CancellableFuture<S> accept() {
         if (!handedBack.isEmpty()) { // taken at the first poll (GivenBack), else an accept made then
-            return new GivenBack<>(handedBack::poll, c -> c, this::acceptLive);
+            return new Accept(new GivenBack<>(handedBack::poll, c -> c, this::acceptLive));
         }
-        return acceptLive();
+        return new Accept(acceptLive());
+    }
+
+    /**
+     * An accept whose connection, given back by a combinator that took it
+     * and was given up (a join past its deadline), is handed back: the next
+     * accept returns it, as one taken by an accept given up on another worker.
+     */
+    private final class Accept implements CancellableFuture<S>, io.weft.compose.GivesBack<S> {
+        private final CancellableFuture<S> op;
+
+        Accept(CancellableFuture<S> op) {
+            this.op = op;
+        }
+
+        @Override
+        public io.weft.Poll<S> poll(io.weft.Context cx) {
+            return op.poll(cx);
+        }
+
+        @Override
+        public void cancel() {
+            op.cancel();
+        }
+
+        @Override
+        public void giveBack(S conn) {
+            handBack(conn);
+        }
     }
 
     /** From another worker: made and polled on the listener's, the stream made there too. */

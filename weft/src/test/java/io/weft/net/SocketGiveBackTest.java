@@ -25,10 +25,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * passed) gives them back, on every driver: the next read returns them
  * first, and the caller's buffer is where it was before the read. They
  * used to be lost: the next read waited for bytes that had already come.
+ * The same for an accepted connection: the next accept returns it (it used
+ * to be closed).
  */
 @org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS,
         threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
-class ReadGiveBackTest {
+class SocketGiveBackTest {
     private static final Duration WAIT = Duration.ofSeconds(5); // a hang guard
 
     /** Never ready. */
@@ -47,7 +49,7 @@ class ReadGiveBackTest {
     @ParameterizedTest
     @EnumSource(Driver.class)
     void theBytesOfAReadTakenByAJoinThatWasGivenUpAreReadAgain(Driver d) {
-        TcpTest.on(d, ReadGiveBackTest::readsGivenBack);
+        TcpTest.on(d, SocketGiveBackTest::readsGivenBack);
     }
 
     /** The same on a StealingExecutor of two workers, the stream used by the task on the worker that accepted it. */
@@ -55,7 +57,7 @@ class ReadGiveBackTest {
     @EnumSource(Driver.class)
     void theBytesOfAReadGivenBackOnAStealingExecutorAreReadAgain(Driver d) {
         try (var ex = StealingIoTest.on(d)) {
-            ex.blockOn(ReadGiveBackTest::readsGivenBack);
+            ex.blockOn(SocketGiveBackTest::readsGivenBack);
         }
     }
 
@@ -93,5 +95,27 @@ class ReadGiveBackTest {
             }
         }
         return null;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aConnectionAcceptedByAJoinThatWasGivenUpIsAcceptedAgain(Driver d) {
+        TcpTest.on(d, () -> {
+            try (TcpListener l = TcpListener.bind(TcpTest.loopback()); Socket peer = new Socket()) {
+                peer.connect(l.localAddress());
+                peer.getOutputStream().write("first".getBytes(StandardCharsets.US_ASCII));
+                assertThatThrownBy(() -> Timeout.of(Duration.ofMillis(300),
+                        Futures.join(l.accept(), cx -> Poll.<TcpStream>pending())).await())
+                        .isInstanceOf(TimedOutException.class);
+                try (TcpStream s = Timeout.of(WAIT, l.accept()).await()) {
+                    ByteBuffer got = ByteBuffer.allocate(64);
+                    while (got.position() < "first".length()) {
+                        Timeout.of(WAIT, s.read(got)).await();
+                    }
+                    assertThat(text(got)).isEqualTo("first");
+                }
+            }
+            return null;
+        });
     }
 }
