@@ -88,9 +88,10 @@ public final class Futures {
      * future; the values it already took go back where they came from (the
      * receive of a channel, an SPSC channel, a oneshot or a broadcast puts
      * its value back before the values not yet received; a stream read its
-     * bytes, before the next read), or are closed if they are
-     * {@link AutoCloseable} (a permit, a lock guard); a task's output stays
-     * with its handle. What can be neither (a datagram) is lost: see
+     * bytes, before the next read; an accept its connection, a UDP receive
+     * its datagram), or are closed if they are {@link AutoCloseable} (a
+     * permit, a lock guard); a task's output stays with its handle. What can
+     * be neither is lost: see
      * {@code io.weft.compose.JoinAll}. The same future given twice is refused
      * (IllegalArgumentException), except a {@link JoinHandle}.
      */

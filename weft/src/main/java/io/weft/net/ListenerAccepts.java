@@ -47,37 +47,9 @@ final class ListenerAccepts<S extends SocketStream> {
 
     CancellableFuture<S> accept() {
         if (!handedBack.isEmpty()) { // taken at the first poll (GivenBack), else an accept made then
-            return new Accept(new GivenBack<>(handedBack::poll, c -> c, this::acceptLive));
+            return new TakenBack<>(new GivenBack<>(handedBack::poll, c -> c, this::acceptLive), this::handBack);
         }
-        return new Accept(acceptLive());
-    }
-
-    /**
-     * An accept whose connection, given back by a combinator that took it
-     * and was given up (a join past its deadline), is handed back: the next
-     * accept returns it, as one taken by an accept given up on another worker.
-     */
-    private final class Accept implements CancellableFuture<S>, io.weft.compose.GivesBack<S> {
-        private final CancellableFuture<S> op;
-
-        Accept(CancellableFuture<S> op) {
-            this.op = op;
-        }
-
-        @Override
-        public io.weft.Poll<S> poll(io.weft.Context cx) {
-            return op.poll(cx);
-        }
-
-        @Override
-        public void cancel() {
-            op.cancel();
-        }
-
-        @Override
-        public void giveBack(S conn) {
-            handBack(conn);
-        }
+        return new TakenBack<>(acceptLive(), this::handBack); // given back by a join: the next accept's
     }
 
     /** From another worker: made and polled on the listener's, the stream made there too. */

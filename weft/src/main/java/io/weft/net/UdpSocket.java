@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * A UDP socket of the current executor (IPv4 or IPv6). Each send is one
@@ -28,7 +28,7 @@ public final class UdpSocket implements AutoCloseable {
     /** On a StealingExecutor, the worker that bound it: other workers' tasks use it through there. */
     private final OnHome home;
     /** Datagrams received from afar for receives given up meanwhile: the next receive's. Any thread. */
-    private final ConcurrentLinkedQueue<Received> kept = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedDeque<Received> kept = new ConcurrentLinkedDeque<>();
 
     /**
      * A datagram received on the socket's worker for a task of another: its
@@ -101,16 +101,31 @@ public final class UdpSocket implements AutoCloseable {
      * is returned by the next receive, and an error one ended with in the
      * kernel (a refusal of a connected peer) is thrown by the next receive,
      * as on epoll and nio. A cancelled send may or may not have been sent (a
-     * datagram goes whole or not at all).
+     * datagram goes whole or not at all). A join (or a select, a Timeout)
+     * that took a datagram and is then given up gives it back: taken out of
+     * {@code dst} again, it is the next receive's.
      */
     public CancellableFuture<SocketAddress> receiveFrom(ByteBuffer dst) {
-        if (!kept.isEmpty()) { // taken at the first poll (GivenBack), else a receive made then
-            return new GivenBack<>(() -> takeKept(true), r -> {
-                r.copyInto(dst);
-                return r.from();
-            }, () -> receiveFromLive(dst));
-        }
-        return receiveFromLive(dst);
+        int start = dst.position();
+        CancellableFuture<SocketAddress> op = kept.isEmpty() ? receiveFromLive(dst)
+                : new GivenBack<>(() -> takeKept(true), r -> { // taken at the first poll, else a receive made then
+                    r.copyInto(dst);
+                    return r.from();
+                }, () -> receiveFromLive(dst));
+        return new TakenBack<>(op, from -> keepFirst(from, dst, start));
+    }
+
+    /**
+     * A datagram a receive stored in {@code dst} from {@code start}, given
+     * back by a combinator that took it and was given up (a join past its
+     * deadline): taken out of {@code dst} (its position moves back) and kept
+     * before the others, for the next receive.
+     */
+    private void keepFirst(SocketAddress from, ByteBuffer dst, int start) {
+        byte[] b = new byte[dst.position() - start];
+        dst.get(start, b);
+        dst.position(start);
+        kept.addFirst(new Received(from, b));
     }
 
     private CancellableFuture<SocketAddress> receiveFromLive(ByteBuffer dst) {
@@ -151,10 +166,10 @@ public final class UdpSocket implements AutoCloseable {
 
     /** Receives from the connected peer; the datagram's length (as stored in dst). */
     public CancellableFuture<Integer> receive(ByteBuffer dst) {
-        if (!kept.isEmpty()) { // taken at the first poll (GivenBack), else a receive made then
-            return new GivenBack<>(() -> takeKept(false), r -> r.copyInto(dst), () -> receiveLive(dst));
-        }
-        return receiveLive(dst);
+        int start = dst.position();
+        CancellableFuture<Integer> op = kept.isEmpty() ? receiveLive(dst) // else taken at the first poll (GivenBack)
+                : new GivenBack<>(() -> takeKept(false), r -> r.copyInto(dst), () -> receiveLive(dst));
+        return new TakenBack<>(op, n -> keepFirst(null, dst, start));
     }
 
     private CancellableFuture<Integer> receiveLive(ByteBuffer dst) {

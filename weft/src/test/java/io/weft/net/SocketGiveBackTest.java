@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * first, and the caller's buffer is where it was before the read. They
  * used to be lost: the next read waited for bytes that had already come.
  * The same for an accepted connection: the next accept returns it (it used
- * to be closed).
+ * to be closed); and for a datagram: the next receive returns it.
  */
 @org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS,
         threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
@@ -113,6 +113,32 @@ class SocketGiveBackTest {
                         Timeout.of(WAIT, s.read(got)).await();
                     }
                     assertThat(text(got)).isEqualTo("first");
+                }
+            }
+            return null;
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aDatagramReceivedByAJoinThatWasGivenUpIsReceivedAgainInOrder(Driver d) {
+        TcpTest.on(d, () -> {
+            try (UdpSocket u = UdpSocket.bind(TcpTest.loopback());
+                 java.net.DatagramSocket peer = new java.net.DatagramSocket(TcpTest.loopback())) {
+                for (String m : new String[] {"d1", "d2"}) {
+                    byte[] b = m.getBytes(StandardCharsets.US_ASCII);
+                    peer.send(new java.net.DatagramPacket(b, b.length, u.localAddress()));
+                }
+                ByteBuffer buf = ByteBuffer.allocate(64);
+                assertThatThrownBy(() -> Timeout.of(Duration.ofMillis(300),
+                        Futures.join(u.receiveFrom(buf), cx -> Poll.pending())).await())
+                        .isInstanceOf(TimedOutException.class);
+                assertThat(buf.position()).as("the datagram was taken out of the buffer again").isZero();
+                for (String m : new String[] {"d1", "d2"}) {
+                    ByteBuffer got = ByteBuffer.allocate(64);
+                    java.net.SocketAddress from = Timeout.of(WAIT, u.receiveFrom(got)).await();
+                    assertThat(text(got)).isEqualTo(m);
+                    assertThat(from).isEqualTo(peer.getLocalSocketAddress());
                 }
             }
             return null;
