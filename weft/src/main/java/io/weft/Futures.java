@@ -145,7 +145,7 @@ public final class Futures {
     /** As {@link #select(Future[])}, when only the winner's value matters. */
     @SafeVarargs
     public static <T> CancellableFuture<T> race(Future<? extends T>... futures) {
-        return new io.weft.compose.Mapped<>(new Select<T>(Arrays.asList(futures)), Selected::value);
+        return new Select<T>(Arrays.asList(futures)).race();
     }
 
     /**

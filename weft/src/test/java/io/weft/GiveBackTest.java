@@ -209,4 +209,18 @@ class GiveBackTest {
             });
         }
     }
+
+    /** Through a race (a select's winner's value alone) as through a select. */
+    @EveryKind
+    void aJoinGivenUpAfterARaceTookAValueGivesItBackToItsChannel(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            ex.run(() -> {
+                Channel<String> a = Channel.bounded(2);
+                a.sender().trySend("x");
+                timesOutHolding(Futures.race(new Probes.Gate<String>(), a.receiver().recv()));
+                assertThat(a.receiver().tryRecv()).isEqualTo("x");
+                return null;
+            });
+        }
+    }
 }

@@ -113,4 +113,39 @@ public final class Select<T> implements CancellableFuture<Selected<T>>, TaskOutp
             Children.rethrow(cancelAllBut(-1, null));
         }
     }
+
+    /**
+     * This select as {@code Futures.race}: the winner's value alone. Given
+     * back, the value goes to the child that gave it, as the select's would.
+     */
+    public CancellableFuture<T> race() {
+        return new Race();
+    }
+
+    private final class Race implements CancellableFuture<T>, TaskOutputs.Carrier, GivesBack<T> {
+        @Override
+        public Poll<T> poll(Context cx) {
+            Poll<Selected<T>> p = Select.this.poll(cx);
+            return p.isReady() ? Poll.ready(p.get().value()) : Poll.pending();
+        }
+
+        @Override
+        public void cancel() {
+            Select.this.cancel();
+        }
+
+        @Override
+        public boolean mayCarryTaskOutput() {
+            return carries;
+        }
+
+        @Override
+        public void giveBack(T value) {
+            Selected<T> w = winner;
+            if (w == null || w.value() != value) {
+                throw new IllegalStateException("a race gives back only the value it returned");
+            }
+            Select.this.giveBack(w);
+        }
+    }
 }
