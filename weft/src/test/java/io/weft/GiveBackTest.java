@@ -210,15 +210,19 @@ class GiveBackTest {
         }
     }
 
-    /** Through a race (a select's winner's value alone) as through a select. */
+    /** Through a race (a select's winner's value alone) and a firstSuccessful, as through a select. */
     @EveryKind
-    void aJoinGivenUpAfterARaceTookAValueGivesItBackToItsChannel(ExecutorKind kind) {
+    void aJoinGivenUpAfterARaceOrAFirstSuccessTookAValueGivesItBackToItsChannel(ExecutorKind kind) {
         try (var ex = kind.open()) {
             ex.run(() -> {
                 Channel<String> a = Channel.bounded(2);
                 a.sender().trySend("x");
                 timesOutHolding(Futures.race(new Probes.Gate<String>(), a.receiver().recv()));
                 assertThat(a.receiver().tryRecv()).isEqualTo("x");
+                a.sender().trySend("y");
+                timesOutHolding(Futures.firstSuccessful(Futures.failed(new IllegalStateException("no")),
+                        a.receiver().recv()));
+                assertThat(a.receiver().tryRecv()).isEqualTo("y");
                 return null;
             });
         }
