@@ -20,6 +20,7 @@ class CombinatorKeepsTest {
     /** Pending for ever; counts its cancels, and throws from each if {@code throwing}. */
     static class Pending<T> implements CancellableFuture<T> {
         final AtomicInteger cancels = new AtomicInteger();
+        final AtomicInteger polls = new AtomicInteger();
         private final boolean throwing;
 
         Pending(boolean throwing) {
@@ -28,6 +29,7 @@ class CombinatorKeepsTest {
 
         @Override
         public Poll<T> poll(Context cx) {
+            polls.incrementAndGet();
             return Poll.pending();
         }
 
@@ -130,10 +132,10 @@ class CombinatorKeepsTest {
     }
 
     @EveryKind
-    void theSameFutureTwiceInOneCombinatorIsRefusedBeforeAnythingIsPolled(ExecutorKind kind) {
+    void theSameOperationTwiceInOneCombinatorIsRefusedBeforeAnythingIsPolled(ExecutorKind kind) {
         try (var ex = kind.open()) {
             ex.run(() -> {
-                Probes.Gate<String> g = new Probes.Gate<>();
+                Counted<String> g = new Counted<>(); // an operation: one waiter
                 Future<String> other = Futures.ready("x");
                 assertThatThrownBy(() -> Futures.join(g, other, g)).isInstanceOf(IllegalArgumentException.class)
                         .hasMessageContaining("future 0 and future 2 are the same");
@@ -144,7 +146,7 @@ class CombinatorKeepsTest {
                 assertThatThrownBy(() -> Futures.zip(g, g, (a, b) -> a)).isInstanceOf(IllegalArgumentException.class);
                 List<Future<String>> many = new ArrayList<>();
                 for (int i = 0; i < 100; i++) {
-                    many.add(new Probes.Gate<>());
+                    many.add(new Counted<>());
                 }
                 many.add(many.get(40));
                 assertThatThrownBy(() -> Futures.joinAll(many)).isInstanceOf(IllegalArgumentException.class)
@@ -153,6 +155,9 @@ class CombinatorKeepsTest {
                 JoinHandle<String> h = Weft.spawn(() -> "shared");
                 assertThat(Futures.join(h, h).await()).as("a handle has room for every waiter")
                         .containsExactly("shared", "shared");
+                Future<Void> done = cx -> Poll.ready(null); // holds nothing: a shared constant, polled again and again
+                assertThat(Futures.joinAll(List.of(done, done)).await()).as("a future that holds nothing, twice")
+                        .containsExactly(null, null);
                 return null;
             });
         }

@@ -18,10 +18,14 @@ final class Children {
     private static final int PAIRWISE = 16;
 
     /**
-     * {@code futures} as an array, each non-null and none given twice
-     * (except a {@link io.weft.JoinHandle}, which gives its task's output to
-     * every waiter): a future has one waiter, and polling a finished one
-     * again fails after the combinator took its value.
+     * {@code futures} as an array, each non-null and no operation given
+     * twice: a {@link io.weft.CancellableFuture} (a receive, a lock's wait,
+     * an I/O operation, a combinator) has one waiter, and polling a finished
+     * one again fails after the combinator took its value. A
+     * {@link io.weft.JoinHandle} gives its task's output to every waiter,
+     * and a future that is not cancellable holds nothing (a shared constant
+     * such as {@code cx -> Poll.ready(null)} may be given any number of
+     * times): both may come twice.
      */
     @SuppressWarnings("unchecked")
     static <T> Future<? extends T>[] checked(java.util.List<? extends Future<? extends T>> futures) {
@@ -52,7 +56,7 @@ final class Children {
     }
 
     private static void refuseTwice(Future<?>[] cs, int i, int j) {
-        if (!(cs[i] instanceof io.weft.JoinHandle<?>)) {
+        if (cs[i] instanceof io.weft.CancellableFuture<?> && !(cs[i] instanceof io.weft.JoinHandle<?>)) {
             throw new IllegalArgumentException("future " + i + " and future " + j + " are the same future: a future"
                     + " has one waiter, and the second poll of a finished one would fail after its value was taken."
                     + " Give each place its own future (to wait for a task's output twice, give its JoinHandle)");
