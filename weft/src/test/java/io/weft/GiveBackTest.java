@@ -227,4 +227,55 @@ class GiveBackTest {
             });
         }
     }
+
+    /**
+     * A value given back after a receiver was told the stream ended (or, for
+     * a oneshot, that it was received) does not come back after that end:
+     * it goes as a failed join's value goes, closed if AutoCloseable (a
+     * broadcast's is the other receivers' too: dropped, never closed).
+     * Review of this change: it came back after the end.
+     */
+    @EveryKind
+    void aValueGivenBackAfterTheEndWasReportedDoesNotComeBack(ExecutorKind kind) {
+        try (var ex = kind.open()) {
+            ex.run(() -> {
+                java.util.concurrent.atomic.AtomicInteger closes = new java.util.concurrent.atomic.AtomicInteger();
+                AutoCloseable v = closes::incrementAndGet;
+
+                Channel<AutoCloseable> ch = Channel.bounded(2);
+                ch.sender().trySend(v);
+                ch.sender().close();
+                takeSeeTheEndGiveBack(ch.receiver().recv(), ch.receiver()::tryRecv);
+                assertThat(closes).as("the channel's value, closed").hasValue(1);
+
+                SpscChannel<AutoCloseable> spsc = SpscChannel.create(2);
+                spsc.sender().trySend(v);
+                spsc.sender().close();
+                takeSeeTheEndGiveBack(spsc.receiver().recv(), spsc.receiver()::tryRecv);
+                assertThat(closes).as("the SPSC channel's value, closed").hasValue(2);
+
+                Oneshot<AutoCloseable> shot = Oneshot.create();
+                shot.send(v);
+                takeSeeTheEndGiveBack(shot.recv(), shot::tryRecv);
+                assertThat(closes).as("the oneshot's value, closed").hasValue(3);
+
+                Broadcast<AutoCloseable> b = Broadcast.create(2);
+                var rx = b.subscribe();
+                b.sender().send(v);
+                b.sender().close();
+                takeSeeTheEndGiveBack(rx.recv(), rx::tryRecv);
+                assertThat(closes).as("a broadcast value is shared: never closed").hasValue(3);
+                return null;
+            });
+        }
+    }
+
+    /** A join takes {@code recv}'s value; {@code tryRecv} then reports the end; the join is given up; the end stays. */
+    private static void takeSeeTheEndGiveBack(Future<AutoCloseable> recv, java.util.concurrent.Callable<?> tryRecv) {
+        CancellableFuture<List<AutoCloseable>> join = Futures.join(recv, new Probes.Gate<AutoCloseable>());
+        assertThat(join.poll(new Context(() -> { })).isReady()).as("took the value, waits for the gate").isFalse();
+        assertThatThrownBy(tryRecv::call).isInstanceOf(ChannelClosedException.class);
+        join.cancel();
+        assertThatThrownBy(tryRecv::call).as("still the end").isInstanceOf(ChannelClosedException.class);
+    }
 }

@@ -13,9 +13,23 @@ import io.weft.Future;
 public interface GivesBack<T> {
     /**
      * Puts back {@code value}, which this future's last poll returned. At
-     * most once, on a thread that may poll this future.
+     * most once, on a thread that may poll this future. Where the value can
+     * no longer go back (the end of the stream was reported since to a
+     * receiver), it is disposed of as a value nobody can take
+     * ({@link #dispose}).
      */
     void giveBack(T value);
+
+    /** A value taken that can go nowhere: closed if it is {@link AutoCloseable} (what the close throws propagates, as it is). */
+    static void dispose(Object value) {
+        if (value instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw Sneaky.rethrow(e);
+            }
+        }
+    }
 
     /**
      * Gives {@code value}, taken from {@code from}, back to it if it can
@@ -29,8 +43,8 @@ public interface GivesBack<T> {
         try {
             if (from instanceof GivesBack g) {
                 g.giveBack(value);
-            } else if (value instanceof AutoCloseable c) {
-                c.close();
+            } else {
+                dispose(value);
             }
             return thrown;
         } catch (VirtualMachineError e) {

@@ -353,7 +353,9 @@ public final class Broadcast<T> {
         return new ChannelClosedException("recv on a closed broadcast receiver", null);
     }
 
-    private ChannelClosedException endOfStream() {
+    /** The end reported to {@code rx}: a value given back after that no longer moves its cursor. Under access. */
+    private ChannelClosedException endOfStream(Receiver<T> rx) {
+        rx.endReported = true;
         return new ChannelClosedException("every broadcast sender closed and this receiver drained", null);
     }
 
@@ -368,7 +370,7 @@ public final class Broadcast<T> {
                 case LAGGED -> throw lag(rx);
                 case EMPTY -> {
                     if (senders == 0) {
-                        throw endOfStream();
+                        throw endOfStream(rx);
                     }
                     yield null;
                 }
@@ -418,7 +420,7 @@ public final class Broadcast<T> {
                     case EMPTY -> {
                         if (senders == 0) {
                             finish(waiters);
-                            throw endOfStream();
+                            throw endOfStream(rx);
                         }
                         access.checkMayWait(this, cx.waker());
                         waker = cx.waker();
@@ -438,8 +440,8 @@ public final class Broadcast<T> {
          * (a join past its deadline): the receiver's cursor moves back onto
          * it, so the next recv returns it, or reports a lag if a later lap
          * overwrote it meanwhile. If this receiver received again since (a
-         * task sharing it) or was closed, the cursor stays: the value is
-         * dropped rather than returned out of order.
+         * task sharing it), was closed or was told the stream ended, the
+         * cursor stays: the value is dropped rather than returned out of order.
          */
         @Override
         public void giveBack(T v) {
@@ -450,8 +452,8 @@ public final class Broadcast<T> {
                     throw new IllegalStateException("a recv gives back only the value it returned");
                 }
                 takenAt = -1;
-                if (rx.closed || rx.next != at + 1) {
-                    return;
+                if (rx.closed || rx.endReported || rx.next != at + 1) {
+                    return; // its value is the others' too: dropped here, never closed
                 }
                 rx.next = at;
                 int i = slot(at);
@@ -528,6 +530,8 @@ public final class Broadcast<T> {
         long next;
         /** Guarded by the broadcast's access. */
         boolean closed;
+        /** The end of the stream was reported to it. Guarded by the broadcast's access. */
+        boolean endReported;
 
         Receiver(Broadcast<T> broadcast, long next) {
             this.broadcast = broadcast;

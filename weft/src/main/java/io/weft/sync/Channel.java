@@ -187,7 +187,11 @@ public final class Channel<T> {
                 : "send on a channel whose receiver is closed", value);
     }
 
+    /** A receiver was told the stream ended: a value given back after that can no longer go back. Under access. */
+    private boolean endReported;
+
     private ChannelClosedException endOfStream() {
+        endReported = true;
         return new ChannelClosedException(receiverClosed ? "receiver closed and channel drained"
                 : "every sender closed and channel drained", null);
     }
@@ -313,7 +317,9 @@ public final class Channel<T> {
         /**
          * The value this recv returned, which a combinator took and gave up
          * (a join past its deadline): back at the front of the channel, for
-         * the next recv, even if that briefly holds more than its capacity.
+         * the next recv, even if that briefly holds more than its capacity;
+         * unless a receiver was told the stream ended meanwhile (then it is
+         * closed if it is AutoCloseable, and dropped).
          */
         @Override
         public void giveBack(T v) {
@@ -323,11 +329,16 @@ public final class Channel<T> {
                 if (state != DONE) {
                     throw new IllegalStateException("a recv gives back only the value it returned");
                 }
-                buffer.addFirst(v);
-                recvWaiters.notifyFirst();
+                if (!endReported) {
+                    buffer.addFirst(v);
+                    recvWaiters.notifyFirst();
+                    return;
+                }
             } finally {
                 access.exit();
             }
+            // A receiver has seen the end of the stream since: nobody takes it, so it goes as a join's value would
+            io.weft.compose.GivesBack.dispose(v);
         }
     }
 

@@ -38,7 +38,9 @@ import java.lang.invoke.VarHandle;
  * <p>State word: {@code CLAIMED} (a send or closeSender began; only one
  * does), {@code SENT} (the value is published, or about to land),
  * {@code SENDER_CLOSED} (closed without a value), {@code TAKEN} (a recv or
- * tryRecv took it: one compare-and-set wins), {@code RECEIVER_CLOSED},
+ * tryRecv took it: one compare-and-set wins; a recv's give-back clears it
+ * again, by compare-and-set, unless {@code TAKEN_SEEN}: a recv or tryRecv
+ * has reported it received), {@code RECEIVER_CLOSED},
  * {@code LOCKED} (the waiter list is being changed), {@code WAITING} (the
  * list is not empty). {@code SENDER_CLOSED}, {@code RECEIVER_CLOSED},
  * {@code WAITING}, and {@code SENT} when a recv waits, are set only under
@@ -69,6 +71,13 @@ public final class Oneshot<T> {
     private static final int LOCKED = 1 << 5;
     /** The list of waiting recvs is not empty; changed under LOCKED. */
     private static final int WAITING = 1 << 6;
+    /**
+     * A recv or tryRecv reported the value received (it saw TAKEN): a
+     * give-back can no longer clear TAKEN. Set by compare-and-set, before
+     * that report; the give-back clears TAKEN by compare-and-set only
+     * without it.
+     */
+    private static final int TAKEN_SEEN = 1 << 7;
     /** No recv waits once one of these is set. */
     private static final int ENDS_WAITING = SENT | SENDER_CLOSED | RECEIVER_CLOSED;
 
@@ -171,6 +180,9 @@ public final class Oneshot<T> {
                     return take();
                 }
             } else if ((s & ENDS_WAITING) != 0) {
+                if (!seenTaken(s)) {
+                    continue; // the state moved (a give-back cleared TAKEN): look again
+                }
                 throw endOfStream(s);
             } else {
                 return null;
@@ -207,6 +219,15 @@ public final class Oneshot<T> {
         }
         value = null;
         return v;
+    }
+
+    /**
+     * Before reporting the end for state {@code s}: if the value was taken,
+     * marks TAKEN_SEEN (a give-back after this report keeps it away). False
+     * if the state moved meanwhile: the caller looks again.
+     */
+    private boolean seenTaken(int s) {
+        return (s & TAKEN) == 0 || (s & TAKEN_SEEN) != 0 || STATE.compareAndSet(this, s, s | TAKEN_SEEN);
     }
 
     private static ChannelClosedException endOfStream(int s) {
@@ -283,6 +304,9 @@ public final class Oneshot<T> {
                         return Poll.ready(take()); // not linked: SENT emptied the list
                     }
                 } else if ((s & ENDS_WAITING) != 0) {
+                    if (!seenTaken(s)) {
+                        continue; // the state moved (a give-back cleared TAKEN): look again
+                    }
                     done = true;
                     throw endOfStream(s);
                 } else {
@@ -312,7 +336,8 @@ public final class Oneshot<T> {
          * The value this recv returned, which a combinator took and gave up
          * (a join past its deadline): the oneshot holds it again, for the
          * next recv or tryRecv. No recv waits once it was sent, so there is
-         * nobody to wake.
+         * nobody to wake. If a recv or tryRecv was told meanwhile that the
+         * value was received, it stays received: closed if AutoCloseable.
          */
         @Override
         public void giveBack(T v) {
@@ -324,7 +349,16 @@ public final class Oneshot<T> {
             }
             took = false;
             VALUE.setRelease(Oneshot.this, v); // before TAKEN clears: a taker's compare-and-set then sees it
-            STATE.getAndBitwiseAnd(Oneshot.this, ~TAKEN);
+            for (int s = state; ; s = state) {
+                if ((s & TAKEN_SEEN) != 0) { // reported received since: it cannot come back
+                    VALUE.setRelease(Oneshot.this, null); // TAKEN stays: no taker reads it
+                    io.weft.compose.GivesBack.dispose(v);
+                    return;
+                }
+                if (STATE.compareAndSet(Oneshot.this, s, s & ~TAKEN)) {
+                    return;
+                }
+            }
         }
 
         /** Leaves the list; the value, if it comes or came, stays for the next recv or tryRecv. */

@@ -96,6 +96,8 @@ public final class SpscChannel<T> extends SpscRing {
      * of the final fields beside it do not suffer). Consumer thread only.
      */
     private java.util.ArrayDeque<Object> givenBack;
+    /** The end of the stream was reported to a recv of this side: a value given back after it goes nowhere. */
+    private boolean endReported;
 
     private SpscChannel(int capacity, boolean anyThread) {
         super(capacity);
@@ -339,7 +341,7 @@ public final class SpscChannel<T> extends SpscRing {
         }
         Object v;
         for (;;) {
-            v = peek();
+            v = peekReporting();
             if (v == null) {
                 return null;
             }
@@ -359,6 +361,16 @@ public final class SpscChannel<T> extends SpscRing {
 
     WaitFuture<T> recv() {
         return new RecvOp(); // its polls check the thread
+    }
+
+    /** {@code peek()}, noting an end of the stream that it reports ({@link #endReported}). */
+    private Object peekReporting() {
+        try {
+            return peek();
+        } catch (ChannelClosedException end) {
+            endReported = true;
+            throw end;
+        }
     }
 
     /** The next value given back (before any in the ring); the consumer's thread, {@link #givenBack} not null. */
@@ -415,7 +427,7 @@ public final class SpscChannel<T> extends SpscRing {
             for (;;) {
                 Object v;
                 try {
-                    v = peek();
+                    v = peekReporting();
                 } catch (ChannelClosedException end) {
                     done();
                     throw end;
@@ -483,6 +495,8 @@ public final class SpscChannel<T> extends SpscRing {
          * The value this recv returned, which a combinator took and gave up
          * (a join past its deadline): the next recv of this side returns it,
          * before what the ring holds. The first waiting recv is woken for it.
+         * If this side was told the stream ended meanwhile, it goes nowhere:
+         * closed if AutoCloseable.
          */
         @Override
         public void giveBack(T v) {
@@ -492,6 +506,10 @@ public final class SpscChannel<T> extends SpscRing {
                 throw new IllegalStateException("a recv gives back only the value it returned");
             }
             took = false;
+            if (endReported) { // this side was told the stream ended: nobody takes it any more
+                io.weft.compose.GivesBack.dispose(v);
+                return;
+            }
             if (givenBack == null) {
                 givenBack = new java.util.ArrayDeque<>(2);
             }
