@@ -167,7 +167,12 @@
  * and shrinks when a latency-sensitive queue becomes active meanwhile. At the
  * end of a slice the queue is charged {@code elapsed * 1000 / shares}.
  * Dynamic shares are re-read at most every 250 ms. Vruntimes are rebased
- * before they can overflow.
+ * before they can overflow. A queue with no live task (spawned minus
+ * completed: none queued, running or suspended, so it is IDLE) may be
+ * removed ({@code Weft.removeTaskQueue}): it leaves the scheduler's list,
+ * which is copied on write (other threads read the list whole, for stats),
+ * and a spawn into it is refused from then on. Tasks spawned from other
+ * threads go to the default queue, which is never removed.
  *
  * <h2>Ownership of a task here</h2>
  * A task on a run queue (local or remote) belongs to the executor; the

@@ -50,6 +50,21 @@
  * give up, in both families; the mesh's rows need several executors and are
  * checked by {@code ChannelMeshTest} instead.
  *
+ * <h2>Giving back</h2>
+ * A receive that completed inside a combinator that is then given up (a
+ * join past its deadline, a join whose other child failed) is handed its
+ * value back ({@code io.weft.compose.GivesBack}, on the thread that polled
+ * it): a {@code Channel} puts it at the front of its buffer, an SPSC
+ * side before what its ring holds (consumer thread only), a
+ * {@code Oneshot} clears TAKEN by compare-and-set, a {@code Broadcast}
+ * receiver's cursor moves back onto it (if it received nothing since),
+ * {@code Notify} passes on a {@code notifyOne} it used, {@code Watch}
+ * marks the version unseen again. Once a receiver was told the stream
+ * ended (for a oneshot: that the value was received), a value given back
+ * does not come back: it is closed if AutoCloseable (a broadcast's, shared,
+ * is dropped). {@code io.weft.GiveBackTest}; jcstress
+ * {@code OneshotGiveBackTest} for the oneshot's word.
+ *
  * <h2>Invariants of each primitive</h2>
  * <ul>
  *   <li>{@code CancellationToken}: a set-once flag in a tree. Cancelling a

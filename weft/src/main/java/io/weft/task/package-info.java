@@ -41,7 +41,9 @@
  *                                                                                the current poll ends
  * 3    CANCELLED      abort                          never                       run the cancellation path
  * 4    JOIN_INTEREST  a pending join poll, one that  never                       somebody waits for, or has
- *                     reads a failure, or peek()                                 seen, the output
+ *                     reads a failure, or peek();                                seen, the output
+ *                     a detached wait when the
+ *                     count below is full
  * 5    JOIN_WAKER     join poll (CAS, fails on        never                       a join waker is registered
  *                     COMPLETE)
  * 6    FAILURE_       a join poll that throws the    never                       a caller has received the
@@ -117,6 +119,15 @@
  *       last in toComplete, after the unobserved-failure report and the
  *       owner's {@code completed} count: whoever a join wake reaches finds
  *       the task counted out.</li>
+ *   <li><b>detached join</b> (any thread, {@code DetachedJoin}): its first
+ *       pending poll pushes the waker, then CAS-adds one to the DETACHED
+ *       count with JOIN_WAKER (as a join poll, but without JOIN_INTEREST);
+ *       later polls register the waker without interest. A poll that finds
+ *       the task complete returns its output as a join poll does (its
+ *       count stays: after COMPLETE only a failure nobody received matters,
+ *       and this poll received it or there was none).</li>
+ *   <li><b>detached leave</b> (any thread, the wait's cancel): an atomic
+ *       subtraction of one; see "Failures nobody awaits".</li>
  * </ol>
  *
  * <h2>Tasks that run on no executor</h2>
