@@ -33,6 +33,11 @@ public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.
     private final List<Throwable> failures = new ArrayList<>(2);
     /** The task children among the failed ones: their failures are received once this decides. */
     private List<Task<?>> failedTasks;
+    /**
+     * The detached waits among them, still counted: given up undecided,
+     * each leaves, and a failure nobody received is reported as left behind.
+     */
+    private List<io.weft.task.DetachedJoin<?>> failedDetached;
     private boolean won;
     private T value;
     /** The child that gave the value. */
@@ -74,13 +79,17 @@ public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.
             }
             Poll<? extends T> p;
             try {
-                p = c instanceof Task<? extends T> t ? t.pollUnreceived(cx) : c.poll(cx);
+                p = c instanceof Task<? extends T> t ? t.pollUnreceived(cx)
+                        : c instanceof io.weft.task.DetachedJoin<? extends T> d ? d.pollUnreceived(cx) : c.poll(cx);
             } catch (Throwable t) {
                 children[i] = null; // done: nothing to cancel
                 remaining--;
                 failures.add(t);
                 if (c instanceof Task<?> task) {
                     (failedTasks == null ? failedTasks = new ArrayList<>(2) : failedTasks).add(task);
+                } else if (c instanceof io.weft.task.DetachedJoin<?> d) {
+                    (failedTasks == null ? failedTasks = new ArrayList<>(2) : failedTasks).add(d.task());
+                    (failedDetached == null ? failedDetached = new ArrayList<>(2) : failedDetached).add(d);
                 }
                 continue;
             }
@@ -114,6 +123,7 @@ public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.
             }
             failedTasks = null;
         }
+        failedDetached = null; // received: their counts may stay (the tasks are complete)
     }
 
     /** The first failure, with the others suppressed (an exception seen twice is added once). */
@@ -159,7 +169,14 @@ public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.
     public void cancel() {
         if (!won && failure == null && !cancelled) {
             cancelled = true;
-            Children.rethrow(cancelUnfinished());
+            Throwable thrown = cancelUnfinished();
+            if (failedDetached != null) {
+                for (io.weft.task.DetachedJoin<?> d : failedDetached) {
+                    thrown = Children.cancel(d, thrown); // its failure reached nobody: left behind, reported
+                }
+                failedDetached = null;
+            }
+            Children.rethrow(thrown);
         }
     }
 }

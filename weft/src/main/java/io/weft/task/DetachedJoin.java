@@ -17,7 +17,7 @@ import io.weft.Poll;
  * <p>Polled by one task at a time (its fields are the poller's), on any
  * thread.
  */
-final class DetachedJoin<T> implements CancellableFuture<T>, LeafFuture, io.weft.compose.TaskOutputs.Carrier {
+public final class DetachedJoin<T> implements CancellableFuture<T>, LeafFuture, io.weft.compose.TaskOutputs.Carrier {
     private static final byte NONE = 0;
     /** Counted in the task's state: its cancel takes the count back. */
     private static final byte COUNTED = 1;
@@ -33,13 +33,7 @@ final class DetachedJoin<T> implements CancellableFuture<T>, LeafFuture, io.weft
 
     @Override
     public Poll<T> poll(Context cx) {
-        if (interest == NONE) {
-            int r = joinDetached(task, cx.waker());
-            if (r != 0) {
-                interest = r == 1 ? COUNTED : DONE;
-                return Poll.pending();
-            }
-        } else if (task.wakeOnCompletion(cx.waker(), false)) {
+        if (registered(cx)) {
             return Poll.pending();
         }
         Poll<T> p;
@@ -53,6 +47,46 @@ final class DetachedJoin<T> implements CancellableFuture<T>, LeafFuture, io.weft
             interest = DONE;
         }
         return p;
+    }
+
+    /** Whether the task is not complete: {@code cx}'s waker registered (this wait counted at its first time). */
+    private boolean registered(Context cx) {
+        if (interest == NONE) {
+            int r = joinDetached(task, cx.waker());
+            if (r != 0) {
+                interest = r == 1 ? COUNTED : DONE;
+                return true;
+            }
+            return false;
+        }
+        return task.wakeOnCompletion(cx.waker(), false);
+    }
+
+    /**
+     * As {@link #poll}, but a failure thrown is neither received nor looked
+     * at (no FAILURE_RECEIVED, no JOIN_INTEREST), and this wait stays
+     * counted: for {@code firstSuccessful}, which marks it received once it
+     * decides ({@link #task()}{@code .receiveFailure()}), or gives the wait
+     * up undecided ({@link #cancel()}: the failure, received by nobody, is
+     * then reported as left behind).
+     */
+    public Poll<T> pollUnreceived(Context cx) {
+        if (registered(cx)) {
+            return Poll.pending();
+        }
+        if (!cx.consumeBudget()) {
+            return Poll.pending();
+        }
+        int s = (int) Task.STATE.getVolatile(task); // acquire: pairs with the completing CAS, as a join poll's
+        assert (s & Task.COMPLETE) != 0;
+        T v = task.outputValue(); // throws the failure, unmarked
+        interest = DONE;
+        return Poll.ready(v);
+    }
+
+    /** The task this waits for. */
+    public Task<T> task() {
+        return task;
     }
 
     /** Gives up the wait: the task runs on, and the interest this wait counted leaves with it. Idempotent. */

@@ -571,7 +571,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker, LeafFuture {
 
     /** The output of a complete task, or the exception it stands for. */
     @SuppressWarnings("unchecked")
-    private T outputValue() {
+    T outputValue() {
         Object out = output;
         if (out instanceof Failure f) {
             throw new TaskFailedException("task " + this + " failed: " + TaskWords.of(f.error), f.error);
