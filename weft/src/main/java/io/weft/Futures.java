@@ -92,8 +92,9 @@ public final class Futures {
      * its datagram), or are closed if they are {@link AutoCloseable} (a
      * permit, a lock guard); a task's output stays with its handle. What can
      * be neither is lost: see
-     * {@code io.weft.compose.JoinAll}. The same future given twice is refused
-     * (IllegalArgumentException), except a {@link JoinHandle}.
+     * {@code io.weft.compose.JoinAll}. The same operation (a cancellable
+     * future other than a {@link JoinHandle}) given twice is refused
+     * (IllegalArgumentException).
      */
     @SafeVarargs
     public static <T> CancellableFuture<List<T>> join(Future<? extends T>... futures) {

@@ -24,7 +24,7 @@ import java.util.List;
  * takes it returns it: nothing taken is left for nobody. A loser whose
  * cancel throws stops neither the other cancels nor the winner: it is
  * reported as a WARNING ({@link #cancel()} throws it once every child was
- * cancelled). The same future given twice is refused when it is made.
+ * cancelled). The same operation given twice is refused when it is made.
  */
 public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.Carrier, GivesBack<T> {
     private final Future<? extends T>[] children; // a slot is nulled once that child is done or given up

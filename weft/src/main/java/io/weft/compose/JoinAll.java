@@ -23,8 +23,9 @@ import java.util.List;
  * taken first, so the order holds; a Broadcast receiver's cursor moves
  * back onto it; a stream read puts its bytes back before the next read
  * and moves the buffer's position back; an accept hands its connection
- * back to the listener, a receive its datagram to the socket) gets it back, and so do those inside the result of a combinator child (a
- * join, a select, a Timeout); other values that are {@link AutoCloseable}
+ * back to the listener, a receive its datagram to the socket) gets it
+ * back, and so do those inside the result of a combinator child (a join, a
+ * select, a race, a Timeout); other values that are {@link AutoCloseable}
  * (a lock guard, a permit, a stream) are closed, so a lock taken by one
  * child of a failed join is not held for ever. What a give-back or a close
  * throws is added to the failure as suppressed. A value that can be neither
@@ -38,8 +39,9 @@ import java.util.List;
  * <p>A child whose cancel throws stops neither the other cancels nor the
  * closes: what it threw is added to the join's failure as suppressed, or,
  * for a {@link #cancel()}, thrown once everything was given up (with what a
- * close threw). The same future given twice is refused when the join is
- * made (IllegalArgumentException), except a JoinHandle.
+ * close threw). The same operation (a cancellable future other than a
+ * JoinHandle) given twice is refused when the join is made
+ * (IllegalArgumentException).
  */
 public final class JoinAll<T> implements CancellableFuture<List<T>>, TaskOutputs.Carrier, GivesBack<List<T>> {
     private final Future<? extends T>[] children; // a slot is nulled once that child is done

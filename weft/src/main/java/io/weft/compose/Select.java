@@ -17,8 +17,9 @@ import java.util.List;
  * A loser whose cancel throws stops neither the other cancels nor the
  * outcome: with a winner it is reported as a WARNING, with a failure it is
  * added to it as suppressed, and a {@link #cancel()} throws it once every
- * child was cancelled. The same future given twice is refused when the
- * select is made (IllegalArgumentException).
+ * child was cancelled. The same operation (a cancellable future other than
+ * a JoinHandle) given twice is refused when the select is made
+ * (IllegalArgumentException).
  */
 public final class Select<T> implements CancellableFuture<Selected<T>>, TaskOutputs.Carrier, GivesBack<Selected<T>> {
     private final Future<? extends T>[] children; // nulled when it is decided
