@@ -210,7 +210,7 @@ class GiveBackTest {
         }
     }
 
-    /** Through a race (a select's winner's value alone) and a firstSuccessful, as through a select. */
+    /** Through a race (a select's winner's value alone), a firstSuccessful and a then's second future. */
     @EveryKind
     void aJoinGivenUpAfterARaceOrAFirstSuccessTookAValueGivesItBackToItsChannel(ExecutorKind kind) {
         try (var ex = kind.open()) {
@@ -223,6 +223,9 @@ class GiveBackTest {
                 timesOutHolding(Futures.firstSuccessful(Futures.failed(new IllegalStateException("no")),
                         a.receiver().recv()));
                 assertThat(a.receiver().tryRecv()).isEqualTo("y");
+                a.sender().trySend("z");
+                timesOutHolding(Futures.ready(1).then(v -> a.receiver().recv()));
+                assertThat(a.receiver().tryRecv()).as("through a then's second future").isEqualTo("z");
                 return null;
             });
         }

@@ -10,9 +10,11 @@ import java.util.function.Function;
 /**
  * {@code first.then(f)}: once first is ready, the future {@code f} makes of
  * its value, polled in the same poll. Cancelling it cancels whichever of the
- * two is current: first until it completed, then the second one.
+ * two is current: first until it completed, then the second one. Its value,
+ * given back by a combinator that took it and was given up, goes back to
+ * the second future ({@link GivesBack}); first's value is {@code f}'s.
  */
-public final class Then<T, U> implements CancellableFuture<U>, TaskOutputs.Carrier {
+public final class Then<T, U> implements CancellableFuture<U>, TaskOutputs.Carrier, GivesBack<U> {
     private final Future<T> first;
     private final boolean carries;
     private final Function<? super T, ? extends Future<U>> f;
@@ -50,5 +52,13 @@ public final class Then<T, U> implements CancellableFuture<U>, TaskOutputs.Carri
     @Override
     public void cancel() {
         Futures.cancel(second != null ? second : first);
+    }
+
+    @Override
+    public void giveBack(U value) {
+        if (second == null) {
+            throw new IllegalStateException("a then gives back only the value it returned");
+        }
+        Children.rethrow(GivesBack.undo(second, value, null));
     }
 }
