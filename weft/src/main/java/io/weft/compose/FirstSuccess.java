@@ -161,7 +161,7 @@ public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.
         won = false;
         value = null;
         cancelled = true;
-        Children.rethrow(GivesBack.undo(winnerFrom, v, null));
+        GivesBack.giveBackTo(winnerFrom, v);
     }
 
     /** Cancels every child not yet finished, unless it is decided. Idempotent. */

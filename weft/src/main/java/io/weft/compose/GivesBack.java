@@ -32,6 +32,17 @@ public interface GivesBack<T> {
     }
 
     /**
+     * As {@link #undo}, for a combinator whose own value an outer one gives
+     * back: what the give-back or the close throws is thrown, as it is.
+     */
+    static void giveBackTo(Future<?> from, Object value) {
+        Throwable t = undo(from, value, null);
+        if (t != null) {
+            throw Sneaky.rethrow(t);
+        }
+    }
+
+    /**
      * Gives {@code value}, taken from {@code from}, back to it if it can
      * take it; otherwise closes it if it is {@link AutoCloseable} (a permit,
      * a lock guard, a stream), so that nothing taken stays held by nobody.

@@ -104,7 +104,7 @@ public final class Select<T> implements CancellableFuture<Selected<T>>, TaskOutp
         }
         winner = null;
         cancelled = true;
-        Children.rethrow(GivesBack.undo(winnerFrom, s.value(), null));
+        GivesBack.giveBackTo(winnerFrom, s.value());
     }
 
     @Override

@@ -59,6 +59,6 @@ public final class Then<T, U> implements CancellableFuture<U>, TaskOutputs.Carri
         if (second == null) {
             throw new IllegalStateException("a then gives back only the value it returned");
         }
-        Children.rethrow(GivesBack.undo(second, value, null));
+        GivesBack.giveBackTo(second, value);
     }
 }

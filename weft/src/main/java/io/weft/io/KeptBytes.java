@@ -74,13 +74,21 @@ final class KeptBytes {
     }
 
     /**
-     * The {@code n} bytes a read just delivered, taken back out of the
-     * caller's memory (a buffer's last {@code n} before its position, which
-     * moves back over them; a segment's first {@code n}), for
-     * {@code unread}: the read's value was given back by a combinator that
-     * took it and was given up.
+     * A read's count {@code n}, given back by a combinator that took it and
+     * was given up (a join past its deadline): the {@code n} bytes it
+     * delivered are taken back out of the caller's memory (a segment's
+     * first {@code n}, else a buffer's last {@code n} before its position,
+     * which moves back over them) and {@code unread} on {@code stream}, read
+     * first by the next read. An end of stream (-1) or nothing read stays
+     * where it is.
      */
-    static byte[] takenBack(ByteBuffer buf, MemorySegment seg, int n) {
+    static void giveBack(StreamHandle stream, ByteBuffer buf, MemorySegment seg, Integer n) {
+        if (n != null && n > 0) {
+            stream.unread(takenBack(buf, seg, n));
+        }
+    }
+
+    private static byte[] takenBack(ByteBuffer buf, MemorySegment seg, int n) {
         byte[] b = new byte[n];
         if (seg != null) {
             MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, 0, b, 0, n);

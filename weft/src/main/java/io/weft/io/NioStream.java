@@ -245,17 +245,10 @@ public final class NioStream extends NioSocket implements StreamHandle {
             this.seg = seg;
         }
 
-        /**
-         * The count this read returned, given back by a combinator that took
-         * it and was given up (a join past its deadline): its bytes go back
-         * to the stream, read first by the next read, and a buffer's position
-         * moves back over them. An end of stream stays where it is.
-         */
+        /** See {@link KeptBytes#giveBack}. */
         @Override
         public void giveBack(Integer n) {
-            if (n != null && n > 0) {
-                ((NioStream) socket).unread(KeptBytes.takenBack(seg != null ? null : buf, seg, n));
-            }
+            KeptBytes.giveBack((NioStream) socket, buf, seg, n);
         }
 
         @Override

@@ -48,11 +48,8 @@ final class MoveThen<T> implements CancellableFuture<T>, io.weft.compose.GivesBa
      * stream's worker keeps nothing to give back.
      */
     @Override
-    @SuppressWarnings("unchecked")
     public void giveBack(T value) {
-        if (inner instanceof io.weft.compose.GivesBack<?> g) {
-            ((io.weft.compose.GivesBack<T>) g).giveBack(value);
-        }
+        io.weft.compose.GivesBack.giveBackTo(inner, value); // a stream operation's value is never AutoCloseable
     }
 
     @Override

@@ -514,10 +514,7 @@ public final class SpscChannel<T> extends SpscRing {
                 givenBack = new java.util.ArrayDeque<>(2);
             }
             givenBack.addFirst(v);
-            Waiter first = recvWaiters.peekFirst();
-            if (first != null) {
-                Wakes.wakeReporting(first.waker, "a recv of an SpscChannel");
-            }
+            serveRecvHead(); // the first waiting recv is woken for it
         }
 
         /** <b>Cancel safety:</b> took nothing (the value stays); a wake-up it had goes to the next waiting recv. */

@@ -77,9 +77,7 @@ public final class DetachedJoin<T> implements CancellableFuture<T>, LeafFuture, 
         if (!cx.consumeBudget()) {
             return Poll.pending();
         }
-        int s = (int) Task.STATE.getVolatile(task); // acquire: pairs with the completing CAS, as a join poll's
-        assert (s & Task.COMPLETE) != 0;
-        T v = task.outputValue(); // throws the failure, unmarked
+        T v = task.outputValue(); // registered() saw COMPLETE with an acquire read; throws the failure, unmarked
         interest = DONE;
         return Poll.ready(v);
     }

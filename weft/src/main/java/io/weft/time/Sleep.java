@@ -53,22 +53,24 @@ public final class Sleep implements CancellableFuture<Void>, io.weft.task.LeafFu
 
     @Override
     public Poll<Void> poll(Context cx) {
-        return poll(cx, true);
+        return poll(cx, true, null);
     }
 
     /**
      * A poll; an elapsed sleep spends one unit of the caller's budget when
      * {@code spendBudget} (as every leaf future that is ready does: refused,
      * it is pending, its task already woken, and ready at the next turn).
+     * {@code checked}: what {@link #wheelFor} gave for {@code cx} in the same
+     * poll, or null.
      */
-    Poll<Void> poll(Context cx, boolean spendBudget) {
+    Poll<Void> poll(Context cx, boolean spendBudget, Timers checked) {
         if (isElapsed()) {
             if (entry != null) {
                 entry.cancel(); // due by the clock before the wheel fired it: free the slot now
             }
             return !spendBudget || cx.consumeBudget() ? Poll.ready(null) : Poll.pending();
         }
-        Timers here = wheelFor(cx);
+        Timers here = checked != null ? checked : wheelFor(cx);
         if (entry == null || (here != timers && !entry.isArmed())) {
             entry = here.add(deadline, cx.waker());
             timers = here;

@@ -88,9 +88,7 @@ public final class Timeout<T> implements CancellableFuture<T>, io.weft.compose.T
         if (done) {
             throw new IllegalStateException("Timeout polled after it finished");
         }
-        if (!sleep.isElapsed()) {
-            sleep.wheelFor(cx); // refused here, before the inner future holds a waiter for cx
-        }
+        Timers here = sleep.isElapsed() ? null : sleep.wheelFor(cx); // refused before the inner future holds cx
         boolean hadBudget = cx.hasBudget();
         Poll<T> p;
         try {
@@ -103,7 +101,7 @@ public final class Timeout<T> implements CancellableFuture<T>, io.weft.compose.T
             finish();
             return p;
         }
-        if (sleep.poll(cx, !hadBudget || cx.hasBudget()).isReady()) { // unconstrained if inner spent the last unit
+        if (sleep.poll(cx, !hadBudget || cx.hasBudget(), here).isReady()) { // unconstrained if inner spent the last unit
             finish();
             Futures.cancel(inner);
             throw new TimedOutException("timed out after the deadline " + sleep.deadline() + " ns of the executor's clock");
@@ -119,10 +117,7 @@ public final class Timeout<T> implements CancellableFuture<T>, io.weft.compose.T
     /** Its value, which an outer combinator took and gives up, goes back to the inner future (or is closed). */
     @Override
     public void giveBack(T value) {
-        Throwable t = io.weft.compose.GivesBack.undo(inner, value, null);
-        if (t != null) {
-            throw io.weft.compose.Sneaky.rethrow(t);
-        }
+        io.weft.compose.GivesBack.giveBackTo(inner, value);
     }
 
     /** Gives up: cancels the timer and the inner future (as on timeout). Idempotent; nothing once finished. */
