@@ -49,6 +49,8 @@ public final class BlockingJob<T> implements CancellableFuture<T>, Runnable {
     private final Consumer<? super T> discard;
     @SuppressWarnings("unused") // through DISCARDED
     private volatile boolean discarded;
+    /** A pool thread waits in {@link #awaitEnd} (set before it reads {@code done}): {@link #run} notifies. */
+    private volatile boolean awaited;
 
     /** A job not yet submitted (tests drive {@link #run()} themselves); use {@link #submit}. */
     public BlockingJob(Callable<T> body) {
@@ -87,6 +89,11 @@ public final class BlockingJob<T> implements CancellableFuture<T>, Runnable {
             error = t;
         }
         done = true; // publishes value/error; pairs with the read in poll and in cancel
+        if (awaited) { // Dekker with awaitEnd(): it stores awaited, then reads done
+            synchronized (this) {
+                notifyAll();
+            }
+        }
         if (cancelled) { // Dekker with cancel(): it stores cancelled, then reads done
             discardOnce();
             return;
@@ -114,6 +121,34 @@ public final class BlockingJob<T> implements CancellableFuture<T>, Runnable {
 
     public boolean isDone() {
         return done;
+    }
+
+    /**
+     * Blocks the calling thread (a pool thread: never a loop's) until the
+     * body has returned or thrown, cancelled or not: a file's write waits
+     * here for a cancelled write that a pool thread is still in, so that it
+     * lands after it ({@code ChannelFile}). An interrupt does not end the
+     * wait (the job it waits for runs to its end, and soon); it is kept for
+     * the caller.
+     */
+    public void awaitEnd() {
+        if (done) {
+            return;
+        }
+        boolean interrupted = false;
+        synchronized (this) {
+            awaited = true; // then reads done: pairs with run(), which stores done, then reads awaited
+            while (!done) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -138,5 +138,16 @@
  * thread stores {@code done} then reads {@code cancelled}; whichever sees
  * both claims the value with a CAS on {@code discarded} (jcstress:
  * {@code BlockingJobCancelTest}).
+ *
+ * <p>A pool thread may wait for another job to end ({@code awaitEnd}: a
+ * file's write waits for a cancelled write still running, so that it lands
+ * after it). The waiter stores the volatile {@code awaited}, then reads
+ * {@code done}, under the job's monitor; the job's thread stores
+ * {@code done}, then reads {@code awaited} and, if set, notifies under the
+ * monitor. Either the waiter sees {@code done}, or the job's thread sees
+ * {@code awaited} and its notify finds the waiter in {@code wait()} (the
+ * waiter holds the monitor from its read of {@code done} until it waits).
+ * Only a job a pool thread has started is waited for, so the wait ends
+ * (jcstress: {@code BlockingJobAwaitEndTest}).
  */
 package io.weft.blocking;

@@ -124,7 +124,11 @@ public final class File implements AutoCloseable {
      * too, of native memory), so {@code src} is the caller's again once
      * {@code cancel()} has returned, and what it holds afterwards is never
      * written by the cancelled write. {@code src}'s position does not move,
-     * so writing it again at the same position is safe.
+     * so writing it again at the same position is safe. A write or fsync of
+     * this file made after the cancel waits until the cancelled write has
+     * ended (on io_uring until its completion, on epoll and nio until its
+     * pool thread is out of the call): a cancelled write never lands over a
+     * later one, and a later fsync covers it. Reads do not wait.
      */
     public CancellableFuture<Integer> writeAt(ByteBuffer src, long position) {
         return home.here() ? handle.writeAt(src, position) : FromAnotherWorker.writeAt(home, this, src, position);

@@ -13,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -31,6 +32,13 @@ import java.util.function.Consumer;
  * operations at once ({@link PoolOp#closed}) and leaves each job to finish
  * on its own, with its bounce buffer; FileChannel.close() itself waits for
  * a pread or pwrite a pool thread is in the middle of.
+ *
+ * <p>A write (or fsync) cancelled while a pool thread is in it still lands,
+ * so a later write or fsync of the file waits for it to end before its own
+ * call ({@link #writesAhead}): what the later write puts at a position is
+ * never overwritten by the cancelled one, as io_uring holds a later write
+ * back behind a cancelled one still in the kernel
+ * ({@code FdSocket.cancelledInKernel}). Reads do not wait.
  */
 public final class ChannelFile implements FileHandle {
     private final IoDriver driver;
@@ -44,6 +52,8 @@ public final class ChannelFile implements FileHandle {
     private PoolOp<?> pending;
     /** Jobs of this file submitted to the pool and not ended (pool threads decrement it). */
     private final AtomicInteger running = new AtomicInteger();
+    /** Writes and fsyncs given up while a pool thread was in them, maybe not ended yet (loop thread; null if none). */
+    private ArrayList<BlockingJob<?>> cancelledWrites;
 
     private ChannelFile(IoDriver driver, FileChannel channel, String path, int alignment, boolean readable,
                         boolean writable) {
@@ -53,6 +63,11 @@ public final class ChannelFile implements FileHandle {
         this.alignment = alignment;
         this.readable = readable;
         this.writable = writable;
+    }
+
+    /** A file over a channel opened by the caller (tests give one whose calls they hold). */
+    static ChannelFile over(IoDriver driver, FileChannel channel, String path, boolean readable, boolean writable) {
+        return new ChannelFile(driver, channel, path, 1, readable, writable);
     }
 
     /**
@@ -166,7 +181,7 @@ public final class ChannelFile implements FileHandle {
             if (advance != null) {
                 advance.position(advance.position() + n);
             }
-        }).copyingFirst(src, len);
+        }).copyingFirst(src, len).behindCancelledWrites();
     }
 
     private static void checkPosition(long position) {
@@ -190,14 +205,14 @@ public final class ChannelFile implements FileHandle {
     @Override
     public CancellableFuture<Void> fsync() {
         check(FileContract.ANY);
-        return new PoolOp<>(this, "fsync", null, () -> {
+        return new PoolOp<Void>(this, "fsync", null, () -> {
             try {
                 channel.force(true);
                 return null;
             } catch (IOException e) {
                 throw new UncheckedIOException(FileContract.rename("fsync", path, e));
             }
-        }, null, null);
+        }, null, null).behindCancelledWrites();
     }
 
     /**
@@ -238,6 +253,27 @@ public final class ChannelFile implements FileHandle {
         } catch (IOException e) {
             throw new UncheckedIOException(FileContract.rename("close", path, e));
         }
+    }
+
+    /**
+     * The cancelled writes (and fsyncs) that a pool thread may still be in,
+     * for a write or fsync about to be submitted: its job waits for them to
+     * end before its call. Null if none. Those that ended are forgotten.
+     */
+    private BlockingJob<?>[] writesAhead() {
+        if (cancelledWrites == null) {
+            return null;
+        }
+        cancelledWrites.removeIf(BlockingJob::isDone);
+        return cancelledWrites.isEmpty() ? null : cancelledWrites.toArray(new BlockingJob<?>[0]);
+    }
+
+    /** A write's job, given up while a pool thread is in it: later writes wait for its end. */
+    private void cancelledWhileRunning(BlockingJob<?> write) {
+        if (cancelledWrites == null) {
+            cancelledWrites = new ArrayList<>(2);
+        }
+        cancelledWrites.add(write);
     }
 
     /** The discard action of a cancelled open: no executor thread is involved, nothing can be pending. */
@@ -285,6 +321,8 @@ public final class ChannelFile implements FileHandle {
         /** A write's bytes, copied into the bounce buffer at the first poll (when io_uring would read them). */
         private MemorySegment source;
         private int sourceLength;
+        /** A write or fsync: it waits for the file's cancelled writes to end, and holds later ones back if cancelled. */
+        private boolean ordered;
         private int state = NEW;
         private Waker waker;
         private PoolOp<?> prev;
@@ -306,14 +344,26 @@ public final class ChannelFile implements FileHandle {
             return this;
         }
 
+        /** The op changes the file: it runs after the file's cancelled writes still running, and holds back later ones. */
+        PoolOp<T> behindCancelledWrites() {
+            this.ordered = true;
+            return this;
+        }
+
         private void submit() {
             if (source != null) {
                 MemorySegment.copy(source, 0, MemorySegment.ofBuffer(bounce), 0, sourceLength);
                 source = null;
             }
+            BlockingJob<?>[] ahead = ordered ? file.writesAhead() : null;
             file.running.incrementAndGet();
             job = BlockingJob.submit(() -> {
                 try {
+                    if (ahead != null) {
+                        for (BlockingJob<?> j : ahead) {
+                            j.awaitEnd(); // still QUEUED meanwhile: a cancel or close drops this job
+                        }
+                    }
                     if (!start.compareAndSet(QUEUED, STARTED)) {
                         return null; // dropped before a pool thread took it: nothing is read or written
                     }
@@ -446,6 +496,9 @@ public final class ChannelFile implements FileHandle {
                 giveBack(); // the dropped job never touches it
             } else {
                 job.cancel(); // running: it keeps the bounce buffer (a pool thread may be writing it)
+                if (ordered && to == CANCELLED) {
+                    file.cancelledWhileRunning(job); // it may land yet: later writes go after it
+                }
             }
         }
 

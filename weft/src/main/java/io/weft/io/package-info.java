@@ -82,7 +82,11 @@
  *       of a closed io_uring file ({@code FdFile}), even one the kernel had
  *       finished. A file of epoll or nio ({@code ChannelFile}) fails its
  *       pending ops at once and leaves their pool jobs to end on their own,
- *       with their bounce buffers. Closing the
+ *       with their bounce buffers. A write (or fsync) cancelled while
+ *       still in the kernel or on a pool thread may land yet: the file's
+ *       later writes and fsyncs wait for it to end (io_uring:
+ *       {@code FdSocket.cancelledInKernel}, as a socket's next write does;
+ *       epoll and nio: {@code ChannelFile.writesAhead}). Closing the
  *       executor closes its driver after every task has finished: sockets
  *       left open are closed, in-flight ops are reaped, then the kernel
  *       objects and the native memory are released.</li>
