@@ -66,6 +66,49 @@ class CloseFromElsewhereTest {
     }
 
     /**
+     * The finally of a task that a close from another thread cancels runs on
+     * the thread that drives the close (the closer's, or one of the
+     * close's own): there it gives back what it holds of the executor's
+     * local primitives (a permit of a local semaphore, a local channel's
+     * sender) and of a Sharded shard (its handler's hook closes its
+     * receivers). Each threw "was used from thread ...", so the permit was
+     * lost and the shard's senders would have waited for ever.
+     */
+    @Test
+    void aCloseFromAnotherThreadRunsFinallyBlocksThatUseLocalPrimitives() throws Exception {
+        for (boolean virtual : new boolean[] {false, true}) {
+            List<String> seen = new CopyOnWriteArrayList<>();
+            List<Throwable> reports = new CopyOnWriteArrayList<>();
+            LocalExecutor idle = LocalExecutor.builder().onUnobservedFailure((name, t) -> reports.add(t)).build();
+            io.weft.sync.Sharded<String, Integer> sharded = io.weft.sync.Sharded.create(1, 1, k -> 0);
+            idle.run(() -> {
+                io.weft.sync.Semaphore sem = io.weft.sync.Semaphore.local(1);
+                var ch = io.weft.sync.Channel.<Integer>localBounded(1);
+                sharded.join(0, (k, v) -> { }).await();
+                Weft.spawn(() -> {
+                    var permit = sem.acquire().await();
+                    try {
+                        return io.weft.sync.Notify.create().notified().await(); // never notified
+                    } finally {
+                        permit.close();
+                        ch.sender().close();
+                        seen.add("permits " + sem.availablePermits());
+                    }
+                });
+                Weft.yieldNow().await(); // it suspends, holding the permit; the shard's handler waits for values
+                return null;
+            });
+            Thread closer = virtual ? Thread.ofVirtual().start(idle::close) : Thread.ofPlatform().start(idle::close);
+            closer.join(TimeUnit.SECONDS.toMillis(20));
+            assertThat(closer.isAlive()).as("the close still waits").isFalse();
+            assertThat(idle.isClosed()).isTrue();
+            assertThat(seen).as("closed from a %s thread", virtual ? "virtual" : "platform")
+                    .containsExactly("permits 1");
+            assertThat(reports).as("nothing failed in the finally blocks").isEmpty();
+        }
+    }
+
+    /**
      * A root task that closes its own executor in a finally and fails: run()
      * throws the failure, which is therefore observed, not also reported as
      * unobserved at the close.

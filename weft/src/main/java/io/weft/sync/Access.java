@@ -88,7 +88,15 @@ abstract sealed class Access permits Access.Local, Access.Shared {
 
     static final class Local extends Access {
         private final Worker executor;
-        private final Thread owner;
+        /**
+         * The thread that runs the executor: the one that made the primitive,
+         * until another thread runs the same executor (a LocalExecutor run
+         * again from another thread, or driven by the thread that closes it,
+         * which runs the cancelled tasks' finally blocks). One thread at a
+         * time runs an executor, and its hand-off orders this field as it
+         * does the executor's own.
+         */
+        private Thread owner;
         private final String what;
 
         Local(Worker executor, Thread owner, String what) {
@@ -100,6 +108,16 @@ abstract sealed class Access permits Access.Local, Access.Shared {
         @Override
         void enter() {
             if (Thread.currentThread() != owner) {
+                movedWithItsExecutor();
+            }
+        }
+
+        /** The caller runs this primitive's executor now (see {@link #owner}); else the error that names both threads. */
+        private void movedWithItsExecutor() {
+            Worker here = Worker.currentOrNull();
+            if (here != null && here.sameExecutor(executor)) {
+                owner = Thread.currentThread();
+            } else {
                 throw new IllegalStateException(what + " belongs to executor " + executor.name() + " (thread "
                         + owner.getName() + ") and was used from thread " + Thread.currentThread().getName()
                         + ": local primitives are for the tasks of one executor; use the shared one"

@@ -16,6 +16,14 @@ import java.lang.invoke.VarHandle;
  * its thread into {@code thread}, a plain field that {@link #check()} reads:
  * the owner reads its own write, and any other thread, whether it sees null
  * or the owner, takes the slow path, whose CAS settles it.
+ *
+ * <p>An executor whose tasks stay on their thread may yet be run by another
+ * thread later (a LocalExecutor run again from another thread, or driven by
+ * the thread that closes it, which runs the cancelled tasks' finally
+ * blocks): the side follows it, since one thread at a time runs an executor
+ * and its hand-off orders the side's fields as it does the executor's own.
+ * That thread, on the slow path, writes itself into {@code owner} (the
+ * executor stays the same) and {@code thread}.
  */
 final class ThreadBinding {
     private static final VarHandle OWNER;
@@ -39,7 +47,7 @@ final class ThreadBinding {
     private final String what;
     /** Tests only (jcstress drives the sides from its own threads): no thread check at all. */
     private final boolean anyThread;
-    /** Written once, by {@link #OWNER} CAS from null. */
+    /** Written by {@link #OWNER}: a CAS from null, then by a thread that runs the same executor later. */
     private Owner owner;
     /** The owner's thread, written by the owner after its CAS; the fast path of {@link #check()}. */
     private Thread thread;
@@ -92,14 +100,16 @@ final class ThreadBinding {
             return;
         }
         boolean sameExecutor = ex != null && o.executor != null && ex.sameExecutor(o.executor);
+        if (sameExecutor && ex.tasksStayOnThread()) {
+            OWNER.setRelease(this, mine); // the executor, run by this thread now (see the class comment)
+            thread = me;
+            return;
+        }
         String why;
-        if (sameExecutor && !ex.tasksStayOnThread()) {
+        if (sameExecutor) {
             why = ": another worker of the same StealingExecutor. A side serves one thread, and this executor's tasks"
                     + " live on several (each on the worker where it first ran): use it from one task, or share a"
                     + " Channel.bounded among the tasks";
-        } else if (sameExecutor) {
-            why = ": the same executor, now run by another thread. A side serves one thread: run the executor on"
-                    + " one thread (a LocalExecutorPool's, or one of its own), or share a Channel.bounded";
         } else {
             why = ": each side serves the tasks of one executor only. Give each pair of executors its own channel"
                     + " (ChannelMesh does), or share one Channel.bounded among many";

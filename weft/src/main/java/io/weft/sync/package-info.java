@@ -151,7 +151,10 @@
  * on it) is neither: each of its two sides belongs to one thread (the
  * first to use it, or the one that joins the mesh), checked on every entry
  * ({@code ThreadBinding}, an {@link java.lang.IllegalStateException} naming
- * both threads otherwise); each side's waiter queue is local to its thread,
+ * both threads otherwise); a side bound to an executor's loop thread follows
+ * the executor if another thread runs it later (as a local primitive does,
+ * {@code Access.Local}: a LocalExecutor closed from another thread runs
+ * its cancelled tasks' finally blocks there); each side's waiter queue is local to its thread,
  * and the two threads meet only in the ring and in two waker slots,
  * without a lock (the protocol below).
  *
