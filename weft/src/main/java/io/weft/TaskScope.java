@@ -368,14 +368,13 @@ public final class TaskScope implements AutoCloseable {
      * winner).
      */
     private synchronized List<TaskFailedException> takeUnreceived() {
-        if (won) {
-            failures.clear();
-            return List.of();
-        }
-        List<TaskFailedException> out = new ArrayList<>(failures.size());
+        List<TaskFailedException> out = new ArrayList<>(won ? 0 : failures.size());
         for (Failed f : failures) {
             if (!f.received()) {
-                out.add(f.error());
+                if (!won) {
+                    out.add(f.error());
+                }
+                f.receive(); // thrown by the close, or set aside for the winner: not also left behind
             }
         }
         failures.clear();
@@ -387,6 +386,13 @@ public final class TaskScope implements AutoCloseable {
         /** Whether a poll of the handle has thrown the failure to somebody (see the class docs). */
         boolean received() {
             return handle instanceof Task<?> t && t.isFailureReceived();
+        }
+
+        /** The scope hands it on: a combinator that saw it and gave it up does not report it too. */
+        void receive() {
+            if (handle instanceof Task<?> t) {
+                t.receiveFailure();
+            }
         }
     }
 

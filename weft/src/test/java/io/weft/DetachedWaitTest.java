@@ -136,6 +136,12 @@ class DetachedWaitTest {
             waitUntilFinished(h2);
             return null;
         });
+        // cf2's give-up runs on the thread that timed it out, after isDone() showed it done: if the executor
+        // has closed by then, that thread reports the failure itself, maybe after close() returned.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (reported.size() < 2 && System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+        }
         assertThat(reported).hasSize(2).allSatisfy(e -> assertThat(e).hasMessage("late"));
     }
 
@@ -184,5 +190,70 @@ class DetachedWaitTest {
             return null;
         });
         assertThat(reported).as("set aside for the winner").isEmpty();
+    }
+
+    /**
+     * The same with the handles themselves (not detached), outside a scope:
+     * the poll that saw the failure left it unreceived, and once the
+     * firstSuccessful was given up it reached nobody, and nobody was told
+     * (the handle had been polled, so the failure was not unobserved).
+     */
+    @EveryKind
+    void aHandleFailureThatAFirstSuccessGivenUpUndecidedHeldIsReported(ExecutorKind kind) {
+        List<Throwable> reported = reportedAround(kind, () -> {
+            Probes.Gate<Void> gate = new Probes.Gate<>();
+            JoinHandle<String> fails = failingOnce(gate);
+            Probes.Gate<String> never = new Probes.Gate<>();
+            JoinHandle<String> runs = Weft.spawn(never::await);
+            giveUpUndecidedAfterAFailure(Futures.firstSuccessful(fails, runs), gate, fails);
+            waitUntilFinished(runs); // aborted with the firstSuccessful
+            return null;
+        });
+        assertThat(reported).singleElement().satisfies(e -> assertThat(e).hasMessage("late"));
+    }
+
+    /** ... unless a later join of the handle receives it. */
+    @EveryKind
+    void aHandleFailureLeftByAFirstSuccessAndJoinedLaterIsNotReported(ExecutorKind kind) {
+        List<Throwable> reported = reportedAround(kind, () -> {
+            Probes.Gate<Void> gate = new Probes.Gate<>();
+            JoinHandle<String> fails = failingOnce(gate);
+            JoinHandle<String> runs = Weft.spawn(new Probes.Gate<String>()::await);
+            giveUpUndecidedAfterAFailure(Futures.firstSuccessful(fails, runs), gate, fails);
+            assertThatThrownBy(fails::await).isInstanceOf(TaskFailedException.class).hasRootCauseMessage("late");
+            return null;
+        });
+        assertThat(reported).as("received by the join").isEmpty();
+    }
+
+    /** ... and in a scope, which throws it at its close, it is not also reported. */
+    @EveryKind
+    void aHandleFailureLeftByAFirstSuccessInAScopeIsThrownThereNotReported(ExecutorKind kind) {
+        List<Throwable> reported = reportedAround(kind, () -> {
+            assertThatThrownBy(() -> {
+                try (var scope = TaskScope.open()) {
+                    Probes.Gate<Void> gate = new Probes.Gate<>();
+                    JoinHandle<String> fails = scope.spawn(() -> {
+                        gate.await();
+                        throw new IllegalStateException("late");
+                    });
+                    JoinHandle<String> runs = scope.spawn(new Probes.Gate<String>()::await);
+                    giveUpUndecidedAfterAFailure(Futures.firstSuccessful(fails, runs), gate, fails);
+                }
+            }).isInstanceOf(TaskFailedException.class).hasRootCauseMessage("late");
+            return null;
+        });
+        assertThat(reported).as("thrown by the scope").isEmpty();
+    }
+
+    /** Polls {@code first} until {@code fails} has failed under it (the other child runs), then cancels it. */
+    private static void giveUpUndecidedAfterAFailure(CancellableFuture<String> first, Probes.Gate<Void> gate,
+                                                     JoinHandle<String> fails) {
+        Context cx = new Context(() -> { });
+        assertThat(first.poll(cx).isReady()).isFalse();
+        gate.open(null);
+        waitUntilFinished(fails);
+        assertThat(first.poll(cx).isReady()).as("one failed, the other runs").isFalse();
+        first.cancel(); // undecided
     }
 }

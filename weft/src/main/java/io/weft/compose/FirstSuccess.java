@@ -114,7 +114,8 @@ public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.
     /**
      * A task child's failure counts as received (a TaskScope does not throw
      * it again) once this decides: thrown with the others, or set aside for
-     * a winner. Given up undecided, it reached nobody, and stays unreceived.
+     * a winner. Given up undecided, it reached nobody: left behind, reported
+     * unless a later join of its handle receives it ({@link #cancel()}).
      */
     private void receiveFailures() {
         if (failedTasks != null) {
@@ -172,9 +173,16 @@ public final class FirstSuccess<T> implements CancellableFuture<T>, TaskOutputs.
             Throwable thrown = cancelUnfinished();
             if (failedDetached != null) {
                 for (io.weft.task.DetachedJoin<?> d : failedDetached) {
+                    failedTasks.remove(d.task()); // its wait's leave reports it
                     thrown = Children.cancel(d, thrown); // its failure reached nobody: left behind, reported
                 }
                 failedDetached = null;
+            }
+            if (failedTasks != null) {
+                for (Task<?> t : failedTasks) {
+                    t.failureLeftBehind(); // a handle's failure, seen, not received: it reached nobody
+                }
+                failedTasks = null;
             }
             Children.rethrow(thrown);
         }

@@ -473,6 +473,19 @@ public abstract class Task<T> implements JoinHandle<T>, Waker, LeafFuture {
     }
 
     /**
+     * This complete task's failure, seen by a combinator that was then given
+     * up undecided ({@code firstSuccessful}, through {@link #pollUnreceived}),
+     * reached nobody: the unobserved-failure handler gets it, unless a later
+     * join receives it first (or a scope throws it).
+     */
+    public final void failureLeftBehind() {
+        int s = completeState("failureLeftBehind on");
+        if ((s & FAILURE_RECEIVED) == 0 && output instanceof Failure f) {
+            owner.failedLeftBehind(this, f.error());
+        }
+    }
+
+    /**
      * A blocking join's fast road ({@code Await.blockOn}, a plain thread,
      * whose budget has no limit): what a join poll of this complete task
      * returns or throws, with no context and no {@link Poll}. Throws
