@@ -79,6 +79,10 @@ final class SpscLayout {
         boolean fenceOwed;
         /** Spins of sends waiting for a free slot, and spins that ended in a suspension (tests read them). Producer thread only. */
         long sendSpinRounds, sendSpinsGivenUp;
+        /** When the producer last woke the consumer ({@code System.nanoTime()}; 0: never). Producer thread only. */
+        long wokeConsumerAt;
+        /** Sends' spins in a row that ended without a free slot, and spins skipped since (SpscSpin). Producer thread only. */
+        int sendSpinMisses, sendSpinSkips;
         /** The receiving side was closed: set once by the consumer, read by the producer on every send. */
         private boolean receiverClosed;
         /**
@@ -189,6 +193,10 @@ final class SpscLayout {
         boolean takeFenceOwed;
         /** Spins of recvs waiting for a value, and spins that ended in a suspension (tests read them). Consumer thread only. */
         long recvSpinRounds, recvSpinsGivenUp;
+        /** When the consumer last woke the producer ({@code System.nanoTime()}; 0: never). Consumer thread only. */
+        long wokeProducerAt;
+        /** Recvs' spins in a row that ended without a value, and spins skipped since (SpscSpin). Consumer thread only. */
+        int recvSpinMisses, recvSpinSkips;
         /** The sending side was closed: set once by the producer, read by the consumer on an empty ring. */
         private boolean senderClosed;
         /**

@@ -196,6 +196,7 @@ abstract class SpscRing extends SpscLayout.PadTail {
     final void takeAndWakeConsumer() {
         Waker w = xchgRecvWakerNull();
         if (w != null) {
+            wokeConsumerAt = System.nanoTime();
             Wakes.wakeReporting(w, "a recv of an SpscChannel"); // a throw would fail a send whose value is in
         }
     }
@@ -282,6 +283,7 @@ abstract class SpscRing extends SpscLayout.PadTail {
     final void takeAndWakeProducer() {
         Waker w = xchgSendWakerNull();
         if (w != null) {
+            wokeProducerAt = System.nanoTime();
             Wakes.wakeReporting(w, "a send of an SpscChannel"); // a throw would fail a recv that took its value
         }
     }
