@@ -163,4 +163,43 @@ class SpscSpinTest {
         watcher.join();
         assertThat(out.get(1)).isEqualTo("b");
     }
+
+    /**
+     * The sender's executor stays awake and sends only once the receiver's
+     * executor has parked, so every spin of the receiver runs out: after
+     * three such spins in a row, the receiver spins only once in eight waits
+     * (the other seven suspend at once), where it spun every time, holding a
+     * CPU the sender might be waiting for.
+     */
+    @Test
+    void afterThreeFruitlessSpinsOnlyOneWaitInEightSpins() throws Exception {
+        final int waits = 3 + 16;
+        SpscChannel<Integer> ch = SpscChannel.create(8);
+        java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicReference<Worker> receiverExecutor = new AtomicReference<>();
+        List<Object> out = OnExecutors.run("spsc-spin-backoff", 2, 30, e -> e == 0 ? () -> {
+            ch.sender().trySend(0);
+            for (int k = 1; k <= waits; k++) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (waiting.get() != k || receiverExecutor.get().awake()) { // awake, sending nothing
+                    assertThat(System.nanoTime() - deadline).as("the receiver's wait %d", k).isNegative();
+                    Thread.onSpinWait();
+                }
+                assertThat(ch.sender().trySend(k)).isTrue();
+            }
+            return null;
+        } : () -> {
+            receiverExecutor.set(Worker.currentOrNull());
+            assertThat(ch.receiver().recv().await()).isZero();
+            StringBuilder spun = new StringBuilder();
+            for (int k = 1; k <= waits; k++) {
+                long rounds = ch.recvSpinRounds;
+                waiting.set(k);
+                assertThat(ch.receiver().recv().await()).isEqualTo(k);
+                spun.append(ch.recvSpinRounds > rounds ? 'S' : '-');
+            }
+            return spun.toString();
+        });
+        assertThat(out.get(1)).as("S: the wait spun").isEqualTo("SSS" + "-------S" + "-------S");
+    }
 }
