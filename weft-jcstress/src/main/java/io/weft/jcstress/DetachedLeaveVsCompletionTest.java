@@ -5,7 +5,6 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import io.weft.CancellableFuture;
 import io.weft.Context;
-import io.weft.task.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -32,7 +31,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @State
 public class DetachedLeaveVsCompletionTest {
     final CountingOwner owner = new CountingOwner();
-    final DrivenTask task = new DrivenTask(owner, new Task.Failure(new IllegalStateException("late")));
+    final DrivenTask task = new DrivenTask(owner, new io.weft.task.Outcome.Failure(new IllegalStateException("late")));
     final CancellableFuture<Integer> wait;
 
     @SuppressWarnings("unchecked")

@@ -5,6 +5,7 @@ import io.weft.JoinHandle;
 import io.weft.Poll;
 import io.weft.TaskCancelledException;
 import io.weft.Waker;
+import io.weft.task.Outcome.Cancelled;
 import io.weft.task.Task;
 import java.util.concurrent.atomic.AtomicInteger;
 

@@ -1,11 +1,12 @@
 package io.weft.blocking;
 
-import io.weft.task.TaskWords;
 import io.weft.TaskCancelledException;
 import io.weft.task.Budget;
+import io.weft.task.Outcome.Cancelled;
 import io.weft.task.SpinWait;
 import io.weft.task.Task;
 import io.weft.task.TaskOwner;
+import io.weft.task.TaskWords;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;

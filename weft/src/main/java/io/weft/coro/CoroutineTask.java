@@ -7,6 +7,7 @@ import io.weft.Poll;
 import io.weft.TaskCancelledException;
 import io.weft.compose.Sneaky;
 import io.weft.task.Budget;
+import io.weft.task.Outcome.Cancelled;
 import io.weft.task.Task;
 import io.weft.task.TaskOwner;
 import java.util.concurrent.Callable;

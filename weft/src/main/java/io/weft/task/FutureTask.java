@@ -4,6 +4,7 @@ import io.weft.Context;
 import io.weft.Future;
 import io.weft.Futures;
 import io.weft.Poll;
+import io.weft.task.Outcome.Cancelled;
 
 /**
  * A task whose body is a poll-based {@link Future}, polled directly with the

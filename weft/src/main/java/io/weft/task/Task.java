@@ -5,6 +5,8 @@ import io.weft.JoinHandle;
 import io.weft.Poll;
 import io.weft.TaskCancelledException;
 import io.weft.TaskFailedException;
+import io.weft.task.Outcome.Cancelled;
+import io.weft.task.Outcome.Failure;
 import io.weft.Waker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -304,7 +306,7 @@ public abstract class Task<T> implements JoinHandle<T>, Waker, LeafFuture {
     private void complete(Object out) {
         int before = transitionToComplete(out);
         if (out instanceof Failure f && (before & (JOIN_INTEREST | DETACHED_ALL)) == 0) {
-            owner.failedUnobserved(this, f.error);
+            owner.failedUnobserved(this, f.error());
         }
         released();
         // The owner counts it out before any joiner hears of it: a joiner on another thread (a StealingExecutor's
@@ -582,30 +584,9 @@ public abstract class Task<T> implements JoinHandle<T>, Waker, LeafFuture {
         return output;
     }
 
-    /** The output of a complete task, or the exception it stands for. */
-    @SuppressWarnings("unchecked")
+    /** The output of a complete task, or the exception it stands for ({@link Outcome#of}). */
     T outputValue() {
-        Object out = output;
-        if (out instanceof Failure f) {
-            throw new TaskFailedException("task " + this + " failed: " + TaskWords.of(f.error), f.error);
-        }
-        if (out instanceof Cancelled c) {
-            TaskCancelledException e = new TaskCancelledException("task " + this + " was cancelled");
-            if (c.error != null && !(c.error instanceof TaskCancelledException)) {
-                e.addSuppressed(c.error);
-            }
-            throw e;
-        }
-        return (T) out;
-    }
-
-    /** The output of a task that threw. */
-    public record Failure(Throwable error) {
-    }
-
-    /** The output of a cancelled task; {@code error} is what its body threw while unwinding, if anything. */
-    public record Cancelled(Throwable error) {
-        public static final Cancelled PLAIN = new Cancelled(null);
+        return Outcome.of(this, output);
     }
 
     /**
