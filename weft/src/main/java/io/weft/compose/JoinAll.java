@@ -23,14 +23,13 @@ import java.util.List;
  * taken first, so the order holds; a Broadcast receiver's cursor moves
  * back onto it; a stream read puts its bytes back before the next read
  * and moves the buffer's position back; an accept hands its connection
- * back to the listener, a receive its datagram to the socket) gets it
+ * back to the listener, a receive its datagram to the socket; a read of a
+ * stream that lives on another worker too) gets it
  * back, and so do those inside the result of a combinator child (a join, a
  * select, a race, a Timeout); other values that are {@link AutoCloseable}
  * (a lock guard, a permit, a stream) are closed, so a lock taken by one
  * child of a failed join is not held for ever. What a give-back or a close
- * throws is added to the failure as suppressed. A value that can be neither
- * (a read forwarded to another worker's stream) is dropped: race such a read
- * with a select, whose losers take nothing. A {@link JoinHandle} child's value is
+ * throws is added to the failure as suppressed. A {@link JoinHandle} child's value is
  * not the join's to close: it stays with its task, and the handle gives it
  * to any other waiter; nor is the value of a combinator child that may
  * carry one (a race, select, map or join with a handle among its children:

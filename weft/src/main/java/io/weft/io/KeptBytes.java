@@ -11,7 +11,7 @@ import java.util.Arrays;
  * of another worker that gave it up): the next read returns them before
  * anything new. Loop thread of the stream's driver only.
  */
-final class KeptBytes {
+public final class KeptBytes {
     private byte[] bytes;
     private int pos;
 
@@ -88,7 +88,12 @@ final class KeptBytes {
         }
     }
 
-    private static byte[] takenBack(ByteBuffer buf, MemorySegment seg, int n) {
+    /**
+     * The {@code n} bytes a read delivered, taken back out of the caller's
+     * memory: a segment's first {@code n}, else a buffer's last {@code n}
+     * before its position, which moves back over them.
+     */
+    public static byte[] takenBack(ByteBuffer buf, MemorySegment seg, int n) {
         byte[] b = new byte[n];
         if (seg != null) {
             MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, 0, b, 0, n);

@@ -30,7 +30,8 @@ import java.util.function.Function;
  * <p><b>Cancel safety.</b> A read given up after it read bytes on the
  * stream's worker hands them back to the stream
  * ({@link StreamMove#giveBack}): the next read, from any task, returns them
- * first. A write given up after the stream's worker sent it has sent those
+ * first; so does one whose count a join took and then gave back (the
+ * caller's buffer gives the bytes up again). A write given up after the stream's worker sent it has sent those
  * bytes, and the count is lost, as for a write cancelled on io_uring. A
  * readable given up consumed nothing.
  */
@@ -64,13 +65,7 @@ final class RemoteStream implements StreamOps {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("read into a read-only buffer");
         }
-        int len = Math.min(dst.remaining(), CHUNK);
-        return new Forward<>(h -> readChunk(h, len), this::giveBack).map(c -> {
-            if (c.n() > 0) {
-                dst.put(c.bytes(), 0, c.n());
-            }
-            return c.n();
-        });
+        return new ReadInto(dst, null, Math.min(dst.remaining(), CHUNK));
     }
 
     @Override
@@ -78,13 +73,70 @@ final class RemoteStream implements StreamOps {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("read into a read-only segment");
         }
-        int len = (int) Math.min(dst.byteSize(), CHUNK);
-        return new Forward<>(h -> readChunk(h, len), this::giveBack).map(c -> {
-            if (c.n() > 0) {
-                MemorySegment.copy(MemorySegment.ofArray(c.bytes()), 0, dst, 0, c.n());
+        return new ReadInto(null, dst, (int) Math.min(dst.byteSize(), CHUNK));
+    }
+
+    /**
+     * A forwarded read: the chunk read on the stream's worker is copied into
+     * the caller's buffer (or segment) here, once; a later poll returns the
+     * same count. Given back by a join that took it and was given up, the
+     * bytes come back out of the caller's memory (the buffer's position
+     * moves back over them) and go back to the stream, read first by the
+     * next read from any task ({@link StreamMove#giveBack}).
+     */
+    private final class ReadInto implements CancellableFuture<Integer>, io.weft.compose.GivesBack<Integer> {
+        private final ByteBuffer buf;
+        private final MemorySegment seg;
+        private final Forward<Chunk> forward;
+        /** The count returned, once the chunk was copied in; null before. */
+        private Integer delivered;
+        private boolean givenBack;
+
+        ReadInto(ByteBuffer buf, MemorySegment seg, int len) {
+            this.buf = buf;
+            this.seg = seg;
+            this.forward = new Forward<>(h -> readChunk(h, len), RemoteStream.this::giveBack);
+        }
+
+        @Override
+        public Poll<Integer> poll(Context cx) {
+            if (givenBack) {
+                throw new IllegalStateException("a forwarded read polled after it gave its bytes back");
             }
-            return c.n();
-        });
+            if (delivered == null) {
+                Poll<Chunk> p = forward.poll(cx);
+                if (!p.isReady()) {
+                    return Poll.pending();
+                }
+                Chunk c = p.get();
+                if (c.n() > 0) {
+                    if (seg != null) {
+                        MemorySegment.copy(MemorySegment.ofArray(c.bytes()), 0, seg, 0, c.n());
+                    } else {
+                        buf.put(c.bytes(), 0, c.n());
+                    }
+                }
+                delivered = c.n();
+            }
+            return Poll.ready(delivered);
+        }
+
+        @Override
+        public void cancel() {
+            forward.cancel();
+        }
+
+        @Override
+        public void giveBack(Integer n) {
+            if (delivered == null || !delivered.equals(n)) {
+                throw new IllegalStateException("a forwarded read gives back only the count it returned");
+            }
+            delivered = null;
+            givenBack = true;
+            if (n > 0) {
+                mover.giveBack(io.weft.io.KeptBytes.takenBack(buf, seg, n));
+            }
+        }
     }
 
     @Override

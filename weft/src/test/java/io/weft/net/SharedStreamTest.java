@@ -199,6 +199,49 @@ class SharedStreamTest {
     }
 
     /**
+     * A forwarded read that completed (its bytes copied into the caller's
+     * buffer) and was taken by a join that was then given up gives them
+     * back: the buffer's position moves back over them, and the next read
+     * returns them first. They were lost (the buffer kept them, the stream
+     * did not).
+     */
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aForwardedReadTakenByAJoinThatWasGivenUpGivesItsBytesBack(Driver d) {
+        String read = SharedStreamTest.<String>onAConnection(d, (client, served) -> {
+            AtomicBoolean there = new AtomicBoolean();
+            JoinHandle<Void> waiting = OtherWorker.spawn(() -> {
+                served.write(ByteBuffer.allocate(0)).await(); // takes the stream there
+                assertThat(served.tryRead(ByteBuffer.allocate(1))).as("nothing yet").isZero(); // clears a stale bit
+                there.set(true);
+                return served.readable().await();
+            });
+            OtherWorker.yieldUntil(there::get, "the stream there");
+            served.writeAll(ascii("hi")).await(); // the stream is busy there, so it is shared
+            assertThat(served.mover.shared()).as("shared").isTrue();
+            client.writeAll(ascii("first")).await();
+            ByteBuffer buf = ByteBuffer.allocate(16);
+            buf.put((byte) '>');
+            io.weft.Future<Integer> never = cx -> io.weft.Poll.pending();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Timeout.of(Duration.ofMillis(300),
+                    io.weft.Futures.join(served.read(buf), never)).await())
+                    .isInstanceOf(io.weft.time.TimedOutException.class);
+            assertThat(buf.position()).as("the buffer is where it was").isEqualTo(1);
+            client.writeAll(ascii("+then")).await();
+            StringBuilder all = new StringBuilder();
+            while (all.length() < "first+then".length()) {
+                int n = Timeout.of(Duration.ofSeconds(10), served.read(buf.clear())).await();
+                all.append(text(buf, n));
+            }
+            waiting.await();
+            ByteBuffer back = ByteBuffer.allocate(2);
+            client.readExact(back).await();
+            return all.toString();
+        });
+        assertThat(read).isEqualTo("first+then");
+    }
+
+    /**
      * Bytes given back while a move is in flight wait for the stream (the
      * stash); here the move then finds a readable pending at the stream's
      * worker and leaves the stream there (shared): the bytes go to it there,
