@@ -160,17 +160,7 @@ class SharedStreamTest {
      */
     static String readAfterAGivenUpRead(Driver d, boolean moveAfter) {
         return onAConnection(d, (client, served) -> {
-            // a task on the other worker takes the stream there and keeps an operation pending on it
-            AtomicBoolean there = new AtomicBoolean();
-            JoinHandle<Void> waiting = OtherWorker.spawn(() -> {
-                served.write(ByteBuffer.allocate(0)).await(); // takes the stream there
-                assertThat(served.tryRead(ByteBuffer.allocate(1))).as("nothing yet").isZero(); // clears a stale bit
-                there.set(true); // a move of the stream waits for this task: it runs on this worker
-                return served.readable().await();
-            });
-            OtherWorker.yieldUntil(there::get, "the stream there"); // its detach runs here
-            served.writeAll(ascii("hi")).await(); // sent from here: the stream is busy there, so it is shared
-            assertThat(served.mover.shared()).as("shared").isTrue();
+            JoinHandle<Void> waiting = sharedWithTheOtherWorker(served);
             ByteBuffer buf = ByteBuffer.allocate(16);
             new OnceThenCancel(served.read(buf), () -> Weft.spawn(() -> client.writeAll(ascii("first")).await()))
                     .await();
@@ -183,19 +173,45 @@ class SharedStreamTest {
                 }
                 assertThat(served.mover.shared()).as("shared after idle forwards").isFalse();
             }
-            client.writeAll(ascii("+then")).await();
-            StringBuilder all = new StringBuilder();
-            while (all.length() < "first+then".length()) {
-                int n = Timeout.of(Duration.ofSeconds(10), served.read(buf.clear())).await();
-                all.append(text(buf, n));
-            }
+            String all = firstThen(client, served, buf);
             waiting.await();
             assertThat(served.mover.moves()).as("moves").isEqualTo(moveAfter ? 2 : 1);
             ByteBuffer back = ByteBuffer.allocate(sent.length());
             client.readExact(back).await();
             assertThat(text(back, sent.length())).isEqualTo(sent);
-            return all.toString();
+            return all;
         });
+    }
+
+    /**
+     * A task on the other worker takes {@code served} there and keeps a
+     * readable pending on it; then "hi" is written from here, so the stream
+     * is shared. The handle of that task, which ends once the stream has
+     * something to read.
+     */
+    static JoinHandle<Void> sharedWithTheOtherWorker(TcpStream served) throws Exception {
+        AtomicBoolean there = new AtomicBoolean();
+        JoinHandle<Void> waiting = OtherWorker.spawn(() -> {
+            served.write(ByteBuffer.allocate(0)).await(); // takes the stream there
+            assertThat(served.tryRead(ByteBuffer.allocate(1))).as("nothing yet").isZero(); // clears a stale bit
+            there.set(true); // a move of the stream waits for this task: it runs on this worker
+            return served.readable().await();
+        });
+        OtherWorker.yieldUntil(there::get, "the stream there"); // its detach runs here
+        served.writeAll(ascii("hi")).await(); // sent from here: the stream is busy there, so it is shared
+        assertThat(served.mover.shared()).as("shared").isTrue();
+        return waiting;
+    }
+
+    /** Writes "+then" from the client, then reads on {@code served} until "first+then" came; what it read. */
+    static String firstThen(TcpStream client, TcpStream served, ByteBuffer buf) throws Exception {
+        client.writeAll(ascii("+then")).await();
+        StringBuilder all = new StringBuilder();
+        while (all.length() < "first+then".length()) {
+            int n = Timeout.of(Duration.ofSeconds(10), served.read(buf.clear())).await();
+            all.append(text(buf, n));
+        }
+        return all.toString();
     }
 
     /**
@@ -209,16 +225,7 @@ class SharedStreamTest {
     @EnumSource(Driver.class)
     void aForwardedReadTakenByAJoinThatWasGivenUpGivesItsBytesBack(Driver d) {
         String read = SharedStreamTest.<String>onAConnection(d, (client, served) -> {
-            AtomicBoolean there = new AtomicBoolean();
-            JoinHandle<Void> waiting = OtherWorker.spawn(() -> {
-                served.write(ByteBuffer.allocate(0)).await(); // takes the stream there
-                assertThat(served.tryRead(ByteBuffer.allocate(1))).as("nothing yet").isZero(); // clears a stale bit
-                there.set(true);
-                return served.readable().await();
-            });
-            OtherWorker.yieldUntil(there::get, "the stream there");
-            served.writeAll(ascii("hi")).await(); // the stream is busy there, so it is shared
-            assertThat(served.mover.shared()).as("shared").isTrue();
+            JoinHandle<Void> waiting = sharedWithTheOtherWorker(served);
             client.writeAll(ascii("first")).await();
             ByteBuffer buf = ByteBuffer.allocate(16);
             buf.put((byte) '>');
@@ -227,16 +234,10 @@ class SharedStreamTest {
                     io.weft.Futures.join(served.read(buf), never)).await())
                     .isInstanceOf(io.weft.time.TimedOutException.class);
             assertThat(buf.position()).as("the buffer is where it was").isEqualTo(1);
-            client.writeAll(ascii("+then")).await();
-            StringBuilder all = new StringBuilder();
-            while (all.length() < "first+then".length()) {
-                int n = Timeout.of(Duration.ofSeconds(10), served.read(buf.clear())).await();
-                all.append(text(buf, n));
-            }
+            String all = firstThen(client, served, buf);
             waiting.await();
-            ByteBuffer back = ByteBuffer.allocate(2);
-            client.readExact(back).await();
-            return all.toString();
+            client.readExact(ByteBuffer.allocate(2)).await(); // the "hi"
+            return all;
         });
         assertThat(read).isEqualTo("first+then");
     }
