@@ -298,7 +298,7 @@ public final class TaskScope implements AutoCloseable {
                 }
             }
             if (late && !lost && h instanceof Task<?> t && !t.isFailureReceived()) {
-                t.owner().failedLeftBehind(t, e.getCause()); // after the close gave up: nobody reads the scope
+                t.failureLeftBehind(); // after the close gave up: nobody reads the scope
                 return;
             }
             if (policy == Policy.FAIL_FAST) {

@@ -212,6 +212,52 @@ class DetachedWaitTest {
         assertThat(reported).singleElement().satisfies(e -> assertThat(e).hasMessage("late"));
     }
 
+    /**
+     * The same failure seen and left behind by two firstSuccessfuls, one
+     * after the other (a retry loop), and by a detached wait: one report.
+     * Each left a report of its own.
+     */
+    @EveryKind
+    void aFailureLeftBehindByManyWaitersIsReportedOnce(ExecutorKind kind) {
+        List<Throwable> reported = reportedAround(kind, () -> {
+            Probes.Gate<Void> gate = new Probes.Gate<>();
+            JoinHandle<String> fails = failingOnce(gate);
+            JoinHandle<String> runs = Weft.spawn(new Probes.Gate<String>()::await);
+            io.weft.Future<String> detached = fails.detached();
+            assertThat(detached.poll(new Context(() -> { })).isReady()).isFalse(); // counted
+            giveUpUndecidedAfterAFailure(Futures.firstSuccessful(fails, runs.detached()), gate, fails);
+            giveUpUndecidedAfterAFailure(Futures.firstSuccessful(fails, runs.detached()), gate, fails);
+            Futures.cancel(detached);
+            runs.abort();
+            waitUntilFinished(runs);
+            return null;
+        });
+        assertThat(reported).singleElement().satisfies(e -> assertThat(e).hasMessage("late"));
+    }
+
+    /** The same with a blocking task's handle: it used to go through the unobserved road, and was dropped there. */
+    @EveryKind
+    void aBlockingTaskFailureThatAFirstSuccessGivenUpUndecidedHeldIsReported(ExecutorKind kind) {
+        List<Throwable> reported = reportedAround(kind, () -> {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            JoinHandle<String> fails = Weft.spawnBlocking(() -> {
+                go.await();
+                throw new IllegalStateException("late");
+            });
+            JoinHandle<String> runs = Weft.spawn(new Probes.Gate<String>()::await);
+            CancellableFuture<String> first = Futures.firstSuccessful(fails, runs);
+            Context cx = new Context(() -> { });
+            assertThat(first.poll(cx).isReady()).isFalse();
+            go.countDown();
+            waitUntilFinished(fails);
+            assertThat(first.poll(cx).isReady()).as("one failed, the other runs").isFalse();
+            first.cancel(); // undecided
+            waitUntilFinished(runs);
+            return null;
+        });
+        assertThat(reported).singleElement().satisfies(e -> assertThat(e).hasMessage("late"));
+    }
+
     /** ... unless a later join of the handle receives it. */
     @EveryKind
     void aHandleFailureLeftByAFirstSuccessAndJoinedLaterIsNotReported(ExecutorKind kind) {

@@ -72,14 +72,22 @@ public final class BlockingTask<T> extends Task<T> implements Runnable {
     private Callable<T> body;
     /** Where a failure nobody looked at goes (the spawning executor), from the thread that completes the task. */
     private final BiConsumer<Task<?>, Throwable> unobserved;
+    /**
+     * Where a failure goes that a waiter saw and gave up without receiving
+     * (a firstSuccessful given up undecided): reported unless a join
+     * receives it first. Null: as {@link #unobserved}.
+     */
+    private final BiConsumer<Task<?>, Throwable> leftBehind;
 
-    private BlockingTask(String name, Callable<T> body, BiConsumer<Task<?>, Throwable> unobserved) {
+    private BlockingTask(String name, Callable<T> body, BiConsumer<Task<?>, Throwable> unobserved,
+                         BiConsumer<Task<?>, Throwable> leftBehind) {
         super(OWNER, name);
         if (body == null) {
             throw new NullPointerException("blocking task body");
         }
         this.body = body;
         this.unobserved = unobserved;
+        this.leftBehind = leftBehind;
         assignId(IDS.incrementAndGet());
     }
 
@@ -90,7 +98,14 @@ public final class BlockingTask<T> extends Task<T> implements Runnable {
      */
     public static <T> BlockingTask<T> spawn(BlockingPool pool, String name, Callable<T> body,
                                             BiConsumer<Task<?>, Throwable> unobserved) {
-        BlockingTask<T> t = new BlockingTask<>(name, body, unobserved);
+        return spawn(pool, name, body, unobserved, null);
+    }
+
+    /** As {@link #spawn(BlockingPool, String, Callable, BiConsumer)}; {@code leftBehind}: see {@link #leftBehind}. */
+    public static <T> BlockingTask<T> spawn(BlockingPool pool, String name, Callable<T> body,
+                                            BiConsumer<Task<?>, Throwable> unobserved,
+                                            BiConsumer<Task<?>, Throwable> leftBehind) {
+        BlockingTask<T> t = new BlockingTask<>(name, body, unobserved, leftBehind);
         pool.execute(t);
         return t;
     }
@@ -98,7 +113,7 @@ public final class BlockingTask<T> extends Task<T> implements Runnable {
     /** A task handed to no pool: tests call {@link #run()} themselves, as a pool thread would. */
     public static <T> BlockingTask<T> unqueued(String name, Callable<T> body,
                                                BiConsumer<Task<?>, Throwable> unobserved) {
-        return new BlockingTask<>(name, body, unobserved);
+        return new BlockingTask<>(name, body, unobserved, null);
     }
 
     /** The run word now (QUEUED ... TAKEN), for tests and diagnostics. */
@@ -270,7 +285,16 @@ public final class BlockingTask<T> extends Task<T> implements Runnable {
 
         @Override
         public void failedUnobserved(Task<?> task, Throwable error) {
-            BiConsumer<Task<?>, Throwable> sink = ((BlockingTask<?>) task).unobserved;
+            report(((BlockingTask<?>) task).unobserved, task, error);
+        }
+
+        @Override
+        public void failedLeftBehind(Task<?> task, Throwable error) {
+            BiConsumer<Task<?>, Throwable> sink = ((BlockingTask<?>) task).leftBehind;
+            report(sink != null ? sink : ((BlockingTask<?>) task).unobserved, task, error);
+        }
+
+        private static void report(BiConsumer<Task<?>, Throwable> sink, Task<?> task, Throwable error) {
             try {
                 if (sink != null) {
                     sink.accept(task, error);

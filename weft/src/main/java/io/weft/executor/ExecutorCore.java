@@ -271,8 +271,8 @@ public final class ExecutorCore implements Worker, TaskOwner {
      */
     public <T> Task<T> spawnBlocking(String name, Callable<T> body) {
         assert inLoop();
-        return BlockingTask.spawn(BlockingPool.shared(), name, body,
-                failures::addFromElsewhere);
+        return BlockingTask.spawn(BlockingPool.shared(), name, body, failures::addFromElsewhere,
+                failures::addLeftBehind);
     }
 
     public TaskQueueHandle createTaskQueue(String name, Shares shares, Latency latency) {

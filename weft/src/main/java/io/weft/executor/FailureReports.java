@@ -60,8 +60,9 @@ public final class FailureReports {
     }
 
     /**
-     * From any thread: a failure whose one waiter gave up on it after it had
-     * registered (a scope whose close could not wait): reported as
+     * From any thread: a failure whose waiters gave up on it (a scope whose
+     * close could not wait, a detached wait, a firstSuccessful given up
+     * undecided; see {@code Task.failureLeftBehind}): reported as
      * unobserved unless a join receives it first.
      */
     public void addLeftBehind(Task<?> task, Throwable error) {

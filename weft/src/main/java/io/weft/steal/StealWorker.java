@@ -538,7 +538,8 @@ final class StealWorker implements Worker, TaskDumps.Site {
 
     @Override
     public <T> Task<T> spawnBlocking(String taskName, Callable<T> body) {
-        return BlockingTask.spawn(scheduler.blockingPool(), taskName, body, scheduler::failedUnobserved);
+        return BlockingTask.spawn(scheduler.blockingPool(), taskName, body, scheduler::failedUnobserved,
+                scheduler::failedLeftBehind);
     }
 
     @Override

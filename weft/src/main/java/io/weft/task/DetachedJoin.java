@@ -134,8 +134,8 @@ public final class DetachedJoin<T> implements CancellableFuture<T>, LeafFuture, 
     private static void leaveDetached(Task<?> task) {
         int after = (int) Task.STATE.getAndAdd(task, -Task.DETACHED_ONE) - Task.DETACHED_ONE; // acquire: output, if COMPLETE
         if ((after & (Task.COMPLETE | Task.DETACHED_ALL | Task.JOIN_INTEREST | Task.FAILURE_RECEIVED)) == Task.COMPLETE
-                && task.rawOutput() instanceof Outcome.Failure f) {
-            task.owner.failedLeftBehind(task, f.error());
+                && task.rawOutput() instanceof Outcome.Failure) {
+            task.failureLeftBehind();
         }
     }
 }

@@ -42,6 +42,8 @@ public abstract class Task<T> implements JoinHandle<T>, Waker, LeafFuture {
      * never unset.
      */
     public static final int FAILURE_RECEIVED = 1 << 6;
+    /** Its failure was offered as left behind ({@link #failureLeftBehind}): once only. Once set, never unset. */
+    static final int LEFT_BEHIND = 1 << 7;
     /**
      * Bits 16 to 30 count the waits through {@link #detached()} that
      * registered and have not ended ({@link DetachedJoin}): an interest that
@@ -478,12 +480,14 @@ public abstract class Task<T> implements JoinHandle<T>, Waker, LeafFuture {
      * This complete task's failure, seen by a combinator that was then given
      * up undecided ({@code firstSuccessful}, through {@link #pollUnreceived}),
      * reached nobody: the unobserved-failure handler gets it, unless a later
-     * join receives it first (or a scope throws it).
+     * join receives it first (or a scope throws it). Once, however many
+     * waiters (combinators, detached waits, a scope's close) give it up.
      */
     public final void failureLeftBehind() {
         int s = completeState("failureLeftBehind on");
-        if ((s & FAILURE_RECEIVED) == 0 && output instanceof Failure f) {
-            owner.failedLeftBehind(this, f.error());
+        if ((s & (FAILURE_RECEIVED | LEFT_BEHIND)) == 0 && output instanceof Failure f
+                && ((int) STATE.getAndBitwiseOr(this, LEFT_BEHIND) & LEFT_BEHIND) == 0) {
+            owner.failedLeftBehind(this, f.error()); // one report however many waiters gave it up
         }
     }
 

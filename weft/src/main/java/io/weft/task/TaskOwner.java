@@ -56,8 +56,10 @@ public interface TaskOwner {
     void failedUnobserved(Task<?> task, Throwable error);
 
     /**
-     * {@code task} failed after the one that waited for it gave up (a
-     * scope whose close could not wait): reported as
+     * {@code task}'s failure reached none of its waiters, which gave up (a
+     * scope whose close could not wait, a detached wait, a
+     * {@code firstSuccessful} given up undecided; once, through
+     * {@code Task.failureLeftBehind}): reported as
      * {@link #failedUnobserved} is, unless a join receives it first (the
      * waiter's registration does not count as looking). Any thread. By
      * default as {@link #failedUnobserved}.

@@ -9,7 +9,7 @@ public final class TaskWords {
     public static String describe(int s) {
         StringBuilder b = new StringBuilder();
         String[] names = {"RUNNING", "COMPLETE", "NOTIFIED", "CANCELLED", "JOIN_INTEREST", "JOIN_WAKER",
-                "FAILURE_RECEIVED"};
+                "FAILURE_RECEIVED", "LEFT_BEHIND"};
         for (int i = 0; i < names.length; i++) {
             if ((s & (1 << i)) != 0) {
                 if (!b.isEmpty()) {

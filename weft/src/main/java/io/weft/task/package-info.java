@@ -150,7 +150,12 @@
  * hands it to {@code TaskOwner.failedLeftBehind} (any thread). The
  * completing CAS and the subtraction are ordered on the same word, so
  * exactly one of them reports it (jcstress {@code
- * DetachedLeaveVsCompletionTest}).
+ * DetachedLeaveVsCompletionTest}). Other waiters leave a failure behind
+ * the same way ({@code Task.failureLeftBehind}): a {@code firstSuccessful}
+ * given up undecided after it saw a child's failure, a scope whose close
+ * gave up before a child failed. The LEFT_BEHIND bit, set by an atomic
+ * or, lets only the first of them offer it; the executor reports it unless
+ * a join receives it first (FAILURE_RECEIVED, looked at when it sweeps).
  *
  * <h2>Failures somebody received</h2>
  * "Received" is not the opposite of "unobserved" above: a scope's child
@@ -161,6 +166,8 @@
  * with {@code peek()}, which leaves FAILURE_RECEIVED clear. Every other read
  * of a failure is a join poll, which sets FAILURE_RECEIVED before it throws:
  * the scope throws from {@code join()}/{@code close()} only failures whose
- * bit is still clear.
+ * bit is still clear, and sets it on those it throws or sets aside for a
+ * first-success winner ({@code receiveFailure}), so that a combinator that
+ * saw one of them and was given up does not report it too.
  */
 package io.weft.task;
