@@ -26,9 +26,11 @@ import io.weft.task.Wakes;
  *
  * <h2>Threads</h2>
  * Each side belongs to the thread that first uses it (or, in a
- * {@link ChannelMesh}, to the executor that joins), for good: an executor's
+ * {@link ChannelMesh}, to the executor that joins): an executor's
  * loop thread, so that any task of that executor may use it, or a plain
- * thread, whose {@code await()} then parks it. Using a side from any other
+ * thread, whose {@code await()} then parks it. A side of an executor
+ * follows it if another thread runs it later (a LocalExecutor run again
+ * from another thread, or closed from one). Using a side from any other
  * thread throws {@link IllegalStateException} naming both threads. Both
  * sides may belong to the same thread. Several tasks of the owning executor
  * may wait on one side at once: they queue (FIFO) on that side, with no

@@ -19,7 +19,7 @@ import io.weft.executor.Worker;
  *   <li>the other side's executor is awake ({@link Worker#awake()}): a
  *       parked executor sends (frees) nothing before something wakes it;
  *       a plain thread on the other side, whose state is not known, gets
- *       no spin either. Except when this side woke it, less than
+ *       no spin either. Except when this side woke that executor, less than
  *       {@link #WAKING_NANOS} (50 µs; {@code -Dweft.spsc.wakingNanos}, 0
  *       turns it off) ago: it is getting up and will send (free) soon, so
  *       the spin waits for it, yielding this CPU at each look (the two may
@@ -35,8 +35,10 @@ import io.weft.executor.Worker;
  *       ({@link Worker#othersReady()}): the spin never holds back another
  *       task;</li>
  *   <li>at most {@link #SPIN_NANOS} (2 µs; {@code -Dweft.spsc.spinNanos},
- *       0 turns the spin off), about what the suspension would cost, so an
- *       idle channel costs each wait at most that much CPU;</li>
+ *       0 turns the spin off) once the other side is up, about what the
+ *       suspension would cost, so an idle channel costs each wait at most
+ *       that much CPU (plus, after this side woke a parked peer, the time
+ *       it takes to get up, at most {@link #WAKING_NANOS}, yielding);</li>
  *   <li>until a close;</li>
  *   <li>and not after {@link #MISSES} spins in a row that found nothing:
  *       then only one wait in {@link #SKIPS} spins, to see whether spinning
@@ -69,7 +71,7 @@ import io.weft.executor.Worker;
  * fields, read by tests on that side's thread.
  */
 final class SpscSpin {
-    /** The longest spin before a suspension. */
+    /** The longest spin before a suspension once the other side is up (see {@link #WAKING_NANOS} before). */
     static final long SPIN_NANOS = Long.getLong("weft.spsc.spinNanos", 2_000);
     /** The stretch a side lets the other fill (free) before it goes on: 128 bytes of references, two cache lines. */
     private static final int LINE_SLOTS = 32;

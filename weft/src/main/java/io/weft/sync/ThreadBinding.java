@@ -7,12 +7,13 @@ import java.lang.invoke.VarHandle;
 /**
  * Which thread may use one side of a cross-executor primitive (a side of an
  * {@link SpscChannel}, a {@link MeshConnection}): the first thread that uses
- * it, or binds it, for good. That thread is an executor's loop thread (so
+ * it, or binds it. That thread is an executor's loop thread (so
  * every task of that executor may use the side) or a plain thread (whose
- * {@code await()} then parks it). Any other thread gets an
+ * {@code await()} then parks it); a plain thread's binding is for good, an
+ * executor's follows the executor (below). Any other thread gets an
  * {@link IllegalStateException} naming both threads.
  *
- * <p>The owner is written once, by a CAS from null; the winner then copies
+ * <p>The owner is first written by a CAS from null; the winner then copies
  * its thread into {@code thread}, a plain field that {@link #check()} reads:
  * the owner reads its own write, and any other thread, whether it sees null
  * or the owner, takes the slow path, whose CAS settles it.
