@@ -45,7 +45,7 @@ public class BlockingJobAwaitEndTest {
 
     @Actor
     public void waiter(I_Result r) {
-        job.awaitEnd();
+        job.awaitEnd(() -> false);
         r.r1 = written;
     }
 }

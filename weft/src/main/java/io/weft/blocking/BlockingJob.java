@@ -89,7 +89,7 @@ public final class BlockingJob<T> implements CancellableFuture<T>, Runnable {
             error = t;
         }
         done = true; // publishes value/error; pairs with the read in poll and in cancel
-        if (awaited) { // Dekker with awaitEnd(): it stores awaited, then reads done
+        if (awaited) { // Dekker with awaitEnd: it stores awaited, then reads done
             synchronized (this) {
                 notifyAll();
             }
@@ -125,20 +125,22 @@ public final class BlockingJob<T> implements CancellableFuture<T>, Runnable {
 
     /**
      * Blocks the calling thread (a pool thread: never a loop's) until the
-     * body has returned or thrown, cancelled or not: a file's write waits
-     * here for a cancelled write that a pool thread is still in, so that it
-     * lands after it ({@code ChannelFile}). An interrupt does not end the
-     * wait (the job it waits for runs to its end, and soon); it is kept for
-     * the caller.
+     * body has returned or thrown, cancelled or not, or until {@code stop}
+     * holds (looked at under this job's monitor, again at each
+     * {@link #nudge}): a file's write waits here for a cancelled write that a
+     * pool thread is still in, so that it lands after it, and stops waiting
+     * once it is dropped itself ({@code ChannelFile}). An interrupt does not
+     * end the wait (the job it waits for runs to its end, and soon); it is
+     * kept for the caller.
      */
-    public void awaitEnd() {
+    public void awaitEnd(java.util.function.BooleanSupplier stop) {
         if (done) {
             return;
         }
         boolean interrupted = false;
         synchronized (this) {
             awaited = true; // then reads done: pairs with run(), which stores done, then reads awaited
-            while (!done) {
+            while (!done && !stop.getAsBoolean()) {
                 try {
                     wait();
                 } catch (InterruptedException e) {
@@ -148,6 +150,13 @@ public final class BlockingJob<T> implements CancellableFuture<T>, Runnable {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Makes the threads in {@link #awaitEnd} look at their stop condition again (its change came before). */
+    public void nudge() {
+        synchronized (this) {
+            notifyAll();
         }
     }
 

@@ -148,6 +148,10 @@
  * {@code awaited} and its notify finds the waiter in {@code wait()} (the
  * waiter holds the monitor from its read of {@code done} until it waits).
  * Only a job a pool thread has started is waited for, so the wait ends
- * (jcstress: {@code BlockingJobAwaitEndTest}).
+ * (jcstress: {@code BlockingJobAwaitEndTest}). A waiter also stops once its
+ * {@code stop} condition holds (its own job was dropped): whoever changes
+ * the condition then calls {@code nudge()}, a {@code notifyAll} under the
+ * same monitor, so the waiter either sees the change before it waits or is
+ * woken in {@code wait()}.
  */
 package io.weft.blocking;

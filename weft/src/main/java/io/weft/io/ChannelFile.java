@@ -255,6 +255,11 @@ public final class ChannelFile implements FileHandle {
         }
     }
 
+    /** Jobs of this file submitted and not ended (for tests). */
+    int jobsRunning() {
+        return running.get();
+    }
+
     /**
      * The cancelled writes (and fsyncs) that a pool thread may still be in,
      * for a write or fsync about to be submitted: its job waits for them to
@@ -323,6 +328,8 @@ public final class ChannelFile implements FileHandle {
         private int sourceLength;
         /** A write or fsync: it waits for the file's cancelled writes to end, and holds later ones back if cancelled. */
         private boolean ordered;
+        /** The cancelled writes its job waits for before its call; null if none. */
+        private BlockingJob<?>[] waitsFor;
         private int state = NEW;
         private Waker waker;
         private PoolOp<?> prev;
@@ -356,12 +363,14 @@ public final class ChannelFile implements FileHandle {
                 source = null;
             }
             BlockingJob<?>[] ahead = ordered ? file.writesAhead() : null;
+            waitsFor = ahead;
             file.running.incrementAndGet();
             job = BlockingJob.submit(() -> {
                 try {
                     if (ahead != null) {
                         for (BlockingJob<?> j : ahead) {
-                            j.awaitEnd(); // still QUEUED meanwhile: a cancel or close drops this job
+                            // still QUEUED meanwhile: a cancel or close drops this job, and nudges j to end the wait
+                            j.awaitEnd(() -> start.get() == DROPPED);
                         }
                     }
                     if (!start.compareAndSet(QUEUED, STARTED)) {
@@ -504,7 +513,15 @@ public final class ChannelFile implements FileHandle {
 
         /** Whether the job will do nothing: dropped now, or before; false once a pool thread took it. */
         private boolean dropJob() {
-            return start.compareAndSet(QUEUED, DROPPED) || start.get() == DROPPED;
+            if (start.compareAndSet(QUEUED, DROPPED)) {
+                if (waitsFor != null) {
+                    for (BlockingJob<?> j : waitsFor) {
+                        j.nudge(); // its pool thread stops waiting at once: it will do nothing
+                    }
+                }
+                return true;
+            }
+            return start.get() == DROPPED;
         }
 
         private void giveBack() {

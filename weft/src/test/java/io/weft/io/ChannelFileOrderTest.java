@@ -89,6 +89,42 @@ class ChannelFileOrderTest {
         }
     }
 
+    /**
+     * A later write waiting (on a pool thread) for a cancelled write, then
+     * cancelled itself, frees its pool thread at once and writes nothing. Its
+     * thread stayed blocked until the first write ended: a retry loop behind
+     * one slow write held a pool thread per retry.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Driver.class, names = {"EPOLL", "NIO"})
+    void aWaitingWriteCancelledFreesItsPoolThreadAtOnce(Driver kind) throws Exception {
+        Path path = dir.resolve("f");
+        IoDriver driver = open(kind);
+        try (HeldChannel ch = new HeldChannel(path)) {
+            ch.holdMs = TimeUnit.SECONDS.toMillis(30); // until released below
+            ChannelFile f = ChannelFile.over(driver, ch, path.toString(), true, true);
+            CancellableFuture<Integer> first = f.writeAt(ascii("AAAA"), 0);
+            assertThat(first.poll(new Context(() -> { })).isReady()).isFalse();
+            assertThat(ch.firstEntered.await(10, TimeUnit.SECONDS)).isTrue();
+            first.cancel();
+            CancellableFuture<Integer> second = f.writeAt(ascii("BBBB"), 0);
+            assertThat(second.poll(new Context(() -> { })).isReady()).as("waits for the first").isFalse();
+            assertThat(f.jobsRunning()).isEqualTo(2);
+            second.cancel();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (f.jobsRunning() > 1 && System.nanoTime() - deadline < 0) {
+                Thread.onSpinWait();
+            }
+            assertThat(f.jobsRunning()).as("the second's pool thread, freed while the first is held").isEqualTo(1);
+            ch.release.countDown();
+            assertThat(ch.firstExited.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(ch.events).as("the second wrote nothing").containsExactly("write AAAA", "wrote AAAA");
+            f.close();
+        } finally {
+            driver.close();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = Driver.class, names = {"EPOLL", "NIO"})
     void aReadDoesNotWaitForACancelledWrite(Driver kind) throws Exception {
