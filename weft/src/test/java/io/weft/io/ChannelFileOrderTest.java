@@ -47,46 +47,24 @@ class ChannelFileOrderTest {
     @ParameterizedTest
     @EnumSource(value = Driver.class, names = {"EPOLL", "NIO"})
     void aWriteAfterACancelledRunningWriteLandsAfterIt(Driver kind) throws Exception {
-        Path path = dir.resolve("f");
-        IoDriver driver = open(kind);
-        try (HeldChannel ch = new HeldChannel(path)) {
-            ChannelFile f = ChannelFile.over(driver, ch, path.toString(), true, true);
-            CancellableFuture<Integer> first = f.writeAt(ascii("AAAA"), 0);
-            assertThat(first.poll(new Context(() -> { })).isReady()).isFalse();
-            assertThat(ch.firstEntered.await(10, TimeUnit.SECONDS)).as("a pool thread in the first write").isTrue();
-            first.cancel();
-
+        afterACancelledHeldWrite(kind, HOLD_MS, (f, ch) -> {
             assertThat(finish(f.writeAt(ascii("BBBB"), 0))).isEqualTo(4);
             assertThat(ch.firstExited.await(10, TimeUnit.SECONDS)).isTrue();
-
             assertThat(ch.events).as("the cancelled write ends before the next one begins")
                     .containsExactly("write AAAA", "wrote AAAA", "write BBBB", "wrote BBBB");
-            assertThat(Files.readString(path)).as("the later write's bytes are the file's").isEqualTo("BBBB");
-            f.close();
-        } finally {
-            driver.close();
-        }
+            assertThat(Files.readString(dir.resolve("f"))).as("the later write's bytes are the file's")
+                    .isEqualTo("BBBB");
+        });
     }
 
     @ParameterizedTest
     @EnumSource(value = Driver.class, names = {"EPOLL", "NIO"})
     void anFsyncAfterACancelledRunningWriteWaitsForIt(Driver kind) throws Exception {
-        Path path = dir.resolve("f");
-        IoDriver driver = open(kind);
-        try (HeldChannel ch = new HeldChannel(path)) {
-            ChannelFile f = ChannelFile.over(driver, ch, path.toString(), true, true);
-            CancellableFuture<Integer> first = f.writeAt(ascii("AAAA"), 0);
-            assertThat(first.poll(new Context(() -> { })).isReady()).isFalse();
-            assertThat(ch.firstEntered.await(10, TimeUnit.SECONDS)).isTrue();
-            first.cancel();
-
+        afterACancelledHeldWrite(kind, HOLD_MS, (f, ch) -> {
             finish(f.fsync());
             assertThat(ch.events).as("the fsync covers the cancelled write").containsExactly("write AAAA",
                     "wrote AAAA", "force");
-            f.close();
-        } finally {
-            driver.close();
-        }
+        });
     }
 
     /**
@@ -98,15 +76,7 @@ class ChannelFileOrderTest {
     @ParameterizedTest
     @EnumSource(value = Driver.class, names = {"EPOLL", "NIO"})
     void aWaitingWriteCancelledFreesItsPoolThreadAtOnce(Driver kind) throws Exception {
-        Path path = dir.resolve("f");
-        IoDriver driver = open(kind);
-        try (HeldChannel ch = new HeldChannel(path)) {
-            ch.holdMs = TimeUnit.SECONDS.toMillis(30); // until released below
-            ChannelFile f = ChannelFile.over(driver, ch, path.toString(), true, true);
-            CancellableFuture<Integer> first = f.writeAt(ascii("AAAA"), 0);
-            assertThat(first.poll(new Context(() -> { })).isReady()).isFalse();
-            assertThat(ch.firstEntered.await(10, TimeUnit.SECONDS)).isTrue();
-            first.cancel();
+        afterACancelledHeldWrite(kind, TimeUnit.SECONDS.toMillis(30), (f, ch) -> { // held until released below
             CancellableFuture<Integer> second = f.writeAt(ascii("BBBB"), 0);
             assertThat(second.poll(new Context(() -> { })).isReady()).as("waits for the first").isFalse();
             assertThat(f.jobsRunning()).isEqualTo(2);
@@ -119,31 +89,44 @@ class ChannelFileOrderTest {
             ch.release.countDown();
             assertThat(ch.firstExited.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(ch.events).as("the second wrote nothing").containsExactly("write AAAA", "wrote AAAA");
-            f.close();
-        } finally {
-            driver.close();
-        }
+        });
     }
 
     @ParameterizedTest
     @EnumSource(value = Driver.class, names = {"EPOLL", "NIO"})
     void aReadDoesNotWaitForACancelledWrite(Driver kind) throws Exception {
-        Path path = dir.resolve("f");
-        Files.writeString(path, "0000");
-        IoDriver driver = open(kind);
-        try (HeldChannel ch = new HeldChannel(path)) {
-            ch.holdMs = TimeUnit.SECONDS.toMillis(30); // until the read is done: it must not wait
-            ChannelFile f = ChannelFile.over(driver, ch, path.toString(), true, true);
-            CancellableFuture<Integer> first = f.writeAt(ascii("AAAA"), 0);
-            assertThat(first.poll(new Context(() -> { })).isReady()).isFalse();
-            assertThat(ch.firstEntered.await(10, TimeUnit.SECONDS)).isTrue();
-            first.cancel();
-
+        Files.writeString(dir.resolve("f"), "0000");
+        afterACancelledHeldWrite(kind, TimeUnit.SECONDS.toMillis(30), (f, ch) -> { // held until the read is done
             ByteBuffer dst = ByteBuffer.allocate(4);
             assertThat(finish(f.readAt(dst, 0))).as("read while the write is held").isEqualTo(4);
             assertThat(ch.events).containsExactly("write AAAA");
             ch.release.countDown();
             assertThat(ch.firstExited.await(10, TimeUnit.SECONDS)).isTrue();
+        });
+    }
+
+    /** What a test does once the first write was cancelled in its call. */
+    interface AfterCancel {
+        void run(ChannelFile f, HeldChannel ch) throws Exception;
+    }
+
+    /**
+     * On a file of {@code kind} over a {@link HeldChannel} (its first write
+     * held at most {@code holdMs}): a write of "AAAA" at 0 is polled, a pool
+     * thread enters its call, and it is cancelled there; then {@code then};
+     * then the file and the driver close.
+     */
+    private void afterACancelledHeldWrite(Driver kind, long holdMs, AfterCancel then) throws Exception {
+        Path path = dir.resolve("f");
+        IoDriver driver = open(kind);
+        try (HeldChannel ch = new HeldChannel(path)) {
+            ch.holdMs = holdMs;
+            ChannelFile f = ChannelFile.over(driver, ch, path.toString(), true, true);
+            CancellableFuture<Integer> first = f.writeAt(ascii("AAAA"), 0);
+            assertThat(first.poll(new Context(() -> { })).isReady()).isFalse();
+            assertThat(ch.firstEntered.await(10, TimeUnit.SECONDS)).as("a pool thread in the first write").isTrue();
+            first.cancel();
+            then.run(f, ch);
             f.close();
         } finally {
             driver.close();
