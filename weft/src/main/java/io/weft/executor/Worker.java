@@ -60,6 +60,17 @@ public interface Worker extends CurrentLoop.Turns {
         return other == this || (facade() != null && facade() == other.facade());
     }
 
+    /**
+     * Whether {@code here} (the worker running on this thread, or null) runs
+     * {@code owner}'s executor now, and its tasks stay on their thread: then
+     * what {@code owner}'s first thread bound (a local primitive, an SPSC
+     * side) follows it to this thread, since one thread at a time runs such
+     * an executor and its hand-off orders what its tasks wrote.
+     */
+    static boolean runsNow(Worker here, Worker owner) {
+        return here != null && owner != null && here.sameExecutor(owner) && here.tasksStayOnThread();
+    }
+
     /** The executor's index in its pool; 0 outside a pool. */
     int poolIndex();
 

@@ -114,8 +114,7 @@ abstract sealed class Access permits Access.Local, Access.Shared {
 
         /** The caller runs this primitive's executor now (see {@link #owner}); else the error that names both threads. */
         private void movedWithItsExecutor() {
-            Worker here = Worker.currentOrNull();
-            if (here != null && here.sameExecutor(executor)) {
+            if (Worker.runsNow(Worker.currentOrNull(), executor)) {
                 owner = Thread.currentThread();
             } else {
                 throw new IllegalStateException(what + " belongs to executor " + executor.name() + " (thread "

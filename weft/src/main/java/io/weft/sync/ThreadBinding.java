@@ -100,14 +100,13 @@ final class ThreadBinding {
         if (o.thread == me) {
             return;
         }
-        boolean sameExecutor = ex != null && o.executor != null && ex.sameExecutor(o.executor);
-        if (sameExecutor && ex.tasksStayOnThread()) {
+        if (Worker.runsNow(ex, o.executor)) {
             OWNER.setRelease(this, mine); // the executor, run by this thread now (see the class comment)
             thread = me;
             return;
         }
         String why;
-        if (sameExecutor) {
+        if (ex != null && o.executor != null && ex.sameExecutor(o.executor)) { // a worker whose tasks move
             why = ": another worker of the same StealingExecutor. A side serves one thread, and this executor's tasks"
                     + " live on several (each on the worker where it first ran): use it from one task, or share a"
                     + " Channel.bounded among the tasks";
