@@ -11,9 +11,11 @@ public final class Context {
     private final Budget budget;
     /**
      * A coroutine task's {@link TaskLocal} bindings (key, value, key, value,
-     * ...; null: none), kept here because a task's context lives as long as
-     * the task and costs no field on a task that never uses one. Only the
-     * task's own code touches it, on the thread polling the task.
+     * ...; null: none), kept here so that they cost no field on a task that
+     * never uses one. A coroutine task drops its context when a poll of it
+     * ends pending, unless this is non-null, so the context holding a
+     * binding lives as long as the binding. Only the task's own code touches
+     * it, on the thread polling the task.
      */
     Object[] locals;
 

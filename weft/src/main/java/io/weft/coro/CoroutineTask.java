@@ -22,9 +22,13 @@ import java.util.concurrent.Callable;
  * what {@link Task} allows from any thread.
  */
 public final class CoroutineTask<T> extends Task<T> implements Runnable {
-    private Callable<T> body;
     private TaskContinuation cont;
-    /** The task's context, made on the first await (a body that awaits nothing never needs one). */
+    /**
+     * The task's context, made on the first await of a poll (a body that
+     * awaits nothing never needs one) and dropped when the poll ends
+     * pending, unless it carries {@link io.weft.TaskLocal} bindings: a
+     * suspended task holds no context of its own (see {@link #endPending}).
+     */
     private Context cx;
     /**
      * One slot for what the task holds between polls, told apart by
@@ -36,7 +40,8 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
      *       or throws;</li>
      *   <li>{@code RETURNED} / {@code THREW}: what the body returned or
      *       threw when it ended;</li>
-     *   <li>{@code NOTHING} (and a null slot): running, or not started;
+     *   <li>{@code NOTHING}: not started (the slot holds the body, until
+     *       {@link #run} takes it), or running (a null slot);
      *       {@code IN_BLOCK_IN_PLACE}: running a {@code Weft.blockInPlace}
      *       body, where an await may not suspend; {@code CANCEL_THROWN}:
      *       running after an await threw the task's cancellation (then
@@ -65,12 +70,15 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         if (body == null) {
             throw new NullPointerException("task body");
         }
-        this.body = body;
+        this.slot = body; // until the first run takes it: a field less per task
     }
 
     /** The continuation's entry point: runs the body once. Only the continuation calls it. */
     @Override
+    @SuppressWarnings("unchecked")
     public void run() {
+        Callable<T> body = (Callable<T>) slot;
+        slot = null;
         try {
             slot = body.call();
             held = RETURNED;
@@ -86,11 +94,11 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         if (c == null) {
             c = cont = new TaskContinuation(this);
         } else if (held == AWAITING && !pollAwaited()) {
-            return PENDING; // woken, but what it awaits is not ready: the continuation stays frozen
+            return endPending(); // woken, but what it awaits is not ready: the continuation stays frozen
         }
         c.run();
         if (!c.isDone()) {
-            return PENDING;
+            return endPending();
         }
         Object out = slot;
         slot = null;
@@ -114,7 +122,7 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
             owner.outsideItsFrames(this); // what it runs is this task's
         }
         try {
-            p = f.poll(cx);
+            p = f.poll(context());
         } catch (Throwable t) {
             if (users) {
                 owner.outsideItsFrames(null);
@@ -163,7 +171,7 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         c.run(); // the pending await() throws TaskCancelledException
         if (!c.isDone()) {
             if (held == AWAITING && slot == AFTER_CANCEL) {
-                return PENDING; // it awaits again after its cancellation: it yielded, and is queued again
+                return endPending(); // it awaits again after its cancellation: it yielded, and is queued again
             }
             throw new IllegalStateException("cancelled task " + this + " suspended again");
         }
@@ -174,7 +182,6 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
 
     @Override
     protected void released() {
-        body = null;
         cont = null;
         cx = null;
         slot = null;
@@ -197,7 +204,37 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         return StackFrames.ofTask(c.getStackTrace());
     }
 
-    /** The task's context, made on first use (an await, a {@code TaskLocal}); the task's own thread. */
+    /**
+     * A poll of this task ends pending: it drops its context, unless task
+     * locals are bound in it (they live as long as their binding). A
+     * suspended task then holds no context: 24 bytes less per suspended
+     * task, for one context made per poll that awaits (BENCHMARKS.md,
+     * "Memory per suspended task").
+     */
+    private Object endPending() {
+        Context c = cx;
+        if (c != null && LOCALS.get(c) == null) {
+            cx = null;
+        }
+        return PENDING;
+    }
+
+    /** {@code Context.locals}, package-private in {@code io.weft}: read here only to keep a context that has them. */
+    private static final java.lang.invoke.VarHandle LOCALS;
+
+    static {
+        try {
+            LOCALS = java.lang.invoke.MethodHandles.privateLookupIn(Context.class,
+                    java.lang.invoke.MethodHandles.lookup()).findVarHandle(Context.class, "locals", Object[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * The task's context of this poll, made on first use (an await, a
+     * {@code TaskLocal}); the task's own thread.
+     */
     Context context() {
         Context c = cx;
         if (c == null) {

@@ -207,8 +207,7 @@ public final class TaskDumps {
 
     private static TaskInfo info(Task<?> t, String executor, TaskInfo.State state, long now,
                                  StackTraceElement[] stack) {
-        long born = t.born();
-        Duration age = Duration.ofNanos(born == 0 ? 0 : Math.max(0, now - born));
+        Duration age = Duration.ofNanos(t.ageNanos(now));
         String queue = taskQueueName(t);
         return new TaskInfo(t.id(), t.name(), executor, queue != null ? queue : "default", state, age, t.polls(),
                 stack, io.weft.task.SpawnSites.of(t));

@@ -101,10 +101,12 @@ public abstract class Task<T> implements JoinHandle<T>, Waker, LeafFuture {
     /** How many times it has been polled (the polling thread writes it; dumps read it on that thread). */
     private int polls;
     /**
-     * When its executor took it in ({@code System.nanoTime()}, as its worker last read the clock: within
-     * a few polls of the truth, never a clock read per spawn); 0 until then. Set once, like {@link #id}.
+     * When its executor took it in, in ticks of 2^20 ns (about a millisecond) of {@code System.nanoTime()}
+     * as its worker last read the clock (within a few polls of the truth, never a clock read per spawn),
+     * the lowest bit set so that 0 means not yet; set once, like {@link #id}. An int rather than a long
+     * (4 bytes less per task): ages are right to about 2 ms, up to 26 days ({@link #ageNanos}).
      */
-    private long born;
+    private int born;
 
     // ---- the owner's bookkeeping: touched only by the owner thread ----
     /** The owner's run queue for this task. */
@@ -156,12 +158,20 @@ public abstract class Task<T> implements JoinHandle<T>, Waker, LeafFuture {
 
     /** Called once by the owner's thread when it takes the task in: {@code nanos} is its worker's recent clock read. */
     public final void assignBorn(long nanos) {
-        this.born = nanos;
+        this.born = ticks(nanos);
     }
 
-    /** When the executor took the task in ({@code System.nanoTime()}, coarse), or 0 before. */
-    public final long born() {
-        return born;
+    private static int ticks(long nanos) {
+        return (int) (nanos >> 20) | 1;
+    }
+
+    /**
+     * How long ago the executor took the task in, as of {@code now}
+     * ({@code System.nanoTime()}), to about 2 ms; 0 before it did.
+     */
+    public final long ageNanos(long now) {
+        int b = born;
+        return b == 0 ? 0 : (long) Math.max(0, ticks(now) - b) << 20;
     }
 
     /** How many times the task has been polled. */
