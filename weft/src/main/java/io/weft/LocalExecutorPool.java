@@ -63,7 +63,6 @@ import java.util.function.Consumer;
  * {@code <executor name>/<task name>} (default: one WARNING per failure).
  */
 public final class LocalExecutorPool implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("io.weft");
     private static final AtomicInteger SEQ = new AtomicInteger();
 
     private final String name;
@@ -239,7 +238,7 @@ public final class LocalExecutorPool implements AutoCloseable {
 
     /** Settings of a new pool. */
     public static final class Builder {
-        private int executors = Math.max(1, Affinity.processCpuCount()); // the process's, not this thread's
+        private int executors = Math.max(1, io.weft.sys.ProcessCpus.count()); // the process's, not this thread's
         private Placement placement = Placement.unbound();
         private String name;
         private Driver driver;
@@ -404,7 +403,7 @@ public final class LocalExecutorPool implements AutoCloseable {
                 throw new IllegalStateException("pool " + prefix + ": an executor failed to start: " + failed.get(),
                         failed.get());
             }
-            LOG.log(System.Logger.Level.INFO, "pool " + prefix + ": " + executors + " executor(s), placement "
+            io.weft.task.Log.get().log(System.Logger.Level.INFO, "pool " + prefix + ": " + executors + " executor(s), placement "
                     + placement + " (" + Placement.describe(assigned) + ")");
             return pool;
         }

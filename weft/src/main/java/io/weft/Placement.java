@@ -108,15 +108,17 @@ public final class Placement {
      * (an empty set: not pinned).
      */
     List<int[]> assign(int executors, Topology topology, String unit) {
+        List<int[]> out = new ArrayList<>(executors);
+        if (kind == Kind.UNBOUND) { // the default: no CPU set is read (a cold JVM's first streams cost milliseconds)
+            for (int i = 0; i < executors; i++) {
+                out.add(new int[0]);
+            }
+            return out;
+        }
         int[] usable = topology.ids();
         Set<Integer> allowed = Arrays.stream(usable).boxed().collect(Collectors.toCollection(TreeSet::new));
-        List<int[]> out = new ArrayList<>(executors);
         switch (kind) {
-            case UNBOUND -> {
-                for (int i = 0; i < executors; i++) {
-                    out.add(new int[0]);
-                }
-            }
+            case UNBOUND -> throw new AssertionError("unbound is answered above");
             case FENCED -> {
                 int[] set = sets.get(0);
                 checkUsable(set, allowed, "fenced");

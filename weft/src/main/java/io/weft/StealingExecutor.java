@@ -90,7 +90,6 @@ import java.util.function.Consumer;
  */
 public final class StealingExecutor implements Executor, AutoCloseable {
     private static final AtomicInteger COUNT = new AtomicInteger();
-    private static final System.Logger LOG = System.getLogger("io.weft");
     /** The slice the default stall threshold is computed from: the LocalExecutor's default time slice. */
     private static final long DEFAULT_SLICE_NANOS = 100_000_000L;
     private final List<int[]> cpus;
@@ -111,7 +110,7 @@ public final class StealingExecutor implements Executor, AutoCloseable {
         }
         scheduler.start(assigned);
         if (!b.placement.isUnbound()) {
-            LOG.log(System.Logger.Level.INFO, "stealing executor " + name + ": " + b.workers
+            io.weft.task.Log.get().log(System.Logger.Level.INFO, "stealing executor " + name + ": " + b.workers
                     + " worker(s), placement " + b.placement + " (" + Placement.describe(assigned) + ")");
         }
     }
@@ -257,7 +256,7 @@ public final class StealingExecutor implements Executor, AutoCloseable {
     }
 
     public static final class Builder {
-        private int workers = Math.max(1, io.weft.sys.Affinity.processCpuCount()); // the process's, not this thread's
+        private int workers = Math.max(1, io.weft.sys.ProcessCpus.count()); // the process's, not this thread's
         private String name;
         private Placement placement = Placement.unbound();
         private Driver driver;

@@ -192,7 +192,7 @@ public final class BlockingJob<T> implements CancellableFuture<T>, Runnable {
                 d.accept(value);
             } catch (Throwable t) {
                 // the value was abandoned; a failure to close it has nobody to go to
-                System.getLogger("io.weft").log(System.Logger.Level.WARNING,
+                io.weft.task.Log.get().log(System.Logger.Level.WARNING,
                         "closing what a cancelled blocking job made failed", t);
             }
         }

@@ -36,7 +36,6 @@ public final class BlockingPool {
     static final int DEFAULT_THREADS = 64;
     static final long DEFAULT_KEEP_ALIVE_MS = 10_000;
 
-    private static final System.Logger LOG = System.getLogger("io.weft");
     private static final BlockingPool SHARED = fromProperties(System::getProperty, "weft-blocking-");
 
     private final int maxThreads;
@@ -194,7 +193,7 @@ public final class BlockingPool {
                 throw new RejectedExecutionException("the blocking pool " + namePrefix + "* could not start a"
                         + " thread and has none: " + e, e);
             }
-            LOG.log(System.Logger.Level.WARNING, "the blocking pool " + namePrefix + "* could not start a thread;"
+            io.weft.task.Log.get().log(System.Logger.Level.WARNING, "the blocking pool " + namePrefix + "* could not start a thread;"
                     + " the job waits for one of its " + threads + " threads", e);
         }
     }
@@ -228,7 +227,7 @@ public final class BlockingPool {
         try {
             job.run();
         } catch (Throwable t) { // BlockingTask and BlockingJob keep what their bodies throw; anything else is a bug
-            LOG.log(System.Logger.Level.ERROR, "a job of the blocking pool threw: " + job, t);
+            io.weft.task.Log.get().log(System.Logger.Level.ERROR, "a job of the blocking pool threw: " + job, t);
         }
     }
 

@@ -49,7 +49,6 @@ public final class BlockingTask<T> extends Task<T> implements Runnable {
     private static final VarHandle RUN;
     private static final AtomicLong IDS = new AtomicLong();
     private static final TaskOwner OWNER = new Owner();
-    private static final System.Logger LOG = System.getLogger("io.weft");
 
     static {
         try {
@@ -303,7 +302,7 @@ public final class BlockingTask<T> extends Task<T> implements Runnable {
             } catch (Throwable t) {
                 error.addSuppressed(t);
             }
-            LOG.log(System.Logger.Level.WARNING, "blocking task " + task + " failed and nobody awaited it", error);
+            io.weft.task.Log.get().log(System.Logger.Level.WARNING, "blocking task " + task + " failed and nobody awaited it", error);
         }
     }
 }

@@ -96,7 +96,7 @@ final class Children {
      */
     static void reportLosers(Throwable thrown, String combinator) {
         if (thrown != null) {
-            System.getLogger("io.weft").log(System.Logger.Level.WARNING, "cancelling a loser of a " + combinator
+            io.weft.task.Log.get().log(System.Logger.Level.WARNING, "cancelling a loser of a " + combinator
                     + " threw; the " + combinator + " returned its winner and cancelled its other losers", thrown);
         }
     }

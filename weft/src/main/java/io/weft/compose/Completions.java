@@ -49,7 +49,7 @@ public final class Completions<T> {
                 try {
                     listener.accept(handle); // before it is queued: a taker that sees the set empty sees this done
                 } catch (RuntimeException e) { // queued all the same: a set that never learns of it waits for ever
-                    System.getLogger("io.weft").log(System.Logger.Level.WARNING, "the completion listener of "
+                    io.weft.task.Log.get().log(System.Logger.Level.WARNING, "the completion listener of "
                             + handle + " threw", e);
                 }
             }

@@ -98,7 +98,7 @@ public final class Await {
                 io.weft.task.Task<?> t = (io.weft.task.Task<?>) future;
                 String why = t.owner().whyNotRunning();
                 if (why != null) {
-                    System.getLogger("io.weft").log(System.Logger.Level.WARNING, "thread "
+                    io.weft.task.Log.get().log(System.Logger.Level.WARNING, "thread "
                             + Thread.currentThread().getName() + " has waited a second for task " + t + ", but "
                             + why);
                 }

@@ -27,7 +27,6 @@ import javax.management.ObjectName;
  */
 final class Jmx {
     private static final boolean ON = !"false".equals(System.getProperty("weft.jmx"));
-    private static final System.Logger LOG = System.getLogger("io.weft");
     private static final long DELAY_MILLIS = Long.getLong("weft.jmx.delayMillis", 1000);
     /** One daemon thread, started for queued work and gone a second after the last; in order. */
     private static final ThreadPoolExecutor WORKER = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS,
@@ -68,7 +67,7 @@ final class Jmx {
             try {
                 r.run();
             } catch (Throwable e) {
-                LOG.log(System.Logger.Level.WARNING, "weft: a JMX registration failed", e);
+                io.weft.task.Log.get().log(System.Logger.Level.WARNING, "weft: a JMX registration failed", e);
             }
         });
     }
@@ -113,7 +112,7 @@ final class Jmx {
                 } catch (InstanceAlreadyExistsException taken) {
                     // another executor has this name: try the next suffix
                 } catch (Exception e) {
-                    LOG.log(System.Logger.Level.WARNING, "weft: executor " + name + " has no MBean", e);
+                    io.weft.task.Log.get().log(System.Logger.Level.WARNING, "weft: executor " + name + " has no MBean", e);
                     return;
                 }
             }
@@ -126,7 +125,7 @@ final class Jmx {
                 try {
                     ManagementFactory.getPlatformMBeanServer().unregisterMBean(registeredAs);
                 } catch (Exception e) {
-                    LOG.log(System.Logger.Level.DEBUG, "weft: MBean " + registeredAs + " was gone", e);
+                    io.weft.task.Log.get().log(System.Logger.Level.DEBUG, "weft: MBean " + registeredAs + " was gone", e);
                 }
                 registeredAs = null;
             }

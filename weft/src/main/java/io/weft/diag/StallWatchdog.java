@@ -22,7 +22,6 @@ import java.util.concurrent.locks.LockSupport;
  * than the threshold plus the period is.
  */
 public final class StallWatchdog {
-    private static final System.Logger LOG = System.getLogger("io.weft");
     private static final Object LOCK = new Object();
     /** Under LOCK. */
     private static final List<PollProbe> PROBES = new ArrayList<>();
@@ -153,7 +152,7 @@ public final class StallWatchdog {
                         }
                     }
                 } catch (Throwable t) {
-                    LOG.log(System.Logger.Level.ERROR, "weft stall watchdog: looking at executor " + p.executor
+                    io.weft.task.Log.get().log(System.Logger.Level.ERROR, "weft stall watchdog: looking at executor " + p.executor
                             + " failed", t);
                 }
             }
@@ -190,7 +189,7 @@ public final class StallWatchdog {
             Thread.State state = th.getState();
             Stall s = new Stall(p.executor, describe(t), Duration.ofNanos(System.nanoTime() - start), stack, false);
             if (state == Thread.State.BLOCKED) {
-                LOG.log(System.Logger.Level.WARNING, "executor " + p.executor + ": its thread is blocked entering a"
+                io.weft.task.Log.get().log(System.Logger.Level.WARNING, "executor " + p.executor + ": its thread is blocked entering a"
                         + " monitor in task " + s.task() + ". If another task of this executor suspended inside"
                         + " synchronized on that object, it holds the monitor and cannot release it until this"
                         + " thread runs it again: a deadlock. Use io.weft.sync.Mutex for a lock held across"
@@ -218,7 +217,7 @@ public final class StallWatchdog {
         try {
             p.onStall.accept(s);
         } catch (Throwable e) {
-            LOG.log(System.Logger.Level.ERROR, "the onStall handler of executor " + p.executor + " threw", e);
+            io.weft.task.Log.get().log(System.Logger.Level.ERROR, "the onStall handler of executor " + p.executor + " threw", e);
         }
     }
 
@@ -234,6 +233,6 @@ public final class StallWatchdog {
 
     /** The default handler: one WARNING through System.Logger "io.weft". */
     static void log(Stall s) {
-        LOG.log(System.Logger.Level.WARNING, s.toString());
+        io.weft.task.Log.get().log(System.Logger.Level.WARNING, s.toString());
     }
 }

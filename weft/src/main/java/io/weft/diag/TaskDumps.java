@@ -123,7 +123,7 @@ public final class TaskDumps {
             }
         }
         if (refused != null) {
-            System.getLogger("io.weft").log(System.Logger.Level.WARNING, "a task dump leaves out "
+            io.weft.task.Log.get().log(System.Logger.Level.WARNING, "a task dump leaves out "
                     + String.join("; ", refused));
         }
         long deadline = System.nanoTime() + ANSWER_NANOS;

@@ -50,7 +50,6 @@ import java.util.function.BiConsumer;
  * takes the remote road. See package-info.
  */
 public final class ExecutorCore implements Worker, TaskOwner {
-    private static final System.Logger LOG = System.getLogger("io.weft");
 
     final String name;
     private final int pinCpu;

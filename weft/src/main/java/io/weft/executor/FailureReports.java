@@ -16,7 +16,6 @@ import java.util.function.BiConsumer;
  * {@link #addFromElsewhere}: any thread.
  */
 public final class FailureReports {
-    private static final System.Logger LOG = System.getLogger("io.weft");
 
     private final String executor;
     private final BiConsumer<String, Throwable> handler;
@@ -120,14 +119,14 @@ public final class FailureReports {
             try {
                 handler.accept(u.name(), u.error());
             } catch (Throwable handlerFailure) {
-                LOG.log(System.Logger.Level.ERROR, "the failure handler of executor " + executor + " threw",
+                io.weft.task.Log.get().log(System.Logger.Level.ERROR, "the failure handler of executor " + executor + " threw",
                         handlerFailure);
             }
         }
     }
 
     private void log(String task, Throwable error) {
-        LOG.log(System.Logger.Level.WARNING, "task " + task + " of executor " + executor
+        io.weft.task.Log.get().log(System.Logger.Level.WARNING, "task " + task + " of executor " + executor
                 + " failed and nobody awaited it", error);
     }
 }

@@ -130,7 +130,7 @@ final class TaskQueue implements TaskQueueHandle {
             try {
                 shares = sharesSpec.current();
             } catch (RuntimeException e) { // the user's manager: the queue keeps its last shares, the loop goes on
-                System.getLogger("io.weft").log(System.Logger.Level.WARNING, "the shares manager of task queue "
+                io.weft.task.Log.get().log(System.Logger.Level.WARNING, "the shares manager of task queue "
                         + name + " threw; it keeps " + shares + " shares until the manager answers", e);
             }
         }

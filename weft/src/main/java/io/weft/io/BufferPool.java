@@ -128,7 +128,7 @@ public final class BufferPool {
      */
     public void close() {
         if (lent != 0) {
-            System.getLogger("io.weft").log(System.Logger.Level.WARNING, "buffer pool closed with " + lent
+            io.weft.task.Log.get().log(System.Logger.Level.WARNING, "buffer pool closed with " + lent
                     + " buffer(s) of " + lentBytes + " bytes still lent: they stay allocated");
         }
         for (ArrayDeque<MemorySegment> q : free) {

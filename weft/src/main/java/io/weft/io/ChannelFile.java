@@ -239,7 +239,7 @@ public final class ChannelFile implements FileHandle {
                 try {
                     closeChannel();
                 } catch (UncheckedIOException e) {
-                    System.getLogger("io.weft").log(System.Logger.Level.WARNING, "closing " + path
+                    io.weft.task.Log.get().log(System.Logger.Level.WARNING, "closing " + path
                             + " after its last pool job failed", e);
                 }
                 return null;

@@ -1,6 +1,7 @@
 package io.weft.io;
 
 import io.weft.Driver;
+import io.weft.task.Log;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +18,6 @@ public final class Drivers {
     }
 
     public static final String PROPERTY = "weft.driver";
-    private static final System.Logger LOG = System.getLogger("io.weft");
     private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
 
     /** The driver named by the system property, or null if it is not set. */
@@ -51,7 +51,7 @@ public final class Drivers {
             try {
                 IoDriver io = open1(d);
                 if (!passed.isEmpty() && LOGGED.add(passed.toString())) {
-                    LOG.log(System.Logger.Level.INFO, passed + ", using " + d.propertyName());
+                    Log.get().log(System.Logger.Level.INFO, passed + ", using " + d.propertyName());
                 }
                 return io;
             } catch (Exception | LinkageError e) {

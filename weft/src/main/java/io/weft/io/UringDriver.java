@@ -27,7 +27,6 @@ import java.util.List;
  * {@link #wakeup()}.
  */
 public final class UringDriver extends FdDriver {
-    private static final System.Logger LOG = System.getLogger("io.weft");
 
     /** Submission entries of a ring (the completion queue has twice as many). */
     public static final int DEFAULT_ENTRIES = 4096;
@@ -289,7 +288,7 @@ public final class UringDriver extends FdDriver {
         try {
             op.completeCancelled(res);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "a cancelled I/O operation failed to keep its result " + res
+            io.weft.task.Log.get().log(System.Logger.Level.WARNING, "a cancelled I/O operation failed to keep its result " + res
                     + " on " + op.socket, e);
         } finally {
             giveBack(op);
@@ -522,7 +521,7 @@ public final class UringDriver extends FdDriver {
             }
             int rc = enter(1, 0, Math.min(left, 100_000_000L));
             if (rc < 0 && rc != -Linux.ETIME && rc != -Linux.EINTR && rc != -Linux.EAGAIN && rc != -Linux.EBUSY) {
-                LOG.log(System.Logger.Level.WARNING, "io_uring_enter while closing: " + Errno.describe(rc));
+                io.weft.task.Log.get().log(System.Logger.Level.WARNING, "io_uring_enter while closing: " + Errno.describe(rc));
                 break;
             }
             reap();
@@ -534,7 +533,7 @@ public final class UringDriver extends FdDriver {
             arena.close();
             buffers.close();
         } else {
-            LOG.log(System.Logger.Level.WARNING, "io_uring driver closed with " + slots.size() + " operation(s) and "
+            io.weft.task.Log.get().log(System.Logger.Level.WARNING, "io_uring driver closed with " + slots.size() + " operation(s) and "
                     + wake.reads() + " wake read(s) still in the kernel after " + CLOSE_TIMEOUT_NANOS / 1_000_000
                     + " ms; their buffers are kept for the life of the JVM");
             synchronized (ABANDONED) {

@@ -107,7 +107,7 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
                     try {
                         Affinity.set(mine);
                     } catch (RuntimeException e) {
-                        System.getLogger("io.weft").log(System.Logger.Level.WARNING, "worker " + name + "-" + w.index
+                        io.weft.task.Log.get().log(System.Logger.Level.WARNING, "worker " + name + "-" + w.index
                                 + " runs unpinned: pinning it to " + java.util.Arrays.toString(mine) + " failed", e);
                     }
                 }

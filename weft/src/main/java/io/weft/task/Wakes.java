@@ -19,7 +19,7 @@ public final class Wakes {
         } catch (VirtualMachineError e) {
             throw e; // the JVM's trouble, not the waker's
         } catch (RuntimeException | Error e) {
-            System.getLogger("io.weft").log(System.Logger.Level.WARNING, "a waker of " + about + " threw; the"
+            io.weft.task.Log.get().log(System.Logger.Level.WARNING, "a waker of " + about + " threw; the"
                     + " other wake-ups went on", e);
         }
     }
