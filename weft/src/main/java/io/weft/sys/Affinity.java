@@ -21,32 +21,45 @@ public final class Affinity {
     /** cpu_set_t: 1024 bits. */
     private static final int SET_BYTES = 128;
 
-    private static final MethodHandle GET;
-    private static final MethodHandle SET;
-    private static final String UNAVAILABLE;
+    /**
+     * The two downcalls, linked at their first use: linking them generates
+     * classes, tens of milliseconds of a cold JVM, which a helper thread's
+     * {@link #unpinHelperThread} paid at every first executor start though
+     * nothing was pinned.
+     */
+    private static final class Native {
+        static final MethodHandle GET;
+        static final MethodHandle SET;
+        static final String UNAVAILABLE;
 
-    static {
-        MethodHandle get = null;
-        MethodHandle set = null;
-        String why = null;
-        if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
-            why = "CPU pinning needs Linux (sched_setaffinity); this is " + System.getProperty("os.name");
-        } else {
-            try {
-                Linker linker = Linker.nativeLinker();
-                FunctionDescriptor fd = FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                        ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS);
-                Linker.Option errno = Linker.Option.captureCallState("errno");
-                get = linker.downcallHandle(linker.defaultLookup().find("sched_getaffinity").orElseThrow(), fd, errno);
-                set = linker.downcallHandle(linker.defaultLookup().find("sched_setaffinity").orElseThrow(), fd, errno);
-            } catch (RuntimeException | LinkageError e) {
-                why = "CPU pinning is unavailable: " + e;
+        static {
+            MethodHandle get = null;
+            MethodHandle set = null;
+            String why = null;
+            if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
+                why = "CPU pinning needs Linux (sched_setaffinity); this is " + System.getProperty("os.name");
+            } else {
+                try {
+                    Linker linker = Linker.nativeLinker();
+                    FunctionDescriptor fd = FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                            ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS);
+                    Linker.Option errno = Linker.Option.captureCallState("errno");
+                    get = linker.downcallHandle(linker.defaultLookup().find("sched_getaffinity").orElseThrow(), fd,
+                            errno);
+                    set = linker.downcallHandle(linker.defaultLookup().find("sched_setaffinity").orElseThrow(), fd,
+                            errno);
+                } catch (RuntimeException | LinkageError e) {
+                    why = "CPU pinning is unavailable: " + e;
+                }
             }
+            GET = get;
+            SET = set;
+            UNAVAILABLE = why;
         }
-        GET = get;
-        SET = set;
-        UNAVAILABLE = why;
     }
+
+    /** Whether weft has set some thread's mask in this JVM ({@link #set}): only then may a helper need unpinning. */
+    private static volatile boolean setSome;
 
     /** The CPUs the calling thread may run on. */
     public static int[] current() {
@@ -66,12 +79,14 @@ public final class Affinity {
      * Lets the calling thread, a helper that weft starts (a blocking-pool
      * thread, the stall watchdog), run on every CPU of the process: a Linux
      * thread starts with its creator's mask, which is one executor's CPU
-     * when a pinned executor thread started it. Does nothing off Linux, or
-     * when the mask cannot be read or set.
+     * when a pinned executor thread started it. Does nothing off Linux,
+     * when the mask cannot be read or set, or while weft has set no thread's
+     * mask in this JVM (then a helper's mask is its creator's, as the program
+     * made it, and asking would link the native calls for nothing).
      */
     public static void unpinHelperThread() {
-        if (UNAVAILABLE != null) {
-            return;
+        if (!setSome || Native.UNAVAILABLE != null) {
+            return; // weft pinned no thread: the creator's mask is the one it was given, which weft leaves alone
         }
         try {
             set(process());
@@ -82,7 +97,7 @@ public final class Affinity {
 
     /** How many CPUs the process may use ({@link #process()}); off Linux, what the JVM says it has. */
     public static int processCpuCount() {
-        if (UNAVAILABLE != null) {
+        if (Native.UNAVAILABLE != null) {
             return Runtime.getRuntime().availableProcessors();
         }
         return process().length;
@@ -94,7 +109,7 @@ public final class Affinity {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment mask = a.allocate(SET_BYTES);
             MemorySegment state = a.allocate(Linker.Option.captureStateLayout());
-            int rc = (int) GET.invokeExact(state, tid, (long) SET_BYTES, mask);
+            int rc = (int) Native.GET.invokeExact(state, tid, (long) SET_BYTES, mask);
             if (rc != 0) {
                 throw new IllegalStateException("sched_getaffinity failed: errno " + errno(state));
             }
@@ -120,6 +135,7 @@ public final class Affinity {
     /** Lets the calling thread run on exactly {@code cpus}. */
     public static void set(int[] cpus) {
         check();
+        setSome = true; // before the call: a helper started after it unpins itself
         try (Arena a = Arena.ofConfined()) {
             MemorySegment mask = a.allocate(SET_BYTES);
             for (int cpu : cpus) {
@@ -130,7 +146,7 @@ public final class Affinity {
                 mask.set(ValueLayout.JAVA_BYTE, i, (byte) (mask.get(ValueLayout.JAVA_BYTE, i) | (1 << (cpu % 8))));
             }
             MemorySegment state = a.allocate(Linker.Option.captureStateLayout());
-            int rc = (int) SET.invokeExact(state, 0, (long) SET_BYTES, mask);
+            int rc = (int) Native.SET.invokeExact(state, 0, (long) SET_BYTES, mask);
             if (rc != 0) {
                 int e = errno(state);
                 throw new IllegalArgumentException("sched_setaffinity(" + java.util.Arrays.toString(cpus)
@@ -149,8 +165,8 @@ public final class Affinity {
     }
 
     private static void check() {
-        if (UNAVAILABLE != null) {
-            throw new UnsupportedOperationException(UNAVAILABLE);
+        if (Native.UNAVAILABLE != null) {
+            throw new UnsupportedOperationException(Native.UNAVAILABLE);
         }
     }
 }
