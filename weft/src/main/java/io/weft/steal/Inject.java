@@ -129,40 +129,39 @@ final class Inject implements LocalQueue.Overflow<Task<?>> {
         if (isEmpty() || !acquireTaking(true)) {
             return null;
         }
+        Task<?> rest = taken; // the taken list, kept here for the batch and written back once
+        Task<?> first = null;
         try {
-            Task<?> first = takeOne();
-            if (first != null) {
-                for (int i = 1; i < max; i++) {
-                    Task<?> t = takeOne();
-                    if (t == null) {
-                        break;
-                    }
+            for (int n = 0; n < max; n++) {
+                if (rest == null && (rest = takeStack()) == null) {
+                    break;
+                }
+                Task<?> t = rest;
+                rest = t.nextInQueue;
+                t.nextInQueue = null;
+                if (first == null) {
+                    first = t;
+                } else {
                     local.push(t, this);
                 }
             }
             return first;
         } finally {
+            taken = rest; // one volatile write per batch (one per task before)
             taking = false;
         }
     }
 
-    /** The oldest task, or null; by the taker only. */
-    private Task<?> takeOne() {
-        Task<?> t = taken;
-        if (t == null) {
-            Task<?> s = (Task<?>) PUSHED.getAndSet(this, (Task<?>) null);
-            if (s == null) {
-                return null;
-            }
-            while (s != null) { // newest first: reversed, oldest first
-                Task<?> older = s.nextInQueue;
-                s.nextInQueue = t;
-                t = s;
-                s = older;
-            }
+    /** The whole stack, taken off at once and reversed: oldest first; null if empty. By the taker only. */
+    private Task<?> takeStack() {
+        Task<?> s = (Task<?>) PUSHED.getAndSet(this, (Task<?>) null);
+        Task<?> t = null;
+        while (s != null) { // newest first: reversed, oldest first
+            Task<?> older = s.nextInQueue;
+            s.nextInQueue = t;
+            t = s;
+            s = older;
         }
-        taken = t.nextInQueue;
-        t.nextInQueue = null;
         return t;
     }
 
