@@ -26,10 +26,12 @@
  *       {@code TaskOwner.pollsHere(task)}: on the loop thread for an
  *       ExecutorCore, on the worker polling that very task for a
  *       StealScheduler.</li>
- *   <li><b>The budget</b> a task's {@code Context} captures (at its first
- *       poll or await) is {@code owner.budget()}: the loop's own for an
- *       ExecutorCore; for a StealScheduler, the budget of the worker polling
- *       it then, the task's home, which polls it ever after. Both loops call
+ *   <li><b>The budget</b> a task's {@code Context} captures (a poll-based
+ *       task's at its first poll; a coroutine task's at the first await of
+ *       each poll, made again after every suspension) is
+ *       {@code owner.budget()}: the loop's own for an ExecutorCore; for a
+ *       StealScheduler, the budget of the worker polling it then, the
+ *       task's home, which polls it ever after. Both loops call
  *       {@code budget.pollEnded()} after every task poll (a StealWorker's
  *       LIFO polls too), before they poll another task or park: what a poll
  *       deferred to its end ({@code Budget.deferToPollEnd}: an

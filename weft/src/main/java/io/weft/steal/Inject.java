@@ -13,9 +13,17 @@ import java.util.concurrent.atomic.LongAdder;
  * <ul>
  *   <li>any thread pushes onto a stack ({@link #pushed}, newest first) with
  *       one compare-and-set;</li>
- *   <li>one worker at a time (the holder of {@link #taking}) pops: from
- *       {@link #taken}, the older tasks in their order, and when that is
- *       empty it takes the whole stack at once and reverses it there.</li>
+ *   <li>one worker at a time (the holder of {@link #taking}) pops a batch:
+ *       from {@link #taken}, the older tasks in their order, and when that
+ *       is empty it takes the whole stack at once and reverses it; it works
+ *       on the list in a local and writes what is left back to
+ *       {@link #taken} once, at the end of its turn. Meanwhile
+ *       {@link #taken} is stale (it may name tasks already handed out, or
+ *       be null while reversed ones wait in the local), which only
+ *       {@link #isEmpty} sees: nothing walks the list without
+ *       {@link #taking}, and a look that finds it empty while the taker
+ *       holds tasks misses only what that taker, awake, is about to hand
+ *       out.</li>
  * </ul>
  * A ReentrantLock on both ends before: the spawning thread and two workers
  * taking turns on it parked and unparked each other (a quarter of the

@@ -58,9 +58,6 @@ public final class Affinity {
         }
     }
 
-    /** Whether weft has set some thread's mask in this JVM ({@link #set}): only then may a helper need unpinning. */
-    private static volatile boolean setSome;
-
     /** The CPUs the calling thread may run on. */
     public static int[] current() {
         return of(0);
@@ -80,13 +77,17 @@ public final class Affinity {
      * thread, the stall watchdog), run on every CPU of the process: a Linux
      * thread starts with its creator's mask, which is one executor's CPU
      * when a pinned executor thread started it. Does nothing off Linux,
-     * when the mask cannot be read or set, or while weft has set no thread's
-     * mask in this JVM (then a helper's mask is its creator's, as the program
-     * made it, and asking would link the native calls for nothing).
+     * or when the mask cannot be read or set. A thread whose mask is already
+     * the process's (procfs tells, {@link ProcessCpus}) returns at once: the
+     * JMX helper that every executor's start begins did so, and linked the
+     * native calls each time, in a cold JVM tens of milliseconds of CPU.
      */
     public static void unpinHelperThread() {
-        if (!setSome || Native.UNAVAILABLE != null) {
-            return; // weft pinned no thread: the creator's mask is the one it was given, which weft leaves alone
+        if (ProcessCpus.threadHasProcessMask()) {
+            return; // nothing to widen: procfs said so, and the native calls are not linked for it
+        }
+        if (Native.UNAVAILABLE != null) {
+            return;
         }
         try {
             set(process());
@@ -135,7 +136,6 @@ public final class Affinity {
     /** Lets the calling thread run on exactly {@code cpus}. */
     public static void set(int[] cpus) {
         check();
-        setSome = true; // before the call: a helper started after it unpins itself
         try (Arena a = Arena.ofConfined()) {
             MemorySegment mask = a.allocate(SET_BYTES);
             for (int cpu : cpus) {

@@ -167,7 +167,9 @@ public abstract class Task<T> implements JoinHandle<T>, Waker, LeafFuture {
 
     /**
      * How long ago the executor took the task in, as of {@code now}
-     * ({@code System.nanoTime()}), to about 2 ms; 0 before it did.
+     * ({@code System.nanoTime()}), to about 2 ms; 0 before it did. Right
+     * for ages up to about 26 days (2^31 ticks); older tasks read a wrong
+     * age, 0 from then to 52 days.
      */
     public final long ageNanos(long now) {
         int b = born;
