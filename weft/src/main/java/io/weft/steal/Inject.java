@@ -17,13 +17,13 @@ import java.util.concurrent.atomic.LongAdder;
  *       from {@link #taken}, the older tasks in their order, and when that
  *       is empty it takes the whole stack at once and reverses it; it works
  *       on the list in a local and writes what is left back to
- *       {@link #taken} once, at the end of its turn. Meanwhile
- *       {@link #taken} is stale (it may name tasks already handed out, or
- *       be null while reversed ones wait in the local), which only
- *       {@link #isEmpty} sees: nothing walks the list without
- *       {@link #taking}, and a look that finds it empty while the taker
- *       holds tasks misses only what that taker, awake, is about to hand
- *       out.</li>
+ *       {@link #taken} at the end of its turn (and a stack it took and
+ *       reversed at once, so that it is seen as it was before). Meanwhile
+ *       {@link #taken} may name tasks already handed out, which only
+ *       {@link #isEmpty} sees (nothing walks the list without
+ *       {@link #taking}): a look finds the queue not empty a little longer,
+ *       as while the taker reverses a stack it finds it empty a little
+ *       longer, as before.</li>
  * </ul>
  * A ReentrantLock on both ends before: the spawning thread and two workers
  * taking turns on it parked and unparked each other (a quarter of the
@@ -141,8 +141,11 @@ final class Inject implements LocalQueue.Overflow<Task<?>> {
         Task<?> first = null;
         try {
             for (int n = 0; n < max; n++) {
-                if (rest == null && (rest = takeStack()) == null) {
-                    break;
+                if (rest == null) {
+                    if ((rest = takeStack()) == null) {
+                        break;
+                    }
+                    taken = rest; // seen at once: a last look before parking (isEmpty) must not miss the stack
                 }
                 Task<?> t = rest;
                 rest = t.nextInQueue;
@@ -155,7 +158,7 @@ final class Inject implements LocalQueue.Overflow<Task<?>> {
             }
             return first;
         } finally {
-            taken = rest; // one volatile write per batch (one per task before)
+            taken = rest; // one volatile write per batch and stack taken (one per task before)
             taking = false;
         }
     }
