@@ -44,7 +44,11 @@ class StealingStatsTest {
                     pong.notified().await();
                 }
                 partner.await();
-                Weft.sleep(Duration.ofMillis(2)).await();
+                // A sleep found elapsed at its first poll (this thread paused for 2 ms between making it and
+                // awaiting it: a collection, a safepoint) is ready without the wheel: sleep again until one fires.
+                for (int i = 0; i < 50 && ex.stats().workers().get(0).timerFires() == 0; i++) {
+                    Weft.sleep(Duration.ofMillis(2)).await();
+                }
                 return null;
             });
             StealingExecutorStats s = ex.stats();
