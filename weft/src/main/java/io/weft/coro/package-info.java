@@ -10,8 +10,9 @@
  *   <li>{@code await()} finds the current task from the carrier thread's
  *       innermost continuation of weft's scope (no thread-local). It polls
  *       the future with the task's context; if pending it records the future
- *       ({@code awaited}) and yields the continuation. Every later poll of
- *       the task polls {@code awaited} first, outside the continuation, and
+ *       (in the task's {@code slot}, held AWAITING) and yields the
+ *       continuation. Every later poll of the task polls that future first,
+ *       outside the continuation, and
  *       resumes the body only when it is ready (or threw, or the task is
  *       cancelled: the future is cancelled first, then the await throws
  *       {@code TaskCancelledException}). The body's frames, once resumed,
@@ -35,6 +36,11 @@
  *       are the task's. An await there has no frames of the task's to
  *       suspend, so an await inside any poll (the body's own first one
  *       too, held IN_POLL) is refused alike.</li>
+ *   <li>A task's context lives for one poll: made at the poll's first
+ *       await (or re-poll), dropped when the poll ends pending, so that a
+ *       suspended task holds none, unless {@code TaskLocal} bindings live in
+ *       it (then it is kept while they are bound). Only the task's own
+ *       thread touches it.</li>
  *   <li>Once CANCELLED is set, every {@code await()} throws
  *       {@code TaskCancelledException} before it could yield, so a cancelled
  *       coroutine does not suspend again on a future: the cancellation path
