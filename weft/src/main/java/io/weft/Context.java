@@ -7,7 +7,14 @@ import io.weft.task.Budget;
  * before returning pending, and the cooperative budget of the current poll.
  */
 public final class Context {
-    private final Waker waker;
+    /**
+     * Final in spirit: set once by the constructor, except in a worker's
+     * scratch context, which a coroutine task points at itself (through a
+     * VarHandle) for each poll of one of weft's own leaf futures
+     * ({@code io.weft.task.LeafFuture}), none of which keeps the context or
+     * hands it to a user's code: such a poll allocates no context.
+     */
+    private Waker waker;
     private final Budget budget;
     /**
      * A coroutine task's {@link TaskLocal} bindings (key, value, key, value,

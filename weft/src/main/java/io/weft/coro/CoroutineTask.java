@@ -122,7 +122,7 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
             owner.outsideItsFrames(this); // what it runs is this task's
         }
         try {
-            p = f.poll(context());
+            p = f.poll(contextFor(f));
         } catch (Throwable t) {
             if (users) {
                 owner.outsideItsFrames(null);
@@ -219,13 +219,39 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
         return PENDING;
     }
 
+    /**
+     * The context to poll {@code f} with: for one of weft's own leaf
+     * futures (a join, a yield, a sleep, a sync primitive's wait, an I/O
+     * operation), whose poll keeps only the waker and runs no user code, the
+     * scratch context of this thread's budget pointed at this task, so that
+     * such a poll allocates nothing; for any other future (a user's poll, a
+     * map function, which may keep the context or read task locals through
+     * it), the task's own ({@link #context()}). The task's own thread.
+     */
+    private Context contextFor(Future<?> f) {
+        if (!(f instanceof io.weft.task.LeafFuture)) {
+            return context();
+        }
+        Budget b = owner.budget();
+        Context s = b.scratch;
+        if (s == null) {
+            return b.scratch = new Context(this, b);
+        }
+        WAKER.set(s, this);
+        return s;
+    }
+
     /** {@code Context.locals}, package-private in {@code io.weft}: read here only to keep a context that has them. */
     private static final java.lang.invoke.VarHandle LOCALS;
+    /** {@code Context.waker}: set here only in a budget's scratch context ({@link #contextFor}). */
+    private static final java.lang.invoke.VarHandle WAKER;
 
     static {
         try {
-            LOCALS = java.lang.invoke.MethodHandles.privateLookupIn(Context.class,
-                    java.lang.invoke.MethodHandles.lookup()).findVarHandle(Context.class, "locals", Object[].class);
+            java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.privateLookupIn(Context.class,
+                    java.lang.invoke.MethodHandles.lookup());
+            LOCALS = l.findVarHandle(Context.class, "locals", Object[].class);
+            WAKER = l.findVarHandle(Context.class, "waker", io.weft.Waker.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -382,11 +408,11 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
      */
     @SuppressWarnings("unchecked")
     <R> R await(Future<R> future) {
-        Context cx = context();
         byte running = held;
         if (running == IN_POLL || future == this || isCancelRequested()) {
             throw refusedBeforePoll(future); // out of line: the common road stays small
         }
+        Context cx = contextFor(future);
         held = IN_POLL;
         Poll<R> p;
         try {

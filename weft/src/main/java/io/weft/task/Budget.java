@@ -25,6 +25,13 @@ public final class Budget {
     }
 
     private int remaining = PER_POLL;
+    /**
+     * The scratch context of the thread that owns this budget: a coroutine
+     * task polls weft's own leaf futures with it, pointed at itself, instead
+     * of a context of its own ({@code CoroutineTask.contextFor}); made at
+     * the first use, owner thread only.
+     */
+    public io.weft.Context scratch;
     /** Polls whose budget ran out (counted once each); written by the owner thread (opaque), read anywhere. */
     @SuppressWarnings("unused")
     private long forcedYields;
