@@ -37,10 +37,15 @@
  *       suspend, so an await inside any poll (the body's own first one
  *       too, held IN_POLL) is refused alike.</li>
  *   <li>A task's context lives for one poll: made at the poll's first
- *       await (or re-poll), dropped when the poll ends pending, so that a
- *       suspended task holds none, unless {@code TaskLocal} bindings live in
- *       it (then it is kept while they are bound). Only the task's own
- *       thread touches it.</li>
+ *       await (or re-poll) of a future that is not one of weft's own leaf
+ *       futures, dropped when the poll ends pending, so that a suspended
+ *       task holds none, unless {@code TaskLocal} bindings live in it (then
+ *       it is kept while they are bound). Weft's own leaf futures
+ *       ({@code io.weft.task.LeafFuture}: they keep only the waker, and run
+ *       no user code) are polled with the scratch context of the worker's
+ *       budget, pointed at the task for that poll. Only the owner thread of
+ *       a budget touches its scratch, and only the task's own thread its
+ *       context.</li>
  *   <li>Once CANCELLED is set, every {@code await()} throws
  *       {@code TaskCancelledException} before it could yield, so a cancelled
  *       coroutine does not suspend again on a future: the cancellation path
