@@ -24,10 +24,11 @@ import java.util.concurrent.Callable;
 public final class CoroutineTask<T> extends Task<T> implements Runnable {
     private TaskContinuation cont;
     /**
-     * The task's context, made on the first await of a poll (a body that
-     * awaits nothing never needs one) and dropped when the poll ends
-     * pending, unless it carries {@link io.weft.TaskLocal} bindings: a
-     * suspended task holds no context of its own (see {@link #endPending}).
+     * The task's context, made on the first await of a poll of a future
+     * that is not one of weft's own ({@link #contextFor}; a body that awaits
+     * none never needs one) and dropped when the poll ends pending, unless
+     * it carries {@link io.weft.TaskLocal} bindings: a suspended task holds
+     * no context of its own (see {@link #endPending}).
      */
     private Context cx;
     /**
@@ -208,8 +209,8 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
      * A poll of this task ends pending: it drops its context, unless task
      * locals are bound in it (they live as long as their binding). A
      * suspended task then holds no context: 24 bytes less per suspended
-     * task, for one context made per poll that awaits (BENCHMARKS.md,
-     * "Memory per suspended task").
+     * task, for one context made per poll that awaits a future other than
+     * weft's own (BENCHMARKS.md, "Memory per suspended task").
      */
     private Object endPending() {
         Context c = cx;
