@@ -78,24 +78,23 @@ public final class ProcessCpus {
         return null;
     }
 
-    /** A CPU list ({@code 0-3,8,10-11}), or null if it is empty or does not parse. */
+    /** A CPU list ({@code 0-3,8,10-11}, {@link Topology#parseList}), or null if it names none or does not parse. */
     static BitSet parseList(String list) {
-        if (list.isEmpty()) {
+        int[] ids;
+        try {
+            ids = Topology.parseList(list);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (ids.length == 0) {
             return null;
         }
         BitSet cpus = new BitSet();
-        try {
-            for (String range : list.split(",")) {
-                int dash = range.indexOf('-');
-                int from = Integer.parseInt((dash < 0 ? range : range.substring(0, dash)).trim());
-                int to = dash < 0 ? from : Integer.parseInt(range.substring(dash + 1).trim());
-                if (from < 0 || to < from || to >= 1 << 16) {
-                    return null;
-                }
-                cpus.set(from, to + 1);
+        for (int c : ids) {
+            if (c < 0) {
+                return null;
             }
-        } catch (NumberFormatException e) {
-            return null;
+            cpus.set(c);
         }
         return cpus;
     }

@@ -141,25 +141,30 @@ public record Topology(List<Cpu> cpus) {
         return parseList(s);
     }
 
-    /** Parses a CPU list such as {@code 0-3,8,10-11}. */
+    /**
+     * Parses a CPU list such as {@code 0-3,8,10-11} (NumberFormatException if
+     * a part is not a number). No streams: an executor's start reads the
+     * process's list through it ({@link ProcessCpus}), where a cold JVM's
+     * first stream costs milliseconds.
+     */
     public static int[] parseList(String s) {
-        List<Integer> out = new ArrayList<>();
+        int[] out = new int[8];
+        int n = 0;
         for (String part : s.split(",")) {
             part = part.trim();
             if (part.isEmpty()) {
                 continue;
             }
             int dash = part.indexOf('-');
-            if (dash < 0) {
-                out.add(Integer.parseInt(part));
-            } else {
-                int lo = Integer.parseInt(part.substring(0, dash));
-                int hi = Integer.parseInt(part.substring(dash + 1));
-                for (int c = lo; c <= hi; c++) {
-                    out.add(c);
+            int lo = Integer.parseInt(dash < 0 ? part : part.substring(0, dash));
+            int hi = dash < 0 ? lo : Integer.parseInt(part.substring(dash + 1));
+            for (int c = lo; c <= hi; c++) {
+                if (n == out.length) {
+                    out = Arrays.copyOf(out, 2 * n);
                 }
+                out[n++] = c;
             }
         }
-        return out.stream().mapToInt(Integer::intValue).toArray();
+        return Arrays.copyOf(out, n);
     }
 }
