@@ -118,7 +118,6 @@ public final class Placement {
         int[] usable = topology.ids();
         Set<Integer> allowed = Arrays.stream(usable).boxed().collect(Collectors.toCollection(TreeSet::new));
         switch (kind) {
-            case UNBOUND -> throw new AssertionError("unbound is answered above");
             case FENCED -> {
                 int[] set = sets.get(0);
                 checkUsable(set, allowed, "fenced");
