@@ -109,4 +109,66 @@ class StealingOrderTest {
             assertThat(exchangesBeforeC).as("exchanges between C's spawn and its poll").isBetween(0L, 8L);
         }
     }
+
+    /**
+     * A task that joins its children one by one is resumed about once per
+     * batch of finished children, as on a LocalExecutor, not once per child.
+     * Before, the joiner woken by a child's end took the LIFO slot (or, once
+     * it lived on the worker, ran every other poll), ran before the next
+     * child, found it unfinished and suspended again: 10,000 children cost
+     * 10,000 resumptions, each a continuation's thaw and freeze.
+     */
+    @Test
+    void aTaskJoiningItsChildrenInTurnIsResumedPerBatchNotPerChild() {
+        int n = 10_000;
+        try (StealingExecutor ex = StealingExecutor.builder().workers(1).name("steal-fanin").build()) {
+            long sum = ex.blockOn(() -> {
+                List<JoinHandle<Integer>> children = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    int v = i;
+                    children.add(Weft.spawn(() -> v));
+                }
+                long s = 0;
+                for (JoinHandle<Integer> c : children) {
+                    s += c.await();
+                }
+                return s;
+            });
+            assertThat(sum).isEqualTo((long) n * (n - 1) / 2);
+            long polls = ex.stats().workers().get(0).polls();
+            long joinerPolls = polls - n;
+            assertThat(joinerPolls).as("polls of the joining task (%d polls in all)", polls)
+                    .isBetween(1L, (long) n / 10);
+        }
+    }
+
+    /**
+     * A joiner woken by a child's end is queued as a wake from elsewhere
+     * would be: behind the tasks that were queued before it (here, those
+     * the child spawned), not in the LIFO slot ahead of them.
+     */
+    @Test
+    void aJoinerWokenByAChildsEndRunsAfterTheTasksQueuedBeforeTheWake() {
+        try (StealingExecutor ex = StealingExecutor.builder().workers(1).name("steal-joinwake").build()) {
+            List<String> order = ex.blockOn(() -> {
+                List<String> log = new ArrayList<>();
+                JoinHandle<Void> child = Weft.spawn(() -> {
+                    for (int i = 1; i <= 4; i++) {
+                        int n = i;
+                        Weft.spawn(() -> log.add("x" + n));
+                    }
+                    log.add("child");
+                    return null;
+                });
+                JoinHandle<Void> joiner = Weft.spawn(() -> {
+                    child.await();
+                    log.add("joiner");
+                    return null;
+                });
+                joiner.await();
+                return log;
+            });
+            assertThat(order).hasSize(6).startsWith("child").endsWith("joiner");
+        }
+    }
 }

@@ -71,7 +71,7 @@ final class BlockInPlace {
         if (l != null) {
             w.lifo = null;
             if (l.queue == w) {
-                w.pinned.add(l);
+                w.pin(l);
             } else {
                 w.scheduler.inject.push(l);
                 handed++;

@@ -122,6 +122,19 @@ public final class LocalQueue<T> {
         return size() <= 0;
     }
 
+    /** Owner only: how many tasks have been pushed here so far (a mark that wraps as an int). */
+    public int pushed() {
+        return (int) TAIL.get(this); // the owner's own write
+    }
+
+    /**
+     * Whether every task pushed before {@code mark} (a {@link #pushed} of
+     * earlier) has been taken: popped, stolen, or moved to the overflow.
+     */
+    public boolean takenUpTo(int mark) {
+        return real((long) HEAD.getAcquire(this)) - mark >= 0;
+    }
+
     /**
      * Owner only: queues {@code task} at the tail. A full queue first moves
      * its older half, with {@code task}, to {@code overflow} (tokio does the

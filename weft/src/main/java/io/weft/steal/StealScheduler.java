@@ -244,7 +244,11 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
      * one has more than it can run next and nobody searches; from
      * elsewhere, onto the shared queue, waking a parked worker if nobody
      * searches. Either kind, spawned or woken by the task a worker polls
-     * (and living there, if it has run), goes to that worker's LIFO slot.
+     * (and living there, if it has run), goes to that worker's LIFO slot,
+     * unless the wake comes from that task's end (a joiner, a scope): a
+     * task that joins its children in turn would otherwise be resumed
+     * ahead of the next child, find it unfinished and suspend again, once
+     * per child; queued behind them, it finds most of them done.
      */
     @Override
     public void schedule(Task<?> task) {
@@ -257,7 +261,7 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
             w = null; // in blockInPlace: a new task goes where the other workers take it
         }
         if (w != null && !w.blocking && w.polling != null && w.polling != task
-                && (task.queue == null || task.queue == w)) {
+                && (task.queue == null || task.queue == w) && !w.polling.isFinished()) {
             // Spawned or woken by the task this worker polls: next, in the LIFO slot; what was there goes on.
             Task<?> previous = w.lifo;
             w.lifo = task;
@@ -269,7 +273,11 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
         if (task.queue instanceof StealWorker home) {
             // It has run, on its home worker: its frames and its timers are there, it runs there again.
             if (home == w) {
-                (w.polling == task ? home.deferred : home.pinned).add(task); // a yield runs after the others
+                if (w.polling == task) {
+                    home.deferred.add(task); // a yield runs after the others
+                } else {
+                    home.pin(task);
+                }
             } else {
                 home.offerFromAfar(task);
             }

@@ -29,8 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  * budget, its timer wheel, and the tasks that live on it; the
  * {@link Worker} that the API finds on that thread. Its loop: fire the due
  * timers; take a task (every 61st time the shared queue first, so that work
- * from outside is not starved; else, in turn, a task that lives here or one
- * from its stealable queue; else the shared queue); else steal (while
+ * from outside is not starved; else the one that came first of a woken task
+ * that lives here and the head of its stealable queue; else the shared
+ * queue); else steal (while
  * searching); else park until woken or the next timer.
  */
 final class StealWorker implements Worker, TaskDumps.Site {
@@ -57,8 +58,11 @@ final class StealWorker implements Worker, TaskDumps.Site {
     boolean searching;
     /** Set by a notifier (under the idle lock) before it unparks this worker; cleared by the worker. */
     volatile boolean notified;
-    /** Tasks that live here (they have run here), woken on this thread; this thread only. */
-    final ArrayDeque<Task<?>> pinned = new ArrayDeque<>();
+    /**
+     * Tasks that live here (they have run here), woken, each marked with its arrival among the tasks pushed onto
+     * {@link #queue}: the worker takes whichever of the two heads came first. This thread only.
+     */
+    final HomeQueue pinned = new HomeQueue();
     /**
      * Tasks that live here and woke themselves while being polled (a yield, a budget spent): they run
      * after the tasks that were ready when they yielded, as on a LocalExecutor, where a yield goes to the back
@@ -166,23 +170,20 @@ final class StealWorker implements Worker, TaskDumps.Site {
             }
         }
         for (Task<?> r; (r = remote.poll()) != null; ) {
-            pinned.add(r);
+            pin(r);
             counters.remoteWake();
         }
         if (maintenance) {
             flushDeferred();
         }
-        // Alternate between the tasks that live here and the stealable ones, so neither starves the other.
-        if ((tick & 1) == 0) {
-            t = pinned.poll();
-            if (t == null) {
-                t = queue.pop();
-            }
-        } else {
+        // The older of the two heads: a woken task that lives here once the stealable tasks queued before its
+        // wake have been taken (by this worker or by thieves), so neither queue starves the other.
+        t = null;
+        if (pinned.isEmpty() || !queue.takenUpTo(pinned.headMark())) {
             t = queue.pop();
-            if (t == null) {
-                t = pinned.poll();
-            }
+        }
+        if (t == null) {
+            t = pinned.poll();
         }
         if (t == null && flushDeferred()) {
             t = pinned.poll(); // nothing else here: the tasks that yielded run again
@@ -205,7 +206,7 @@ final class StealWorker implements Worker, TaskDumps.Site {
         if (deferred.isEmpty()) {
             return false;
         }
-        pinned.addAll(deferred);
+        pinned.addAll(deferred, queue.pushed());
         deferred.clear();
         return true;
     }
@@ -232,7 +233,7 @@ final class StealWorker implements Worker, TaskDumps.Site {
      */
     void enqueue(Task<?> t) {
         if (t.queue == this) {
-            pinned.add(t);
+            pin(t);
         } else {
             if (queue.push(t, scheduler.inject)) {
                 counters.overflow();
@@ -241,6 +242,11 @@ final class StealWorker implements Worker, TaskDumps.Site {
                 scheduler.notifyOthers();
             }
         }
+    }
+
+    /** Queues {@code t}, woken and living here, behind the stealable tasks queued before now. This thread only. */
+    void pin(Task<?> t) {
+        pinned.add(t, queue.pushed());
     }
 
     private void runTask(Task<?> t, boolean freshBudget) {

@@ -26,7 +26,11 @@
  *       ({@code Task.queue}, written by that worker before the first poll,
  *       read by wakers after their CAS of the state word, which orders it);
  *       from then on every wake queues it there: onto the home's own list
- *       ({@code pinned}, its thread only) when woken on that thread (or
+ *       ({@code pinned}, its thread only, a {@code HomeQueue}: each entry
+ *       marked with how many tasks had been pushed onto the home's
+ *       {@code LocalQueue} when it came, and the worker takes whichever
+ *       head came first, so the two run in the order of arrival) when
+ *       woken on that thread (or
  *       {@code deferred}, its thread only, when it woke itself while being
  *       polled, a yield: it runs once nothing else on the worker is ready,
  *       or at the latest 61 ticks later), else
