@@ -112,7 +112,7 @@ public final class StealForJcstress {
             for (Task<?> t; (t = w.queue.pop()) != null; ) {
                 elsewhere += t == task ? 1 : 0;
             }
-            elsewhere += (int) w.pinned.stream().filter(t -> t == task).count();
+            elsewhere += w.pinned.occurrences(task);
         }
         elsewhere += scheduler.inject.length();
         return new int[] {home, elsewhere};

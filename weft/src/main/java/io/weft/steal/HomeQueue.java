@@ -54,6 +54,15 @@ final class HomeQueue {
         return marks[head];
     }
 
+    /** How many times {@code t} is queued here (for tests: a wake is queued once). */
+    int occurrences(Task<?> t) {
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            n += tasks[(head + i) & (tasks.length - 1)] == t ? 1 : 0;
+        }
+        return n;
+    }
+
     boolean isEmpty() {
         return size == 0;
     }
