@@ -171,4 +171,61 @@ class StealingOrderTest {
             assertThat(order).hasSize(6).startsWith("child").endsWith("joiner");
         }
     }
+
+    /**
+     * A task woken by another thread while it is being polled (an abort
+     * from another worker, a value sent from outside) is queued as that
+     * wake: before what is woken after it. Before, its worker took it for a
+     * yield and ran every other task first: an operation forwarded to a
+     * file's worker and given up while that worker polled it had its
+     * cancellation run after the caller's next write to the same place,
+     * which then did not wait for the cancelled write still in flight.
+     */
+    @Test
+    void aTaskWokenFromElsewhereDuringItsPollRunsBeforeWhatIsWokenAfter() throws Exception {
+        try (StealingExecutor ex = StealingExecutor.builder().workers(1).name("steal-wokeinpoll").build()) {
+            List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+            var later = new Probes.Gate<Integer>();
+            java.util.concurrent.CountDownLatch inPoll = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch woken = new java.util.concurrent.CountDownLatch(1);
+            Waker[] wakerOfT = new Waker[1];
+            JoinHandle<Void> u = ex.spawn(() -> { // taken first off the shared queue: it runs, then waits
+                later.await(); // living on the worker, idle until the outside thread opens the gate
+                log.add("u");
+                return null;
+            });
+            JoinHandle<Void> t = ex.spawn(() -> {
+                new Future<Void>() {
+                    boolean first = true;
+
+                    @Override
+                    public Poll<Void> poll(Context cx) {
+                        if (!first) {
+                            return Poll.ready(null);
+                        }
+                        first = false;
+                        wakerOfT[0] = cx.waker();
+                        inPoll.countDown();
+                        try {
+                            woken.await(); // the outside thread wakes this task, then u, meanwhile
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        return Poll.pending();
+                    }
+                }.await();
+                log.add("t");
+                return null;
+            });
+            assertThat(inPoll.await(10, TimeUnit.SECONDS)).isTrue();
+            wakerOfT[0].wake(); // while its poll runs
+            later.open(1); // then u, which waits on the worker
+            woken.countDown();
+            ex.blockOn(() -> {
+                t.await();
+                return u.await();
+            });
+            assertThat(log).containsExactly("t", "u");
+        }
+    }
 }

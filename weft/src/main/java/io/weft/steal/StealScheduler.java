@@ -237,7 +237,8 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
      * A task that has run goes back to its home worker (see package-info:
      * a coroutine's frames must resume on the thread that froze them, and
      * its timers are in that worker's wheel): onto that worker's own list
-     * (behind the others if it woke itself while polled: a yield), or, from
+     * (behind the others if it woke itself while polled, a yield; not if
+     * another thread woke it during its poll, a wake like any), or, from
      * another thread, its remote queue (waking it if it sleeps). A
      * task that has not run yet: on a worker, onto its local queue (half of
      * a full one goes to the shared queue), waking a parked worker if this
@@ -273,9 +274,9 @@ public final class StealScheduler implements TaskOwner, io.weft.diag.Registry.Du
         if (task.queue instanceof StealWorker home) {
             // It has run, on its home worker: its frames and its timers are there, it runs there again.
             if (home == w) {
-                if (w.polling == task) {
+                if (w.polling == task && task.wokeItself()) {
                     home.deferred.add(task); // a yield runs after the others
-                } else {
+                } else { // a wake, also one from another thread during its poll
                     home.pin(task);
                 }
             } else {

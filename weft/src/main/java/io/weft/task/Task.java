@@ -380,6 +380,15 @@ public abstract class Task<T> implements JoinHandle<T>, Waker, LeafFuture {
     // Waking and aborting: any thread.
     // =====================================================================
 
+    /**
+     * Owner thread, as its poll ends: whether the task woke itself during
+     * that poll (a yield, a spent budget), where another thread's wake
+     * meanwhile leaves it false.
+     */
+    public final boolean wokeItself() {
+        return selfWoken;
+    }
+
     /** Step 5: a wake. Sets NOTIFIED; the caller that set it on an idle task schedules it. */
     @Override
     public final void wake() {
