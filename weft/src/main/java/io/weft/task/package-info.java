@@ -8,7 +8,11 @@
  *       {@code queue}, {@code prevLive}, {@code nextLive}, {@code registered},
  *       the poll and self-wake flags, and the output slot before COMPLETE.
  *       {@code nextInQueue} is the link of the remote queue, written by the
- *       thread that queues the task there.</li>
+ *       thread that queues the task there. The fields of
+ *       {@code TaskIdentity} (name, id, birth, poll count) are the owner
+ *       thread's too: the id and birth are written once when it admits the
+ *       task, the count at each poll; other threads may read them stale,
+ *       which only shows in messages and dumps.</li>
  *   <li><b>Wakers</b>: the task itself ({@code Task implements Waker}), held
  *       by futures the task waits on. Any thread may call {@code wake()}.</li>
  *   <li>The <b>join handle</b>: also the task itself. Any number of waiters,
