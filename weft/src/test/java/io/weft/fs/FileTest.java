@@ -11,7 +11,6 @@ import io.weft.LocalExecutor;
 import io.weft.Poll;
 import io.weft.Weft;
 import io.weft.io.Drivers;
-import io.weft.io.FileHandle;
 import java.io.EOFException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -234,8 +233,12 @@ class FileTest {
     // ---- the loops' cancel, counted on a handle of probes ----
 
     /** A handle whose operations stay pending until the test completes them; counts cancels. */
-    static final class ProbeHandle implements FileHandle {
+    static final class ProbeHandle extends StubFileHandle {
         final List<Probe<?>> made = new ArrayList<>();
+
+        ProbeHandle() {
+            super("probe");
+        }
 
         class Probe<T> implements CancellableFuture<T> {
             final String what;
@@ -311,27 +314,6 @@ class FileTest {
             return new Probe<>("fsync");
         }
 
-        @Override
-        public void check(int access) {
-        }
-
-        @Override
-        public void checkThread() {
-        }
-
-        @Override
-        public String path() {
-            return "probe";
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 
     @Test

@@ -9,8 +9,6 @@ import io.weft.JoinHandle;
 import io.weft.OtherWorker;
 import io.weft.Poll;
 import io.weft.StealingExecutor;
-import io.weft.io.FileHandle;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -72,12 +70,13 @@ class ForwardedCancelOrderTest {
      * made only once its caller has given it up (the file's worker waits in
      * its poll), and stays in flight until cancelled; later ones end at once.
      */
-    private static final class LoggingHandle implements FileHandle {
+    private static final class LoggingHandle extends StubFileHandle {
         private final List<String> events;
         private final CountDownLatch inFirstMake;
         private final CountDownLatch givenUp;
 
         LoggingHandle(List<String> events, CountDownLatch inFirstMake, CountDownLatch givenUp) {
+            super("logging");
             this.events = events;
             this.inFirstMake = inFirstMake;
             this.givenUp = givenUp;
@@ -117,53 +116,6 @@ class ForwardedCancelOrderTest {
                     events.add("cancel " + what);
                 }
             };
-        }
-
-        @Override
-        public CancellableFuture<Integer> readAt(ByteBuffer dst, long position) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CancellableFuture<Integer> readAt(MemorySegment dst, long position) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CancellableFuture<Integer> writeAt(MemorySegment src, long position) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CancellableFuture<Long> size() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CancellableFuture<Void> fsync() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void check(int access) {
-        }
-
-        @Override
-        public void checkThread() {
-        }
-
-        @Override
-        public String path() {
-            return "logging";
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
