@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The order in which a StealingExecutor's worker runs what is ready: yields, the LIFO slot and its cap. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -181,8 +183,9 @@ class StealingOrderTest {
      * cancellation run after the caller's next write to the same place,
      * which then did not wait for the cancelled write still in flight.
      */
-    @Test
-    void aTaskWokenFromElsewhereDuringItsPollRunsBeforeWhatIsWokenAfter() throws Exception {
+    @ParameterizedTest(name = "it also wakes itself in that poll: {0}")
+    @ValueSource(booleans = {false, true})
+    void aTaskWokenFromElsewhereDuringItsPollRunsBeforeWhatIsWokenAfter(boolean alsoWakesItself) throws Exception {
         try (StealingExecutor ex = StealingExecutor.builder().workers(1).name("steal-wokeinpoll").build()) {
             List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
             var later = new Probes.Gate<Integer>();
@@ -206,10 +209,13 @@ class StealingOrderTest {
                         first = false;
                         wakerOfT[0] = cx.waker();
                         inPoll.countDown();
-                        try {
-                            woken.await(); // the outside thread wakes this task, then u, meanwhile
+                        try { // the outside thread wakes this task, then u, meanwhile
+                            assertThat(woken.await(10, TimeUnit.SECONDS)).as("woken from outside").isTrue();
                         } catch (InterruptedException e) {
                             throw new IllegalStateException(e);
+                        }
+                        if (alsoWakesItself) {
+                            cx.waker().wake(); // as a yield does: alone, it would go behind u
                         }
                         return Poll.pending();
                     }
@@ -217,10 +223,13 @@ class StealingOrderTest {
                 log.add("t");
                 return null;
             });
-            assertThat(inPoll.await(10, TimeUnit.SECONDS)).isTrue();
-            wakerOfT[0].wake(); // while its poll runs
-            later.open(1); // then u, which waits on the worker
-            woken.countDown();
+            try {
+                assertThat(inPoll.await(10, TimeUnit.SECONDS)).isTrue();
+                wakerOfT[0].wake(); // while its poll runs
+                later.open(1); // then u, which waits on the worker
+            } finally {
+                woken.countDown(); // never leave the worker held in t's poll
+            }
             ex.blockOn(() -> {
                 t.await();
                 return u.await();

@@ -311,12 +311,13 @@ public abstract class Task<T> extends TaskIdentity implements JoinHandle<T>, Wak
     // =====================================================================
 
     /**
-     * Owner thread, as its poll ends: whether the task woke itself during
-     * that poll (a yield, a spent budget), where another thread's wake
-     * meanwhile leaves it false.
+     * Owner thread, as its poll ends: whether only the task itself woke it
+     * during that poll (a yield, a spent budget). False if another thread
+     * woke or aborted it meanwhile, also when it woke itself too: that wake
+     * is not a yield, and the next poll serves both.
      */
     public final boolean wokeItself() {
-        return selfWoken;
+        return selfWoken && ((int) STATE.getVolatile(this) & NOTIFIED) == 0;
     }
 
     /** Step 5: a wake. Sets NOTIFIED; the caller that set it on an idle task schedules it. */
