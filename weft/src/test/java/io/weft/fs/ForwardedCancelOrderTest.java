@@ -36,23 +36,19 @@ class ForwardedCancelOrderTest {
     void aWriteGivenUpWhileItsWorkerPollsItIsCancelledThereBeforeTheNextWriteIsMade() {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch inFirstMake = new CountDownLatch(1);
-        CountDownLatch givenUp = new CountDownLatch(1);
+        CountDownLatch secondSent = new CountDownLatch(1);
         try (StealingExecutor ex = StealingExecutor.builder().workers(2).name("steal-fwdcancel").build()) {
             ex.blockOn(() -> {
-                File f = new File(new LoggingHandle(events, inFirstMake, givenUp)); // belongs to this worker
+                File f = new File(new LoggingHandle(events, inFirstMake, secondSent)); // belongs to this worker
                 JoinHandle<Integer> caller = OtherWorker.spawn(() -> {
                     CancellableFuture<Integer> first = f.writeAt(ascii("AAAA"), 0);
-                    new Future<Void>() { // one poll: the write is sent to the file's worker
-                        @Override
-                        public Poll<Void> poll(Context cx) {
-                            assertThat(first.poll(cx).isReady()).isFalse();
-                            return Poll.ready(null);
-                        }
-                    }.await();
+                    pollOnce(first); // sent to the file's worker
                     assertThat(inFirstMake.await(10, TimeUnit.SECONDS)).as("the file's worker polls it").isTrue();
                     first.cancel(); // while that poll runs
-                    givenUp.countDown();
-                    return f.writeAt(ascii("BBBB"), 0).await();
+                    CancellableFuture<Integer> second = f.writeAt(ascii("BBBB"), 0);
+                    pollOnce(second); // sent too, before that poll ends
+                    secondSent.countDown();
+                    return second.await();
                 });
                 assertThat(caller.await()).isEqualTo(4);
                 return null;
@@ -61,25 +57,37 @@ class ForwardedCancelOrderTest {
         assertThat(events).containsExactly("make AAAA", "cancel AAAA", "make BBBB");
     }
 
+    /** Polls {@code f} once in the calling task (it is pending): an operation forwarded is sent on its way. */
+    private static void pollOnce(CancellableFuture<Integer> f) {
+        new Future<Void>() {
+            @Override
+            public Poll<Void> poll(Context cx) {
+                assertThat(f.poll(cx).isReady()).isFalse();
+                return Poll.ready(null);
+            }
+        }.await();
+    }
+
     private static ByteBuffer ascii(String s) {
         return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
     }
 
     /**
      * A file whose writes log when they are made and cancelled: the first is
-     * made only once its caller has given it up (the file's worker waits in
-     * its poll), and stays in flight until cancelled; later ones end at once.
+     * made only once its caller has given it up and sent the next write (the
+     * file's worker waits in its poll), and stays in flight until cancelled;
+     * later ones end at once.
      */
     private static final class LoggingHandle extends StubFileHandle {
         private final List<String> events;
         private final CountDownLatch inFirstMake;
-        private final CountDownLatch givenUp;
+        private final CountDownLatch secondSent;
 
-        LoggingHandle(List<String> events, CountDownLatch inFirstMake, CountDownLatch givenUp) {
+        LoggingHandle(List<String> events, CountDownLatch inFirstMake, CountDownLatch secondSent) {
             super("logging");
             this.events = events;
             this.inFirstMake = inFirstMake;
-            this.givenUp = givenUp;
+            this.secondSent = secondSent;
         }
 
         @Override
@@ -101,7 +109,7 @@ class ForwardedCancelOrderTest {
             }
             inFirstMake.countDown();
             try {
-                assertThat(givenUp.await(10, TimeUnit.SECONDS)).as("the caller gives it up").isTrue();
+                assertThat(secondSent.await(10, TimeUnit.SECONDS)).as("the caller gives it up and writes again").isTrue();
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
