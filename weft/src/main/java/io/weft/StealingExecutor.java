@@ -36,7 +36,9 @@ import java.util.function.Consumer;
  *
  * <p>Each worker has a bounded local run queue (256 tasks, FIFO) and a LIFO
  * slot (the task a running task spawned or woke last runs right after it, at
- * most 3 in a row); a worker out of work steals half of another's queue;
+ * most 3 in a row; not a task woken by its end, such as a joiner, which
+ * queues behind the tasks ready before it); a worker out of work steals half
+ * of another's queue;
  * tasks spawned or woken from outside go to a shared queue that every worker
  * looks at, at the latest every 61st task. Inside its tasks,
  * {@code Weft.spawn} spawns onto the same executor. A task that yields runs

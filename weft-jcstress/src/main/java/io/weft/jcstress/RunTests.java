@@ -15,10 +15,12 @@ import org.openjdk.jcstress.infra.runners.TestList;
  * (its run ends with an uncaught {@link AssertionError}) but exits 0 when no
  * test matches the selection, which is what a build whose annotation
  * processing silently stopped generating tests would look like. It also exits
- * 0 when a test's sanity check throws: it counts the test as a "soft error"
- * (an API this JVM lacks) and skips it, and a test whose own helper code
- * throws (a field renamed under it) is skipped the same way. Such a run
- * fails here.
+ * 0 when a test's sanity check throws a linkage error (NoSuchFieldError,
+ * NoSuchMethodError, NoClassDefFoundError, ClassFormatError): it counts the
+ * test as a "soft error" (an API this JVM lacks) and skips it, which is what
+ * a test whose helper code is out of step with the code (a field renamed
+ * under it) looks like. Such a run fails here, as does one where a selected
+ * test left no result of a normal run.
  */
 public final class RunTests {
     private RunTests() {
@@ -46,20 +48,32 @@ public final class RunTests {
         }
         jcstress.run(); // throws AssertionError (exit code 1) on any failed or erroring test
         InProcessCollector results = new InProcessCollector();
+        java.io.File file = new java.io.File(opts.getResultFile());
+        if (!file.isFile()) {
+            System.err.println("weft-jcstress: jcstress wrote no results (" + file + "): it ran no test");
+            System.exit(5);
+        }
         DiskReadCollector reader = new DiskReadCollector(opts.getResultFile(), results);
         reader.dump();
         reader.close();
         TreeSet<String> skipped = new TreeSet<>();
+        TreeSet<String> missing = new TreeSet<>(jcstress.getTests());
         for (TestResult r : results.getTestResults()) {
             if (r.status() == Status.API_MISMATCH) {
                 skipped.add(r.getName());
+            } else if (r.status() == Status.NORMAL) {
+                missing.remove(r.getName());
             }
         }
         if (!skipped.isEmpty()) {
-            System.err.println("weft-jcstress: the sanity check of " + skipped + " threw, so jcstress skipped "
-                    + (skipped.size() == 1 ? "it" : "them") + " as a soft error; see the VM error streams of "
-                    + "that test in the HTML report");
+            System.err.println("weft-jcstress: the sanity check of " + skipped + " threw a linkage error, so "
+                    + "jcstress skipped " + (skipped.size() == 1 ? "it" : "them") + " as a soft error; see the VM "
+                    + "error streams of that test in the HTML report");
             System.exit(4);
+        }
+        if (!missing.isEmpty()) {
+            System.err.println("weft-jcstress: " + missing + " left no result of a normal run");
+            System.exit(5);
         }
     }
 }

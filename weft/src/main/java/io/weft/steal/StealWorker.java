@@ -72,7 +72,8 @@ final class StealWorker implements Worker, TaskDumps.Site {
      */
     final ArrayDeque<Task<?>> deferred = new ArrayDeque<>();
     /**
-     * The task most recently spawned or woken by the task this worker polls (tokio's LIFO slot): it runs
+     * The task most recently spawned or woken by the task this worker polls (tokio's LIFO slot; a task woken
+     * by that task's end, a joiner, is queued as any wake instead, see StealScheduler.schedule): it runs
      * right after that poll, while what it needs is still in the cache, sharing the poller's budget; at most
      * {@link #MAX_LIFO_POLLS} in a row, then it goes to the back of its queue. Not stealable while here; it
      * never stays here past the poll that filled it and the LIFO polls after. This thread only.

@@ -32,8 +32,9 @@
  *       head came first, so the two run in the order of arrival) when
  *       woken on that thread (or
  *       {@code deferred}, its thread only, when it woke itself while being
- *       polled, a yield: it runs once nothing else on the worker is ready,
- *       or at the latest 61 ticks later), else
+ *       polled and nothing else woke it meanwhile, a yield: it runs once
+ *       nothing else on the worker is ready, or at the latest 61 ticks later,
+ *       when it moves behind {@code pinned}'s tasks), else
  *       onto its {@code RemoteQueue} (any thread), waking the home if it
  *       sleeps ({@code sleeping}, a Dekker pair with the remote queue as
  *       in an executor's loop).</li>

@@ -110,10 +110,9 @@ final class Kinds {
 
     /**
      * Yields ten times: on the {@link ExecutorKind#SAME_THREAD} kinds, enough
-     * for every task ready on this thread to run to its next await. One yield
-     * is not enough there: a StealingExecutor's worker takes, in turn, a task
-     * that lives on it (the one that yielded) and one from its stealable queue
-     * (a new child), so the yielder may run again first. On
+     * for every task ready on this thread to run to its next await, also for
+     * tasks that a task made ready only in its own turn (one yield lets run
+     * what was ready when it yielded). On
      * {@link ExecutorKind#STEALING_2} it promises nothing: a task may be
      * running on the other worker meanwhile, so there only a check of what
      * must not have happened may follow it.
