@@ -123,7 +123,7 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
             owner.outsideItsFrames(this); // what it runs is this task's
         }
         try {
-            p = f.poll(contextFor(f));
+            p = f.poll(users ? context() : scratchContext());
         } catch (Throwable t) {
             if (users) {
                 owner.outsideItsFrames(null);
@@ -230,9 +230,11 @@ public final class CoroutineTask<T> extends Task<T> implements Runnable {
      * it), the task's own ({@link #context()}). The task's own thread.
      */
     private Context contextFor(Future<?> f) {
-        if (!(f instanceof io.weft.task.LeafFuture)) {
-            return context();
-        }
+        return f instanceof io.weft.task.LeafFuture ? scratchContext() : context();
+    }
+
+    /** The scratch context of this thread's budget, pointed at this task (see {@link #contextFor}). */
+    private Context scratchContext() {
         Budget b = owner.budget();
         Context s = b.scratch;
         if (s == null) {

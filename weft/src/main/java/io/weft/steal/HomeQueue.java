@@ -67,10 +67,6 @@ final class HomeQueue {
         return size == 0;
     }
 
-    int size() {
-        return size;
-    }
-
     private void grow() {
         int n = tasks.length;
         Task<?>[] t = new Task<?>[n * 2];

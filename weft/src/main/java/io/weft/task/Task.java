@@ -120,7 +120,6 @@ public abstract class Task<T> extends TaskIdentity implements JoinHandle<T>, Wak
         }
     }
 
-
     public final TaskOwner owner() {
         return owner;
     }
@@ -247,6 +246,16 @@ public abstract class Task<T> extends TaskIdentity implements JoinHandle<T>, Wak
         complete(out);
     }
 
+    /**
+     * Owner thread, as its poll ends: whether only the task itself woke it
+     * during that poll (a yield, a spent budget). False if another thread
+     * woke or aborted it meanwhile, also when it woke itself too: that wake
+     * is not a yield, and the next poll serves both.
+     */
+    public final boolean wokeItself() {
+        return selfWoken && ((int) STATE.getVolatile(this) & NOTIFIED) == 0;
+    }
+
     private void complete(Object out) {
         int before = transitionToComplete(out);
         if (out instanceof Failure f && (before & (JOIN_INTEREST | DETACHED_ALL)) == 0) {
@@ -309,16 +318,6 @@ public abstract class Task<T> extends TaskIdentity implements JoinHandle<T>, Wak
     // =====================================================================
     // Waking and aborting: any thread.
     // =====================================================================
-
-    /**
-     * Owner thread, as its poll ends: whether only the task itself woke it
-     * during that poll (a yield, a spent budget). False if another thread
-     * woke or aborted it meanwhile, also when it woke itself too: that wake
-     * is not a yield, and the next poll serves both.
-     */
-    public final boolean wokeItself() {
-        return selfWoken && ((int) STATE.getVolatile(this) & NOTIFIED) == 0;
-    }
 
     /** Step 5: a wake. Sets NOTIFIED; the caller that set it on an idle task schedules it. */
     @Override
@@ -544,5 +543,4 @@ public abstract class Task<T> extends TaskIdentity implements JoinHandle<T>, Wak
     T outputValue() {
         return Outcome.of(this, output);
     }
-
 }
